@@ -1,0 +1,95 @@
+// Shared benchmark harness: every figure is a ratio against a baseline measured in the same
+// process, interleaved round by round, reported as the median over rounds (never an assertion).
+import { Bench } from 'tinybench';
+
+/** One measured function. `batch` calls of `fn` make one sample, so sub-µs work is timed fairly. */
+export interface BenchCase {
+  readonly name: string;
+  readonly fn: () => unknown;
+}
+
+export interface CompareOptions {
+  /** The case every other case is divided by. */
+  readonly baseline: BenchCase;
+  readonly cases: readonly BenchCase[];
+  /** Rounds; each round runs every case once, in rotated order. @default 7 */
+  readonly rounds?: number;
+  /** Time per case per round, ms. @default 120 */
+  readonly timeMs?: number;
+  /** Calls of `fn` in one sample. @default 1 */
+  readonly batch?: number;
+}
+
+export interface ComparisonRow {
+  readonly name: string;
+  /** Median calls per second over the rounds. */
+  readonly opsPerSecond: number;
+  /** Median over rounds of (this case's ops/s ÷ the baseline's ops/s in the same round). */
+  readonly ratio: number;
+}
+
+export interface Comparison {
+  readonly title: string;
+  readonly baseline: string;
+  readonly rows: readonly ComparisonRow[];
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Runs `baseline` and `cases` interleaved for several rounds and returns median ratios. */
+export async function compare(title: string, options: CompareOptions): Promise<Comparison> {
+  const { baseline, cases, rounds = 7, timeMs = 120, batch = 1 } = options;
+  const all = [baseline, ...cases];
+  const perRound: number[][] = all.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    const bench = new Bench({ time: timeMs, warmupTime: Math.min(50, timeMs / 2) });
+    const order = all.map((_, i) => (i + round) % all.length);
+    for (const index of order) {
+      const { fn } = all[index] as BenchCase;
+      bench.add(String(index), () => {
+        for (let i = 0; i < batch; i++) fn();
+      });
+    }
+    await bench.run();
+    for (const task of bench.tasks) {
+      const index = Number(task.name);
+      const meanMs = task.result?.latency?.mean;
+      if (!meanMs) throw new Error(`benchmark case ${all[index]?.name} produced no samples`);
+      (perRound[index] as number[]).push((1000 / meanMs) * batch);
+    }
+  }
+  const base = perRound[0] as number[];
+  return {
+    title,
+    baseline: baseline.name,
+    rows: all.map((c, i) => ({
+      name: c.name,
+      opsPerSecond: median(perRound[i] as number[]),
+      ratio: median((perRound[i] as number[]).map((ops, r) => ops / (base[r] as number))),
+    })),
+  };
+}
+
+export function formatComparison(comparison: Comparison): string {
+  const lines = [
+    `### ${comparison.title}`,
+    '',
+    `| case | ops/s (median) | ratio vs ${comparison.baseline} |`,
+    '|---|---:|---:|',
+  ];
+  for (const row of comparison.rows) {
+    lines.push(
+      `| ${row.name} | ${Math.round(row.opsPerSecond).toLocaleString('en-US')} | ${row.ratio.toFixed(2)}x |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** A bench module's default export: runs its comparisons and returns them. */
+export type BenchSuite = () => Promise<readonly Comparison[]>;

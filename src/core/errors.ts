@@ -1,0 +1,160 @@
+/**
+ * Typed errors with stable codes (STYLE.md, "Errors").
+ *
+ * Every error the library throws is a {@link WebhooksError} with a `code` from a string-literal
+ * union, so callers branch on `code`, never on `message`. Messages say what was expected and what
+ * arrived (a type or a length), never a secret, a signature, a token or a body.
+ */
+
+/** Codes of {@link WebhookVerificationError}: a signature header or payload did not verify. */
+export type VerificationErrorCode =
+  | 'missing_header'
+  | 'malformed_header'
+  | 'no_supported_signature'
+  | 'timestamp_too_old'
+  | 'timestamp_too_new'
+  | 'signature_mismatch'
+  | 'invalid_payload_type';
+
+/** Codes of {@link WebhookValidationError}: input that does not have the expected shape. */
+export type ValidationErrorCode =
+  | 'invalid_option'
+  | 'invalid_secret'
+  | 'invalid_subscription_pattern'
+  | 'invalid_json'
+  | 'invalid_event'
+  | 'unknown_event_type'
+  | 'unsupported_schema_version';
+
+/** Codes of {@link WebhookDeliveryError}: an outbound delivery could not be made. */
+export type DeliveryErrorCode =
+  | 'timeout'
+  | 'network_error'
+  | 'blocked_destination'
+  | 'invalid_response';
+
+/** Codes of {@link WebhookStorageError}: a storage adapter failed or found inconsistent data. */
+export type StorageErrorCode = 'storage_unavailable' | 'storage_corrupt';
+
+/** Codes of {@link WebhookConflictError}: the request conflicts with the current state. */
+export type ConflictErrorCode =
+  | 'not_found'
+  | 'invalid_state'
+  | 'idempotency_key_reused'
+  | 'idempotency_key_in_flight';
+
+/** Every stable error code this library uses. */
+export type WebhooksErrorCode =
+  | VerificationErrorCode
+  | ValidationErrorCode
+  | DeliveryErrorCode
+  | StorageErrorCode
+  | ConflictErrorCode;
+
+// A global-registry symbol, so that isWebhooksError() recognises errors thrown by another copy of
+// this package (the ESM and the CJS build loaded side by side, or two installed versions).
+const BRAND: unique symbol = Symbol.for('@novatrade24/webhooks.error') as never;
+
+/** Options accepted by every error constructor. */
+export interface WebhooksErrorOptions {
+  /** The underlying error, forwarded as the standard `cause`. */
+  readonly cause?: unknown;
+}
+
+/**
+ * Base class of every error thrown by `@novatrade24/webhooks`.
+ *
+ * @example
+ * ```ts
+ * try { verifyNovatradeSignature(body, header, secret); }
+ * catch (err) { if (isWebhooksError(err) && err.code === 'timestamp_too_old') resync(); }
+ * ```
+ */
+export class WebhooksError<C extends WebhooksErrorCode = WebhooksErrorCode> extends Error {
+  /** Stable, machine-readable reason. Branch on this, never on `message`. */
+  readonly code: C;
+  declare readonly [BRAND]: true;
+
+  constructor(code: C, message: string, options?: WebhooksErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.name = 'WebhooksError';
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+}
+
+/** A webhook signature or its header did not verify. The HTTP answer is 401 (receiver). */
+export class WebhookVerificationError extends WebhooksError<VerificationErrorCode> {
+  constructor(code: VerificationErrorCode, message: string, options?: WebhooksErrorOptions) {
+    super(code, message, options);
+    this.name = 'WebhookVerificationError';
+  }
+}
+
+/**
+ * Input did not have the expected shape: an option, a pattern, an event.
+ * `issues` lists the failing fields (path and message, never the rejected value of a secret).
+ */
+export class WebhookValidationError extends WebhooksError<ValidationErrorCode> {
+  /** Field-level details, in the order they were found. */
+  readonly issues: readonly ValidationIssue[];
+
+  constructor(
+    code: ValidationErrorCode,
+    message: string,
+    options?: WebhooksErrorOptions & { readonly issues?: readonly ValidationIssue[] },
+  ) {
+    super(code, message, options);
+    this.name = 'WebhookValidationError';
+    this.issues = options?.issues ?? [];
+  }
+}
+
+/** One field-level validation failure. */
+export interface ValidationIssue {
+  /** Dotted path of the field, e.g. `data.orderUuid` (empty for the whole input). */
+  readonly path: string;
+  /** What was wrong with it. */
+  readonly message: string;
+}
+
+/** An outbound delivery failed before a usable HTTP response arrived. */
+export class WebhookDeliveryError extends WebhooksError<DeliveryErrorCode> {
+  constructor(code: DeliveryErrorCode, message: string, options?: WebhooksErrorOptions) {
+    super(code, message, options);
+    this.name = 'WebhookDeliveryError';
+  }
+}
+
+/** A storage adapter failed; nothing was half-written (adapters make each operation atomic). */
+export class WebhookStorageError extends WebhooksError<StorageErrorCode> {
+  constructor(code: StorageErrorCode, message: string, options?: WebhooksErrorOptions) {
+    super(code, message, options);
+    this.name = 'WebhookStorageError';
+  }
+}
+
+/** The operation conflicts with the current state (unknown id, wrong status, idempotency). */
+export class WebhookConflictError extends WebhooksError<ConflictErrorCode> {
+  constructor(code: ConflictErrorCode, message: string, options?: WebhooksErrorOptions) {
+    super(code, message, options);
+    this.name = 'WebhookConflictError';
+  }
+}
+
+/**
+ * True when `value` is an error thrown by this package, including from another loaded copy.
+ *
+ * @example
+ * ```ts
+ * if (isWebhooksError(err)) log.warn({ code: err.code }, 'webhook rejected');
+ * ```
+ */
+export function isWebhooksError(value: unknown): value is WebhooksError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { [BRAND]?: unknown })[BRAND] === true &&
+    typeof (value as { code?: unknown }).code === 'string'
+  );
+}

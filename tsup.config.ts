@@ -1,0 +1,14 @@
+import { defineConfig } from 'tsup';
+
+// One build for every entry point: ESM + CJS, with .d.ts / .d.cts next to each (STYLE.md, packaging).
+export default defineConfig({
+  entry: { index: 'src/index.ts' },
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  platform: 'node',
+  splitting: true,
+  treeshake: true,
+});
