@@ -19,6 +19,7 @@ export type VerificationErrorCode =
 /** Codes of {@link WebhookValidationError}: input that does not have the expected shape. */
 export type ValidationErrorCode =
   | 'invalid_option'
+  | 'invalid_payload_type'
   | 'invalid_secret'
   | 'invalid_subscription_pattern'
   | 'invalid_json'

@@ -1,0 +1,224 @@
+/**
+ * The event catalog as data (DESIGN.md §5.7, A-13, A-14): each event type with its schema
+ * versions, each version a zod schema for `data` plus a converter to the previous version.
+ * Senders negotiate an endpoint's version and convert data down with pure functions over it
+ * ({@link negotiateSchemaVersion}, {@link convertEventData}).
+ */
+
+import type { z } from 'zod';
+import { type ValidationIssue, WebhookValidationError } from '../errors.js';
+import { quoteType, summarizeIssues } from './internal/schema-kit.js';
+
+/**
+ * Who an event concerns. `partner`: one trade partner, the envelope's `partnerUuid` is a string.
+ * `organization`: the whole organization (the `webhook.*` meta-events), `partnerUuid` may be null
+ * (DESIGN.md §5.4).
+ */
+export type EventScope = 'partner' | 'organization';
+
+/**
+ * Converts a version's `data` to the previous version's shape. Pure: return a new object, do not
+ * mutate the input.
+ */
+export type EventDataConverter = (data: Record<string, unknown>) => Record<string, unknown>;
+
+/** One schema version of an event type, as given to {@link createEventCatalog}. */
+export interface EventSchemaVersion {
+  /** The version, an integer >= 1. */
+  readonly version: number;
+  /** Schema of `data` for lenient parsing (unknown enum values accepted). */
+  readonly schema: z.ZodType<Record<string, unknown>>;
+  /** Schema of `data` for strict parsing. @defaultValue `schema` */
+  readonly strictSchema?: z.ZodType<Record<string, unknown>> | undefined;
+  /**
+   * Converts this version's `data` to version `version - 1`. Required on every version but the
+   * type's oldest, so that any version can be reached by chaining.
+   */
+  readonly toPrevious?: EventDataConverter | undefined;
+}
+
+/** One event type, as given to {@link createEventCatalog}. */
+export interface EventTypeDefinition {
+  /** The type, `<segment>.<name>`, e.g. `compliance.status_changed`. */
+  readonly type: string;
+  /** Who the event concerns. @defaultValue `'partner'` */
+  readonly scope?: EventScope | undefined;
+  /** Its versions, ascending and contiguous (e.g. 1, 2, 3). */
+  readonly versions: readonly EventSchemaVersion[];
+}
+
+/** One version of a type in an {@link EventCatalog}, with defaults filled in. */
+export interface EventCatalogVersion {
+  readonly version: number;
+  readonly schema: z.ZodType<Record<string, unknown>>;
+  readonly strictSchema: z.ZodType<Record<string, unknown>>;
+  /** Converter to `version - 1`; undefined on the oldest version. */
+  readonly toPrevious: EventDataConverter | undefined;
+}
+
+/** One type in an {@link EventCatalog}, validated, with defaults filled in. */
+export interface EventCatalogEntry {
+  readonly type: string;
+  readonly scope: EventScope;
+  /** Ascending and contiguous. */
+  readonly versions: readonly EventCatalogVersion[];
+  /** The oldest version the catalog can produce. */
+  readonly oldestVersion: number;
+  /** The newest version: what a sender stamps on a new event. */
+  readonly latestVersion: number;
+}
+
+/** A validated, frozen event catalog. Build one with {@link createEventCatalog}. */
+export interface EventCatalog {
+  /** The types, in definition order. */
+  readonly types: readonly string[];
+  /** Each type's entry. */
+  readonly entries: ReadonlyMap<string, EventCatalogEntry>;
+}
+
+// `<segment>.<name>[.<more>]`: no empty segment, no wildcard, no whitespace (DESIGN.md §5.5
+// subscribes to `<segment>.*`, so every type needs a segment).
+const TYPE_PATTERN = /^[^\s.*]+(\.[^\s.*]+)+$/;
+
+/**
+ * Validates event type definitions and returns a frozen catalog.
+ *
+ * Rules: types are unique and look like `<segment>.<name>`; each type has at least one version;
+ * versions are integers >= 1, ascending and contiguous; every version but the oldest has
+ * `toPrevious`. The oldest may be above 1 (a retired version 1).
+ *
+ * @param definitions - the event types with their versions.
+ * @returns the catalog; the built-in one is {@link NOVATRADE_CATALOG}.
+ * @throws WebhookValidationError `invalid_option` listing every broken rule in `issues`.
+ * @example
+ * ```ts
+ * const catalog = createEventCatalog([
+ *   { type: 'order.shipped', versions: [
+ *     { version: 1, schema: z.looseObject({ orderId: z.string() }) },
+ *     { version: 2, schema: z.looseObject({ order: z.object({ id: z.string() }) }),
+ *       toPrevious: ({ order, ...rest }) => ({ ...rest, orderId: (order as { id: string }).id }) },
+ *   ] },
+ * ]);
+ * ```
+ */
+export function createEventCatalog(definitions: readonly EventTypeDefinition[]): EventCatalog {
+  const issues: ValidationIssue[] = [];
+  const entries = new Map<string, EventCatalogEntry>();
+
+  if (!Array.isArray(definitions)) {
+    throw new WebhookValidationError(
+      'invalid_option',
+      'createEventCatalog: expected an array of event type definitions.',
+      { issues: [{ path: 'definitions', message: 'expected an array' }] },
+    );
+  }
+
+  definitions.forEach((definition, index) => {
+    const at = `definitions.${index}`;
+    const type: unknown = definition?.type;
+    if (typeof type !== 'string' || !TYPE_PATTERN.test(type)) {
+      issues.push({ path: `${at}.type`, message: 'expected "<segment>.<name>" without wildcards' });
+      return;
+    }
+    if (entries.has(type)) {
+      issues.push({ path: `${at}.type`, message: `duplicate type ${quoteType(type)}` });
+      return;
+    }
+    const scope: unknown = definition.scope ?? 'partner';
+    if (scope !== 'partner' && scope !== 'organization') {
+      issues.push({ path: `${at}.scope`, message: 'expected "partner" or "organization"' });
+    }
+    const versions: unknown = definition.versions;
+    if (!Array.isArray(versions) || versions.length === 0) {
+      issues.push({ path: `${at}.versions`, message: 'expected at least one version' });
+      return;
+    }
+    const resolved: EventCatalogVersion[] = [];
+    (versions as readonly EventSchemaVersion[]).forEach((v, i) => {
+      const vAt = `${at}.versions.${i}`;
+      const version: unknown = v?.version;
+      if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+        issues.push({ path: `${vAt}.version`, message: 'expected an integer >= 1' });
+        return;
+      }
+      const previous = resolved[resolved.length - 1];
+      if (previous !== undefined && version !== previous.version + 1) {
+        issues.push({
+          path: `${vAt}.version`,
+          message: `expected ${previous.version + 1}: versions must be ascending and contiguous`,
+        });
+      }
+      if (!isZodSchema(v.schema)) {
+        issues.push({ path: `${vAt}.schema`, message: 'expected a zod schema' });
+      }
+      if (v.strictSchema !== undefined && !isZodSchema(v.strictSchema)) {
+        issues.push({ path: `${vAt}.strictSchema`, message: 'expected a zod schema' });
+      }
+      if (i > 0 && typeof v.toPrevious !== 'function') {
+        issues.push({
+          path: `${vAt}.toPrevious`,
+          message: `expected a converter to version ${version - 1}`,
+        });
+      }
+      if (v.toPrevious !== undefined && typeof v.toPrevious !== 'function') {
+        issues.push({ path: `${vAt}.toPrevious`, message: 'expected a function' });
+      }
+      resolved.push(
+        Object.freeze({
+          version,
+          schema: v.schema,
+          strictSchema: v.strictSchema ?? v.schema,
+          // The oldest version has nothing to convert to.
+          toPrevious: i === 0 ? undefined : v.toPrevious,
+        }),
+      );
+    });
+    const oldest = resolved[0];
+    const latest = resolved[resolved.length - 1];
+    if (oldest === undefined || latest === undefined) return;
+    entries.set(
+      type,
+      Object.freeze({
+        type,
+        scope: scope === 'organization' ? 'organization' : 'partner',
+        versions: Object.freeze(resolved),
+        oldestVersion: oldest.version,
+        latestVersion: latest.version,
+      }),
+    );
+  });
+
+  if (issues.length > 0) {
+    throw new WebhookValidationError(
+      'invalid_option',
+      `createEventCatalog: invalid definitions: ${summarizeIssues(issues)}.`,
+      { issues },
+    );
+  }
+  return Object.freeze({ types: Object.freeze([...entries.keys()]), entries });
+}
+
+/**
+ * The catalog entry of `type`.
+ *
+ * @throws WebhookValidationError `unknown_event_type` when the catalog has no such type.
+ */
+export function getCatalogEntry(catalog: EventCatalog, type: string): EventCatalogEntry {
+  const entry = catalog.entries.get(type);
+  if (entry === undefined) {
+    throw new WebhookValidationError(
+      'unknown_event_type',
+      `Event type ${quoteType(type)} is not in the catalog (known: ${catalog.types.join(', ')}).`,
+      { issues: [{ path: 'type', message: 'unknown event type' }] },
+    );
+  }
+  return entry;
+}
+
+function isZodSchema(value: unknown): value is z.ZodType {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { safeParse?: unknown }).safeParse === 'function'
+  );
+}

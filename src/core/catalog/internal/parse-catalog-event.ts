@@ -1,0 +1,130 @@
+// The Novatrade24 envelope parser over any catalog. Internal: the public functions in
+// ../parse-event.ts bind it to NOVATRADE_CATALOG (whose static types they describe).
+
+import { type ValidationIssue, WebhookValidationError } from '../../errors.js';
+import type { EventCatalog, EventCatalogVersion } from '../event-catalog.js';
+import type { EventEnvelope } from '../event-envelope.js';
+import { buildEventEnvelopeSchema } from './envelope-schemas.js';
+import {
+  describeType,
+  isRecord,
+  quoteType,
+  summarizeIssues,
+  toIssues,
+  versionRange,
+} from './schema-kit.js';
+
+const LENIENT_ENVELOPE = buildEventEnvelopeSchema(false);
+const STRICT_ENVELOPE = buildEventEnvelopeSchema(true);
+
+/** A parse outcome that never throws. */
+export type ParseOutcome<E> =
+  | { readonly success: true; readonly event: E }
+  | { readonly success: false; readonly error: WebhookValidationError };
+
+/** The `invalid_event` error for `issues`, naming the function and (when known) the type. */
+export function invalidEvent(
+  fnName: string,
+  what: string,
+  issues: readonly ValidationIssue[],
+): WebhookValidationError {
+  return new WebhookValidationError(
+    'invalid_event',
+    `${fnName}: invalid ${what}: ${summarizeIssues(issues)}.`,
+    { issues },
+  );
+}
+
+/** The `invalid_event` error for an input that is not an object at all. */
+export function notAnObject(fnName: string, input: unknown): WebhookValidationError {
+  const got = describeType(input);
+  return new WebhookValidationError(
+    'invalid_event',
+    `${fnName}: expected an event object; got ${got}. Pass the parsed JSON body.`,
+    { issues: [{ path: '', message: `Invalid input: expected object, received ${got}` }] },
+  );
+}
+
+/**
+ * Parses a Novatrade24 envelope against `catalog` (DESIGN.md §5.7, spec digest §1.9):
+ * - the envelope must be valid, in both modes;
+ * - a type outside the catalog: lenient → a generic event, strict → `unknown_event_type`;
+ * - a catalog type at a version the catalog lacks: lenient → a generic event (its data shape is
+ *   unknown to us), strict → `unsupported_schema_version`;
+ * - otherwise `data` must match that version's schema (strict: only known enum values), and a
+ *   partner-scoped type needs a string `partnerUuid`.
+ * The result is a new object; unknown fields are kept (zod drops an own `__proto__` key).
+ */
+export function safeParseCatalogEvent(
+  catalog: EventCatalog,
+  input: unknown,
+  strict: boolean,
+  fnName: string,
+): ParseOutcome<EventEnvelope> {
+  if (!isRecord(input)) return { success: false, error: notAnObject(fnName, input) };
+
+  const envelope = (strict ? STRICT_ENVELOPE : LENIENT_ENVELOPE).safeParse(input);
+  const issues: ValidationIssue[] = envelope.success ? [] : toIssues(envelope.error);
+  const type = input.type;
+  const entry = typeof type === 'string' ? catalog.entries.get(type) : undefined;
+
+  if (entry === undefined) {
+    if (!envelope.success) return { success: false, error: invalidEvent(fnName, 'event', issues) };
+    if (strict) {
+      return {
+        success: false,
+        error: new WebhookValidationError(
+          'unknown_event_type',
+          `${fnName}: event type ${quoteType(envelope.data.type)} is not in the catalog ` +
+            '(strict mode). Parse without `strict` to receive it as an unknown event.',
+          { issues: [{ path: 'type', message: 'unknown event type' }] },
+        ),
+      };
+    }
+    return { success: true, event: envelope.data };
+  }
+
+  const what = `${quoteType(entry.type)} event`;
+  const version: EventCatalogVersion | undefined = entry.versions.find(
+    (v) => v.version === input.schemaVersion,
+  );
+  if (version === undefined) {
+    if (!envelope.success) return { success: false, error: invalidEvent(fnName, what, issues) };
+    if (strict) {
+      return {
+        success: false,
+        error: new WebhookValidationError(
+          'unsupported_schema_version',
+          `${fnName}: ${what} has schemaVersion ${envelope.data.schemaVersion}; this catalog ` +
+            `knows ${versionRange(entry)} (strict mode). Register ` +
+            'acceptedSchemaVersions your code knows, or parse without `strict`.',
+          { issues: [{ path: 'schemaVersion', message: 'unsupported schema version' }] },
+        ),
+      };
+    }
+    return { success: true, event: envelope.data };
+  }
+
+  if (entry.scope === 'partner' && input.partnerUuid === null) {
+    issues.push({
+      path: 'partnerUuid',
+      message: 'Invalid input: expected string, received null (null only on organization events)',
+    });
+  }
+  // A non-object `data` is already reported by the envelope; do not report it twice.
+  const data = isRecord(input.data)
+    ? (strict ? version.strictSchema : version.schema).safeParse(input.data)
+    : undefined;
+  if (data !== undefined && !data.success) issues.push(...toIssues(data.error, ['data']));
+
+  if (!envelope.success || data === undefined || !data.success || issues.length > 0) {
+    return { success: false, error: invalidEvent(fnName, what, issues) };
+  }
+  return { success: true, event: { ...envelope.data, data: data.data } };
+}
+
+/** Unwraps an outcome: the event, or throws its error. */
+export function unwrap<E>(outcome: ParseOutcome<E>): E {
+  if (outcome.success) return outcome.event;
+  throw outcome.error;
+}

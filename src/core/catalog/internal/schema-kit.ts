@@ -1,0 +1,163 @@
+// Building blocks shared by the Novatrade24 and EUDR schemas and parsers. Internal: never
+// re-exported from an entry point.
+
+import { z } from 'zod';
+import { type ValidationIssue, WebhookValidationError } from '../../errors.js';
+import type { OpenEnum } from '../enum-values.js';
+
+/**
+ * A schema for an enum field. Lenient (`strict: false`): any string, because clients "must
+ * tolerate unknown enum values" (spec digest §1.9). Strict: only the known values. Both are typed
+ * as {@link OpenEnum} so that the lenient and the strict catalog share one static type.
+ */
+export function enumSchema<const T extends readonly [string, ...string[]]>(
+  values: T,
+  strict: boolean,
+): z.ZodType<OpenEnum<T[number]>> {
+  return strict ? z.enum(values) : z.string();
+}
+
+/**
+ * An ISO 8601 date-time with seconds and a zone (`Z` or `±hh:mm`), any fraction of a second:
+ * `2026-04-22T10:30:00Z`, `2024-01-15T10:30:00.000Z`. Kept as the string it arrived as.
+ */
+export function dateTimeSchema(): z.ZodISODateTime {
+  return z.iso.datetime({ offset: true });
+}
+
+/** An identifier: any string. The docs' own examples are not valid UUIDs (A-26). */
+export function idSchema(): z.ZodString {
+  return z.string();
+}
+
+/** A count: a non-negative safe integer. */
+export function countSchema(): z.ZodNumber {
+  return z.int().min(0);
+}
+
+/** An HTTP status code, or `null` when no response arrived (timeout, network error). */
+export function httpStatusSchema(): z.ZodNullable<z.ZodNumber> {
+  return z.int().min(100).max(599).nullable();
+}
+
+/** Dotted path of a field (`data.blockers.0.code`); empty for the whole input. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment)).join('.');
+}
+
+/** Field issues of a zod error, each path prefixed with `prefix`. Values are never copied. */
+export function toIssues(
+  error: z.ZodError,
+  prefix: readonly PropertyKey[] = [],
+): ValidationIssue[] {
+  return error.issues.map((issue) => ({
+    path: formatPath([...prefix, ...issue.path]),
+    message: issue.message,
+  }));
+}
+
+/** The JSON-ish type name of a value, for messages that must not echo the value itself. */
+export function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Uint8Array) return 'Uint8Array';
+  return typeof value;
+}
+
+/** True for a non-null, non-array object. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const MAX_LISTED_ISSUES = 3;
+
+/** `"a: msg; b: msg (+2 more)"` for an error message. Paths and zod messages never hold values. */
+export function summarizeIssues(issues: readonly ValidationIssue[]): string {
+  const listed = issues
+    .slice(0, MAX_LISTED_ISSUES)
+    .map((issue) => (issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`))
+    .join('; ');
+  const rest = issues.length - MAX_LISTED_ISSUES;
+  return rest > 0 ? `${listed} (+${rest} more)` : listed;
+}
+
+const MAX_QUOTED_LENGTH = 100;
+
+/**
+ * A short, quoted rendition of an event type for a message. The type is a routing key, not a
+ * secret, but it is attacker-controlled, so it is length-capped and JSON-escaped.
+ */
+export function quoteType(type: string): string {
+  const short =
+    type.length > MAX_QUOTED_LENGTH ? `${type.slice(0, MAX_QUOTED_LENGTH)}…(${type.length})` : type;
+  return JSON.stringify(short);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The JSON value of a raw body. Throws `invalid_payload_type` for a non-string, non-byte input (a parsed object), `invalid_json` for bytes
+ * that are not UTF-8 and for text that is not JSON. The message gives only the input's type and
+ * length, never its content (the parser's own message quotes the body, so it is not forwarded).
+ */
+export function decodeJson(raw: unknown, fnName: string): unknown {
+  let text: string;
+  if (typeof raw === 'string') {
+    text = raw;
+  } else if (raw instanceof Uint8Array) {
+    try {
+      // decode() honours byteOffset/byteLength of a view (e.g. a pooled Node Buffer).
+      text = utf8.decode(raw);
+    } catch {
+      throw new WebhookValidationError(
+        'invalid_json',
+        `${fnName}: expected UTF-8 JSON; got ${raw.byteLength} bytes that are not valid UTF-8.`,
+      );
+    }
+  } else {
+    throw new WebhookValidationError(
+      'invalid_payload_type',
+      `${fnName}: expected the raw body as a string or Uint8Array; got ${describeType(raw)}. ` +
+        'Pass the raw request body; for an already parsed object use the non-JSON parser.',
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new WebhookValidationError(
+      'invalid_json',
+      `${fnName}: expected a JSON document; got ${text.length} characters that are not valid JSON.`,
+    );
+  }
+}
+
+/**
+ * The `strict` option of a parser: false when absent.
+ *
+ * @throws WebhookValidationError `invalid_option` when it is not a boolean.
+ */
+export function readStrictOption(
+  options: { readonly strict?: unknown } | undefined,
+  fnName: string,
+): boolean {
+  const strict = options?.strict;
+  if (strict === undefined) return false;
+  if (typeof strict !== 'boolean') {
+    throw new WebhookValidationError(
+      'invalid_option',
+      `${fnName}: options.strict must be a boolean; got ${describeType(strict)}.`,
+      { issues: [{ path: 'strict', message: 'expected boolean' }] },
+    );
+  }
+  return strict;
+}
+
+/** `"1"` or `"1..3"`: the versions of a catalog entry, for messages. */
+export function versionRange(entry: {
+  readonly oldestVersion: number;
+  readonly latestVersion: number;
+}): string {
+  return entry.oldestVersion === entry.latestVersion
+    ? String(entry.latestVersion)
+    : `${entry.oldestVersion}..${entry.latestVersion}`;
+}

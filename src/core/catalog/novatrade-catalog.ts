@@ -1,0 +1,29 @@
+/**
+ * The built-in Novatrade24 catalog: the 10 Phase 1 types (spec digest §1.18), each at schema
+ * version 1 with a lenient and a strict `data` schema.
+ */
+
+import { createEventCatalog, type EventCatalog } from './event-catalog.js';
+import { EVENT_DATA_SCHEMAS } from './event-data-schemas.js';
+import { EVENT_TYPES, META_EVENT_TYPES } from './event-types.js';
+import { buildEventDataSchemasV1 } from './internal/novatrade-data-schemas.js';
+
+const STRICT_V1 = buildEventDataSchemasV1(true);
+
+/**
+ * The Novatrade24 Phase 1 catalog (DESIGN.md §5.7): every type at version 1, the `webhook.*`
+ * meta-events scoped to the organization (`partnerUuid` may be null, DESIGN.md §5.4). When a
+ * version 2 ships, it is added here with a converter to version 1.
+ *
+ * @example
+ * ```ts
+ * negotiateSchemaVersion(NOVATRADE_CATALOG, { type: 'compliance.status_changed', acceptedSchemaVersions: [1] }); // 1
+ * ```
+ */
+export const NOVATRADE_CATALOG: EventCatalog = createEventCatalog(
+  EVENT_TYPES.map((type) => ({
+    type,
+    scope: (META_EVENT_TYPES as readonly string[]).includes(type) ? 'organization' : 'partner',
+    versions: [{ version: 1, schema: EVENT_DATA_SCHEMAS[type], strictSchema: STRICT_V1[type] }],
+  })),
+);
