@@ -56,7 +56,7 @@ function safeParse(
         ),
       };
     }
-    return { success: true, event: envelope.data };
+    return { success: true, data: envelope.data };
   }
 
   // A non-object `data` is already reported by the envelope; do not report it twice.
@@ -67,7 +67,7 @@ function safeParse(
   if (!envelope.success || data === undefined || !data.success) {
     return { success: false, error: invalidEvent(fnName, `${quoteType(type)} event`, issues) };
   }
-  return { success: true, event: { ...envelope.data, data: data.data } };
+  return { success: true, data: { ...envelope.data, data: data.data } };
 }
 
 /**
@@ -95,7 +95,7 @@ export function parseEudrEvent(input: unknown, options?: ParseEventOptions): Any
 }
 
 /**
- * Like {@link parseEudrEvent}, but returns `{ success: true, event }` or
+ * Like {@link parseEudrEvent}, but returns `{ success: true, data }` or
  * `{ success: false, error }` instead of throwing.
  *
  * @throws WebhookValidationError `invalid_option` only, for a non-boolean `strict`.

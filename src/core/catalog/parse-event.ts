@@ -60,7 +60,7 @@ export function parseEvent(input: unknown, options?: ParseEventOptions): AnyWebh
 }
 
 /**
- * Like {@link parseEvent}, but returns `{ success: true, event }` or `{ success: false, error }`
+ * Like {@link parseEvent}, but returns `{ success: true, data }` or `{ success: false, error }`
  * instead of throwing.
  *
  * @throws WebhookValidationError `invalid_option` only, for a non-boolean `strict`.
@@ -125,7 +125,7 @@ export function parseEventJson(
  * @example
  * ```ts
  * const result = safeParseEventJson(rawBody);
- * if (result.success) queue.push(result.event);
+ * if (result.success) queue.push(result.data);
  * ```
  */
 export function safeParseEventJson(

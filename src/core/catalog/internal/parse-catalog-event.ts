@@ -19,7 +19,7 @@ const STRICT_ENVELOPE = buildEventEnvelopeSchema(true);
 
 /** A parse outcome that never throws. */
 export type ParseOutcome<E> =
-  | { readonly success: true; readonly event: E }
+  | { readonly success: true; readonly data: E }
   | { readonly success: false; readonly error: WebhookValidationError };
 
 /** The `invalid_event` error for `issues`, naming the function and (when known) the type. */
@@ -81,7 +81,7 @@ export function safeParseCatalogEvent(
         ),
       };
     }
-    return { success: true, event: envelope.data };
+    return { success: true, data: envelope.data };
   }
 
   const what = `${quoteType(entry.type)} event`;
@@ -102,7 +102,7 @@ export function safeParseCatalogEvent(
         ),
       };
     }
-    return { success: true, event: envelope.data };
+    return { success: true, data: envelope.data };
   }
 
   if (entry.scope === 'partner' && input.partnerUuid === null) {
@@ -120,11 +120,11 @@ export function safeParseCatalogEvent(
   if (!envelope.success || data === undefined || !data.success || issues.length > 0) {
     return { success: false, error: invalidEvent(fnName, what, issues) };
   }
-  return { success: true, event: { ...envelope.data, data: data.data } };
+  return { success: true, data: { ...envelope.data, data: data.data } };
 }
 
 /** Unwraps an outcome: the event, or throws its error. */
 export function unwrap<E>(outcome: ParseOutcome<E>): E {
-  if (outcome.success) return outcome.event;
+  if (outcome.success) return outcome.data;
   throw outcome.error;
 }

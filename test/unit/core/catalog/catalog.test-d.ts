@@ -136,10 +136,10 @@ describe('WebhookEvent', () => {
   it('safeParseEvent narrows on success', () => {
     const result = safeParseEvent(json);
     expectTypeOf(result).toEqualTypeOf<SafeParseEventResult>();
-    if (result.success) expectTypeOf(result.event).toEqualTypeOf<AnyWebhookEvent>();
+    if (result.success) expectTypeOf(result.data).toEqualTypeOf<AnyWebhookEvent>();
     else expectTypeOf(result.error.code).toExtend<string>();
     const strict = safeParseEvent(json, { strict: true });
-    if (strict.success) expectTypeOf(strict.event).toEqualTypeOf<WebhookEvent>();
+    if (strict.success) expectTypeOf(strict.data).toEqualTypeOf<WebhookEvent>();
   });
 
   it('createSampleEvent returns the event of its type', () => {

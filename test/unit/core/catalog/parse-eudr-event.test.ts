@@ -180,6 +180,6 @@ describe('parseEudrEvent', () => {
     );
     expect(!unknown.success && unknown.error.code).toBe('unknown_event_type');
     const ok = safeParseEudrEvent(createSampleEudrEvent('batch.created'));
-    expect(ok).toEqual({ success: true, event: createSampleEudrEvent('batch.created') });
+    expect(ok).toEqual({ success: true, data: createSampleEudrEvent('batch.created') });
   });
 });

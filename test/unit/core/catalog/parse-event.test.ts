@@ -401,12 +401,12 @@ describe('parseEventJson: raw bodies', () => {
 });
 
 describe('safeParseEvent / safeParseEventJson', () => {
-  it('returns { success: true, event } for a valid event', () => {
+  it('returns { success: true, data } for a valid event', () => {
     const sample = createSampleEvent('compliance.decision_made');
     const result = safeParseEvent(sample);
-    expect(result).toEqual({ success: true, event: sample });
+    expect(result).toEqual({ success: true, data: sample });
     const fromJson = safeParseEventJson(JSON.stringify(sample), { strict: true });
-    expect(fromJson.success && fromJson.event).toEqual(sample);
+    expect(fromJson.success && fromJson.data).toEqual(sample);
   });
 
   it('returns { success: false, error } with the code parseEvent would throw', () => {

@@ -1,0 +1,16 @@
+// Subscriptions section of the core (DESIGN.md §3, §5.5): pattern parsing, matching and the
+// per-organization endpoint index. Explicit named exports only (STYLE.md, "Modules").
+export { matchesSubscription } from './matches-subscription.js';
+export {
+  type ParsedSubscriptionPattern,
+  parseSubscriptionPattern,
+  type SubscriptionParseResult,
+  type SubscriptionPatternOptions,
+  safeParseSubscriptionPattern,
+} from './parse-subscription-pattern.js';
+export {
+  parseSubscriptionPatterns,
+  type SubscriptionPatternListOptions,
+  safeParseSubscriptionPatterns,
+} from './parse-subscription-patterns.js';
+export { type EndpointSubscription, SubscriptionIndex } from './subscription-index.js';
