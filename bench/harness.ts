@@ -93,3 +93,23 @@ export function formatComparison(comparison: Comparison): string {
 
 /** A bench module's default export: runs its comparisons and returns them. */
 export type BenchSuite = () => Promise<readonly Comparison[]>;
+
+/**
+ * The same measurements re-expressed against another row, e.g. "ours vs stripe" when the measured
+ * baseline was a hand-written verify. Each row's ratio is divided by the new baseline row's ratio:
+ * a ratio of per-round-median ratios, all from the same interleaved rounds (no new measurement).
+ * Throws if `baselineName` is not a row of `comparison`.
+ */
+export function rebaseComparison(
+  comparison: Comparison,
+  baselineName: string,
+  title = `${comparison.title} (vs ${baselineName})`,
+): Comparison {
+  const base = comparison.rows.find((row) => row.name === baselineName);
+  if (base === undefined) throw new Error(`no row named ${baselineName} in ${comparison.title}`);
+  return {
+    title,
+    baseline: baselineName,
+    rows: comparison.rows.map((row) => ({ ...row, ratio: row.ratio / base.ratio })),
+  };
+}

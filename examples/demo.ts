@@ -1,0 +1,185 @@
+// `npm run demo`: the core end to end, in one process, on the embedded defaults.
+// 1. registers three endpoints in a SubscriptionIndex (exact type, segment wildcard, partner filter);
+// 2. for each of the 10 catalog event types, matches endpoints, builds the signed Novatrade24
+//    request each would receive, then verifies and parses it as a receiver would;
+// 3. shows what a receiver rejects (tampered body, stale timestamp, wrong secret), with codes;
+// 4. prints the retry schedule and when the health policy would pause a failing endpoint.
+import {
+  buildDeliveryRequest,
+  createSampleEvent,
+  type EndpointHealth,
+  EVENT_TYPES,
+  evaluateEndpointHealth,
+  generateWebhookSecret,
+  HEALTHY,
+  isWebhooksError,
+  NOVATRADE_PROFILE,
+  NOVATRADE_RETRY_POLICY,
+  nextAttemptAt,
+  nodeHmacSha256Hex,
+  type OutboundEvent,
+  parseEventJson,
+  SubscriptionIndex,
+  verifyNovatradeSignature,
+} from '@novatrade24/webhooks';
+
+const PARTNER_A = '11111111-2222-3333-4444-555555555555';
+const PARTNER_B = '22222222-3333-4444-5555-666666666666';
+const nowMs = Date.now();
+
+const endpoints = [
+  { id: 'wh_compliance', events: ['compliance.*', 'export_file.generated'], partnerIds: null },
+  { id: 'wh_kyc_partner_a', events: ['kyc.*'], partnerIds: [PARTNER_A] },
+  {
+    id: 'wh_ops',
+    events: ['webhook.*', 'prospect.submitted', 'self_service_invitation.*'],
+    partnerIds: null,
+  },
+].map((e) => ({ ...e, secret: generateWebhookSecret() }));
+
+const index = new SubscriptionIndex();
+for (const e of endpoints) index.add(e.id, { events: e.events, partnerIds: e.partnerIds });
+
+console.log('Endpoints');
+for (const e of endpoints) {
+  console.log(
+    `  ${e.id.padEnd(18)} ${e.events.join(', ')}${e.partnerIds ? `  (partner ${e.partnerIds[0]?.slice(0, 8)}… only)` : ''}`,
+  );
+}
+
+console.log('\nPublish → match → sign → verify → parse');
+const rows: string[][] = [];
+for (const [i, type] of EVENT_TYPES.entries()) {
+  const sample = createSampleEvent(type);
+  // alternate partners so the partner filter shows; meta-events are organization-level (null)
+  const partnerUuid = sample.partnerUuid === null ? null : i % 2 === 0 ? PARTNER_A : PARTNER_B;
+  const event: OutboundEvent = {
+    ...sample,
+    id: `evt_demo_${String(i).padStart(2, '0')}`,
+    createdAtMs: nowMs,
+    partnerUuid,
+    data: sample.data as Record<string, unknown>,
+  };
+  const matched = index.match(type, partnerUuid);
+  const outcomes = matched.map((endpointId) => {
+    const endpoint = endpoints.find((e) => e.id === endpointId);
+    if (!endpoint) throw new Error(`unknown endpoint ${endpointId}`);
+    const { body, headers } = buildDeliveryRequest(NOVATRADE_PROFILE, {
+      event,
+      endpointId,
+      deliveryId: `del_demo_${i}_${endpointId}`,
+      secrets: [endpoint.secret],
+      nowMs,
+      hmac: nodeHmacSha256Hex,
+    });
+    // what the receiver does with the raw body and the header
+    verifyNovatradeSignature(body, headers['X-Novatrade-Signature'], endpoint.secret, {
+      now: () => nowMs,
+    });
+    const received = parseEventJson(body, { strict: true });
+    return `${endpointId} ✓ (${received.type}, ${body.length} B)`;
+  });
+  rows.push([
+    type,
+    partnerUuid ? `${partnerUuid.slice(0, 8)}…` : 'null',
+    outcomes.join('; ') || '— no subscriber',
+  ]);
+}
+const widths = [0, 1].map((c) => Math.max(...rows.map((r) => (r[c] as string).length)));
+for (const r of rows)
+  console.log(
+    `  ${(r[0] as string).padEnd(widths[0] as number)}  ${(r[1] as string).padEnd(widths[1] as number)}  ${r[2]}`,
+  );
+
+console.log('\nWhat a receiver rejects');
+const [first] = endpoints;
+if (!first) throw new Error('no endpoint');
+const event: OutboundEvent = {
+  ...createSampleEvent('compliance.decision_made'),
+  createdAtMs: nowMs,
+  data: { orderUuid: 'o', decision: 'VALID_EXPORT' },
+};
+const { body, headers } = buildDeliveryRequest(NOVATRADE_PROFILE, {
+  event,
+  endpointId: first.id,
+  deliveryId: 'del_demo_reject',
+  secrets: [first.secret],
+  nowMs,
+  hmac: nodeHmacSha256Hex,
+});
+const signature = headers['X-Novatrade-Signature'];
+const attempts: [string, () => unknown][] = [
+  [
+    'tampered body',
+    () =>
+      verifyNovatradeSignature(
+        body.replace('VALID_EXPORT', 'VAT_APPLICABLE'),
+        signature,
+        first.secret,
+        { now: () => nowMs },
+      ),
+  ],
+  [
+    'replayed 6 minutes later',
+    () => verifyNovatradeSignature(body, signature, first.secret, { now: () => nowMs + 360_000 }),
+  ],
+  [
+    'wrong secret',
+    () => verifyNovatradeSignature(body, signature, generateWebhookSecret(), { now: () => nowMs }),
+  ],
+  [
+    'parsed JSON instead of raw body',
+    () => verifyNovatradeSignature(JSON.parse(body), signature, first.secret),
+  ],
+  ['no signature header', () => verifyNovatradeSignature(body, undefined, first.secret)],
+];
+for (const [what, attempt] of attempts) {
+  try {
+    attempt();
+    console.log(`  ${what.padEnd(32)} accepted (unexpected!)`);
+    process.exitCode = 1;
+  } catch (error) {
+    console.log(
+      `  ${what.padEnd(32)} rejected: ${isWebhooksError(error) ? error.code : String(error)}`,
+    );
+  }
+}
+
+console.log('\nRetry schedule of a delivery whose receiver always fails (Novatrade24 preset)');
+const times = [0];
+for (
+  let next = nextAttemptAt(NOVATRADE_RETRY_POLICY, {
+    attempts: 1,
+    firstAttemptAtMs: 0,
+    lastAttemptAtMs: 0,
+  });
+  next !== null;
+) {
+  times.push(next);
+  next = nextAttemptAt(NOVATRADE_RETRY_POLICY, {
+    attempts: times.length,
+    firstAttemptAtMs: 0,
+    lastAttemptAtMs: next,
+  });
+}
+const fmt = (ms: number) =>
+  ms === 0 ? '+0' : ms < 3_600_000 ? `+${ms / 60_000}m` : `+${ms / 3_600_000}h`;
+console.log(`  ${times.length} attempts at ${times.map(fmt).join(', ')}`);
+
+let health: EndpointHealth = HEALTHY;
+let failures = 0;
+for (;;) {
+  failures++;
+  const evaluation = evaluateEndpointHealth(NOVATRADE_PROFILE.healthPolicy, {
+    health,
+    succeeded: false,
+    attemptAtMs: failures * 60_000,
+  });
+  health = evaluation.health;
+  if (evaluation.transition !== 'stay') {
+    console.log(
+      `  health policy: ${evaluation.transition} after ${failures} consecutive failed attempts (${evaluation.reason})`,
+    );
+    break;
+  }
+}

@@ -1,0 +1,36 @@
+import type { WebhookValidationError } from '../../errors.js';
+import { describeValue } from './describe-value.js';
+import { isLowercaseSignatureHex } from './hex.js';
+import { invalidOption } from './invalid-option.js';
+
+/**
+ * Checks that an injected HMAC primitive is a function.
+ *
+ * @throws WebhookValidationError `invalid_option` naming `hmac`.
+ */
+export function assertHmacFunction(hmac: unknown): void {
+  if (typeof hmac !== 'function') {
+    throw invalidOption(
+      'hmac',
+      `hmac must be an HMAC-SHA256 function; got ${describeValue(hmac)}.`,
+    );
+  }
+}
+
+/**
+ * The digest an injected primitive returned, after checking it is 64 lowercase hex characters.
+ *
+ * @throws WebhookValidationError `invalid_option` naming `hmac`.
+ */
+export function checkedDigest(digest: unknown): string {
+  if (typeof digest === 'string' && isLowercaseSignatureHex(digest)) return digest;
+  throw badDigest(digest);
+}
+
+/** The error for a primitive that broke its contract (content never included: it is a MAC). */
+export function badDigest(digest: unknown): WebhookValidationError {
+  return invalidOption(
+    'hmac',
+    `The hmac function must return the digest as 64 lowercase hex characters; got ${describeValue(digest)}.`,
+  );
+}

@@ -1,0 +1,66 @@
+import { WebhookValidationError } from '../../errors.js';
+import { MAX_SECRETS } from '../constants.js';
+import { describeValue } from './describe-value.js';
+
+/**
+ * The secrets as a list, after checking that there is at least one, at most {@link MAX_SECRETS},
+ * and that each is a non-empty string. Messages name the position and the type, never the value.
+ *
+ * @throws WebhookValidationError `invalid_secret`
+ */
+export function assertSecrets(secret: unknown): readonly string[] {
+  if (typeof secret === 'string') {
+    if (secret.length === 0) throw invalidSecret('The secret is an empty string.');
+    return [secret];
+  }
+  if (!Array.isArray(secret)) {
+    throw invalidSecret(
+      `Expected the secret as a non-empty string or an array of them; got ${describeValue(secret)}.`,
+    );
+  }
+  if (secret.length === 0) throw invalidSecret('The list of secrets is empty.');
+  if (secret.length > MAX_SECRETS) {
+    throw invalidSecret(
+      `Got ${secret.length} secrets; at most ${MAX_SECRETS} are accepted, because each one costs ` +
+        'an HMAC per verification. Select the endpoint secret first (by URL or tenant).',
+    );
+  }
+  for (let i = 0; i < secret.length; i++) {
+    const item: unknown = secret[i];
+    if (typeof item !== 'string') {
+      throw invalidSecret(`secret[${i}] must be a non-empty string; got ${describeValue(item)}.`);
+    }
+    if (item.length === 0) throw invalidSecret(`secret[${i}] is an empty string.`);
+  }
+  return secret as readonly string[];
+}
+
+/**
+ * The secret, after checking it is one non-empty string (for schemes with a single signature).
+ *
+ * @throws WebhookValidationError `invalid_secret`
+ */
+export function assertSingleSecret(secret: unknown): string {
+  if (typeof secret !== 'string') {
+    throw invalidSecret(
+      `Expected one secret as a non-empty string; got ${describeValue(secret)}. ` +
+        'This header carries a single signature, so it is signed with one secret.',
+    );
+  }
+  if (secret.length === 0) throw invalidSecret('The secret is an empty string.');
+  return secret;
+}
+
+/** True when some secret starts or ends with whitespace, a frequent copy-paste or .env slip. */
+export function hasPaddedSecret(secrets: readonly string[]): boolean {
+  for (const s of secrets) {
+    if (s.trim().length !== s.length) return true;
+  }
+  return false;
+}
+
+function invalidSecret(message: string): WebhookValidationError {
+  return new WebhookValidationError('invalid_secret', message, {
+    issues: [{ path: 'secret', message }],
+  });
+}

@@ -1,0 +1,30 @@
+import { MAX_TIMESTAMP_SECONDS } from '../constants.js';
+import { describeValue } from './describe-value.js';
+import { invalidOption } from './invalid-option.js';
+
+/**
+ * Checks a Unix timestamp in seconds: a positive integer of at most 12 digits, so that it
+ * round-trips through the header's `t` unchanged.
+ *
+ * @throws WebhookValidationError `invalid_option` naming `name`.
+ */
+export function assertTimestampSeconds(value: unknown, name: string): asserts value is number {
+  if (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value >= 1 &&
+    value <= MAX_TIMESTAMP_SECONDS
+  ) {
+    return;
+  }
+  const hint =
+    typeof value === 'number' && Number.isInteger(value) && value > MAX_TIMESTAMP_SECONDS
+      ? ' It looks like milliseconds: divide by 1000 (Math.floor(Date.now() / 1000)).'
+      : '';
+  throw invalidOption(
+    name,
+    `${name} must be Unix seconds, a positive integer of at most 12 digits; got ${
+      typeof value === 'number' ? String(value) : describeValue(value)
+    }.${hint}`,
+  );
+}

@@ -1,0 +1,23 @@
+import type { VerifierPlatform } from '../verifier-platform.js';
+import { assertHmacFunction } from './assert-hmac.js';
+import { describeValue } from './describe-value.js';
+import { invalidOption } from './invalid-option.js';
+
+/**
+ * Checks a verifier's platform once, at construction, and returns it.
+ *
+ * @throws WebhookValidationError `invalid_option` naming `platform`, `hmac` or `now`.
+ */
+export function checkPlatform<H>(platform: VerifierPlatform<H>): VerifierPlatform<H> {
+  if (typeof platform !== 'object' || platform === null) {
+    throw invalidOption('platform', `Expected { hmac, now }; got ${describeValue(platform)}.`);
+  }
+  assertHmacFunction(platform.hmac);
+  if (typeof platform.now !== 'function') {
+    throw invalidOption(
+      'now',
+      `now must be a function returning epoch milliseconds; got ${describeValue(platform.now)}.`,
+    );
+  }
+  return platform;
+}

@@ -1,0 +1,16 @@
+// The same as consumer.mts for a CommonJS consumer: the `require` condition's .d.cts must resolve.
+import {
+  signNovatradePayload,
+  verifyNovatradeSignature,
+  WebhookVerificationError,
+} from '@novatrade24/webhooks';
+
+const header: string = signNovatradePayload(new Uint8Array([123, 125]), 'whsec_x');
+try {
+  verifyNovatradeSignature('{}', header, 'whsec_x');
+} catch (error) {
+  if (error instanceof WebhookVerificationError) {
+    const code: 'signature_mismatch' | string = error.code;
+    void code;
+  }
+}

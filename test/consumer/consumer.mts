@@ -1,0 +1,40 @@
+// Type-checked against the BUILT package (npm run check:package) with NodeNext resolution, as an
+// ESM consumer: the `import` condition's .d.ts must resolve and describe the runtime.
+import {
+  EVENT_TYPES,
+  isWebhooksError,
+  NOVATRADE_PROFILE,
+  nextAttemptAt,
+  parseEventJson,
+  SubscriptionIndex,
+  signNovatradePayload,
+  verifyNovatradeSignature,
+  type WebhookEvent,
+} from '@novatrade24/webhooks';
+
+const header: string = signNovatradePayload('{}', 'whsec_x', { timestamp: 1_700_000_000 });
+const { timestamp }: { timestamp: number } = verifyNovatradeSignature('{}', header, ['whsec_x'], {
+  now: () => 1_700_000_000_000,
+});
+const event = parseEventJson('{}', { strict: true });
+const narrowed: WebhookEvent = event;
+if (narrowed.type === 'compliance.decision_made') {
+  const decision: string = narrowed.data.decision;
+  void decision;
+}
+const index = new SubscriptionIndex();
+index.add('wh_1', { events: ['kyc.*'], partnerIds: null });
+const ids: string[] = index.match(EVENT_TYPES[2], null);
+const next: number | null = nextAttemptAt(NOVATRADE_PROFILE.retryPolicy, {
+  attempts: 1,
+  firstAttemptAtMs: 0,
+  lastAttemptAtMs: 0,
+});
+const err: unknown = new Error();
+if (isWebhooksError(err)) {
+  const code: string = err.code;
+  void code;
+}
+void timestamp;
+void ids;
+void next;
