@@ -1,0 +1,36 @@
+// `npm run demo` is the README's first command: run it as a user would and check what it shows.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+
+describe('examples/demo.ts', () => {
+  it('runs to completion and shows matching, verification, rejections and the retry schedule', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'examples/demo.ts'],
+      {
+        cwd: root,
+        timeout: 60_000,
+      },
+    );
+    expect(stdout).toContain('compliance.status_changed');
+    expect(stdout.match(/✓/g)?.length).toBe(9); // 10 types, one without a subscriber for its partner
+    expect(stdout).toMatch(/kyc\.verification_completed\s+22222222…\s+— no subscriber/);
+    for (const code of [
+      'signature_mismatch',
+      'timestamp_too_old',
+      'invalid_payload_type',
+      'missing_header',
+    ]) {
+      expect(stdout).toContain(`rejected: ${code}`);
+    }
+    expect(stdout).not.toContain('unexpected');
+    expect(stdout).toContain(
+      '11 attempts at +0, +1m, +5m, +15m, +1h, +4h, +8h, +16h, +24h, +36h, +48h',
+    );
+    expect(stdout).toContain('pause after 20 consecutive failed attempts');
+  });
+});
