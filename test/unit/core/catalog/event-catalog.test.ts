@@ -12,18 +12,8 @@ import {
   negotiateSchemaVersion,
   parseEventData,
 } from '../../../../src/core/catalog/index.js';
-import { WebhookValidationError } from '../../../../src/core/errors.js';
+import { thrown } from '../../../helpers/thrown.js';
 import { anyString, extraFields, isoDateTime } from './arbitraries.js';
-
-function thrown(fn: () => unknown): WebhookValidationError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(WebhookValidationError);
-    return error as WebhookValidationError;
-  }
-  throw new Error('expected a WebhookValidationError, nothing was thrown');
-}
 
 // A custom type with three versions:
 //   v1 { orderId, shippedAt }

@@ -9,18 +9,9 @@ import {
   safeParseEudrEvent,
   safeParseEudrEventJson,
 } from '../../../../src/core/catalog/index.js';
-import { WebhookValidationError } from '../../../../src/core/errors.js';
+import type { WebhookValidationError } from '../../../../src/core/errors.js';
+import { thrown } from '../../../helpers/thrown.js';
 import { DOC_EUDR_EVENTS, DOC_EUDR_JSON } from './spec-examples.js';
-
-function thrown(fn: () => unknown): WebhookValidationError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(WebhookValidationError);
-    return error as WebhookValidationError;
-  }
-  throw new Error('expected a WebhookValidationError, nothing was thrown');
-}
 
 const paths = (error: WebhookValidationError) => error.issues.map((issue) => issue.path);
 

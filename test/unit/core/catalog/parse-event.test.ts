@@ -10,18 +10,8 @@ import {
   safeParseEventJson,
 } from '../../../../src/core/catalog/index.js';
 import { WebhookValidationError } from '../../../../src/core/errors.js';
+import { thrown } from '../../../helpers/thrown.js';
 import { DOC_ENVELOPE_JSON, DOC_EVENTS, VECTOR_BODY } from './spec-examples.js';
-
-/** The error `fn` throws; fails the test when it does not throw a WebhookValidationError. */
-function thrown(fn: () => unknown): WebhookValidationError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(WebhookValidationError);
-    return error as WebhookValidationError;
-  }
-  throw new Error('expected a WebhookValidationError, nothing was thrown');
-}
 
 function paths(error: WebhookValidationError): string[] {
   return error.issues.map((issue) => issue.path);

@@ -6,6 +6,7 @@ import {
   parseSubscriptionPattern,
   safeParseSubscriptionPattern,
 } from '../../../../src/core/subscription/index.js';
+import { thrown } from '../../../helpers/thrown.js';
 import { naiveIsValid, naiveSegments } from './naive-reference.js';
 
 const NOVATRADE_SEGMENTS = [
@@ -19,16 +20,6 @@ const NOVATRADE_SEGMENTS = [
 const EUDR_SEGMENTS = ['supplier', 'product', 'batch', 'sync', 'dds'];
 
 /** Calls `fn`, expects a WebhookValidationError and returns it. */
-function thrown(fn: () => unknown): WebhookValidationError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(WebhookValidationError);
-    return error as WebhookValidationError;
-  }
-  throw new Error('expected a WebhookValidationError, nothing was thrown');
-}
-
 describe('parseSubscriptionPattern: accepted patterns', () => {
   it.each(EVENT_TYPES)('parseSubscriptionPattern(%j) returns an exact pattern', (type) => {
     expect(parseSubscriptionPattern(type)).toEqual({

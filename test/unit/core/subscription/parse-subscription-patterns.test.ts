@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { EUDR_EVENT_TYPES, EVENT_TYPES } from '../../../../src/core/catalog/event-types.js';
-import { WebhookValidationError } from '../../../../src/core/errors.js';
 import {
   parseSubscriptionPattern,
   parseSubscriptionPatterns,
   safeParseSubscriptionPatterns,
 } from '../../../../src/core/subscription/index.js';
-
-function thrown(fn: () => unknown): WebhookValidationError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(WebhookValidationError);
-    return error as WebhookValidationError;
-  }
-  throw new Error('expected a WebhookValidationError, nothing was thrown');
-}
+import { thrown } from '../../../helpers/thrown.js';
 
 describe('parseSubscriptionPatterns', () => {
   it('returns every pattern parsed, in input order', () => {

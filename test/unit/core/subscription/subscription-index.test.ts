@@ -6,6 +6,7 @@ import {
   type EndpointSubscription,
   SubscriptionIndex,
 } from '../../../../src/core/subscription/index.js';
+import { thrown } from '../../../helpers/thrown.js';
 import { type NaiveEndpoint, naiveMatchAll, naiveSegments } from './naive-reference.js';
 
 const P1 = '11111111-1111-4111-8111-111111111111';
@@ -15,16 +16,6 @@ const SEGMENTS = naiveSegments(EVENT_TYPES);
 
 function sorted(ids: readonly string[]): string[] {
   return [...ids].sort();
-}
-
-function thrown(fn: () => unknown): WebhookValidationError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(WebhookValidationError);
-    return error as WebhookValidationError;
-  }
-  throw new Error('expected a WebhookValidationError, nothing was thrown');
 }
 
 describe('SubscriptionIndex: known cases', () => {

@@ -1,0 +1,13 @@
+import { expect } from 'vitest';
+import { WebhookValidationError } from '../../src/core/errors.js';
+
+/** The error `fn` throws; fails the test when it does not throw a WebhookValidationError. */
+export function thrown(fn: () => unknown): WebhookValidationError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(WebhookValidationError);
+    return error as WebhookValidationError;
+  }
+  throw new Error('expected a WebhookValidationError, nothing was thrown');
+}
