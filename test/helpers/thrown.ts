@@ -11,3 +11,13 @@ export function thrown(fn: () => unknown): WebhookValidationError {
   }
   throw new Error('expected a WebhookValidationError, nothing was thrown');
 }
+
+/** Whatever `run` throws, of any type; fails the test when it does not throw. */
+export function errorOf(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}

@@ -4,23 +4,10 @@ import { WebhookValidationError, WebhookVerificationError } from '../../../../sr
 import { buildEudrSignature } from '../../../../src/core/signature/build-eudr-signature.js';
 import { buildNovatradeSignatureHeader } from '../../../../src/core/signature/build-novatrade-signature-header.js';
 import type { HmacSha256Hex } from '../../../../src/core/signature/hmac-sha256-hex.js';
+import { referenceHmac } from '../../../helpers/reference-hmac.js';
+import { errorOf } from '../../../helpers/thrown.js';
 
 // A reference primitive written independently of src/: createHmac over the concatenated parts.
-const referenceHmac: HmacSha256Hex = (key, message) => {
-  const hmac = createHmac('sha256', key);
-  for (const part of message) hmac.update(part);
-  return hmac.digest('hex');
-};
-
-function errorOf(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
-
 describe('buildNovatradeSignatureHeader', () => {
   it('signs "<t>.<body>" with each secret and writes one v1 per secret, in order', () => {
     const header = buildNovatradeSignatureHeader('{"a":1}', {

@@ -1,6 +1,3 @@
-// The core verifier factories with an injected primitive: the order of checks is observable as
-// "was the HMAC called?", and a primitive that breaks its contract is reported, not trusted.
-import { createHmac } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { WebhookValidationError, WebhookVerificationError } from '../../../../src/core/errors.js';
 import { buildEudrSignature } from '../../../../src/core/signature/build-eudr-signature.js';
@@ -13,13 +10,9 @@ import {
   createNovatradeVerifier,
   createNovatradeVerifierAsync,
 } from '../../../../src/core/signature/create-novatrade-verifier.js';
-import type { HmacSha256Hex } from '../../../../src/core/signature/hmac-sha256-hex.js';
+import { referenceHmac } from '../../../helpers/reference-hmac.js';
+import { errorOf } from '../../../helpers/thrown.js';
 
-const referenceHmac: HmacSha256Hex = (key, message) => {
-  const hmac = createHmac('sha256', key);
-  for (const part of message) hmac.update(part);
-  return hmac.digest('hex');
-};
 const T = 1729684200;
 const now = () => T * 1000;
 const header = buildNovatradeSignatureHeader('body', {
@@ -27,15 +20,6 @@ const header = buildNovatradeSignatureHeader('body', {
   timestampSeconds: T,
   hmac: referenceHmac,
 });
-
-function errorOf(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('createNovatradeVerifier', () => {
   it('computes one HMAC per secret and stops at the first that matches', () => {
