@@ -1,7 +1,7 @@
+import { describeValue } from '../core/internal/describe-value.js';
+import { invalidOption } from '../core/internal/invalid-option.js';
 import { buildNovatradeSignatureHeader } from '../core/signature/build-novatrade-signature-header.js';
 import { assertTimestampSeconds } from '../core/signature/internal/assert-timestamp-seconds.js';
-import { describeValue } from '../core/signature/internal/describe-value.js';
-import { invalidOption } from '../core/signature/internal/invalid-option.js';
 import { nodeHmacSha256Hex } from './node-hmac-sha256-hex.node.js';
 
 /** Options of {@link signNovatradePayload}. */

@@ -1,8 +1,8 @@
 import { concatBytes, hexEncode, utf8Encode } from '../core/internal/bytes.js';
+import { describeValue } from '../core/internal/describe-value.js';
+import { invalidOption } from '../core/internal/invalid-option.js';
 import type { HmacMessage, HmacSha256HexAsync } from '../core/signature/hmac-sha256-hex.js';
 import { canJoinStrings } from '../core/signature/internal/can-join-strings.js';
-import { describeValue } from '../core/signature/internal/describe-value.js';
-import { invalidOption } from '../core/signature/internal/invalid-option.js';
 import { LruCache } from '../core/signature/internal/lru-cache.js';
 
 /** Options of {@link createWebCryptoHmacSha256Hex}. */

@@ -1,4 +1,4 @@
-import { WebhookValidationError } from '../errors.js';
+import { invalidOption } from '../internal/invalid-option.js';
 
 /**
  * When failing endpoints are taken out of rotation, as data (DESIGN.md §4, §5.2).
@@ -115,9 +115,7 @@ export function evaluateEndpointHealth(
 export function assertHealthPolicy(policy: HealthPolicy): void {
   const { maxConsecutiveFailures: count, maxFailureDurationMs: duration, action } = policy;
   const fail = (path: string, expected: string) =>
-    new WebhookValidationError('invalid_option', `Invalid health ${path}: expected ${expected}.`, {
-      issues: [{ path, message: `expected ${expected}` }],
-    });
+    invalidOption(path, `Invalid health ${path}: expected ${expected}.`);
   if (count === undefined && duration === undefined) {
     throw fail('policy', 'maxConsecutiveFailures or maxFailureDurationMs (or both)');
   }

@@ -1,4 +1,5 @@
-import { WebhookValidationError } from '../errors.js';
+import { describeValue } from '../internal/describe-value.js';
+import { invalidOption } from '../internal/invalid-option.js';
 
 /**
  * When retries happen, as data (STYLE.md, "Retry engine").
@@ -226,16 +227,12 @@ export function isSuccessStatus(status: number | null | undefined): boolean {
   return status != null && status >= 200 && status <= 299;
 }
 
-function invalid(option: string, expected: string): WebhookValidationError {
-  return new WebhookValidationError(
-    'invalid_option',
-    `Invalid retry ${option}: expected ${expected}.`,
-    {
-      issues: [{ path: option, message: `expected ${expected}` }],
-    },
-  );
+/** `invalid_option` naming `option`, saying what was expected (STYLE.md, "Errors"). */
+function invalid(option: string, expected: string) {
+  return invalidOption(option, `Invalid retry ${option}: expected ${expected}.`);
 }
 
+/** Numbers are shown (they are never secret and say most); anything else by its type. */
 function describe(value: unknown): string {
-  return typeof value === 'number' ? String(value) : typeof value;
+  return typeof value === 'number' ? String(value) : describeValue(value);
 }

@@ -1,10 +1,10 @@
+import { describeValue } from '../internal/describe-value.js';
+import { invalidOption } from '../internal/invalid-option.js';
 import type { HmacSha256Hex } from './hmac-sha256-hex.js';
 import { assertHmacFunction, checkedDigest } from './internal/assert-hmac.js';
 import { assertPayload } from './internal/assert-payload.js';
 import { assertSecrets } from './internal/assert-secrets.js';
 import { assertTimestampSeconds } from './internal/assert-timestamp-seconds.js';
-import { describeValue } from './internal/describe-value.js';
-import { invalidOption } from './internal/invalid-option.js';
 
 /** Options of {@link buildNovatradeSignatureHeader}. */
 export interface BuildNovatradeSignatureOptions {

@@ -1,8 +1,8 @@
+import { describeValue } from '../internal/describe-value.js';
+import { invalidOption } from '../internal/invalid-option.js';
 import { MAX_SIGNATURES_PER_HEADER } from './constants.js';
 import { assertTimestampSeconds } from './internal/assert-timestamp-seconds.js';
-import { describeValue } from './internal/describe-value.js';
 import { isSignatureHex } from './internal/hex.js';
-import { invalidOption } from './internal/invalid-option.js';
 import { scanNovatradeHeader } from './internal/scan-novatrade-header.js';
 
 /** The parts of an `X-Novatrade-Signature` value (spec §1.14). */

@@ -1,7 +1,7 @@
 import { type ValidationIssue, WebhookValidationError } from '../errors.js';
+import { describeValue } from '../internal/describe-value.js';
 import { parsePatternListWith } from './internal/check-pattern.js';
 import {
-  describeType,
   type PatternCatalog,
   quoteForMessage,
   resolveCatalog,
@@ -225,14 +225,14 @@ export class SubscriptionIndex {
   #validate(endpointId: string, subscription: EndpointSubscription): Registration {
     if (typeof endpointId !== 'string' || endpointId === '') {
       const message = `expected a non-empty string, got ${
-        typeof endpointId === 'string' ? 'an empty string' : describeType(endpointId)
+        typeof endpointId === 'string' ? 'an empty string' : describeValue(endpointId)
       }`;
       throw new WebhookValidationError('invalid_option', `endpointId: ${message}.`, {
         issues: [{ path: 'endpointId', message }],
       });
     }
     if (typeof subscription !== 'object' || subscription === null) {
-      const message = `expected { events, partnerIds }, got ${describeType(subscription)}`;
+      const message = `expected { events, partnerIds }, got ${describeValue(subscription)}`;
       throw new WebhookValidationError('invalid_option', `subscription: ${message}.`, {
         issues: [{ path: 'subscription', message }],
       });
@@ -260,14 +260,14 @@ function validatePartnerIds(value: unknown): readonly string[] | null {
   if (!Array.isArray(value)) {
     issues.push({
       path: 'partnerIds',
-      message: `expected null or an array of partner UUIDs, got ${describeType(value)}`,
+      message: `expected null or an array of partner UUIDs, got ${describeValue(value)}`,
     });
   } else {
     value.forEach((id: unknown, index) => {
       if (typeof id !== 'string' || id === '') {
         issues.push({
           path: `partnerIds[${index}]`,
-          message: `expected a non-empty string, got ${typeof id === 'string' ? quoteForMessage(id) : describeType(id)}`,
+          message: `expected a non-empty string, got ${typeof id === 'string' ? quoteForMessage(id) : describeValue(id)}`,
         });
       }
     });

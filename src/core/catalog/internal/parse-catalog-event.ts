@@ -2,17 +2,11 @@
 // ../parse-event.ts bind it to NOVATRADE_CATALOG (whose static types they describe).
 
 import { type ValidationIssue, WebhookValidationError } from '../../errors.js';
+import { describeValue } from '../../internal/describe-value.js';
 import type { EventCatalog, EventCatalogVersion } from '../event-catalog.js';
 import type { EventEnvelope } from '../event-envelope.js';
 import { buildEventEnvelopeSchema } from './envelope-schemas.js';
-import {
-  describeType,
-  isRecord,
-  quoteType,
-  summarizeIssues,
-  toIssues,
-  versionRange,
-} from './schema-kit.js';
+import { isRecord, quoteType, summarizeIssues, toIssues, versionRange } from './schema-kit.js';
 
 const LENIENT_ENVELOPE = buildEventEnvelopeSchema(false);
 const STRICT_ENVELOPE = buildEventEnvelopeSchema(true);
@@ -37,7 +31,7 @@ export function invalidEvent(
 
 /** The `invalid_event` error for an input that is not an object at all. */
 export function notAnObject(fnName: string, input: unknown): WebhookValidationError {
-  const got = describeType(input);
+  const got = describeValue(input);
   return new WebhookValidationError(
     'invalid_event',
     `${fnName}: expected an event object; got ${got}. Pass the parsed JSON body.`,

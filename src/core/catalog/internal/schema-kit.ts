@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { type ValidationIssue, WebhookValidationError } from '../../errors.js';
+import { describeValue } from '../../internal/describe-value.js';
 import type { OpenEnum } from '../enum-values.js';
 
 /**
@@ -57,13 +58,6 @@ export function toIssues(
 }
 
 /** The JSON-ish type name of a value, for messages that must not echo the value itself. */
-export function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (value instanceof Uint8Array) return 'Uint8Array';
-  return typeof value;
-}
-
 /** True for a non-null, non-array object. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -117,7 +111,7 @@ export function decodeJson(raw: unknown, fnName: string): unknown {
   } else {
     throw new WebhookValidationError(
       'invalid_payload_type',
-      `${fnName}: expected the raw body as a string or Uint8Array; got ${describeType(raw)}. ` +
+      `${fnName}: expected the raw body as a string or Uint8Array; got ${describeValue(raw)}. ` +
         'Pass the raw request body; for an already parsed object use the non-JSON parser.',
     );
   }
@@ -145,7 +139,7 @@ export function readStrictOption(
   if (typeof strict !== 'boolean') {
     throw new WebhookValidationError(
       'invalid_option',
-      `${fnName}: options.strict must be a boolean; got ${describeType(strict)}.`,
+      `${fnName}: options.strict must be a boolean; got ${describeValue(strict)}.`,
       { issues: [{ path: 'strict', message: 'expected boolean' }] },
     );
   }

@@ -1,7 +1,7 @@
 import type { WebhookValidationError } from '../../errors.js';
-import { describeValue } from './describe-value.js';
+import { describeValue } from '../../internal/describe-value.js';
+import { invalidOption } from '../../internal/invalid-option.js';
 import { isLowercaseSignatureHex } from './hex.js';
-import { invalidOption } from './invalid-option.js';
 
 /**
  * Checks that an injected HMAC primitive is a function.

@@ -1,5 +1,5 @@
 import { WebhookVerificationError } from '../../errors.js';
-import { describeValue } from './describe-value.js';
+import { describeValue } from '../../internal/describe-value.js';
 
 /**
  * Checks that `payload` is the raw body (`string` or `Uint8Array`, Node `Buffer` included) and

@@ -1,6 +1,6 @@
 import { WebhookValidationError } from '../../errors.js';
+import { describeValue } from '../../internal/describe-value.js';
 import { MAX_SECRETS } from '../constants.js';
-import { describeValue } from './describe-value.js';
 
 /**
  * The secrets as a list, after checking that there is at least one, at most {@link MAX_SECRETS},

@@ -1,6 +1,6 @@
+import { describeValue } from '../../internal/describe-value.js';
+import { invalidOption } from '../../internal/invalid-option.js';
 import { MAX_TIMESTAMP_SECONDS } from '../constants.js';
-import { describeValue } from './describe-value.js';
-import { invalidOption } from './invalid-option.js';
 
 /**
  * Checks a Unix timestamp in seconds: a positive integer of at most 12 digits, so that it

@@ -1,7 +1,7 @@
+import { describeValue } from '../../internal/describe-value.js';
+import { invalidOption } from '../../internal/invalid-option.js';
 import type { VerifierPlatform } from '../verifier-platform.js';
 import { assertHmacFunction } from './assert-hmac.js';
-import { describeValue } from './describe-value.js';
-import { invalidOption } from './invalid-option.js';
 
 /**
  * Checks a verifier's platform once, at construction, and returns it.

@@ -1,10 +1,10 @@
 // The steps every EUDR verifier shares (sync and async): only the HMAC call differs.
 import { WebhookVerificationError } from '../../errors.js';
+import { describeValue } from '../../internal/describe-value.js';
 import { EUDR_TIMESTAMP_HEADER } from '../constants.js';
 import type { HmacMessage } from '../hmac-sha256-hex.js';
 import { assertPayload } from './assert-payload.js';
 import { assertSecrets } from './assert-secrets.js';
-import { describeValue } from './describe-value.js';
 import { parseIsoTimestampMs } from './parse-iso-timestamp.js';
 import { scanEudrHeader } from './scan-eudr-header.js';
 import {

@@ -1,6 +1,6 @@
 import { WebhookVerificationError } from '../../errors.js';
+import { describeValue } from '../../internal/describe-value.js';
 import { hasPaddedSecret } from './assert-secrets.js';
-import { describeValue } from './describe-value.js';
 
 /**
  * The `signature_mismatch` error, with the diagnostics a developer needs (payload type and length,

@@ -1,6 +1,6 @@
 import { WebhookVerificationError } from '../../errors.js';
+import { describeValue } from '../../internal/describe-value.js';
 import { EUDR_SIGNATURE_HEADER, MAX_SIGNATURE_HEADER_LENGTH } from '../constants.js';
-import { describeValue } from './describe-value.js';
 import { isSignatureHex, SIGNATURE_HEX_LENGTH } from './hex.js';
 
 const PREFIX = 'sha256=';

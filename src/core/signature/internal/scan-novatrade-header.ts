@@ -1,11 +1,11 @@
 import { WebhookVerificationError } from '../../errors.js';
+import { describeValue } from '../../internal/describe-value.js';
 import {
   MAX_SIGNATURE_HEADER_LENGTH,
   MAX_SIGNATURES_PER_HEADER,
   MAX_TIMESTAMP_SECONDS,
   NOVATRADE_SIGNATURE_HEADER,
 } from '../constants.js';
-import { describeValue } from './describe-value.js';
 import { isSignatureHex } from './hex.js';
 
 /** A scanned `X-Novatrade-Signature` value. */

@@ -1,7 +1,7 @@
 import { WebhookVerificationError } from '../../errors.js';
+import { describeValue } from '../../internal/describe-value.js';
+import { invalidOption } from '../../internal/invalid-option.js';
 import { DEFAULT_TOLERANCE_SECONDS } from '../constants.js';
-import { describeValue } from './describe-value.js';
-import { invalidOption } from './invalid-option.js';
 
 /** The replay-window options shared by every verifier (DESIGN.md §5.6). */
 export interface TimestampWindowOptions {

@@ -1,23 +1,20 @@
 // Pattern validation shared by the single-pattern and list parsers and by SubscriptionIndex.
 // Returns a reason instead of throwing so that list validation can collect every issue.
+
 import { type ValidationIssue, WebhookValidationError } from '../../errors.js';
+import { describeValue } from '../../internal/describe-value.js';
 import type {
   ParsedSubscriptionPattern,
   SubscriptionParseResult,
 } from '../parse-subscription-pattern.js';
-import {
-  describeAccepted,
-  describeType,
-  type PatternCatalog,
-  quoteForMessage,
-} from './pattern-catalog.js';
+import { describeAccepted, type PatternCatalog, quoteForMessage } from './pattern-catalog.js';
 
 /** The parsed pattern, or why `value` is not a valid pattern (a phrase that follows "it"). */
 export function checkPattern(
   value: unknown,
   catalog: PatternCatalog,
 ): ParsedSubscriptionPattern | string {
-  if (typeof value !== 'string') return `is not a string (got ${describeType(value)})`;
+  if (typeof value !== 'string') return `is not a string (got ${describeValue(value)})`;
   // Fast path: the two accepted shapes (DESIGN.md §5.5) are plain set lookups.
   const parsed = acceptedPattern(value, catalog);
   return parsed ?? rejectionReason(value, catalog);
@@ -91,7 +88,7 @@ export function checkPatternList(
   if (!Array.isArray(value)) {
     return {
       ok: false,
-      issues: [{ path, message: `expected an array of patterns, got ${describeType(value)}` }],
+      issues: [{ path, message: `expected an array of patterns, got ${describeValue(value)}` }],
       invalidEntries: 0,
     };
   }

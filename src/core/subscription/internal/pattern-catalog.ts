@@ -1,8 +1,10 @@
 // The event catalog as the subscription code sees it: the set of known types and the set of their
 // first segments, compiled once so that parsing and matching are constant-time lookups.
 // Internal: never re-exported (STYLE.md, "Modules").
+
 import { EUDR_EVENT_TYPES, EVENT_TYPES } from '../../catalog/event-types.js';
 import { type ValidationIssue, WebhookValidationError } from '../../errors.js';
+import { describeValue } from '../../internal/describe-value.js';
 
 /** A compiled catalog. Built by {@link compileCatalog}; immutable afterwards. */
 export interface PatternCatalog {
@@ -42,13 +44,6 @@ export function quoteForMessage(value: string): string {
   return `${JSON.stringify(value.slice(0, cut))}… (${value.length} characters)`;
 }
 
-/** `typeof`, with `null` and arrays told apart, for "expected X, got Y" messages. */
-export function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value;
-}
-
 /** The first segment of `eventType` when it has the `<segment>.<rest>` shape, else undefined. */
 export function segmentOf(eventType: string): string | undefined {
   const dot = eventType.indexOf('.');
@@ -64,7 +59,7 @@ export function segmentOf(eventType: string): string | undefined {
 export function compileCatalog(eventTypes: unknown, optionName = 'eventTypes'): PatternCatalog {
   if (!Array.isArray(eventTypes) || eventTypes.length === 0) {
     const message = `${optionName} must be a non-empty array of event types, got ${
-      Array.isArray(eventTypes) ? 'an empty array' : describeType(eventTypes)
+      Array.isArray(eventTypes) ? 'an empty array' : describeValue(eventTypes)
     }`;
     throw new WebhookValidationError('invalid_option', `${message}.`, {
       issues: [{ path: optionName, message }],
@@ -80,7 +75,7 @@ export function compileCatalog(eventTypes: unknown, optionName = 'eventTypes'): 
       issues.push({
         path: `${optionName}[${index}]`,
         message: `expected an event type like "compliance.status_changed" (two or more dot-separated segments, no "*" or whitespace), got ${
-          typeof type === 'string' ? quoteForMessage(type) : describeType(type)
+          typeof type === 'string' ? quoteForMessage(type) : describeValue(type)
         }`,
       });
       return;

@@ -120,7 +120,8 @@ export function dataArbitrary(
     .chain((data) => extraFields(Object.keys(model)).map((extra) => ({ ...extra, ...data })));
 }
 
-const ENVELOPE_KEYS = [
+/** The envelope's documented fields, in order (spec digest §1.15). */
+export const ENVELOPE_KEYS = [
   'id',
   'type',
   'schemaVersion',

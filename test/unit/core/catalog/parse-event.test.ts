@@ -11,6 +11,7 @@ import {
 } from '../../../../src/core/catalog/index.js';
 import { WebhookValidationError } from '../../../../src/core/errors.js';
 import { thrown } from '../../../helpers/thrown.js';
+import { ENVELOPE_KEYS } from './arbitraries.js';
 import { DOC_ENVELOPE_JSON, DOC_EVENTS, VECTOR_BODY } from './spec-examples.js';
 
 function paths(error: WebhookValidationError): string[] {
@@ -250,16 +251,7 @@ describe('parseEvent: invalid input', () => {
     expect(paths(error)).toEqual([field]);
   });
 
-  it.each([
-    'id',
-    'type',
-    'schemaVersion',
-    'source',
-    'createdAt',
-    'organizationUuid',
-    'partnerUuid',
-    'data',
-  ])('an envelope without %s throws invalid_event at that path', (field) => {
+  it.each(ENVELOPE_KEYS)('an envelope without %s throws invalid_event at that path', (field) => {
     const input: Record<string, unknown> = { ...sample };
     delete input[field];
     expect(paths(thrown(() => parseEvent(input)))).toEqual([field]);
@@ -381,7 +373,7 @@ describe('parseEventJson: raw bodies', () => {
   it('an already parsed object throws invalid_payload_type pointing at parseEvent', () => {
     const error = thrown(() => parseEventJson(createSampleEvent('prospect.submitted') as never));
     expect(error.code).toBe('invalid_payload_type');
-    expect(error.message).toContain('got object');
+    expect(error.message).toContain('got an object');
   });
 
   it('valid JSON that is not an event throws invalid_event', () => {

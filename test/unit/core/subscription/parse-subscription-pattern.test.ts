@@ -116,7 +116,7 @@ describe('parseSubscriptionPattern: rejected patterns', () => {
   it('a non-string pattern throws invalid_subscription_pattern naming its type', () => {
     const error = thrown(() => parseSubscriptionPattern(42 as unknown as string));
     expect(error.code).toBe('invalid_subscription_pattern');
-    expect(error.message).toContain('not a string (got number)');
+    expect(error.message).toContain('not a string (got a number)');
   });
 
   it('a huge pattern is quoted cut short, with its length', () => {

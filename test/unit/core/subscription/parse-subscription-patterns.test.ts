@@ -32,7 +32,7 @@ describe('parseSubscriptionPatterns', () => {
     const error = thrown(() => parseSubscriptionPatterns('kyc.*' as unknown as string[]));
     expect(error.code).toBe('invalid_subscription_pattern');
     expect(error.issues).toEqual([
-      { path: 'events', message: 'expected an array of patterns, got string' },
+      { path: 'events', message: 'expected an array of patterns, got a string of 5 characters' },
     ]);
   });
 
@@ -49,7 +49,7 @@ describe('parseSubscriptionPatterns', () => {
     ]);
     expect(error.issues[0]?.message).toMatch(/^"\*" is the root wildcard/);
     expect(error.issues[2]?.message).toBe('"kyc.*" repeats events[0]');
-    expect(error.issues[4]?.message).toBe('the pattern is not a string (got number)');
+    expect(error.issues[4]?.message).toBe('the pattern is not a string (got a number)');
     expect(error.message).toContain('5 of 7 entries are invalid');
     expect(error.message).toContain('events[1] "*" is the root wildcard');
     expect(error.message).toContain('and 2 more');

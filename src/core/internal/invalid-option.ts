@@ -1,4 +1,4 @@
-import { WebhookValidationError } from '../../errors.js';
+import { WebhookValidationError } from '../errors.js';
 
 /** A `WebhookValidationError` with code `invalid_option` and one issue at `path`. */
 export function invalidOption(path: string, message: string): WebhookValidationError {
