@@ -1,6 +1,19 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Examples import the package by name, as users do; in tests that name means the sources, so a
+    // stale dist/ can never hide a change. The built package is tested through Node's own
+    // resolution (require and a child process), which this alias does not touch:
+    // test/package/exports.test.ts.
+    alias: [
+      {
+        find: /^@novatrade24\/webhooks$/,
+        replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+      },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     typecheck: { enabled: false },

@@ -1,17 +1,32 @@
-// Runs against the BUILT package (npm test builds first, see the `pretest` script): the ESM and
-// CJS builds resolve through the package's own `exports` map (self-reference by name), expose the
-// same names, and match the snapshot of the public API, so that any API change shows in review.
+// Runs against the BUILT package (npm test builds first, see the `pretest` script), resolved the
+// way Node resolves it for a user — `require()` and a child `node` process importing the package
+// by name through its own `exports` map (self-reference) — not through vitest's resolver. The ESM
+// and CJS builds must expose the same names, matching the snapshot of the public API, so that any
+// API change shows in review.
+import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
 const ENTRIES = ['@novatrade24/webhooks'] as const;
 
+/** The runtime export names of `entry` as a Node ESM consumer sees them. */
+async function esmExports(entry: string): Promise<string[]> {
+  const script = `import(${JSON.stringify(entry)}).then((m) => console.log(JSON.stringify(Object.keys(m))))`;
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--input-type=module', '-e', script],
+    {
+      cwd: import.meta.dirname,
+    },
+  );
+  return (JSON.parse(stdout) as string[]).filter((k) => k !== 'default').sort();
+}
+
 describe.each(ENTRIES)('%s', (entry) => {
   it('exports the same names from ESM and CJS, matching the API snapshot', async () => {
-    const esm = Object.keys(await import(entry))
-      .filter((k) => k !== 'default')
-      .sort();
+    const esm = await esmExports(entry);
     const cjs = Object.keys(require(entry) as object).sort();
     expect(cjs).toEqual(esm);
     expect(esm).toMatchSnapshot();
@@ -23,8 +38,8 @@ describe.each(ENTRIES)('%s', (entry) => {
 });
 
 describe('package.json', () => {
-  it('VERSION matches package.json', async () => {
-    const { VERSION } = await import('@novatrade24/webhooks');
+  it('VERSION matches package.json', () => {
+    const { VERSION } = require('@novatrade24/webhooks') as { VERSION: string };
     const pkg = require('@novatrade24/webhooks/package.json') as { version: string };
     expect(VERSION).toBe(pkg.version);
   });
