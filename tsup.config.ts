@@ -2,7 +2,12 @@ import { defineConfig } from 'tsup';
 
 // One build for every entry point: ESM + CJS, with .d.ts / .d.cts next to each (STYLE.md, packaging).
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    receiver: 'src/receiver/index.ts',
+    web: 'src/web/index.ts',
+    testing: 'src/testing/index.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

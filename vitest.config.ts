@@ -12,6 +12,10 @@ export default defineConfig({
         find: /^@novatrade24\/webhooks$/,
         replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
       },
+      {
+        find: /^@novatrade24\/webhooks\/(receiver|web|testing)$/,
+        replacement: fileURLToPath(new URL('./src/$1/index.ts', import.meta.url)),
+      },
     ],
   },
   test: {

@@ -18,6 +18,8 @@ export interface CompareOptions {
   readonly timeMs?: number;
   /** Calls of `fn` in one sample. @default 1 */
   readonly batch?: number;
+  /** Await each call: for cases whose `fn` returns a promise. @default false */
+  readonly async?: boolean;
 }
 
 export interface ComparisonRow {
@@ -44,7 +46,7 @@ export function median(values: readonly number[]): number {
 
 /** Runs `baseline` and `cases` interleaved for several rounds and returns median ratios. */
 export async function compare(title: string, options: CompareOptions): Promise<Comparison> {
-  const { baseline, cases, rounds = 7, timeMs = 120, batch = 1 } = options;
+  const { baseline, cases, rounds = 7, timeMs = 120, batch = 1, async = false } = options;
   const all = [baseline, ...cases];
   const perRound: number[][] = all.map(() => []);
   for (let round = 0; round < rounds; round++) {
@@ -52,9 +54,16 @@ export async function compare(title: string, options: CompareOptions): Promise<C
     const order = all.map((_, i) => (i + round) % all.length);
     for (const index of order) {
       const { fn } = all[index] as BenchCase;
-      bench.add(String(index), () => {
-        for (let i = 0; i < batch; i++) fn();
-      });
+      bench.add(
+        String(index),
+        async
+          ? async () => {
+              for (let i = 0; i < batch; i++) await fn();
+            }
+          : () => {
+              for (let i = 0; i < batch; i++) fn();
+            },
+      );
     }
     await bench.run();
     for (const task of bench.tasks) {

@@ -25,7 +25,10 @@ export type ValidationErrorCode =
   | 'invalid_json'
   | 'invalid_event'
   | 'unknown_event_type'
-  | 'unsupported_schema_version';
+  | 'unsupported_schema_version'
+  | 'method_not_allowed'
+  | 'unsupported_media_type'
+  | 'payload_too_large';
 
 /** Codes of {@link WebhookDeliveryError}: an outbound delivery could not be made. */
 export type DeliveryErrorCode =

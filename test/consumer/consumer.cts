@@ -14,3 +14,11 @@ try {
     void code;
   }
 }
+
+import { constructEvent, WebhookReceiver } from '@novatrade24/webhooks/receiver';
+import { generateTestHeader } from '@novatrade24/webhooks/testing';
+import { fetchHandler } from '@novatrade24/webhooks/web';
+
+const testHeader: string = generateTestHeader({ payload: '{}', secret: 'whsec_x' });
+const cjsReceiver = new WebhookReceiver({ secret: ['whsec_new', 'whsec_old'] });
+void [testHeader, cjsReceiver, constructEvent, fetchHandler];

@@ -38,3 +38,41 @@ if (isWebhooksError(err)) {
 void timestamp;
 void ids;
 void next;
+
+// Subpath entries: `/receiver`, `/web`, `/testing`.
+import {
+  constructEvent,
+  expressHandler,
+  fastifyWebhooks,
+  MemoryDedupeStore,
+  RedisDedupeStore,
+  toNodeListener,
+  WebhookReceiver,
+} from '@novatrade24/webhooks/receiver';
+import { createSignedRequest, EVENT_FIXTURES } from '@novatrade24/webhooks/testing';
+import {
+  constructEventAsync,
+  fetchHandler,
+  WebhookReceiver as WebReceiver,
+} from '@novatrade24/webhooks/web';
+
+const receiver = new WebhookReceiver({ secret: 'whsec_x', dedupe: new MemoryDedupeStore() }).on(
+  'kyc.*',
+  (e) => {
+    const buyer: string = e.data.buyerUuid;
+    void buyer;
+  },
+);
+const listener: (
+  req: import('node:http').IncomingMessage,
+  res: import('node:http').ServerResponse,
+) => void = toNodeListener(receiver);
+const signed = createSignedRequest(EVENT_FIXTURES['compliance.decision_made'], {
+  secret: 'whsec_x',
+});
+const edge: (request: Request) => Promise<Response> = fetchHandler(
+  new WebReceiver({ secret: 'whsec_x' }),
+);
+const fromConstruct = constructEvent(signed.body, signed.headers, 'whsec_x', { strict: true });
+const fromAsync: Promise<unknown> = constructEventAsync(signed.body, signed.headers, 'whsec_x');
+void [listener, edge, fromConstruct, fromAsync, expressHandler, fastifyWebhooks, RedisDedupeStore];

@@ -9,7 +9,12 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
-const ENTRIES = ['@novatrade24/webhooks'] as const;
+const ENTRIES = [
+  '@novatrade24/webhooks',
+  '@novatrade24/webhooks/receiver',
+  '@novatrade24/webhooks/web',
+  '@novatrade24/webhooks/testing',
+] as const;
 
 /** The runtime export names of `entry` as a Node ESM consumer sees them. */
 async function esmExports(entry: string): Promise<string[]> {

@@ -1,0 +1,117 @@
+// `npm run bench -- receiver`: the receiver's cost, against the baselines of the receiver issue.
+// 1. constructEvent (verify + JSON.parse + zod validation of envelope and data) against
+//    stripe-node's constructEvent (verify + JSON.parse, no validation), 1 KiB and 16 KiB events.
+// 2. fetchHandler end to end (Request in, Response out, memory dedupe, one handler) against
+//    constructEvent alone on the same Request (`await request.text()` then constructEvent). Both
+//    sides build their Request inside the timed call, since a Request body can be read only once.
+import Stripe from 'stripe';
+import { createSampleEvent } from '../src/core/catalog/sample-events.js';
+import { fetchHandler } from '../src/receiver/adapters/fetch-handler.js';
+import { constructEvent } from '../src/receiver/construct-event.node.js';
+import { MemoryDedupeStore } from '../src/receiver/memory-dedupe-store.js';
+import { WebhookReceiver } from '../src/receiver/webhook-receiver.node.js';
+import { signNovatradePayload } from '../src/signature/sign-novatrade-payload.node.js';
+import { type BenchSuite, type Comparison, compare } from './harness.js';
+
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw9dQ3XL0f2qY';
+const stripe = new Stripe('sk_test_bench');
+
+/** A valid `compliance.status_changed` event padded to about `size` bytes with blockers. */
+function body(size: number, id: string): string {
+  const blockers: { module: string; code: string; message: string }[] = [];
+  const event = createSampleEvent('compliance.status_changed', { id });
+  let text = JSON.stringify(event);
+  while (text.length < size) {
+    blockers.push({ module: 'transport', code: 'MISSING_CMR', message: 'CMR document missing.' });
+    text = JSON.stringify({ ...event, data: { ...event.data, blockers } });
+  }
+  return text;
+}
+
+async function constructBySize(label: string, size: number): Promise<Comparison> {
+  const raw = body(size, 'evt_bench_construct');
+  const timestamp = Math.floor(Date.now() / 1000);
+  const header = signNovatradePayload(raw, SECRET, { timestamp });
+  const headers = { 'x-novatrade-signature': header };
+  // Sanity: both succeed on this input.
+  constructEvent(raw, headers, SECRET, { strict: true });
+  stripe.webhooks.constructEvent(raw, header, SECRET);
+  return compare(`constructEvent, ${label} event (${raw.length} bytes)`, {
+    baseline: {
+      name: 'stripe.webhooks.constructEvent (verify + parse)',
+      fn: () => stripe.webhooks.constructEvent(raw, header, SECRET),
+    },
+    cases: [
+      {
+        name: 'constructEvent (verify + parse + validate)',
+        fn: () => constructEvent(raw, headers, SECRET),
+      },
+      {
+        name: 'constructEvent, strict',
+        fn: () => constructEvent(raw, headers, SECRET, { strict: true }),
+      },
+    ],
+    rounds: 7,
+    timeMs: 150,
+    batch: size <= 1024 ? 4 : 1,
+  });
+}
+
+async function handlerEndToEnd(): Promise<Comparison> {
+  // Distinct event ids, cycled. The dedupe store's clock advances 1 ms per call and ids live
+  // POOL - 96 ms, so every request takes the full path (reserve succeeds, the handler runs).
+  const POOL = 4096;
+  const timestamp = Math.floor(Date.now() / 1000);
+  const pool = Array.from({ length: POOL }, (_, i) => {
+    const raw = body(1024, `evt_bench_${i.toString().padStart(8, '0')}`);
+    return { raw, header: signNovatradePayload(raw, SECRET, { timestamp }) };
+  });
+  let tick = 0;
+  const dedupe = new MemoryDedupeStore({ now: () => tick++ });
+  let handled = 0;
+  const receiver = new WebhookReceiver({ secret: SECRET, dedupe, dedupeTtlMs: POOL - 96 }).on(
+    'compliance.status_changed',
+    () => {
+      handled++;
+    },
+  );
+  const handle = fetchHandler(receiver);
+  let next = 0;
+  const request = () => {
+    const item = pool[next++ % POOL] as (typeof pool)[number];
+    return new Request('http://127.0.0.1/webhooks', {
+      method: 'POST',
+      body: item.raw,
+      headers: { 'content-type': 'application/json', 'x-novatrade-signature': item.header },
+    });
+  };
+  const check = await handle(request());
+  if (check.status !== 200 || handled !== 1)
+    throw new Error(`fetchHandler answered ${check.status}`);
+
+  return compare('fetchHandler end to end vs constructEvent alone, 1 KiB event', {
+    baseline: {
+      name: 'await request.text() + constructEvent',
+      fn: async () => {
+        const r = request();
+        return constructEvent(await r.text(), r.headers, SECRET);
+      },
+    },
+    cases: [
+      {
+        name: 'fetchHandler(receiver)(request) (dedupe + handler + Response)',
+        fn: () => handle(request()),
+      },
+    ],
+    rounds: 7,
+    timeMs: 200,
+    async: true,
+  });
+}
+
+const suite: BenchSuite = async () => [
+  await constructBySize('1 KiB', 1024),
+  await constructBySize('16 KiB', 16 * 1024),
+  await handlerEndToEnd(),
+];
+export default suite;

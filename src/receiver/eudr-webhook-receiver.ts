@@ -1,0 +1,133 @@
+import type { AnyEudrWebhookEvent, EudrWebhookEvent } from '../core/catalog/eudr-webhook-event.js';
+import { EUDR_EVENT_TYPES, type EudrEventType } from '../core/catalog/event-types.js';
+import { isKnownEudrEvent } from '../core/catalog/parse-eudr-event.js';
+import { describeValue } from '../core/internal/describe-value.js';
+import { invalidOption } from '../core/internal/invalid-option.js';
+import type { ConstructEudrEventOptions } from './construct-eudr-event.js';
+import {
+  readSecrets,
+  readStrict,
+  readToleranceSeconds,
+} from './internal/check-receiver-options.js';
+import {
+  type Handler,
+  type ReceiverBaseOptions,
+  ReceiverEngine,
+} from './internal/receiver-engine.js';
+import { WEB_CRYPTO_PLATFORM } from './platform/web-platform.js';
+import type { ReceiverPlatform } from './receiver-platform.js';
+
+type SegmentOf<T extends string> = T extends `${infer S}.${string}` ? S : never;
+
+/** What `EudrWebhookReceiver.on` accepts: an EUDR type, or `<segment>.*` (e.g. `supplier.*`). */
+export type EudrHandlerPattern = EudrEventType | `${SegmentOf<EudrEventType>}.*`;
+
+/** The EUDR event a handler registered for pattern `P` receives. */
+export type EudrEventFor<P extends EudrHandlerPattern> = P extends `${infer S}.*`
+  ? EudrWebhookEvent<Extract<EudrEventType, `${S}.${string}`>>
+  : P extends EudrEventType
+    ? EudrWebhookEvent<P>
+    : never;
+
+/** Options of {@link EudrWebhookReceiver}. */
+export interface EudrWebhookReceiverOptions extends ReceiverBaseOptions {
+  /** The webhook secret, or up to 8 during a rotation. */
+  readonly secret: string | readonly string[];
+  /**
+   * Turns on a window on `X-Webhook-Timestamp`, in seconds (see `constructEudrEvent`).
+   * @default undefined (no window)
+   */
+  readonly toleranceSeconds?: number | undefined;
+  /**
+   * Reject unknown event types and enum values with 400.
+   * @default false
+   */
+  readonly strict?: boolean | undefined;
+  /**
+   * The dedupe key of an event. The EUDR payload has no event id (spec N-3), so the default is
+   * the SHA-256 of the raw body (DESIGN.md §5.16): a retry of the same delivery is the same bytes.
+   * @default (event, rawBody) => sha256Hex(rawBody)
+   */
+  readonly dedupeKey?:
+    | ((event: AnyEudrWebhookEvent, rawBody: string | Uint8Array) => string | Promise<string>)
+    | undefined;
+}
+
+/**
+ * Receives N'entropy EUDR webhooks: verifies `X-Webhook-Signature` (inferred scheme, spec N-1),
+ * parses `{ event, timestamp, integrationId, data }`, dedupes on the SHA-256 of the raw body,
+ * acknowledges and runs typed handlers. Same adapters, ack modes and stores as `WebhookReceiver`.
+ *
+ * @throws WebhookValidationError at construction: `invalid_secret`, or `invalid_option` naming
+ *   the option.
+ * @example
+ * ```ts
+ * const receiver = new EudrWebhookReceiver({ secret: process.env.EUDR_WEBHOOK_SECRET! })
+ *   .on('supplier.created', (event) => link(event.data.externalId, event.data.internalId))
+ *   .on('dds.*', (event) => dds.refresh(event.data));
+ * http.createServer(toNodeListener(receiver)).listen(3000);
+ * ```
+ */
+export class EudrWebhookReceiver extends ReceiverEngine<AnyEudrWebhookEvent> {
+  /**
+   * @param options - see {@link EudrWebhookReceiverOptions}.
+   * @param platform - @internal the crypto to run on; each entry point passes its own.
+   */
+  constructor(
+    options: EudrWebhookReceiverOptions,
+    platform: ReceiverPlatform = WEB_CRYPTO_PLATFORM,
+  ) {
+    const secrets = readSecrets((options as { secret?: unknown } | null | undefined)?.secret);
+    const construct: ConstructEudrEventOptions = {
+      toleranceSeconds: readToleranceSeconds(options.toleranceSeconds),
+      strict: readStrict(options.strict),
+      now: options.now,
+    };
+    const customKey = options.dedupeKey;
+    if (customKey !== undefined && typeof customKey !== 'function') {
+      throw invalidOption(
+        'dedupeKey',
+        `\`dedupeKey\` must be a function (event, rawBody) => string, got ${describeValue(customKey)}.`,
+      );
+    }
+    super(options, {
+      construct: (body, headers) => platform.constructEudrEvent(body, headers, secrets, construct),
+      dedupeKey:
+        customKey === undefined
+          ? (_event, body) => platform.sha256Hex(body)
+          : async (event, body) => {
+              const key = await customKey(event, body);
+              if (typeof key !== 'string' || key === '') {
+                throw invalidOption(
+                  'dedupeKey',
+                  `\`dedupeKey\` must return a non-empty string, got ${describeValue(key)}.`,
+                );
+              }
+              return key;
+            },
+      typeOf: (event) => event.event,
+      isKnown: isKnownEudrEvent,
+      isIgnored: () => false,
+      partnerOf: () => null,
+      eventTypes: EUDR_EVENT_TYPES,
+    });
+  }
+
+  /**
+   * Registers a handler for an EUDR event type (`supplier.created`) or segment (`supplier.*`);
+   * the event is narrowed to the matching types. Unknown types reach only `onAny`.
+   *
+   * @param pattern - an EUDR type or `<segment>.*`.
+   * @param handler - `(event, context) => void | Promise<void>`.
+   * @returns this receiver, for chaining.
+   * @throws WebhookValidationError `invalid_subscription_pattern`, `invalid_option` (`handler`).
+   * @example
+   * ```ts
+   * receiver.on('sync.failed', (event) => alert(event.data.message));
+   * ```
+   */
+  on<P extends EudrHandlerPattern>(pattern: P, handler: Handler<EudrEventFor<P>>): this {
+    this.addRoute(pattern, handler as Handler<AnyEudrWebhookEvent>, undefined, 'on');
+    return this;
+  }
+}

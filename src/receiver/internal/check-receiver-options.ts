@@ -1,0 +1,41 @@
+import { describeValue } from '../../core/internal/describe-value.js';
+import { invalidOption } from '../../core/internal/invalid-option.js';
+import { assertSecrets } from '../../core/signature/internal/assert-secrets.js';
+
+/** The secrets, checked and copied (a later change to the caller's array has no effect). */
+export function readSecrets(secret: unknown): readonly string[] {
+  return Object.freeze([...assertSecrets(secret)]);
+}
+
+/** `toleranceSeconds`: absent, or positive and finite (no value turns the window off). */
+export function readToleranceSeconds(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw invalidOption(
+      'toleranceSeconds',
+      `\`toleranceSeconds\` must be a positive, finite number of seconds, got ${typeof value === 'number' ? value : describeValue(value)}.`,
+    );
+  }
+  return value;
+}
+
+/** `strict`: absent or a boolean. */
+export function readStrict(value: unknown): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw invalidOption('strict', `\`strict\` must be a boolean, got ${describeValue(value)}.`);
+}
+
+/** A non-empty array of non-empty strings, or absent. */
+export function readStringList(value: unknown, name: string): ReadonlySet<string> | undefined {
+  if (value === undefined) return undefined;
+  if (
+    !Array.isArray(value) ||
+    !value.every((item) => typeof item === 'string' && item.length > 0)
+  ) {
+    throw invalidOption(
+      name,
+      `\`${name}\` must be an array of non-empty strings, got ${describeValue(value)}.`,
+    );
+  }
+  return new Set(value as readonly string[]);
+}

@@ -1,0 +1,21 @@
+import { describeValue } from '../../core/internal/describe-value.js';
+import { invalidOption } from '../../core/internal/invalid-option.js';
+
+/** Throws `invalid_option` naming `key` unless it is a non-empty string. */
+export function assertDedupeKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string' || key === '') {
+    throw invalidOption('key', `key must be a non-empty string; got ${describeValue(key)}.`);
+  }
+}
+
+/** The TTL floored to whole milliseconds; throws `invalid_option` naming `ttlMs` if below 1. */
+export function checkDedupeTtlMs(ttlMs: unknown): number {
+  const ttl = typeof ttlMs === 'number' ? Math.floor(ttlMs) : Number.NaN;
+  if (!Number.isSafeInteger(ttl) || ttl < 1) {
+    throw invalidOption(
+      'ttlMs',
+      `ttlMs must be a number of milliseconds from 1 to 2^53 - 1 (fractions are floored); got ${typeof ttlMs === 'number' ? String(ttlMs) : describeValue(ttlMs)}.`,
+    );
+  }
+  return ttl;
+}

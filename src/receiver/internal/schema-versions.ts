@@ -1,0 +1,48 @@
+import { WebhookValidationError } from '../../core/errors.js';
+import { describeValue } from '../../core/internal/describe-value.js';
+import { invalidOption } from '../../core/internal/invalid-option.js';
+
+/**
+ * Validates `acceptedSchemaVersions`: a non-empty array of positive integers, or absent.
+ *
+ * @throws WebhookValidationError `invalid_option` naming `acceptedSchemaVersions`.
+ */
+export function readAcceptedSchemaVersions(
+  value: unknown,
+  fnName: string,
+): ReadonlySet<number> | undefined {
+  if (value === undefined) return undefined;
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    !value.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1)
+  ) {
+    throw invalidOption(
+      'acceptedSchemaVersions',
+      `${fnName}: \`acceptedSchemaVersions\` must be a non-empty array of positive integers such ` +
+        `as [1], got ${describeValue(value)}.`,
+    );
+  }
+  return new Set(value as readonly number[]);
+}
+
+/**
+ * Throws `unsupported_schema_version` when the event's `schemaVersion` is not accepted
+ * (DESIGN.md §5.7: the sender delivers the highest version the endpoint accepts, so a version
+ * outside the receiver's list means the endpoint's registration and the receiver disagree).
+ */
+export function assertSchemaVersion(
+  schemaVersion: number,
+  accepted: ReadonlySet<number> | undefined,
+  fnName: string,
+): void {
+  if (accepted === undefined || accepted.has(schemaVersion)) return;
+  const list = [...accepted].join(', ');
+  throw new WebhookValidationError(
+    'unsupported_schema_version',
+    `${fnName}: the event has schemaVersion ${schemaVersion}, but this receiver accepts ` +
+      `[${list}]. Register the endpoint with acceptedSchemaVersions [${list}] so the sender ` +
+      `converts the event, or add ${schemaVersion} here once your handlers support it.`,
+    { issues: [{ path: 'schemaVersion', message: `not one of [${list}]` }] },
+  );
+}

@@ -1,0 +1,258 @@
+import { WebhookStorageError } from '../core/errors.js';
+import { describeValue } from '../core/internal/describe-value.js';
+import { invalidOption } from '../core/internal/invalid-option.js';
+import type { Inbox, InboxEntry, InboxFailure } from './ports/inbox.js';
+
+/** Options of {@link MemoryInbox}. */
+export interface MemoryInboxOptions {
+  /**
+   * Most pending entries held at once (a positive integer). A full inbox rejects `add` with
+   * `storage_unavailable` rather than drop a verified event, so the receiver answers with an
+   * error and the sender retries later.
+   * @default 100_000
+   */
+  readonly maxEntries?: number;
+}
+
+const DEFAULT_MAX_ENTRIES = 100_000;
+
+/** The mutable record behind one entry; never handed out. */
+interface StoredEntry {
+  readonly key: string;
+  readonly event: unknown;
+  readonly receivedAtMs: number;
+  attempts: number;
+  lastFailure: InboxFailure | undefined;
+}
+
+/**
+ * The default {@link Inbox} of the `async` ack mode: pending entries in process memory, lost when
+ * the process exits. Plug in a durable inbox to survive restarts.
+ *
+ * Behaves like a durable store: `add` keeps a copy of the entry (the event is copied with
+ * `structuredClone`) and `pending` returns fresh copies, so neither the caller nor a handler can
+ * change what is stored.
+ *
+ * @example
+ * ```ts
+ * const receiver = new WebhookReceiver({ secret, ackMode: 'async', inbox: new MemoryInbox() });
+ * ```
+ */
+export class MemoryInbox implements Inbox {
+  readonly #maxEntries: number;
+  /** key -> entry, in insertion order. */
+  readonly #entries = new Map<string, StoredEntry>();
+
+  /**
+   * @param options - `maxEntries` (default 100 000).
+   * @throws WebhookValidationError `invalid_option` naming `options` or `maxEntries`.
+   */
+  constructor(options: MemoryInboxOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw invalidOption(
+        'options',
+        `Expected an options object or nothing; got ${describeValue(options)}.`,
+      );
+    }
+    const { maxEntries = DEFAULT_MAX_ENTRIES } = options;
+    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
+      throw invalidOption(
+        'maxEntries',
+        `maxEntries must be a positive integer; got ${describeNumber(maxEntries)}.`,
+      );
+    }
+    this.#maxEntries = maxEntries;
+  }
+
+  /**
+   * Stores a copy of `entry`. A key that is already pending is left as it is.
+   *
+   * @param entry - the entry; `key` a non-empty string, `receivedAtMs` finite epoch
+   *   milliseconds, `attempts` a non-negative integer, `event` structured-cloneable (JSON is).
+   * @throws WebhookValidationError `invalid_option` naming the bad `entry` field (`entry.event`
+   *   when it cannot be copied, e.g. it holds a function);
+   *   WebhookStorageError `storage_unavailable` when `maxEntries` entries are pending. Both as
+   *   rejections.
+   * @example
+   * ```ts
+   * await inbox.add({ key: event.id, event, receivedAtMs: Date.now(), attempts: 0 });
+   * ```
+   */
+  async add(entry: InboxEntry): Promise<void> {
+    const stored = copyIn(entry);
+    if (this.#entries.has(stored.key)) return;
+    if (this.#entries.size >= this.#maxEntries) {
+      throw new WebhookStorageError(
+        'storage_unavailable',
+        `The memory inbox is full (${this.#maxEntries} pending entries); the event was not stored. Drain the inbox, fix the failing handler, or raise maxEntries.`,
+      );
+    }
+    this.#entries.set(stored.key, stored);
+  }
+
+  /**
+   * Removes the entry: its handlers succeeded. Unknown keys are ignored.
+   *
+   * @param key - the entry's key (a non-empty string).
+   * @throws WebhookValidationError `invalid_option` naming `key` (as a rejection).
+   * @example
+   * ```ts
+   * await inbox.complete(event.id);
+   * ```
+   */
+  async complete(key: string): Promise<void> {
+    assertKey(key);
+    this.#entries.delete(key);
+  }
+
+  /**
+   * Adds one to the entry's `attempts` and sets its `lastFailure`; it stays pending. Unknown keys
+   * (already completed) are ignored.
+   *
+   * @param key - the entry's key (a non-empty string).
+   * @param failure - `code` (a non-empty string) and `atMs` (finite epoch milliseconds).
+   * @throws WebhookValidationError `invalid_option` naming `key`, `failure`, `failure.code` or
+   *   `failure.atMs` (as a rejection).
+   * @example
+   * ```ts
+   * await inbox.fail(event.id, { code: 'handler_error', atMs: Date.now() });
+   * ```
+   */
+  async fail(key: string, failure: InboxFailure): Promise<void> {
+    assertKey(key);
+    const lastFailure = copyFailure(failure);
+    const stored = this.#entries.get(key);
+    if (stored === undefined) return;
+    stored.attempts += 1;
+    stored.lastFailure = lastFailure;
+  }
+
+  /**
+   * Copies of the pending entries, oldest `receivedAtMs` first (ties in the order they were
+   * added), at most `limit`.
+   *
+   * @param limit - the most entries to return (a positive integer).
+   * @throws WebhookValidationError `invalid_option` naming `limit` (as a rejection).
+   * @example
+   * ```ts
+   * for (const entry of await inbox.pending(100)) await process(entry);
+   * ```
+   */
+  async pending(limit: number): Promise<readonly InboxEntry[]> {
+    if (!Number.isSafeInteger(limit) || limit < 1) {
+      throw invalidOption(
+        'limit',
+        `limit must be a positive integer; got ${describeNumber(limit)}.`,
+      );
+    }
+    // Array.prototype.sort is stable, and the Map yields entries in the order they were added.
+    const ordered = [...this.#entries.values()];
+    if (!isSortedByReceivedAt(ordered)) ordered.sort((a, b) => a.receivedAtMs - b.receivedAtMs);
+    return ordered.slice(0, limit).map(copyOut);
+  }
+
+  /**
+   * Number of pending entries.
+   *
+   * @example
+   * ```ts
+   * metrics.gauge('webhooks.inbox.pending', inbox.size);
+   * ```
+   */
+  get size(): number {
+    return this.#entries.size;
+  }
+}
+
+/** Entries usually arrive in `receivedAtMs` order: skip the sort then. */
+function isSortedByReceivedAt(entries: readonly StoredEntry[]): boolean {
+  for (let i = 1; i < entries.length; i++) {
+    if ((entries[i] as StoredEntry).receivedAtMs < (entries[i - 1] as StoredEntry).receivedAtMs) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Checks `entry` and returns an independent copy of it. */
+function copyIn(entry: InboxEntry): StoredEntry {
+  if (typeof entry !== 'object' || entry === null) {
+    throw invalidOption('entry', `entry must be an object; got ${describeValue(entry)}.`);
+  }
+  assertKey(entry.key, 'entry.key');
+  if (typeof entry.receivedAtMs !== 'number' || !Number.isFinite(entry.receivedAtMs)) {
+    throw invalidOption(
+      'entry.receivedAtMs',
+      `entry.receivedAtMs must be finite epoch milliseconds; got ${describeNumber(entry.receivedAtMs)}.`,
+    );
+  }
+  if (!Number.isSafeInteger(entry.attempts) || entry.attempts < 0) {
+    throw invalidOption(
+      'entry.attempts',
+      `entry.attempts must be a non-negative integer; got ${describeNumber(entry.attempts)}.`,
+    );
+  }
+  let event: unknown;
+  try {
+    event = structuredClone(entry.event);
+  } catch {
+    // A DataCloneError only names the offending type, which the message below already gives.
+    throw invalidOption(
+      'entry.event',
+      `entry.event must be plain data (JSON is); it could not be copied: got ${describeValue(entry.event)}.`,
+    );
+  }
+  return {
+    key: entry.key,
+    event,
+    receivedAtMs: entry.receivedAtMs,
+    attempts: entry.attempts,
+    lastFailure: entry.lastFailure === undefined ? undefined : copyFailure(entry.lastFailure),
+  };
+}
+
+function copyOut(stored: StoredEntry): InboxEntry {
+  const entry = {
+    key: stored.key,
+    event: structuredClone(stored.event),
+    receivedAtMs: stored.receivedAtMs,
+    attempts: stored.attempts,
+  };
+  return stored.lastFailure === undefined
+    ? entry
+    : { ...entry, lastFailure: { ...stored.lastFailure } };
+}
+
+function copyFailure(failure: InboxFailure): InboxFailure {
+  if (typeof failure !== 'object' || failure === null) {
+    throw invalidOption(
+      'failure',
+      `failure must be { code, atMs }; got ${describeValue(failure)}.`,
+    );
+  }
+  if (typeof failure.code !== 'string' || failure.code === '') {
+    throw invalidOption(
+      'failure.code',
+      `failure.code must be a non-empty string; got ${describeValue(failure.code)}.`,
+    );
+  }
+  if (typeof failure.atMs !== 'number' || !Number.isFinite(failure.atMs)) {
+    throw invalidOption(
+      'failure.atMs',
+      `failure.atMs must be finite epoch milliseconds; got ${describeNumber(failure.atMs)}.`,
+    );
+  }
+  return { code: failure.code, atMs: failure.atMs };
+}
+
+/** Throws `invalid_option` naming `path` unless `key` is a non-empty string. */
+function assertKey(key: unknown, path = 'key'): asserts key is string {
+  if (typeof key !== 'string' || key === '') {
+    throw invalidOption(path, `${path} must be a non-empty string; got ${describeValue(key)}.`);
+  }
+}
+
+/** Numbers are not secret: show them; anything else by type only. */
+function describeNumber(value: unknown): string {
+  return typeof value === 'number' ? String(value) : describeValue(value);
+}

@@ -1,0 +1,87 @@
+/**
+ * The receiver's answers: a small JSON acknowledgement on success, RFC 9457 problem+json on
+ * failure. The `type` URI is stable per `code`; branch on `code` (or `type`), never on `detail`.
+ */
+
+import type { ReceiverResponse } from './receiver-request.js';
+
+/** Codes of the receiver's problem responses, besides the verification and validation codes. */
+export type ReceiverProblemCode =
+  | 'method_not_allowed'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'handler_failed'
+  | 'dedupe_unavailable'
+  | 'inbox_unavailable'
+  | 'invalid_payload_type'
+  | 'internal_error';
+
+/** Prefix of every problem `type` the receiver sends: `urn:novatrade24:webhooks:problem:<code>`. */
+export const RECEIVER_PROBLEM_TYPE_PREFIX = 'urn:novatrade24:webhooks:problem:';
+
+const TITLES: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  405: 'Method Not Allowed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+};
+
+/** An RFC 9457 problem body, as the receiver sends it. */
+export interface ReceiverProblem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  /** The stable code: a verification or validation code, or a {@link ReceiverProblemCode}. */
+  readonly code: string;
+}
+
+/**
+ * Builds a problem+json response. `detail` must never contain a secret, a signature or the body:
+ * callers pass library error messages (which are built never to) or fixed text.
+ */
+export function problemResponse(
+  status: number,
+  code: string,
+  detail: string,
+  extraHeaders?: Readonly<Record<string, string>>,
+): ReceiverResponse {
+  const problem: ReceiverProblem = {
+    type: `${RECEIVER_PROBLEM_TYPE_PREFIX}${code}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+  };
+  return {
+    status,
+    headers: { 'content-type': 'application/problem+json', ...extraHeaders },
+    body: JSON.stringify(problem),
+  };
+}
+
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'application/json',
+});
+
+/** Acknowledgements, prebuilt: they never vary. */
+export const ACK = Object.freeze({
+  received: Object.freeze({ status: 200, headers: JSON_HEADERS, body: '{"received":true}' }),
+  duplicate: Object.freeze({
+    status: 200,
+    headers: JSON_HEADERS,
+    body: '{"received":true,"duplicate":true}',
+  }),
+  ignored: Object.freeze({
+    status: 200,
+    headers: JSON_HEADERS,
+    body: '{"received":true,"ignored":true}',
+  }),
+  queued: Object.freeze({
+    status: 202,
+    headers: JSON_HEADERS,
+    body: '{"received":true,"queued":true}',
+  }),
+} satisfies Record<string, ReceiverResponse>);

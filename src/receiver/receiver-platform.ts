@@ -1,0 +1,29 @@
+import type { AnyEudrWebhookEvent } from '../core/catalog/eudr-webhook-event.js';
+import type { AnyWebhookEvent } from '../core/catalog/webhook-event.js';
+import type { ConstructEudrEventOptions } from './construct-eudr-event.js';
+import type { ConstructEventOptions } from './construct-event.js';
+import type { HeadersInput } from './headers.js';
+
+/**
+ * The crypto a receiver runs on: `node:crypto` (synchronous, fastest on Node) in
+ * `@novatrade24/webhooks/receiver`, WebCrypto in `@novatrade24/webhooks/web`. Each entry point
+ * picks its own (STYLE.md, "Modules"); pass one explicitly only to test or to mix.
+ */
+export interface ReceiverPlatform {
+  /** `constructEvent` or `constructEventAsync`. */
+  readonly constructEvent: (
+    rawBody: string | Uint8Array,
+    headers: HeadersInput,
+    secret: string | readonly string[],
+    options?: ConstructEventOptions,
+  ) => AnyWebhookEvent | Promise<AnyWebhookEvent>;
+  /** `constructEudrEvent` or `constructEudrEventAsync`. */
+  readonly constructEudrEvent: (
+    rawBody: string | Uint8Array,
+    headers: HeadersInput,
+    secret: string | readonly string[],
+    options?: ConstructEudrEventOptions,
+  ) => AnyEudrWebhookEvent | Promise<AnyEudrWebhookEvent>;
+  /** Lowercase hex SHA-256 of the raw body bytes (a string is hashed as UTF-8). */
+  readonly sha256Hex: (body: string | Uint8Array) => string | Promise<string>;
+}

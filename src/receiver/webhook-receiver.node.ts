@@ -1,0 +1,47 @@
+import {
+  type EudrWebhookReceiverOptions,
+  EudrWebhookReceiver as WebCryptoEudrWebhookReceiver,
+} from './eudr-webhook-receiver.js';
+import { NODE_CRYPTO_PLATFORM } from './platform/node-platform.node.js';
+import {
+  WebhookReceiver as WebCryptoWebhookReceiver,
+  type WebhookReceiverOptions,
+} from './webhook-receiver.js';
+
+/**
+ * Receives Novatrade24 webhooks on synchronous `node:crypto` (about 10x faster per signature than
+ * WebCrypto on Node). Same API as the WebCrypto class in `/web`; see that class for the details.
+ *
+ * @throws WebhookValidationError at construction: `invalid_secret`, or `invalid_option`.
+ * @example
+ * ```ts
+ * import { WebhookReceiver, toNodeListener } from '@novatrade24/webhooks/receiver';
+ * const receiver = new WebhookReceiver({ secret: process.env.NOVATRADE_WEBHOOK_SECRET! })
+ *   .on('compliance.decision_made', (event) => book(event.data.orderUuid, event.data.decision));
+ * http.createServer(toNodeListener(receiver)).listen(3000);
+ * ```
+ */
+export class WebhookReceiver extends WebCryptoWebhookReceiver {
+  /** @param options - see `WebhookReceiverOptions`. */
+  constructor(options: WebhookReceiverOptions) {
+    super(options, NODE_CRYPTO_PLATFORM);
+  }
+}
+
+/**
+ * Receives N'entropy EUDR webhooks on synchronous `node:crypto`. Same API as the WebCrypto class
+ * in `/web`.
+ *
+ * @throws WebhookValidationError at construction: `invalid_secret`, or `invalid_option`.
+ * @example
+ * ```ts
+ * const receiver = new EudrWebhookReceiver({ secret: process.env.EUDR_WEBHOOK_SECRET! })
+ *   .on('sync.failed', (event) => alert(event.data.message));
+ * ```
+ */
+export class EudrWebhookReceiver extends WebCryptoEudrWebhookReceiver {
+  /** @param options - see `EudrWebhookReceiverOptions`. */
+  constructor(options: EudrWebhookReceiverOptions) {
+    super(options, NODE_CRYPTO_PLATFORM);
+  }
+}

@@ -1,0 +1,140 @@
+import type { EventSource } from '../core/catalog/enum-values.js';
+import { EVENT_TYPES, type EventType } from '../core/catalog/event-types.js';
+import { isKnownEvent } from '../core/catalog/parse-event.js';
+import type { AnyWebhookEvent, WebhookEvent } from '../core/catalog/webhook-event.js';
+import type { ConstructEventOptions } from './construct-event.js';
+import {
+  readSecrets,
+  readStrict,
+  readStringList,
+  readToleranceSeconds,
+} from './internal/check-receiver-options.js';
+import {
+  type Handler,
+  type ReceiverBaseOptions,
+  ReceiverEngine,
+} from './internal/receiver-engine.js';
+import { readAcceptedSchemaVersions } from './internal/schema-versions.js';
+import { WEB_CRYPTO_PLATFORM } from './platform/web-platform.js';
+import type { ReceiverPlatform } from './receiver-platform.js';
+
+type SegmentOf<T extends string> = T extends `${infer S}.${string}` ? S : never;
+
+/** What `WebhookReceiver.on` accepts: a catalog type, or `<segment>.*` of a catalog segment. */
+export type NovatradeHandlerPattern = EventType | `${SegmentOf<EventType>}.*`;
+
+/** The event a handler registered for pattern `P` receives, narrowed to the matching types. */
+export type NovatradeEventFor<P extends NovatradeHandlerPattern> = P extends `${infer S}.*`
+  ? WebhookEvent<Extract<EventType, `${S}.${string}`>>
+  : P extends EventType
+    ? WebhookEvent<P>
+    : never;
+
+/** Options of `WebhookReceiver.on`. */
+export interface NovatradeRouteOptions {
+  /** Run the handler only for events about this partner (or these partners): routing by tenant. */
+  readonly partnerUuid?: string | readonly string[] | undefined;
+}
+
+/** Options of {@link WebhookReceiver}. */
+export interface WebhookReceiverOptions extends ReceiverBaseOptions {
+  /** The endpoint's signing secret, or up to 8 during a rotation (newest first is fastest). */
+  readonly secret: string | readonly string[];
+  /**
+   * Signature window in seconds, both directions (DESIGN.md §5.6).
+   * @default 300
+   */
+  readonly toleranceSeconds?: number | undefined;
+  /**
+   * Reject unknown types and enum values with 400 instead of routing them to `onAny`. Leave off
+   * in production: new event types are a non-breaking change (spec digest §1.9).
+   * @default false
+   */
+  readonly strict?: boolean | undefined;
+  /**
+   * The `schemaVersion`s your handlers support; others are answered 400
+   * `unsupported_schema_version`. Keep equal to the endpoint's registration (DESIGN.md §5.7).
+   * @default undefined (any)
+   */
+  readonly acceptedSchemaVersions?: readonly number[] | undefined;
+  /**
+   * Acknowledge (200) events from these `source`s without running handlers, e.g. `['WEB_APP']`
+   * to ignore changes your own integration made through the web app.
+   * @default undefined (none ignored)
+   */
+  readonly ignoreSources?: readonly (EventSource | (string & {}))[] | undefined;
+}
+
+/**
+ * Receives Novatrade24 webhooks: verifies `X-Novatrade-Signature`, parses and validates the
+ * event, drops duplicates (by event id), acknowledges, and runs your typed handlers. Plug it into
+ * any framework with `toNodeListener`, `expressHandler`, `fastifyWebhooks` or `fetchHandler`.
+ *
+ * This is the WebCrypto build (from `@novatrade24/webhooks/web`); the one exported by
+ * `@novatrade24/webhooks/receiver` is the same class on synchronous `node:crypto`.
+ *
+ * @throws WebhookValidationError at construction: `invalid_secret`, or `invalid_option` naming
+ *   the option.
+ * @example
+ * ```ts
+ * const receiver = new WebhookReceiver({ secret: process.env.NOVATRADE_WEBHOOK_SECRET! })
+ *   .on('compliance.decision_made', (event) => book(event.data.orderUuid, event.data.decision))
+ *   .on('kyc.*', (event) => kyc.refresh(event.data.buyerUuid))
+ *   .onAny((event) => log.info({ id: event.id, type: event.type }, 'webhook'));
+ * export default { fetch: fetchHandler(receiver) };
+ * ```
+ */
+export class WebhookReceiver extends ReceiverEngine<AnyWebhookEvent> {
+  /**
+   * @param options - see {@link WebhookReceiverOptions}.
+   * @param platform - @internal the crypto to run on; each entry point passes its own.
+   */
+  constructor(options: WebhookReceiverOptions, platform: ReceiverPlatform = WEB_CRYPTO_PLATFORM) {
+    const secrets = readSecrets((options as { secret?: unknown } | null | undefined)?.secret);
+    const accepted = readAcceptedSchemaVersions(options.acceptedSchemaVersions, 'WebhookReceiver');
+    const construct: ConstructEventOptions = {
+      toleranceSeconds: readToleranceSeconds(options.toleranceSeconds),
+      strict: readStrict(options.strict),
+      acceptedSchemaVersions: accepted === undefined ? undefined : [...accepted],
+      now: options.now,
+    };
+    const ignored = readStringList(options.ignoreSources, 'ignoreSources');
+    super(options, {
+      construct: (body, headers) => platform.constructEvent(body, headers, secrets, construct),
+      dedupeKey: (event) => event.id,
+      typeOf: (event) => event.type,
+      isKnown: isKnownEvent,
+      isIgnored: ignored === undefined ? () => false : (event) => ignored.has(event.source),
+      partnerOf: (event) => event.partnerUuid,
+      eventTypes: EVENT_TYPES,
+    });
+  }
+
+  /**
+   * Registers a handler for an event type (`compliance.decision_made`) or a segment (`kyc.*`).
+   * The handler's event is narrowed to the matching types. Handlers run in registration order,
+   * then `onAny` handlers; an event matching several runs each once. Types this SDK does not know
+   * reach only `onAny`.
+   *
+   * @param pattern - a catalog type or `<segment>.*` (never `*`: use `onAny`).
+   * @param handler - `(event, context) => void | Promise<void>`; a throw answers 500 (sync mode).
+   * @param options - `partnerUuid` to run only for events about that partner (or partners).
+   * @returns this receiver, for chaining.
+   * @throws WebhookValidationError `invalid_subscription_pattern` (unknown type or segment, `*`),
+   *   `invalid_option` naming `handler` or `partnerUuid`.
+   * @example
+   * ```ts
+   * receiver.on('compliance.status_changed', async (event) => {
+   *   await orders.refreshCompliance(event.data.orderUuid); // event.data is typed
+   * }, { partnerUuid: sellerUuid });
+   * ```
+   */
+  on<P extends NovatradeHandlerPattern>(
+    pattern: P,
+    handler: Handler<NovatradeEventFor<P>>,
+    options?: NovatradeRouteOptions,
+  ): this {
+    this.addRoute(pattern, handler as Handler<AnyWebhookEvent>, options?.partnerUuid, 'on');
+    return this;
+  }
+}

@@ -1,0 +1,32 @@
+// Testing entry (`@novatrade24/webhooks/testing`): what a receiver's or sender's test suite needs
+// to exercise webhooks without a real sender or a real clock. Node-only, like the signing
+// functions it builds on (node:crypto). Every export is named (STYLE.md, "Modules"); nothing from
+// ./internal is re-exported. Sections follow Biome's sorted module order.
+
+// Event samples (the core catalog's factories, re-exported for tests)
+export {
+  createSampleEudrEvent,
+  createSampleEvent,
+  type SampleEudrEventOverrides,
+  type SampleEventOverrides,
+  ZERO_UUID,
+} from '../core/catalog/sample-events.js';
+// Fake clock
+export { createFakeClock, type FakeClock, type FakeClockOptions } from './create-fake-clock.js';
+// Signed requests
+export {
+  type CreateSignedRequestOptions,
+  createSignedRequest,
+  type SignableEvent,
+  type SignedRequest,
+  type SignedRequestProfile,
+} from './create-signed-request.node.js';
+// Event fixtures (deep-frozen, one per type)
+export { EUDR_EVENT_FIXTURES, type EudrEventFixtures } from './eudr-event-fixtures.js';
+export { EVENT_FIXTURES, type EventFixtures } from './event-fixtures.js';
+// Signature headers
+export {
+  type GenerateEudrTestHeaderOptions,
+  generateEudrTestHeader,
+} from './generate-eudr-test-header.node.js';
+export { type GenerateTestHeaderOptions, generateTestHeader } from './generate-test-header.node.js';

@@ -1,0 +1,20 @@
+// The runtime export list of the `/testing` entry, pinned so that an API change shows in review
+// (STYLE.md, "Modules").
+import { describe, expect, it } from 'vitest';
+import * as testing from '../../../src/testing/index.js';
+
+describe('@novatrade24/webhooks/testing exports', () => {
+  it('exports exactly the documented runtime names', () => {
+    expect(Object.keys(testing).sort()).toEqual([
+      'EUDR_EVENT_FIXTURES',
+      'EVENT_FIXTURES',
+      'ZERO_UUID',
+      'createFakeClock',
+      'createSampleEudrEvent',
+      'createSampleEvent',
+      'createSignedRequest',
+      'generateEudrTestHeader',
+      'generateTestHeader',
+    ]);
+  });
+});
