@@ -58,8 +58,9 @@ async function constructBySize(label: string, size: number): Promise<Comparison>
 }
 
 async function handlerEndToEnd(): Promise<Comparison> {
-  // Distinct event ids, cycled. The dedupe store's clock advances 1 ms per call and ids live
-  // POOL - 96 ms, so every request takes the full path (reserve succeeds, the handler runs).
+  // Distinct event ids, cycled. The dedupe store's clock advances 1 ms per call (reserve and
+  // complete: 2 per request) and ids live POOL ms, so an id has expired by the time it comes
+  // round again: every request takes the full path (reserve, handler, complete).
   const POOL = 4096;
   const timestamp = Math.floor(Date.now() / 1000);
   const pool = Array.from({ length: POOL }, (_, i) => {
@@ -69,7 +70,7 @@ async function handlerEndToEnd(): Promise<Comparison> {
   let tick = 0;
   const dedupe = new MemoryDedupeStore({ now: () => tick++ });
   let handled = 0;
-  const receiver = new WebhookReceiver({ secret: SECRET, dedupe, dedupeTtlMs: POOL - 96 }).on(
+  const receiver = new WebhookReceiver({ secret: SECRET, dedupe, dedupeTtlMs: POOL }).on(
     'compliance.status_changed',
     () => {
       handled++;

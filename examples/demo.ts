@@ -3,7 +3,11 @@
 // 2. for each of the 10 catalog event types, matches endpoints, builds the signed Novatrade24
 //    request each would receive, then verifies and parses it as a receiver would;
 // 3. shows what a receiver rejects (tampered body, stale timestamp, wrong secret), with codes;
-// 4. prints the retry schedule and when the health policy would pause a failing endpoint.
+// 4. prints the retry schedule and when the health policy would pause a failing endpoint;
+// 5. runs a WebhookReceiver on a loopback HTTP server and sends it a delivery, the same delivery
+//    again, a tampered one and an unknown event type, printing each answer.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   buildDeliveryRequest,
   createSampleEvent,
@@ -22,6 +26,8 @@ import {
   SubscriptionIndex,
   verifyNovatradeSignature,
 } from '@novatrade24/webhooks';
+import { toNodeListener, WebhookReceiver } from '@novatrade24/webhooks/receiver';
+import { createSignedRequest } from '@novatrade24/webhooks/testing';
 
 const PARTNER_A = '11111111-2222-3333-4444-555555555555';
 const PARTNER_B = '22222222-3333-4444-5555-666666666666';
@@ -183,3 +189,49 @@ for (;;) {
     break;
   }
 }
+
+console.log('\nA WebhookReceiver on 127.0.0.1 (real HTTP)');
+const secret = generateWebhookSecret();
+const handled: string[] = [];
+const receiver = new WebhookReceiver({ secret })
+  .on(
+    'compliance.*',
+    (e) => void handled.push(`${e.type} (typed: ${e.data.orderUuid.slice(0, 8)}…)`),
+  )
+  .onAny((e) => void handled.push(`onAny ${e.type}`));
+const server = createServer(toNodeListener(receiver));
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`;
+const delivery = createSignedRequest(
+  createSampleEvent('compliance.decision_made', { id: 'evt_demo_http' }),
+  {
+    secret,
+    url,
+  },
+);
+const unknownType = createSignedRequest(
+  {
+    ...createSampleEvent('prospect.submitted', { id: 'evt_demo_new_type' }),
+    type: 'order.created',
+  },
+  { secret, url },
+);
+const sends: [string, () => Promise<Response>][] = [
+  ['delivery', () => fetch(url, delivery.toFetchInit())],
+  ['same delivery again (a retry)', () => fetch(url, delivery.toFetchInit())],
+  [
+    'tampered body',
+    () =>
+      fetch(url, { ...delivery.toFetchInit(), body: delivery.body.replace('VALID', 'INVALID') }),
+  ],
+  ['an event type added later', () => fetch(url, unknownType.toFetchInit())],
+];
+for (const [what, send] of sends) {
+  const response = await send();
+  const answer = (await response.json()) as { code?: string; duplicate?: boolean };
+  const note =
+    answer.code ?? (answer.duplicate === true ? 'duplicate, handlers not run' : 'processed');
+  console.log(`  ${what.padEnd(32)} ${response.status} ${note}`);
+}
+console.log(`  handlers ran: ${handled.join('; ')}`);
+server.close();

@@ -30,10 +30,28 @@ export { verifyEudrSignatureAsync } from '../signature/verify-eudr-signature.web
 export { verifyNovatradeSignature } from '../signature/verify-novatrade-signature.node.js';
 export { verifyNovatradeSignatureAsync } from '../signature/verify-novatrade-signature.web.js';
 // Framework adapters
-export { type ExpressLikeHandler, expressHandler } from './adapters/express-handler.js';
-export { type FastifyWebhooksOptions, fastifyWebhooks } from './adapters/fastify-plugin.js';
+export {
+  type ExpressLikeHandler,
+  type ExpressLikeNext,
+  type ExpressLikeRequest,
+  type ExpressLikeResponse,
+  expressHandler,
+} from './adapters/express-handler.js';
+export {
+  type FastifyLikeError,
+  type FastifyLikeInstance,
+  type FastifyLikeParserDone,
+  type FastifyLikeReply,
+  type FastifyLikeRequest,
+  type FastifyWebhooksOptions,
+  fastifyWebhooks,
+} from './adapters/fastify-plugin.js';
 export { fetchHandler } from './adapters/fetch-handler.js';
-export { toNodeListener } from './adapters/node-listener.js';
+export {
+  type NodeRequestLike,
+  type NodeResponseLike,
+  toNodeListener,
+} from './adapters/node-listener.js';
 export type { WebhookHandlerTarget } from './adapters/webhook-handler-target.js';
 // Verify and parse one request
 export type {
@@ -57,6 +75,7 @@ export {
   type AckMode,
   DEFAULT_DEDUPE_TTL_MS,
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_PROCESSING_LEASE_MS,
   type DrainResult,
   type ErrorListener,
   type Handler,
@@ -68,7 +87,7 @@ export {
 // Dedupe and inbox
 export { MemoryDedupeStore, type MemoryDedupeStoreOptions } from './memory-dedupe-store.js';
 export { MemoryInbox, type MemoryInboxOptions } from './memory-inbox.js';
-export type { DedupeStore } from './ports/dedupe-store.js';
+export type { DedupeReservation, DedupeStore } from './ports/dedupe-store.js';
 export type { Inbox, InboxEntry, InboxFailure } from './ports/inbox.js';
 export {
   RECEIVER_PROBLEM_TYPE_PREFIX,

@@ -10,6 +10,8 @@ export type ReceiverProblemCode =
   | 'method_not_allowed'
   | 'unsupported_media_type'
   | 'payload_too_large'
+  | 'event_in_progress'
+  | 'body_read_failed'
   | 'handler_failed'
   | 'dedupe_unavailable'
   | 'inbox_unavailable'
@@ -23,6 +25,7 @@ const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   405: 'Method Not Allowed',
+  409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   500: 'Internal Server Error',

@@ -56,6 +56,7 @@ export {
   type AckMode,
   DEFAULT_DEDUPE_TTL_MS,
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_PROCESSING_LEASE_MS,
   type DrainResult,
   type ErrorListener,
   type Handler,
@@ -70,7 +71,7 @@ export {
   type MemoryDedupeStoreOptions,
 } from '../receiver/memory-dedupe-store.js';
 export { MemoryInbox, type MemoryInboxOptions } from '../receiver/memory-inbox.js';
-export type { DedupeStore } from '../receiver/ports/dedupe-store.js';
+export type { DedupeReservation, DedupeStore } from '../receiver/ports/dedupe-store.js';
 export type { Inbox, InboxEntry, InboxFailure } from '../receiver/ports/inbox.js';
 export {
   RECEIVER_PROBLEM_TYPE_PREFIX,

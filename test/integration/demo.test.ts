@@ -32,5 +32,13 @@ describe('examples/demo.ts', () => {
       '11 attempts at +0, +1m, +5m, +15m, +1h, +4h, +8h, +16h, +24h, +36h, +48h',
     );
     expect(stdout).toContain('pause after 20 consecutive failed attempts');
+    // 5. the receiver over real loopback HTTP
+    expect(stdout).toMatch(/delivery\s+200 processed/);
+    expect(stdout).toMatch(/same delivery again \(a retry\)\s+200 duplicate, handlers not run/);
+    expect(stdout).toMatch(/tampered body\s+401 signature_mismatch/);
+    expect(stdout).toMatch(/an event type added later\s+200 processed/);
+    expect(stdout).toContain(
+      'handlers ran: compliance.decision_made (typed: 00000000…); onAny compliance.decision_made; onAny order.created',
+    );
   });
 });

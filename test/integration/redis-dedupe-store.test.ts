@@ -54,13 +54,35 @@ describe('RedisDedupeStore with node-redis', () => {
     ),
   );
 
-  it('reserve(key) -> SET under keyPrefix + key with a PX TTL', async () => {
+  it("reserve(key, lease) -> keyPrefix + key holds 'pending' with the lease as PTTL", async () => {
     const keyPrefix = `${RUN_PREFIX}${randomUUID()}:`;
     const store = new RedisDedupeStore({ client, keyPrefix });
-    await store.reserve('evt_1', 60_000);
+    await store.reserve('evt_1', 5_000);
+    expect(await client.sendCommand(['GET', `${keyPrefix}evt_1`])).toBe('pending');
     const ttl = Number(await client.sendCommand(['PTTL', `${keyPrefix}evt_1`]));
-    expect(ttl).toBeGreaterThan(50_000);
-    expect(ttl).toBeLessThanOrEqual(60_000);
+    expect(ttl).toBeGreaterThan(4_000);
+    expect(ttl).toBeLessThanOrEqual(5_000);
+    await client.sendCommand(['DEL', `${keyPrefix}evt_1`]);
+  });
+
+  it("complete(key, window) after reserve -> the key holds 'done' with the window as PTTL", async () => {
+    const keyPrefix = `${RUN_PREFIX}${randomUUID()}:`;
+    const store = new RedisDedupeStore({ client, keyPrefix });
+    await store.reserve('evt_1', 5_000);
+    await store.complete('evt_1', 600_000);
+    expect(await client.sendCommand(['GET', `${keyPrefix}evt_1`])).toBe('done');
+    const ttl = Number(await client.sendCommand(['PTTL', `${keyPrefix}evt_1`]));
+    expect(ttl).toBeGreaterThan(590_000);
+    expect(ttl).toBeLessThanOrEqual(600_000);
+    await client.sendCommand(['DEL', `${keyPrefix}evt_1`]);
+  });
+
+  it("reserve(key) on a key holding a foreign value -> 'in_progress' and the value is kept (fail safe)", async () => {
+    const keyPrefix = `${RUN_PREFIX}${randomUUID()}:`;
+    const store = new RedisDedupeStore({ client, keyPrefix });
+    await client.sendCommand(['SET', `${keyPrefix}evt_1`, '1', 'PX', '60000']);
+    expect(await store.reserve('evt_1', 5_000)).toBe('in_progress');
+    expect(await client.sendCommand(['GET', `${keyPrefix}evt_1`])).toBe('1');
     await client.sendCommand(['DEL', `${keyPrefix}evt_1`]);
   });
 
@@ -104,6 +126,44 @@ describe('RedisDedupeStore with ioredis', () => {
     expect(await client.call('EXISTS', `novatrade24:webhooks:dedupe:${key}`)).toBe(0);
   });
 
+  it("reserve, then complete -> 'pending' with the lease, then 'done' with the window", async () => {
+    const keyPrefix = `${RUN_PREFIX}${randomUUID()}:`;
+    const redisKey = `${keyPrefix}evt_1`;
+    const store = new RedisDedupeStore({ client, keyPrefix });
+    expect(await store.reserve('evt_1', 5_000)).toBe('reserved');
+    expect(await client.call('GET', redisKey)).toBe('pending');
+    const lease = Number(await client.call('PTTL', redisKey));
+    expect(lease).toBeGreaterThan(4_000);
+    expect(lease).toBeLessThanOrEqual(5_000);
+    await store.complete('evt_1', 600_000);
+    expect(await client.call('GET', redisKey)).toBe('done');
+    const window = Number(await client.call('PTTL', redisKey));
+    expect(window).toBeGreaterThan(590_000);
+    expect(window).toBeLessThanOrEqual(600_000);
+    await store.release('evt_1');
+    expect(await client.call('EXISTS', redisKey)).toBe(0);
+  });
+
+  it("complete(unknown key, window) -> the key holds 'done' with the window as PTTL", async () => {
+    const keyPrefix = `${RUN_PREFIX}${randomUUID()}:`;
+    const redisKey = `${keyPrefix}evt_1`;
+    const store = new RedisDedupeStore({ client, keyPrefix });
+    await store.complete('evt_1', 600_000);
+    expect(await client.call('GET', redisKey)).toBe('done');
+    expect(Number(await client.call('PTTL', redisKey))).toBeGreaterThan(590_000);
+    await client.call('DEL', redisKey);
+  });
+
+  it('complete() on a disconnected client -> rejects with storage_unavailable and a cause', async () => {
+    const offline = new Redis(REDIS_URL, { lazyConnect: true, enableOfflineQueue: false });
+    const store = new RedisDedupeStore({ client: offline });
+    const error = await rejectionOf(store.complete('evt_1', 1_000));
+    expect(error).toBeInstanceOf(WebhookStorageError);
+    expect(error).toMatchObject({ code: 'storage_unavailable' });
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    offline.disconnect();
+  });
+
   it('release() on a disconnected client -> rejects with storage_unavailable and a cause', async () => {
     const offline = new Redis(REDIS_URL, { lazyConnect: true, enableOfflineQueue: false });
     const store = new RedisDedupeStore({ client: offline });
@@ -138,27 +198,58 @@ describe('RedisDedupeStore — failures and options', () => {
     expect((error as Error).message).toContain('release');
   });
 
-  it('reserve() with a client answering something other than OK or nil -> storage_unavailable', async () => {
-    const store = new RedisDedupeStore({ client: { sendCommand: async () => 1 } });
-    const error = await rejectionOf(store.reserve('evt_1', 1_000));
-    expect(error).toMatchObject({ code: 'storage_unavailable' });
+  it('complete() with a client whose command rejects -> storage_unavailable, cause forwarded, key not in message', async () => {
+    const store = new RedisDedupeStore({ client: { sendCommand: () => Promise.reject(boom) } });
+    const error = await rejectionOf(store.complete('evt_secretish_id', 1_000));
+    expect(error).toBeInstanceOf(WebhookStorageError);
+    expect(error).toMatchObject({ code: 'storage_unavailable', cause: boom });
+    expect((error as Error).message).toContain('complete');
+    expect((error as Error).message).not.toContain('evt_secretish_id');
   });
 
-  it('a client with both call and sendCommand -> call is used (ioredis has both)', async () => {
-    const calls: string[] = [];
+  for (const reply of ['OK', 1, null, 'pending', ['reserved']]) {
+    it(`reserve() with a client answering ${JSON.stringify(reply)} -> storage_unavailable`, async () => {
+      const store = new RedisDedupeStore({ client: { sendCommand: async () => reply } });
+      const error = await rejectionOf(store.reserve('evt_1', 1_000));
+      expect(error).toBeInstanceOf(WebhookStorageError);
+      expect(error).toMatchObject({ code: 'storage_unavailable' });
+      expect((error as Error).message).toContain('reserve');
+    });
+  }
+
+  for (const found of ['reserved', 'in_progress', 'done'] as const) {
+    it(`reserve() with a client answering the Buffer ${JSON.stringify(found)} -> '${found}'`, async () => {
+      const store = new RedisDedupeStore({
+        client: { sendCommand: async () => new TextEncoder().encode(found) },
+      });
+      expect(await store.reserve('evt_1', 1_000)).toBe(found);
+    });
+  }
+
+  it('a client with both call and sendCommand -> call is used (ioredis has both), with the documented commands', async () => {
+    const calls: string[][] = [];
     const client = {
       call: async (...args: string[]) => {
-        calls.push(`call ${args.join(' ')}`);
-        return 'OK';
+        calls.push(args);
+        return args[0] === 'EVAL' ? 'reserved' : 'OK';
       },
       sendCommand: async () => {
-        calls.push('sendCommand');
+        calls.push(['sendCommand']);
         return 'OK';
       },
     };
     const store = new RedisDedupeStore({ client, keyPrefix: 'p:' });
-    expect(await store.reserve('evt_1', 1_500.9)).toBe(true);
-    expect(calls).toEqual(['call SET p:evt_1 1 PX 1500 NX']);
+    expect(await store.reserve('evt_1', 1_500.9)).toBe('reserved');
+    await store.complete('evt_1', 86_400_000.5);
+    await store.release('evt_1');
+    expect(calls).toHaveLength(3);
+    const [evalCall, completeCall, releaseCall] = calls;
+    // EVAL <script> 1 <key> <lease>: one key, so Redis Cluster routes it by that key.
+    expect(evalCall?.[0]).toBe('EVAL');
+    expect(evalCall?.slice(2)).toEqual(['1', 'p:evt_1', '1500']);
+    expect(evalCall?.[1]).toContain("redis.call('SET', KEYS[1], 'pending', 'PX', ARGV[1], 'NX')");
+    expect(completeCall).toEqual(['SET', 'p:evt_1', 'done', 'PX', '86400000']);
+    expect(releaseCall).toEqual(['DEL', 'p:evt_1']);
   });
 
   for (const [label, client] of [

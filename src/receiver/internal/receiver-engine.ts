@@ -12,7 +12,7 @@ import {
 import { type HeadersInput, readHeader } from '../headers.js';
 import { MemoryDedupeStore } from '../memory-dedupe-store.js';
 import { MemoryInbox } from '../memory-inbox.js';
-import type { DedupeStore } from '../ports/dedupe-store.js';
+import type { DedupeReservation, DedupeStore } from '../ports/dedupe-store.js';
 import type { Inbox, InboxEntry } from '../ports/inbox.js';
 import { ACK, problemResponse } from '../problem.js';
 import type { ReceiverRequest, ReceiverResponse } from '../receiver-request.js';
@@ -20,6 +20,11 @@ import { isRawBody, RAW_BODY_HELP } from './raw-body.js';
 
 /** 30 days: the sender's whole retry horizon (72 h) plus manual replays inside its retention. */
 export const DEFAULT_DEDUPE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/**
+ * 5 minutes: how long a key stays "in progress" while handlers run. A redelivery inside it is
+ * answered 409 (retry later); a process that dies mid-handler frees the key when it lapses.
+ */
+export const DEFAULT_PROCESSING_LEASE_MS = 5 * 60 * 1000;
 /** 1 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Inbox entries read per batch by `drainInbox`. */
@@ -75,6 +80,14 @@ export interface ReceiverBaseOptions {
    * @default 2_592_000_000 (30 days)
    */
   readonly dedupeTtlMs?: number | undefined;
+  /**
+   * How long an event stays "in progress" in the dedupe store while its handlers run, in
+   * milliseconds. A redelivery meanwhile is answered 409 `event_in_progress` (the sender retries
+   * later) instead of a duplicate 200, because the first attempt may still fail. Keep it above
+   * your slowest sync handler; use `ackMode: 'async'` for slow work.
+   * @default 300_000 (5 minutes)
+   */
+  readonly processingLeaseMs?: number | undefined;
   /**
    * `sync`: handlers run before the answer (200; a handler error answers 500 and releases the
    * dedupe reservation, so the sender's retry processes the event again). `async`: the verified
@@ -169,6 +182,7 @@ export class ReceiverEngine<E> {
   readonly #codec: ReceiverCodec<E>;
   readonly #dedupe: DedupeStore | undefined;
   readonly #dedupeTtlMs: number;
+  readonly #leaseMs: number;
   readonly #inbox: Inbox | undefined;
   readonly #now: () => number;
   readonly #routes: Route<E>[] = [];
@@ -185,11 +199,12 @@ export class ReceiverEngine<E> {
       (typeof dedupe !== 'object' ||
         dedupe === null ||
         typeof dedupe.reserve !== 'function' ||
+        typeof dedupe.complete !== 'function' ||
         typeof dedupe.release !== 'function')
     ) {
       throw invalidOption(
         'dedupe',
-        `\`dedupe\` must be a DedupeStore (reserve and release methods) or false, got ${describeValue(dedupe)}.`,
+        `\`dedupe\` must be a DedupeStore (reserve, complete and release methods) or false, got ${describeValue(dedupe)}.`,
       );
     }
     const ackMode = options.ackMode ?? 'sync';
@@ -225,6 +240,11 @@ export class ReceiverEngine<E> {
     this.#now = options.now ?? (() => Date.now());
     this.#dedupe = dedupe === false ? undefined : (dedupe ?? new MemoryDedupeStore());
     this.#dedupeTtlMs = positiveInteger(options.dedupeTtlMs, 'dedupeTtlMs', DEFAULT_DEDUPE_TTL_MS);
+    this.#leaseMs = positiveInteger(
+      options.processingLeaseMs,
+      'processingLeaseMs',
+      DEFAULT_PROCESSING_LEASE_MS,
+    );
     this.maxBodyBytes = positiveInteger(
       options.maxBodyBytes,
       'maxBodyBytes',
@@ -308,7 +328,8 @@ export class ReceiverEngine<E> {
    *
    * @param request - method, headers and raw body.
    * @returns status 200 (processed, duplicate or ignored), 202 (async: queued), 400 (bad JSON or
-   *   event), 401 (signature), 405, 413, 415, or 500 (a handler or a store failed: the sender
+   *   event), 401 (signature), 405, 409 (this event is being processed by an earlier attempt:
+   *   retry later), 413, 415, or 500 (a handler or a store failed: the sender
    *   retries). Failures are RFC 9457 problem+json with a stable `code`.
    */
   async handle(request: ReceiverRequest): Promise<ReceiverResponse> {
@@ -369,9 +390,9 @@ export class ReceiverEngine<E> {
     const key = await this.#codec.dedupeKey(event, body);
 
     if (this.#dedupe !== undefined) {
-      let reserved: boolean;
+      let reservation: DedupeReservation;
       try {
-        reserved = await this.#dedupe.reserve(key, this.#dedupeTtlMs);
+        reservation = await this.#dedupe.reserve(key, this.#leaseMs);
       } catch (error) {
         this.#report(error, { stage: 'dedupe', status: 500, key, event });
         return problemResponse(
@@ -380,7 +401,17 @@ export class ReceiverEngine<E> {
           'The dedupe store is unavailable; retry later.',
         );
       }
-      if (!reserved) return ACK.duplicate;
+      if (reservation === 'done') return ACK.duplicate;
+      if (reservation !== 'reserved') {
+        // Another attempt at this event is still running and may yet fail: a 200 here would
+        // lose the event if it does. A non-2xx makes the sender retry after it has finished.
+        return problemResponse(
+          409,
+          'event_in_progress',
+          'This event is being processed by an earlier delivery attempt; retry later.',
+          { 'retry-after': '60' },
+        );
+      }
     }
 
     const receivedAtMs = this.#now();
@@ -396,6 +427,7 @@ export class ReceiverEngine<E> {
           'A handler failed; the event was not processed and will be accepted again on retry.',
         );
       }
+      await this.#complete(key, event);
       return ACK.received;
     }
 
@@ -411,6 +443,8 @@ export class ReceiverEngine<E> {
         'The inbox is unavailable; the event was not recorded. Retry later.',
       );
     }
+    // The inbox owns the event now: from here on a redelivery is a duplicate.
+    await this.#complete(key, event);
     this.#track(this.#processEntry(this.#inbox, entry));
     return ACK.queued;
   }
@@ -434,6 +468,19 @@ export class ReceiverEngine<E> {
       this.#report(new WebhookValidationError(code, detail), { stage: 'request', status });
     }
     return problemResponse(status, code, detail, headers);
+  }
+
+  /**
+   * Marks the key done for the dedupe window. A failure is reported, not answered: the event was
+   * processed (or queued), and the in-progress lease still guards it until it lapses.
+   */
+  async #complete(key: string, event: E): Promise<void> {
+    if (this.#dedupe === undefined) return;
+    try {
+      await this.#dedupe.complete(key, this.#dedupeTtlMs);
+    } catch (error) {
+      this.#report(error, { stage: 'dedupe', status: null, key, event });
+    }
   }
 
   async #release(key: string, event: E): Promise<void> {

@@ -3,31 +3,51 @@
  * redelivery or a replay of the same event runs the handlers once (spec digest §1.16:
  * at-least-once delivery, dedupe on the envelope `id`; DESIGN.md §5.16 for EUDR).
  *
- * `reserve` must be atomic: two concurrent calls with the same key give exactly one `true`.
+ * A key goes through two states. `reserve` takes it **in progress** for a short lease while the
+ * handlers run; `complete` marks it **done** for the long dedupe window once they succeeded;
+ * `release` forgets it when they failed, so the sender's retry processes the event again. The two
+ * states tell a redelivery that arrives *during* processing (answer "retry later": the first
+ * attempt may still fail) from one that arrives after it (a duplicate: acknowledge). A process
+ * that dies mid-handler leaves an in-progress key that expires with its lease, so the sender's
+ * next retry is processed.
+ *
+ * `reserve` must be atomic: two concurrent calls with the same key give exactly one `'reserved'`.
  * Never implement it as "check, then set". Built in: `MemoryDedupeStore` (one process) and
- * `RedisDedupeStore` (`SET key value NX PX ttl`, any number of processes).
+ * `RedisDedupeStore` (`SET key pending NX PX lease`, any number of processes).
  *
  * @example
  * ```ts
- * class MyStore implements DedupeStore {
- *   async reserve(key: string, ttlMs: number) { return db.insertIfAbsent(key, Date.now() + ttlMs); }
- *   async release(key: string) { await db.delete(key); }
+ * class TableDedupeStore implements DedupeStore {
+ *   // INSERT … ON CONFLICT DO NOTHING is atomic; on conflict read the row's state and expiry.
+ *   async reserve(key: string, ttlMs: number) { … }
+ *   async complete(key: string, ttlMs: number) { … } // UPDATE state = 'done', expires = now + ttl
+ *   async release(key: string) { … }                 // DELETE WHERE key = $1
  * }
  * ```
  */
 export interface DedupeStore {
   /**
-   * Atomically records `key` for `ttlMs` milliseconds if it is not recorded yet.
+   * Atomically takes `key` in progress for `ttlMs` milliseconds, unless it is held.
    *
    * @param key - the dedupe key: the event id (Novatrade24) or the SHA-256 of the raw body (EUDR).
-   * @param ttlMs - how long the key is remembered, in milliseconds (a positive integer).
-   * @returns `true` if this call recorded the key (first delivery: process it), `false` if the
-   *   key was already recorded and has not expired (a duplicate: acknowledge without processing).
+   * @param ttlMs - the in-progress lease in milliseconds (a positive integer): how long the key
+   *   stays held if neither `complete` nor `release` follows (a crashed process).
+   * @returns `'reserved'` if this call took the key (process the event); `'in_progress'` if
+   *   another call holds it and has not completed (answer "retry later"); `'done'` if it was
+   *   completed and has not expired (a duplicate: acknowledge without processing).
    */
-  reserve(key: string, ttlMs: number): Promise<boolean>;
+  reserve(key: string, ttlMs: number): Promise<DedupeReservation>;
+  /**
+   * Marks `key` done for `ttlMs` milliseconds from now: the handlers succeeded (or, in async
+   * mode, the event is safe in the inbox). Completing a key that is not held records it as done.
+   */
+  complete(key: string, ttlMs: number): Promise<void>;
   /**
    * Forgets `key`, so the sender's next retry of the event is processed again. Called when a
    * handler failed in `sync` ack mode. Releasing an unknown key is not an error.
    */
   release(key: string): Promise<void>;
 }
+
+/** What {@link DedupeStore.reserve} found. */
+export type DedupeReservation = 'reserved' | 'in_progress' | 'done';

@@ -6,7 +6,10 @@ import {
 import type { AnyWebhookEvent } from '../../../src/core/catalog/webhook-event.js';
 import { WebhookStorageError } from '../../../src/core/errors.js';
 import { EudrWebhookReceiver as WebEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.js';
-import { DEFAULT_DEDUPE_TTL_MS } from '../../../src/receiver/internal/receiver-engine.js';
+import {
+  DEFAULT_DEDUPE_TTL_MS,
+  DEFAULT_PROCESSING_LEASE_MS,
+} from '../../../src/receiver/internal/receiver-engine.js';
 import { MemoryDedupeStore } from '../../../src/receiver/memory-dedupe-store.js';
 import { MemoryInbox } from '../../../src/receiver/memory-inbox.js';
 import type { DedupeStore } from '../../../src/receiver/ports/dedupe-store.js';
@@ -244,6 +247,7 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
   it('dedupe store failure -> 500 dedupe_unavailable, handlers not run', async () => {
     const failing: DedupeStore = {
       reserve: () => Promise.reject(new WebhookStorageError('storage_unavailable', 'down')),
+      complete: () => Promise.resolve(),
       release: () => Promise.resolve(),
     };
     const handler = vi.fn();
@@ -263,13 +267,63 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
     expect(handler).toHaveBeenCalledTimes(2);
   });
 
-  it('reserves with the default TTL of 30 days (covers 72 h of retries plus replays)', async () => {
-    const reserve = vi.fn(async () => true);
-    const r = receiver({ dedupe: { reserve, release: async () => {} } });
+  it('reserves in progress for the processing lease, then completes for 30 days (covers 72 h of retries plus replays)', async () => {
+    const calls: string[] = [];
+    const store: DedupeStore = {
+      reserve: async (key, ttlMs) => {
+        calls.push(`reserve ${key} ${ttlMs}`);
+        return 'reserved';
+      },
+      complete: async (key, ttlMs) => void calls.push(`complete ${key} ${ttlMs}`),
+      release: async (key) => void calls.push(`release ${key}`),
+    };
+    const r = receiver({ dedupe: store }).onAny(() => void calls.push('handler'));
     const sent = event('prospect.submitted');
     await r.handle(request(sent));
-    expect(reserve).toHaveBeenCalledWith(sent.id, DEFAULT_DEDUPE_TTL_MS);
+    expect(calls).toEqual([
+      `reserve ${sent.id} ${DEFAULT_PROCESSING_LEASE_MS}`,
+      'handler',
+      `complete ${sent.id} ${DEFAULT_DEDUPE_TTL_MS}`,
+    ]);
     expect(DEFAULT_DEDUPE_TTL_MS).toBeGreaterThanOrEqual(72 * 3600 * 1000);
+  });
+
+  it('a redelivery while the first attempt is still running -> 409 event_in_progress (retry later), never a 200 that could lose it', async () => {
+    let finish: (ok: boolean) => void = () => {};
+    const handler = vi.fn(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          finish = (ok) => (ok ? resolve() : reject(new Error('failed late')));
+        }),
+    );
+    const r = receiver().onAny(handler);
+    const sent = event('compliance.status_changed');
+    const first = r.handle(request(sent));
+    await vi.waitFor(() => expect(handler).toHaveBeenCalledTimes(1));
+    const during = await r.handle(request(sent));
+    expect(during.status).toBe(409);
+    expect(problem(during).code).toBe('event_in_progress');
+    expect(during.headers['retry-after']).toBe('60');
+    finish(false);
+    expect((await first).status).toBe(500);
+    // The sender's next retry is processed, because the failed attempt released the key.
+    const retry = r.handle(request(sent));
+    await vi.waitFor(() => expect(handler).toHaveBeenCalledTimes(2));
+    finish(true);
+    expect((await retry).status).toBe(200);
+    expect(JSON.parse((await r.handle(request(sent))).body)).toMatchObject({ duplicate: true });
+  });
+
+  it('a completion failure is reported but the answer stays 200 (the event was processed)', async () => {
+    const errors: unknown[] = [];
+    const store: DedupeStore = {
+      reserve: async () => 'reserved',
+      complete: () => Promise.reject(new WebhookStorageError('storage_unavailable', 'down')),
+      release: async () => {},
+    };
+    const r = receiver({ dedupe: store }).onError((_e, context) => errors.push(context.stage));
+    expect((await r.handle(request(event('prospect.submitted')))).status).toBe(200);
+    expect(errors).toEqual(['dedupe']);
   });
 
   it('async: 202 queued, then the handler runs; idle() waits for it', async () => {
@@ -360,6 +414,8 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
     ['ackMode', { ackMode: 'later' }, 'invalid_option'],
     ['dedupe', { dedupe: {} }, 'invalid_option'],
     ['dedupeTtlMs', { dedupeTtlMs: 0 }, 'invalid_option'],
+    ['processingLeaseMs', { processingLeaseMs: -5 }, 'invalid_option'],
+    ['dedupe without complete', { dedupe: { reserve() {}, release() {} } }, 'invalid_option'],
     ['maxBodyBytes', { maxBodyBytes: 1.5 }, 'invalid_option'],
     ['inbox without async', { inbox: new MemoryInbox() }, 'invalid_option'],
     ['ignoreSources', { ignoreSources: [''] }, 'invalid_option'],
@@ -399,19 +455,19 @@ describe.each([
   });
 
   it('valid -> 200 and the typed handler ran; identical body again -> duplicate (key = SHA-256 of the body)', async () => {
-    const reserve = vi.fn(async () => true);
+    const reserve = vi.fn(async () => 'reserved' as const);
     const seen: string[] = [];
-    const r = new Receiver({ secret: SECRET, dedupe: { reserve, release: async () => {} } }).on(
-      'supplier.*',
-      (e) => void seen.push(e.event),
-    );
+    const r = new Receiver({
+      secret: SECRET,
+      dedupe: { reserve, complete: async () => {}, release: async () => {} },
+    }).on('supplier.*', (e) => void seen.push(e.event));
     const body = JSON.stringify(createSampleEudrEvent('supplier.created'));
     expect((await r.handle(eudr(body))).status).toBe(200);
     expect(seen).toEqual(['supplier.created']);
     const { createHash } = await import('node:crypto');
     expect(reserve).toHaveBeenCalledWith(
       createHash('sha256').update(body).digest('hex'),
-      DEFAULT_DEDUPE_TTL_MS,
+      DEFAULT_PROCESSING_LEASE_MS,
     );
 
     const real = new Receiver({ secret: SECRET });
@@ -423,15 +479,18 @@ describe.each([
   });
 
   it('custom dedupeKey is used; bad signature -> 401', async () => {
-    const reserve = vi.fn(async () => true);
+    const reserve = vi.fn(async () => 'reserved' as const);
     const r = new Receiver({
       secret: SECRET,
-      dedupe: { reserve, release: async () => {} },
+      dedupe: { reserve, complete: async () => {}, release: async () => {} },
       dedupeKey: (e) => `${e.event}:${e.timestamp}`,
     });
     const sample = createSampleEudrEvent('sync.failed');
     await r.handle(eudr(JSON.stringify(sample)));
-    expect(reserve).toHaveBeenCalledWith(`sync.failed:${sample.timestamp}`, DEFAULT_DEDUPE_TTL_MS);
+    expect(reserve).toHaveBeenCalledWith(
+      `sync.failed:${sample.timestamp}`,
+      DEFAULT_PROCESSING_LEASE_MS,
+    );
     const response = await r.handle(eudr(JSON.stringify(sample), 'whsec_other'));
     expect(response.status).toBe(401);
     expect(problem(response).code).toBe('signature_mismatch');

@@ -1,0 +1,125 @@
+/**
+ * The Fetch API adapter: `Request` in, `Response` out. Runtime-neutral (no `node:` import, no
+ * `Buffer`): it ships in the `/web` entry for Cloudflare Workers, Deno, Bun, Next.js route
+ * handlers and Hono, and runs on Node 20's global `Request` too.
+ */
+
+import type { ReceiverResponse } from '../receiver-request.js';
+import {
+  adapterFailed,
+  assertWebhookHandlerTarget,
+  bodyReadFailed,
+  concatChunks,
+  declaredContentLength,
+} from './internal/adapter-kit.js';
+import type { WebhookHandlerTarget } from './webhook-handler-target.js';
+
+const TOO_LARGE: unique symbol = Symbol('too large');
+const READ_FAILED: unique symbol = Symbol('read failed');
+
+/**
+ * Reads the body as bytes, at most `limit` of them. A declared `Content-Length` above the limit
+ * is refused without reading; otherwise the stream is read chunk by chunk and cancelled as soon as
+ * the running total passes the limit, so an oversized body is never buffered whole.
+ */
+async function readBody(
+  request: Request,
+  limit: number,
+): Promise<Uint8Array | typeof TOO_LARGE | typeof READ_FAILED> {
+  const declared = declaredContentLength(request.headers.get('content-length'));
+  if (declared !== undefined && declared > limit) return TOO_LARGE;
+  const stream = request.body;
+  if (stream === null) return new Uint8Array(0);
+  let reader: ReadableStreamDefaultReader<Uint8Array>;
+  try {
+    reader = stream.getReader();
+  } catch {
+    return READ_FAILED;
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!(value instanceof Uint8Array)) {
+        void reader.cancel().catch(() => undefined);
+        return READ_FAILED;
+      }
+      total += value.byteLength;
+      if (total > limit) {
+        // Stop the upload: the rest is never read (the runtime discards or resets it).
+        void reader.cancel().catch(() => undefined);
+        return TOO_LARGE;
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return READ_FAILED;
+  }
+  return chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : concatChunks(chunks, total);
+}
+
+function toResponse(response: ReceiverResponse): Response {
+  return new Response(response.body, { status: response.status, headers: response.headers });
+}
+
+/**
+ * Adapts a receiver to the Fetch API: returns `(request: Request) => Promise<Response>` for any
+ * runtime that speaks it (Cloudflare Workers, Deno, Bun, Next.js route handlers, Hono, Node's
+ * global `Request`). Never rejects: every failure is an answer.
+ *
+ * A non-POST request is answered 405 (`allow: POST`) without reading its body. A POST body is
+ * read as raw bytes (never decoded or re-encoded before the signature check), at most
+ * `receiver.maxBodyBytes` of them: a larger `Content-Length` is answered 413 without reading, and
+ * a stream that passes the limit is cancelled and answered 413 (`payload_too_large`). A body that
+ * something read before (`request.bodyUsed`) is answered 500 `invalid_payload_type`; a stream
+ * that fails midway, 400 `body_read_failed`. Everything else is `receiver.handle()`'s answer.
+ *
+ * @param receiver - a `WebhookReceiver` or an `EudrWebhookReceiver` (either build), or any
+ *   {@link WebhookHandlerTarget}.
+ * @returns the Fetch handler.
+ * @throws WebhookValidationError `invalid_option` naming `receiver` (or `receiver.maxBodyBytes`)
+ *   when it is not a receiver.
+ * @example
+ * ```ts
+ * import { WebhookReceiver, fetchHandler } from '@novatrade24/webhooks/web';
+ *
+ * const receiver = new WebhookReceiver({ secret: env.NOVATRADE_WEBHOOK_SECRET })
+ *   .on('compliance.decision_made', (event) => book(event.data.orderUuid, event.data.decision));
+ * const handler = fetchHandler(receiver);
+ *
+ * export default { fetch: handler }; // Cloudflare Workers, Bun
+ * export const POST = handler; // Next.js route handler (app/webhooks/route.ts)
+ * app.post('/webhooks', (c) => handler(c.req.raw)); // Hono
+ * ```
+ */
+export function fetchHandler(
+  receiver: WebhookHandlerTarget,
+): (request: Request) => Promise<Response> {
+  assertWebhookHandlerTarget(receiver, 'fetchHandler');
+  return async (request) => {
+    try {
+      const method = request.method;
+      const headers = request.headers;
+      // The method is checked before anything is read: a GET has no body worth reading.
+      if (method.toUpperCase() !== 'POST') {
+        return toResponse(await receiver.handle({ method, headers, body: '' }));
+      }
+      if (request.bodyUsed) {
+        // Something read the body first (e.g. `await c.req.json()`): let the receiver diagnose
+        // it as the missing raw body (500 invalid_payload_type, heard by onError listeners).
+        return toResponse(
+          await receiver.handle({ method, headers, body: undefined as unknown as string }),
+        );
+      }
+      const body = await readBody(request, receiver.maxBodyBytes);
+      if (body === TOO_LARGE) return toResponse(receiver.tooLarge());
+      if (body === READ_FAILED) return toResponse(bodyReadFailed());
+      return toResponse(await receiver.handle({ method, headers, body }));
+    } catch {
+      // Only a custom WebhookHandlerTarget can get here (the receivers' handle never throws).
+      return toResponse(adapterFailed());
+    }
+  };
+}
