@@ -1,6 +1,7 @@
 // `npm run bench -- receiver`: the receiver's cost, against the baselines of the receiver issue.
 // 1. constructEvent (verify + JSON.parse + zod validation of envelope and data) against
-//    stripe-node's constructEvent (verify + JSON.parse, no validation), 1 KiB and 16 KiB events.
+//    stripe-node's constructEvent (verify + JSON.parse, no validation), 1 KiB and 16 KiB events;
+//    16 KiB twice: made of long strings, and made of ~200 small objects (validation's worst case).
 // 2. fetchHandler end to end (Request in, Response out, memory dedupe, one handler) against
 //    constructEvent alone on the same Request (`await request.text()` then constructEvent). Both
 //    sides build their Request inside the timed call, since a Request body can be read only once.
@@ -16,27 +17,37 @@ import { type BenchSuite, type Comparison, compare } from './harness.js';
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw9dQ3XL0f2qY';
 const stripe = new Stripe('sk_test_bench');
 
-/** A valid `compliance.status_changed` event padded to about `size` bytes with blockers. */
-function body(size: number, id: string): string {
+type Shape = 'text' | 'objects';
+
+/**
+ * A valid `compliance.status_changed` event of about `size` bytes. `objects`: padded with blocker
+ * objects (about 200 at 16 KiB: the worst case for validation, every object is checked).
+ * `text`: the same event with a few blockers whose messages are long (what a large real event
+ * looks like: the catalog's payloads are small objects with strings).
+ */
+function body(size: number, id: string, shape: Shape = 'objects'): string {
   const blockers: { module: string; code: string; message: string }[] = [];
   const event = createSampleEvent('compliance.status_changed', { id });
   let text = JSON.stringify(event);
+  const message =
+    shape === 'objects' ? 'CMR document missing.' : 'CMR document missing. '.repeat(60);
   while (text.length < size) {
-    blockers.push({ module: 'transport', code: 'MISSING_CMR', message: 'CMR document missing.' });
+    blockers.push({ module: 'transport', code: 'MISSING_CMR', message });
     text = JSON.stringify({ ...event, data: { ...event.data, blockers } });
   }
   return text;
 }
 
-async function constructBySize(label: string, size: number): Promise<Comparison> {
-  const raw = body(size, 'evt_bench_construct');
+async function constructBySize(label: string, size: number, shape: Shape): Promise<Comparison> {
+  const raw = body(size, 'evt_bench_construct', shape);
   const timestamp = Math.floor(Date.now() / 1000);
   const header = signNovatradePayload(raw, SECRET, { timestamp });
   const headers = { 'x-novatrade-signature': header };
   // Sanity: both succeed on this input.
   constructEvent(raw, headers, SECRET, { strict: true });
   stripe.webhooks.constructEvent(raw, header, SECRET);
-  return compare(`constructEvent, ${label} event (${raw.length} bytes)`, {
+  const blockers = (JSON.parse(raw) as { data: { blockers: unknown[] } }).data.blockers.length;
+  return compare(`constructEvent, ${label} event (${raw.length} bytes, ${blockers} blockers)`, {
     baseline: {
       name: 'stripe.webhooks.constructEvent (verify + parse)',
       fn: () => stripe.webhooks.constructEvent(raw, header, SECRET),
@@ -111,8 +122,9 @@ async function handlerEndToEnd(): Promise<Comparison> {
 }
 
 const suite: BenchSuite = async () => [
-  await constructBySize('1 KiB', 1024),
-  await constructBySize('16 KiB', 16 * 1024),
+  await constructBySize('1 KiB', 1024, 'objects'),
+  await constructBySize('16 KiB text-heavy', 16 * 1024, 'text'),
+  await constructBySize('16 KiB object-heavy', 16 * 1024, 'objects'),
   await handlerEndToEnd(),
 ];
 export default suite;

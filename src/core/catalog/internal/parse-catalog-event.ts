@@ -78,18 +78,19 @@ export function safeParseCatalogEvent(
     return { success: true, data: envelope.data };
   }
 
-  const what = `${quoteType(entry.type)} event`;
+  // Built only on a failure path: quoting is not free, and most events are valid.
+  const what = (): string => `${quoteType(entry.type)} event`;
   const version: EventCatalogVersion | undefined = entry.versions.find(
     (v) => v.version === input.schemaVersion,
   );
   if (version === undefined) {
-    if (!envelope.success) return { success: false, error: invalidEvent(fnName, what, issues) };
+    if (!envelope.success) return { success: false, error: invalidEvent(fnName, what(), issues) };
     if (strict) {
       return {
         success: false,
         error: new WebhookValidationError(
           'unsupported_schema_version',
-          `${fnName}: ${what} has schemaVersion ${envelope.data.schemaVersion}; this catalog ` +
+          `${fnName}: ${what()} has schemaVersion ${envelope.data.schemaVersion}; this catalog ` +
             `knows ${versionRange(entry)} (strict mode). Register ` +
             'acceptedSchemaVersions your code knows, or parse without `strict`.',
           { issues: [{ path: 'schemaVersion', message: 'unsupported schema version' }] },
@@ -112,7 +113,7 @@ export function safeParseCatalogEvent(
   if (data !== undefined && !data.success) issues.push(...toIssues(data.error, ['data']));
 
   if (!envelope.success || data === undefined || !data.success || issues.length > 0) {
-    return { success: false, error: invalidEvent(fnName, what, issues) };
+    return { success: false, error: invalidEvent(fnName, what(), issues) };
   }
   return { success: true, data: { ...envelope.data, data: data.data } };
 }
