@@ -6,6 +6,8 @@ import { Bench } from 'tinybench';
 export interface BenchCase {
   readonly name: string;
   readonly fn: () => unknown;
+  /** Runs before every sample, untimed (e.g. build the Request the sample consumes). */
+  readonly setup?: () => void;
 }
 
 export interface CompareOptions {
@@ -53,7 +55,7 @@ export async function compare(title: string, options: CompareOptions): Promise<C
     const bench = new Bench({ time: timeMs, warmupTime: Math.min(50, timeMs / 2) });
     const order = all.map((_, i) => (i + round) % all.length);
     for (const index of order) {
-      const { fn } = all[index] as BenchCase;
+      const { fn, setup } = all[index] as BenchCase;
       bench.add(
         String(index),
         async
@@ -63,6 +65,7 @@ export async function compare(title: string, options: CompareOptions): Promise<C
           : () => {
               for (let i = 0; i < batch; i++) fn();
             },
+        setup === undefined ? {} : { beforeEach: setup },
       );
     }
     await bench.run();

@@ -28,7 +28,9 @@ export type ValidationErrorCode =
   | 'unsupported_schema_version'
   | 'method_not_allowed'
   | 'unsupported_media_type'
-  | 'payload_too_large';
+  | 'payload_too_large'
+  | 'invalid_endpoint'
+  | 'invalid_event_input';
 
 /** Codes of {@link WebhookDeliveryError}: an outbound delivery could not be made. */
 export type DeliveryErrorCode =

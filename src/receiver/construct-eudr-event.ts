@@ -9,7 +9,7 @@ import { parseEudrEventJson } from '../core/catalog/parse-eudr-event.js';
 import { EUDR_SIGNATURE_HEADER, EUDR_TIMESTAMP_HEADER } from '../core/signature/constants.js';
 import type { EudrVerifyOptions } from '../core/signature/create-eudr-verifier.js';
 import { type HeadersInput, readHeader } from './headers.js';
-import { assertHeaders } from './internal/check-headers.js';
+import { assertConstructOptions, assertHeaders } from './internal/check-headers.js';
 import { assertRawBody } from './internal/raw-body.js';
 
 /** Options of `constructEudrEvent` and `constructEudrEventAsync`. */
@@ -59,6 +59,9 @@ export function prepareEudrConstruct(
 ): PreparedEudrConstruct {
   assertRawBody(rawBody, fnName);
   assertHeaders(headers, fnName);
+  // Every option is checked before the signature, so a wrong option never hides behind (or
+  // masquerades as) a verification failure.
+  assertConstructOptions(options, fnName);
   const input = headers as HeadersInput;
   const verifyOptions: {
     timestamp?: string | null;

@@ -9,7 +9,7 @@ import type { AnyWebhookEvent } from '../core/catalog/webhook-event.js';
 import { NOVATRADE_SIGNATURE_HEADER } from '../core/signature/constants.js';
 import type { NovatradeVerifyOptions } from '../core/signature/create-novatrade-verifier.js';
 import { type HeadersInput, readHeader } from './headers.js';
-import { assertHeaders } from './internal/check-headers.js';
+import { assertConstructOptions, assertHeaders } from './internal/check-headers.js';
 import { assertRawBody } from './internal/raw-body.js';
 import { assertSchemaVersion, readAcceptedSchemaVersions } from './internal/schema-versions.js';
 
@@ -68,6 +68,9 @@ export function prepareConstruct(
 ): PreparedConstruct {
   assertRawBody(rawBody, fnName);
   assertHeaders(headers, fnName);
+  // Every option is checked before the signature, so a wrong option never hides behind (or
+  // masquerades as) a verification failure.
+  assertConstructOptions(options, fnName);
   const accepted = readAcceptedSchemaVersions(options?.acceptedSchemaVersions, fnName);
   const verifyOptions: { toleranceSeconds?: number; now?: () => number } = {};
   if (options?.toleranceSeconds !== undefined) {

@@ -9,12 +9,9 @@ import {
   readStrict,
   readToleranceSeconds,
 } from './internal/check-receiver-options.js';
-import {
-  type Handler,
-  type ReceiverBaseOptions,
-  ReceiverEngine,
-} from './internal/receiver-engine.js';
+import { ReceiverEngine } from './internal/receiver-engine.js';
 import { WEB_CRYPTO_PLATFORM } from './platform/web-platform.js';
+import type { Handler, ReceiverBaseOptions } from './receiver-options.js';
 import type { ReceiverPlatform } from './receiver-platform.js';
 
 type SegmentOf<T extends string> = T extends `${infer S}.${string}` ? S : never;

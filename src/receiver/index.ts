@@ -69,21 +69,9 @@ export type {
   EudrHandlerPattern,
   EudrWebhookReceiverOptions,
 } from './eudr-webhook-receiver.js';
+export { EudrWebhookReceiver } from './eudr-webhook-receiver.node.js';
 // Requests, responses, headers
 export { type HeadersInput, type HeadersLike, type HeadersRecord, readHeader } from './headers.js';
-export {
-  type AckMode,
-  DEFAULT_DEDUPE_TTL_MS,
-  DEFAULT_MAX_BODY_BYTES,
-  DEFAULT_PROCESSING_LEASE_MS,
-  type DrainResult,
-  type ErrorListener,
-  type Handler,
-  type HandlerContext,
-  type ReceiverBaseOptions,
-  type ReceiverErrorContext,
-  type ReceiverErrorStage,
-} from './internal/receiver-engine.js';
 // Dedupe and inbox
 export { MemoryDedupeStore, type MemoryDedupeStoreOptions } from './memory-dedupe-store.js';
 export { MemoryInbox, type MemoryInboxOptions } from './memory-inbox.js';
@@ -94,6 +82,20 @@ export {
   type ReceiverProblem,
   type ReceiverProblemCode,
 } from './problem.js';
+export {
+  type AckMode,
+  DEFAULT_DEDUPE_TTL_MS,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_INBOX_ATTEMPTS,
+  DEFAULT_PROCESSING_LEASE_MS,
+  type DrainResult,
+  type ErrorListener,
+  type Handler,
+  type HandlerContext,
+  type ReceiverBaseOptions,
+  type ReceiverErrorContext,
+  type ReceiverErrorStage,
+} from './receiver-options.js';
 export type { ReceiverRequest, ReceiverResponse } from './receiver-request.js';
 export {
   type IoRedisDedupeClient,
@@ -108,4 +110,4 @@ export type {
   NovatradeRouteOptions,
   WebhookReceiverOptions,
 } from './webhook-receiver.js';
-export { EudrWebhookReceiver, WebhookReceiver } from './webhook-receiver.node.js';
+export { WebhookReceiver } from './webhook-receiver.node.js';

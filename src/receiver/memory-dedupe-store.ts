@@ -1,14 +1,21 @@
+import { WebhookStorageError } from '../core/errors.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
-import { assertDedupeKey, checkDedupeTtlMs } from './internal/dedupe-arguments.js';
+import {
+  assertDedupeKey,
+  assertDedupeToken,
+  checkDedupeTtlMs,
+  randomToken,
+} from './internal/dedupe-arguments.js';
 import type { DedupeReservation, DedupeStore } from './ports/dedupe-store.js';
 
 /** Options of {@link MemoryDedupeStore}. */
 export interface MemoryDedupeStoreOptions {
   /**
-   * Most keys held at once, in progress and done together (a positive integer). When a new key
-   * arrives at a full store (through `reserve` or `complete`), expired keys are dropped first,
-   * then the unexpired key that would expire soonest is forgotten, so memory stays bounded.
+   * Most keys held at once, in progress and done together (a positive integer). When `reserve`
+   * meets a full store, expired keys are dropped first, then the done key closest to expiry is
+   * forgotten; an in-progress key is never forgotten, so a store full of them rejects the new
+   * reservation (see the class notes).
    * @default 100_000
    */
   readonly maxEntries?: number;
@@ -18,38 +25,67 @@ export interface MemoryDedupeStoreOptions {
    * @default () => Date.now()
    */
   readonly now?: () => number;
+  /**
+   * Makes the token of each reservation: a non-empty string that no other reservation of the
+   * same key may share (inject a counter in tests).
+   * @default 16 random bytes from `crypto.getRandomValues`, as unpadded base64url (22 characters)
+   */
+  readonly token?: () => string;
 }
 
 const DEFAULT_MAX_ENTRIES = 100_000;
 
-/** What the store remembers about one key besides its expiry time. */
-interface HeldKey {
-  /** The TTL of the queue that holds the key (the `ttlMs` of its last reserve or complete). */
-  readonly ttlMs: number;
-  /** `pending` while in progress (after `reserve`), `done` after `complete`. */
-  readonly state: 'pending' | 'done';
-}
+/** What the store remembers about one held key. */
+type HeldKey =
+  | {
+      /** In progress (after `reserve`), held by the attempt that has `token`. */
+      readonly state: 'pending';
+      readonly token: string;
+      /** The TTL of the queue that holds the key (the `ttlMs` of its reserve). */
+      readonly ttlMs: number;
+      readonly expiresAtMs: number;
+    }
+  | {
+      /** Done (after `complete`). */
+      readonly state: 'done';
+      /** The TTL of the queue that holds the key (the `ttlMs` of its complete). */
+      readonly ttlMs: number;
+      readonly expiresAtMs: number;
+    };
+
+/** ttlMs -> (key -> its entry), each inner map in insertion (= expiry) order. */
+type Queues = Map<number, Map<string, HeldKey>>;
+
+const IN_PROGRESS: DedupeReservation = Object.freeze({ status: 'in_progress' });
+const DONE: DedupeReservation = Object.freeze({ status: 'done' });
 
 /**
  * A {@link DedupeStore} in process memory, for a receiver that runs as one process. `reserve`
- * holds a key in progress for its lease (`ttlMs`); `complete` holds it done for `ttlMs` from the
- * moment it completes; either state is forgotten when its time is up (a key held until `t` can be
- * reserved again from `t` on). Use `RedisDedupeStore` when several processes share the work.
+ * holds a key in progress for its lease (`ttlMs`) under a fresh random token; `complete` with
+ * that token holds it done for `ttlMs` from the moment it completes; either state is forgotten
+ * when its time is up (a key held until `t` can be reserved again from `t` on). `complete` and
+ * `release` with another token, or after the lease lapsed, change nothing. Use
+ * `RedisDedupeStore` when several processes share the work.
  *
- * **Bounded size.** At most `maxEntries` keys are held, in progress and done together. When a new
- * key arrives at a full store, expired keys are dropped first; if none has expired, the key
- * **closest to expiry** is forgotten (with one lease and one dedupe window, that is the oldest
- * in-progress key or else the oldest completion). A forgotten done key's redelivery would be
- * processed again, so size `maxEntries` above the number of events you receive per dedupe window.
+ * **Bounded size.** At most `maxEntries` keys are held, in progress and done together. When
+ * `reserve` meets a full store, expired keys are dropped first; then the **done** key closest to
+ * expiry is forgotten. An **in-progress** key is never forgotten: that would let a redelivery of
+ * an event whose handlers are still running be processed concurrently. If every held key is in
+ * progress, `reserve` of a new key rejects with `storage_unavailable` (the receiver answers 500
+ * and the sender retries later) until one completes, is released or its lease expires.
+ * `complete` never needs room: the key is already held. A forgotten done key's redelivery would
+ * be processed again, so size `maxEntries` above the number of events you receive per dedupe
+ * window, plus the handlers that can run at once.
  *
- * **Cost.** Keys are kept in one insertion-ordered queue per distinct `ttlMs`; `complete` moves a
- * key to the back of the queue of its new TTL with its new expiry time. With a clock that does not
- * go backwards, each queue is therefore ordered by expiry, so expired keys sit at the queue
- * fronts: each call drops them and picks the eviction victim by looking at the fronts only. That
- * is O(1) amortised per call for a receiver (it uses two TTLs: the lease and the window) and
- * O(distinct TTLs held) in general. If the clock steps backwards, an expired key can sit behind an
- * unexpired one until it reaches the front; lookups still compare expiry times, so answers stay
- * correct.
+ * **Cost.** In-progress and done keys are kept apart, each in one insertion-ordered queue per
+ * distinct `ttlMs`; `complete` moves a key from its lease queue to the back of the done queue of
+ * its window. With a clock that does not go backwards, each queue is therefore ordered by expiry,
+ * so expired keys sit at the queue fronts: each call drops them and picks the eviction victim by
+ * looking at the done fronts only. That is O(1) amortised per call for a receiver (it uses two
+ * TTLs: the lease and the window) and O(distinct TTLs held) in general. If the clock steps
+ * backwards, an expired key can sit behind an unexpired one until it reaches the front; lookups
+ * still compare expiry times, so answers stay correct, and a store full of in-progress keys scans
+ * them all for expired ones before it rejects.
  *
  * `reserve` is atomic because it never awaits between the lookup and the write: concurrent calls
  * with one key give exactly one `'reserved'`.
@@ -58,12 +94,12 @@ interface HeldKey {
  * ```ts
  * const store = new MemoryDedupeStore({ maxEntries: 50_000 });
  * const found = await store.reserve(event.id, 5 * 60 * 1000); // a 5-minute lease
- * if (found === 'reserved') {
+ * if (found.status === 'reserved') {
  *   try {
  *     await handle(event);
- *     await store.complete(event.id, 30 * 24 * 60 * 60 * 1000); // done for 30 days
+ *     await store.complete(event.id, found.token, 30 * 24 * 60 * 60 * 1000); // done for 30 days
  *   } catch (error) {
- *     await store.release(event.id); // the sender's retry is processed again
+ *     await store.release(event.id, found.token); // the sender's retry is processed again
  *     throw error;
  *   }
  * }
@@ -72,14 +108,19 @@ interface HeldKey {
 export class MemoryDedupeStore implements DedupeStore {
   readonly #maxEntries: number;
   readonly #now: () => number;
-  /** ttlMs -> (key -> expiresAtMs), each inner map in insertion (= expiry) order. */
-  readonly #queues = new Map<number, Map<string, number>>();
-  /** key -> its state and the ttlMs of the queue that holds it. */
+  readonly #token: () => string;
+  /** In-progress keys, by lease TTL. */
+  readonly #pending: Queues = new Map();
+  /** Done keys, by window TTL. */
+  readonly #done: Queues = new Map();
+  /** key -> its entry, whichever queue holds it. */
   readonly #held = new Map<string, HeldKey>();
 
   /**
-   * @param options - `maxEntries` (default 100 000) and `now` (epoch ms, default `Date.now`).
-   * @throws WebhookValidationError `invalid_option` naming `options`, `maxEntries` or `now`.
+   * @param options - `maxEntries` (default 100 000), `now` (epoch ms, default `Date.now`) and
+   *   `token` (default: 16 random bytes as base64url).
+   * @throws WebhookValidationError `invalid_option` naming `options`, `maxEntries`, `now` or
+   *   `token`.
    */
   constructor(options: MemoryDedupeStoreOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -88,7 +129,7 @@ export class MemoryDedupeStore implements DedupeStore {
         `Expected an options object or nothing; got ${describeValue(options)}.`,
       );
     }
-    const { maxEntries = DEFAULT_MAX_ENTRIES, now } = options;
+    const { maxEntries = DEFAULT_MAX_ENTRIES, now, token } = options;
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
       throw invalidOption(
         'maxEntries',
@@ -101,25 +142,37 @@ export class MemoryDedupeStore implements DedupeStore {
         `now must be a function returning epoch milliseconds; got ${describeValue(now)}.`,
       );
     }
+    if (token !== undefined && typeof token !== 'function') {
+      throw invalidOption(
+        'token',
+        `token must be a function returning a non-empty string; got ${describeValue(token)}.`,
+      );
+    }
     this.#maxEntries = maxEntries;
     this.#now = now ?? (() => Date.now());
+    this.#token = token ?? randomToken;
   }
 
   /**
-   * Takes `key` in progress for `ttlMs` milliseconds, unless it is held and unexpired.
+   * Takes `key` in progress for `ttlMs` milliseconds under a new token, unless it is held and
+   * unexpired.
    *
    * @param key - the dedupe key (a non-empty string).
    * @param ttlMs - the in-progress lease, in milliseconds: a finite number ≥ 1, floored.
-   * @returns `'reserved'` if this call took the key; `'in_progress'` if it is held and not
-   *   completed; `'done'` if it was completed and its dedupe window has not expired.
-   * @throws WebhookValidationError `invalid_option` naming `key` or `ttlMs` for bad input, or
-   *   `now` if the clock returned something that is not a finite number (as a rejection).
+   * @returns `{ status: 'reserved', token }` if this call took the key (pass `token` to
+   *   `complete` or `release`); `{ status: 'in_progress' }` if it is held and not completed;
+   *   `{ status: 'done' }` if it was completed and its dedupe window has not expired.
+   * @throws WebhookValidationError `invalid_option` naming `key` or `ttlMs` for bad input, `now`
+   *   if the clock returned something that is not a finite number, or `token` if the token
+   *   function returned something that is not a non-empty string; WebhookStorageError
+   *   `storage_unavailable` if the store is full of in-progress keys (raise `maxEntries`). All as
+   *   rejections.
    * @example
    * ```ts
-   * await store.reserve('evt_1', 60_000); // 'reserved'
-   * await store.reserve('evt_1', 60_000); // 'in_progress'
-   * await store.complete('evt_1', 86_400_000);
-   * await store.reserve('evt_1', 60_000); // 'done'
+   * const first = await store.reserve('evt_1', 60_000); // { status: 'reserved', token: '…' }
+   * await store.reserve('evt_1', 60_000); // { status: 'in_progress' }
+   * if (first.status === 'reserved') await store.complete('evt_1', first.token, 86_400_000);
+   * await store.reserve('evt_1', 60_000); // { status: 'done' }
    * ```
    */
   async reserve(key: string, ttlMs: number): Promise<DedupeReservation> {
@@ -130,57 +183,75 @@ export class MemoryDedupeStore implements DedupeStore {
     // No await from here to the write below: this is what makes reserve atomic.
     const held = this.#held.get(key);
     if (held !== undefined) {
-      const expiresAtMs = this.#queues.get(held.ttlMs)?.get(key);
-      if (expiresAtMs !== undefined && expiresAtMs > nowMs) {
-        return held.state === 'done' ? 'done' : 'in_progress';
-      }
-      this.#forget(key, held.ttlMs); // expired out of queue order (the clock stepped backwards)
+      if (held.expiresAtMs > nowMs) return held.state === 'done' ? DONE : IN_PROGRESS;
+      this.#forget(key, held); // expired out of queue order (the clock stepped backwards)
     }
-    this.#insert(key, { ttlMs: ttl, state: 'pending' }, nowMs);
-    return 'reserved';
+    // Before making room, so that a throwing token function evicts nothing.
+    const token = this.#newToken();
+    if (this.#held.size >= this.#maxEntries) this.#makeRoom(nowMs);
+    this.#insert(key, { state: 'pending', token, ttlMs: ttl, expiresAtMs: nowMs + ttl });
+    return { status: 'reserved', token };
   }
 
   /**
-   * Marks `key` done for `ttlMs` milliseconds from now, whatever its state: a held key moves to
-   * the new expiry time; an unknown or expired key is recorded as done (and counts against
-   * `maxEntries` like a reservation).
+   * Marks `key` done for `ttlMs` milliseconds from now, if it is held in progress with `token`
+   * and its lease has not expired. Otherwise (an unknown, expired or done key, or another
+   * attempt's token) nothing changes.
    *
    * @param key - the dedupe key (a non-empty string).
+   * @param token - the token `reserve` returned to this attempt (a non-empty string).
    * @param ttlMs - the dedupe window, in milliseconds from now: a finite number ≥ 1, floored.
-   * @throws WebhookValidationError `invalid_option` naming `key` or `ttlMs` for bad input, or
-   *   `now` if the clock returned something that is not a finite number (as a rejection).
+   * @returns `true` if the key is now done; `false` if the reservation had lapsed or belongs to
+   *   another attempt.
+   * @throws WebhookValidationError `invalid_option` naming `key`, `token` or `ttlMs` for bad
+   *   input, or `now` if the clock returned something that is not a finite number (as a
+   *   rejection).
    * @example
    * ```ts
-   * await store.complete('evt_1', 30 * 24 * 60 * 60 * 1000); // duplicates for 30 days are 'done'
+   * await store.complete('evt_1', found.token, 30 * 24 * 60 * 60 * 1000); // true: 'done' for 30 days
    * ```
    */
-  async complete(key: string, ttlMs: number): Promise<void> {
+  async complete(key: string, token: string, ttlMs: number): Promise<boolean> {
     assertDedupeKey(key);
+    assertDedupeToken(token);
     const ttl = checkDedupeTtlMs(ttlMs);
     const nowMs = this.#readNow();
     this.#dropExpired(nowMs);
     const held = this.#held.get(key);
+    if (
+      held === undefined ||
+      held.state !== 'pending' ||
+      held.token !== token ||
+      held.expiresAtMs <= nowMs
+    ) {
+      return false;
+    }
     // Moving the key (not updating it in place) keeps every queue in expiry order: the new
-    // expiry time is the latest of its queue, and Map.set on a present key keeps its old place.
-    if (held !== undefined) this.#forget(key, held.ttlMs);
-    this.#insert(key, { ttlMs: ttl, state: 'done' }, nowMs);
+    // expiry time is the latest of its queue. The key frees its own place, so no eviction.
+    this.#forget(key, held);
+    this.#insert(key, { state: 'done', ttlMs: ttl, expiresAtMs: nowMs + ttl });
+    return true;
   }
 
   /**
-   * Forgets `key` in either state; unknown keys are ignored.
+   * Forgets `key` if it is held in progress with `token`. Anything else (an unknown key, a done
+   * key, another attempt's token) is left alone.
    *
    * @param key - the dedupe key (a non-empty string).
-   * @throws WebhookValidationError `invalid_option` naming `key` if it is not a non-empty string
-   *   (as a rejection).
+   * @param token - the token `reserve` returned to this attempt (a non-empty string).
+   * @throws WebhookValidationError `invalid_option` naming `key` or `token` if it is not a
+   *   non-empty string (as a rejection).
    * @example
    * ```ts
-   * await store.release('evt_1'); // the sender's next retry is processed again
+   * await store.release('evt_1', found.token); // the sender's next retry is processed again
    * ```
    */
-  async release(key: string): Promise<void> {
+  async release(key: string, token: string): Promise<void> {
     assertDedupeKey(key);
+    assertDedupeToken(token);
     const held = this.#held.get(key);
-    if (held !== undefined) this.#forget(key, held.ttlMs);
+    // An expired lease with this token can go too: nobody holds it any more.
+    if (held?.state === 'pending' && held.token === token) this.#forget(key, held);
   }
 
   /**
@@ -207,7 +278,8 @@ export class MemoryDedupeStore implements DedupeStore {
    * ```
    */
   clear(): void {
-    this.#queues.clear();
+    this.#pending.clear();
+    this.#done.clear();
     this.#held.clear();
   }
 
@@ -222,52 +294,81 @@ export class MemoryDedupeStore implements DedupeStore {
     return nowMs;
   }
 
+  #newToken(): string {
+    const token = this.#token();
+    if (typeof token !== 'string' || token === '') {
+      throw invalidOption(
+        'token',
+        `token() must return a non-empty string; got ${describeValue(token)}.`,
+      );
+    }
+    return token;
+  }
+
   /**
-   * Appends `key` (not held) to the back of its TTL's queue, expiring `entry.ttlMs` from `nowMs`;
-   * evicts the key closest to expiry first if the store is full.
+   * Frees one place in a full store, or throws: forgets the done key closest to expiry; with no
+   * done key, drops expired in-progress keys wherever they sit; never forgets a live one.
    */
-  #insert(key: string, entry: HeldKey, nowMs: number): void {
-    if (this.#held.size >= this.#maxEntries) this.#evictClosestToExpiry();
-    let queue = this.#queues.get(entry.ttlMs);
+  #makeRoom(nowMs: number): void {
+    let victim: { key: string; entry: HeldKey } | undefined;
+    for (const queue of this.#done.values()) {
+      const front = queue.entries().next();
+      if (front.done === true) continue;
+      const [key, entry] = front.value;
+      if (victim === undefined || entry.expiresAtMs < victim.entry.expiresAtMs) {
+        victim = { key, entry };
+      }
+    }
+    if (victim !== undefined) {
+      this.#forget(victim.key, victim.entry);
+      return;
+    }
+    // Every held key is in progress. Front sweeps already dropped the expired ones unless the
+    // clock stepped backwards; this full scan runs only on this rare, refusing path.
+    for (const queue of this.#pending.values()) {
+      for (const [key, entry] of queue) {
+        if (entry.expiresAtMs <= nowMs) this.#forget(key, entry);
+      }
+    }
+    if (this.#held.size < this.#maxEntries) return;
+    throw new WebhookStorageError(
+      'storage_unavailable',
+      `MemoryDedupeStore.reserve: the dedupe store is full of in-progress reservations (maxEntries ${this.#maxEntries}); raise maxEntries. The receiver answers 500 and the sender retries later.`,
+    );
+  }
+
+  /** Appends `key` (not held) to the back of the queue of its state and TTL. */
+  #insert(key: string, entry: HeldKey): void {
+    const queues = entry.state === 'pending' ? this.#pending : this.#done;
+    let queue = queues.get(entry.ttlMs);
     if (queue === undefined) {
       queue = new Map();
-      this.#queues.set(entry.ttlMs, queue);
+      queues.set(entry.ttlMs, queue);
     }
-    queue.set(key, nowMs + entry.ttlMs);
+    queue.set(key, entry);
     this.#held.set(key, entry);
   }
 
   /** Pops expired keys from the front of every queue; stops at the first unexpired one. */
   #dropExpired(nowMs: number): void {
-    for (const [ttl, queue] of this.#queues) {
-      for (const [key, expiresAtMs] of queue) {
-        if (expiresAtMs > nowMs) break;
-        queue.delete(key); // deleting the current entry while iterating a Map is well defined
-        this.#held.delete(key);
+    for (const queues of [this.#pending, this.#done]) {
+      for (const [ttl, queue] of queues) {
+        for (const [key, entry] of queue) {
+          if (entry.expiresAtMs > nowMs) break;
+          queue.delete(key); // deleting the current entry while iterating a Map is well defined
+          this.#held.delete(key);
+        }
+        if (queue.size === 0) queues.delete(ttl);
       }
-      if (queue.size === 0) this.#queues.delete(ttl);
     }
   }
 
-  /** Forgets the key whose queue front expires soonest: the key closest to expiry. */
-  #evictClosestToExpiry(): void {
-    let victim: { key: string; ttl: number; expiresAtMs: number } | undefined;
-    for (const [ttl, queue] of this.#queues) {
-      const front = queue.entries().next();
-      if (front.done === true) continue;
-      const [key, expiresAtMs] = front.value;
-      if (victim === undefined || expiresAtMs < victim.expiresAtMs) {
-        victim = { key, ttl, expiresAtMs };
-      }
-    }
-    if (victim !== undefined) this.#forget(victim.key, victim.ttl);
-  }
-
-  #forget(key: string, ttl: number): void {
-    const queue = this.#queues.get(ttl);
+  #forget(key: string, entry: HeldKey): void {
+    const queues = entry.state === 'pending' ? this.#pending : this.#done;
+    const queue = queues.get(entry.ttlMs);
     if (queue !== undefined) {
       queue.delete(key);
-      if (queue.size === 0) this.#queues.delete(ttl);
+      if (queue.size === 0) queues.delete(entry.ttlMs);
     }
     this.#held.delete(key);
   }

@@ -1,7 +1,12 @@
 import { WebhookStorageError } from '../core/errors.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
-import { assertDedupeKey, checkDedupeTtlMs } from './internal/dedupe-arguments.js';
+import {
+  assertDedupeKey,
+  assertDedupeToken,
+  checkDedupeTtlMs,
+  randomToken,
+} from './internal/dedupe-arguments.js';
 import type { DedupeReservation, DedupeStore } from './ports/dedupe-store.js';
 
 /**
@@ -10,13 +15,13 @@ import type { DedupeReservation, DedupeStore } from './ports/dedupe-store.js';
  * `Cluster` is.
  */
 export interface NodeRedisDedupeClient {
-  /** Sends a raw command, e.g. `['SET', key, 'done', 'PX', '60000']`. */
+  /** Sends a raw command, e.g. `['EVAL', script, '1', key, '60000', token]`. */
   sendCommand(args: readonly string[]): Promise<unknown>;
 }
 
 /** The part of an ioredis v5 client (`new Redis()` or `new Cluster()`) that {@link RedisDedupeStore} uses. */
 export interface IoRedisDedupeClient {
-  /** Sends a raw command, e.g. `call('SET', key, 'done', 'PX', '60000')`. */
+  /** Sends a raw command, e.g. `call('EVAL', script, '1', key, '60000', token)`. */
   call(command: string, ...args: string[]): Promise<unknown>;
 }
 
@@ -38,49 +43,79 @@ export interface RedisDedupeStoreOptions {
    * @default 'novatrade24:webhooks:dedupe:'
    */
   readonly keyPrefix?: string;
+  /**
+   * Makes the token of each reservation: a non-empty string that no other reservation of the
+   * same key may share, across every process using the store (inject a counter in tests only).
+   * @default 16 random bytes from `crypto.getRandomValues`, as unpadded base64url (22 characters)
+   */
+  readonly token?: () => string;
 }
 
 const DEFAULT_KEY_PREFIX = 'novatrade24:webhooks:dedupe:';
 
-/** The Redis value of a key in progress (written by `reserve`). */
-const PENDING = 'pending';
-/** The Redis value of a completed key (written by `complete`). */
+/** The Redis value of a key in progress is this prefix and the reservation's token. */
+const PENDING_PREFIX = 'pending:';
+/** The Redis value of a completed key. */
 const DONE = 'done';
 
 /**
- * `reserve` in one round trip. KEYS[1] is the Redis key, ARGV[1] the lease in milliseconds.
- * Redis runs a script atomically: no other client's command runs between the `SET NX` and the
- * `GET`, and a key does not expire in the middle of a script, so the `GET` reads the value that
- * made `SET NX` fail. The script touches KEYS[1] only, so it is Redis Cluster safe. Anything but
- * `done` (even a nil the script cannot produce) answers `in_progress`: the fail-safe answer, the
- * sender retries later.
+ * `reserve` in one round trip. KEYS[1] is the Redis key, ARGV[1] the lease in milliseconds,
+ * ARGV[2] the new token. Redis runs a script atomically: no other client's command runs between
+ * the `SET NX` and the `GET`, and a key does not expire in the middle of a script, so the `GET`
+ * reads the value that made `SET NX` fail. Every script here touches KEYS[1] only, so they are
+ * Redis Cluster safe. Anything but `done` (even a nil the script cannot produce) answers
+ * `in_progress`: the fail-safe answer, the sender retries later.
  */
 const RESERVE_SCRIPT = [
-  `if redis.call('SET', KEYS[1], '${PENDING}', 'PX', ARGV[1], 'NX') then return 'reserved' end`,
+  `if redis.call('SET', KEYS[1], '${PENDING_PREFIX}' .. ARGV[2], 'PX', ARGV[1], 'NX') then return 'reserved' end`,
   `if redis.call('GET', KEYS[1]) == '${DONE}' then return 'done' end`,
   `return 'in_progress'`,
 ].join('\n');
 
-const RESERVATIONS: ReadonlySet<string> = new Set<DedupeReservation>([
-  'reserved',
-  'in_progress',
-  'done',
-]);
+/**
+ * `complete`: KEYS[1] is the Redis key, ARGV[1] the token, ARGV[2] the window in milliseconds.
+ * Marks the key done only while it still holds this attempt's reservation (compare and set, in
+ * one atomic script); answers 1 if it did, else 0.
+ */
+const COMPLETE_SCRIPT = [
+  `if redis.call('GET', KEYS[1]) == '${PENDING_PREFIX}' .. ARGV[1] then`,
+  `  redis.call('SET', KEYS[1], '${DONE}', 'PX', ARGV[2])`,
+  '  return 1',
+  'end',
+  'return 0',
+].join('\n');
+
+/**
+ * `release`: KEYS[1] is the Redis key, ARGV[1] the token. Deletes the key only while it still
+ * holds this attempt's reservation (compare and delete); answers the number of keys deleted.
+ */
+const RELEASE_SCRIPT = [
+  `if redis.call('GET', KEYS[1]) == '${PENDING_PREFIX}' .. ARGV[1] then return redis.call('DEL', KEYS[1]) end`,
+  'return 0',
+].join('\n');
+
+const IN_PROGRESS: DedupeReservation = Object.freeze({ status: 'in_progress' });
+const DONE_RESERVATION: DedupeReservation = Object.freeze({ status: 'done' });
 
 /**
  * A {@link DedupeStore} on Redis, shared by any number of receiver processes. One Redis string
  * per key, under `<keyPrefix><key>`, with a millisecond TTL that Redis expires by itself (the
- * store holds no state and needs no sweeping):
+ * store holds no state and needs no sweeping). The value is `pending:<token>` while in progress
+ * and `done` once completed. Each call is one `EVAL` (one round trip) of a short Lua script,
+ * which Redis runs atomically:
  *
- * - `reserve` runs a three-line Lua script with `EVAL` (one round trip): `SET key pending PX
- *   <ttlMs> NX`; if the key already exists, it answers `done` when its value is `done`, else
- *   `in_progress`.
- * - `complete` is `SET key done PX <ttlMs>` (unconditional: it also records an unknown key).
- * - `release` is `DEL key`.
+ * - `reserve` makes a random token and runs `SET key pending:<token> PX <ttlMs> NX`; if the key
+ *   already exists, it answers `done` when its value is `done`, else `in_progress`.
+ * - `complete` runs `SET key done PX <ttlMs>` only if the value is still `pending:<token>`.
+ * - `release` runs `DEL key` only if the value is still `pending:<token>`.
  *
- * The Redis user needs the `EVAL`, `SET` and `DEL` commands (ACL categories `@scripting` and
- * `@write`). Works with node-redis v4/v5 (`client.sendCommand`) and ioredis v5 (`client.call`),
- * detected at construction; neither library is imported (both are optional peer dependencies).
+ * So an attempt whose lease lapsed (a handler slower than the lease, then a redelivery reserved
+ * the key again under a new token) can neither complete nor free the later reservation.
+ *
+ * The Redis user needs `EVAL` and the commands the scripts call, `GET`, `SET` and `DEL` (ACL
+ * categories `@scripting`, `@read` and `@write`), on the keys under `keyPrefix`. Works with
+ * node-redis v4/v5 (`client.sendCommand`) and ioredis v5 (`client.call`), detected at
+ * construction; neither library is imported (both are optional peer dependencies).
  *
  * @example
  * ```ts
@@ -88,30 +123,37 @@ const RESERVATIONS: ReadonlySet<string> = new Set<DedupeReservation>([
  * const client = await createClient({ url: process.env.REDIS_URL }).connect();
  * const store = new RedisDedupeStore({ client });
  * const found = await store.reserve(event.id, 5 * 60 * 1000); // a 5-minute lease
- * if (found === 'reserved') {
- *   await handle(event);
- *   await store.complete(event.id, 30 * 24 * 60 * 60 * 1000); // done for 30 days
+ * if (found.status === 'reserved') {
+ *   try {
+ *     await handle(event);
+ *     await store.complete(event.id, found.token, 30 * 24 * 60 * 60 * 1000); // done for 30 days
+ *   } catch (error) {
+ *     await store.release(event.id, found.token); // the sender's retry is processed again
+ *     throw error;
+ *   }
  * }
  * ```
  */
 export class RedisDedupeStore implements DedupeStore {
   readonly #send: (args: readonly string[]) => Promise<unknown>;
   readonly #keyPrefix: string;
+  readonly #token: () => string;
 
   /**
-   * @param options - `client` (node-redis or ioredis) and `keyPrefix`
-   *   (default `'novatrade24:webhooks:dedupe:'`).
+   * @param options - `client` (node-redis or ioredis), `keyPrefix`
+   *   (default `'novatrade24:webhooks:dedupe:'`) and `token` (default: 16 random bytes as
+   *   base64url).
    * @throws WebhookValidationError `invalid_option` naming `options`, `client` (it has neither
-   *   `call` nor `sendCommand`) or `keyPrefix` (not a string).
+   *   `call` nor `sendCommand`), `keyPrefix` (not a string) or `token` (not a function).
    */
   constructor(options: RedisDedupeStoreOptions) {
     if (typeof options !== 'object' || options === null) {
       throw invalidOption(
         'options',
-        `Expected { client, keyPrefix? }; got ${describeValue(options)}.`,
+        `Expected { client, keyPrefix?, token? }; got ${describeValue(options)}.`,
       );
     }
-    const { client, keyPrefix = DEFAULT_KEY_PREFIX } = options;
+    const { client, keyPrefix = DEFAULT_KEY_PREFIX, token } = options;
     this.#send = commandSender(client);
     if (typeof keyPrefix !== 'string') {
       throw invalidOption(
@@ -119,41 +161,62 @@ export class RedisDedupeStore implements DedupeStore {
         `keyPrefix must be a string; got ${describeValue(keyPrefix)}.`,
       );
     }
+    if (token !== undefined && typeof token !== 'function') {
+      throw invalidOption(
+        'token',
+        `token must be a function returning a non-empty string; got ${describeValue(token)}.`,
+      );
+    }
     this.#keyPrefix = keyPrefix;
+    this.#token = token ?? randomToken;
   }
 
   /**
-   * Takes `key` in progress for `ttlMs` milliseconds unless Redis holds it.
+   * Takes `key` in progress for `ttlMs` milliseconds under a new token unless Redis holds it.
    *
-   * One `EVAL` of a script that runs `SET <key> pending PX <ttlMs> NX` and, when the key exists,
-   * `GET`s its state. Redis runs the script atomically, so there is no check-then-act race: across
-   * any number of processes, concurrent reservations of one key give exactly one `'reserved'`.
+   * One `EVAL` of a script that runs `SET <key> pending:<token> PX <ttlMs> NX` and, when the key
+   * exists, `GET`s its state. Redis runs the script atomically, so there is no check-then-act
+   * race: across any number of processes, concurrent reservations of one key give exactly one
+   * `'reserved'`.
    *
    * @param key - the dedupe key (a non-empty string).
    * @param ttlMs - the in-progress lease, in milliseconds: a finite number ≥ 1, floored.
-   * @returns `'reserved'` if this call took the key; `'done'` if Redis holds it completed;
-   *   `'in_progress'` if Redis holds it with any other value (fail safe: the sender retries).
-   * @throws WebhookValidationError `invalid_option` naming `key` or `ttlMs`;
-   *   WebhookStorageError `storage_unavailable` if the command fails (the client's error is the
-   *   `cause`) or answers something the script cannot return. Both as rejections.
+   * @returns `{ status: 'reserved', token }` if this call took the key (pass `token` to
+   *   `complete` or `release`); `{ status: 'done' }` if Redis holds it completed;
+   *   `{ status: 'in_progress' }` if Redis holds it with any other value (fail safe: the sender
+   *   retries).
+   * @throws WebhookValidationError `invalid_option` naming `key` or `ttlMs`, or `token` if the
+   *   token function returned something that is not a non-empty string; WebhookStorageError
+   *   `storage_unavailable` if the command fails (the client's error is the `cause`) or answers
+   *   something the script cannot return. All as rejections.
    * @example
    * ```ts
-   * await store.reserve('evt_1', 60_000); // 'reserved'
-   * await store.reserve('evt_1', 60_000); // 'in_progress'
+   * await store.reserve('evt_1', 60_000); // { status: 'reserved', token: '…' }
+   * await store.reserve('evt_1', 60_000); // { status: 'in_progress' }
    * ```
    */
   async reserve(key: string, ttlMs: number): Promise<DedupeReservation> {
     assertDedupeKey(key);
     const ttl = checkDedupeTtlMs(ttlMs);
+    const token = this.#newToken();
     let reply: unknown;
     try {
-      reply = await this.#send(['EVAL', RESERVE_SCRIPT, '1', this.#keyPrefix + key, String(ttl)]);
+      reply = await this.#send([
+        'EVAL',
+        RESERVE_SCRIPT,
+        '1',
+        this.#keyPrefix + key,
+        String(ttl),
+        token,
+      ]);
     } catch (error) {
       throw unavailable('reserve', 'EVAL (SET NX PX, then GET)', error);
     }
     // A Buffer when the client maps replies to buffers.
     const text = reply instanceof Uint8Array ? new TextDecoder().decode(reply) : reply;
-    if (typeof text === 'string' && RESERVATIONS.has(text)) return text as DedupeReservation;
+    if (text === 'reserved') return { status: 'reserved', token };
+    if (text === 'in_progress') return IN_PROGRESS;
+    if (text === DONE) return DONE_RESERVATION;
     throw new WebhookStorageError(
       'storage_unavailable',
       `RedisDedupeStore.reserve: expected "reserved", "in_progress" or "done" from the reserve script; got ${describeValue(reply)}. Pass a plain node-redis or ioredis client.`,
@@ -161,47 +224,83 @@ export class RedisDedupeStore implements DedupeStore {
   }
 
   /**
-   * Marks `key` done for `ttlMs` milliseconds from now with `SET <key> done PX <ttlMs>`: it
-   * replaces the in-progress lease, or records an unknown key as done.
+   * Marks `key` done for `ttlMs` milliseconds from now, if Redis still holds it in progress with
+   * `token`: one `EVAL` of a script that runs `SET <key> done PX <ttlMs>` only when the value is
+   * `pending:<token>`. Otherwise (the lease lapsed, another attempt holds the key, it is done or
+   * unknown) nothing changes.
    *
    * @param key - the dedupe key (a non-empty string).
+   * @param token - the token `reserve` returned to this attempt (a non-empty string).
    * @param ttlMs - the dedupe window, in milliseconds from now: a finite number ≥ 1, floored.
-   * @throws WebhookValidationError `invalid_option` naming `key` or `ttlMs`;
-   *   WebhookStorageError `storage_unavailable` if `SET` fails (the client's error is the
-   *   `cause`). Both as rejections.
+   * @returns `true` if the key is now done; `false` if the reservation had lapsed or belongs to
+   *   another attempt.
+   * @throws WebhookValidationError `invalid_option` naming `key`, `token` or `ttlMs`;
+   *   WebhookStorageError `storage_unavailable` if the command fails (the client's error is the
+   *   `cause`) or answers something other than 1 or 0. Both as rejections.
    * @example
    * ```ts
-   * await store.complete('evt_1', 30 * 24 * 60 * 60 * 1000); // duplicates for 30 days are 'done'
+   * await store.complete('evt_1', found.token, 30 * 24 * 60 * 60 * 1000); // true: 'done' for 30 days
    * ```
    */
-  async complete(key: string, ttlMs: number): Promise<void> {
+  async complete(key: string, token: string, ttlMs: number): Promise<boolean> {
     assertDedupeKey(key);
+    assertDedupeToken(token);
     const ttl = checkDedupeTtlMs(ttlMs);
+    let reply: unknown;
     try {
-      await this.#send(['SET', this.#keyPrefix + key, DONE, 'PX', String(ttl)]);
+      reply = await this.#send([
+        'EVAL',
+        COMPLETE_SCRIPT,
+        '1',
+        this.#keyPrefix + key,
+        token,
+        String(ttl),
+      ]);
     } catch (error) {
-      throw unavailable('complete', 'SET PX', error);
+      throw unavailable('complete', 'EVAL (GET, then SET PX)', error);
     }
+    if (reply === 1) return true;
+    if (reply === 0) return false;
+    throw new WebhookStorageError(
+      'storage_unavailable',
+      `RedisDedupeStore.complete: expected 1 or 0 from the complete script; got ${describeValue(reply)}. Pass a plain node-redis or ioredis client.`,
+    );
   }
 
   /**
-   * Deletes `key` from Redis in either state; unknown keys are ignored.
+   * Deletes `key` from Redis if it still holds it in progress with `token`: one `EVAL` of a
+   * script that runs `DEL <key>` only when the value is `pending:<token>`. Anything else (an
+   * unknown key, a done key, another attempt's reservation) is left alone.
    *
    * @param key - the dedupe key (a non-empty string).
-   * @throws WebhookValidationError `invalid_option` naming `key`; WebhookStorageError
-   *   `storage_unavailable` if `DEL` fails (the client's error is the `cause`). Both as rejections.
+   * @param token - the token `reserve` returned to this attempt (a non-empty string).
+   * @throws WebhookValidationError `invalid_option` naming `key` or `token`; WebhookStorageError
+   *   `storage_unavailable` if the command fails (the client's error is the `cause`). Both as
+   *   rejections.
    * @example
    * ```ts
-   * await store.release('evt_1'); // the sender's next retry is processed again
+   * await store.release('evt_1', found.token); // the sender's next retry is processed again
    * ```
    */
-  async release(key: string): Promise<void> {
+  async release(key: string, token: string): Promise<void> {
     assertDedupeKey(key);
+    assertDedupeToken(token);
     try {
-      await this.#send(['DEL', this.#keyPrefix + key]);
+      await this.#send(['EVAL', RELEASE_SCRIPT, '1', this.#keyPrefix + key, token]);
     } catch (error) {
-      throw unavailable('release', 'DEL', error);
+      throw unavailable('release', 'EVAL (GET, then DEL)', error);
     }
+  }
+
+  #newToken(): string {
+    const token = this.#token();
+    if (typeof token !== 'string' || token === '') {
+      throw invalidOption(
+        'token',
+        `token() must return a non-empty string; got ${describeValue(token)}.`,
+      );
+    }
+    return token;
   }
 }
 

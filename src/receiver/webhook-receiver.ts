@@ -1,4 +1,4 @@
-import type { EventSource } from '../core/catalog/enum-values.js';
+import { EVENT_SOURCES, type EventSource } from '../core/catalog/enum-values.js';
 import { EVENT_TYPES, type EventType } from '../core/catalog/event-types.js';
 import { isKnownEvent } from '../core/catalog/parse-event.js';
 import type { AnyWebhookEvent, WebhookEvent } from '../core/catalog/webhook-event.js';
@@ -9,13 +9,10 @@ import {
   readStringList,
   readToleranceSeconds,
 } from './internal/check-receiver-options.js';
-import {
-  type Handler,
-  type ReceiverBaseOptions,
-  ReceiverEngine,
-} from './internal/receiver-engine.js';
+import { ReceiverEngine } from './internal/receiver-engine.js';
 import { readAcceptedSchemaVersions } from './internal/schema-versions.js';
 import { WEB_CRYPTO_PLATFORM } from './platform/web-platform.js';
+import type { Handler, ReceiverBaseOptions } from './receiver-options.js';
 import type { ReceiverPlatform } from './receiver-platform.js';
 
 type SegmentOf<T extends string> = T extends `${infer S}.${string}` ? S : never;
@@ -62,7 +59,7 @@ export interface WebhookReceiverOptions extends ReceiverBaseOptions {
    * to ignore changes your own integration made through the web app.
    * @default undefined (none ignored)
    */
-  readonly ignoreSources?: readonly (EventSource | (string & {}))[] | undefined;
+  readonly ignoreSources?: readonly EventSource[] | undefined;
 }
 
 /**
@@ -98,7 +95,7 @@ export class WebhookReceiver extends ReceiverEngine<AnyWebhookEvent> {
       acceptedSchemaVersions: accepted === undefined ? undefined : [...accepted],
       now: options.now,
     };
-    const ignored = readStringList(options.ignoreSources, 'ignoreSources');
+    const ignored = readStringList(options.ignoreSources, 'ignoreSources', EVENT_SOURCES);
     super(options, {
       construct: (body, headers) => platform.constructEvent(body, headers, secrets, construct),
       dedupeKey: (event) => event.id,

@@ -56,6 +56,7 @@ export {
   type AckMode,
   DEFAULT_DEDUPE_TTL_MS,
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_INBOX_ATTEMPTS,
   DEFAULT_PROCESSING_LEASE_MS,
   type DrainResult,
   type ErrorListener,
@@ -64,7 +65,7 @@ export {
   type ReceiverBaseOptions,
   type ReceiverErrorContext,
   type ReceiverErrorStage,
-} from '../receiver/internal/receiver-engine.js';
+} from '../receiver/receiver-options.js';
 // Dedupe and inbox
 export {
   MemoryDedupeStore,

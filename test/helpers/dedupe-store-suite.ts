@@ -26,27 +26,49 @@ const POLL_FOR_MS = 3_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Every answer of `results`, counted. */
-function tally(results: readonly DedupeReservation[]): Record<DedupeReservation, number> {
+type Status = DedupeReservation['status'];
+
+/** Every answer of `results`, counted by status. */
+function tally(results: readonly DedupeReservation[]): Record<Status, number> {
   const counts = { reserved: 0, in_progress: 0, done: 0 };
-  for (const result of results) counts[result] += 1;
+  for (const result of results) counts[result.status] += 1;
   return counts;
+}
+
+/** The token of `found`; fails the test unless it is `'reserved'` with a non-empty token. */
+function tokenOf(found: DedupeReservation): string {
+  expect(found.status).toBe('reserved');
+  const token = found.status === 'reserved' ? found.token : undefined;
+  expect(typeof token).toBe('string');
+  expect(token).not.toBe('');
+  return token as string;
+}
+
+/** Takes `key` and returns its token; fails the test unless the reservation succeeds. */
+async function reserveToken(store: DedupeStore, key: string, ttlMs: number): Promise<string> {
+  return tokenOf(await store.reserve(key, ttlMs));
+}
+
+/** Status of `store.reserve(key, ttlMs)`. */
+async function statusOf(store: DedupeStore, key: string, ttlMs = LONG_TTL_MS): Promise<Status> {
+  return (await store.reserve(key, ttlMs)).status;
 }
 
 /**
  * Reserves `key` every few milliseconds until that answers `'reserved'`; returns how long after
- * `startedMs` (a `performance.now()` reading) it did, or undefined if it never did. Polling
- * instead of sleeping a fixed time: the first `'reserved'` is the expiry.
+ * `startedMs` (a `performance.now()` reading) it did and the new token, or undefined if it never
+ * did. Polling instead of sleeping a fixed time: the first `'reserved'` is the expiry.
  */
-async function msUntilReserved(
+async function untilReserved(
   store: DedupeStore,
   key: string,
   startedMs: number,
-): Promise<number | undefined> {
+): Promise<{ afterMs: number; token: string } | undefined> {
   while (performance.now() - startedMs < POLL_FOR_MS) {
     await sleep(POLL_EVERY_MS);
-    if ((await store.reserve(key, LONG_TTL_MS)) === 'reserved') {
-      return performance.now() - startedMs;
+    const found = await store.reserve(key, LONG_TTL_MS);
+    if (found.status === 'reserved') {
+      return { afterMs: performance.now() - startedMs, token: found.token };
     }
   }
   return undefined;
@@ -67,156 +89,235 @@ export function describeDedupeStore(
     }
   }
 
+  /**
+   * Lets the lease of `key` (taken for `leaseMs`, the short TTL on a real clock) lapse and has a
+   * second attempt reserve it; returns that attempt's token.
+   */
+  async function lapseAndReserveAgain(
+    { store, advance }: DedupeStoreFixture,
+    key: string,
+    startedMs: number,
+  ): Promise<string> {
+    if (advance !== undefined) {
+      advance(1_000);
+      return reserveToken(store, key, LONG_TTL_MS);
+    }
+    const again = await untilReserved(store, key, startedMs);
+    expect(again).toBeDefined();
+    return again?.token ?? '';
+  }
+
   describe(`${name} — DedupeStore contract`, () => {
-    it("reserve(key) twice -> 'reserved', then 'in_progress'", () =>
+    it("reserve(key) twice -> 'reserved' with a token, then 'in_progress'", () =>
       withStore(async ({ store }) => {
-        expect(await store.reserve('evt_1', LONG_TTL_MS)).toBe('reserved');
-        expect(await store.reserve('evt_1', LONG_TTL_MS)).toBe('in_progress');
+        const found = await store.reserve('evt_1', LONG_TTL_MS);
+        expect(found).toEqual({ status: 'reserved', token: expect.any(String) });
+        tokenOf(found);
+        expect(await store.reserve('evt_1', LONG_TTL_MS)).toEqual({ status: 'in_progress' });
       }));
 
-    it("reserve, complete, reserve -> 'done'", () =>
+    it("reserve, complete(token) -> true, then reserve -> 'done'", () =>
       withStore(async ({ store }) => {
-        expect(await store.reserve('evt_1', LONG_TTL_MS)).toBe('reserved');
-        await expect(store.complete('evt_1', LONG_TTL_MS)).resolves.toBeUndefined();
-        expect(await store.reserve('evt_1', LONG_TTL_MS)).toBe('done');
-        expect(await store.reserve('evt_1', LONG_TTL_MS)).toBe('done');
+        const token = await reserveToken(store, 'evt_1', LONG_TTL_MS);
+        expect(await store.complete('evt_1', token, LONG_TTL_MS)).toBe(true);
+        expect(await store.reserve('evt_1', LONG_TTL_MS)).toEqual({ status: 'done' });
+        expect(await statusOf(store, 'evt_1')).toBe('done');
       }));
 
-    it("reserve(a), reserve(b) -> both 'reserved': keys are independent", () =>
+    it("reserve(a), reserve(b) -> both 'reserved' with distinct tokens: keys are independent", () =>
       withStore(async ({ store }) => {
-        expect(await store.reserve('evt_a', LONG_TTL_MS)).toBe('reserved');
-        expect(await store.reserve('evt_b', LONG_TTL_MS)).toBe('reserved');
-        await store.complete('evt_b', LONG_TTL_MS);
-        expect(await store.reserve('evt_a', LONG_TTL_MS)).toBe('in_progress');
-        expect(await store.reserve('evt_b', LONG_TTL_MS)).toBe('done');
+        const a = await reserveToken(store, 'evt_a', LONG_TTL_MS);
+        const b = await reserveToken(store, 'evt_b', LONG_TTL_MS);
+        expect(a).not.toBe(b);
+        expect(await store.complete('evt_b', b, LONG_TTL_MS)).toBe(true);
+        expect(await statusOf(store, 'evt_a')).toBe('in_progress');
+        expect(await statusOf(store, 'evt_b')).toBe('done');
+        // The token of one key does not act on another.
+        expect(await store.complete('evt_a', b, LONG_TTL_MS)).toBe(false);
+        expect(await statusOf(store, 'evt_a')).toBe('in_progress');
       }));
 
-    it("release(key) after reserve -> the next reserve(key) is 'reserved' again", () =>
+    it("release(key, token) after reserve -> the next reserve(key) is 'reserved' with a new token", () =>
       withStore(async ({ store }) => {
-        await store.reserve('evt_1', LONG_TTL_MS);
-        await store.release('evt_1');
-        expect(await store.reserve('evt_1', LONG_TTL_MS)).toBe('reserved');
-        expect(await store.reserve('evt_1', LONG_TTL_MS)).toBe('in_progress');
+        const first = await reserveToken(store, 'evt_1', LONG_TTL_MS);
+        await expect(store.release('evt_1', first)).resolves.toBeUndefined();
+        const second = await reserveToken(store, 'evt_1', LONG_TTL_MS);
+        expect(second).not.toBe(first);
+        expect(await statusOf(store, 'evt_1')).toBe('in_progress');
       }));
 
-    it("release(key) of a done key -> the next reserve(key) is 'reserved' again", () =>
+    it('release(key, old token) of a done key -> stays done', () =>
       withStore(async ({ store }) => {
-        await store.reserve('evt_1', LONG_TTL_MS);
-        await store.complete('evt_1', LONG_TTL_MS);
-        await store.release('evt_1');
-        expect(await store.reserve('evt_1', LONG_TTL_MS)).toBe('reserved');
+        const token = await reserveToken(store, 'evt_1', LONG_TTL_MS);
+        expect(await store.complete('evt_1', token, LONG_TTL_MS)).toBe(true);
+        await store.release('evt_1', token);
+        expect(await statusOf(store, 'evt_1')).toBe('done');
       }));
 
-    it('release(unknown key) -> resolves and leaves other keys held', () =>
+    it('complete(key, wrong token) -> false, nothing changes; the right token still completes', () =>
       withStore(async ({ store }) => {
-        await store.reserve('evt_held', LONG_TTL_MS);
-        await store.complete('evt_done', LONG_TTL_MS);
-        await expect(store.release('evt_never_reserved')).resolves.toBeUndefined();
-        expect(await store.reserve('evt_held', LONG_TTL_MS)).toBe('in_progress');
-        expect(await store.reserve('evt_done', LONG_TTL_MS)).toBe('done');
+        const token = await reserveToken(store, 'evt_1', LONG_TTL_MS);
+        expect(await store.complete('evt_1', `${token}x`, LONG_TTL_MS)).toBe(false);
+        expect(await store.complete('evt_1', 'not-a-token', LONG_TTL_MS)).toBe(false);
+        expect(await statusOf(store, 'evt_1')).toBe('in_progress');
+        expect(await store.complete('evt_1', token, LONG_TTL_MS)).toBe(true);
+        expect(await statusOf(store, 'evt_1')).toBe('done');
       }));
 
-    it("complete(unknown key) -> a later reserve(key) is 'done'", () =>
+    it('release(key, wrong token) -> the key stays in progress; the right token still releases', () =>
       withStore(async ({ store }) => {
-        await expect(store.complete('evt_1', LONG_TTL_MS)).resolves.toBeUndefined();
-        expect(await store.reserve('evt_1', LONG_TTL_MS)).toBe('done');
+        const token = await reserveToken(store, 'evt_1', LONG_TTL_MS);
+        await expect(store.release('evt_1', `${token}x`)).resolves.toBeUndefined();
+        expect(await statusOf(store, 'evt_1')).toBe('in_progress');
+        await store.release('evt_1', token);
+        expect(await statusOf(store, 'evt_1')).toBe('reserved');
       }));
 
-    it('complete(key) twice -> still done', () =>
-      withStore(async ({ store }) => {
-        await store.reserve('evt_1', LONG_TTL_MS);
-        await store.complete('evt_1', LONG_TTL_MS);
-        await store.complete('evt_1', LONG_TTL_MS);
-        expect(await store.reserve('evt_1', LONG_TTL_MS)).toBe('done');
+    it("a lapsed lease -> the old attempt's release and complete leave the new reservation alone", () =>
+      withStore(async (fixture) => {
+        const { store, advance } = fixture;
+        const started = performance.now();
+        const a = await reserveToken(store, 'evt_1', advance === undefined ? SHORT_TTL_MS : 1_000);
+        const b = await lapseAndReserveAgain(fixture, 'evt_1', started);
+        expect(b).not.toBe(a);
+        await store.release('evt_1', a);
+        expect(await statusOf(store, 'evt_1')).toBe('in_progress');
+        expect(await store.complete('evt_1', a, LONG_TTL_MS)).toBe(false);
+        expect(await statusOf(store, 'evt_1')).toBe('in_progress');
+        expect(await store.complete('evt_1', b, LONG_TTL_MS)).toBe(true);
+        expect(await statusOf(store, 'evt_1')).toBe('done');
       }));
 
-    it('reserve(key, fractional ttlMs) and complete(key, fractional ttlMs) -> accepted (floored)', () =>
+    it('complete(key, token) after its lease lapsed, nobody else reserving -> false, the key stays free', () =>
+      withStore(async ({ store, advance }) => {
+        const token = await reserveToken(
+          store,
+          'evt_1',
+          advance === undefined ? SHORT_TTL_MS : 1_000,
+        );
+        if (advance !== undefined) advance(1_000);
+        else await sleep(SHORT_TTL_MS * 3);
+        expect(await store.complete('evt_1', token, LONG_TTL_MS)).toBe(false);
+        expect(await statusOf(store, 'evt_1')).toBe('reserved');
+      }));
+
+    it('release(unknown key, token) -> resolves and leaves other keys held', () =>
       withStore(async ({ store }) => {
-        expect(await store.reserve('evt_1', LONG_TTL_MS + 0.75)).toBe('reserved');
-        expect(await store.reserve('evt_1', 1.5)).toBe('in_progress');
-        await store.complete('evt_1', LONG_TTL_MS + 0.25);
-        expect(await store.reserve('evt_1', 1.5)).toBe('done');
+        const held = await reserveToken(store, 'evt_held', LONG_TTL_MS);
+        const done = await reserveToken(store, 'evt_done', LONG_TTL_MS);
+        await store.complete('evt_done', done, LONG_TTL_MS);
+        await expect(store.release('evt_never_reserved', held)).resolves.toBeUndefined();
+        expect(await statusOf(store, 'evt_held')).toBe('in_progress');
+        expect(await statusOf(store, 'evt_done')).toBe('done');
+      }));
+
+    it("complete(unknown key, token) -> false, and a later reserve(key) is 'reserved'", () =>
+      withStore(async ({ store }) => {
+        await expect(store.complete('evt_1', 'some-token', LONG_TTL_MS)).resolves.toBe(false);
+        expect(await statusOf(store, 'evt_1')).toBe('reserved');
+      }));
+
+    it('complete(key, token) twice -> true, then false; still done', () =>
+      withStore(async ({ store }) => {
+        const token = await reserveToken(store, 'evt_1', LONG_TTL_MS);
+        expect(await store.complete('evt_1', token, LONG_TTL_MS)).toBe(true);
+        expect(await store.complete('evt_1', token, LONG_TTL_MS)).toBe(false);
+        expect(await statusOf(store, 'evt_1')).toBe('done');
+      }));
+
+    it('reserve(key, fractional ttlMs) and complete(key, token, fractional ttlMs) -> accepted (floored)', () =>
+      withStore(async ({ store }) => {
+        const token = await reserveToken(store, 'evt_1', LONG_TTL_MS + 0.75);
+        expect(await statusOf(store, 'evt_1', 1.5)).toBe('in_progress');
+        expect(await store.complete('evt_1', token, LONG_TTL_MS + 0.25)).toBe(true);
+        expect(await statusOf(store, 'evt_1', 1.5)).toBe('done');
       }));
 
     it("reserve(key, lease) after the lease with no complete -> 'reserved' again; before it -> 'in_progress'", () =>
       withStore(async ({ store, advance }) => {
         if (advance !== undefined) {
-          expect(await store.reserve('evt_1', 1_000)).toBe('reserved');
+          await reserveToken(store, 'evt_1', 1_000);
           advance(999);
-          expect(await store.reserve('evt_1', 1_000)).toBe('in_progress');
+          expect(await statusOf(store, 'evt_1', 1_000)).toBe('in_progress');
           advance(1);
-          expect(await store.reserve('evt_1', 1_000)).toBe('reserved');
+          expect(await statusOf(store, 'evt_1', 1_000)).toBe('reserved');
           return;
         }
         const started = performance.now();
-        expect(await store.reserve('evt_1', SHORT_TTL_MS)).toBe('reserved');
-        expect(await store.reserve('evt_1', SHORT_TTL_MS)).toBe('in_progress');
-        const reservedAgainAfterMs = await msUntilReserved(store, 'evt_1', started);
-        expect(reservedAgainAfterMs).toBeDefined();
+        await reserveToken(store, 'evt_1', SHORT_TTL_MS);
+        expect(await statusOf(store, 'evt_1', SHORT_TTL_MS)).toBe('in_progress');
+        const again = await untilReserved(store, 'evt_1', started);
+        expect(again).toBeDefined();
         // Not before the lease (a few ms of slack for the server's and our clocks).
-        expect(reservedAgainAfterMs).toBeGreaterThanOrEqual(SHORT_TTL_MS - 10);
+        expect(again?.afterMs).toBeGreaterThanOrEqual(SHORT_TTL_MS - 10);
       }));
 
     it("reserve(key) after the done window -> 'reserved' again; before it -> 'done'", () =>
       withStore(async ({ store, advance }) => {
         if (advance !== undefined) {
-          await store.reserve('evt_1', 100);
-          await store.complete('evt_1', 1_000);
+          const token = await reserveToken(store, 'evt_1', 100);
+          await store.complete('evt_1', token, 1_000);
           advance(999);
-          expect(await store.reserve('evt_1', 100)).toBe('done');
+          expect(await statusOf(store, 'evt_1', 100)).toBe('done');
           advance(1);
-          expect(await store.reserve('evt_1', 100)).toBe('reserved');
+          expect(await statusOf(store, 'evt_1', 100)).toBe('reserved');
           return;
         }
-        await store.reserve('evt_1', LONG_TTL_MS);
+        const token = await reserveToken(store, 'evt_1', LONG_TTL_MS);
         const started = performance.now();
-        await store.complete('evt_1', SHORT_TTL_MS);
-        expect(await store.reserve('evt_1', LONG_TTL_MS)).toBe('done');
-        const reservedAgainAfterMs = await msUntilReserved(store, 'evt_1', started);
-        expect(reservedAgainAfterMs).toBeDefined();
-        expect(reservedAgainAfterMs).toBeGreaterThanOrEqual(SHORT_TTL_MS - 10);
+        expect(await store.complete('evt_1', token, SHORT_TTL_MS)).toBe(true);
+        expect(await statusOf(store, 'evt_1')).toBe('done');
+        const again = await untilReserved(store, 'evt_1', started);
+        expect(again).toBeDefined();
+        expect(again?.afterMs).toBeGreaterThanOrEqual(SHORT_TTL_MS - 10);
       }));
 
-    it('complete(key, window) -> done past the original lease, for the window counted from complete', () =>
+    it('complete(key, token, window) -> done past the original lease, for the window counted from complete', () =>
       withStore(async ({ store, advance }) => {
         if (advance !== undefined) {
-          await store.reserve('evt_1', 1_000);
+          const token = await reserveToken(store, 'evt_1', 1_000);
           advance(500);
-          await store.complete('evt_1', 2_000); // done until 2,500 ms after the reserve
+          await store.complete('evt_1', token, 2_000); // done until 2,500 ms after the reserve
           advance(1_000); // the lease alone would have expired at 1,000
-          expect(await store.reserve('evt_1', 1_000)).toBe('done');
+          expect(await statusOf(store, 'evt_1', 1_000)).toBe('done');
           advance(999);
-          expect(await store.reserve('evt_1', 1_000)).toBe('done');
+          expect(await statusOf(store, 'evt_1', 1_000)).toBe('done');
           advance(1);
-          expect(await store.reserve('evt_1', 1_000)).toBe('reserved');
+          expect(await statusOf(store, 'evt_1', 1_000)).toBe('reserved');
           return;
         }
-        await store.reserve('evt_1', SHORT_TTL_MS);
-        await store.complete('evt_1', LONG_TTL_MS);
+        const token = await reserveToken(store, 'evt_1', SHORT_TTL_MS);
+        expect(await store.complete('evt_1', token, LONG_TTL_MS)).toBe(true);
         // Sleeping longer only makes the check stricter: the lease alone would be long gone.
         await sleep(SHORT_TTL_MS * 3);
-        expect(await store.reserve('evt_1', SHORT_TTL_MS)).toBe('done');
+        expect(await statusOf(store, 'evt_1', SHORT_TTL_MS)).toBe('done');
       }));
 
-    it("50 concurrent reserve(key) -> exactly one 'reserved' and 49 'in_progress'", () =>
+    it("50 concurrent reserve(key) -> exactly one 'reserved' (with a token) and 49 'in_progress'", () =>
       withStore(async ({ store }) => {
         const results = await Promise.all(
           Array.from({ length: 50 }, () => store.reserve('evt_race', LONG_TTL_MS)),
         );
         expect(tally(results)).toEqual({ reserved: 1, in_progress: 49, done: 0 });
+        const [token] = results.flatMap((found) =>
+          found.status === 'reserved' ? [found.token] : [],
+        );
+        expect(token).toBeTypeOf('string');
+        // The winner's token is the one that holds the key.
+        expect(await store.complete('evt_race', token ?? '', LONG_TTL_MS)).toBe(true);
       }));
 
-    it("complete(key), then 50 concurrent reserve(key) -> all 'done'", () =>
+    it("complete(key, token), then 50 concurrent reserve(key) -> all 'done'", () =>
       withStore(async ({ store }) => {
-        await store.reserve('evt_race', LONG_TTL_MS);
-        await store.complete('evt_race', LONG_TTL_MS);
+        const token = await reserveToken(store, 'evt_race', LONG_TTL_MS);
+        await store.complete('evt_race', token, LONG_TTL_MS);
         const results = await Promise.all(
           Array.from({ length: 50 }, () => store.reserve('evt_race', LONG_TTL_MS)),
         );
         expect(tally(results)).toEqual({ reserved: 0, in_progress: 0, done: 50 });
       }));
 
-    it("20 keys x 5 concurrent reserves, interleaved -> each key 'reserved' exactly once", () =>
+    it("20 keys x 5 concurrent reserves, interleaved -> each key 'reserved' exactly once, tokens distinct", () =>
       withStore(async ({ store }) => {
         const keys = Array.from({ length: 20 }, (_, i) => `evt_${i}`);
         const attempts = Array.from({ length: 5 }, () => keys).flat();
@@ -227,14 +328,22 @@ export function describeDedupeStore(
           const answers = results.filter((r) => r.key === key).map((r) => r.found);
           expect(tally(answers)).toEqual({ reserved: 1, in_progress: 4, done: 0 });
         }
+        const tokens = results.flatMap((r) =>
+          r.found.status === 'reserved' ? [r.found.token] : [],
+        );
+        expect(new Set(tokens).size).toBe(keys.length);
       }));
 
     for (const [label, run] of [
       ['reserve("", ttl)', (s: DedupeStore) => s.reserve('', LONG_TTL_MS)],
       ['reserve(non-string, ttl)', (s: DedupeStore) => s.reserve(42 as never, LONG_TTL_MS)],
-      ['complete("", ttl)', (s: DedupeStore) => s.complete('', LONG_TTL_MS)],
-      ['complete(non-string, ttl)', (s: DedupeStore) => s.complete(null as never, LONG_TTL_MS)],
-      ['release("")', (s: DedupeStore) => s.release('')],
+      ['complete("", token, ttl)', (s: DedupeStore) => s.complete('', 'tok', LONG_TTL_MS)],
+      [
+        'complete(non-string, token, ttl)',
+        (s: DedupeStore) => s.complete(null as never, 'tok', LONG_TTL_MS),
+      ],
+      ['release("", token)', (s: DedupeStore) => s.release('', 'tok')],
+      ['release(non-string, token)', (s: DedupeStore) => s.release(7 as never, 'tok')],
     ] as const) {
       it(`${label} -> rejects with invalid_option naming key`, () =>
         withStore(async ({ store }) => {
@@ -247,44 +356,104 @@ export function describeDedupeStore(
         }));
     }
 
-    for (const ttlMs of [0, 0.5, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, '100']) {
-      for (const method of ['reserve', 'complete'] as const) {
-        it(`${method}(key, ${String(ttlMs)}) -> rejects with invalid_option naming ttlMs`, () =>
-          withStore(async ({ store }) => {
-            const error = await store[method]('evt_1', ttlMs as number).then(
-              () => undefined,
-              (e: unknown) => e,
-            );
-            expect(error).toBeInstanceOf(WebhookValidationError);
-            expect(error).toMatchObject({ code: 'invalid_option', issues: [{ path: 'ttlMs' }] });
-            // Nothing was recorded by the rejected call.
-            expect(await store.reserve('evt_1', LONG_TTL_MS)).toBe('reserved');
-          }));
-      }
+    for (const [label, run] of [
+      ['complete(key, "", ttl)', (s: DedupeStore) => s.complete('evt_1', '', LONG_TTL_MS)],
+      [
+        'complete(key, non-string, ttl)',
+        (s: DedupeStore) => s.complete('evt_1', 42 as never, LONG_TTL_MS),
+      ],
+      ['release(key, "")', (s: DedupeStore) => s.release('evt_1', '')],
+      ['release(key, undefined)', (s: DedupeStore) => s.release('evt_1', undefined as never)],
+    ] as const) {
+      it(`${label} -> rejects with invalid_option naming token, the key stays in progress`, () =>
+        withStore(async ({ store }) => {
+          await reserveToken(store, 'evt_1', LONG_TTL_MS);
+          const error = await run(store).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(error).toBeInstanceOf(WebhookValidationError);
+          expect(error).toMatchObject({ code: 'invalid_option', issues: [{ path: 'token' }] });
+          expect(await statusOf(store, 'evt_1')).toBe('in_progress');
+        }));
     }
 
-    it('any sequence of reserve/complete/release on a few keys -> same answers as a Map model', async () => {
+    for (const ttlMs of [0, 0.5, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, '100']) {
+      it(`reserve(key, ${String(ttlMs)}) -> rejects with invalid_option naming ttlMs, records nothing`, () =>
+        withStore(async ({ store }) => {
+          const error = await store.reserve('evt_1', ttlMs as number).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(error).toBeInstanceOf(WebhookValidationError);
+          expect(error).toMatchObject({ code: 'invalid_option', issues: [{ path: 'ttlMs' }] });
+          expect(await statusOf(store, 'evt_1')).toBe('reserved');
+        }));
+
+      it(`complete(key, token, ${String(ttlMs)}) -> rejects with invalid_option naming ttlMs, the key stays in progress`, () =>
+        withStore(async ({ store }) => {
+          const token = await reserveToken(store, 'evt_1', LONG_TTL_MS);
+          const error = await store.complete('evt_1', token, ttlMs as number).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(error).toBeInstanceOf(WebhookValidationError);
+          expect(error).toMatchObject({ code: 'invalid_option', issues: [{ path: 'ttlMs' }] });
+          expect(await statusOf(store, 'evt_1')).toBe('in_progress');
+        }));
+    }
+
+    it('any sequence of reserve/complete/release with current, stale or foreign tokens -> same answers as a Map model', async () => {
       const op = fc.record({
         kind: fc.constantFrom('reserve', 'complete', 'release'),
         key: fc.constantFrom('evt_a', 'evt_b', 'evt_c'),
+        // Which token complete and release pass: the key's latest, an older one, another key's.
+        token: fc.constantFrom('latest', 'stale', 'foreign'),
       });
       await fc.assert(
         fc.asyncProperty(fc.array(op, { maxLength: 25 }), (ops) =>
           withStore(async ({ store }) => {
             // No expiry in the model: every TTL here outlives the test.
-            const model = new Map<string, 'in_progress' | 'done'>();
-            for (const { kind, key } of ops) {
-              if (kind === 'release') {
-                await store.release(key);
-                model.delete(key);
-              } else if (kind === 'complete') {
-                await store.complete(key, LONG_TTL_MS);
-                model.set(key, 'done');
-              } else {
-                const expected = model.get(key) ?? 'reserved';
-                if (expected === 'reserved') model.set(key, 'in_progress');
-                expect(await store.reserve(key, LONG_TTL_MS)).toBe(expected);
+            type Held =
+              | { readonly state: 'in_progress'; readonly token: string }
+              | { readonly state: 'done' };
+            const model = new Map<string, Held>();
+            /** Every token `reserve` returned per key, oldest first. */
+            const issued = new Map<string, string[]>();
+            const pick = (key: string, which: 'latest' | 'stale' | 'foreign'): string => {
+              if (which === 'foreign') {
+                const other = [...issued].find(([k]) => k !== key)?.[1];
+                return other?.at(-1) ?? 'foreign-token';
               }
+              const mine = issued.get(key) ?? [];
+              return (which === 'latest' ? mine.at(-1) : mine.at(-2)) ?? 'never-issued';
+            };
+            for (const { kind, key, token: which } of ops) {
+              const held = model.get(key);
+              if (kind === 'reserve') {
+                const found = await store.reserve(key, LONG_TTL_MS);
+                if (held === undefined) {
+                  const token = tokenOf(found);
+                  expect(Object.values(Object.fromEntries(issued)).flat()).not.toContain(token);
+                  issued.set(key, [...(issued.get(key) ?? []), token]);
+                  model.set(key, { state: 'in_progress', token });
+                } else {
+                  expect(found).toEqual({ status: held.state });
+                }
+                continue;
+              }
+              const token = pick(key, which);
+              const holds = held?.state === 'in_progress' && held.token === token;
+              if (kind === 'complete') {
+                expect(await store.complete(key, token, LONG_TTL_MS)).toBe(holds);
+                if (holds) model.set(key, { state: 'done' });
+              } else {
+                await store.release(key, token);
+                if (holds) model.delete(key);
+              }
+            }
+            for (const [key, held] of model) {
+              expect(await statusOf(store, key)).toBe(held.state);
             }
           }),
         ),

@@ -11,3 +11,24 @@ export function assertHeaders(headers: unknown, fnName: string): asserts headers
       `Node's req.headers), got ${describeValue(headers)}.`,
   );
 }
+
+/**
+ * Throws `invalid_option` unless `options` is absent or an object whose `strict` is absent or a
+ * boolean. (`toleranceSeconds`, `now` and `acceptedSchemaVersions` are checked by their readers.)
+ */
+export function assertConstructOptions(options: unknown, fnName: string): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalidOption(
+      'options',
+      `${fnName}: \`options\` must be an object, got ${describeValue(options)}.`,
+    );
+  }
+  const strict = (options as { strict?: unknown }).strict;
+  if (strict !== undefined && typeof strict !== 'boolean') {
+    throw invalidOption(
+      'strict',
+      `${fnName}: \`strict\` must be a boolean, got ${describeValue(strict)}.`,
+    );
+  }
+}

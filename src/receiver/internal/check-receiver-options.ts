@@ -25,16 +25,18 @@ export function readStrict(value: unknown): boolean | undefined {
   throw invalidOption('strict', `\`strict\` must be a boolean, got ${describeValue(value)}.`);
 }
 
-/** A non-empty array of non-empty strings, or absent. */
-export function readStringList(value: unknown, name: string): ReadonlySet<string> | undefined {
+/** An array of values from `allowed` (a typo must fail at start-up, not silently), or absent. */
+export function readStringList(
+  value: unknown,
+  name: string,
+  allowed: readonly string[],
+): ReadonlySet<string> | undefined {
   if (value === undefined) return undefined;
-  if (
-    !Array.isArray(value) ||
-    !value.every((item) => typeof item === 'string' && item.length > 0)
-  ) {
+  if (!Array.isArray(value) || !value.every((item) => allowed.includes(item as string))) {
     throw invalidOption(
       name,
-      `\`${name}\` must be an array of non-empty strings, got ${describeValue(value)}.`,
+      `\`${name}\` must be an array of ${allowed.join(', ')}, got ${describeValue(value)}` +
+        `${Array.isArray(value) ? ' with an unknown value' : ''}.`,
     );
   }
   return new Set(value as readonly string[]);

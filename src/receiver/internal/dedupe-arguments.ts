@@ -1,5 +1,7 @@
+import { base64UrlEncode } from '../../core/internal/bytes.js';
 import { describeValue } from '../../core/internal/describe-value.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
+import { webCryptoRandom } from '../../platform-random.js';
 
 /** Throws `invalid_option` naming `key` unless it is a non-empty string. */
 export function assertDedupeKey(key: unknown): asserts key is string {
@@ -18,4 +20,19 @@ export function checkDedupeTtlMs(ttlMs: unknown): number {
     );
   }
   return ttl;
+}
+
+/** 16 random bytes (128 bits) as unpadded base64url: no two reservations share one. */
+export function randomToken(): string {
+  return base64UrlEncode(webCryptoRandom(16));
+}
+
+/** Throws `invalid_option` naming `token` unless it is a non-empty string. */
+export function assertDedupeToken(token: unknown): asserts token is string {
+  if (typeof token !== 'string' || token === '') {
+    throw invalidOption(
+      'token',
+      `token must be the non-empty string that reserve returned; got ${describeValue(token)}.`,
+    );
+  }
 }

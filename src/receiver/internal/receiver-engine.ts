@@ -2,7 +2,12 @@
 // raw body -> verify -> parse -> dedupe.reserve -> ack -> handlers (DESIGN.md §2). The profile
 // specifics (how to verify and parse, the dedupe key, routing fields) come in as a codec.
 
-import { isWebhooksError, WebhookValidationError } from '../../core/errors.js';
+import {
+  isWebhooksError,
+  type ValidationIssue,
+  WebhookValidationError,
+  WebhookVerificationError,
+} from '../../core/errors.js';
 import { describeValue } from '../../core/internal/describe-value.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
 import {
@@ -15,102 +20,24 @@ import { MemoryInbox } from '../memory-inbox.js';
 import type { DedupeReservation, DedupeStore } from '../ports/dedupe-store.js';
 import type { Inbox, InboxEntry } from '../ports/inbox.js';
 import { ACK, problemResponse } from '../problem.js';
+import {
+  type AckMode,
+  DEFAULT_DEDUPE_TTL_MS,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_INBOX_ATTEMPTS,
+  DEFAULT_PROCESSING_LEASE_MS,
+  type DrainResult,
+  type ErrorListener,
+  type Handler,
+  type HandlerContext,
+  type ReceiverBaseOptions,
+  type ReceiverErrorContext,
+} from '../receiver-options.js';
 import type { ReceiverRequest, ReceiverResponse } from '../receiver-request.js';
 import { isRawBody, RAW_BODY_HELP } from './raw-body.js';
 
-/** 30 days: the sender's whole retry horizon (72 h) plus manual replays inside its retention. */
-export const DEFAULT_DEDUPE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
-/**
- * 5 minutes: how long a key stays "in progress" while handlers run. A redelivery inside it is
- * answered 409 (retry later); a process that dies mid-handler frees the key when it lapses.
- */
-export const DEFAULT_PROCESSING_LEASE_MS = 5 * 60 * 1000;
-/** 1 MiB. */
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Inbox entries read per batch by `drainInbox`. */
 const DRAIN_BATCH = 100;
-
-/** How the receiver acknowledges: see docs/receiver.md, "Ack modes". */
-export type AckMode = 'sync' | 'async';
-
-/** Where in the pipeline an error happened, as reported to `onError` listeners. */
-export type ReceiverErrorStage = 'request' | 'verify' | 'parse' | 'dedupe' | 'handler' | 'inbox';
-
-/** What an `onError` listener learns besides the error itself. */
-export interface ReceiverErrorContext<E = unknown> {
-  /** The pipeline stage that failed. */
-  readonly stage: ReceiverErrorStage;
-  /** The HTTP status answered, or `null` when the failure came after the answer (async mode). */
-  readonly status: number | null;
-  /** The dedupe key, once known. */
-  readonly key?: string | undefined;
-  /** The verified event, once known. */
-  readonly event?: E | undefined;
-}
-
-/** A listener registered with `onError`. Its own errors are swallowed. */
-export type ErrorListener<E> = (error: unknown, context: ReceiverErrorContext<E>) => void;
-
-/** What a handler learns besides the event. */
-export interface HandlerContext {
-  /** The dedupe key: the event id (Novatrade24) or the SHA-256 of the raw body (EUDR). */
-  readonly key: string;
-  /** When the request arrived, in epoch milliseconds. */
-  readonly receivedAtMs: number;
-  /** 1 on the first run; higher when an inbox entry is processed again (async mode). */
-  readonly attempt: number;
-  /** The ack mode the event was received in. */
-  readonly ackMode: AckMode;
-}
-
-/** A handler: may return a promise; a throw or a rejection is a failure. */
-export type Handler<E> = (event: E, context: HandlerContext) => unknown;
-
-/** Options shared by every receiver. */
-export interface ReceiverBaseOptions {
-  /**
-   * Where accepted event ids are remembered; `false` turns dedupe off (your handlers must then be
-   * idempotent on their own). Use `RedisDedupeStore` when several processes receive webhooks.
-   * @default new MemoryDedupeStore()
-   */
-  readonly dedupe?: DedupeStore | false | undefined;
-  /**
-   * How long an accepted id is remembered, in milliseconds. It must cover the sender's retry
-   * horizon (72 h for Novatrade24) plus manual replays (up to the 30-day history retention).
-   * @default 2_592_000_000 (30 days)
-   */
-  readonly dedupeTtlMs?: number | undefined;
-  /**
-   * How long an event stays "in progress" in the dedupe store while its handlers run, in
-   * milliseconds. A redelivery meanwhile is answered 409 `event_in_progress` (the sender retries
-   * later) instead of a duplicate 200, because the first attempt may still fail. Keep it above
-   * your slowest sync handler; use `ackMode: 'async'` for slow work.
-   * @default 300_000 (5 minutes)
-   */
-  readonly processingLeaseMs?: number | undefined;
-  /**
-   * `sync`: handlers run before the answer (200; a handler error answers 500 and releases the
-   * dedupe reservation, so the sender's retry processes the event again). `async`: the verified
-   * event is recorded in the `inbox`, answered 202, then processed.
-   * @default 'sync'
-   */
-  readonly ackMode?: AckMode | undefined;
-  /**
-   * The async mode's inbox. Plug in a durable one to survive restarts.
-   * @default new MemoryInbox()
-   */
-  readonly inbox?: Inbox | undefined;
-  /**
-   * Largest accepted body, in bytes; larger requests are answered 413 (adapters stop reading).
-   * @default 1_048_576 (1 MiB)
-   */
-  readonly maxBodyBytes?: number | undefined;
-  /**
-   * The current time in epoch **milliseconds** (signature window, `receivedAtMs`).
-   * @default Date.now
-   */
-  readonly now?: (() => number) | undefined;
-}
 
 /** The profile-specific half of a receiver. */
 export interface ReceiverCodec<E> {
@@ -136,14 +63,6 @@ interface Route<E> {
   readonly partners: ReadonlySet<string> | undefined;
 }
 
-/** Result of {@link ReceiverEngine.drainInbox}. */
-export interface DrainResult {
-  /** Entries whose handlers succeeded (and were removed from the inbox). */
-  readonly processed: number;
-  /** Entries whose handlers failed again (they stay pending). */
-  readonly failed: number;
-}
-
 function positiveInteger(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
@@ -164,6 +83,29 @@ function isJsonContentType(value: string | undefined): boolean {
 
 const encoder = /* @__PURE__ */ new TextEncoder();
 
+const PARSE_TITLES: Readonly<Record<string, string>> = {
+  invalid_json: 'The body is not JSON.',
+  invalid_event: 'The event is not valid.',
+  unknown_event_type: 'The event type is not in the catalog (strict mode).',
+  unsupported_schema_version: 'The schema version is not accepted.',
+  invalid_payload_type: 'The body is not raw bytes or text.',
+};
+
+/**
+ * A 400 detail that names the failing fields and why, but never quotes a value from the body
+ * (STYLE.md, "Errors"): field paths and zod's messages ("expected string, received number").
+ */
+function parseProblemDetail(error: { code: string; issues?: readonly ValidationIssue[] }): string {
+  const title = PARSE_TITLES[error.code] ?? 'The event could not be parsed.';
+  const issues = error.issues ?? [];
+  if (issues.length === 0) return title;
+  const listed = issues
+    .slice(0, 5)
+    .map((i) => (i.path === '' ? i.message : `${i.path}: ${i.message}`))
+    .join('; ');
+  return `${title} ${listed}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ''}.`;
+}
+
 function byteLength(body: string | Uint8Array, limit: number): number {
   if (typeof body !== 'string') return body.byteLength;
   // A UTF-16 code unit encodes to at most 3 UTF-8 bytes: skip the encode when it cannot exceed.
@@ -183,6 +125,7 @@ export class ReceiverEngine<E> {
   readonly #dedupe: DedupeStore | undefined;
   readonly #dedupeTtlMs: number;
   readonly #leaseMs: number;
+  readonly #maxInboxAttempts: number;
   readonly #inbox: Inbox | undefined;
   readonly #now: () => number;
   readonly #routes: Route<E>[] = [];
@@ -220,9 +163,14 @@ export class ReceiverEngine<E> {
       (typeof inbox !== 'object' ||
         inbox === null ||
         typeof inbox.add !== 'function' ||
+        typeof inbox.complete !== 'function' ||
+        typeof inbox.fail !== 'function' ||
         typeof inbox.pending !== 'function')
     ) {
-      throw invalidOption('inbox', `\`inbox\` must be an Inbox, got ${describeValue(inbox)}.`);
+      throw invalidOption(
+        'inbox',
+        `\`inbox\` must be an Inbox (add, complete, fail and pending methods), got ${describeValue(inbox)}.`,
+      );
     }
     if (inbox !== undefined && ackMode !== 'async') {
       throw invalidOption(
@@ -244,6 +192,18 @@ export class ReceiverEngine<E> {
       options.processingLeaseMs,
       'processingLeaseMs',
       DEFAULT_PROCESSING_LEASE_MS,
+    );
+    if (this.#dedupeTtlMs <= this.#leaseMs) {
+      throw invalidOption(
+        'dedupeTtlMs',
+        `\`dedupeTtlMs\` (${this.#dedupeTtlMs} ms) must be longer than \`processingLeaseMs\` ` +
+          `(${this.#leaseMs} ms); it should cover the sender's retries and replays (default 30 days).`,
+      );
+    }
+    this.#maxInboxAttempts = positiveInteger(
+      options.maxInboxAttempts,
+      'maxInboxAttempts',
+      DEFAULT_MAX_INBOX_ATTEMPTS,
     );
     this.maxBodyBytes = positiveInteger(
       options.maxBodyBytes,
@@ -290,7 +250,13 @@ export class ReceiverEngine<E> {
    * Registers a handler for every event, including types this SDK does not know (they reach only
    * `onAny` handlers: new types are non-breaking, spec digest §1.9). Runs after the typed handlers.
    *
+   * @param handler - `(event, context) => void | Promise<void>`; a throw fails the event.
+   * @returns this receiver, for chaining.
    * @throws WebhookValidationError `invalid_option` when `handler` is not a function.
+   * @example
+   * ```ts
+   * receiver.onAny((event, { attempt }) => audit.record(event.id, event.type, attempt));
+   * ```
    */
   onAny(handler: Handler<E>): this {
     if (typeof handler !== 'function') {
@@ -306,9 +272,16 @@ export class ReceiverEngine<E> {
   /**
    * Registers a listener for every failure: rejected requests (`stage` `request`, `verify`,
    * `parse`), store failures (`dedupe`, `inbox`) and handler errors (`handler`). For logging and
-   * metrics; a listener's own errors are swallowed.
+   * metrics; a listener's own errors and rejections are swallowed.
    *
+   * @param listener - `(error, { stage, status, key, event }) => void`.
+   * @returns this receiver, for chaining.
    * @throws WebhookValidationError `invalid_option` when `listener` is not a function.
+   * @example
+   * ```ts
+   * receiver.onError((error, { stage, status }) =>
+   *   log.warn({ stage, status, code: isWebhooksError(error) ? error.code : 'error' }, 'webhook'));
+   * ```
    */
   onError(listener: ErrorListener<E>): this {
     if (typeof listener !== 'function') {
@@ -331,6 +304,12 @@ export class ReceiverEngine<E> {
    *   event), 401 (signature), 405, 409 (this event is being processed by an earlier attempt:
    *   retry later), 413, 415, or 500 (a handler or a store failed: the sender
    *   retries). Failures are RFC 9457 problem+json with a stable `code`.
+   * @example
+   * ```ts
+   * // A framework without an adapter: read the raw body yourself, then write the answer back.
+   * const answer = await receiver.handle({ method: req.method, headers: req.headers, body: raw });
+   * reply.status(answer.status).headers(answer.headers).send(answer.body);
+   * ```
    */
   async handle(request: ReceiverRequest): Promise<ReceiverResponse> {
     try {
@@ -353,7 +332,7 @@ export class ReceiverEngine<E> {
     const body: unknown = request.body;
     if (!isRawBody(body)) {
       // A server misconfiguration, not the sender's fault: 500 so the sender retries once fixed.
-      const error = new WebhookValidationError(
+      const error = new WebhookVerificationError(
         'invalid_payload_type',
         `The webhook receiver got ${describeValue(body)} instead of the raw request body. ${RAW_BODY_HELP}`,
       );
@@ -380,7 +359,7 @@ export class ReceiverEngine<E> {
         }
         if (error.code !== 'invalid_option' && error.code !== 'invalid_secret') {
           this.#report(error, { stage: 'parse', status: 400 });
-          return problemResponse(400, error.code, error.message);
+          return problemResponse(400, error.code, parseProblemDetail(error));
         }
       }
       throw error;
@@ -389,10 +368,14 @@ export class ReceiverEngine<E> {
     if (this.#codec.isIgnored(event)) return ACK.ignored;
     const key = await this.#codec.dedupeKey(event, body);
 
+    let token = '';
     if (this.#dedupe !== undefined) {
       let reservation: DedupeReservation;
       try {
         reservation = await this.#dedupe.reserve(key, this.#leaseMs);
+        if (typeof reservation !== 'object' || reservation === null) {
+          throw new TypeError('DedupeStore.reserve must resolve to { status, token? }');
+        }
       } catch (error) {
         this.#report(error, { stage: 'dedupe', status: 500, key, event });
         return problemResponse(
@@ -401,8 +384,8 @@ export class ReceiverEngine<E> {
           'The dedupe store is unavailable; retry later.',
         );
       }
-      if (reservation === 'done') return ACK.duplicate;
-      if (reservation !== 'reserved') {
+      if (reservation.status === 'done') return ACK.duplicate;
+      if (reservation.status !== 'reserved') {
         // Another attempt at this event is still running and may yet fail: a 200 here would
         // lose the event if it does. A non-2xx makes the sender retry after it has finished.
         return problemResponse(
@@ -412,6 +395,7 @@ export class ReceiverEngine<E> {
           { 'retry-after': '60' },
         );
       }
+      token = reservation.token;
     }
 
     const receivedAtMs = this.#now();
@@ -420,14 +404,14 @@ export class ReceiverEngine<E> {
         await this.#dispatch(event, { key, receivedAtMs, attempt: 1, ackMode: 'sync' });
       } catch (error) {
         this.#report(error, { stage: 'handler', status: 500, key, event });
-        await this.#release(key, event);
+        await this.#release(key, token, event);
         return problemResponse(
           500,
           'handler_failed',
           'A handler failed; the event was not processed and will be accepted again on retry.',
         );
       }
-      await this.#complete(key, event);
+      await this.#complete(key, token, event);
       return ACK.received;
     }
 
@@ -436,7 +420,7 @@ export class ReceiverEngine<E> {
       await this.#inbox.add(entry);
     } catch (error) {
       this.#report(error, { stage: 'inbox', status: 500, key, event });
-      await this.#release(key, event);
+      await this.#release(key, token, event);
       return problemResponse(
         500,
         'inbox_unavailable',
@@ -444,12 +428,26 @@ export class ReceiverEngine<E> {
       );
     }
     // The inbox owns the event now: from here on a redelivery is a duplicate.
-    await this.#complete(key, event);
-    this.#track(this.#processEntry(this.#inbox, entry));
+    await this.#complete(key, token, event);
+    // Start the handlers on a later macrotask, so the 202 is written first even when a handler
+    // begins with synchronous work.
+    const inbox = this.#inbox;
+    this.#track(
+      new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() =>
+        this.#processEntry(inbox, entry),
+      ),
+    );
     return ACK.queued;
   }
 
-  /** The 413 answer, for adapters that stop reading a body at `maxBodyBytes`. */
+  /**
+   * The 413 answer, for adapters that stop reading a body at `maxBodyBytes`.
+   *
+   * @example
+   * ```ts
+   * if (declaredLength > receiver.maxBodyBytes) return send(receiver.tooLarge());
+   * ```
+   */
   tooLarge(): ReceiverResponse {
     return this.#reject(
       413,
@@ -474,19 +472,31 @@ export class ReceiverEngine<E> {
    * Marks the key done for the dedupe window. A failure is reported, not answered: the event was
    * processed (or queued), and the in-progress lease still guards it until it lapses.
    */
-  async #complete(key: string, event: E): Promise<void> {
+  async #complete(key: string, token: string, event: E): Promise<void> {
     if (this.#dedupe === undefined) return;
     try {
-      await this.#dedupe.complete(key, this.#dedupeTtlMs);
+      if (!(await this.#dedupe.complete(key, token, this.#dedupeTtlMs))) {
+        // The lease lapsed while the handlers ran (slower than processingLeaseMs): another attempt
+        // may hold the key now. Report it: the lease is too short for these handlers.
+        this.#report(
+          new WebhookValidationError(
+            'invalid_option',
+            `The dedupe reservation lapsed before the handlers finished; raise processingLeaseMs ` +
+              `(${this.#leaseMs} ms) or use ackMode 'async'.`,
+            { issues: [{ path: 'processingLeaseMs', message: 'shorter than the handlers' }] },
+          ),
+          { stage: 'dedupe', status: null, key, event },
+        );
+      }
     } catch (error) {
       this.#report(error, { stage: 'dedupe', status: null, key, event });
     }
   }
 
-  async #release(key: string, event: E): Promise<void> {
+  async #release(key: string, token: string, event: E): Promise<void> {
     if (this.#dedupe === undefined) return;
     try {
-      await this.#dedupe.release(key);
+      await this.#dedupe.release(key, token);
     } catch (error) {
       this.#report(error, { stage: 'dedupe', status: 500, key, event });
     }
@@ -568,27 +578,40 @@ export class ReceiverEngine<E> {
    */
   async drainInbox(): Promise<DrainResult> {
     const inbox = this.#inbox;
-    if (inbox === undefined) return { processed: 0, failed: 0 };
+    if (inbox === undefined) return { processed: 0, failed: 0, skipped: 0 };
     const seen = new Set<string>();
     let processed = 0;
     let failed = 0;
+    let skipped = 0;
     for (;;) {
       const batch = (await inbox.pending(DRAIN_BATCH + seen.size)).filter(
         (entry) => !seen.has(entry.key) && !this.#inFlight.has(entry.key),
       );
+      // Entries that failed maxInboxAttempts times stay in the inbox for inspection, unprocessed:
+      // a poison event must not run (and fail) on every drain forever.
+      for (const entry of batch.filter((e) => e.attempts >= this.#maxInboxAttempts)) {
+        seen.add(entry.key);
+        skipped++;
+      }
       if (batch.length === 0) break;
       for (const entry of batch) {
         seen.add(entry.key);
+        if (entry.attempts >= this.#maxInboxAttempts) continue;
         if (await this.#processEntry(inbox, entry)) processed++;
         else failed++;
       }
     }
-    return { processed, failed };
+    return { processed, failed, skipped };
   }
 
   /**
    * Resolves when every event accepted in async mode so far has been processed (or has failed
    * and stayed in the inbox). For graceful shutdown and tests.
+   *
+   * @example
+   * ```ts
+   * process.on('SIGTERM', async () => { server.close(); await receiver.idle(); process.exit(0); });
+   * ```
    */
   async idle(): Promise<void> {
     while (this.#pending.size > 0) await Promise.all(this.#pending);
@@ -597,7 +620,9 @@ export class ReceiverEngine<E> {
   #report(error: unknown, context: ReceiverErrorContext<E>): void {
     for (const listener of this.#errorListeners) {
       try {
-        listener(error, context);
+        const returned: unknown = listener(error, context);
+        // An async listener's rejection is swallowed too (never an unhandled rejection).
+        if (returned instanceof Promise) returned.catch(() => undefined);
       } catch {
         // A failing listener must not change the answer (documented on onError).
       }

@@ -12,13 +12,11 @@ import {
 import type { AnyWebhookEvent, WebhookEvent } from '../../../src/core/catalog/webhook-event.js';
 import { isWebhooksError } from '../../../src/core/errors.js';
 import type { WebhookHandlerTarget } from '../../../src/receiver/adapters/webhook-handler-target.js';
-import type { HandlerContext } from '../../../src/receiver/internal/receiver-engine.js';
+import { EudrWebhookReceiver } from '../../../src/receiver/eudr-webhook-receiver.node.js';
 import { MemoryDedupeStore } from '../../../src/receiver/memory-dedupe-store.js';
 import { MemoryInbox } from '../../../src/receiver/memory-inbox.js';
-import {
-  EudrWebhookReceiver,
-  WebhookReceiver,
-} from '../../../src/receiver/webhook-receiver.node.js';
+import type { HandlerContext } from '../../../src/receiver/receiver-options.js';
+import { WebhookReceiver } from '../../../src/receiver/webhook-receiver.node.js';
 import { signEudrPayload } from '../../../src/signature/sign-eudr-payload.node.js';
 import { signNovatradePayload } from '../../../src/signature/sign-novatrade-payload.node.js';
 
@@ -399,7 +397,7 @@ export function describeReceiverAdapter(
           processed.push(e.id);
         },
       );
-      expect(await restarted.drainInbox()).toEqual({ processed: 1, failed: 0 });
+      expect(await restarted.drainInbox()).toEqual({ processed: 1, failed: 0, skipped: 0 });
       expect(processed).toEqual([event.id]);
       expect(await inbox.pending(10)).toEqual([]);
 
@@ -407,7 +405,7 @@ export function describeReceiverAdapter(
       const urlB = await serve(restarted);
       const retry = await postEvent(urlB, event);
       expect(JSON.parse(retry.text)).toEqual({ received: true, duplicate: true });
-      expect(await restarted.drainInbox()).toEqual({ processed: 0, failed: 0 });
+      expect(await restarted.drainInbox()).toEqual({ processed: 0, failed: 0, skipped: 0 });
       expect(processed).toEqual([event.id]);
     });
 

@@ -8,10 +8,8 @@ import {
 } from '../../../src/core/catalog/sample-events.js';
 import { fastifyWebhooks } from '../../../src/receiver/adapters/fastify-plugin.js';
 import type { WebhookHandlerTarget } from '../../../src/receiver/adapters/webhook-handler-target.js';
-import {
-  EudrWebhookReceiver,
-  WebhookReceiver,
-} from '../../../src/receiver/webhook-receiver.node.js';
+import { EudrWebhookReceiver } from '../../../src/receiver/eudr-webhook-receiver.node.js';
+import { WebhookReceiver } from '../../../src/receiver/webhook-receiver.node.js';
 import { signEudrPayload } from '../../../src/signature/sign-eudr-payload.node.js';
 import {
   describeReceiverAdapter,

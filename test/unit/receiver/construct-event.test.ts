@@ -330,3 +330,18 @@ describe.each([
     ).resolves.toEqual(event);
   });
 });
+
+describe('constructEvent options are checked before the signature', () => {
+  it.each([
+    ['strict: "yes"', { strict: 'yes' }],
+    ['options as a string', 'strict'],
+  ])('%s on a stale request -> invalid_option, not timestamp_too_old', async (_label, options) => {
+    const body = JSON.stringify(createSampleEvent('prospect.submitted'));
+    const header = signNovatradePayload(body, SECRET, { timestamp: T - 10_000 });
+    for (const construct of [constructEvent, constructEventAsync] as Construct[]) {
+      expect(
+        await codeOf(() => construct(body, { 'x-novatrade-signature': header }, SECRET, options as never)),
+      ).toBe('invalid_option');
+    }
+  });
+});

@@ -6,22 +6,20 @@ import {
 import type { AnyWebhookEvent } from '../../../src/core/catalog/webhook-event.js';
 import { WebhookStorageError } from '../../../src/core/errors.js';
 import { EudrWebhookReceiver as WebEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.js';
-import {
-  DEFAULT_DEDUPE_TTL_MS,
-  DEFAULT_PROCESSING_LEASE_MS,
-} from '../../../src/receiver/internal/receiver-engine.js';
+import { EudrWebhookReceiver as NodeEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.node.js';
 import { MemoryDedupeStore } from '../../../src/receiver/memory-dedupe-store.js';
 import { MemoryInbox } from '../../../src/receiver/memory-inbox.js';
 import type { DedupeStore } from '../../../src/receiver/ports/dedupe-store.js';
+import {
+  DEFAULT_DEDUPE_TTL_MS,
+  DEFAULT_PROCESSING_LEASE_MS,
+} from '../../../src/receiver/receiver-options.js';
 import type { ReceiverResponse } from '../../../src/receiver/receiver-request.js';
 import {
   type WebhookReceiverOptions,
   WebhookReceiver as WebReceiver,
 } from '../../../src/receiver/webhook-receiver.js';
-import {
-  EudrWebhookReceiver as NodeEudrReceiver,
-  WebhookReceiver as NodeReceiver,
-} from '../../../src/receiver/webhook-receiver.node.js';
+import { WebhookReceiver as NodeReceiver } from '../../../src/receiver/webhook-receiver.node.js';
 import { signEudrPayload } from '../../../src/signature/sign-eudr-payload.node.js';
 import { signNovatradePayload } from '../../../src/signature/sign-novatrade-payload.node.js';
 import { thrown } from '../../helpers/thrown.js';
@@ -247,7 +245,7 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
   it('dedupe store failure -> 500 dedupe_unavailable, handlers not run', async () => {
     const failing: DedupeStore = {
       reserve: () => Promise.reject(new WebhookStorageError('storage_unavailable', 'down')),
-      complete: () => Promise.resolve(),
+      complete: () => Promise.resolve(true),
       release: () => Promise.resolve(),
     };
     const handler = vi.fn();
@@ -272,10 +270,13 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
     const store: DedupeStore = {
       reserve: async (key, ttlMs) => {
         calls.push(`reserve ${key} ${ttlMs}`);
-        return 'reserved';
+        return { status: 'reserved', token: 'tok-1' };
       },
-      complete: async (key, ttlMs) => void calls.push(`complete ${key} ${ttlMs}`),
-      release: async (key) => void calls.push(`release ${key}`),
+      complete: async (key, token, ttlMs) => {
+        calls.push(`complete ${key} ${token} ${ttlMs}`);
+        return true;
+      },
+      release: async (key, token) => void calls.push(`release ${key} ${token}`),
     };
     const r = receiver({ dedupe: store }).onAny(() => void calls.push('handler'));
     const sent = event('prospect.submitted');
@@ -283,7 +284,7 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
     expect(calls).toEqual([
       `reserve ${sent.id} ${DEFAULT_PROCESSING_LEASE_MS}`,
       'handler',
-      `complete ${sent.id} ${DEFAULT_DEDUPE_TTL_MS}`,
+      `complete ${sent.id} tok-1 ${DEFAULT_DEDUPE_TTL_MS}`,
     ]);
     expect(DEFAULT_DEDUPE_TTL_MS).toBeGreaterThanOrEqual(72 * 3600 * 1000);
   });
@@ -317,7 +318,7 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
   it('a completion failure is reported but the answer stays 200 (the event was processed)', async () => {
     const errors: unknown[] = [];
     const store: DedupeStore = {
-      reserve: async () => 'reserved',
+      reserve: async () => ({ status: 'reserved', token: 't' }),
       complete: () => Promise.reject(new WebhookStorageError('storage_unavailable', 'down')),
       release: async () => {},
     };
@@ -356,11 +357,11 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
     expect(JSON.parse((await restarted.handle(request(sent))).body)).toMatchObject({
       duplicate: true,
     });
-    expect(await restarted.drainInbox()).toEqual({ processed: 1, failed: 0 });
+    expect(await restarted.drainInbox()).toEqual({ processed: 1, failed: 0, skipped: 0 });
     expect(handler).toHaveBeenCalledTimes(1);
     expect(handler.mock.calls[0]?.[0]).toEqual(sent);
     expect(await inbox.pending(10)).toEqual([]);
-    expect(await restarted.drainInbox()).toEqual({ processed: 0, failed: 0 });
+    expect(await restarted.drainInbox()).toEqual({ processed: 0, failed: 0, skipped: 0 });
   });
 
   it('async: a failing handler keeps the entry pending with attempts; drainInbox retries it', async () => {
@@ -378,9 +379,9 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
       attempts: 1,
       lastFailure: { code: 'handler_error', atMs: T * 1000 },
     });
-    expect(await r.drainInbox()).toEqual({ processed: 0, failed: 1 });
+    expect(await r.drainInbox()).toEqual({ processed: 0, failed: 1, skipped: 0 });
     fail = false;
-    expect(await r.drainInbox()).toEqual({ processed: 1, failed: 0 });
+    expect(await r.drainInbox()).toEqual({ processed: 1, failed: 0, skipped: 0 });
     expect(attempts).toEqual([1, 2, 3]);
   });
 
@@ -397,15 +398,74 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
     expect((await r.handle(request(sent))).status).toBe(202);
   });
 
-  it('an onError listener that throws does not change the answer', async () => {
-    const r = receiver()
-      .onError(() => {
-        throw new Error('listener bug');
-      })
-      .onAny(() => {
-        throw new Error('handler bug');
-      });
-    expect((await r.handle(request(event('prospect.submitted')))).status).toBe(500);
+  it('onError listeners that throw or reject change nothing and never leak an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let fail = true;
+      const r = receiver()
+        .onError(() => {
+          throw new Error('listener bug');
+        })
+        .onError(async () => {
+          throw new Error('async listener bug');
+        })
+        .onAny(() => {
+          if (fail) throw new Error('handler bug');
+        });
+      const sent = event('prospect.submitted');
+      const first = await r.handle(request(sent));
+      expect(first.status).toBe(500);
+      expect(problem(first).code).toBe('handler_failed');
+      fail = false;
+      // The key was released despite the failing listeners: the retry is processed.
+      expect((await r.handle(request(sent))).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('async: the 202 is answered before a handler starts, even one that begins with synchronous work', async () => {
+    const order: string[] = [];
+    const r = receiver({ ackMode: 'async' }).onAny(() => void order.push('handler'));
+    const answered = r.handle(request(event('prospect.submitted'))).then((a) => {
+      order.push(`answer ${a.status}`);
+    });
+    await answered;
+    await r.idle();
+    expect(order).toEqual(['answer 202', 'handler']);
+  });
+
+  it('async: an entry that failed maxInboxAttempts times is skipped by drainInbox (left for inspection)', async () => {
+    const inbox = new MemoryInbox();
+    const r = receiver({ ackMode: 'async', inbox, maxInboxAttempts: 2 }).onAny(() => {
+      throw new Error('poison');
+    });
+    await r.handle(request(event('prospect.submitted')));
+    await r.idle();
+    expect(await r.drainInbox()).toEqual({ processed: 0, failed: 1, skipped: 0 });
+    expect(await r.drainInbox()).toEqual({ processed: 0, failed: 0, skipped: 1 });
+    expect(await inbox.pending(10)).toEqual([expect.objectContaining({ attempts: 2 })]);
+  });
+
+  it('a 400 never quotes the body: unknown types in strict mode and bad fields are named by path only', async () => {
+    const r = receiver({ strict: true });
+    const marker = 'zz_secret_looking_type_marker';
+    const unknown = await r.handle(
+      request({ ...event('prospect.submitted'), type: `order.${marker}` }),
+    );
+    expect(unknown.status).toBe(400);
+    expect(problem(unknown).code).toBe('unknown_event_type');
+    expect(unknown.body).not.toContain(marker);
+    const bad = await r.handle(
+      request({ ...event('prospect.submitted'), data: { type: marker, prospectUuid: 5 } }),
+    );
+    expect(problem(bad).code).toBe('invalid_event');
+    expect(bad.body).not.toContain(marker);
+    expect(problem(bad).detail).toContain('data.prospectUuid');
   });
 
   it.each([
@@ -415,6 +475,10 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
     ['dedupe', { dedupe: {} }, 'invalid_option'],
     ['dedupeTtlMs', { dedupeTtlMs: 0 }, 'invalid_option'],
     ['processingLeaseMs', { processingLeaseMs: -5 }, 'invalid_option'],
+    ['dedupeTtlMs not above the lease', { dedupeTtlMs: 1000, processingLeaseMs: 1000 }, 'invalid_option'],
+    ['maxInboxAttempts', { maxInboxAttempts: 0 }, 'invalid_option'],
+    ['inbox without fail/complete', { ackMode: 'async', inbox: { add() {}, pending() {} } }, 'invalid_option'],
+    ['ignoreSources (unknown source)', { ignoreSources: ['WEB_APPP'] }, 'invalid_option'],
     ['dedupe without complete', { dedupe: { reserve() {}, release() {} } }, 'invalid_option'],
     ['maxBodyBytes', { maxBodyBytes: 1.5 }, 'invalid_option'],
     ['inbox without async', { inbox: new MemoryInbox() }, 'invalid_option'],
@@ -455,11 +519,11 @@ describe.each([
   });
 
   it('valid -> 200 and the typed handler ran; identical body again -> duplicate (key = SHA-256 of the body)', async () => {
-    const reserve = vi.fn(async () => 'reserved' as const);
+    const reserve = vi.fn(async () => ({ status: 'reserved' as const, token: 't' }));
     const seen: string[] = [];
     const r = new Receiver({
       secret: SECRET,
-      dedupe: { reserve, complete: async () => {}, release: async () => {} },
+      dedupe: { reserve, complete: async () => true, release: async () => {} },
     }).on('supplier.*', (e) => void seen.push(e.event));
     const body = JSON.stringify(createSampleEudrEvent('supplier.created'));
     expect((await r.handle(eudr(body))).status).toBe(200);
@@ -479,10 +543,10 @@ describe.each([
   });
 
   it('custom dedupeKey is used; bad signature -> 401', async () => {
-    const reserve = vi.fn(async () => 'reserved' as const);
+    const reserve = vi.fn(async () => ({ status: 'reserved' as const, token: 't' }));
     const r = new Receiver({
       secret: SECRET,
-      dedupe: { reserve, complete: async () => {}, release: async () => {} },
+      dedupe: { reserve, complete: async () => true, release: async () => {} },
       dedupeKey: (e) => `${e.event}:${e.timestamp}`,
     });
     const sample = createSampleEudrEvent('sync.failed');

@@ -1,0 +1,117 @@
+/**
+ * The receiver's public option and handler types, shared by `WebhookReceiver` and
+ * `EudrWebhookReceiver` in both builds (node:crypto and WebCrypto).
+ */
+
+import type { DedupeStore } from './ports/dedupe-store.js';
+import type { Inbox } from './ports/inbox.js';
+
+/** 30 days: the sender's whole retry horizon (72 h) plus manual replays inside its retention. */
+export const DEFAULT_DEDUPE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/**
+ * 5 minutes: how long a key stays "in progress" while handlers run. A redelivery inside it is
+ * answered 409 (retry later); a process that dies mid-handler frees the key when it lapses.
+ */
+export const DEFAULT_PROCESSING_LEASE_MS = 5 * 60 * 1000;
+/** Failed processing attempts after which `drainInbox` leaves an inbox entry alone. */
+export const DEFAULT_MAX_INBOX_ATTEMPTS = 10;
+/** 1 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** How the receiver acknowledges: see docs/receiver.md, "Ack modes". */
+export type AckMode = 'sync' | 'async';
+
+/** Where in the pipeline an error happened, as reported to `onError` listeners. */
+export type ReceiverErrorStage = 'request' | 'verify' | 'parse' | 'dedupe' | 'handler' | 'inbox';
+
+/** What an `onError` listener learns besides the error itself. */
+export interface ReceiverErrorContext<E = unknown> {
+  /** The pipeline stage that failed. */
+  readonly stage: ReceiverErrorStage;
+  /** The HTTP status answered, or `null` when the failure came after the answer (async mode). */
+  readonly status: number | null;
+  /** The dedupe key, once known. */
+  readonly key?: string | undefined;
+  /** The verified event, once known. */
+  readonly event?: E | undefined;
+}
+
+/** A listener registered with `onError`. Its own errors (and rejections) are swallowed. */
+export type ErrorListener<E> = (error: unknown, context: ReceiverErrorContext<E>) => unknown;
+
+/** What a handler learns besides the event. */
+export interface HandlerContext {
+  /** The dedupe key: the event id (Novatrade24) or the SHA-256 of the raw body (EUDR). */
+  readonly key: string;
+  /** When the request arrived, in epoch milliseconds. */
+  readonly receivedAtMs: number;
+  /** 1 on the first run; higher when an inbox entry is processed again (async mode). */
+  readonly attempt: number;
+  /** The ack mode the event was received in. */
+  readonly ackMode: AckMode;
+}
+
+/** A handler: may return a promise; a throw or a rejection is a failure. */
+export type Handler<E> = (event: E, context: HandlerContext) => unknown;
+
+/** Options shared by every receiver. */
+export interface ReceiverBaseOptions {
+  /**
+   * Where accepted event ids are remembered; `false` turns dedupe off (your handlers must then be
+   * idempotent on their own). Use `RedisDedupeStore` when several processes receive webhooks.
+   * @default new MemoryDedupeStore()
+   */
+  readonly dedupe?: DedupeStore | false | undefined;
+  /**
+   * How long an accepted id is remembered, in milliseconds. It must cover the sender's retry
+   * horizon (72 h for Novatrade24) plus manual replays (up to the 30-day history retention).
+   * @default 2_592_000_000 (30 days)
+   */
+  readonly dedupeTtlMs?: number | undefined;
+  /**
+   * How long an event stays "in progress" in the dedupe store while its handlers run, in
+   * milliseconds. A redelivery meanwhile is answered 409 `event_in_progress` (the sender retries
+   * later) instead of a duplicate 200, because the first attempt may still fail. Keep it above
+   * your slowest sync handler; use `ackMode: 'async'` for slow work.
+   * @default 300_000 (5 minutes)
+   */
+  readonly processingLeaseMs?: number | undefined;
+  /**
+   * `sync`: handlers run before the answer (200; a handler error answers 500 and releases the
+   * dedupe reservation, so the sender's retry processes the event again). `async`: the verified
+   * event is recorded in the `inbox`, answered 202, then processed.
+   * @default 'sync'
+   */
+  readonly ackMode?: AckMode | undefined;
+  /**
+   * The async mode's inbox. Plug in a durable one to survive restarts.
+   * @default new MemoryInbox()
+   */
+  readonly inbox?: Inbox | undefined;
+  /**
+   * Async mode: after this many failed processing attempts an inbox entry is left in the inbox
+   * for inspection and `drainInbox` skips it (a poison event must not fail on every drain).
+   * @default 10
+   */
+  readonly maxInboxAttempts?: number | undefined;
+  /**
+   * Largest accepted body, in bytes; larger requests are answered 413 (adapters stop reading).
+   * @default 1_048_576 (1 MiB)
+   */
+  readonly maxBodyBytes?: number | undefined;
+  /**
+   * The current time in epoch **milliseconds** (signature window, `receivedAtMs`).
+   * @default Date.now
+   */
+  readonly now?: (() => number) | undefined;
+}
+
+/** Result of `drainInbox`. */
+export interface DrainResult {
+  /** Entries whose handlers succeeded (and were removed from the inbox). */
+  readonly processed: number;
+  /** Entries whose handlers failed again (they stay pending). */
+  readonly failed: number;
+  /** Entries left alone because they already failed `maxInboxAttempts` times. */
+  readonly skipped: number;
+}
