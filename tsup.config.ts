@@ -7,6 +7,7 @@ export default defineConfig({
     receiver: 'src/receiver/index.ts',
     web: 'src/web/index.ts',
     testing: 'src/testing/index.ts',
+    sender: 'src/sender/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

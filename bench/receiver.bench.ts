@@ -126,6 +126,37 @@ async function handlerEndToEnd(): Promise<Comparison> {
     },
     cases: [
       {
+        name: 'receiver.handle({ method, headers, body }): verify, parse, dedupe, handler (no Fetch objects)',
+        setup: () => {
+          raw = pool[next++ % POOL] as (typeof pool)[number];
+        },
+        fn: () =>
+          receiver.handle({
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-novatrade-signature': raw.header,
+            },
+            body: raw.raw,
+          }),
+      },
+      {
+        name: 'Fetch floor: read the Request body and build a Response, no webhook work',
+        setup: () => {
+          current = request();
+        },
+        fn: async () => {
+          const reader = (current.body as ReadableStream<Uint8Array>).getReader();
+          while (!(await reader.read()).done) {
+            // drain
+          }
+          return new Response('{"received":true}', {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+          });
+        },
+      },
+      {
         name: 'fetchHandler(receiver)(request): read body, verify, parse, dedupe, handler, Response',
         setup: () => {
           current = request();

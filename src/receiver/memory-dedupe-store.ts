@@ -115,6 +115,12 @@ export class MemoryDedupeStore implements DedupeStore {
   readonly #done: Queues = new Map();
   /** key -> its entry, whichever queue holds it. */
   readonly #held = new Map<string, HeldKey>();
+  /**
+   * No held key expires before this time, epoch ms: the expiry sweep is skipped until then. (A
+   * sweep starts iterating every queue, and V8 Maps walk the tombstones of keys deleted at their
+   * front, so an unneeded sweep per call would cost O(deleted keys).)
+   */
+  #nextExpiryMs = Number.POSITIVE_INFINITY;
 
   /**
    * @param options - `maxEntries` (default 100 000), `now` (epoch ms, default `Date.now`) and
@@ -281,6 +287,7 @@ export class MemoryDedupeStore implements DedupeStore {
     this.#pending.clear();
     this.#done.clear();
     this.#held.clear();
+    this.#nextExpiryMs = Number.POSITIVE_INFINITY;
   }
 
   #readNow(): number {
@@ -347,20 +354,28 @@ export class MemoryDedupeStore implements DedupeStore {
     }
     queue.set(key, entry);
     this.#held.set(key, entry);
+    if (entry.expiresAtMs < this.#nextExpiryMs) this.#nextExpiryMs = entry.expiresAtMs;
   }
 
   /** Pops expired keys from the front of every queue; stops at the first unexpired one. */
   #dropExpired(nowMs: number): void {
+    if (nowMs < this.#nextExpiryMs) return;
+    let next = Number.POSITIVE_INFINITY;
     for (const queues of [this.#pending, this.#done]) {
       for (const [ttl, queue] of queues) {
         for (const [key, entry] of queue) {
-          if (entry.expiresAtMs > nowMs) break;
+          if (entry.expiresAtMs > nowMs) {
+            // The queue's first live key: the earliest expiry of this queue.
+            if (entry.expiresAtMs < next) next = entry.expiresAtMs;
+            break;
+          }
           queue.delete(key); // deleting the current entry while iterating a Map is well defined
           this.#held.delete(key);
         }
         if (queue.size === 0) queues.delete(ttl);
       }
     }
+    this.#nextExpiryMs = next;
   }
 
   #forget(key: string, entry: HeldKey): void {

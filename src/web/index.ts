@@ -52,6 +52,19 @@ export {
   type HeadersRecord,
   readHeader,
 } from '../receiver/headers.js';
+// Dedupe and inbox
+export {
+  MemoryDedupeStore,
+  type MemoryDedupeStoreOptions,
+} from '../receiver/memory-dedupe-store.js';
+export { MemoryInbox, type MemoryInboxOptions } from '../receiver/memory-inbox.js';
+export type { DedupeReservation, DedupeStore } from '../receiver/ports/dedupe-store.js';
+export type { Inbox, InboxEntry, InboxFailure } from '../receiver/ports/inbox.js';
+export {
+  RECEIVER_PROBLEM_TYPE_PREFIX,
+  type ReceiverProblem,
+  type ReceiverProblemCode,
+} from '../receiver/problem.js';
 export {
   type AckMode,
   DEFAULT_DEDUPE_TTL_MS,
@@ -66,19 +79,6 @@ export {
   type ReceiverErrorContext,
   type ReceiverErrorStage,
 } from '../receiver/receiver-options.js';
-// Dedupe and inbox
-export {
-  MemoryDedupeStore,
-  type MemoryDedupeStoreOptions,
-} from '../receiver/memory-dedupe-store.js';
-export { MemoryInbox, type MemoryInboxOptions } from '../receiver/memory-inbox.js';
-export type { DedupeReservation, DedupeStore } from '../receiver/ports/dedupe-store.js';
-export type { Inbox, InboxEntry, InboxFailure } from '../receiver/ports/inbox.js';
-export {
-  RECEIVER_PROBLEM_TYPE_PREFIX,
-  type ReceiverProblem,
-  type ReceiverProblemCode,
-} from '../receiver/problem.js';
 export type { ReceiverPlatform } from '../receiver/receiver-platform.js';
 export type { ReceiverRequest, ReceiverResponse } from '../receiver/receiver-request.js';
 export {

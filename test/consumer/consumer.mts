@@ -76,3 +76,13 @@ const edge: (request: Request) => Promise<Response> = fetchHandler(
 const fromConstruct = constructEvent(signed.body, signed.headers, 'whsec_x', { strict: true });
 const fromAsync: Promise<unknown> = constructEventAsync(signed.body, signed.headers, 'whsec_x');
 void [listener, edge, fromConstruct, fromAsync, expressHandler, fastifyWebhooks, RedisDedupeStore];
+
+// `/sender`
+import { HttpTransport, MemoryStorage, WebhookSender } from '@novatrade24/webhooks/sender';
+
+const sender = new WebhookSender({ storage: new MemoryStorage(), transport: new HttpTransport() });
+const created: Promise<{ secret: string }> = sender.createEndpoint('org', {
+  url: 'https://example.com/hooks',
+  events: ['compliance.*'],
+});
+void created;

@@ -14,6 +14,7 @@ const ENTRIES = [
   '@novatrade24/webhooks/receiver',
   '@novatrade24/webhooks/web',
   '@novatrade24/webhooks/testing',
+  '@novatrade24/webhooks/sender',
 ] as const;
 
 /** The runtime export names of `entry` as a Node ESM consumer sees them. */

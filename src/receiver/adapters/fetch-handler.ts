@@ -4,12 +4,12 @@
  * handlers and Hono, and runs on Node 20's global `Request` too.
  */
 
+import { concatBytes } from '../../core/internal/bytes.js';
 import type { ReceiverResponse } from '../receiver-request.js';
 import {
   adapterFailed,
   assertWebhookHandlerTarget,
   bodyReadFailed,
-  concatChunks,
   declaredContentLength,
 } from './internal/adapter-kit.js';
 import type { WebhookHandlerTarget } from './webhook-handler-target.js';
@@ -57,7 +57,7 @@ async function readBody(
   } catch {
     return READ_FAILED;
   }
-  return chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : concatChunks(chunks, total);
+  return chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : concatBytes(chunks);
 }
 
 function toResponse(response: ReceiverResponse): Response {

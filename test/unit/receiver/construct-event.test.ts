@@ -340,7 +340,9 @@ describe('constructEvent options are checked before the signature', () => {
     const header = signNovatradePayload(body, SECRET, { timestamp: T - 10_000 });
     for (const construct of [constructEvent, constructEventAsync] as Construct[]) {
       expect(
-        await codeOf(() => construct(body, { 'x-novatrade-signature': header }, SECRET, options as never)),
+        await codeOf(() =>
+          construct(body, { 'x-novatrade-signature': header }, SECRET, options as never),
+        ),
       ).toBe('invalid_option');
     }
   });

@@ -72,14 +72,3 @@ export function bodyReadFailed(): ReceiverResponse {
 export function adapterFailed(): ReceiverResponse {
   return problemResponse(500, 'internal_error', 'The webhook receiver failed unexpectedly.');
 }
-
-/** Joins chunks into one new `Uint8Array` of `total` bytes (always a copy). */
-export function concatChunks(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}

@@ -1,16 +1,12 @@
 // Serving one Node request: the bounded raw-body read, the call to `handle`, the answer. Shared
 // by `toNodeListener` and `expressHandler`; never re-exported by an entry point.
 
+import { concatBytes } from '../../../core/internal/bytes.js';
 import { isRawBody } from '../../internal/raw-body.js';
 import type { ReceiverResponse } from '../../receiver-request.js';
 import type { NodeRequestLike, NodeResponseLike } from '../node-listener.js';
 import type { WebhookHandlerTarget } from '../webhook-handler-target.js';
-import {
-  adapterFailed,
-  bodyReadFailed,
-  concatChunks,
-  declaredContentLength,
-} from './adapter-kit.js';
+import { adapterFailed, bodyReadFailed, declaredContentLength } from './adapter-kit.js';
 
 const TOO_LARGE: unique symbol = Symbol('too large');
 const READ_FAILED: unique symbol = Symbol('read failed');
@@ -71,7 +67,7 @@ function readStream(req: NodeRequestLike, limit: number): Promise<BodyResult> {
       }
       chunks.push(bytes);
     };
-    const onEnd = (): void => finish(concatChunks(chunks, total));
+    const onEnd = (): void => finish(concatBytes(chunks));
     // 'close' before 'end': the client aborted (Node 20 emits 'error' first, then 'close').
     const onFailure = (): void => finish(READ_FAILED);
     req.on('data', onData);

@@ -1,0 +1,62 @@
+// Entry point `@novatrade24/webhooks/sender`: the embeddable delivery engine (DESIGN.md §1).
+// Explicit names, grouped by section (STYLE.md). Guide: docs/sender.md.
+
+// Errors, re-exported for convenience
+export {
+  isWebhooksError,
+  WebhookConflictError,
+  WebhookDeliveryError,
+  WebhookStorageError,
+  WebhooksError,
+  WebhookValidationError,
+} from '../core/errors.js';
+export type { EndpointView } from './endpoint-view.js';
+export {
+  type HostLookup,
+  HttpTransport,
+  type HttpTransportOptions,
+  type ResolvedAddress,
+} from './http-transport.node.js';
+export type {
+  CreateEndpointInput,
+  UpdateEndpointInput,
+} from './internal/endpoint-input.js';
+export { MemoryStorage, type MemoryStorageOptions } from './memory-storage.js';
+// Ports and their default adapters
+export type { Clock } from './ports/clock.js';
+export type { Logger } from './ports/logger.js';
+export type { EndpointPausedNotice, Notifier } from './ports/notifier.js';
+export type {
+  AttemptDecision,
+  ClaimDueInput,
+  ClaimedDelivery,
+  DeliveryPage,
+  DeliveryQuery,
+  EndpointChanges,
+  EndpointUpdate,
+  RecordAttemptInput,
+  RecordAttemptResult,
+  SenderStorage,
+} from './ports/sender-storage.js';
+export type { Transport, TransportRequest, TransportResult } from './ports/transport.js';
+// Stored records
+export type {
+  AttemptRecord,
+  DeliveryRecord,
+  DeliveryStatus,
+  EndpointRecord,
+  EndpointSecret,
+  EndpointStatus,
+  EventRecord,
+  StoredFailureReason,
+} from './records.js';
+// Observability
+export type { SenderEventMap, SenderEventName, SenderListener } from './sender-events.js';
+// The engine
+export {
+  type CreatedEndpoint,
+  type PublishInput,
+  type PublishResult,
+  WebhookSender,
+  type WebhookSenderOptions,
+} from './webhook-sender.js';

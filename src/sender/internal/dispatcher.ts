@@ -1,0 +1,432 @@
+// The dispatcher: claims due deliveries with a lease, signs at send time, sends, records the
+// attempt with the next step of the retry schedule, and reacts to health transitions with the
+// notifier and meta-events (DESIGN.md §2, §5.1, §5.2, §5.4). Scheduling is data: a due time per
+// delivery in storage, never one timer per delivery.
+
+import { convertEventData } from '../../core/catalog/convert-event-data.js';
+import type { EventCatalog } from '../../core/catalog/event-catalog.js';
+import { META_EVENT_TYPES } from '../../core/catalog/event-types.js';
+import { formatTimestamp } from '../../core/profiles/format-timestamp.js';
+import type { OutboundEvent, WireProfile } from '../../core/profiles/wire-profile.js';
+import {
+  nextAttemptAt,
+  parseRetryAfter,
+  RETRY_AFTER_STATUSES,
+} from '../../core/retry/retry-policy.js';
+import { nodeHmacSha256Hex } from '../../signature/node-hmac-sha256-hex.node.js';
+import { toEndpointView } from '../endpoint-view.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { Notifier } from '../ports/notifier.js';
+import type {
+  AttemptDecision,
+  ClaimedDelivery,
+  RecordAttemptResult,
+  SenderStorage,
+} from '../ports/sender-storage.js';
+import type { Transport, TransportResult } from '../ports/transport.js';
+import type { AttemptRecord, EndpointRecord, EventRecord } from '../records.js';
+import type { HookBus } from './hook-bus.js';
+
+const META_TYPES: ReadonlySet<string> = new Set(META_EVENT_TYPES);
+const PARK_REASONS: ReadonlySet<string> = new Set([
+  'ENDPOINT_PAUSED',
+  'ENDPOINT_DISABLED',
+  'ENDPOINT_DELETED',
+  'SCHEMA_VERSION_UNSUPPORTED',
+]);
+/** Serialised bodies kept per (event, schema version): fan-out serialises once, not per endpoint. */
+const BODY_CACHE_SIZE = 512;
+
+/** What the dispatcher needs from the sender. */
+export interface DispatcherDeps {
+  readonly storage: SenderStorage;
+  readonly transport: Transport;
+  readonly profile: WireProfile;
+  readonly catalog: EventCatalog;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly hooks: HookBus;
+  readonly notifier: Notifier | undefined;
+  readonly leaseMs: number;
+  readonly maxInFlight: number;
+  readonly maxInFlightPerEndpoint: number;
+  readonly pollIntervalMs: number;
+  readonly owner: string;
+  /** A uniform number in [0, 1), for retry jitter. */
+  readonly randomFloat: () => number;
+  readonly onEndpointChanged: (endpoint: EndpointRecord) => Promise<void>;
+  readonly emitMeta: (input: {
+    organizationUuid: string;
+    type: string;
+    data: Record<string, unknown>;
+    excludeEndpointId: string;
+  }) => Promise<void>;
+}
+
+const iso = (ms: number | null): string | undefined =>
+  ms === null ? undefined : formatTimestamp(ms, 'seconds-when-whole');
+
+export class Dispatcher {
+  readonly #deps: DispatcherDeps;
+  readonly #inFlight = new Map<string, number>();
+  readonly #running = new Set<Promise<void>>();
+  readonly #bodies = new Map<string, string>();
+  #total = 0;
+  #loop: Promise<void> | undefined;
+  #stopping = false;
+  #wake: (() => void) | undefined;
+  #abort = new AbortController();
+
+  constructor(deps: DispatcherDeps) {
+    this.#deps = deps;
+  }
+
+  /** Claims what is due now (within the caps), sends it, and waits for those attempts. */
+  async processDue(): Promise<number> {
+    const started = await this.#claimAndSend();
+    await Promise.all(started);
+    return started.length;
+  }
+
+  async #claimAndSend(): Promise<Promise<void>[]> {
+    const { storage, maxInFlight, maxInFlightPerEndpoint, leaseMs, owner, clock } = this.#deps;
+    const room = maxInFlight - this.#total;
+    if (room <= 0) return [];
+    const full = new Set<string>();
+    for (const [endpointId, count] of this.#inFlight) {
+      if (count >= maxInFlightPerEndpoint) full.add(endpointId);
+    }
+    const claimed = await storage.claimDue({
+      nowMs: clock.now(),
+      limit: room,
+      leaseMs,
+      owner,
+      skipEndpointIds: full,
+    });
+    const started: Promise<void>[] = [];
+    const released: Promise<void>[] = [];
+    for (const item of claimed) {
+      const endpointId = item.endpoint.id;
+      const count = this.#inFlight.get(endpointId) ?? 0;
+      if (count >= maxInFlightPerEndpoint) {
+        // Claimed in the same batch beyond the cap: hand it back for the next round.
+        released.push(storage.releaseClaim(item.delivery.id, owner));
+        continue;
+      }
+      this.#inFlight.set(endpointId, count + 1);
+      this.#total++;
+      const work = this.#deliver(item).finally(() => {
+        const left = (this.#inFlight.get(endpointId) ?? 1) - 1;
+        if (left === 0) this.#inFlight.delete(endpointId);
+        else this.#inFlight.set(endpointId, left);
+        this.#total--;
+        this.#running.delete(work);
+        this.wake();
+      });
+      this.#running.add(work);
+      started.push(work);
+    }
+    await Promise.all(released);
+    return started;
+  }
+
+  /** Signs and sends one claimed delivery, then records the attempt and its consequences. */
+  async #deliver({ delivery, event, endpoint }: ClaimedDelivery): Promise<void> {
+    const { clock, profile, transport, storage, owner, logger, hooks } = this.#deps;
+    const startedAtMs = clock.now();
+    const outbound = this.#outbound(event, delivery.schemaVersion);
+    const body = this.#body(outbound);
+    const secrets = endpoint.secrets
+      .filter((s) => s.expiresAtMs === null || s.expiresAtMs > startedAtMs)
+      .map((s) => s.secret);
+    // Signed at send time (spec digest §1.14: a retry or a replay gets a fresh `t`).
+    const headers = profile.buildHeaders(body, {
+      event: outbound,
+      endpointId: endpoint.id,
+      deliveryId: delivery.id,
+      secrets: secrets.length > 0 ? secrets : [endpoint.secrets[0]?.secret ?? ''],
+      nowMs: startedAtMs,
+      hmac: nodeHmacSha256Hex,
+    });
+    let result: TransportResult;
+    try {
+      result = await transport.send({
+        url: endpoint.url,
+        body,
+        headers,
+        timeoutMs: profile.timeoutMs,
+        signal: this.#abort.signal,
+      });
+    } catch (error) {
+      // A transport must not throw; one that does is treated as a network error.
+      logger.error({ deliveryId: delivery.id }, 'the transport threw; counted as NETWORK_ERROR');
+      hooks.emit('sender.error', { error, during: 'transport.send' });
+      result = {
+        statusCode: null,
+        failureReason: 'NETWORK_ERROR',
+        responseBody: '',
+        retryAfter: null,
+        durationMs: clock.now() - startedAtMs,
+      };
+    }
+    if (this.#stopping && this.#abort.signal.aborted) {
+      // Aborted by stop(): no attempt happened as far as the receiver is concerned.
+      await storage.releaseClaim(delivery.id, owner);
+      return;
+    }
+    const attemptNumber = delivery.attempts + 1;
+    const attempt: AttemptRecord = {
+      deliveryId: delivery.id,
+      attempt: attemptNumber,
+      startedAtMs,
+      durationMs: Math.max(0, Math.round(result.durationMs)),
+      statusCode: result.statusCode,
+      failureReason: result.failureReason,
+      responseBody: result.responseBody,
+    };
+    const decision = this.#decide(
+      delivery.test,
+      attemptNumber,
+      delivery.firstAttemptAtMs ?? startedAtMs,
+      startedAtMs,
+      result,
+    );
+    const recorded = await storage.recordAttempt({
+      deliveryId: delivery.id,
+      owner,
+      attempt,
+      decision,
+      healthPolicy: delivery.test ? null : profile.healthPolicy,
+    });
+    if (recorded === null) {
+      logger.warn({ deliveryId: delivery.id }, 'claim lapsed before the attempt was recorded');
+      return;
+    }
+    await this.#after(recorded, event, attempt);
+  }
+
+  #decide(
+    test: boolean,
+    attempts: number,
+    firstAttemptAtMs: number,
+    lastAttemptAtMs: number,
+    result: TransportResult,
+  ): AttemptDecision {
+    if (result.failureReason === null) {
+      return { status: 'DELIVERED', nextAttemptAtMs: null, failureReason: null };
+    }
+    if (test)
+      return { status: 'FAILED', nextAttemptAtMs: null, failureReason: result.failureReason };
+    const retryAfterMs =
+      result.statusCode !== null && RETRY_AFTER_STATUSES.has(result.statusCode)
+        ? parseRetryAfter(result.retryAfter, lastAttemptAtMs)
+        : null;
+    const next = nextAttemptAt(this.#deps.profile.retryPolicy, {
+      attempts,
+      firstAttemptAtMs,
+      lastAttemptAtMs,
+      retryAfterMs,
+      random: this.#deps.randomFloat,
+    });
+    return next === null
+      ? { status: 'FAILED', nextAttemptAtMs: null, failureReason: result.failureReason }
+      : { status: 'PENDING', nextAttemptAtMs: next, failureReason: null };
+  }
+
+  async #after(
+    recorded: RecordAttemptResult,
+    event: EventRecord,
+    attempt: AttemptRecord,
+  ): Promise<void> {
+    const { hooks, notifier, logger, clock } = this.#deps;
+    const { delivery, endpoint } = recorded;
+    hooks.emit('delivery.attempted', { delivery, attempt });
+    if (delivery.status === 'DELIVERED') hooks.emit('delivery.succeeded', { delivery, attempt });
+    else if (delivery.status === 'PENDING')
+      hooks.emit('delivery.retry_scheduled', { delivery, attempt });
+    else hooks.emit('delivery.failed', { delivery, attempt });
+    if (endpoint !== null) await this.#deps.onEndpointChanged(endpoint);
+
+    // A meta-event's own failure never emits another meta-event (DESIGN.md §5.4).
+    const aboutMeta = META_TYPES.has(event.type);
+    if (recorded.transition !== 'stay' && endpoint !== null) {
+      const reason =
+        recorded.transitionReason === 'failure_duration'
+          ? 'FAILURE_DURATION'
+          : 'CONSECUTIVE_FAILURES';
+      const atMs = clock.now();
+      hooks.emit('endpoint.paused', { endpoint: toEndpointView(endpoint), reason });
+      logger.warn(
+        { endpointId: endpoint.id, reason },
+        'endpoint taken out of rotation by its health policy',
+      );
+      if (notifier !== undefined) {
+        try {
+          await notifier.endpointPaused({
+            organizationUuid: endpoint.organizationUuid,
+            endpointId: endpoint.id,
+            url: endpoint.url,
+            status: endpoint.status === 'DISABLED' ? 'DISABLED' : 'PAUSED',
+            reason,
+            consecutiveFailures: endpoint.health.consecutiveFailures,
+            failingSinceMs: endpoint.health.failingSinceMs,
+            atMs,
+          });
+        } catch (error) {
+          logger.error({ endpointId: endpoint.id }, 'the notifier failed');
+          hooks.emit('sender.error', { error, during: 'notifier.endpointPaused' });
+        }
+      }
+      if (!aboutMeta && recorded.transition === 'pause') {
+        await this.#meta(endpoint, 'webhook.endpoint_auto_paused', {
+          endpointId: endpoint.id,
+          endpointUrl: endpoint.url,
+          pauseReason: reason,
+          consecutiveFailures: endpoint.health.consecutiveFailures,
+          firstFailureAt: iso(endpoint.health.failingSinceMs),
+          lastFailureAt: iso(attempt.startedAtMs),
+          pausedAt: iso(atMs),
+          lastHttpStatus: attempt.statusCode,
+          lastFailureReason: attempt.failureReason ?? undefined,
+        });
+      }
+    }
+    const terminal =
+      delivery.status === 'FAILED' &&
+      !delivery.test &&
+      delivery.failureReason !== null &&
+      !PARK_REASONS.has(delivery.failureReason);
+    if (terminal && !aboutMeta && endpoint !== null) {
+      await this.#meta(endpoint, 'webhook.delivery_failed_terminal', {
+        endpointId: endpoint.id,
+        endpointUrl: endpoint.url,
+        deliveryId: delivery.id,
+        eventId: delivery.eventId,
+        eventType: delivery.eventType,
+        attempts: delivery.attempts,
+        lastHttpStatus: delivery.lastStatusCode,
+        failureReason: delivery.failureReason ?? undefined,
+        firstAttemptAt: iso(delivery.firstAttemptAtMs),
+        lastAttemptAt: iso(delivery.lastAttemptAtMs),
+      });
+    }
+  }
+
+  async #meta(
+    endpoint: EndpointRecord,
+    type: string,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    const clean = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
+    try {
+      await this.#deps.emitMeta({
+        organizationUuid: endpoint.organizationUuid,
+        type,
+        data: clean,
+        excludeEndpointId: endpoint.id,
+      });
+    } catch (error) {
+      this.#deps.logger.error({ endpointId: endpoint.id, type }, 'could not emit a meta-event');
+      this.#deps.hooks.emit('sender.error', { error, during: `meta-event ${type}` });
+    }
+  }
+
+  #outbound(event: EventRecord, schemaVersion: number): OutboundEvent {
+    const data =
+      schemaVersion === event.schemaVersion
+        ? event.data
+        : convertEventData(this.#deps.catalog, {
+            type: event.type,
+            data: { ...event.data },
+            fromVersion: event.schemaVersion,
+            toVersion: schemaVersion,
+          });
+    return {
+      id: event.id,
+      type: event.type,
+      schemaVersion,
+      source: event.source,
+      createdAtMs: event.createdAtMs,
+      organizationUuid: event.organizationUuid,
+      partnerUuid: event.partnerUuid,
+      data,
+    };
+  }
+
+  #body(outbound: OutboundEvent): string {
+    const key = `${outbound.id}:${outbound.schemaVersion}`;
+    let body = this.#bodies.get(key);
+    if (body === undefined) {
+      body = this.#deps.profile.serializeBody(outbound);
+      if (this.#bodies.size >= BODY_CACHE_SIZE) {
+        const oldest = this.#bodies.keys().next().value;
+        if (oldest !== undefined) this.#bodies.delete(oldest);
+      }
+      this.#bodies.set(key, body);
+    }
+    return body;
+  }
+
+  /** Wakes a sleeping loop (new work, a freed slot). */
+  wake(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  start(): void {
+    if (this.#loop !== undefined) return;
+    this.#stopping = false;
+    this.#abort = new AbortController();
+    this.#loop = this.#run();
+  }
+
+  async #run(): Promise<void> {
+    const { storage, clock, pollIntervalMs, logger } = this.#deps;
+    while (!this.#stopping) {
+      let started = 0;
+      try {
+        started = (await this.#claimAndSend()).length;
+      } catch (error) {
+        logger.error({}, 'claiming due deliveries failed; retrying after the poll interval');
+        this.#deps.hooks.emit('sender.error', { error, during: 'claimDue' });
+      }
+      if (this.#stopping) break;
+      if (started > 0 && this.#total < this.#deps.maxInFlight) continue;
+      let waitMs = pollIntervalMs;
+      try {
+        const next = await storage.nextDueAtMs();
+        if (next !== null) waitMs = Math.min(pollIntervalMs, Math.max(0, next - clock.now()));
+      } catch {
+        // the claim above reports storage failures
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, waitMs);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#wake = undefined;
+    }
+  }
+
+  async stop(deadlineMs: number): Promise<void> {
+    this.#stopping = true;
+    this.wake();
+    await this.#loop;
+    this.#loop = undefined;
+    const drained = Promise.all(this.#running).then(() => true);
+    const timedOut = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), deadlineMs);
+      void drained.then(() => clearTimeout(timer));
+    });
+    if (!(await Promise.race([drained, timedOut]))) {
+      // Abort what is left: their claims are released in #deliver, so nothing is lost.
+      this.#abort.abort();
+      await Promise.all(this.#running);
+    }
+    await this.#deps.transport.close?.();
+  }
+}

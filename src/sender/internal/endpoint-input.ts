@@ -1,0 +1,249 @@
+// Validation of endpoint create and update input. Every problem is collected, then one
+// `invalid_endpoint` error lists them all as issues (the management API turns them into the
+// `errors` of a 422 validation problem, spec digest §1.5). Values are never echoed: a secret may
+// be among them.
+
+import { type ValidationIssue, WebhookValidationError } from '../../core/errors.js';
+import { describeValue } from '../../core/internal/describe-value.js';
+import { safeParseSubscriptionPattern } from '../../core/subscription/parse-subscription-pattern.js';
+import type { EndpointStatus } from '../records.js';
+
+/** Input of `WebhookSender.createEndpoint` (spec digest §1.12.1). */
+export interface CreateEndpointInput {
+  /** Where deliveries go: `https:` (or `http:` with `allowInsecureUrls`). */
+  readonly url: string;
+  /** Event types and `<segment>.*` patterns (DESIGN.md §5.5). */
+  readonly events: readonly string[];
+  /** Only events about these partners; `null` or absent: all partners. */
+  readonly partnerIds?: readonly string[] | null | undefined;
+  /** Your own signing secret (16 to 256 visible ASCII characters); generated when absent. */
+  readonly secret?: string | undefined;
+  /** A note for humans. */
+  readonly description?: string | null | undefined;
+  /**
+   * Schema versions the endpoint accepts (DESIGN.md §5.7).
+   * @default [1]
+   */
+  readonly acceptedSchemaVersions?: readonly number[] | undefined;
+}
+
+/** Input of `WebhookSender.updateEndpoint`: a JSON merge patch (spec digest §1.12.4, [INF]). */
+export interface UpdateEndpointInput {
+  readonly url?: string | undefined;
+  readonly events?: readonly string[] | undefined;
+  /** `null` clears the filter. */
+  readonly partnerIds?: readonly string[] | null | undefined;
+  readonly description?: string | null | undefined;
+  readonly acceptedSchemaVersions?: readonly number[] | undefined;
+  /** `ACTIVE` resumes a PAUSED or DISABLED endpoint (DESIGN.md §5.3). */
+  readonly status?: EndpointStatus | undefined;
+}
+
+/** What the checks need to know about the sender. */
+export interface EndpointRules {
+  readonly eventTypes: readonly string[];
+  readonly allowInsecureUrls: boolean;
+}
+
+const MAX_URL_LENGTH = 2048;
+const MAX_PATTERNS = 100;
+const MAX_PARTNERS = 1000;
+const MAX_DESCRIPTION = 500;
+const SECRET_PATTERN = /^[\x21-\x7e]{16,256}$/;
+const CREATE_KEYS = new Set([
+  'url',
+  'events',
+  'partnerIds',
+  'secret',
+  'description',
+  'acceptedSchemaVersions',
+]);
+const UPDATE_KEYS = new Set([
+  'url',
+  'events',
+  'partnerIds',
+  'description',
+  'acceptedSchemaVersions',
+  'status',
+]);
+const STATUSES: readonly string[] = ['ACTIVE', 'PAUSED', 'DISABLED'];
+
+function checkUrl(value: unknown, rules: EndpointRules, issues: ValidationIssue[]): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_URL_LENGTH) {
+    issues.push({
+      path: 'url',
+      message: `expected an absolute URL of at most ${MAX_URL_LENGTH} characters, got ${describeValue(value)}`,
+    });
+    return;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    issues.push({ path: 'url', message: 'not an absolute URL' });
+    return;
+  }
+  if (url.protocol !== 'https:' && !(rules.allowInsecureUrls && url.protocol === 'http:')) {
+    issues.push({
+      path: 'url',
+      message: rules.allowInsecureUrls
+        ? 'expected an http: or https: URL'
+        : 'expected an https: URL (DESIGN.md §5.14; create the sender with allowInsecureUrls for local http)',
+    });
+  }
+  if (url.username !== '' || url.password !== '') {
+    issues.push({ path: 'url', message: 'credentials in the URL are not allowed' });
+  }
+  if (url.hash !== '') issues.push({ path: 'url', message: 'a fragment (#…) is not allowed' });
+}
+
+function checkEvents(value: unknown, rules: EndpointRules, issues: ValidationIssue[]): void {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_PATTERNS) {
+    issues.push({
+      path: 'events',
+      message: `expected 1 to ${MAX_PATTERNS} event types or <segment>.* patterns, got ${describeValue(value)}`,
+    });
+    return;
+  }
+  const seen = new Set<unknown>();
+  value.forEach((pattern: unknown, i) => {
+    const result = safeParseSubscriptionPattern(pattern as string, {
+      eventTypes: rules.eventTypes,
+    });
+    if (!result.success) issues.push({ path: `events.${i}`, message: result.error.message });
+    else if (seen.has(pattern)) issues.push({ path: `events.${i}`, message: 'repeated pattern' });
+    seen.add(pattern);
+  });
+}
+
+function checkPartnerIds(value: unknown, issues: ValidationIssue[]): void {
+  if (value === null || value === undefined) return;
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_PARTNERS) {
+    issues.push({
+      path: 'partnerIds',
+      message: `expected null or 1 to ${MAX_PARTNERS} partner ids, got ${describeValue(value)}`,
+    });
+    return;
+  }
+  value.forEach((id: unknown, i) => {
+    if (typeof id !== 'string' || id.length === 0 || id.length > 64) {
+      issues.push({
+        path: `partnerIds.${i}`,
+        message: 'expected a partner id (1 to 64 characters)',
+      });
+    }
+  });
+}
+
+function checkVersions(value: unknown, issues: ValidationIssue[]): void {
+  if (value === undefined) return;
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    !value.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1)
+  ) {
+    issues.push({
+      path: 'acceptedSchemaVersions',
+      message: `expected a non-empty array of positive integers, got ${describeValue(value)}`,
+    });
+  }
+}
+
+function checkDescription(value: unknown, issues: ValidationIssue[]): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'string' || value.length > MAX_DESCRIPTION) {
+    issues.push({
+      path: 'description',
+      message: `expected null or at most ${MAX_DESCRIPTION} characters, got ${describeValue(value)}`,
+    });
+  }
+}
+
+function checkKeys(input: object, allowed: ReadonlySet<string>, issues: ValidationIssue[]): void {
+  for (const key of Object.keys(input)) {
+    if (!allowed.has(key)) {
+      issues.push({
+        path: key.slice(0, 64),
+        message:
+          key === 'secret'
+            ? 'the secret cannot be changed by an update; delete and re-create the endpoint'
+            : 'unknown field',
+      });
+    }
+  }
+}
+
+function fail(fnName: string, issues: readonly ValidationIssue[]): never {
+  const listed = issues
+    .slice(0, 3)
+    .map((i) => `${i.path}: ${i.message}`)
+    .join('; ');
+  const more = issues.length > 3 ? ` (+${issues.length - 3} more)` : '';
+  throw new WebhookValidationError('invalid_endpoint', `${fnName}: ${listed}${more}.`, { issues });
+}
+
+/**
+ * Checks a create input.
+ *
+ * @throws WebhookValidationError `invalid_endpoint` with one issue per problem.
+ */
+export function assertCreateEndpointInput(
+  input: unknown,
+  rules: EndpointRules,
+): asserts input is CreateEndpointInput {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    fail('createEndpoint', [
+      { path: '', message: `expected an object, got ${describeValue(input)}` },
+    ]);
+  }
+  const issues: ValidationIssue[] = [];
+  const record = input as Record<string, unknown>;
+  checkKeys(record, CREATE_KEYS, issues);
+  checkUrl(record.url, rules, issues);
+  checkEvents(record.events, rules, issues);
+  checkPartnerIds(record.partnerIds, issues);
+  checkVersions(record.acceptedSchemaVersions, issues);
+  checkDescription(record.description, issues);
+  if (
+    record.secret !== undefined &&
+    (typeof record.secret !== 'string' || !SECRET_PATTERN.test(record.secret))
+  ) {
+    // Never describe the value: it is a secret.
+    issues.push({
+      path: 'secret',
+      message: 'expected 16 to 256 visible ASCII characters (or omit it to have one generated)',
+    });
+  }
+  if (issues.length > 0) fail('createEndpoint', issues);
+}
+
+/**
+ * Checks an update (merge patch) input.
+ *
+ * @throws WebhookValidationError `invalid_endpoint` with one issue per problem.
+ */
+export function assertUpdateEndpointInput(
+  input: unknown,
+  rules: EndpointRules,
+): asserts input is UpdateEndpointInput {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    fail('updateEndpoint', [
+      { path: '', message: `expected an object, got ${describeValue(input)}` },
+    ]);
+  }
+  const issues: ValidationIssue[] = [];
+  const record = input as Record<string, unknown>;
+  checkKeys(record, UPDATE_KEYS, issues);
+  if (record.url !== undefined) checkUrl(record.url, rules, issues);
+  if (record.events !== undefined) checkEvents(record.events, rules, issues);
+  checkPartnerIds(record.partnerIds, issues);
+  checkVersions(record.acceptedSchemaVersions, issues);
+  checkDescription(record.description, issues);
+  if (record.status !== undefined && !STATUSES.includes(record.status as string)) {
+    issues.push({
+      path: 'status',
+      message: `expected ACTIVE, PAUSED or DISABLED, got ${describeValue(record.status)}`,
+    });
+  }
+  if (issues.length > 0) fail('updateEndpoint', issues);
+}

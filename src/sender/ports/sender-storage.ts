@@ -1,0 +1,181 @@
+/**
+ * The sender's storage port, shaped by domain operations rather than CRUD (DESIGN.md §2), so
+ * that each adapter can make each operation atomic: one transaction per call on PostgreSQL, no
+ * `await` inside an operation in memory. One conformance suite (`test/storage-conformance.ts`)
+ * runs against every adapter.
+ *
+ * Records are plain data; an adapter returns copies, never objects the caller can mutate.
+ */
+
+import type { HealthPolicy } from '../../core/retry/health-policy.js';
+import type {
+  AttemptRecord,
+  DeliveryRecord,
+  DeliveryStatus,
+  EndpointRecord,
+  EndpointSecret,
+  EndpointStatus,
+  EventRecord,
+  StoredFailureReason,
+} from '../records.js';
+
+/** The endpoint fields an update may replace (a merge patch already applied to values). */
+export interface EndpointChanges {
+  readonly url?: string;
+  readonly description?: string | null;
+  readonly events?: readonly string[];
+  readonly partnerIds?: readonly string[] | null;
+  readonly acceptedSchemaVersions?: readonly number[];
+  readonly status?: EndpointStatus;
+  readonly secrets?: readonly EndpointSecret[];
+}
+
+/** Input of {@link SenderStorage.updateEndpoint}. */
+export interface EndpointUpdate {
+  readonly organizationUuid: string;
+  readonly endpointId: string;
+  readonly changes: EndpointChanges;
+  readonly nowMs: number;
+  /**
+   * With a status change to PAUSED or DISABLED: every PENDING delivery of the endpoint becomes
+   * FAILED with this reason, in the same operation ("park, don't drop", DESIGN.md §5.3).
+   */
+  readonly parkPending?: 'ENDPOINT_PAUSED' | 'ENDPOINT_DISABLED' | undefined;
+  /** With a resume (status ACTIVE): the failure streak restarts (DESIGN.md §5.3). */
+  readonly resetHealth?: boolean | undefined;
+}
+
+/** Input of {@link SenderStorage.claimDue}. */
+export interface ClaimDueInput {
+  /** Now, epoch ms: deliveries due at or before it are claimable. */
+  readonly nowMs: number;
+  /** Most deliveries to claim. */
+  readonly limit: number;
+  /** How long the claim holds, ms. An unfinished claim lapses and the delivery is claimed again. */
+  readonly leaseMs: number;
+  /** Who claims (a worker id): only this owner can record the attempt or release the claim. */
+  readonly owner: string;
+  /** Endpoints not to claim for (their in-flight cap is reached). */
+  readonly skipEndpointIds?: ReadonlySet<string> | undefined;
+}
+
+/** A claimed delivery with what sending it needs. */
+export interface ClaimedDelivery {
+  readonly delivery: DeliveryRecord;
+  readonly event: EventRecord;
+  readonly endpoint: EndpointRecord;
+}
+
+/** What the sender decided about a claimed delivery after one attempt. */
+export interface AttemptDecision {
+  /** PENDING with `nextAttemptAtMs` for a retry; DELIVERED or FAILED when final. */
+  readonly status: DeliveryStatus;
+  readonly nextAttemptAtMs: number | null;
+  readonly failureReason: StoredFailureReason | null;
+}
+
+/** Input of {@link SenderStorage.recordAttempt}. */
+export interface RecordAttemptInput {
+  readonly deliveryId: string;
+  /** The claim's owner; a lapsed or foreign claim makes the call a no-op that returns `null`. */
+  readonly owner: string;
+  readonly attempt: AttemptRecord;
+  readonly decision: AttemptDecision;
+  /**
+   * The health policy to apply to the endpoint's streak in the same operation, or `null` to leave
+   * health alone (test fires, DESIGN.md §5.8). When it trips on an ACTIVE endpoint, the endpoint
+   * takes the policy's status and its PENDING deliveries (this one included) are parked.
+   */
+  readonly healthPolicy: HealthPolicy | null;
+}
+
+/** Result of {@link SenderStorage.recordAttempt}. */
+export interface RecordAttemptResult {
+  readonly delivery: DeliveryRecord;
+  /** The endpoint after the update (`null` if it was deleted meanwhile). */
+  readonly endpoint: EndpointRecord | null;
+  /** `pause` / `disable` when this attempt tripped the health policy; otherwise `stay`. */
+  readonly transition: 'stay' | 'pause' | 'disable';
+  readonly transitionReason: 'consecutive_failures' | 'failure_duration' | null;
+}
+
+/** A page of delivery history (DESIGN.md §5.11). */
+export interface DeliveryQuery {
+  readonly organizationUuid: string;
+  /** Only this endpoint's deliveries. */
+  readonly endpointId?: string | undefined;
+  /** Only this event's deliveries. */
+  readonly eventId?: string | undefined;
+  readonly status?: DeliveryStatus | undefined;
+  /** Only deliveries created strictly after this time, epoch ms (`since` is exclusive). */
+  readonly sinceMs?: number | undefined;
+  /** Zero-based. */
+  readonly page: number;
+  /** 1 to 100. */
+  readonly size: number;
+  /** `lastAttemptAt` sorts deliveries never attempted last, whatever the direction. */
+  readonly sortField: 'createdAt' | 'lastAttemptAt';
+  readonly sortDirection: 'asc' | 'desc';
+}
+
+/** One page of {@link DeliveryQuery} results and the total count of matches. */
+export interface DeliveryPage {
+  readonly items: readonly DeliveryRecord[];
+  readonly totalElements: number;
+}
+
+/** The sender's storage. Every method is one atomic operation. */
+export interface SenderStorage {
+  /** Stores a new endpoint. */
+  insertEndpoint(endpoint: EndpointRecord): Promise<void>;
+  /** One endpoint of an organization, or `null` (another organization's id is `null` too). */
+  getEndpoint(organizationUuid: string, endpointId: string): Promise<EndpointRecord | null>;
+  /** An organization's endpoints, oldest first. */
+  listEndpoints(organizationUuid: string): Promise<readonly EndpointRecord[]>;
+  /** Every endpoint of every organization (to build the subscription indexes at start). */
+  listAllEndpoints(): Promise<readonly EndpointRecord[]>;
+  /** Applies changes (and parks or resets, see {@link EndpointUpdate}); `null` if not found. */
+  updateEndpoint(update: EndpointUpdate): Promise<EndpointRecord | null>;
+  /**
+   * Deletes an endpoint; its PENDING deliveries become FAILED `ENDPOINT_DELETED`.
+   * @returns whether it existed.
+   */
+  deleteEndpoint(organizationUuid: string, endpointId: string, nowMs: number): Promise<boolean>;
+
+  /** Stores an event and its deliveries (possibly none) together. */
+  insertEvent(event: EventRecord, deliveries: readonly DeliveryRecord[]): Promise<void>;
+  /** Adds deliveries of a stored event (meta-events, replays, test fires). */
+  insertDeliveries(deliveries: readonly DeliveryRecord[]): Promise<void>;
+  /** One event of an organization, or `null`. */
+  getEvent(organizationUuid: string, eventId: string): Promise<EventRecord | null>;
+  /** One delivery of an organization, or `null`. */
+  getDelivery(organizationUuid: string, deliveryId: string): Promise<DeliveryRecord | null>;
+  /** Delivery history: filtered, sorted (ties by id), one page. */
+  listDeliveries(query: DeliveryQuery): Promise<DeliveryPage>;
+  /** A delivery's attempts, first first. */
+  listAttempts(deliveryId: string): Promise<readonly AttemptRecord[]>;
+
+  /**
+   * Claims up to `limit` PENDING deliveries due at or before `nowMs` whose claim is free or has
+   * lapsed, earliest due first, and holds them for `leaseMs` (DESIGN.md §2).
+   */
+  claimDue(input: ClaimDueInput): Promise<readonly ClaimedDelivery[]>;
+  /**
+   * Records one attempt of a claimed delivery: appends the attempt, applies the decision, updates
+   * the endpoint's health (and its status when the policy trips, parking its PENDING deliveries),
+   * and frees the claim. A decision to retry (PENDING) on an endpoint that is no longer ACTIVE
+   * parks the delivery instead (FAILED `ENDPOINT_PAUSED` / `ENDPOINT_DISABLED`). If the delivery
+   * was parked while its attempt was in flight, the attempt is still appended; a success makes it
+   * DELIVERED, a failure leaves it parked.
+   * @returns the outcome, or `null` when the claim is not held by `owner` any more (it lapsed and
+   *   another worker claimed the delivery): nothing is written.
+   */
+  recordAttempt(input: RecordAttemptInput): Promise<RecordAttemptResult | null>;
+  /** Frees a claim without an attempt (a stopping worker): the delivery is due again at once. */
+  releaseClaim(deliveryId: string, owner: string): Promise<void>;
+  /**
+   * When the next delivery becomes claimable: the earliest `nextAttemptAtMs` of an unclaimed
+   * PENDING delivery, or the lease expiry of a claimed one; `null` when nothing is PENDING.
+   */
+  nextDueAtMs(): Promise<number | null>;
+}

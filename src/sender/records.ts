@@ -1,0 +1,106 @@
+/**
+ * The sender's stored records. Plain data (JSON-serialisable, times in epoch milliseconds), so
+ * every storage adapter can hold them as rows. Secrets live only in {@link EndpointRecord.secrets}
+ * and never leave the sender except in the create response (DESIGN.md §5.14).
+ */
+
+import type { DeliveryFailureReason, EventSource, OpenEnum } from '../core/catalog/enum-values.js';
+import type { EndpointHealth } from '../core/retry/health-policy.js';
+
+/** An endpoint's status (spec digest §1.10; DESIGN.md §5.3). */
+export type EndpointStatus = 'ACTIVE' | 'PAUSED' | 'DISABLED';
+
+/** One signing secret of an endpoint. */
+export interface EndpointSecret {
+  /** The secret as-is (`whsec_…`). */
+  readonly secret: string;
+  /** When it was created, epoch ms. */
+  readonly createdAtMs: number;
+  /** When it stops signing (the end of a rotation's overlap), epoch ms; `null`: no end. */
+  readonly expiresAtMs: number | null;
+}
+
+/** A registered endpoint. */
+export interface EndpointRecord {
+  /** `wh_…` */
+  readonly id: string;
+  readonly organizationUuid: string;
+  readonly url: string;
+  readonly description: string | null;
+  /** Subscription patterns, validated against the profile's catalog (DESIGN.md §5.5). */
+  readonly events: readonly string[];
+  /** Partner filter; `null`: every partner (spec digest §1.10). */
+  readonly partnerIds: readonly string[] | null;
+  /** Schema versions the endpoint accepts (DESIGN.md §5.7). */
+  readonly acceptedSchemaVersions: readonly number[];
+  readonly status: EndpointStatus;
+  /** Live secrets, newest first (one during normal operation; more during a rotation). */
+  readonly secrets: readonly EndpointSecret[];
+  /** The failure streak the health policy reads (DESIGN.md §5.2). */
+  readonly health: EndpointHealth;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+
+/** A published event, stored once however many endpoints receive it. */
+export interface EventRecord {
+  /** `evt_…` */
+  readonly id: string;
+  readonly organizationUuid: string;
+  readonly type: string;
+  /** The version `data` is at (the type's latest when published). */
+  readonly schemaVersion: number;
+  readonly source: OpenEnum<EventSource>;
+  readonly partnerUuid: string | null;
+  readonly createdAtMs: number;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** A delivery's status. PENDING: an attempt is due (or running); the others are final. */
+export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+
+/** Why a delivery failed, as stored (the catalog's reasons plus `ENDPOINT_DELETED`). */
+export type StoredFailureReason = DeliveryFailureReason | 'ENDPOINT_DELETED';
+
+/** One event to one endpoint. */
+export interface DeliveryRecord {
+  /** `del_…` */
+  readonly id: string;
+  readonly organizationUuid: string;
+  readonly endpointId: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  /** The version this endpoint receives (DESIGN.md §5.7). */
+  readonly schemaVersion: number;
+  readonly status: DeliveryStatus;
+  /** HTTP attempts made (0 for a parked delivery). */
+  readonly attempts: number;
+  /** When the next attempt is due, epoch ms; `null` when final. */
+  readonly nextAttemptAtMs: number | null;
+  readonly firstAttemptAtMs: number | null;
+  readonly lastAttemptAtMs: number | null;
+  /** The last response's status, `null` when none arrived. */
+  readonly lastStatusCode: number | null;
+  readonly failureReason: StoredFailureReason | null;
+  /** A test fire (DESIGN.md §5.8): one attempt, not counted for health. */
+  readonly test: boolean;
+  /** The delivery this one replays (DESIGN.md §5.9), or `null`. */
+  readonly replayOf: string | null;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+
+/** What happened on one HTTP attempt, kept for history. */
+export interface AttemptRecord {
+  readonly deliveryId: string;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  readonly startedAtMs: number;
+  readonly durationMs: number;
+  /** The response status, or `null` when none arrived. */
+  readonly statusCode: number | null;
+  /** `null` on a 2xx; otherwise why the attempt failed. */
+  readonly failureReason: DeliveryFailureReason | null;
+  /** The first 4 KiB of the response body (DESIGN.md §5.13), decoded as UTF-8. */
+  readonly responseBody: string;
+}

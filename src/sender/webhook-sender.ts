@@ -1,0 +1,665 @@
+import type { EventSource } from '../core/catalog/enum-values.js';
+import type { EventCatalog } from '../core/catalog/event-catalog.js';
+import { getCatalogEntry } from '../core/catalog/event-catalog.js';
+import { negotiateSchemaVersion } from '../core/catalog/negotiate-schema-version.js';
+import { parseEventData } from '../core/catalog/parse-event-data.js';
+import {
+  type ValidationIssue,
+  WebhookConflictError,
+  WebhookValidationError,
+} from '../core/errors.js';
+import { createId, createWebhookSecret } from '../core/ids.js';
+import { describeValue } from '../core/internal/describe-value.js';
+import { invalidOption } from '../core/internal/invalid-option.js';
+import { NOVATRADE_PROFILE } from '../core/profiles/novatrade-profile.js';
+import type { WireProfile } from '../core/profiles/wire-profile.js';
+import type { RandomSource } from '../core/random.js';
+import { HEALTHY } from '../core/retry/health-policy.js';
+import { SubscriptionIndex } from '../core/subscription/subscription-index.js';
+import { webCryptoRandom } from '../platform-random.js';
+import { type EndpointView, toEndpointView } from './endpoint-view.js';
+import { Dispatcher } from './internal/dispatcher.js';
+import {
+  assertCreateEndpointInput,
+  assertUpdateEndpointInput,
+  type CreateEndpointInput,
+  type EndpointRules,
+  type UpdateEndpointInput,
+} from './internal/endpoint-input.js';
+import { HookBus } from './internal/hook-bus.js';
+import { catalogForProfile } from './internal/sender-catalog.js';
+import { MemoryStorage } from './memory-storage.js';
+import type { Clock } from './ports/clock.js';
+import type { Logger } from './ports/logger.js';
+import type { Notifier } from './ports/notifier.js';
+import type { EndpointChanges, SenderStorage } from './ports/sender-storage.js';
+import type { Transport } from './ports/transport.js';
+import type {
+  DeliveryRecord,
+  EndpointRecord,
+  EventRecord,
+  StoredFailureReason,
+} from './records.js';
+import type { SenderEventName, SenderListener } from './sender-events.js';
+
+/** Options of {@link WebhookSender}. */
+export interface WebhookSenderOptions {
+  /**
+   * Where endpoints, events, deliveries and attempts live.
+   * @default new MemoryStorage()
+   */
+  readonly storage?: SenderStorage | undefined;
+  /**
+   * How requests are sent. Required: pass `new HttpTransport()` (from this entry point) in
+   * production, with `allowPrivateNetworks: true` only for local development and tests.
+   */
+  readonly transport: Transport;
+  /**
+   * The wire profile: body, headers, signature, retry and health policies, timeout (DESIGN.md §4).
+   * @default NOVATRADE_PROFILE
+   */
+  readonly profile?: WireProfile | undefined;
+  /**
+   * The time, in epoch ms. Tests pass a fake clock and drive the dispatcher with `processDue()`.
+   * @default { now: () => Date.now() }
+   */
+  readonly clock?: Clock | undefined;
+  /** Where the sender logs. @default silent */
+  readonly logger?: Logger | undefined;
+  /** Who hears about auto-paused endpoints (the "email to the admin"). @default none */
+  readonly notifier?: Notifier | undefined;
+  /** Random bytes for ids and secrets. @default WebCrypto */
+  readonly random?: RandomSource | undefined;
+  /**
+   * Accept `http:` endpoint URLs (local development). @default false: `https:` only (§5.14)
+   */
+  readonly allowInsecureUrls?: boolean | undefined;
+  /**
+   * How long a claimed delivery stays claimed, ms. Must exceed the profile's timeout plus 5 s, so
+   * a live worker's claim never lapses mid-request (DESIGN.md §2).
+   * @default profile.timeoutMs + 30_000
+   */
+  readonly leaseMs?: number | undefined;
+  /** In-flight deliveries per endpoint (DESIGN.md §5.15). @default 10 */
+  readonly maxInFlightPerEndpoint?: number | undefined;
+  /** In-flight deliveries overall. @default 100 */
+  readonly maxInFlight?: number | undefined;
+  /** Longest the running dispatcher sleeps between checks for due work, ms. @default 1000 */
+  readonly pollIntervalMs?: number | undefined;
+  /** This worker's name in claims. @default a random `worker_…` id */
+  readonly workerId?: string | undefined;
+}
+
+/** Input of {@link WebhookSender.publish}. */
+export interface PublishInput {
+  readonly organizationUuid: string;
+  /** A type of the profile's catalog. */
+  readonly type: string;
+  /** The payload, valid for the type's latest schema version. */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** The partner the event concerns; required for partner events, `null` for organization ones. */
+  readonly partnerUuid?: string | null | undefined;
+  /** @default 'SYSTEM' */
+  readonly source?: EventSource | undefined;
+}
+
+/** Result of {@link WebhookSender.publish}. */
+export interface PublishResult {
+  /** The stored event (its `id` is the `evt_…` every delivery carries). */
+  readonly event: EventRecord;
+  /** Deliveries created, PENDING and parked. */
+  readonly deliveries: number;
+}
+
+/** Result of {@link WebhookSender.createEndpoint}: the view, and the secret, shown only here. */
+export interface CreatedEndpoint {
+  readonly endpoint: EndpointView;
+  /** The signing secret. Store it now: no later call returns it (spec digest §1.10). */
+  readonly secret: string;
+}
+
+const PARK_REASON: Record<'PAUSED' | 'DISABLED', 'ENDPOINT_PAUSED' | 'ENDPOINT_DISABLED'> = {
+  PAUSED: 'ENDPOINT_PAUSED',
+  DISABLED: 'ENDPOINT_DISABLED',
+};
+const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+function positiveInteger(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw invalidOption(
+      name,
+      `WebhookSender: \`${name}\` must be a positive integer, got ${typeof value === 'number' ? value : describeValue(value)}.`,
+    );
+  }
+  return value;
+}
+
+function assertPort(value: unknown, name: string, methods: readonly string[]): void {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    !methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function')
+  ) {
+    throw invalidOption(
+      name,
+      `WebhookSender: \`${name}\` must implement ${methods.join(', ')}, got ${describeValue(value)}.`,
+    );
+  }
+}
+
+interface OrganizationIndex {
+  readonly index: SubscriptionIndex;
+  readonly endpoints: Map<string, EndpointRecord>;
+}
+
+/**
+ * The embeddable delivery engine (DESIGN.md §1, §2): an endpoint registry with subscriptions and
+ * partner filters, fan-out of published events, signed HTTP delivery on a persistent retry
+ * schedule, auto-pause with meta-events and a notifier, "park, don't drop" for paused endpoints.
+ * Storage and transport are ports; the defaults keep everything in memory.
+ *
+ * Endpoints are scoped by `organizationUuid`: every call names the organization, and another
+ * organization's ids are not found.
+ *
+ * @throws WebhookValidationError at construction: `invalid_option` naming the option.
+ * @example
+ * ```ts
+ * const sender = new WebhookSender({ transport: new HttpTransport() });
+ * const { endpoint, secret } = await sender.createEndpoint(org, {
+ *   url: 'https://partner.example/webhooks', events: ['compliance.*'],
+ * });
+ * sender.start();
+ * await sender.publish({ organizationUuid: org, type: 'compliance.decision_made', partnerUuid,
+ *   data: { orderUuid, decision: 'VALID_EXPORT' } });
+ * ```
+ */
+export class WebhookSender {
+  readonly #storage: SenderStorage;
+  readonly #profile: WireProfile;
+  readonly #catalog: EventCatalog;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #random: RandomSource;
+  readonly #rules: EndpointRules;
+  readonly #hooks: HookBus;
+  readonly #dispatcher: Dispatcher;
+  readonly #organizations = new Map<string, Promise<OrganizationIndex>>();
+
+  constructor(options: WebhookSenderOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw invalidOption(
+        'options',
+        `WebhookSender: expected an options object, got ${describeValue(options)}.`,
+      );
+    }
+    assertPort(options.transport, 'transport', ['send']);
+    if (options.storage !== undefined) {
+      assertPort(options.storage, 'storage', ['insertEndpoint', 'claimDue', 'recordAttempt']);
+    }
+    if (options.clock !== undefined) assertPort(options.clock, 'clock', ['now']);
+    if (options.logger !== undefined) {
+      assertPort(options.logger, 'logger', ['debug', 'info', 'warn', 'error']);
+    }
+    if (options.notifier !== undefined) {
+      assertPort(options.notifier, 'notifier', ['endpointPaused']);
+    }
+    if (options.random !== undefined && typeof options.random !== 'function') {
+      throw invalidOption(
+        'random',
+        'WebhookSender: `random` must be a function (byteLength) => Uint8Array.',
+      );
+    }
+    const profile = options.profile ?? NOVATRADE_PROFILE;
+    if (typeof profile !== 'object' || typeof profile.serializeBody !== 'function') {
+      throw invalidOption(
+        'profile',
+        'WebhookSender: `profile` must be a WireProfile such as NOVATRADE_PROFILE.',
+      );
+    }
+    const leaseMs = positiveInteger(options.leaseMs, 'leaseMs', profile.timeoutMs + 30_000);
+    if (leaseMs < profile.timeoutMs + 5_000) {
+      throw invalidOption(
+        'leaseMs',
+        `WebhookSender: \`leaseMs\` (${leaseMs}) must exceed the transport timeout ` +
+          `(${profile.timeoutMs} ms) plus a 5,000 ms margin, or a live worker's claim could ` +
+          'lapse mid-request and the delivery be sent twice.',
+      );
+    }
+    for (const flag of ['allowInsecureUrls'] as const) {
+      if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
+        throw invalidOption(flag, `WebhookSender: \`${flag}\` must be a boolean.`);
+      }
+    }
+    if (
+      options.workerId !== undefined &&
+      (typeof options.workerId !== 'string' || options.workerId === '')
+    ) {
+      throw invalidOption('workerId', 'WebhookSender: `workerId` must be a non-empty string.');
+    }
+
+    this.#storage = options.storage ?? new MemoryStorage();
+    this.#profile = profile;
+    this.#catalog = catalogForProfile(profile);
+    this.#clock = options.clock ?? { now: () => Date.now() };
+    this.#logger = options.logger ?? SILENT;
+    this.#random = options.random ?? webCryptoRandom;
+    this.#rules = {
+      eventTypes: profile.eventTypes,
+      allowInsecureUrls: options.allowInsecureUrls ?? false,
+    };
+    this.#hooks = new HookBus(this.#logger);
+    this.#dispatcher = new Dispatcher({
+      storage: this.#storage,
+      transport: options.transport,
+      profile,
+      catalog: this.#catalog,
+      clock: this.#clock,
+      logger: this.#logger,
+      hooks: this.#hooks,
+      notifier: options.notifier,
+      leaseMs,
+      maxInFlight: positiveInteger(options.maxInFlight, 'maxInFlight', 100),
+      maxInFlightPerEndpoint: positiveInteger(
+        options.maxInFlightPerEndpoint,
+        'maxInFlightPerEndpoint',
+        10,
+      ),
+      pollIntervalMs: positiveInteger(options.pollIntervalMs, 'pollIntervalMs', 1000),
+      owner: options.workerId ?? `worker_${createId('delivery', this.#random).slice(4)}`,
+      randomFloat: () => {
+        const [a = 0, b = 0, c = 0, d = 0] = this.#random(4);
+        return (((a << 24) | (b << 16) | (c << 8) | d) >>> 0) / 2 ** 32;
+      },
+      onEndpointChanged: (endpoint) => this.#cacheEndpoint(endpoint),
+      emitMeta: (input) => this.#emitMeta(input),
+    });
+  }
+
+  /** The wire profile in use. */
+  get profile(): WireProfile {
+    return this.#profile;
+  }
+
+  // ---------------------------------------------------------------- endpoints
+
+  /**
+   * Registers an endpoint (spec digest §1.12.1). The URL must be `https:` (DESIGN.md §5.14), the
+   * patterns valid for the profile's catalog (§5.5); the secret is generated unless given, and
+   * returned only here.
+   *
+   * @param organizationUuid - the owning organization.
+   * @param input - `url`, `events`, optional `partnerIds`, `secret`, `description`,
+   *   `acceptedSchemaVersions` (default `[1]`).
+   * @returns the endpoint view and its secret.
+   * @throws WebhookValidationError `invalid_endpoint` listing every problem as `issues`;
+   *   `invalid_option` naming `organizationUuid`.
+   * @example
+   * ```ts
+   * const { endpoint, secret } = await sender.createEndpoint(org, {
+   *   url: 'https://partner.example/webhooks', events: ['kyc.*'], partnerIds: [partnerUuid],
+   * });
+   * ```
+   */
+  async createEndpoint(
+    organizationUuid: string,
+    input: CreateEndpointInput,
+  ): Promise<CreatedEndpoint> {
+    assertOrganization(organizationUuid);
+    assertCreateEndpointInput(input, this.#rules);
+    const nowMs = this.#clock.now();
+    const secret = input.secret ?? createWebhookSecret(this.#random);
+    const record: EndpointRecord = {
+      id: createId('endpoint', this.#random),
+      organizationUuid,
+      url: input.url,
+      description: input.description ?? null,
+      events: [...input.events],
+      partnerIds: input.partnerIds == null ? null : [...input.partnerIds],
+      acceptedSchemaVersions: [...(input.acceptedSchemaVersions ?? [1])],
+      status: 'ACTIVE',
+      secrets: [{ secret, createdAtMs: nowMs, expiresAtMs: null }],
+      health: HEALTHY,
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+    };
+    await this.#storage.insertEndpoint(record);
+    await this.#cacheEndpoint(record);
+    return { endpoint: toEndpointView(record), secret };
+  }
+
+  /**
+   * One endpoint, without its secret; `null` if unknown in this organization.
+   *
+   * @throws WebhookValidationError `invalid_option` naming `organizationUuid`.
+   */
+  async getEndpoint(organizationUuid: string, endpointId: string): Promise<EndpointView | null> {
+    assertOrganization(organizationUuid);
+    const record = await this.#storage.getEndpoint(organizationUuid, endpointId);
+    return record === null ? null : toEndpointView(record);
+  }
+
+  /**
+   * The organization's endpoints, oldest first, without secrets (spec digest §1.12.2).
+   *
+   * @throws WebhookValidationError `invalid_option` naming `organizationUuid`.
+   */
+  async listEndpoints(organizationUuid: string): Promise<EndpointView[]> {
+    assertOrganization(organizationUuid);
+    return (await this.#storage.listEndpoints(organizationUuid)).map(toEndpointView);
+  }
+
+  /**
+   * Updates an endpoint with a JSON merge patch (spec digest §1.12.4): supplied fields replace
+   * whole values, `partnerIds: null` clears the filter. `status: PAUSED` or `DISABLED` parks the
+   * endpoint's pending deliveries (FAILED `ENDPOINT_PAUSED` / `ENDPOINT_DISABLED`, replayable);
+   * `status: ACTIVE` resumes it with a fresh failure streak (DESIGN.md §5.3).
+   *
+   * @returns the updated view.
+   * @throws WebhookValidationError `invalid_endpoint` (with `issues`).
+   * @throws WebhookConflictError `not_found` when the endpoint is not in this organization.
+   * @example
+   * ```ts
+   * await sender.updateEndpoint(org, endpointId, { status: 'ACTIVE' }); // resume after a pause
+   * ```
+   */
+  async updateEndpoint(
+    organizationUuid: string,
+    endpointId: string,
+    patch: UpdateEndpointInput,
+  ): Promise<EndpointView> {
+    assertOrganization(organizationUuid);
+    assertUpdateEndpointInput(patch, this.#rules);
+    const current = await this.#storage.getEndpoint(organizationUuid, endpointId);
+    if (current === null) throw notFound(endpointId);
+    const changes: { -readonly [K in keyof EndpointChanges]: EndpointChanges[K] } = {};
+    if (patch.url !== undefined) changes.url = patch.url;
+    if (patch.events !== undefined) changes.events = [...patch.events];
+    if (patch.partnerIds !== undefined) {
+      changes.partnerIds = patch.partnerIds === null ? null : [...patch.partnerIds];
+    }
+    if (patch.description !== undefined) changes.description = patch.description;
+    if (patch.acceptedSchemaVersions !== undefined) {
+      changes.acceptedSchemaVersions = [...patch.acceptedSchemaVersions];
+    }
+    let parkPending: 'ENDPOINT_PAUSED' | 'ENDPOINT_DISABLED' | undefined;
+    let resetHealth = false;
+    if (patch.status !== undefined && patch.status !== current.status) {
+      changes.status = patch.status;
+      if (patch.status === 'ACTIVE') resetHealth = true;
+      else parkPending = PARK_REASON[patch.status];
+    }
+    const updated = await this.#storage.updateEndpoint({
+      organizationUuid,
+      endpointId,
+      changes,
+      nowMs: this.#clock.now(),
+      parkPending,
+      resetHealth,
+    });
+    if (updated === null) throw notFound(endpointId);
+    await this.#cacheEndpoint(updated);
+    if (resetHealth) this.#dispatcher.wake();
+    return toEndpointView(updated);
+  }
+
+  /**
+   * Deletes an endpoint (spec digest §1.12.5); its pending deliveries stop (FAILED
+   * `ENDPOINT_DELETED`).
+   *
+   * @returns whether it existed.
+   * @throws WebhookValidationError `invalid_option` naming `organizationUuid`.
+   */
+  async deleteEndpoint(organizationUuid: string, endpointId: string): Promise<boolean> {
+    assertOrganization(organizationUuid);
+    const deleted = await this.#storage.deleteEndpoint(
+      organizationUuid,
+      endpointId,
+      this.#clock.now(),
+    );
+    if (deleted) {
+      const org = await this.#organization(organizationUuid);
+      org.index.remove(endpointId);
+      org.endpoints.delete(endpointId);
+    }
+    return deleted;
+  }
+
+  // ---------------------------------------------------------------- publish
+
+  /**
+   * Publishes an event: validates it against the catalog, assigns an `evt_…` id and `createdAt`,
+   * stores it once with one delivery per matching endpoint (organization, type, partner), and
+   * wakes the dispatcher. An endpoint that is PAUSED or DISABLED gets a parked delivery (FAILED
+   * `ENDPOINT_PAUSED` / `ENDPOINT_DISABLED`, DESIGN.md §5.3); one that accepts no producible
+   * schema version gets FAILED `SCHEMA_VERSION_UNSUPPORTED` (§5.7).
+   *
+   * @returns the stored event and how many deliveries were created.
+   * @throws WebhookValidationError `invalid_event_input` (unknown type, bad partner) or
+   *   `invalid_event` (bad `data`, with `issues`).
+   * @example
+   * ```ts
+   * await sender.publish({ organizationUuid: org, type: 'kyc.vies_check_failed',
+   *   partnerUuid, data: { buyerUuid, vatNumber, previousResult: 'VALID', currentResult: 'INVALID',
+   *   checkedAt: new Date().toISOString(), reason: 'VIES returned NOT_VALID' } });
+   * ```
+   */
+  async publish(input: PublishInput): Promise<PublishResult> {
+    const event = this.#buildEvent(input);
+    const org = await this.#organization(event.organizationUuid);
+    const ids = org.index.match(event.type, event.partnerUuid);
+    const deliveries = ids.flatMap((endpointId) => {
+      const endpoint = org.endpoints.get(endpointId);
+      return endpoint === undefined ? [] : [this.#newDelivery(event, endpoint)];
+    });
+    await this.#storage.insertEvent(event, deliveries);
+    this.#hooks.emit('event.published', { event, deliveries: deliveries.length });
+    this.#dispatcher.wake();
+    return { event, deliveries: deliveries.length };
+  }
+
+  #buildEvent(input: PublishInput): EventRecord {
+    if (typeof input !== 'object' || input === null) {
+      throw invalidEventInput([
+        { path: '', message: `expected an object, got ${describeValue(input)}` },
+      ]);
+    }
+    assertOrganization(input.organizationUuid);
+    if (typeof input.type !== 'string' || !this.#catalog.entries.has(input.type)) {
+      throw invalidEventInput([
+        {
+          path: 'type',
+          message: `expected one of the ${this.#catalog.types.length} catalog types, got ${describeValue(input.type)}`,
+        },
+      ]);
+    }
+    const entry = getCatalogEntry(this.#catalog, input.type);
+    const partnerUuid = input.partnerUuid ?? null;
+    if (entry.scope === 'partner' && (typeof partnerUuid !== 'string' || partnerUuid === '')) {
+      throw invalidEventInput([
+        {
+          path: 'partnerUuid',
+          message: `a ${entry.type} event concerns a partner: pass its partnerUuid`,
+        },
+      ]);
+    }
+    if (partnerUuid !== null && typeof partnerUuid !== 'string') {
+      throw invalidEventInput([{ path: 'partnerUuid', message: 'expected a string or null' }]);
+    }
+    const data = parseEventData(this.#catalog, {
+      type: entry.type,
+      schemaVersion: entry.latestVersion,
+      data: input.data,
+    });
+    const event: EventRecord = {
+      id: createId('event', this.#random),
+      organizationUuid: input.organizationUuid,
+      type: entry.type,
+      schemaVersion: entry.latestVersion,
+      source: input.source ?? 'SYSTEM',
+      partnerUuid: entry.scope === 'organization' ? null : partnerUuid,
+      createdAtMs: this.#clock.now(),
+      data,
+    };
+    return event;
+  }
+
+  #newDelivery(event: EventRecord, endpoint: EndpointRecord): DeliveryRecord {
+    const nowMs = event.createdAtMs;
+    const version = negotiateSchemaVersion(this.#catalog, {
+      type: event.type,
+      acceptedSchemaVersions: endpoint.acceptedSchemaVersions,
+      fromVersion: event.schemaVersion,
+    });
+    let parked: StoredFailureReason | null = null;
+    if (endpoint.status !== 'ACTIVE') parked = PARK_REASON[endpoint.status];
+    else if (version === null) parked = 'SCHEMA_VERSION_UNSUPPORTED';
+    return {
+      id: createId('delivery', this.#random),
+      organizationUuid: event.organizationUuid,
+      endpointId: endpoint.id,
+      eventId: event.id,
+      eventType: event.type,
+      schemaVersion: version ?? event.schemaVersion,
+      status: parked === null ? 'PENDING' : 'FAILED',
+      attempts: 0,
+      nextAttemptAtMs: parked === null ? nowMs : null,
+      firstAttemptAtMs: null,
+      lastAttemptAtMs: null,
+      lastStatusCode: null,
+      failureReason: parked,
+      test: false,
+      replayOf: null,
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+    };
+  }
+
+  /**
+   * Sends a meta-event to the organization's other ACTIVE endpoints that subscribe to it, never
+   * to the endpoint concerned; `partnerUuid` null (DESIGN.md §5.4).
+   */
+  async #emitMeta(input: {
+    organizationUuid: string;
+    type: string;
+    data: Record<string, unknown>;
+    excludeEndpointId: string;
+  }): Promise<void> {
+    if (!this.#catalog.entries.has(input.type)) return; // the EUDR catalog has no meta-events
+    const event = this.#buildEvent({
+      organizationUuid: input.organizationUuid,
+      type: input.type,
+      data: input.data,
+      partnerUuid: null,
+      source: 'SYSTEM',
+    });
+    const org = await this.#organization(event.organizationUuid);
+    const deliveries = org.index
+      .match(event.type, null)
+      .filter((id) => id !== input.excludeEndpointId)
+      .flatMap((id) => {
+        const endpoint = org.endpoints.get(id);
+        return endpoint?.status === 'ACTIVE' ? [this.#newDelivery(event, endpoint)] : [];
+      });
+    await this.#storage.insertEvent(event, deliveries);
+    this.#hooks.emit('event.published', { event, deliveries: deliveries.length });
+    this.#dispatcher.wake();
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  /**
+   * Claims every delivery due now (up to the in-flight caps) and sends it, resolving when those
+   * attempts are recorded. The running dispatcher (`start()`) calls it in a loop; tests call it
+   * after moving a fake clock, so no test sleeps.
+   *
+   * @returns how many deliveries were attempted.
+   */
+  processDue(): Promise<number> {
+    return this.#dispatcher.processDue();
+  }
+
+  /**
+   * Starts the dispatcher loop: it sends due deliveries as they fall due, sleeping at most
+   * `pollIntervalMs` between checks, and wakes at once on `publish`. Idempotent.
+   */
+  start(): void {
+    this.#dispatcher.start();
+  }
+
+  /**
+   * Stops the loop and waits for in-flight attempts up to `deadlineMs` (default 10 s); attempts
+   * still running then are aborted and their claims released, so another worker (or the next
+   * start) sends them again. Nothing is lost. Closes the transport.
+   */
+  stop(options?: { readonly deadlineMs?: number }): Promise<void> {
+    return this.#dispatcher.stop(options?.deadlineMs ?? 10_000);
+  }
+
+  /**
+   * Subscribes to an observability hook; returns the unsubscribe function.
+   *
+   * @example
+   * ```ts
+   * sender.on('delivery.failed', ({ delivery }) => metrics.increment('webhook.failed'));
+   * ```
+   */
+  on<K extends SenderEventName>(name: K, listener: SenderListener<K>): () => void {
+    return this.#hooks.on(name, listener);
+  }
+
+  // ---------------------------------------------------------------- indexes
+
+  /** The organization's subscription index, loaded from storage on first use. */
+  #organization(organizationUuid: string): Promise<OrganizationIndex> {
+    let loading = this.#organizations.get(organizationUuid);
+    if (loading === undefined) {
+      loading = this.#storage.listEndpoints(organizationUuid).then((records) => {
+        const org: OrganizationIndex = {
+          index: new SubscriptionIndex({ eventTypes: this.#profile.eventTypes }),
+          endpoints: new Map(),
+        };
+        for (const record of records) addToIndex(org, record);
+        return org;
+      });
+      this.#organizations.set(organizationUuid, loading);
+      loading.catch(() => this.#organizations.delete(organizationUuid));
+    }
+    return loading;
+  }
+
+  async #cacheEndpoint(record: EndpointRecord): Promise<void> {
+    const org = await this.#organization(record.organizationUuid);
+    org.index.remove(record.id);
+    addToIndex(org, record);
+  }
+}
+
+function addToIndex(org: OrganizationIndex, record: EndpointRecord): void {
+  org.index.add(record.id, { events: record.events, partnerIds: record.partnerIds });
+  org.endpoints.set(record.id, record);
+}
+
+function assertOrganization(value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 128) {
+    throw invalidOption(
+      'organizationUuid',
+      `\`organizationUuid\` must be a non-empty string, got ${describeValue(value)}.`,
+    );
+  }
+}
+
+function notFound(endpointId: string): WebhookConflictError {
+  return new WebhookConflictError(
+    'not_found',
+    `No endpoint ${typeof endpointId === 'string' ? endpointId.slice(0, 40) : ''} in this organization.`,
+  );
+}
+
+function invalidEventInput(issues: readonly ValidationIssue[]): WebhookValidationError {
+  return new WebhookValidationError(
+    'invalid_event_input',
+    `publish: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}.`,
+    { issues },
+  );
+}

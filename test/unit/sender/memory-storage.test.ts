@@ -1,0 +1,377 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { WebhookConflictError } from '../../../src/core/errors.js';
+import { MemoryStorage } from '../../../src/sender/memory-storage.js';
+import type { DeliveryRecord, EndpointRecord } from '../../../src/sender/records.js';
+import {
+  attemptRecord,
+  DELIVERED,
+  deliveryRecord,
+  endpointRecord,
+  eventRecord,
+  retryAt,
+  T0,
+} from '../../helpers/sender-records.js';
+import { describeSenderStorage } from '../../storage-conformance.js';
+
+describeSenderStorage('MemoryStorage', async () => ({ storage: new MemoryStorage() }));
+
+const LEASE_MS = 1_000;
+
+/** A storage with `endpointCount` endpoints; `add(i, dueMs)` stores one delivery for endpoint i. */
+async function setup(endpointCount: number) {
+  const storage = new MemoryStorage();
+  const endpoints: EndpointRecord[] = [];
+  for (let i = 0; i < endpointCount; i++) {
+    const endpoint = endpointRecord();
+    endpoints.push(endpoint);
+    await storage.insertEndpoint(endpoint);
+  }
+  const add = async (endpointIndex: number, dueMs: number): Promise<DeliveryRecord> => {
+    const event = eventRecord({ createdAtMs: T0 });
+    const endpoint = endpoints[endpointIndex % endpointCount] as EndpointRecord;
+    const delivery = deliveryRecord(event, endpoint, { nextAttemptAtMs: dueMs });
+    await storage.insertEvent(event, [delivery]);
+    return delivery;
+  };
+  return { storage, endpoints, add };
+}
+
+describe('MemoryStorage — due heaps', () => {
+  it('claimDue in batches -> every delivery exactly once, in (due time, insertion) order', async () => {
+    // 2,000 deliveries over 7 endpoints with colliding random due times, against a sorted copy.
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 2000, maxLength: 2000 }),
+        fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 10 }),
+        async (dues, limits) => {
+          const { storage, add } = await setup(7);
+          const inserted: { id: string; dueMs: number; order: number }[] = [];
+          for (const [order, due] of dues.entries()) {
+            const delivery = await add(order, T0 + due);
+            inserted.push({ id: delivery.id, dueMs: T0 + due, order });
+          }
+          const reference = [...inserted]
+            .sort((a, b) => a.dueMs - b.dueMs || a.order - b.order)
+            .map((d) => d.id);
+          const claimedIds: string[] = [];
+          for (let round = 0; claimedIds.length < inserted.length; round++) {
+            const limit = limits[round % limits.length] as number;
+            const batch = await storage.claimDue({
+              nowMs: T0 + 500,
+              limit,
+              leaseMs: LEASE_MS,
+              owner: 'w',
+            });
+            expect(batch.length).toBe(Math.min(limit, inserted.length - claimedIds.length));
+            claimedIds.push(...batch.map((item) => item.delivery.id));
+          }
+          expect(claimedIds).toEqual(reference);
+          expect(
+            await storage.claimDue({ nowMs: T0 + 500, limit: 10, leaseMs: LEASE_MS, owner: 'w' }),
+          ).toEqual([]);
+        },
+      ),
+      { numRuns: 5 },
+    );
+  });
+
+  it('claim, retry, release and lapse in any order -> claimDue always equals a naive scan of the same state', async () => {
+    type Op =
+      | { kind: 'claim'; limit: number; skip: number; dtMs: number }
+      | { kind: 'retry'; which: number; inMs: number }
+      | { kind: 'done'; which: number }
+      | { kind: 'release'; which: number };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({
+        kind: fc.constant('claim' as const),
+        limit: fc.integer({ min: 1, max: 8 }),
+        skip: fc.integer({ min: -1, max: 3 }),
+        dtMs: fc.integer({ min: 0, max: 2 * LEASE_MS }),
+      }),
+      fc.record({
+        kind: fc.constant('retry' as const),
+        which: fc.nat(),
+        inMs: fc.integer({ min: 0, max: 3 * LEASE_MS }),
+      }),
+      fc.record({ kind: fc.constant('done' as const), which: fc.nat() }),
+      fc.record({ kind: fc.constant('release' as const), which: fc.nat() }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 3 * LEASE_MS }), { minLength: 1, maxLength: 30 }),
+        fc.array(op, { maxLength: 60 }),
+        async (dues, ops) => {
+          const { storage, endpoints, add } = await setup(4);
+          // The naive model: every delivery with its due time, order key and claim.
+          interface Model {
+            id: string;
+            endpointId: string;
+            dueMs: number | null;
+            seq: number;
+            leaseUntilMs: number | null;
+            claimSeq: number;
+            attempts: number;
+          }
+          const model: Model[] = [];
+          let seq = 0;
+          for (const [i, due] of dues.entries()) {
+            const delivery = await add(i, T0 + due);
+            model.push({
+              id: delivery.id,
+              endpointId: delivery.endpointId,
+              dueMs: T0 + due,
+              seq: seq++,
+              leaseUntilMs: null,
+              claimSeq: 0,
+              attempts: 0,
+            });
+          }
+          let now = T0;
+          const held = () => model.filter((m) => m.leaseUntilMs !== null && m.dueMs !== null);
+          for (const step of ops) {
+            if (step.kind === 'claim') {
+              now += step.dtMs;
+              const skipId = step.skip < 0 ? undefined : endpoints[step.skip]?.id;
+              // Lapsed claims wait again at their due time, behind deliveries already waiting,
+              // taken back in the order their leases end.
+              const lapsed = model
+                .filter((m) => m.leaseUntilMs !== null && m.leaseUntilMs <= now)
+                .sort(
+                  (a, b) =>
+                    (a.leaseUntilMs as number) - (b.leaseUntilMs as number) ||
+                    a.claimSeq - b.claimSeq,
+                );
+              for (const m of lapsed) {
+                m.leaseUntilMs = null;
+                m.seq = seq++;
+              }
+              const expected = model
+                .filter(
+                  (m) =>
+                    m.dueMs !== null &&
+                    m.dueMs <= now &&
+                    m.leaseUntilMs === null &&
+                    m.endpointId !== skipId,
+                )
+                .sort((a, b) => (a.dueMs as number) - (b.dueMs as number) || a.seq - b.seq)
+                .slice(0, step.limit);
+              const claimed = await storage.claimDue({
+                nowMs: now,
+                limit: step.limit,
+                leaseMs: LEASE_MS,
+                owner: 'w',
+                skipEndpointIds: skipId === undefined ? undefined : new Set([skipId]),
+              });
+              expect(claimed.map((c) => c.delivery.id)).toEqual(expected.map((m) => m.id));
+              for (const m of expected) {
+                m.leaseUntilMs = now + LEASE_MS;
+                m.claimSeq = seq++;
+              }
+            } else {
+              const candidates = held();
+              const m = candidates[step.which % Math.max(1, candidates.length)];
+              if (m === undefined) continue;
+              if (step.kind === 'release') {
+                await storage.releaseClaim(m.id, 'w');
+                m.leaseUntilMs = null;
+                m.seq = seq++;
+                continue;
+              }
+              const decision = step.kind === 'done' ? DELIVERED : retryAt(now + step.inMs);
+              const result = await storage.recordAttempt({
+                deliveryId: m.id,
+                owner: 'w',
+                attempt: attemptRecord(
+                  { id: m.id, attempts: m.attempts },
+                  now,
+                  step.kind === 'done',
+                ),
+                decision,
+                healthPolicy: null,
+              });
+              expect(result).not.toBeNull();
+              m.attempts += 1;
+              m.leaseUntilMs = null;
+              m.dueMs = decision.nextAttemptAtMs;
+              m.seq = seq++;
+            }
+            // A claimed delivery counts at its lease expiry.
+            const pending = model.flatMap((m) =>
+              m.dueMs === null ? [] : [m.leaseUntilMs ?? m.dueMs],
+            );
+            expect(await storage.nextDueAtMs()).toBe(
+              pending.length === 0 ? null : Math.min(...pending),
+            );
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('skipping an endpoint with a large backlog costs per endpoint, not per waiting delivery', async () => {
+    const { storage, endpoints, add } = await setup(2);
+    for (let i = 0; i < 50_000; i++) await add(0, T0 + (i % 100));
+    const busy = new Set([(endpoints[0] as EndpointRecord).id]);
+    const started = performance.now();
+    for (let i = 0; i < 2_000; i++) {
+      expect(
+        await storage.claimDue({
+          nowMs: T0 + 1_000,
+          limit: 10,
+          leaseMs: LEASE_MS,
+          owner: 'w',
+          skipEndpointIds: busy,
+        }),
+      ).toEqual([]);
+    }
+    // A scan of the backlog on each call would take minutes; the per-endpoint heaps take ms.
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(
+      await storage.claimDue({ nowMs: T0 + 1_000, limit: 3, leaseMs: LEASE_MS, owner: 'w' }),
+    ).toHaveLength(3);
+  });
+
+  it('parking, deleting and recording leave nothing behind in the heaps', async () => {
+    const { storage, endpoints, add } = await setup(3);
+    const [paused, deleted, active] = endpoints as [EndpointRecord, EndpointRecord, EndpointRecord];
+    for (let i = 0; i < 300; i++) await add(i, T0 + i);
+    // Some claimed, some lapsed and waiting again, some waiting.
+    await storage.claimDue({ nowMs: T0 + 100, limit: 50, leaseMs: LEASE_MS, owner: 'w' });
+    await storage.claimDue({
+      nowMs: T0 + 150 + LEASE_MS,
+      limit: 10,
+      leaseMs: LEASE_MS,
+      owner: 'v',
+    });
+    await storage.updateEndpoint({
+      organizationUuid: paused.organizationUuid,
+      endpointId: paused.id,
+      changes: { status: 'PAUSED' },
+      nowMs: T0,
+      parkPending: 'ENDPOINT_PAUSED',
+    });
+    await storage.deleteEndpoint(deleted.organizationUuid, deleted.id, T0);
+    for (;;) {
+      const batch = await storage.claimDue({
+        nowMs: T0 + 10 * LEASE_MS,
+        limit: 7,
+        leaseMs: LEASE_MS,
+        owner: 'x',
+      });
+      if (batch.length === 0) break;
+      for (const item of batch) {
+        expect(item.endpoint.id).toBe(active.id);
+        await storage.recordAttempt({
+          deliveryId: item.delivery.id,
+          owner: 'x',
+          attempt: attemptRecord(item.delivery, T0, true),
+          decision: DELIVERED,
+          healthPolicy: null,
+        });
+      }
+    }
+    // Claims from 'w' and 'v' on the active endpoint lapsed and were taken over by 'x'.
+    expect(await storage.nextDueAtMs()).toBeNull();
+    const delivered = await storage.listDeliveries({
+      organizationUuid: active.organizationUuid,
+      endpointId: active.id,
+      status: 'DELIVERED',
+      page: 0,
+      size: 100,
+      sortField: 'createdAt',
+      sortDirection: 'asc',
+    });
+    expect(delivered.totalElements).toBe(100);
+  });
+});
+
+describe('MemoryStorage — inserts and copies', () => {
+  it('insertEvent with an event id already stored -> WebhookConflictError invalid_state', async () => {
+    const storage = new MemoryStorage();
+    const event = eventRecord();
+    await storage.insertEvent(event, []);
+    await expect(storage.insertEvent(event, [])).rejects.toMatchObject({
+      name: 'WebhookConflictError',
+      code: 'invalid_state',
+    });
+  });
+
+  it('insertDeliveries of an unknown event -> WebhookConflictError not_found', async () => {
+    const storage = new MemoryStorage();
+    const endpoint = endpointRecord();
+    await storage.insertEndpoint(endpoint);
+    const error = await storage
+      .insertDeliveries([deliveryRecord(eventRecord(), endpoint)])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WebhookConflictError);
+    expect(error).toMatchObject({ code: 'not_found' });
+  });
+
+  it('a PENDING delivery without a due time, or of another organization than its event -> invalid_state', async () => {
+    const storage = new MemoryStorage();
+    const endpoint = endpointRecord();
+    await storage.insertEndpoint(endpoint);
+    const event = eventRecord();
+    await expect(
+      storage.insertEvent(event, [deliveryRecord(event, endpoint, { nextAttemptAtMs: null })]),
+    ).rejects.toMatchObject({ code: 'invalid_state' });
+    await expect(
+      storage.insertEvent(event, [
+        deliveryRecord(event, endpoint, { organizationUuid: 'other-org' }),
+      ]),
+    ).rejects.toMatchObject({ code: 'invalid_state' });
+    expect(await storage.getEvent(event.organizationUuid, event.id)).toBeNull();
+  });
+
+  it('a PENDING retry decision without a time -> invalid_state, nothing written', async () => {
+    const storage = new MemoryStorage();
+    const endpoint = endpointRecord();
+    await storage.insertEndpoint(endpoint);
+    const event = eventRecord();
+    const delivery = deliveryRecord(event, endpoint);
+    await storage.insertEvent(event, [delivery]);
+    await storage.claimDue({ nowMs: T0, limit: 1, leaseMs: LEASE_MS, owner: 'w' });
+    await expect(
+      storage.recordAttempt({
+        deliveryId: delivery.id,
+        owner: 'w',
+        attempt: attemptRecord(delivery, T0, false),
+        decision: { status: 'PENDING', nextAttemptAtMs: null, failureReason: null },
+        healthPolicy: null,
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_state' });
+    expect(await storage.listAttempts(delivery.id)).toEqual([]);
+  });
+
+  it('times that are not whole milliseconds round-trip exactly', async () => {
+    const storage = new MemoryStorage();
+    const endpoint = endpointRecord();
+    await storage.insertEndpoint(endpoint);
+    const event = eventRecord({ createdAtMs: T0 + 0.1 });
+    const delivery = deliveryRecord(event, endpoint, {
+      createdAtMs: T0 + 0.7,
+      updatedAtMs: 0.3,
+      nextAttemptAtMs: Number.MAX_SAFE_INTEGER,
+    });
+    await storage.insertEvent(event, [delivery]);
+    expect(await storage.getDelivery(event.organizationUuid, delivery.id)).toEqual(delivery);
+    expect(await storage.nextDueAtMs()).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('claimDue returns a fresh copy of the event data for each claim', async () => {
+    const storage = new MemoryStorage();
+    const endpoint = endpointRecord();
+    await storage.insertEndpoint(endpoint);
+    const event = eventRecord();
+    await storage.insertEvent(event, [
+      deliveryRecord(event, endpoint),
+      deliveryRecord(event, endpoint),
+    ]);
+    const [a, b] = await storage.claimDue({ nowMs: T0, limit: 2, leaseMs: LEASE_MS, owner: 'w' });
+    expect(a?.event).toEqual(event);
+    expect(a?.event.data).not.toBe(b?.event.data);
+    expect(a?.event.data).not.toBe(event.data);
+  });
+});

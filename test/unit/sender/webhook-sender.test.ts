@@ -1,0 +1,303 @@
+// WebhookSender's registry, publish and dispatch rules with a scripted in-process transport (the
+// HTTP side is covered by test/integration/sender). Time is a fake clock; nothing sleeps.
+import { describe, expect, it } from 'vitest';
+import { NOVATRADE_PROFILE } from '../../../src/core/profiles/novatrade-profile.js';
+import { MemoryStorage } from '../../../src/sender/memory-storage.js';
+import type {
+  Transport,
+  TransportRequest,
+  TransportResult,
+} from '../../../src/sender/ports/transport.js';
+import { WebhookSender, type WebhookSenderOptions } from '../../../src/sender/webhook-sender.js';
+import { verifyNovatradeSignature } from '../../../src/signature/verify-novatrade-signature.node.js';
+import { createFakeClock } from '../../../src/testing/create-fake-clock.js';
+import { EVENT_FIXTURES } from '../../../src/testing/event-fixtures.js';
+import { thrown } from '../../helpers/thrown.js';
+
+const ORG = 'org-1';
+const PARTNER = 'partner-1';
+
+/** Answers every request with `status` and records what was sent. */
+function scriptedTransport(status = 204) {
+  const sent: TransportRequest[] = [];
+  const transport: Transport & { status: number } = {
+    status,
+    async send(request): Promise<TransportResult> {
+      sent.push(request);
+      const ok = this.status >= 200 && this.status < 300;
+      return {
+        statusCode: this.status,
+        failureReason: ok ? null : 'HTTP_ERROR',
+        responseBody: '',
+        retryAfter: null,
+        durationMs: 1,
+      };
+    },
+  };
+  return { transport, sent };
+}
+
+function setup(options: Partial<WebhookSenderOptions> = {}) {
+  const clock = createFakeClock();
+  const storage = new MemoryStorage();
+  const { transport, sent } = scriptedTransport();
+  const sender = new WebhookSender({ storage, transport, clock, ...options });
+  return { clock, storage, transport, sent, sender };
+}
+
+const decision = (partnerUuid = PARTNER) => ({
+  organizationUuid: ORG,
+  type: 'compliance.decision_made',
+  partnerUuid,
+  data: { ...EVENT_FIXTURES['compliance.decision_made'].data },
+});
+
+describe('WebhookSender endpoints', () => {
+  it('createEndpoint -> ACTIVE view without secret, plus a generated whsec_ secret returned once', async () => {
+    const { sender } = setup();
+    const { endpoint, secret } = await sender.createEndpoint(ORG, {
+      url: 'https://a.example/hooks',
+      events: ['kyc.*'],
+    });
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    expect(endpoint).toMatchObject({
+      id: expect.stringMatching(/^wh_/),
+      status: 'ACTIVE',
+      events: ['kyc.*'],
+      partnerIds: null,
+      acceptedSchemaVersions: [1],
+      liveSecrets: 1,
+    });
+    const views = [
+      endpoint,
+      await sender.getEndpoint(ORG, endpoint.id),
+      ...(await sender.listEndpoints(ORG)),
+    ];
+    for (const view of views) expect(JSON.stringify(view)).not.toContain(secret);
+  });
+
+  it('a caller secret is used as given; a bad one is refused without echoing it', async () => {
+    const { sender, sent } = setup();
+    const mine = 'whsec_caller_supplied_secret_1';
+    await sender.createEndpoint(ORG, {
+      url: 'https://a.example',
+      events: ['compliance.*'],
+      secret: mine,
+    });
+    await sender.publish(decision());
+    await sender.processDue();
+    const request = sent[0] as TransportRequest;
+    expect(() =>
+      verifyNovatradeSignature(request.body, request.headers['X-Novatrade-Signature'], mine, {
+        now: () => Date.parse('2026-01-01T00:00:00Z'),
+      }),
+    ).not.toThrow();
+    const error = await sender
+      .createEndpoint(ORG, { url: 'https://a.example', events: ['kyc.*'], secret: 'short secret!' })
+      .catch((e: unknown) => e as Error);
+    expect(error).toMatchObject({ code: 'invalid_endpoint' });
+    expect((error as Error).message).not.toContain('short secret!');
+  });
+
+  it('updateEndpoint is a merge patch: supplied fields replace, partnerIds null clears, the rest stays', async () => {
+    const { sender } = setup();
+    const { endpoint } = await sender.createEndpoint(ORG, {
+      url: 'https://a.example',
+      events: ['kyc.*'],
+      partnerIds: [PARTNER],
+      description: 'first',
+    });
+    const updated = await sender.updateEndpoint(ORG, endpoint.id, {
+      events: ['compliance.*', 'kyc.vies_check_failed'],
+      partnerIds: null,
+    });
+    expect(updated).toMatchObject({
+      url: 'https://a.example',
+      description: 'first',
+      events: ['compliance.*', 'kyc.vies_check_failed'],
+      partnerIds: null,
+    });
+  });
+
+  it('updateEndpoint refuses unknown fields, a secret, bad statuses; unknown ids are not_found', async () => {
+    const { sender } = setup();
+    const { endpoint } = await sender.createEndpoint(ORG, {
+      url: 'https://a.example',
+      events: ['kyc.*'],
+    });
+    await expect(
+      sender.updateEndpoint(ORG, endpoint.id, { secret: 'x', color: 'red', status: 'ON' } as never),
+    ).rejects.toMatchObject({
+      code: 'invalid_endpoint',
+      issues: [
+        expect.objectContaining({ path: 'secret' }),
+        expect.objectContaining({ path: 'color' }),
+        expect.objectContaining({ path: 'status' }),
+      ],
+    });
+    await expect(sender.updateEndpoint(ORG, 'wh_nope', { status: 'PAUSED' })).rejects.toMatchObject(
+      {
+        code: 'not_found',
+      },
+    );
+    await expect(
+      sender.updateEndpoint('org-2', endpoint.id, { status: 'PAUSED' }),
+    ).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+
+  it('pausing parks pending deliveries (replayable later); resume resets the failure streak', async () => {
+    const { sender, storage, transport } = setup();
+    transport.status = 500;
+    const { endpoint } = await sender.createEndpoint(ORG, {
+      url: 'https://a.example',
+      events: ['compliance.*'],
+    });
+    const { event } = await sender.publish(decision());
+    await sender.processDue(); // one failure: a retry is pending
+    expect((await sender.getEndpoint(ORG, endpoint.id))?.consecutiveFailures).toBe(1);
+    await sender.updateEndpoint(ORG, endpoint.id, { status: 'PAUSED' });
+    const page = await storage.listDeliveries({
+      organizationUuid: ORG,
+      eventId: event.id,
+      page: 0,
+      size: 10,
+      sortField: 'createdAt',
+      sortDirection: 'asc',
+    });
+    expect(page.items).toEqual([
+      expect.objectContaining({
+        status: 'FAILED',
+        failureReason: 'ENDPOINT_PAUSED',
+        nextAttemptAtMs: null,
+      }),
+    ]);
+    const resumed = await sender.updateEndpoint(ORG, endpoint.id, { status: 'ACTIVE' });
+    expect(resumed).toMatchObject({ status: 'ACTIVE', consecutiveFailures: 0, failingSince: null });
+  });
+
+  it('deleteEndpoint stops its pending deliveries and removes it from matching', async () => {
+    const { sender, sent, transport } = setup();
+    transport.status = 500;
+    const { endpoint } = await sender.createEndpoint(ORG, {
+      url: 'https://a.example',
+      events: ['compliance.*'],
+    });
+    await sender.publish(decision());
+    await sender.processDue();
+    expect(await sender.deleteEndpoint(ORG, endpoint.id)).toBe(true);
+    expect(await sender.deleteEndpoint(ORG, endpoint.id)).toBe(false);
+    expect((await sender.publish(decision())).deliveries).toBe(0);
+    const before = sent.length;
+    await sender.processDue();
+    expect(sent.length).toBe(before);
+  });
+});
+
+describe('WebhookSender.publish', () => {
+  it('one delivery per matching endpoint; overlapping patterns deliver once; the body is serialised once per event', async () => {
+    const { sender, sent } = setup();
+    for (let i = 0; i < 3; i++) {
+      await sender.createEndpoint(ORG, {
+        url: `https://e${i}.example`,
+        events: ['compliance.*', 'compliance.decision_made'],
+      });
+    }
+    const { event, deliveries } = await sender.publish(decision());
+    expect(deliveries).toBe(3);
+    await sender.processDue();
+    expect(sent).toHaveLength(3);
+    expect(new Set(sent.map((r) => r.body)).size).toBe(1);
+    // Same bytes, different signature per endpoint (different secrets).
+    expect(new Set(sent.map((r) => r.headers['X-Novatrade-Signature'])).size).toBe(3);
+    expect(JSON.parse(sent[0]?.body ?? '{}')).toMatchObject({ id: event.id, schemaVersion: 1 });
+  });
+
+  it('a partner event without partnerUuid is refused; an organization event gets partnerUuid null', async () => {
+    const { sender } = setup();
+    await expect(sender.publish({ ...decision(), partnerUuid: undefined })).rejects.toMatchObject({
+      code: 'invalid_event_input',
+    });
+    const { event } = await sender.publish({
+      organizationUuid: ORG,
+      type: 'webhook.endpoint_auto_paused',
+      partnerUuid: 'ignored',
+      data: { ...EVENT_FIXTURES['webhook.endpoint_auto_paused'].data },
+    });
+    expect(event.partnerUuid).toBeNull();
+  });
+
+  it('the per-endpoint in-flight cap holds: 25 due deliveries to one endpoint go out 10 at a time', async () => {
+    const clock = createFakeClock();
+    let inFlight = 0;
+    let peak = 0;
+    const gates: (() => void)[] = [];
+    const transport: Transport = {
+      async send() {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        inFlight--;
+        return {
+          statusCode: 204,
+          failureReason: null,
+          responseBody: '',
+          retryAfter: null,
+          durationMs: 1,
+        };
+      },
+    };
+    const sender = new WebhookSender({ transport, clock });
+    await sender.createEndpoint(ORG, { url: 'https://a.example', events: ['compliance.*'] });
+    for (let i = 0; i < 25; i++) await sender.publish(decision());
+    const round = sender.processDue();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(inFlight).toBe(10);
+    for (const open of gates.splice(0)) open();
+    expect(await round).toBe(10);
+    expect(peak).toBe(10);
+  });
+});
+
+describe('WebhookSender options', () => {
+  it.each([
+    ['transport', { transport: {} }],
+    ['leaseMs shorter than timeout + 5 s', { leaseMs: NOVATRADE_PROFILE.timeoutMs + 1000 }],
+    ['maxInFlightPerEndpoint', { maxInFlightPerEndpoint: 0 }],
+    ['allowInsecureUrls', { allowInsecureUrls: 'yes' }],
+    ['clock', { clock: { now: 5 } }],
+  ])('%s -> invalid_option naming it', (_label, options) => {
+    const { transport } = scriptedTransport();
+    const error = thrown(() => new WebhookSender({ transport, ...options } as never));
+    expect(error.code).toBe('invalid_option');
+    expect(error.issues[0]?.path).toBe(Object.keys(options)[0]);
+  });
+
+  it('http: URLs are refused unless allowInsecureUrls', async () => {
+    const { sender } = setup();
+    await expect(
+      sender.createEndpoint(ORG, { url: 'http://a.example', events: ['kyc.*'] }),
+    ).rejects.toMatchObject({ code: 'invalid_endpoint' });
+    const { sender: lax } = setup({ allowInsecureUrls: true });
+    await expect(
+      lax.createEndpoint(ORG, { url: 'http://a.example', events: ['kyc.*'] }),
+    ).resolves.toBeDefined();
+  });
+
+  it('hooks report attempts and a throwing listener changes nothing', async () => {
+    const { sender } = setup();
+    const seen: string[] = [];
+    sender.on('delivery.succeeded', ({ delivery }) => void seen.push(delivery.status));
+    sender.on('delivery.attempted', () => {
+      throw new Error('listener bug');
+    });
+    const errors: string[] = [];
+    sender.on('sender.error', ({ during }) => void errors.push(during));
+    await sender.createEndpoint(ORG, { url: 'https://a.example', events: ['compliance.*'] });
+    await sender.publish(decision());
+    expect(await sender.processDue()).toBe(1);
+    expect(seen).toEqual(['DELIVERED']);
+    expect(errors).toEqual(['hook delivery.attempted']);
+  });
+});
