@@ -10,6 +10,7 @@ export {
   WebhooksError,
   WebhookValidationError,
 } from '../core/errors.js';
+export type { AttemptView, DeliveryView } from './delivery-view.js';
 export type { EndpointView } from './endpoint-view.js';
 export {
   type HostLookup,
@@ -21,6 +22,7 @@ export type {
   CreateEndpointInput,
   UpdateEndpointInput,
 } from './internal/endpoint-input.js';
+export type { DeliveryHistoryQuery } from './internal/history-query.js';
 export { MemoryStorage, type MemoryStorageOptions } from './memory-storage.js';
 // Ports and their default adapters
 export type { Clock } from './ports/clock.js';
@@ -55,6 +57,7 @@ export type { SenderEventMap, SenderEventName, SenderListener } from './sender-e
 // The engine
 export {
   type CreatedEndpoint,
+  type DeliveryHistoryPage,
   type PublishInput,
   type PublishResult,
   WebhookSender,

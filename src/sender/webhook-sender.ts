@@ -3,6 +3,7 @@ import type { EventCatalog } from '../core/catalog/event-catalog.js';
 import { getCatalogEntry } from '../core/catalog/event-catalog.js';
 import { negotiateSchemaVersion } from '../core/catalog/negotiate-schema-version.js';
 import { parseEventData } from '../core/catalog/parse-event-data.js';
+import { ZERO_UUID } from '../core/catalog/sample-events.js';
 import {
   type ValidationIssue,
   WebhookConflictError,
@@ -17,6 +18,12 @@ import type { RandomSource } from '../core/random.js';
 import { HEALTHY } from '../core/retry/health-policy.js';
 import { SubscriptionIndex } from '../core/subscription/subscription-index.js';
 import { webCryptoRandom } from '../platform-random.js';
+import {
+  type AttemptView,
+  type DeliveryView,
+  toAttemptView,
+  toDeliveryView,
+} from './delivery-view.js';
 import { type EndpointView, toEndpointView } from './endpoint-view.js';
 import { Dispatcher } from './internal/dispatcher.js';
 import {
@@ -26,6 +33,7 @@ import {
   type EndpointRules,
   type UpdateEndpointInput,
 } from './internal/endpoint-input.js';
+import { type DeliveryHistoryQuery, parseHistoryQuery } from './internal/history-query.js';
 import { HookBus } from './internal/hook-bus.js';
 import { catalogForProfile } from './internal/sender-catalog.js';
 import { MemoryStorage } from './memory-storage.js';
@@ -88,6 +96,24 @@ export interface WebhookSenderOptions {
   readonly pollIntervalMs?: number | undefined;
   /** This worker's name in claims. @default a random `worker_…` id */
   readonly workerId?: string | undefined;
+  /**
+   * How long delivery history is kept and replayable, ms (DESIGN.md §5.11).
+   * @default 2_592_000_000 (30 days)
+   */
+  readonly retentionMs?: number | undefined;
+}
+
+/** One page of delivery history (DESIGN.md §5.11). */
+export interface DeliveryHistoryPage {
+  readonly data: readonly DeliveryView[];
+  readonly pagination: {
+    readonly page: number;
+    readonly size: number;
+    readonly totalElements: number;
+    readonly totalPages: number;
+    readonly hasNext: boolean;
+    readonly hasPrevious: boolean;
+  };
 }
 
 /** Input of {@link WebhookSender.publish}. */
@@ -122,6 +148,7 @@ const PARK_REASON: Record<'PAUSED' | 'DISABLED', 'ENDPOINT_PAUSED' | 'ENDPOINT_D
   PAUSED: 'ENDPOINT_PAUSED',
   DISABLED: 'ENDPOINT_DISABLED',
 };
+const MAX_LIVE_SECRETS = 3;
 const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 function positiveInteger(value: unknown, name: string, fallback: number): number {
@@ -185,6 +212,7 @@ export class WebhookSender {
   readonly #hooks: HookBus;
   readonly #dispatcher: Dispatcher;
   readonly #organizations = new Map<string, Promise<OrganizationIndex>>();
+  readonly #retentionMs: number;
 
   constructor(options: WebhookSenderOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -238,6 +266,11 @@ export class WebhookSender {
       throw invalidOption('workerId', 'WebhookSender: `workerId` must be a non-empty string.');
     }
 
+    this.#retentionMs = positiveInteger(
+      options.retentionMs,
+      'retentionMs',
+      30 * 24 * 60 * 60 * 1000,
+    );
     this.#storage = options.storage ?? new MemoryStorage();
     this.#profile = profile;
     this.#catalog = catalogForProfile(profile);
@@ -566,6 +599,338 @@ export class WebhookSender {
     this.#dispatcher.wake();
   }
 
+  // ---------------------------------------------------------------- history, replay, test fire
+
+  /**
+   * An endpoint's delivery history (spec digest §1.12.7, DESIGN.md §5.11): `status`, `since`
+   * (exclusive), zero-based `page`, `size` 1–100 (default 20), `sort` (`createdAt,desc` default).
+   *
+   * @returns `{ data, pagination: { page, size, totalElements, totalPages, hasNext, hasPrevious } }`.
+   * @throws WebhookValidationError `invalid_option` listing bad parameters.
+   * @throws WebhookConflictError `not_found` for an endpoint not in this organization.
+   * @example
+   * ```ts
+   * const { data } = await sender.listDeliveries(org, endpointId, { status: 'FAILED', size: 50 });
+   * ```
+   */
+  async listDeliveries(
+    organizationUuid: string,
+    endpointId: string,
+    query?: DeliveryHistoryQuery,
+  ): Promise<DeliveryHistoryPage> {
+    assertOrganization(organizationUuid);
+    const parsed = parseHistoryQuery(query);
+    await this.#requireEndpoint(organizationUuid, endpointId);
+    const page = await this.#storage.listDeliveries({
+      organizationUuid,
+      endpointId,
+      status: parsed.status,
+      sinceMs: parsed.sinceMs,
+      page: parsed.page,
+      size: parsed.size,
+      sortField: parsed.sortField,
+      sortDirection: parsed.sortDirection,
+    });
+    const totalPages = Math.ceil(page.totalElements / parsed.size);
+    return {
+      data: page.items.map(toDeliveryView),
+      pagination: {
+        page: parsed.page,
+        size: parsed.size,
+        totalElements: page.totalElements,
+        totalPages,
+        hasNext: parsed.page + 1 < totalPages,
+        hasPrevious: parsed.page > 0,
+      },
+    };
+  }
+
+  /**
+   * One delivery of an endpoint with its attempts, or `null`.
+   *
+   * @throws WebhookConflictError `not_found` for an endpoint not in this organization.
+   */
+  async getDelivery(
+    organizationUuid: string,
+    endpointId: string,
+    deliveryId: string,
+  ): Promise<{ delivery: DeliveryView; attempts: AttemptView[] } | null> {
+    assertOrganization(organizationUuid);
+    await this.#requireEndpoint(organizationUuid, endpointId);
+    const record = await this.#storage.getDelivery(organizationUuid, deliveryId);
+    if (record === null || record.endpointId !== endpointId) return null;
+    const attempts = await this.#storage.listAttempts(deliveryId);
+    return { delivery: toDeliveryView(record), attempts: attempts.map(toAttemptView) };
+  }
+
+  /**
+   * Replays a delivery (DESIGN.md §5.9): a new delivery (`replayOf` = the original) of the
+   * original event, same event id and body, signed at send time (a fresh `t=`); normal retries and
+   * health apply. Allowed for a DELIVERED or FAILED delivery inside retention, on an ACTIVE
+   * endpoint.
+   *
+   * @returns the new delivery (PENDING, due now).
+   * @throws WebhookConflictError `not_found` (endpoint or delivery), `invalid_state` (PENDING,
+   *   outside retention, or the endpoint is not ACTIVE).
+   * @example
+   * ```ts
+   * await sender.updateEndpoint(org, endpointId, { status: 'ACTIVE' });
+   * await sender.replayDelivery(org, endpointId, parkedDeliveryId);
+   * ```
+   */
+  async replayDelivery(
+    organizationUuid: string,
+    endpointId: string,
+    deliveryId: string,
+  ): Promise<DeliveryView> {
+    assertOrganization(organizationUuid);
+    const endpoint = await this.#requireEndpoint(organizationUuid, endpointId);
+    const original = await this.#storage.getDelivery(organizationUuid, deliveryId);
+    if (original === null || original.endpointId !== endpointId) {
+      throw new WebhookConflictError('not_found', 'No such delivery for this endpoint.');
+    }
+    const replay = this.#replayOf(endpoint, original);
+    await this.#storage.insertDeliveries([replay]);
+    this.#dispatcher.wake();
+    return toDeliveryView(replay);
+  }
+
+  /**
+   * Replays every FAILED delivery of an endpoint created in `[since, until)` (DESIGN.md §5.9
+   * extension: recover what was missed while the endpoint was down or paused). The endpoint must
+   * be ACTIVE.
+   *
+   * @param range - `since` (inclusive) and optional `until` (exclusive, default now), ISO 8601 or
+   *   epoch ms.
+   * @returns how many replays were created.
+   * @throws WebhookConflictError `not_found`, `invalid_state` (endpoint not ACTIVE).
+   * @throws WebhookValidationError `invalid_option` for a bad range.
+   */
+  async recoverDeliveries(
+    organizationUuid: string,
+    endpointId: string,
+    range: { readonly since: string | number; readonly until?: string | number | undefined },
+  ): Promise<{ replayed: number }> {
+    assertOrganization(organizationUuid);
+    const endpoint = await this.#requireEndpoint(organizationUuid, endpointId);
+    const sinceMs = readTime(range?.since, 'since');
+    const untilMs = range?.until === undefined ? this.#clock.now() : readTime(range.until, 'until');
+    const replays: DeliveryRecord[] = [];
+    for (let page = 0; ; page++) {
+      const batch = await this.#storage.listDeliveries({
+        organizationUuid,
+        endpointId,
+        status: 'FAILED',
+        sinceMs: sinceMs - 1,
+        page,
+        size: 100,
+        sortField: 'createdAt',
+        sortDirection: 'asc',
+      });
+      for (const delivery of batch.items) {
+        if (delivery.createdAtMs >= untilMs || delivery.test) continue;
+        replays.push(this.#replayOf(endpoint, delivery));
+      }
+      if ((page + 1) * 100 >= batch.totalElements) break;
+    }
+    if (replays.length > 0) {
+      await this.#storage.insertDeliveries(replays);
+      this.#dispatcher.wake();
+    }
+    return { replayed: replays.length };
+  }
+
+  #replayOf(endpoint: EndpointRecord, original: DeliveryRecord): DeliveryRecord {
+    const nowMs = this.#clock.now();
+    if (endpoint.status !== 'ACTIVE') {
+      throw new WebhookConflictError(
+        'invalid_state',
+        `The endpoint is ${endpoint.status}; resume it (status ACTIVE) before replaying.`,
+      );
+    }
+    if (original.status === 'PENDING') {
+      throw new WebhookConflictError(
+        'invalid_state',
+        'The delivery is still PENDING; only DELIVERED or FAILED deliveries can be replayed.',
+      );
+    }
+    if (original.createdAtMs < nowMs - this.#retentionMs) {
+      throw new WebhookConflictError(
+        'invalid_state',
+        'The delivery is outside the retention window.',
+      );
+    }
+    return {
+      ...original,
+      id: createId('delivery', this.#random),
+      status: 'PENDING',
+      attempts: 0,
+      nextAttemptAtMs: nowMs,
+      firstAttemptAtMs: null,
+      lastAttemptAtMs: null,
+      lastStatusCode: null,
+      failureReason: null,
+      test: false,
+      replayOf: original.id,
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+    };
+  }
+
+  /**
+   * Fires a synthetic test event at one endpoint (spec digest §1.12.6, DESIGN.md §5.8): a fresh
+   * event (`source: SYSTEM`, the endpoint's organization, `partnerUuid` from the input or the
+   * all-zero UUID, `data` verbatim) delivered to this endpoint regardless of its filters and of
+   * PAUSED status; one attempt, no retries, not counted for health, `test: true` in history.
+   *
+   * @returns the test delivery (PENDING, due now).
+   * @throws WebhookConflictError `not_found`; `invalid_state` for a DISABLED endpoint.
+   * @throws WebhookValidationError `invalid_event_input` (unknown `eventType`, `data` not an object).
+   * @example
+   * ```ts
+   * await sender.testEndpoint(org, endpointId, {
+   *   eventType: 'compliance.decision_made',
+   *   data: { orderUuid: '00000000-0000-0000-0000-000000000000', decision: 'VALID_EXPORT' },
+   * });
+   * ```
+   */
+  async testEndpoint(
+    organizationUuid: string,
+    endpointId: string,
+    input: {
+      readonly eventType: string;
+      readonly data: Readonly<Record<string, unknown>>;
+      readonly partnerUuid?: string | undefined;
+    },
+  ): Promise<DeliveryView> {
+    assertOrganization(organizationUuid);
+    const endpoint = await this.#requireEndpoint(organizationUuid, endpointId);
+    if (endpoint.status === 'DISABLED') {
+      throw new WebhookConflictError(
+        'invalid_state',
+        'The endpoint is DISABLED; enable it to test it.',
+      );
+    }
+    const issues: ValidationIssue[] = [];
+    if (typeof input?.eventType !== 'string' || !this.#catalog.entries.has(input.eventType)) {
+      issues.push({ path: 'eventType', message: 'expected a catalog event type' });
+    }
+    if (typeof input?.data !== 'object' || input.data === null || Array.isArray(input.data)) {
+      issues.push({ path: 'data', message: 'expected an object' });
+    }
+    if (input?.partnerUuid !== undefined && typeof input.partnerUuid !== 'string') {
+      issues.push({ path: 'partnerUuid', message: 'expected a string' });
+    }
+    if (issues.length > 0) throw invalidEventInput(issues);
+    const entry = getCatalogEntry(this.#catalog, input.eventType);
+    const nowMs = this.#clock.now();
+    const event: EventRecord = {
+      id: createId('event', this.#random),
+      organizationUuid,
+      type: entry.type,
+      schemaVersion: entry.latestVersion,
+      source: 'SYSTEM',
+      partnerUuid: input.partnerUuid ?? ZERO_UUID,
+      createdAtMs: nowMs,
+      data: { ...input.data },
+    };
+    const delivery: DeliveryRecord = {
+      id: createId('delivery', this.#random),
+      organizationUuid,
+      endpointId,
+      eventId: event.id,
+      eventType: event.type,
+      schemaVersion: event.schemaVersion,
+      status: 'PENDING',
+      attempts: 0,
+      nextAttemptAtMs: nowMs,
+      firstAttemptAtMs: null,
+      lastAttemptAtMs: null,
+      lastStatusCode: null,
+      failureReason: null,
+      test: true,
+      replayOf: null,
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+    };
+    await this.#storage.insertEvent(event, [delivery]);
+    this.#dispatcher.wake();
+    return toDeliveryView(delivery);
+  }
+
+  /**
+   * Rotates an endpoint's signing secret: a new secret signs from now on, and the current ones keep
+   * signing for `overlapMs` (each delivery carries one `v1=` per live secret, so receivers can
+   * switch at their pace). At most 3 live secrets.
+   *
+   * @param options - `overlapMs` (default 24 h), `secret` (your own, else generated).
+   * @returns the new secret, shown only here.
+   * @throws WebhookConflictError `not_found`; `invalid_state` when 3 secrets are already live.
+   * @throws WebhookValidationError `invalid_endpoint` for a bad caller secret, `invalid_option`
+   *   for a bad `overlapMs`.
+   * @example
+   * ```ts
+   * const { secret } = await sender.rotateSecret(org, endpointId, { overlapMs: 3_600_000 });
+   * ```
+   */
+  async rotateSecret(
+    organizationUuid: string,
+    endpointId: string,
+    options: { readonly overlapMs?: number | undefined; readonly secret?: string | undefined } = {},
+  ): Promise<{ secret: string }> {
+    assertOrganization(organizationUuid);
+    const overlapMs = options.overlapMs ?? 24 * 60 * 60 * 1000;
+    if (!Number.isSafeInteger(overlapMs) || overlapMs < 0) {
+      throw invalidOption(
+        'overlapMs',
+        '`overlapMs` must be an integer number of milliseconds >= 0.',
+      );
+    }
+    if (options.secret !== undefined) {
+      assertCreateEndpointInput(
+        {
+          url: 'https://rotation.invalid',
+          events: [this.#profile.eventTypes[0]],
+          secret: options.secret,
+        },
+        { ...this.#rules, allowInsecureUrls: true },
+      );
+    }
+    const endpoint = await this.#requireEndpoint(organizationUuid, endpointId);
+    const nowMs = this.#clock.now();
+    const live = endpoint.secrets.filter((s) => s.expiresAtMs === null || s.expiresAtMs > nowMs);
+    if (live.length >= MAX_LIVE_SECRETS) {
+      throw new WebhookConflictError(
+        'invalid_state',
+        `The endpoint already has ${MAX_LIVE_SECRETS} live secrets; wait for an overlap to end.`,
+      );
+    }
+    const secret = options.secret ?? createWebhookSecret(this.#random);
+    const ending = nowMs + overlapMs;
+    const secrets = [
+      { secret, createdAtMs: nowMs, expiresAtMs: null },
+      ...live.map((s) => ({
+        ...s,
+        expiresAtMs: s.expiresAtMs === null ? ending : Math.min(s.expiresAtMs, ending),
+      })),
+    ].filter((s) => s.expiresAtMs === null || s.expiresAtMs > nowMs);
+    const updated = await this.#storage.updateEndpoint({
+      organizationUuid,
+      endpointId,
+      changes: { secrets },
+      nowMs,
+    });
+    if (updated === null) throw notFound(endpointId);
+    await this.#cacheEndpoint(updated);
+    return { secret };
+  }
+
+  async #requireEndpoint(organizationUuid: string, endpointId: string): Promise<EndpointRecord> {
+    const endpoint = await this.#storage.getEndpoint(organizationUuid, endpointId);
+    if (endpoint === null) throw notFound(endpointId);
+    return endpoint;
+  }
+
   // ---------------------------------------------------------------- dispatch
 
   /**
@@ -662,4 +1027,10 @@ function invalidEventInput(issues: readonly ValidationIssue[]): WebhookValidatio
     `publish: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}.`,
     { issues },
   );
+}
+
+function readTime(value: unknown, name: string): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return Date.parse(value);
+  throw invalidOption(name, `\`${name}\` must be an ISO 8601 date-time or epoch milliseconds.`);
 }

@@ -32,6 +32,8 @@ interface Received {
 /** A receiver that verifies the signature against the fake clock and answers `status`. */
 class TestReceiver {
   readonly received: Received[] = [];
+  /** Codes of requests whose signature did not verify (answered 401). */
+  readonly rejected: string[] = [];
   status = 204;
   secret = '';
   readonly #server: Server;
@@ -47,17 +49,21 @@ class TestReceiver {
       req.on('end', () => {
         const raw = Buffer.concat(chunks);
         let signedAt: number | null = null;
-        if (this.scheme === 'novatrade') {
-          signedAt = verifyNovatradeSignature(
-            raw,
-            req.headers['x-novatrade-signature'] as string,
-            this.secret,
-            {
-              now: this.clock.now,
-            },
-          ).timestamp;
-        } else {
-          verifyEudrSignature(raw, req.headers['x-webhook-signature'] as string, this.secret);
+        try {
+          if (this.scheme === 'novatrade') {
+            signedAt = verifyNovatradeSignature(
+              raw,
+              req.headers['x-novatrade-signature'] as string,
+              this.secret,
+              { now: this.clock.now },
+            ).timestamp;
+          } else {
+            verifyEudrSignature(raw, req.headers['x-webhook-signature'] as string, this.secret);
+          }
+        } catch (error) {
+          this.rejected.push((error as { code?: string }).code ?? 'error');
+          res.writeHead(401).end();
+          return;
         }
         const body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
         this.received.push({
@@ -378,3 +384,155 @@ async function findDeliveries(storage: MemoryStorage, organizationUuid: string, 
   });
   return page.items;
 }
+
+describe('WebhookSender history, replay and test fire (real loopback receivers, fake clock)', () => {
+  it('replay after resume: a parked event is delivered with its original id and a fresh t=', async () => {
+    const { clock, sender, receiver, drain } = await setup();
+    const a = await receiver();
+    const endpoint = await register(sender, a, { events: ['compliance.*'] });
+    await sender.updateEndpoint(ORG, endpoint.id, { status: 'PAUSED' });
+    const { event } = await sender.publish(decision());
+    const [parked] = (await sender.listDeliveries(ORG, endpoint.id)).data;
+    expect(parked).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'ENDPOINT_PAUSED',
+      attempts: 0,
+    });
+    await expect(sender.replayDelivery(ORG, endpoint.id, parked?.id ?? '')).rejects.toMatchObject({
+      code: 'invalid_state',
+    });
+    await sender.updateEndpoint(ORG, endpoint.id, { status: 'ACTIVE' });
+    clock.advance(10 * MINUTE);
+    const replay = await sender.replayDelivery(ORG, endpoint.id, parked?.id ?? '');
+    expect(replay).toMatchObject({ replayOf: parked?.id, eventId: event.id, status: 'PENDING' });
+    await drain();
+    expect(a.received).toHaveLength(1);
+    expect(a.received[0]?.eventId).toBe(event.id);
+    expect(a.received[0]?.signedAt).toBe(Math.floor(clock.now() / 1000));
+    // Replaying a DELIVERED delivery is allowed too; a PENDING one is not.
+    const delivered = (await sender.listDeliveries(ORG, endpoint.id, { status: 'DELIVERED' })).data;
+    expect(delivered.map((d) => d.id)).toEqual([replay.id]);
+    const again = await sender.replayDelivery(ORG, endpoint.id, replay.id);
+    await expect(sender.replayDelivery(ORG, endpoint.id, again.id)).rejects.toMatchObject({
+      code: 'invalid_state',
+    });
+  });
+
+  it('recoverDeliveries replays every FAILED delivery in the range', async () => {
+    const { sender, receiver, drain, clock } = await setup();
+    const a = await receiver();
+    const endpoint = await register(sender, a, { events: ['compliance.*'] });
+    await sender.updateEndpoint(ORG, endpoint.id, { status: 'PAUSED' });
+    const since = clock.now();
+    for (let i = 0; i < 3; i++) await sender.publish(decision());
+    await sender.updateEndpoint(ORG, endpoint.id, { status: 'ACTIVE' });
+    clock.advance(MINUTE);
+    expect(await sender.recoverDeliveries(ORG, endpoint.id, { since })).toEqual({ replayed: 3 });
+    await drain();
+    expect(a.received).toHaveLength(3);
+  });
+
+  it('test fire reaches a PAUSED endpoint regardless of its filters, once, test: true, no health effect', async () => {
+    const { sender, receiver, drain } = await setup();
+    const a = await receiver();
+    a.status = 500;
+    const endpoint = await register(sender, a, {
+      events: ['kyc.*'],
+      partnerIds: ['only-this-one'],
+    });
+    await sender.updateEndpoint(ORG, endpoint.id, { status: 'PAUSED' });
+    const data = { orderUuid: '00000000-0000-0000-0000-000000000000', decision: 'VALID_EXPORT' };
+    const fired = await sender.testEndpoint(ORG, endpoint.id, {
+      eventType: 'compliance.decision_made',
+      data,
+    });
+    expect(fired).toMatchObject({ test: true, status: 'PENDING' });
+    await drain();
+    expect(a.received).toHaveLength(1);
+    expect(a.received[0]?.body).toMatchObject({
+      type: 'compliance.decision_made',
+      source: 'SYSTEM',
+      partnerUuid: '00000000-0000-0000-0000-000000000000',
+      data,
+    });
+    const history = await sender.getDelivery(ORG, endpoint.id, fired.id);
+    expect(history?.delivery).toMatchObject({
+      status: 'FAILED',
+      attempts: 1,
+      test: true,
+      httpStatus: 500,
+    });
+    expect(history?.attempts).toEqual([expect.objectContaining({ attempt: 1, httpStatus: 500 })]);
+    expect((await sender.getEndpoint(ORG, endpoint.id))?.consecutiveFailures).toBe(0);
+    await sender.updateEndpoint(ORG, endpoint.id, { status: 'DISABLED' });
+    await expect(
+      sender.testEndpoint(ORG, endpoint.id, { eventType: 'compliance.decision_made', data }),
+    ).rejects.toMatchObject({ code: 'invalid_state' });
+  });
+
+  it('rotateSecret: during the overlap every delivery carries one v1= per live secret; after it, only the new one', async () => {
+    const { sender, receiver, drain, clock } = await setup();
+    const a = await receiver();
+    const endpoint = await register(sender, a, { events: ['compliance.*'] });
+    const oldSecret = a.secret;
+    const { secret: newSecret } = await sender.rotateSecret(ORG, endpoint.id, { overlapMs: HOUR });
+    expect((await sender.getEndpoint(ORG, endpoint.id))?.liveSecrets).toBe(2);
+    for (const secret of [oldSecret, newSecret]) {
+      a.secret = secret;
+      await sender.publish(decision());
+      await drain();
+    }
+    expect(a.received).toHaveLength(2);
+    clock.advance(HOUR + 1);
+    a.secret = oldSecret;
+    await sender.publish(decision());
+    await expect(drain()).resolves.toBe(1);
+    expect(a.received).toHaveLength(2);
+    expect(a.rejected).toEqual(['signature_mismatch']); // signed with the new secret only
+  });
+
+  it('history pages are zero-based with totals, sorted createdAt,desc by default; bad queries list every problem', async () => {
+    const { sender, receiver, drain, clock } = await setup();
+    const a = await receiver();
+    const endpoint = await register(sender, a, { events: ['compliance.*'] });
+    for (let i = 0; i < 5; i++) {
+      await sender.publish(decision());
+      clock.advance(1000);
+    }
+    await drain();
+    const first = await sender.listDeliveries(ORG, endpoint.id, { size: 2 });
+    expect(first.pagination).toEqual({
+      page: 0,
+      size: 2,
+      totalElements: 5,
+      totalPages: 3,
+      hasNext: true,
+      hasPrevious: false,
+    });
+    const times = first.data.map((d) => Date.parse(d.createdAt));
+    expect(times[0]).toBeGreaterThan(times[1] as number);
+    const last = await sender.listDeliveries(ORG, endpoint.id, {
+      size: 2,
+      page: 2,
+      sort: 'createdAt,asc',
+    });
+    expect(last.data).toHaveLength(1);
+    expect(last.pagination).toMatchObject({ hasNext: false, hasPrevious: true });
+    await expect(
+      sender.listDeliveries(ORG, endpoint.id, {
+        size: 101,
+        page: -1,
+        sort: 'url',
+        status: 'DONE',
+      } as never),
+    ).rejects.toMatchObject({
+      code: 'invalid_option',
+      issues: [
+        expect.objectContaining({ path: 'status' }),
+        expect.objectContaining({ path: 'page' }),
+        expect.objectContaining({ path: 'size' }),
+        expect.objectContaining({ path: 'sort' }),
+      ],
+    });
+  });
+});
