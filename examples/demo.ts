@@ -5,8 +5,12 @@
 // 3. shows what a receiver rejects (tampered body, stale timestamp, wrong secret), with codes;
 // 4. prints the retry schedule and when the health policy would pause a failing endpoint;
 // 5. runs a WebhookReceiver on a loopback HTTP server and sends it a delivery, the same delivery
-//    again, a tampered one and an unknown event type, printing each answer.
-import { createServer } from 'node:http';
+//    again, a tampered one and an unknown event type, printing each answer;
+// 6. runs the sender engine in process (MemoryStorage, real HTTP to loopback receivers, a
+//    compressed clock): all 10 event types delivered to a receiver built with the receiver SDK,
+//    one endpoint failing until it is auto-paused, then fixed, resumed and recovered by replay,
+//    and a summary table of every delivery.
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   buildDeliveryRequest,
@@ -27,7 +31,8 @@ import {
   verifyNovatradeSignature,
 } from '@novatrade24/webhooks';
 import { toNodeListener, WebhookReceiver } from '@novatrade24/webhooks/receiver';
-import { createSignedRequest } from '@novatrade24/webhooks/testing';
+import { HttpTransport, WebhookSender } from '@novatrade24/webhooks/sender';
+import { createFakeClock, createSignedRequest } from '@novatrade24/webhooks/testing';
 
 const PARTNER_A = '11111111-2222-3333-4444-555555555555';
 const PARTNER_B = '22222222-3333-4444-5555-666666666666';
@@ -235,3 +240,116 @@ for (const [what, send] of sends) {
 }
 console.log(`  handlers ran: ${handled.join('; ')}`);
 server.close();
+
+console.log('\nThe sender engine, in process (MemoryStorage, loopback HTTP, a compressed clock)');
+const clock = createFakeClock({ nowMs: nowMs });
+const ORG = '550e8400-e29b-41d4-a716-446655440000';
+const listen = async (listener: RequestListener) => {
+  const httpServer = createServer(listener);
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  return {
+    httpServer,
+    url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}/hooks`,
+  };
+};
+const sender = new WebhookSender({
+  transport: new HttpTransport({ allowPrivateNetworks: true }), // loopback: demo only
+  allowInsecureUrls: true, // http:// on 127.0.0.1: demo only
+  clock,
+  notifier: {
+    endpointPaused: (n) =>
+      console.log(
+        `  notifier ("email the admin"): endpoint B ${n.status} after ${n.consecutiveFailures} consecutive failed attempts (${n.reason})`,
+      ),
+  },
+});
+// Receiver A: the receiver SDK, on the same compressed clock as the sender.
+let routeA: RequestListener = (_req, res) => void res.writeHead(503).end();
+const a = await listen((req, res) => routeA(req, res));
+const endpointA = await sender.createEndpoint(ORG, {
+  url: a.url,
+  events: [
+    'compliance.*',
+    'kyc.*',
+    'export_file.*',
+    'prospect.*',
+    'self_service_invitation.*',
+    'webhook.*',
+  ],
+});
+const seenByA: string[] = [];
+routeA = toNodeListener(
+  new WebhookReceiver({ secret: endpointA.secret, now: clock.now }).onAny(
+    (e) => void seenByA.push(e.type),
+  ),
+);
+// Endpoint B: down (503) until we fix it.
+let bIsDown = true;
+const b = await listen((_req, res) => void res.writeHead(bIsDown ? 503 : 204).end());
+const endpointB = await sender.createEndpoint(ORG, { url: b.url, events: ['compliance.*'] });
+const drainSender = async () => {
+  while ((await sender.processDue()) > 0) {
+    // until nothing more is due now
+  }
+};
+
+const PARTNER = '11111111-2222-3333-4444-555555555555';
+for (const type of EVENT_TYPES) {
+  const sample = createSampleEvent(type);
+  await sender.publish({
+    organizationUuid: ORG,
+    type,
+    partnerUuid: sample.partnerUuid === null ? null : PARTNER,
+    data: sample.data as Record<string, unknown>,
+  });
+}
+await drainSender();
+console.log(
+  `  all 10 types published: A received ${seenByA.length} (${new Set(seenByA).size} types)`,
+);
+
+// B fails every attempt; a burst of compliance events walks its streak to 20 on a clock that
+// moves a minute per step: retries follow the schedule, then the health policy pauses B.
+for (
+  let step = 0;
+  (await sender.getEndpoint(ORG, endpointB.endpoint.id))?.status === 'ACTIVE';
+  step++
+) {
+  if (step < 18) {
+    await sender.publish({
+      organizationUuid: ORG,
+      type: 'compliance.status_changed',
+      partnerUuid: PARTNER,
+      data: createSampleEvent('compliance.status_changed').data as Record<string, unknown>,
+    });
+  }
+  await drainSender();
+  clock.advance(60_000);
+}
+console.log(
+  `  A received webhook.endpoint_auto_paused: ${seenByA.includes('webhook.endpoint_auto_paused')}`,
+);
+
+// Fix B, resume it, replay everything it missed.
+bIsDown = false;
+await sender.updateEndpoint(ORG, endpointB.endpoint.id, { status: 'ACTIVE' });
+const { replayed } = await sender.recoverDeliveries(ORG, endpointB.endpoint.id, { since: nowMs });
+await drainSender();
+console.log(`  B fixed and resumed; ${replayed} failed deliveries replayed`);
+
+console.log('\n  endpoint      delivered  failed  pending');
+for (const [name, endpoint] of [
+  ['A', endpointA],
+  ['B', endpointB],
+] as const) {
+  const count = async (status: 'DELIVERED' | 'FAILED' | 'PENDING') =>
+    (await sender.listDeliveries(ORG, endpoint.endpoint.id, { status, size: 1 })).pagination
+      .totalElements;
+  console.log(
+    `  ${name.padEnd(12)}  ${String(await count('DELIVERED')).padStart(9)}  ${String(await count('FAILED')).padStart(6)}  ${String(await count('PENDING')).padStart(7)}`,
+  );
+}
+console.log("  (B's FAILED rows are the originals; their replays are the DELIVERED ones)");
+await sender.stop({ deadlineMs: 1000 });
+a.httpServer.close();
+b.httpServer.close();

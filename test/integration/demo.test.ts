@@ -40,5 +40,18 @@ describe('examples/demo.ts', () => {
     expect(stdout).toContain(
       'handlers ran: compliance.decision_made (typed: 00000000…); onAny compliance.decision_made; onAny order.created',
     );
+    // 6. the sender engine round trip
+    expect(stdout).toContain('all 10 types published: A received 10 (10 types)');
+    expect(stdout).toMatch(
+      /endpoint B PAUSED after 20 consecutive failed attempts \(CONSECUTIVE_FAILURES\)/,
+    );
+    expect(stdout).toContain('A received webhook.endpoint_auto_paused: true');
+    const replayed = Number(
+      /B fixed and resumed; (\d+) failed deliveries replayed/.exec(stdout)?.[1],
+    );
+    expect(replayed).toBeGreaterThan(0);
+    // Every replay was delivered and nothing is left pending.
+    expect(stdout).toMatch(new RegExp(`\\n  B\\s+${replayed}\\s+${replayed}\\s+0\\n`));
+    expect(stdout).toMatch(/\n {2}A\s+\d+\s+0\s+0\n/);
   });
 });

@@ -3,6 +3,7 @@
 // notifier and meta-events (DESIGN.md §2, §5.1, §5.2, §5.4). Scheduling is data: a due time per
 // delivery in storage, never one timer per delivery.
 
+import { setMaxListeners } from 'node:events';
 import { convertEventData } from '../../core/catalog/convert-event-data.js';
 import type { EventCatalog } from '../../core/catalog/event-catalog.js';
 import { META_EVENT_TYPES } from '../../core/catalog/event-types.js';
@@ -29,6 +30,16 @@ import type { AttemptRecord, EndpointRecord, EventRecord } from '../records.js';
 import type { HookBus } from './hook-bus.js';
 
 const META_TYPES: ReadonlySet<string> = new Set(META_EVENT_TYPES);
+
+/**
+ * The stop signal is shared by every in-flight request (up to `maxInFlight`), each adding one
+ * abort listener: lift Node's 10-listener warning for this one signal.
+ */
+function newAbortController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
 const PARK_REASONS: ReadonlySet<string> = new Set([
   'ENDPOINT_PAUSED',
   'ENDPOINT_DISABLED',
@@ -76,7 +87,7 @@ export class Dispatcher {
   #loop: Promise<void> | undefined;
   #stopping = false;
   #wake: (() => void) | undefined;
-  #abort = new AbortController();
+  #abort = newAbortController();
 
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
@@ -378,7 +389,7 @@ export class Dispatcher {
   start(): void {
     if (this.#loop !== undefined) return;
     this.#stopping = false;
-    this.#abort = new AbortController();
+    this.#abort = newAbortController();
     this.#loop = this.#run();
   }
 
