@@ -12,7 +12,9 @@ import {
 import type {
   AttemptDecision,
   ClaimedDelivery,
+  CompleteIdempotentInput,
   DeliveryQuery,
+  IdempotencyBegin,
   RecordAttemptResult,
   SenderStorage,
 } from '../src/sender/ports/sender-storage.js';
@@ -20,12 +22,16 @@ import type { DeliveryRecord, EndpointRecord, EventRecord } from '../src/sender/
 import {
   ATTEMPT_DURATION_MS,
   attemptRecord,
+  bodyHash,
+  DAY_MS,
   DELIVERED,
   deliveryRecord,
   endpointRecord,
   eventRecord,
   failedFinally,
+  finalDeliveryRecord,
   HOUR_MS,
+  idempotencyScope,
   MINUTE_MS,
   ORG_A,
   ORG_B,
@@ -41,6 +47,10 @@ export interface SenderStorageFixture {
 }
 
 const LEASE_MS = 30_000;
+/** How long a completed idempotency record lives (DESIGN.md §5.10: 24 h). */
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** How long an in-flight idempotency record holds its key. */
+const IN_FLIGHT_TTL_MS = 5 * 60 * 1000;
 
 /** The one item of `items`; fails the test otherwise. */
 function only<T>(items: readonly T[]): T {
@@ -152,6 +162,22 @@ export function describeSenderStorage(
       ok: false,
       decision: retryAt(atMs + MINUTE_MS),
       healthPolicy,
+    });
+  }
+
+  /** Begins `scope` at `nowMs` with the suite's time-to-live values. */
+  function begin(
+    storage: SenderStorage,
+    scope: string,
+    hash: string,
+    nowMs: number,
+  ): Promise<IdempotencyBegin> {
+    return storage.beginIdempotent({
+      scope,
+      bodyHash: hash,
+      nowMs,
+      ttlMs: IDEMPOTENCY_TTL_MS,
+      inFlightTtlMs: IN_FLIGHT_TTL_MS,
     });
   }
 
@@ -389,6 +415,34 @@ export function describeSenderStorage(
     // ------------------------------------------------------------------- events and deliveries
     describe('events and deliveries', () => {
       itWith(
+        'insertEvent with a PENDING delivery for a PAUSED or DISABLED endpoint -> stored parked (the stored status decides); a test delivery may stay PENDING for a PAUSED one',
+        async (storage) => {
+          const paused = await addEndpoint(storage, { status: 'PAUSED' });
+          const disabled = await addEndpoint(storage, { status: 'DISABLED' });
+          const { deliveries } = await publish(storage, [paused, disabled]);
+          const [toPaused, toDisabled] = deliveries;
+          expect(await storage.getDelivery(ORG_A, toPaused?.id ?? '')).toMatchObject({
+            status: 'FAILED',
+            failureReason: 'ENDPOINT_PAUSED',
+            nextAttemptAtMs: null,
+          });
+          expect(await storage.getDelivery(ORG_A, toDisabled?.id ?? '')).toMatchObject({
+            status: 'FAILED',
+            failureReason: 'ENDPOINT_DISABLED',
+          });
+          const tests = await publish(storage, [paused, disabled], T0, { test: true });
+          expect(await storage.getDelivery(ORG_A, tests.deliveries[0]?.id ?? '')).toMatchObject({
+            status: 'PENDING',
+          });
+          expect(await storage.getDelivery(ORG_A, tests.deliveries[1]?.id ?? '')).toMatchObject({
+            status: 'FAILED',
+            failureReason: 'ENDPOINT_DISABLED',
+          });
+          expect(idsOf(await claim(storage, T0 + 1))).toEqual([tests.deliveries[0]?.id]);
+        },
+      );
+
+      itWith(
         'insertEvent stores the event and its deliveries; getEvent and getDelivery return equal records',
         async (storage) => {
           const a = await addEndpoint(storage);
@@ -613,6 +667,29 @@ export function describeSenderStorage(
 
     // ------------------------------------------------------------------------------ claimDue
     describe('claimDue', () => {
+      itWith(
+        'claimDue with maxPerEndpoint and inFlightByEndpoint -> at most the room left per endpoint; the rest stays claimable',
+        async (storage) => {
+          const busy = await addEndpoint(storage);
+          const quiet = await addEndpoint(storage);
+          for (let i = 0; i < 6; i++) await publish(storage, [busy], T0 + i);
+          await publish(storage, [quiet], T0 + 10);
+          const claimed = await storage.claimDue({
+            nowMs: T0 + 1000,
+            limit: 100,
+            leaseMs: LEASE_MS,
+            owner: 'worker-a',
+            maxPerEndpoint: 3,
+            inFlightByEndpoint: new Map([[busy.id, 1]]),
+          });
+          expect(claimed.filter((c) => c.endpoint.id === busy.id)).toHaveLength(2);
+          expect(claimed.filter((c) => c.endpoint.id === quiet.id)).toHaveLength(1);
+          const next = await claim(storage, T0 + 1000, 'worker-b');
+          expect(next).toHaveLength(4);
+          expect(next.every((c) => c.endpoint.id === busy.id)).toBe(true);
+        },
+      );
+
       itWith(
         'claimDue -> due deliveries, earliest due first, with their event and endpoint',
         async (storage) => {
@@ -1039,9 +1116,16 @@ export function describeSenderStorage(
         'a policy trip on an endpoint already out of rotation -> stay: its status is kept, the streak still counts',
         async (storage) => {
           const streak = { consecutiveFailures: 19, failingSinceMs: T0 - HOUR_MS };
-          const endpoint = await addEndpoint(storage, { status: 'DISABLED', health: streak });
-          // A PENDING delivery of a DISABLED endpoint, e.g. stored before an update without parking.
+          const endpoint = await addEndpoint(storage, { health: streak });
+          // A PENDING delivery of a DISABLED endpoint: stored while ACTIVE, then an update without
+          // parking.
           await publish(storage, [endpoint]);
+          await storage.updateEndpoint({
+            organizationUuid: endpoint.organizationUuid,
+            endpointId: endpoint.id,
+            changes: { status: 'DISABLED' },
+            nowMs: T0 - 1,
+          });
           const claimed = only(await claim(storage, T0)).delivery;
           const result = await record(storage, claimed, {
             atMs: T0,
@@ -1053,7 +1137,7 @@ export function describeSenderStorage(
             transitionReason: null,
             endpoint: {
               status: 'DISABLED',
-              updatedAtMs: T0,
+              updatedAtMs: T0 - 1, // a streak update is not a status change
               health: { consecutiveFailures: 20, failingSinceMs: T0 - HOUR_MS },
             },
             delivery: { status: 'FAILED', failureReason: 'HTTP_ERROR' },
@@ -1287,6 +1371,456 @@ export function describeSenderStorage(
           expect(await storage.nextDueAtMs()).toBe(T0 + 5 + LEASE_MS);
           await record(storage, claimed, { atMs: T0 + 5, ok: true, decision: DELIVERED });
           expect(await storage.nextDueAtMs()).toBe(T0 + 10 * LEASE_MS);
+        },
+      );
+    });
+
+    // ------------------------------------------------------------------------------ retention
+    describe('purgeBefore', () => {
+      const CUTOFF = T0 + 30 * DAY_MS;
+      const everything = (organizationUuid = ORG_A): DeliveryQuery => ({
+        organizationUuid,
+        page: 0,
+        size: 100,
+        sortField: 'createdAt',
+        sortDirection: 'asc',
+      });
+      const listedIds = async (storage: SenderStorage, query: Partial<DeliveryQuery> = {}) =>
+        (await storage.listDeliveries({ ...everything(), ...query })).items.map((d) => d.id).sort();
+
+      itWith(
+        'purgeBefore -> final deliveries updated before the cutoff are gone with their attempts; PENDING, newer and cutoff-exact ones stay',
+        async (storage) => {
+          const endpoint = await addEndpoint(storage);
+          const {
+            event,
+            deliveries: [attempted, pending],
+          } = await publish(storage, [endpoint, endpoint]);
+          // One final through a real attempt (its attempt is stored), one left PENDING for good.
+          const claimed = await claim(storage, T0, 'worker-a', { limit: 1 });
+          expect(idsOf(claimed)).toEqual([attempted?.id]);
+          await record(storage, at(claimed, 0).delivery, {
+            atMs: T0,
+            ok: true,
+            decision: DELIVERED,
+          });
+          const parked = parkedDeliveryRecord(event, endpoint);
+          const failedOld = finalDeliveryRecord(event, endpoint, 'FAILED', CUTOFF - 1);
+          const atCutoff = finalDeliveryRecord(event, endpoint, 'DELIVERED', CUTOFF);
+          const newer = finalDeliveryRecord(event, endpoint, 'FAILED', CUTOFF + DAY_MS);
+          await storage.insertDeliveries([parked, failedOld, atCutoff, newer]);
+
+          expect(await storage.purgeBefore(CUTOFF, 100)).toBe(3);
+          for (const gone of [attempted?.id ?? '', parked.id, failedOld.id]) {
+            expect(await storage.getDelivery(ORG_A, gone)).toBeNull();
+            expect(await storage.listAttempts(gone)).toEqual([]);
+          }
+          const kept = [pending?.id, atCutoff.id, newer.id].sort();
+          expect(await listedIds(storage)).toEqual(kept);
+          expect(await listedIds(storage, { endpointId: endpoint.id })).toEqual(kept);
+          expect(await listedIds(storage, { eventId: event.id })).toEqual(kept);
+          expect(await listedIds(storage, { status: 'FAILED' })).toEqual([newer.id]);
+          expect((await storage.listDeliveries(everything())).totalElements).toBe(3);
+          expect(await delivery(storage, pending?.id ?? '')).toEqual(pending);
+          expect(await delivery(storage, newer.id)).toEqual(newer);
+          // Its event still has deliveries: kept. The PENDING one is still claimable.
+          expect(await storage.getEvent(ORG_A, event.id)).toEqual(event);
+          expect(idsOf(await claim(storage, CUTOFF + 2 * DAY_MS, 'worker-b'))).toEqual([
+            pending?.id,
+          ]);
+        },
+      );
+
+      itWith(
+        'purgeBefore never deletes a PENDING delivery, however old, waiting or claimed',
+        async (storage) => {
+          const endpoint = await addEndpoint(storage);
+          const { deliveries: waiting } = await publish(storage, [endpoint], T0);
+          const { deliveries: claimed } = await publish(storage, [endpoint], T0 + 1);
+          expect(idsOf(await claim(storage, T0, 'worker-a'))).toEqual([only(waiting).id]);
+          expect(await storage.purgeBefore(CUTOFF, 100)).toBe(0);
+          expect(await delivery(storage, only(waiting).id)).toEqual(only(waiting));
+          expect(await delivery(storage, only(claimed).id)).toEqual(only(claimed));
+          expect(await storage.nextDueAtMs()).toBe(T0 + 1);
+        },
+      );
+
+      itWith(
+        'purgeBefore(cutoff, limit) deletes at most limit per call; repeated until less than limit, every eligible delivery is gone',
+        async (storage) => {
+          const endpoint = await addEndpoint(storage);
+          const other = await addEndpoint(storage, { organizationUuid: ORG_B });
+          const { event, deliveries } = await publish(storage, [endpoint]);
+          const foreign = await publish(storage, [other]);
+          const old = [
+            ...Array.from({ length: 4 }, (_, i) =>
+              finalDeliveryRecord(event, endpoint, i % 2 === 0 ? 'DELIVERED' : 'FAILED', T0 + i),
+            ),
+            finalDeliveryRecord(foreign.event, other, 'DELIVERED', T0),
+          ];
+          await storage.insertDeliveries(old);
+          const counts = [];
+          for (;;) {
+            const deleted = await storage.purgeBefore(CUTOFF, 2);
+            counts.push(deleted);
+            if (deleted < 2) break;
+          }
+          expect(counts).toEqual([2, 2, 1]);
+          for (const gone of old)
+            expect(await storage.getDelivery(gone.organizationUuid, gone.id)).toBeNull();
+          expect(await listedIds(storage)).toEqual([only(deliveries).id]);
+          expect(await listedIds(storage, { organizationUuid: ORG_B })).toEqual([
+            only(foreign.deliveries).id,
+          ]);
+          expect(await storage.purgeBefore(CUTOFF, 2)).toBe(0);
+          expect(await storage.purgeBefore(CUTOFF, 0)).toBe(0);
+        },
+      );
+
+      itWith(
+        'purgeBefore deletes events created before the cutoff once they have no delivery; newer events and events with deliveries stay',
+        async (storage) => {
+          const endpoint = await addEndpoint(storage);
+          const withOldOnly = eventRecord();
+          const oldOnly = finalDeliveryRecord(withOldOnly, endpoint, 'DELIVERED', T0);
+          await storage.insertEvent(withOldOnly, [oldOnly]);
+          const neverDelivered = eventRecord(); // no endpoint matched it
+          await storage.insertEvent(neverDelivered, []);
+          const mixed = eventRecord();
+          const mixedOld = finalDeliveryRecord(mixed, endpoint, 'FAILED', T0);
+          const mixedNew = finalDeliveryRecord(mixed, endpoint, 'DELIVERED', CUTOFF + 1);
+          await storage.insertEvent(mixed, [mixedOld, mixedNew]);
+          const newerEmpty = eventRecord({ createdAtMs: CUTOFF });
+          await storage.insertEvent(newerEmpty, []);
+          // Created after the cutoff, its only delivery last changed before it: the delivery goes,
+          // the event (not older than the cutoff) stays.
+          const newerEvent = eventRecord({ createdAtMs: CUTOFF + 1 });
+          const oddDelivery = finalDeliveryRecord(newerEvent, endpoint, 'DELIVERED', CUTOFF - 1);
+          await storage.insertEvent(newerEvent, [oddDelivery]);
+
+          expect(await storage.purgeBefore(CUTOFF, 100)).toBe(3);
+          expect(await storage.getEvent(ORG_A, withOldOnly.id)).toBeNull();
+          expect(await storage.getEvent(ORG_A, neverDelivered.id)).toBeNull();
+          expect(await storage.getEvent(ORG_A, mixed.id)).toEqual(mixed);
+          expect(await storage.getEvent(ORG_A, newerEmpty.id)).toEqual(newerEmpty);
+          expect(await storage.getEvent(ORG_A, newerEvent.id)).toEqual(newerEvent);
+          expect(await listedIds(storage, { eventId: mixed.id })).toEqual([mixedNew.id]);
+          expect(await listedIds(storage, { eventId: withOldOnly.id })).toEqual([]);
+          // Purged rows are gone: a purged event takes no new delivery (e.g. a replay).
+          await expect(
+            storage.insertDeliveries([deliveryRecord(withOldOnly, endpoint)]),
+          ).rejects.toThrow();
+        },
+      );
+
+      itWith("purgeBefore removes a deleted endpoint's old history too", async (storage) => {
+        const endpoint = await addEndpoint(storage);
+        const { deliveries } = await publish(storage, [endpoint]);
+        await storage.deleteEndpoint(ORG_A, endpoint.id, T0 + 1);
+        expect(await storage.purgeBefore(CUTOFF, 100)).toBe(1);
+        expect(await storage.getDelivery(ORG_A, only(deliveries).id)).toBeNull();
+        expect(await listedIds(storage, { endpointId: endpoint.id })).toEqual([]);
+      });
+
+      itWith(
+        'purgeBefore drops idempotency records expired at the cutoff and keeps live ones',
+        async (storage) => {
+          const expired = idempotencyScope('expired');
+          const live = idempotencyScope('live');
+          const hash = bodyHash('{"url":"https://a.example"}');
+          const response = { status: 201, body: '{"id":"wh_1"}' };
+          for (const [scope, nowMs] of [
+            [expired, CUTOFF - IDEMPOTENCY_TTL_MS],
+            [live, CUTOFF - IDEMPOTENCY_TTL_MS + 1],
+          ] as const) {
+            await begin(storage, scope, hash, nowMs);
+            await storage.completeIdempotent({
+              scope,
+              bodyHash: hash,
+              response,
+              nowMs,
+              ttlMs: IDEMPOTENCY_TTL_MS,
+            });
+          }
+          await storage.purgeBefore(CUTOFF, 100);
+          // Seen from a time before either expiry, only the purged record is missing.
+          const before = CUTOFF - IDEMPOTENCY_TTL_MS + 2;
+          expect(await begin(storage, expired, bodyHash('other body'), before)).toEqual({
+            outcome: 'started',
+          });
+          expect(await begin(storage, live, hash, before)).toEqual({ outcome: 'replay', response });
+        },
+      );
+
+      it('random histories purged in random batches -> exactly the final deliveries before the cutoff are gone, the rest intact', () =>
+        fc.assert(
+          fc.asyncProperty(
+            fc.array(
+              fc.record({
+                status: fc.constantFrom(
+                  'PENDING' as const,
+                  'DELIVERED' as const,
+                  'FAILED' as const,
+                ),
+                updatedInDays: fc.integer({ min: 0, max: 4 }),
+                event: fc.nat(3),
+                endpoint: fc.nat(2),
+              }),
+              { maxLength: 25 },
+            ),
+            fc.integer({ min: 0, max: 4 }),
+            fc.integer({ min: 1, max: 6 }),
+            (specs, cutoffInDays, limit) =>
+              withStorage(async (storage) => {
+                const endpoints = [
+                  await addEndpoint(storage),
+                  await addEndpoint(storage),
+                  await addEndpoint(storage),
+                ];
+                const events = Array.from({ length: 4 }, () => eventRecord());
+                for (const event of events) await storage.insertEvent(event, []);
+                const inserted = specs.map((spec) => {
+                  const event = at(events, spec.event);
+                  const endpoint = at(endpoints, spec.endpoint);
+                  const updatedAtMs = T0 + spec.updatedInDays * DAY_MS;
+                  return spec.status === 'PENDING'
+                    ? deliveryRecord(event, endpoint, { updatedAtMs })
+                    : finalDeliveryRecord(event, endpoint, spec.status, updatedAtMs);
+                });
+                await storage.insertDeliveries(inserted);
+                const cutoffMs = T0 + cutoffInDays * DAY_MS;
+                const eligible = (d: DeliveryRecord) =>
+                  d.status !== 'PENDING' && d.updatedAtMs < cutoffMs;
+                const expectedGone = inserted.filter(eligible).length;
+                let total = 0;
+                for (;;) {
+                  const deleted = await storage.purgeBefore(cutoffMs, limit);
+                  expect(deleted).toBeLessThanOrEqual(limit);
+                  expect(deleted).toBe(Math.min(limit, expectedGone - total));
+                  total += deleted;
+                  if (deleted < limit) break;
+                }
+                const survivors = inserted.filter((d) => !eligible(d));
+                for (const d of inserted) {
+                  expect(await storage.getDelivery(ORG_A, d.id)).toEqual(eligible(d) ? null : d);
+                }
+                const ids = (list: readonly DeliveryRecord[]) => list.map((d) => d.id).sort();
+                expect(await listedIds(storage)).toEqual(ids(survivors));
+                for (const endpoint of endpoints) {
+                  expect(await listedIds(storage, { endpointId: endpoint.id })).toEqual(
+                    ids(survivors.filter((d) => d.endpointId === endpoint.id)),
+                  );
+                }
+                for (const event of events) {
+                  expect(await listedIds(storage, { eventId: event.id })).toEqual(
+                    ids(survivors.filter((d) => d.eventId === event.id)),
+                  );
+                  // Events are created at T0: before any cutoff but T0 itself.
+                  const keep = cutoffMs <= T0 || survivors.some((d) => d.eventId === event.id);
+                  expect(await storage.getEvent(ORG_A, event.id)).toEqual(keep ? event : null);
+                }
+                expect(await storage.nextDueAtMs()).toBe(
+                  survivors.some((d) => d.status === 'PENDING') ? T0 : null,
+                );
+              }),
+          ),
+          { numRuns: 40 },
+        ));
+    });
+
+    // ---------------------------------------------------------------------------- idempotency
+    describe('idempotency records', () => {
+      const SCOPE = idempotencyScope('key-1');
+      const BODY = bodyHash('{"url":"https://receiver.example/webhooks","events":["order.*"]}');
+      const OTHER_BODY = bodyHash('{"url":"https://other.example/webhooks","events":["order.*"]}');
+      // A create response carries the endpoint's one-time secret: it must replay verbatim.
+      const CREATED = {
+        status: 201,
+        body: '{"id":"wh_000001","secret":"whsec_one-time-secret"}',
+      };
+      const complete = (
+        storage: SenderStorage,
+        nowMs: number,
+        overrides: Partial<CompleteIdempotentInput> = {},
+      ) =>
+        storage.completeIdempotent({
+          scope: SCOPE,
+          bodyHash: BODY,
+          response: CREATED,
+          nowMs,
+          ttlMs: IDEMPOTENCY_TTL_MS,
+          ...overrides,
+        });
+
+      itWith(
+        'beginIdempotent on a new scope -> started; again with the same body -> in_flight; with another body -> mismatch',
+        async (storage) => {
+          expect(await begin(storage, SCOPE, BODY, T0)).toEqual({ outcome: 'started' });
+          expect(await begin(storage, SCOPE, BODY, T0 + 1)).toEqual({ outcome: 'in_flight' });
+          expect(await begin(storage, SCOPE, OTHER_BODY, T0 + 2)).toEqual({ outcome: 'mismatch' });
+          expect(await begin(storage, SCOPE, BODY, T0 + 3)).toEqual({ outcome: 'in_flight' });
+        },
+      );
+
+      itWith(
+        'completeIdempotent -> the same body replays the stored response (one-time secret included), every time; another body -> mismatch',
+        async (storage) => {
+          await begin(storage, SCOPE, BODY, T0);
+          await complete(storage, T0 + 100);
+          expect(await begin(storage, SCOPE, BODY, T0 + 200)).toEqual({
+            outcome: 'replay',
+            response: CREATED,
+          });
+          expect(await begin(storage, SCOPE, OTHER_BODY, T0 + 300)).toEqual({
+            outcome: 'mismatch',
+          });
+          const again = await begin(storage, SCOPE, BODY, T0 + 400);
+          expect(again).toEqual({ outcome: 'replay', response: CREATED });
+          // What came out is a copy.
+          if (again.outcome === 'replay') (again.response as { status: number }).status = 500;
+          expect(await begin(storage, SCOPE, BODY, T0 + 500)).toEqual({
+            outcome: 'replay',
+            response: CREATED,
+          });
+        },
+      );
+
+      itWith(
+        'a completed record lives until completion + ttlMs: replayed just before, started again (any body) from then on',
+        async (storage) => {
+          await begin(storage, SCOPE, BODY, T0);
+          await complete(storage, T0 + 100);
+          const expiresAtMs = T0 + 100 + IDEMPOTENCY_TTL_MS;
+          expect(await begin(storage, SCOPE, OTHER_BODY, expiresAtMs - 1)).toEqual({
+            outcome: 'mismatch',
+          });
+          expect(await begin(storage, SCOPE, BODY, expiresAtMs - 1)).toEqual({
+            outcome: 'replay',
+            response: CREATED,
+          });
+          expect(await begin(storage, SCOPE, OTHER_BODY, expiresAtMs)).toEqual({
+            outcome: 'started',
+          });
+          expect(await begin(storage, SCOPE, BODY, expiresAtMs + 1)).toEqual({
+            outcome: 'mismatch',
+          });
+        },
+      );
+
+      itWith(
+        'an in-flight record never completed (a crashed request) expires at begin + inFlightTtlMs -> started',
+        async (storage) => {
+          await begin(storage, SCOPE, BODY, T0);
+          expect(await begin(storage, SCOPE, BODY, T0 + IN_FLIGHT_TTL_MS - 1)).toEqual({
+            outcome: 'in_flight',
+          });
+          expect(await begin(storage, SCOPE, BODY, T0 + IN_FLIGHT_TTL_MS)).toEqual({
+            outcome: 'started',
+          });
+          expect(await begin(storage, SCOPE, OTHER_BODY, T0 + IN_FLIGHT_TTL_MS + 1)).toEqual({
+            outcome: 'mismatch',
+          });
+        },
+      );
+
+      itWith(
+        'abandonIdempotent -> the key is free again: started, with any body',
+        async (storage) => {
+          await begin(storage, SCOPE, BODY, T0);
+          await storage.abandonIdempotent(SCOPE, BODY);
+          expect(await begin(storage, SCOPE, OTHER_BODY, T0 + 1)).toEqual({ outcome: 'started' });
+        },
+      );
+
+      itWith(
+        'abandonIdempotent with another body, of a completed record or of an unknown scope -> nothing changes',
+        async (storage) => {
+          await begin(storage, SCOPE, BODY, T0);
+          await storage.abandonIdempotent(SCOPE, OTHER_BODY);
+          await storage.abandonIdempotent(idempotencyScope('unknown'), BODY);
+          expect(await begin(storage, SCOPE, BODY, T0 + 1)).toEqual({ outcome: 'in_flight' });
+          await complete(storage, T0 + 2);
+          await storage.abandonIdempotent(SCOPE, BODY);
+          expect(await begin(storage, SCOPE, BODY, T0 + 3)).toEqual({
+            outcome: 'replay',
+            response: CREATED,
+          });
+        },
+      );
+
+      itWith(
+        'completeIdempotent on a completed record -> the first response wins',
+        async (storage) => {
+          await begin(storage, SCOPE, BODY, T0);
+          await complete(storage, T0 + 1);
+          await complete(storage, T0 + 2, { response: { status: 500, body: 'late' } });
+          expect(await begin(storage, SCOPE, BODY, T0 + 3)).toEqual({
+            outcome: 'replay',
+            response: CREATED,
+          });
+          // …and its expiry is still the first completion's.
+          expect(await begin(storage, SCOPE, OTHER_BODY, T0 + 1 + IDEMPOTENCY_TTL_MS)).toEqual({
+            outcome: 'started',
+          });
+        },
+      );
+
+      itWith(
+        'completeIdempotent after its in-flight record expired -> stored; unless another body began the key meanwhile',
+        async (storage) => {
+          const late = T0 + IN_FLIGHT_TTL_MS + 1;
+          await begin(storage, SCOPE, BODY, T0);
+          await complete(storage, late);
+          expect(await begin(storage, SCOPE, BODY, late + 1)).toEqual({
+            outcome: 'replay',
+            response: CREATED,
+          });
+
+          const other = idempotencyScope('key-2');
+          await begin(storage, other, BODY, T0);
+          expect(await begin(storage, other, OTHER_BODY, late)).toEqual({ outcome: 'started' });
+          await complete(storage, late + 1, { scope: other });
+          expect(await begin(storage, other, OTHER_BODY, late + 2)).toEqual({
+            outcome: 'in_flight',
+          });
+          expect(await begin(storage, other, BODY, late + 2)).toEqual({ outcome: 'mismatch' });
+        },
+      );
+
+      itWith('scopes are independent: organizations, routes and keys', async (storage) => {
+        const scopes = [
+          SCOPE,
+          idempotencyScope('key-1', ORG_B),
+          idempotencyScope('key-2'),
+          `${ORG_A} PATCH /v1/webhooks/wh_000001 key-1`,
+        ];
+        for (const scope of scopes) {
+          expect(await begin(storage, scope, BODY, T0)).toEqual({ outcome: 'started' });
+        }
+        await complete(storage, T0 + 1);
+        await storage.abandonIdempotent(at(scopes, 1), BODY);
+        expect(await begin(storage, at(scopes, 0), BODY, T0 + 2)).toEqual({
+          outcome: 'replay',
+          response: CREATED,
+        });
+        expect(await begin(storage, at(scopes, 1), OTHER_BODY, T0 + 2)).toEqual({
+          outcome: 'started',
+        });
+        expect(await begin(storage, at(scopes, 2), BODY, T0 + 2)).toEqual({ outcome: 'in_flight' });
+        expect(await begin(storage, at(scopes, 3), OTHER_BODY, T0 + 2)).toEqual({
+          outcome: 'mismatch',
+        });
+      });
+
+      itWith(
+        '20 concurrent beginIdempotent with the same scope and body -> exactly one started, the others in_flight',
+        async (storage) => {
+          const results = await Promise.all(
+            Array.from({ length: 20 }, () => begin(storage, SCOPE, BODY, T0)),
+          );
+          const outcomes = results.map((r) => r.outcome);
+          expect(outcomes.filter((o) => o === 'started')).toHaveLength(1);
+          expect(outcomes.filter((o) => o === 'in_flight')).toHaveLength(19);
         },
       );
     });

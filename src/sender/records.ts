@@ -104,3 +104,30 @@ export interface AttemptRecord {
   /** The first 4 KiB of the response body (DESIGN.md §5.13), decoded as UTF-8. */
   readonly responseBody: string;
 }
+
+/**
+ * The response an idempotent write produced, kept so that a retry with the same key and body gets
+ * it back unchanged (DESIGN.md §5.10). The body may hold a one-time secret (an endpoint's create
+ * response): it is stored here and nowhere else, and never logged or put in an error.
+ */
+export interface IdempotencyResponse {
+  /** The HTTP status sent. */
+  readonly status: number;
+  /** The response body as sent. */
+  readonly body: string;
+}
+
+/** One Idempotency-Key record (DESIGN.md §5.10). */
+export interface IdempotencyRecord {
+  /** Organization + method + route + key, in the form the sender builds. */
+  readonly scope: string;
+  /** SHA-256 of the raw request body (the encoding is the sender's, compared as a string). */
+  readonly bodyHash: string;
+  /** `in_flight` until the write's response is stored, then `completed`. */
+  readonly state: 'in_flight' | 'completed';
+  /** The stored response; `null` while in flight. */
+  readonly response: IdempotencyResponse | null;
+  readonly createdAtMs: number;
+  /** From this time on the record counts as absent, epoch ms. */
+  readonly expiresAtMs: number;
+}

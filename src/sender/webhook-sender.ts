@@ -35,6 +35,7 @@ import {
 } from './internal/endpoint-input.js';
 import { type DeliveryHistoryQuery, parseHistoryQuery } from './internal/history-query.js';
 import { HookBus } from './internal/hook-bus.js';
+import { newDeliveryRecord } from './internal/new-delivery-record.js';
 import { catalogForProfile } from './internal/sender-catalog.js';
 import { MemoryStorage } from './memory-storage.js';
 import type { Clock } from './ports/clock.js';
@@ -97,10 +98,21 @@ export interface WebhookSenderOptions {
   /** This worker's name in claims. @default a random `worker_…` id */
   readonly workerId?: string | undefined;
   /**
+   * How long this process trusts its cached subscription index of an organization before reading
+   * the endpoints from storage again, ms. Changes made through this sender apply at once; the TTL
+   * bounds how long another process's changes (several senders on one storage, DESIGN.md §6) can
+   * go unseen. Storage re-checks each endpoint's status when deliveries are stored, so a stale
+   * cache never sends to a paused endpoint. `0` reads storage on every publish.
+   * @default 5000
+   */
+  readonly endpointCacheTtlMs?: number | undefined;
+  /**
    * How long delivery history is kept and replayable, ms (DESIGN.md §5.11).
    * @default 2_592_000_000 (30 days)
    */
   readonly retentionMs?: number | undefined;
+  /** How often the running dispatcher purges expired history, ms. @default 3_600_000 (1 h) */
+  readonly purgeIntervalMs?: number | undefined;
 }
 
 /** One page of delivery history (DESIGN.md §5.11). */
@@ -149,6 +161,7 @@ const PARK_REASON: Record<'PAUSED' | 'DISABLED', 'ENDPOINT_PAUSED' | 'ENDPOINT_D
   DISABLED: 'ENDPOINT_DISABLED',
 };
 const MAX_LIVE_SECRETS = 3;
+const PURGE_BATCH = 1000;
 const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 function positiveInteger(value: unknown, name: string, fallback: number): number {
@@ -178,6 +191,8 @@ function assertPort(value: unknown, name: string, methods: readonly string[]): v
 interface OrganizationIndex {
   readonly index: SubscriptionIndex;
   readonly endpoints: Map<string, EndpointRecord>;
+  /** When it was read from storage (the sender's clock), epoch ms. */
+  readonly loadedAtMs: number;
 }
 
 /**
@@ -213,6 +228,7 @@ export class WebhookSender {
   readonly #dispatcher: Dispatcher;
   readonly #organizations = new Map<string, Promise<OrganizationIndex>>();
   readonly #retentionMs: number;
+  readonly #cacheTtlMs: number;
 
   constructor(options: WebhookSenderOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -271,6 +287,16 @@ export class WebhookSender {
       'retentionMs',
       30 * 24 * 60 * 60 * 1000,
     );
+    if (
+      options.endpointCacheTtlMs !== undefined &&
+      (!Number.isSafeInteger(options.endpointCacheTtlMs) || options.endpointCacheTtlMs < 0)
+    ) {
+      throw invalidOption(
+        'endpointCacheTtlMs',
+        'WebhookSender: `endpointCacheTtlMs` must be an integer number of milliseconds >= 0.',
+      );
+    }
+    this.#cacheTtlMs = options.endpointCacheTtlMs ?? 5000;
     this.#storage = options.storage ?? new MemoryStorage();
     this.#profile = profile;
     this.#catalog = catalogForProfile(profile);
@@ -300,6 +326,8 @@ export class WebhookSender {
       ),
       pollIntervalMs: positiveInteger(options.pollIntervalMs, 'pollIntervalMs', 1000),
       owner: options.workerId ?? `worker_${createId('delivery', this.#random).slice(4)}`,
+      purge: () => this.purgeExpired(),
+      purgeIntervalMs: positiveInteger(options.purgeIntervalMs, 'purgeIntervalMs', 60 * 60 * 1000),
       randomFloat: () => {
         const [a = 0, b = 0, c = 0, d = 0] = this.#random(4);
         return (((a << 24) | (b << 16) | (c << 8) | d) >>> 0) / 2 ** 32;
@@ -479,7 +507,7 @@ export class WebhookSender {
    */
   async publish(input: PublishInput): Promise<PublishResult> {
     const event = this.#buildEvent(input);
-    const org = await this.#organization(event.organizationUuid);
+    const org = await this.#organization(event.organizationUuid, true);
     const ids = org.index.match(event.type, event.partnerUuid);
     const deliveries = ids.flatMap((endpointId) => {
       const endpoint = org.endpoints.get(endpointId);
@@ -547,25 +575,14 @@ export class WebhookSender {
     let parked: StoredFailureReason | null = null;
     if (endpoint.status !== 'ACTIVE') parked = PARK_REASON[endpoint.status];
     else if (version === null) parked = 'SCHEMA_VERSION_UNSUPPORTED';
-    return {
+    return newDeliveryRecord({
       id: createId('delivery', this.#random),
-      organizationUuid: event.organizationUuid,
+      event,
       endpointId: endpoint.id,
-      eventId: event.id,
-      eventType: event.type,
       schemaVersion: version ?? event.schemaVersion,
-      status: parked === null ? 'PENDING' : 'FAILED',
-      attempts: 0,
-      nextAttemptAtMs: parked === null ? nowMs : null,
-      firstAttemptAtMs: null,
-      lastAttemptAtMs: null,
-      lastStatusCode: null,
-      failureReason: parked,
-      test: false,
-      replayOf: null,
-      createdAtMs: nowMs,
-      updatedAtMs: nowMs,
-    };
+      nowMs,
+      parked,
+    });
   }
 
   /**
@@ -586,7 +603,7 @@ export class WebhookSender {
       partnerUuid: null,
       source: 'SYSTEM',
     });
-    const org = await this.#organization(event.organizationUuid);
+    const org = await this.#organization(event.organizationUuid, true);
     const deliveries = org.index
       .match(event.type, null)
       .filter((id) => id !== input.excludeEndpointId)
@@ -834,25 +851,13 @@ export class WebhookSender {
       createdAtMs: nowMs,
       data: { ...input.data },
     };
-    const delivery: DeliveryRecord = {
+    const delivery = newDeliveryRecord({
       id: createId('delivery', this.#random),
-      organizationUuid,
+      event,
       endpointId,
-      eventId: event.id,
-      eventType: event.type,
-      schemaVersion: event.schemaVersion,
-      status: 'PENDING',
-      attempts: 0,
-      nextAttemptAtMs: nowMs,
-      firstAttemptAtMs: null,
-      lastAttemptAtMs: null,
-      lastStatusCode: null,
-      failureReason: null,
+      nowMs,
       test: true,
-      replayOf: null,
-      createdAtMs: nowMs,
-      updatedAtMs: nowMs,
-    };
+    });
     await this.#storage.insertEvent(event, [delivery]);
     this.#dispatcher.wake();
     return toDeliveryView(delivery);
@@ -925,6 +930,28 @@ export class WebhookSender {
     return { secret };
   }
 
+  /**
+   * Deletes delivery history older than `retentionMs` (DESIGN.md §5.11: purged rows are gone and
+   * can no longer be replayed), in batches of 1,000, with the attempts and the events left without
+   * deliveries; PENDING deliveries are never purged. The running dispatcher calls it every
+   * `purgeIntervalMs`; call it yourself when you drive the sender with `processDue()`.
+   *
+   * @returns how many deliveries were deleted.
+   * @example
+   * ```ts
+   * const purged = await sender.purgeExpired();
+   * ```
+   */
+  async purgeExpired(): Promise<number> {
+    const cutoffMs = this.#clock.now() - this.#retentionMs;
+    let total = 0;
+    for (;;) {
+      const deleted = await this.#storage.purgeBefore(cutoffMs, PURGE_BATCH);
+      total += deleted;
+      if (deleted < PURGE_BATCH) return total;
+    }
+  }
+
   async #requireEndpoint(organizationUuid: string, endpointId: string): Promise<EndpointRecord> {
     const endpoint = await this.#storage.getEndpoint(organizationUuid, endpointId);
     if (endpoint === null) throw notFound(endpointId);
@@ -975,29 +1002,53 @@ export class WebhookSender {
 
   // ---------------------------------------------------------------- indexes
 
-  /** The organization's subscription index, loaded from storage on first use. */
-  #organization(organizationUuid: string): Promise<OrganizationIndex> {
-    let loading = this.#organizations.get(organizationUuid);
-    if (loading === undefined) {
-      loading = this.#storage.listEndpoints(organizationUuid).then((records) => {
-        const org: OrganizationIndex = {
-          index: new SubscriptionIndex({ eventTypes: this.#profile.eventTypes }),
-          endpoints: new Map(),
-        };
-        for (const record of records) addToIndex(org, record);
-        return org;
-      });
-      this.#organizations.set(organizationUuid, loading);
-      loading.catch(() => this.#organizations.delete(organizationUuid));
+  /** The organization's subscription index, read from storage on first use and after its TTL. */
+  async #organization(organizationUuid: string, fresh = false): Promise<OrganizationIndex> {
+    const cached = this.#organizations.get(organizationUuid);
+    if (cached !== undefined) {
+      const org = await cached;
+      if (!fresh || this.#clock.now() - org.loadedAtMs < this.#cacheTtlMs) return org;
+      if (this.#organizations.get(organizationUuid) !== cached) {
+        return this.#organization(organizationUuid, fresh);
+      }
     }
+    const loadedAtMs = this.#clock.now();
+    const loading = this.#storage.listEndpoints(organizationUuid).then((records) => {
+      const org: OrganizationIndex = {
+        index: new SubscriptionIndex({ eventTypes: this.#profile.eventTypes }),
+        endpoints: new Map(),
+        loadedAtMs,
+      };
+      for (const record of records) addToIndex(org, record);
+      return org;
+    });
+    this.#organizations.set(organizationUuid, loading);
+    loading.catch(() => this.#organizations.delete(organizationUuid));
     return loading;
   }
 
   async #cacheEndpoint(record: EndpointRecord): Promise<void> {
     const org = await this.#organization(record.organizationUuid);
+    const cached = org.endpoints.get(record.id);
+    if (
+      cached !== undefined &&
+      sameList(cached.events, record.events) &&
+      (cached.partnerIds === record.partnerIds ||
+        (cached.partnerIds !== null &&
+          record.partnerIds !== null &&
+          sameList(cached.partnerIds, record.partnerIds)))
+    ) {
+      // Only the status or health changed (every attempt changes health): the index stays.
+      org.endpoints.set(record.id, record);
+      return;
+    }
     org.index.remove(record.id);
     addToIndex(org, record);
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 function addToIndex(org: OrganizationIndex, record: EndpointRecord): void {

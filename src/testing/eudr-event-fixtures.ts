@@ -1,7 +1,7 @@
 import type { EudrWebhookEvent } from '../core/catalog/eudr-webhook-event.js';
 import { EUDR_EVENT_TYPES, type EudrEventType } from '../core/catalog/event-types.js';
 import { createSampleEudrEvent } from '../core/catalog/sample-events.js';
-import { deepFreeze } from './internal/deep-freeze.js';
+import { deepFreeze } from '../core/internal/deep-freeze.js';
 
 /** One valid N'entropy EUDR event per type, typed per key. */
 export type EudrEventFixtures = { readonly [T in EudrEventType]: EudrWebhookEvent<T> };

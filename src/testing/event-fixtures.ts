@@ -1,7 +1,7 @@
 import { EVENT_TYPES, type EventType } from '../core/catalog/event-types.js';
 import { createSampleEvent } from '../core/catalog/sample-events.js';
 import type { WebhookEvent } from '../core/catalog/webhook-event.js';
-import { deepFreeze } from './internal/deep-freeze.js';
+import { deepFreeze } from '../core/internal/deep-freeze.js';
 
 /** One valid Novatrade24 event per catalog type, typed per key. */
 export type EventFixtures = { readonly [T in EventType]: WebhookEvent<T> };

@@ -1,7 +1,10 @@
 // Small factories for the sender's stored records (src/sender/records.ts), shared by the storage
 // conformance suite and the storage tests. Ids come from a counter, zero-padded, so that their
 // string order is their creation order.
+
+import { createHash } from 'node:crypto';
 import { HEALTHY } from '../../src/core/retry/health-policy.js';
+import { newDeliveryRecord } from '../../src/sender/internal/new-delivery-record.js';
 import type { AttemptDecision } from '../../src/sender/ports/sender-storage.js';
 import type {
   AttemptRecord,
@@ -17,6 +20,7 @@ export const ORG_B = '0b8f6a52-7c3e-4d1a-9e2b-5f4c3d2e1a02';
 export const T0 = Date.UTC(2026, 3, 22);
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
 
 let counter = 0;
 
@@ -67,23 +71,7 @@ export function deliveryRecord(
   overrides: Partial<DeliveryRecord> = {},
 ): DeliveryRecord {
   return {
-    id: nextId('del_'),
-    organizationUuid: event.organizationUuid,
-    endpointId: endpoint.id,
-    eventId: event.id,
-    eventType: event.type,
-    schemaVersion: event.schemaVersion,
-    status: 'PENDING',
-    attempts: 0,
-    nextAttemptAtMs: event.createdAtMs,
-    firstAttemptAtMs: null,
-    lastAttemptAtMs: null,
-    lastStatusCode: null,
-    failureReason: null,
-    test: false,
-    replayOf: null,
-    createdAtMs: event.createdAtMs,
-    updatedAtMs: event.createdAtMs,
+    ...newDeliveryRecord({ id: nextId('del_'), event, endpointId: endpoint.id }),
     ...overrides,
   };
 }
@@ -135,4 +123,36 @@ export function retryAt(atMs: number): AttemptDecision {
 /** A final failure decision. */
 export function failedFinally(reason: StoredFailureReason = 'HTTP_ERROR'): AttemptDecision {
   return { status: 'FAILED', nextAttemptAtMs: null, failureReason: reason };
+}
+
+/**
+ * A final delivery of `event` to `endpoint`, last changed at `updatedAtMs`: DELIVERED after one
+ * 204, or FAILED `HTTP_ERROR` after one 500.
+ */
+export function finalDeliveryRecord(
+  event: EventRecord,
+  endpoint: EndpointRecord,
+  status: 'DELIVERED' | 'FAILED',
+  updatedAtMs: number,
+): DeliveryRecord {
+  return deliveryRecord(event, endpoint, {
+    status,
+    attempts: 1,
+    nextAttemptAtMs: null,
+    firstAttemptAtMs: event.createdAtMs,
+    lastAttemptAtMs: event.createdAtMs,
+    lastStatusCode: status === 'DELIVERED' ? 204 : 500,
+    failureReason: status === 'DELIVERED' ? null : 'HTTP_ERROR',
+    updatedAtMs,
+  });
+}
+
+/** An Idempotency-Key scope as the sender builds it: organization, method, route and key. */
+export function idempotencyScope(key: string, organizationUuid: string = ORG_A): string {
+  return `${organizationUuid} POST /v1/webhooks ${key}`;
+}
+
+/** The SHA-256 of a raw request body, hex: what the sender stores with an idempotency record. */
+export function bodyHash(body: string): string {
+  return createHash('sha256').update(body).digest('hex');
 }

@@ -64,6 +64,9 @@ export interface DispatcherDeps {
   readonly maxInFlightPerEndpoint: number;
   readonly pollIntervalMs: number;
   readonly owner: string;
+  /** Deletes expired history (the sender's `purgeExpired`). */
+  readonly purge: () => Promise<unknown>;
+  readonly purgeIntervalMs: number;
   /** A uniform number in [0, 1), for retry jitter. */
   readonly randomFloat: () => number;
   readonly onEndpointChanged: (endpoint: EndpointRecord) => Promise<void>;
@@ -86,6 +89,7 @@ export class Dispatcher {
   #total = 0;
   #loop: Promise<void> | undefined;
   #stopping = false;
+  #lastPurgeAtMs = Number.NEGATIVE_INFINITY;
   #wake: (() => void) | undefined;
   #abort = newAbortController();
 
@@ -95,25 +99,23 @@ export class Dispatcher {
 
   /** Claims what is due now (within the caps), sends it, and waits for those attempts. */
   async processDue(): Promise<number> {
-    const started = await this.#claimAndSend();
+    const { started } = await this.#claimAndSend();
     await Promise.all(started);
     return started.length;
   }
 
-  async #claimAndSend(): Promise<Promise<void>[]> {
+  /** `more`: the claim was full, so more may be due right now. */
+  async #claimAndSend(): Promise<{ started: Promise<void>[]; more: boolean }> {
     const { storage, maxInFlight, maxInFlightPerEndpoint, leaseMs, owner, clock } = this.#deps;
     const room = maxInFlight - this.#total;
-    if (room <= 0) return [];
-    const full = new Set<string>();
-    for (const [endpointId, count] of this.#inFlight) {
-      if (count >= maxInFlightPerEndpoint) full.add(endpointId);
-    }
+    if (room <= 0) return { started: [], more: false };
     const claimed = await storage.claimDue({
       nowMs: clock.now(),
       limit: room,
       leaseMs,
       owner,
-      skipEndpointIds: full,
+      maxPerEndpoint: maxInFlightPerEndpoint,
+      inFlightByEndpoint: this.#inFlight,
     });
     const started: Promise<void>[] = [];
     const released: Promise<void>[] = [];
@@ -139,7 +141,7 @@ export class Dispatcher {
       started.push(work);
     }
     await Promise.all(released);
-    return started;
+    return { started, more: claimed.length >= room };
   }
 
   /** Signs and sends one claimed delivery, then records the attempt and its consequences. */
@@ -252,12 +254,14 @@ export class Dispatcher {
   ): Promise<void> {
     const { hooks, notifier, logger, clock } = this.#deps;
     const { delivery, endpoint } = recorded;
+    // The sender's endpoint cache first: a listener that publishes from a hook must already see
+    // the endpoint's new status (a pause), or it would create a delivery to a paused endpoint.
+    if (endpoint !== null) await this.#deps.onEndpointChanged(endpoint);
     hooks.emit('delivery.attempted', { delivery, attempt });
     if (delivery.status === 'DELIVERED') hooks.emit('delivery.succeeded', { delivery, attempt });
     else if (delivery.status === 'PENDING')
       hooks.emit('delivery.retry_scheduled', { delivery, attempt });
     else hooks.emit('delivery.failed', { delivery, attempt });
-    if (endpoint !== null) await this.#deps.onEndpointChanged(endpoint);
 
     // A meta-event's own failure never emits another meta-event (DESIGN.md §5.4).
     const aboutMeta = META_TYPES.has(event.type);
@@ -396,15 +400,26 @@ export class Dispatcher {
   async #run(): Promise<void> {
     const { storage, clock, pollIntervalMs, logger } = this.#deps;
     while (!this.#stopping) {
-      let started = 0;
+      if (clock.now() - this.#lastPurgeAtMs >= this.#deps.purgeIntervalMs) {
+        this.#lastPurgeAtMs = clock.now();
+        try {
+          await this.#deps.purge();
+        } catch (error) {
+          logger.error({}, 'purging expired history failed; retrying at the next interval');
+          this.#deps.hooks.emit('sender.error', { error, during: 'purge' });
+        }
+      }
+      let more = false;
       try {
-        started = (await this.#claimAndSend()).length;
+        more = (await this.#claimAndSend()).more;
       } catch (error) {
         logger.error({}, 'claiming due deliveries failed; retrying after the poll interval');
         this.#deps.hooks.emit('sender.error', { error, during: 'claimDue' });
       }
       if (this.#stopping) break;
-      if (started > 0 && this.#total < this.#deps.maxInFlight) continue;
+      // A full claim: more may be due now. Otherwise sleep until the next due time, a freed slot
+      // (a finished attempt wakes the loop) or a publish.
+      if (more && this.#total < this.#deps.maxInFlight) continue;
       let waitMs = pollIntervalMs;
       try {
         const next = await storage.nextDueAtMs();

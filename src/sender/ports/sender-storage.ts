@@ -16,6 +16,7 @@ import type {
   EndpointSecret,
   EndpointStatus,
   EventRecord,
+  IdempotencyResponse,
   StoredFailureReason,
 } from '../records.js';
 
@@ -57,6 +58,14 @@ export interface ClaimDueInput {
   readonly owner: string;
   /** Endpoints not to claim for (their in-flight cap is reached). */
   readonly skipEndpointIds?: ReadonlySet<string> | undefined;
+  /**
+   * At most this many deliveries per endpoint in flight: with `inFlightByEndpoint`, the claim
+   * takes at most `maxPerEndpoint - inFlight` deliveries of each endpoint (DESIGN.md §5.15), so
+   * a backlog on one endpoint never fills the whole claim.
+   */
+  readonly maxPerEndpoint?: number | undefined;
+  /** The caller's deliveries in flight per endpoint id (absent: none). */
+  readonly inFlightByEndpoint?: ReadonlyMap<string, number> | undefined;
 }
 
 /** A claimed delivery with what sending it needs. */
@@ -124,6 +133,53 @@ export interface DeliveryPage {
   readonly totalElements: number;
 }
 
+/** Input of {@link SenderStorage.beginIdempotent} (DESIGN.md §5.10). */
+export interface BeginIdempotentInput {
+  /** Organization + method + route + Idempotency-Key: records of different scopes never meet. */
+  readonly scope: string;
+  /** SHA-256 of the raw request body. */
+  readonly bodyHash: string;
+  /** Now, epoch ms: a record whose `expiresAtMs` is at or before it counts as absent. */
+  readonly nowMs: number;
+  /**
+   * How long the record lives once completed, ms (24 h, DESIGN.md §5.10). The expiry is set by
+   * {@link SenderStorage.completeIdempotent}; an adapter that stores it up front may read it here.
+   */
+  readonly ttlMs: number;
+  /**
+   * How long a new record holds the key while its request runs, ms: a request that crashed
+   * before completing or abandoning blocks the key for this long, not forever.
+   */
+  readonly inFlightTtlMs: number;
+}
+
+/**
+ * What {@link SenderStorage.beginIdempotent} found (DESIGN.md §5.10):
+ * - `started`: no live record; one is now held in flight for this request, which must end with
+ *   `completeIdempotent` or `abandonIdempotent`;
+ * - `replay`: completed with the same body hash: answer with the stored `response`;
+ * - `mismatch`: a live record (in flight or completed) with another body hash: 422
+ *   `idempotency-key-reused`;
+ * - `in_flight`: the same body is still being handled by another request: 409.
+ */
+export type IdempotencyBegin =
+  | { readonly outcome: 'started' }
+  | { readonly outcome: 'replay'; readonly response: IdempotencyResponse }
+  | { readonly outcome: 'mismatch' }
+  | { readonly outcome: 'in_flight' };
+
+/** Input of {@link SenderStorage.completeIdempotent}. */
+export interface CompleteIdempotentInput {
+  readonly scope: string;
+  readonly bodyHash: string;
+  /** The response to replay; its body may hold a one-time secret (kept here only, never logged). */
+  readonly response: IdempotencyResponse;
+  /** Now, epoch ms. */
+  readonly nowMs: number;
+  /** The completed record lives until `nowMs + ttlMs` (24 h, DESIGN.md §5.10). */
+  readonly ttlMs: number;
+}
+
 /** The sender's storage. Every method is one atomic operation. */
 export interface SenderStorage {
   /** Stores a new endpoint. */
@@ -142,7 +198,12 @@ export interface SenderStorage {
    */
   deleteEndpoint(organizationUuid: string, endpointId: string, nowMs: number): Promise<boolean>;
 
-  /** Stores an event and its deliveries (possibly none) together. */
+  /**
+   * Stores an event and its deliveries (possibly none) together. A PENDING delivery whose endpoint
+   * is not ACTIVE in storage is stored parked (FAILED `ENDPOINT_PAUSED` / `ENDPOINT_DISABLED`;
+   * `ENDPOINT_DELETED` when the endpoint is gone): the stored status decides, not the caller's
+   * possibly stale view. A test delivery (`test: true`) may stay PENDING for a PAUSED endpoint.
+   */
   insertEvent(event: EventRecord, deliveries: readonly DeliveryRecord[]): Promise<void>;
   /** Adds deliveries of a stored event (meta-events, replays, test fires). */
   insertDeliveries(deliveries: readonly DeliveryRecord[]): Promise<void>;
@@ -178,4 +239,35 @@ export interface SenderStorage {
    * PENDING delivery, or the lease expiry of a claimed one; `null` when nothing is PENDING.
    */
   nextDueAtMs(): Promise<number | null>;
+
+  /**
+   * Retention (DESIGN.md §5.11: purged rows are gone). Deletes up to `limit` final (DELIVERED or
+   * FAILED) deliveries whose `updatedAtMs` is before `cutoffMs`, with their attempts; a PENDING
+   * delivery is never deleted. Also deletes, however many, the events created before `cutoffMs`
+   * that have no delivery left and the idempotency records expired at `cutoffMs`: an event whose
+   * last delivery this call deleted at once, the others at the latest in a call that returns less
+   * than `limit`. A caller that repeats the call until it returns less than `limit` has purged
+   * everything eligible, in batches of bounded size.
+   * @returns how many deliveries were deleted (at most `limit`).
+   */
+  purgeBefore(cutoffMs: number, limit: number): Promise<number>;
+
+  /**
+   * Looks up the Idempotency-Key record of `scope` and, when there is no live one (none, or
+   * expired), creates it in flight for this request, expiring at `nowMs + inFlightTtlMs`
+   * (DESIGN.md §5.10). Concurrent calls with the same scope: exactly one gets `started`.
+   */
+  beginIdempotent(input: BeginIdempotentInput): Promise<IdempotencyBegin>;
+  /**
+   * Stores the response of the request that began `scope` and keeps it until `nowMs + ttlMs`.
+   * The first response wins: a record already completed, or a live record with another body hash
+   * (begun after this request's own record expired), is left as it is. With no live record (this
+   * request's in-flight record expired), the completed record is created.
+   */
+  completeIdempotent(input: CompleteIdempotentInput): Promise<void>;
+  /**
+   * Drops the in-flight record of `scope` if it has this body hash (its request failed before a
+   * response worth replaying): the key is free again. Completed records are left as they are.
+   */
+  abandonIdempotent(scope: string, bodyHash: string): Promise<void>;
 }

@@ -536,3 +536,27 @@ describe('WebhookSender history, replay and test fire (real loopback receivers, 
     });
   });
 });
+
+describe('WebhookSender retention', () => {
+  it('purgeExpired deletes final history older than retentionMs (gone, not replayable); recent and PENDING stay', async () => {
+    const { sender, receiver, drain, clock } = await setup({ retentionMs: 10 * 24 * HOUR });
+    const ok = await receiver();
+    const okEndpoint = await register(sender, ok, { events: ['compliance.*'] });
+    await sender.publish(decision());
+    await drain();
+    const [old] = (await sender.listDeliveries(ORG, okEndpoint.id)).data;
+    expect(old?.status).toBe('DELIVERED');
+    clock.advance(11 * 24 * HOUR);
+    await sender.publish(decision());
+    await drain(); // a recent DELIVERED
+    await sender.publish(decision()); // a PENDING one, not sent yet
+    expect(await sender.purgeExpired()).toBe(1);
+    expect(await sender.getDelivery(ORG, okEndpoint.id, old?.id ?? '')).toBeNull();
+    await expect(sender.replayDelivery(ORG, okEndpoint.id, old?.id ?? '')).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    const left = await sender.listDeliveries(ORG, okEndpoint.id, { sort: 'createdAt,asc' });
+    expect(left.data.map((d) => d.status).sort()).toEqual(['DELIVERED', 'PENDING']);
+    expect(await sender.purgeExpired()).toBe(0);
+  });
+});

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WebhookConflictError } from '../../../src/core/errors.js';
@@ -5,10 +7,15 @@ import { MemoryStorage } from '../../../src/sender/memory-storage.js';
 import type { DeliveryRecord, EndpointRecord } from '../../../src/sender/records.js';
 import {
   attemptRecord,
+  DAY_MS,
   DELIVERED,
   deliveryRecord,
   endpointRecord,
   eventRecord,
+  failedFinally,
+  finalDeliveryRecord,
+  ORG_A,
+  parkedDeliveryRecord,
   retryAt,
   T0,
 } from '../../helpers/sender-records.js';
@@ -360,18 +367,187 @@ describe('MemoryStorage — inserts and copies', () => {
     expect(await storage.nextDueAtMs()).toBe(Number.MAX_SAFE_INTEGER);
   });
 
-  it('claimDue returns a fresh copy of the event data for each claim', async () => {
+  it("claimDue shares one deep-frozen copy of the event: never the caller's object, never writable", async () => {
     const storage = new MemoryStorage();
     const endpoint = endpointRecord();
     await storage.insertEndpoint(endpoint);
-    const event = eventRecord();
+    const event = eventRecord({ data: { nested: { list: [1, 2] } } });
     await storage.insertEvent(event, [
       deliveryRecord(event, endpoint),
       deliveryRecord(event, endpoint),
     ]);
     const [a, b] = await storage.claimDue({ nowMs: T0, limit: 2, leaseMs: LEASE_MS, owner: 'w' });
     expect(a?.event).toEqual(event);
-    expect(a?.event.data).not.toBe(b?.event.data);
     expect(a?.event.data).not.toBe(event.data);
+    expect(a?.event).toBe(b?.event);
+    expect(Object.isFrozen(a?.event)).toBe(true);
+    expect(Object.isFrozen((a?.event.data as { nested: { list: number[] } }).nested.list)).toBe(
+      true,
+    );
+    expect(() => {
+      (a?.event.data as { nested: { list: number[] } }).nested.list.push(3);
+    }).toThrow(TypeError);
+  });
+});
+
+describe('MemoryStorage — retention and idempotency memory', () => {
+  // A full GC on demand, without starting the worker with --expose-gc.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const settledHeap = () => {
+    for (let i = 0; i < 4; i++) gc();
+    return process.memoryUsage().heapUsed;
+  };
+
+  /** Heap bytes that `fill` adds to `storage`, and that are still there after `empty`. */
+  async function measure(
+    fill: () => Promise<void>,
+    empty: () => Promise<void>,
+  ): Promise<{ filled: number; left: number }> {
+    // A small round first, so that compiled code and feedback are not counted as rows.
+    await fill();
+    await empty();
+    const base = settledHeap();
+    await fill();
+    const filled = settledHeap() - base;
+    await empty();
+    return { filled, left: settledHeap() - base };
+  }
+
+  it('purgeBefore in batches -> purged deliveries, attempts, events and their index entries are all freed', async () => {
+    const storage = new MemoryStorage();
+    const endpoints = [endpointRecord(), endpointRecord(), endpointRecord()];
+    for (const endpoint of endpoints) await storage.insertEndpoint(endpoint);
+    // Every 100th event stays PENDING for good (on every endpoint, between purged rows).
+    const keptEvent = eventRecord();
+    await storage.insertEvent(
+      keptEvent,
+      endpoints.map((endpoint) =>
+        deliveryRecord(keptEvent, endpoint, { nextAttemptAtMs: T0 + DAY_MS }),
+      ),
+    );
+    let round = 0;
+    const fill = async () => {
+      round += 1;
+      // 20,000 events to 3 endpoints: two deliveries attempted once, one parked; and 5,000
+      // events that reached no endpoint.
+      for (let e = 0; e < 25_000; e++) {
+        const event = eventRecord({ createdAtMs: T0 + e });
+        if (e >= 20_000) {
+          await storage.insertEvent(event, []);
+          continue;
+        }
+        await storage.insertEvent(
+          event,
+          endpoints.map((endpoint, i) =>
+            i === 2 ? parkedDeliveryRecord(event, endpoint) : deliveryRecord(event, endpoint),
+          ),
+        );
+      }
+      for (;;) {
+        const batch = await storage.claimDue({
+          nowMs: T0 + 1_000_000,
+          limit: 1_000,
+          leaseMs: 1_000,
+          owner: `w${round}`,
+        });
+        if (batch.length === 0) break;
+        for (const { delivery } of batch) {
+          await storage.recordAttempt({
+            deliveryId: delivery.id,
+            owner: `w${round}`,
+            attempt: attemptRecord(delivery, T0, false),
+            decision: failedFinally(),
+            healthPolicy: null,
+          });
+        }
+      }
+    };
+    let purged = 0;
+    const empty = async () => {
+      purged = 0;
+      for (;;) {
+        const deleted = await storage.purgeBefore(T0 + 2 * DAY_MS, 997);
+        purged += deleted;
+        if (deleted < 997) break;
+      }
+    };
+    const { filled, left } = await measure(fill, empty);
+    expect(purged).toBe(60_000);
+    // About 1 KiB per event with its deliveries and attempts: a leak of the rows would show.
+    expect(filled).toBeGreaterThan(20_000_000);
+    expect(left).toBeLessThan(filled * 0.02);
+    expect(await storage.getEvent(ORG_A, keptEvent.id)).toEqual(keptEvent);
+    const page = await storage.listDeliveries({
+      organizationUuid: ORG_A,
+      page: 0,
+      size: 100,
+      sortField: 'createdAt',
+      sortDirection: 'asc',
+    });
+    expect(page.items.map((d) => d.eventId)).toEqual(endpoints.map(() => keptEvent.id));
+  });
+
+  it('expired idempotency records -> dropped by later begins, from the oldest end; memory follows the live keys', async () => {
+    const storage = new MemoryStorage();
+    let nowMs = T0;
+    const fill = async () => {
+      nowMs += 10 * DAY_MS;
+      for (let k = 0; k < 5_000; k++) {
+        const scope = `${ORG_A} POST /v1/webhooks key-${k}`;
+        const input = { scope, bodyHash: `hash-${k}`, nowMs: nowMs + k, ttlMs: DAY_MS };
+        await storage.beginIdempotent({ ...input, inFlightTtlMs: 60_000 });
+        const secret = `whsec_${String(k).repeat(300)}`;
+        if (k % 10 !== 0) {
+          // One in ten crashes in flight: never completed.
+          await storage.completeIdempotent({
+            ...input,
+            response: { status: 201, body: `{"id":"wh_${k}","secret":"${secret}"}` },
+          });
+        }
+      }
+    };
+    const empty = async () => {
+      await storage.beginIdempotent({
+        scope: 'later',
+        bodyHash: 'h',
+        nowMs: nowMs + 2 * DAY_MS,
+        ttlMs: DAY_MS,
+        inFlightTtlMs: 1,
+      });
+    };
+    const { filled, left } = await measure(fill, empty);
+    expect(filled).toBeGreaterThan(3_000_000);
+    expect(left).toBeLessThan(filled * 0.02);
+  });
+
+  it('purgeBefore(cutoff, limit) takes the oldest inserted eligible deliveries first', async () => {
+    const storage = new MemoryStorage();
+    const endpoint = endpointRecord();
+    await storage.insertEndpoint(endpoint);
+    const event = eventRecord();
+    const records = [
+      deliveryRecord(event, endpoint),
+      ...Array.from({ length: 6 }, (_, i) =>
+        finalDeliveryRecord(event, endpoint, 'DELIVERED', T0 + 10 - i),
+      ),
+    ];
+    await storage.insertEvent(event, records);
+    const ids = async () =>
+      (
+        await storage.listDeliveries({
+          organizationUuid: ORG_A,
+          endpointId: endpoint.id,
+          page: 0,
+          size: 100,
+          sortField: 'createdAt',
+          sortDirection: 'asc',
+        })
+      ).items.map((d) => d.id);
+    expect(await storage.purgeBefore(T0 + DAY_MS, 4)).toBe(4);
+    expect(await ids()).toEqual([records[0], records[5], records[6]].map((d) => d?.id));
+    expect(await storage.purgeBefore(T0 + DAY_MS, 4)).toBe(2);
+    expect(await ids()).toEqual([records[0]?.id]);
+    expect(await storage.getEvent(ORG_A, event.id)).toEqual(event);
   });
 });

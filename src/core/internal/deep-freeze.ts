@@ -1,7 +1,6 @@
 /**
- * Freezes `value` and every object and array reachable from it, then returns it. Fixtures are
- * shared by every test in a process, so a test that mutates one must fail loudly instead of
- * changing what the next test sees.
+ * Freezes `value` and every object and array reachable from it, then returns it. For values that
+ * are shared instead of copied: test fixtures, and the events a storage hands to every delivery.
  */
 export function deepFreeze<V>(value: V): V {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
