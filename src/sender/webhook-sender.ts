@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EventSource } from '../core/catalog/enum-values.js';
 import type { EventCatalog } from '../core/catalog/event-catalog.js';
 import { getCatalogEntry } from '../core/catalog/event-catalog.js';
@@ -47,6 +48,7 @@ import type {
   DeliveryRecord,
   EndpointRecord,
   EventRecord,
+  IdempotencyResponse,
   StoredFailureReason,
 } from './records.js';
 import type { SenderEventName, SenderListener } from './sender-events.js';
@@ -162,6 +164,10 @@ const PARK_REASON: Record<'PAUSED' | 'DISABLED', 'ENDPOINT_PAUSED' | 'ENDPOINT_D
 };
 const MAX_LIVE_SECRETS = 3;
 const PURGE_BATCH = 1000;
+/** DESIGN.md §5.10: records are kept 24 h. */
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** A request that crashed mid-way frees its key after this long. */
+const IDEMPOTENCY_IN_FLIGHT_TTL_MS = 5 * 60 * 1000;
 const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 function positiveInteger(value: unknown, name: string, fallback: number): number {
@@ -950,6 +956,89 @@ export class WebhookSender {
       total += deleted;
       if (deleted < PURGE_BATCH) return total;
     }
+  }
+
+  /**
+   * Runs a write at most once per Idempotency-Key (spec digest §1.4, DESIGN.md §5.10), for the
+   * management HTTP layer: scope = organization + method + route + key; the raw body is kept as
+   * a SHA-256 for 24 h. The same key and body return the stored response (a create's one-time
+   * secret included) without running `execute` again; a different body is refused; the same key
+   * still in flight is a conflict. If `execute` throws, the key is released and the error
+   * rethrown, so the client may retry with the same key.
+   *
+   * @param request - `organizationUuid`, `method`, `route` (the path template, e.g.
+   *   `/v1/webhooks/{id}`), `key` (1–255 characters) and the raw `body`.
+   * @param execute - performs the write and returns the response to store.
+   * @returns the response, and `replayed: true` when it came from a stored record.
+   * @throws WebhookConflictError `idempotency_key_reused` (a different body: HTTP 422) or
+   *   `idempotency_key_in_flight` (HTTP 409).
+   * @throws WebhookValidationError `invalid_option` for a key outside 1–255 characters.
+   * @example
+   * ```ts
+   * const answer = await sender.withIdempotencyKey(
+   *   { organizationUuid: org, method: 'POST', route: '/v1/webhooks', key, body: rawBody },
+   *   async () => ({ status: 201, body: JSON.stringify(await sender.createEndpoint(org, input)) }),
+   * );
+   * ```
+   */
+  async withIdempotencyKey(
+    request: {
+      readonly organizationUuid: string;
+      readonly method: string;
+      readonly route: string;
+      readonly key: string;
+      readonly body: string | Uint8Array;
+    },
+    execute: () => Promise<IdempotencyResponse>,
+  ): Promise<IdempotencyResponse & { readonly replayed: boolean }> {
+    assertOrganization(request.organizationUuid);
+    const { key } = request;
+    if (typeof key !== 'string' || key.length < 1 || key.length > 255) {
+      throw invalidOption(
+        'idempotencyKey',
+        `The Idempotency-Key must be 1 to 255 characters, got ${describeValue(key)}.`,
+      );
+    }
+    // Newlines cannot occur in a method or a route template, so the scope is unambiguous.
+    const scope = [request.organizationUuid, request.method.toUpperCase(), request.route, key].join(
+      '\n',
+    );
+    const bodyHash = createHash('sha256').update(request.body).digest('hex');
+    const begun = await this.#storage.beginIdempotent({
+      scope,
+      bodyHash,
+      nowMs: this.#clock.now(),
+      ttlMs: IDEMPOTENCY_TTL_MS,
+      inFlightTtlMs: IDEMPOTENCY_IN_FLIGHT_TTL_MS,
+    });
+    if (begun.outcome === 'replay') return { ...begun.response, replayed: true };
+    if (begun.outcome === 'mismatch') {
+      throw new WebhookConflictError(
+        'idempotency_key_reused',
+        'This Idempotency-Key was used with a different request body; use a new key for a new request.',
+      );
+    }
+    if (begun.outcome === 'in_flight') {
+      throw new WebhookConflictError(
+        'idempotency_key_in_flight',
+        'A request with this Idempotency-Key is still being processed; retry shortly.',
+      );
+    }
+    let response: IdempotencyResponse;
+    try {
+      response = await execute();
+    } catch (error) {
+      await this.#storage.abandonIdempotent(scope, bodyHash);
+      throw error;
+    }
+    await this.#storage.completeIdempotent({
+      scope,
+      bodyHash,
+      response: { status: response.status, body: response.body },
+      nowMs: this.#clock.now(),
+      ttlMs: IDEMPOTENCY_TTL_MS,
+    });
+    return { status: response.status, body: response.body, replayed: false };
   }
 
   async #requireEndpoint(organizationUuid: string, endpointId: string): Promise<EndpointRecord> {

@@ -301,3 +301,90 @@ describe('WebhookSender options', () => {
     expect(errors).toEqual(['hook delivery.attempted']);
   });
 });
+
+describe('WebhookSender.withIdempotencyKey (DESIGN.md §5.10)', () => {
+  const request = (key: string, body: string, route = '/v1/webhooks') => ({
+    organizationUuid: ORG,
+    method: 'POST',
+    route,
+    key,
+    body,
+  });
+
+  it('same key and body -> the stored response (a one-time secret included), execute ran once', async () => {
+    const { sender } = setup();
+    let runs = 0;
+    const create = async () => {
+      runs++;
+      const { endpoint, secret } = await sender.createEndpoint(ORG, {
+        url: 'https://a.example',
+        events: ['kyc.*'],
+      });
+      return { status: 201, body: JSON.stringify({ ...endpoint, secret }) };
+    };
+    const body = '{"url":"https://a.example","events":["kyc.*"]}';
+    const first = await sender.withIdempotencyKey(request('key-1', body), create);
+    const again = await sender.withIdempotencyKey(request('key-1', body), create);
+    expect(runs).toBe(1);
+    expect(first.replayed).toBe(false);
+    expect(again).toEqual({ ...first, replayed: true });
+    expect(JSON.parse(again.body).secret).toMatch(/^whsec_/);
+    expect(await sender.listEndpoints(ORG)).toHaveLength(1);
+  });
+
+  it('same key, different body -> idempotency_key_reused; still in flight -> idempotency_key_in_flight', async () => {
+    const { sender } = setup();
+    let finish: () => void = () => {};
+    const slow = sender.withIdempotencyKey(
+      request('key-2', 'a'),
+      () =>
+        new Promise((resolve) => {
+          finish = () => resolve({ status: 204, body: '' });
+        }),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(
+      sender.withIdempotencyKey(request('key-2', 'a'), async () => ({ status: 204, body: '' })),
+    ).rejects.toMatchObject({ code: 'idempotency_key_in_flight' });
+    await expect(
+      sender.withIdempotencyKey(request('key-2', 'b'), async () => ({ status: 204, body: '' })),
+    ).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+    finish();
+    await slow;
+    await expect(
+      sender.withIdempotencyKey(request('key-2', 'b'), async () => ({ status: 204, body: '' })),
+    ).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+  });
+
+  it('a failed write releases the key; the scope includes the route; records expire after 24 h', async () => {
+    const { sender, clock } = setup();
+    await expect(
+      sender.withIdempotencyKey(request('key-3', 'x'), async () => {
+        throw new Error('database down');
+      }),
+    ).rejects.toThrow('database down');
+    const ok = await sender.withIdempotencyKey(request('key-3', 'x'), async () => ({
+      status: 200,
+      body: 'first',
+    }));
+    expect(ok).toEqual({ status: 200, body: 'first', replayed: false });
+    const otherRoute = await sender.withIdempotencyKey(
+      request('key-3', 'y', '/v1/webhooks/{id}'),
+      async () => ({ status: 200, body: 'other route' }),
+    );
+    expect(otherRoute.replayed).toBe(false);
+    clock.advance(24 * 60 * 60 * 1000);
+    const later = await sender.withIdempotencyKey(request('key-3', 'z'), async () => ({
+      status: 200,
+      body: 'after expiry',
+    }));
+    expect(later).toEqual({ status: 200, body: 'after expiry', replayed: false });
+  });
+
+  it.each([[''], ['k'.repeat(256)]])('key %j -> invalid_option', async (key) => {
+    const { sender } = setup();
+    await expect(
+      sender.withIdempotencyKey(request(key, 'x'), async () => ({ status: 200, body: '' })),
+    ).rejects.toMatchObject({ code: 'invalid_option' });
+  });
+});
