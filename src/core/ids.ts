@@ -22,7 +22,7 @@ export const ID_RANDOM_BYTES = 16;
  * ```
  */
 export function createId(kind: IdKind, random: RandomSource): string {
-  return ID_PREFIXES[kind] + base32Encode(random(ID_RANDOM_BYTES));
+  return base32Encode(random(ID_RANDOM_BYTES), ID_PREFIXES[kind]);
 }
 
 /** Prefix of every secret that {@link createWebhookSecret} mints. */

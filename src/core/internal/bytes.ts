@@ -93,19 +93,27 @@ export function base64UrlEncode(bytes: Uint8Array): string {
 
 const BASE32 = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford's alphabet, lowercase
 
-/** Lowercase Crockford base32 of `bytes`, unpadded (5 bits a character). */
-export function base32Encode(bytes: Uint8Array): string {
-  let out = '';
+const BASE32_CODES = Array.from(BASE32, (char) => char.charCodeAt(0));
+
+/**
+ * Lowercase Crockford base32 of `bytes`, unpadded (5 bits a character), after an optional ASCII
+ * `prefix`. Built from character codes in one `String.fromCharCode` call, so the result is one
+ * flat string: `+=` in a loop would leave V8 a rope of one piece per character (ids are stored
+ * by the million, and a rope costs several times the flat string's memory).
+ */
+export function base32Encode(bytes: Uint8Array, prefix = ''): string {
+  const codes: number[] = [];
+  for (let i = 0; i < prefix.length; i++) codes.push(prefix.charCodeAt(i));
   let buffer = 0;
   let bits = 0;
   for (let i = 0; i < bytes.length; i++) {
     buffer = ((buffer << 8) | (bytes[i] as number)) & 0xffff;
     bits += 8;
     while (bits >= 5) {
-      out += BASE32.charAt((buffer >> (bits - 5)) & 31);
+      codes.push(BASE32_CODES[(buffer >> (bits - 5)) & 31] as number);
       bits -= 5;
     }
   }
-  if (bits > 0) out += BASE32.charAt((buffer << (5 - bits)) & 31);
-  return out;
+  if (bits > 0) codes.push(BASE32_CODES[(buffer << (5 - bits)) & 31] as number);
+  return String.fromCharCode(...codes);
 }
