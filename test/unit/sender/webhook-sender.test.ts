@@ -1,6 +1,6 @@
 // WebhookSender's registry, publish and dispatch rules with a scripted in-process transport (the
 // HTTP side is covered by test/integration/sender). Time is a fake clock; nothing sleeps.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NOVATRADE_PROFILE } from '../../../src/core/profiles/novatrade-profile.js';
 import { MemoryStorage } from '../../../src/sender/memory-storage.js';
 import type {
@@ -386,5 +386,65 @@ describe('WebhookSender.withIdempotencyKey (DESIGN.md §5.10)', () => {
     await expect(
       sender.withIdempotencyKey(request(key, 'x'), async () => ({ status: 200, body: '' })),
     ).rejects.toMatchObject({ code: 'invalid_option' });
+  });
+});
+
+describe('WebhookSender.start / stop', () => {
+  it('stop waits for in-flight attempts up to the deadline, then aborts and releases them: nothing is lost', async () => {
+    const clock = createFakeClock();
+    const storage = new MemoryStorage();
+    let started = 0;
+    const hanging: Transport = {
+      send(request) {
+        started++;
+        // Never answers; only the stop signal ends it.
+        return new Promise((resolve) => {
+          request.signal?.addEventListener('abort', () =>
+            resolve({
+              statusCode: null,
+              failureReason: 'NETWORK_ERROR',
+              responseBody: '',
+              retryAfter: null,
+              durationMs: 0,
+            }),
+          );
+        });
+      },
+    };
+    const first = new WebhookSender({ storage, transport: hanging, clock });
+    await first.createEndpoint(ORG, { url: 'https://a.example', events: ['compliance.*'] });
+    const { event } = await first.publish(decision());
+    first.start();
+    await vi.waitFor(() => expect(started).toBe(1));
+    await first.stop({ deadlineMs: 20 });
+
+    // The attempt was aborted, not recorded: the delivery is PENDING, with no attempt, and
+    // another worker sends it at once.
+    const page = await storage.listDeliveries({
+      organizationUuid: ORG,
+      eventId: event.id,
+      page: 0,
+      size: 10,
+      sortField: 'createdAt',
+      sortDirection: 'asc',
+    });
+    expect(page.items).toEqual([expect.objectContaining({ status: 'PENDING', attempts: 0 })]);
+    const { transport, sent } = scriptedTransport();
+    const second = new WebhookSender({ storage, transport, clock });
+    expect(await second.processDue()).toBe(1);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('start delivers as events are published, without processDue', async () => {
+    const { transport, sent } = scriptedTransport();
+    const sender = new WebhookSender({ transport });
+    await sender.createEndpoint(ORG, { url: 'https://a.example', events: ['compliance.*'] });
+    sender.start();
+    try {
+      await sender.publish(decision());
+      await vi.waitFor(() => expect(sent).toHaveLength(1));
+    } finally {
+      await sender.stop();
+    }
   });
 });
