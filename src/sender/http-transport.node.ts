@@ -5,8 +5,7 @@
 import { promises as dns } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
-import type { Readable } from 'node:stream';
-import { Agent, request as undiciRequest } from 'undici';
+import { Agent } from 'undici';
 import type { DeliveryFailureReason } from '../core/catalog/enum-values.js';
 import { concatBytes } from '../core/internal/bytes.js';
 import { describeValue } from '../core/internal/describe-value.js';
@@ -172,38 +171,6 @@ function guardedLookup(resolve: HostLookup, allowPrivateNetworks: boolean): Look
   };
 }
 
-/**
- * Reads at most `cap` bytes of `body` into `sink`, then aborts the rest of the download.
- * Events, not `for await`: leaving an async iterator destroys the stream even after its last
- * chunk, which undici treats as an abort and answers by dropping the keep-alive socket.
- */
-function readCapped(body: Readable, cap: number, sink: Uint8Array[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let kept = 0;
-    let seen = 0;
-    const onData = (chunk: Uint8Array): void => {
-      seen += chunk.byteLength;
-      if (kept < cap) {
-        const piece = chunk.byteLength <= cap - kept ? chunk : chunk.subarray(0, cap - kept);
-        sink.push(piece);
-        kept += piece.byteLength;
-      }
-      // More than the cap has arrived: the body is larger than we keep, so stop downloading.
-      // (Exactly the cap may still be the whole body; the next event tells, and keeps the socket.)
-      if (seen > cap) {
-        body.off('data', onData);
-        body.destroy();
-        resolve();
-      }
-    };
-    body.on('data', onData);
-    body.once('end', () => resolve());
-    // After our own destroy() the stream reports an abort: the promise is settled by then.
-    body.on('error', reject);
-    body.once('close', () => reject(new Error('HttpTransport: the response body closed early')));
-  });
-}
-
 const decoder = new TextDecoder('utf-8');
 
 function decode(parts: readonly Uint8Array[]): string {
@@ -212,14 +179,170 @@ function decode(parts: readonly Uint8Array[]): string {
   return decoder.decode(concatBytes(parts));
 }
 
+/** What `send` needs of a URL, parsed once per URL string. */
+interface Target {
+  /** `scheme://host[:port]`, as undici keys its pools. */
+  readonly origin: string;
+  /** Path and query (never the fragment), as undici would derive them from the URL. */
+  readonly path: string;
+  /** The host is an IP literal in an internal range: refused unless private networks are allowed. */
+  readonly internalLiteral: boolean;
+}
+
+/**
+ * Parsed targets by URL string. A sender posts to a few endpoint URLs over and over, so parsing
+ * (and the IP-literal verdict) is done once per URL. Bounded: when full, the oldest entry goes.
+ */
+const targets = new Map<string, Target>();
+const MAX_TARGETS = 512;
+
+function targetOf(value: unknown): Target {
+  if (typeof value === 'string') {
+    const cached = targets.get(value);
+    if (cached !== undefined) return cached;
+  }
+  const url = parseHttpUrl(value);
+  // Node connects to IP literals without calling `lookup`, so the guard checks them in `send`.
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const target: Target = {
+    origin: url.origin,
+    path: url.search ? `${url.pathname}${url.search}` : url.pathname,
+    internalLiteral: isIP(host) !== 0 && isInternalAddress(host),
+  };
+  if (targets.size >= MAX_TARGETS) {
+    const oldest = targets.keys().next();
+    if (oldest.done !== true) targets.delete(oldest.value);
+  }
+  targets.set(value as string, target);
+  return target;
+}
+
+/**
+ * The headers to send, copied: no compression is negotiated, because the cap counts wire bytes
+ * and a small compressed body could otherwise expand without bound (DESIGN.md §5.13). A copy,
+ * not the caller's object: undici reads it only when the request leaves its queue, which may be
+ * after `send` returned when every connection of the pool is busy.
+ */
 function withoutAcceptEncoding(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    // No compression is negotiated: the cap counts wire bytes, and a small compressed body
-    // could otherwise expand without bound (DESIGN.md §5.13).
-    if (name.toLowerCase() !== 'accept-encoding') out[name] = value;
+  const names = Object.keys(headers);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    if (name.length !== 15 || name.toLowerCase() !== 'accept-encoding')
+      out[name] = headers[name] as string;
   }
   return out;
+}
+
+function latin1(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return latin1(value[0]);
+  return (value as Buffer).toString('latin1');
+}
+
+/** The first `Retry-After` of undici's raw header list (alternating names and values). */
+function retryAfterOf(raw: readonly unknown[]): string | null {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as Buffer | string;
+    if (name.length === 11 && latin1(name).toLowerCase() === 'retry-after') {
+      return latin1(raw[i + 1]);
+    }
+  }
+  return null;
+}
+
+function onDeadline(attempt: Attempt): void {
+  attempt.interrupt(TIMED_OUT);
+}
+
+/**
+ * One attempt, as undici's dispatch handler: no response stream, no AbortController, no header
+ * object. undici calls `onConnect` once the request is on a socket, then `onHeaders`, `onData`
+ * and `onComplete`, or `onError` at any point (our own aborts included), and nothing after it.
+ *
+ * An interruption (the deadline, a caller abort) before `onConnect` is remembered and applied
+ * when the request reaches a socket, as undici's own `signal` option does. The body is kept up to
+ * `cap` bytes; once more than that has arrived the download is aborted (the socket is dropped),
+ * while a body of exactly `cap` bytes is read to its end and keeps the keep-alive socket.
+ */
+class Attempt {
+  statusCode: number | null = null;
+  retryAfter: string | null = null;
+  readonly parts: Uint8Array[] = [];
+  /** The deadline or the caller's abort, whichever came first. */
+  reason: Error | null = null;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  signal: AbortSignal | undefined = undefined;
+  #kept = 0;
+  #seen = 0;
+  #abort: ((error?: Error) => void) | null = null;
+  #done = false;
+  readonly #cap: number;
+  readonly #settle: (error: Error | null) => void;
+
+  constructor(cap: number, settle: (error: Error | null) => void) {
+    this.#cap = cap;
+    this.#settle = settle;
+  }
+
+  /** The caller's signal fired (an `EventListener` object: no closure per attempt). */
+  handleEvent(): void {
+    this.interrupt(CANCELLED);
+  }
+
+  interrupt(reason: Error): void {
+    if (this.#done || this.reason !== null) return;
+    this.reason = reason;
+    this.#abort?.(reason);
+  }
+
+  onConnect(abort: (error?: Error) => void): void {
+    if (this.reason !== null) abort(this.reason);
+    else this.#abort = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: unknown[] | null): boolean {
+    // 1xx informational responses are skipped; the final response follows.
+    if (statusCode < 200) return true;
+    this.statusCode = statusCode;
+    this.retryAfter = rawHeaders === null ? null : retryAfterOf(rawHeaders);
+    return true;
+  }
+
+  onData(chunk: Uint8Array): boolean {
+    if (this.#done) return true;
+    const cap = this.#cap;
+    this.#seen += chunk.byteLength;
+    if (this.#kept < cap) {
+      const room = cap - this.#kept;
+      const piece = chunk.byteLength <= room ? chunk : chunk.subarray(0, room);
+      this.parts.push(piece);
+      this.#kept += piece.byteLength;
+    }
+    // More than the cap has arrived: the body is larger than we keep, so stop downloading.
+    // (Exactly the cap may still be the whole body; the next event tells, and keeps the socket.)
+    if (this.#seen > cap) {
+      this.#finish(null);
+      this.#abort?.();
+    }
+    return true;
+  }
+
+  onComplete(): void {
+    this.#finish(null);
+  }
+
+  onError(error: Error): void {
+    this.#finish(error);
+  }
+
+  #finish(error: Error | null): void {
+    if (this.#done) return;
+    this.#done = true;
+    clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this);
+    this.#settle(error);
+  }
 }
 
 /**
@@ -331,78 +454,70 @@ export class HttpTransport implements Transport {
    */
   async send(request: TransportRequest): Promise<TransportResult> {
     const startedAt = performance.now();
-    const url = parseHttpUrl(request.url);
+    const target = targetOf(request.url);
     const { timeoutMs } = request;
-    if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      throw invalidOption(
-        'timeoutMs',
-        `HttpTransport.send: \`timeoutMs\` must be a positive number, got ${typeof timeoutMs === 'number' ? timeoutMs : describeValue(timeoutMs)}.`,
-      );
+    checkTimeout(timeoutMs);
+    if (!this.#allowPrivateNetworks && target.internalLiteral) {
+      return outcome(startedAt, null, 'BLOCKED_DESTINATION', [], null);
     }
-    const outcome = (
-      statusCode: number | null,
-      failureReason: DeliveryFailureReason | null,
-      body: readonly Uint8Array[],
-      retryAfter: string | null,
-    ): TransportResult => ({
-      statusCode,
-      failureReason,
-      responseBody: decode(body),
-      retryAfter,
-      durationMs: performance.now() - startedAt,
-    });
-
-    // Node connects to IP literals without calling `lookup`, so the guard checks them here.
-    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-    if (!this.#allowPrivateNetworks && isIP(host) !== 0 && isInternalAddress(host)) {
-      return outcome(null, 'BLOCKED_DESTINATION', [], null);
-    }
-
-    // One controller per attempt, cleared when it ends. Not AbortSignal.any/AbortSignal.timeout:
-    // combining a long-lived sender signal with AbortSignal.any leaks on Node 20 (nodejs/node
-    // #55351) and AbortSignal.timeout keeps a timer alive for the full timeout after success.
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(TIMED_OUT), timeoutMs);
-    const onCallerAbort = (): void => controller.abort(CANCELLED);
-    const callerSignal = request.signal;
-    if (callerSignal?.aborted === true) controller.abort(CANCELLED);
-    else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-
-    let statusCode: number | null = null;
-    let retryAfter: string | null = null;
-    const body: Uint8Array[] = [];
-    try {
-      const response = await undiciRequest(url, {
-        dispatcher: this.#pool(),
-        method: 'POST',
-        headers: withoutAcceptEncoding(request.headers),
-        body: request.body,
-        signal: controller.signal,
-        // undici's own timers as a second line; the controller above bounds the total.
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        // undici 7 follows no redirect unless the redirect interceptor is installed, and this
-        // pool has none: a 3xx comes back as it is (DESIGN.md §5.13).
+    return new Promise<TransportResult>((resolve, reject) => {
+      const attempt: Attempt = new Attempt(this.#maxResponseBytes, (error) => {
+        const { statusCode, parts, retryAfter } = attempt;
+        if (error === null) {
+          const ok = statusCode !== null && statusCode >= 200 && statusCode <= 299;
+          resolve(outcome(startedAt, statusCode, ok ? null : 'HTTP_ERROR', parts, retryAfter));
+          return;
+        }
+        // undici refusing the request itself (a header it forbids, such as Transfer-Encoding) is
+        // a caller bug, not something the network did: surface it.
+        const code = errorCode(error);
+        if (code === 'UND_ERR_INVALID_ARG') {
+          reject(error);
+        } else if (isBlocked(error)) {
+          resolve(outcome(startedAt, null, 'BLOCKED_DESTINATION', [], null));
+        } else {
+          const timedOut = attempt.reason === TIMED_OUT || UNDICI_TIMEOUT_CODES.has(String(code));
+          const reason = timedOut ? 'TIMEOUT' : 'NETWORK_ERROR';
+          resolve(outcome(startedAt, statusCode, reason, parts, retryAfter));
+        }
       });
-      statusCode = response.statusCode;
-      const header = response.headers['retry-after'];
-      retryAfter = (Array.isArray(header) ? header[0] : header) ?? null;
-      await readCapped(response.body, this.#maxResponseBytes, body);
-      const ok = statusCode >= 200 && statusCode <= 299;
-      return outcome(statusCode, ok ? null : 'HTTP_ERROR', body, retryAfter);
-    } catch (error) {
-      // undici refusing the request itself (a header it forbids, such as Transfer-Encoding) is a
-      // caller bug, not something the network did: surface it.
-      if (errorCode(error) === 'UND_ERR_INVALID_ARG') throw error;
-      if (isBlocked(error)) return outcome(null, 'BLOCKED_DESTINATION', [], null);
-      const timedOut =
-        controller.signal.reason === TIMED_OUT ||
-        UNDICI_TIMEOUT_CODES.has(String(errorCode(error)));
-      return outcome(statusCode, timedOut ? 'TIMEOUT' : 'NETWORK_ERROR', body, retryAfter);
-    } finally {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
-    }
+      let headers: Record<string, string>;
+      let pool: Agent;
+      try {
+        headers = withoutAcceptEncoding(request.headers);
+        pool = this.#pool();
+      } catch (error) {
+        attempt.onError(error as Error);
+        return;
+      }
+      // One timer per attempt bounds the whole of it (connect, headers, body) and is cleared when
+      // the attempt ends. Not AbortSignal.any/AbortSignal.timeout: combining a long-lived sender
+      // signal with AbortSignal.any leaks on Node 20 (nodejs/node #55351), and
+      // AbortSignal.timeout keeps a timer alive for the full timeout after success.
+      attempt.timer = setTimeout(onDeadline, timeoutMs, attempt);
+      const callerSignal = request.signal;
+      if (callerSignal?.aborted === true) attempt.interrupt(CANCELLED);
+      else if (callerSignal !== undefined) {
+        attempt.signal = callerSignal;
+        callerSignal.addEventListener('abort', attempt, { once: true });
+      }
+      // undici reports its own refusals (a forbidden header) through onError, not by throwing.
+      pool.dispatch(
+        {
+          origin: target.origin,
+          path: target.path,
+          method: 'POST',
+          headers,
+          body: request.body,
+          // undici's own timers as a second line; the attempt's timer bounds the total.
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          // undici 7 follows no redirect unless the redirect interceptor is installed, and this
+          // pool has none: a 3xx comes back as it is (DESIGN.md §5.13).
+        },
+        attempt,
+      );
+    });
   }
 
   /**
@@ -426,4 +541,29 @@ function parseHttpUrl(value: unknown): URL {
     );
   }
   return url;
+}
+
+function checkTimeout(timeoutMs: unknown): void {
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw invalidOption(
+      'timeoutMs',
+      `HttpTransport.send: \`timeoutMs\` must be a positive number, got ${typeof timeoutMs === 'number' ? timeoutMs : describeValue(timeoutMs)}.`,
+    );
+  }
+}
+
+function outcome(
+  startedAt: number,
+  statusCode: number | null,
+  failureReason: DeliveryFailureReason | null,
+  body: readonly Uint8Array[],
+  retryAfter: string | null,
+): TransportResult {
+  return {
+    statusCode,
+    failureReason,
+    responseBody: decode(body),
+    retryAfter,
+    durationMs: performance.now() - startedAt,
+  };
 }

@@ -308,6 +308,19 @@ describe('WebhookSender end to end (real loopback receivers, fake clock)', () =>
     ).toBeNull();
   });
 
+  it('schema-version negotiation: an endpoint gets the highest version it accepts that the catalog can produce', async () => {
+    const { sender, receiver, drain, storage } = await setup();
+    const a = await receiver();
+    await register(sender, a, { events: ['compliance.*'], acceptedSchemaVersions: [3, 1, 2] });
+    const { event } = await sender.publish(decision());
+    await drain();
+    // The catalog has version 1 of this type: versions 2 and 3 cannot be produced, 1 can.
+    expect(a.received[0]?.body).toMatchObject({ schemaVersion: 1 });
+    expect(await findDeliveries(storage, ORG, event.id)).toEqual([
+      expect.objectContaining({ status: 'DELIVERED', schemaVersion: 1 }),
+    ]);
+  });
+
   it('an endpoint that accepts no producible schema version gets FAILED SCHEMA_VERSION_UNSUPPORTED, never a request', async () => {
     const { sender, receiver, drain, storage } = await setup();
     const a = await receiver();
