@@ -26,8 +26,8 @@ export interface EndpointView {
   readonly liveSecrets: number;
 }
 
-/** The public view of a stored endpoint: every field but the secrets. */
-export function toEndpointView(record: EndpointRecord): EndpointView {
+/** The public view of a stored endpoint at `nowMs` (epoch ms): every field but the secrets. */
+export function toEndpointView(record: EndpointRecord, nowMs: number): EndpointView {
   return {
     id: record.id,
     organizationUuid: record.organizationUuid,
@@ -44,6 +44,7 @@ export function toEndpointView(record: EndpointRecord): EndpointView {
       record.health.failingSinceMs === null
         ? null
         : new Date(record.health.failingSinceMs).toISOString(),
-    liveSecrets: record.secrets.length,
+    liveSecrets: record.secrets.filter((s) => s.expiresAtMs === null || s.expiresAtMs > nowMs)
+      .length,
   };
 }

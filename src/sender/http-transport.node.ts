@@ -1,4 +1,4 @@
-// The default transport (DESIGN.md §5.13, §5.14): undici's `request()` over a keep-alive Agent.
+// The default transport (DESIGN.md §5.13, §5.14): undici dispatch handlers over a keep-alive Agent.
 // Not the built-in fetch: on the reference machine it costs about 6x more client CPU per request,
 // and it would send `Accept-Encoding` and follow redirects unless told otherwise.
 

@@ -103,8 +103,9 @@ export interface WebhookSenderOptions {
    * How long this process trusts its cached subscription index of an organization before reading
    * the endpoints from storage again, ms. Changes made through this sender apply at once; the TTL
    * bounds how long another process's changes (several senders on one storage, DESIGN.md §6) can
-   * go unseen. Storage re-checks each endpoint's status when deliveries are stored, so a stale
-   * cache never sends to a paused endpoint. `0` reads storage on every publish.
+   * go unseen: a new endpoint may miss events, a resumed one may get them parked, for that long.
+   * Storage re-checks each endpoint's status when deliveries are stored, so a stale cache never
+   * sends to a paused endpoint. `0` reads storage on every publish.
    * @default 5000
    */
   readonly endpointCacheTtlMs?: number | undefined;
@@ -392,7 +393,7 @@ export class WebhookSender {
     };
     await this.#storage.insertEndpoint(record);
     await this.#cacheEndpoint(record);
-    return { endpoint: toEndpointView(record), secret };
+    return { endpoint: toEndpointView(record, this.#clock.now()), secret };
   }
 
   /**
@@ -403,7 +404,7 @@ export class WebhookSender {
   async getEndpoint(organizationUuid: string, endpointId: string): Promise<EndpointView | null> {
     assertOrganization(organizationUuid);
     const record = await this.#storage.getEndpoint(organizationUuid, endpointId);
-    return record === null ? null : toEndpointView(record);
+    return record === null ? null : toEndpointView(record, this.#clock.now());
   }
 
   /**
@@ -413,7 +414,9 @@ export class WebhookSender {
    */
   async listEndpoints(organizationUuid: string): Promise<EndpointView[]> {
     assertOrganization(organizationUuid);
-    return (await this.#storage.listEndpoints(organizationUuid)).map(toEndpointView);
+    return (await this.#storage.listEndpoints(organizationUuid)).map((record) =>
+      toEndpointView(record, this.#clock.now()),
+    );
   }
 
   /**
@@ -467,7 +470,7 @@ export class WebhookSender {
     if (updated === null) throw notFound(endpointId);
     await this.#cacheEndpoint(updated);
     if (resetHealth) this.#dispatcher.wake();
-    return toEndpointView(updated);
+    return toEndpointView(updated, this.#clock.now());
   }
 
   /**
@@ -738,12 +741,16 @@ export class WebhookSender {
     const endpoint = await this.#requireEndpoint(organizationUuid, endpointId);
     const sinceMs = readTime(range?.since, 'since');
     const untilMs = range?.until === undefined ? this.#clock.now() : readTime(range.until, 'until');
-    const replays: DeliveryRecord[] = [];
+    this.#assertReplayable(endpoint);
+    // Every delivery of the endpoint since the range start: a delivery that already has a replay
+    // is not replayed again (a second recover of the same range replays nothing new), and each
+    // chain of failed replays gets one new replay, of its latest link.
+    const replayed = new Set<string>();
+    const candidates: DeliveryRecord[] = [];
     for (let page = 0; ; page++) {
       const batch = await this.#storage.listDeliveries({
         organizationUuid,
         endpointId,
-        status: 'FAILED',
         sinceMs: sinceMs - 1,
         page,
         size: 100,
@@ -751,10 +758,20 @@ export class WebhookSender {
         sortDirection: 'asc',
       });
       for (const delivery of batch.items) {
-        if (delivery.createdAtMs >= untilMs || delivery.test) continue;
-        replays.push(this.#replayOf(endpoint, delivery));
+        if (delivery.replayOf !== null) replayed.add(delivery.replayOf);
+        if (delivery.status === 'FAILED' && delivery.createdAtMs < untilMs) {
+          candidates.push(delivery);
+        }
       }
       if ((page + 1) * 100 >= batch.totalElements) break;
+    }
+    const replays: DeliveryRecord[] = [];
+    for (const delivery of candidates) {
+      if (replayed.has(delivery.id)) continue;
+      // Skipped, not fatal: test fires, deliveries outside retention (not purged yet), and
+      // deliveries whose version the endpoint does not accept.
+      const replay = this.#tryReplayOf(endpoint, delivery);
+      if (replay !== null) replays.push(replay);
     }
     if (replays.length > 0) {
       await this.#storage.insertDeliveries(replays);
@@ -763,29 +780,54 @@ export class WebhookSender {
     return { replayed: replays.length };
   }
 
-  #replayOf(endpoint: EndpointRecord, original: DeliveryRecord): DeliveryRecord {
-    const nowMs = this.#clock.now();
+  #assertReplayable(endpoint: EndpointRecord): void {
     if (endpoint.status !== 'ACTIVE') {
       throw new WebhookConflictError(
         'invalid_state',
         `The endpoint is ${endpoint.status}; resume it (status ACTIVE) before replaying.`,
       );
     }
+  }
+
+  /** Why `original` cannot be replayed to `endpoint` now, or the version to replay it at. */
+  #replayVersion(endpoint: EndpointRecord, original: DeliveryRecord): string | number {
     if (original.status === 'PENDING') {
-      throw new WebhookConflictError(
-        'invalid_state',
-        'The delivery is still PENDING; only DELIVERED or FAILED deliveries can be replayed.',
-      );
+      return 'The delivery is still PENDING; only DELIVERED or FAILED deliveries can be replayed.';
     }
-    if (original.createdAtMs < nowMs - this.#retentionMs) {
-      throw new WebhookConflictError(
-        'invalid_state',
-        'The delivery is outside the retention window.',
-      );
+    if (original.test) return 'A test fire cannot be replayed; fire a new test instead.';
+    if (original.createdAtMs < this.#clock.now() - this.#retentionMs) {
+      return 'The delivery is outside the retention window.';
     }
+    // The endpoint's accepted versions may have changed since (DESIGN.md §5.7): negotiate again.
+    const entry = this.#catalog.entries.get(original.eventType);
+    const version =
+      entry === undefined
+        ? original.schemaVersion
+        : negotiateSchemaVersion(this.#catalog, {
+            type: original.eventType,
+            acceptedSchemaVersions: endpoint.acceptedSchemaVersions,
+          });
+    return version ?? 'The endpoint accepts no schema version this event can be sent at.';
+  }
+
+  #tryReplayOf(endpoint: EndpointRecord, original: DeliveryRecord): DeliveryRecord | null {
+    const version = this.#replayVersion(endpoint, original);
+    return typeof version === 'number' ? this.#newReplay(original, version) : null;
+  }
+
+  #replayOf(endpoint: EndpointRecord, original: DeliveryRecord): DeliveryRecord {
+    this.#assertReplayable(endpoint);
+    const version = this.#replayVersion(endpoint, original);
+    if (typeof version === 'string') throw new WebhookConflictError('invalid_state', version);
+    return this.#newReplay(original, version);
+  }
+
+  #newReplay(original: DeliveryRecord, schemaVersion: number): DeliveryRecord {
+    const nowMs = this.#clock.now();
     return {
       ...original,
       id: createId('delivery', this.#random),
+      schemaVersion,
       status: 'PENDING',
       attempts: 0,
       nextAttemptAtMs: nowMs,

@@ -271,7 +271,7 @@ export class Dispatcher {
           ? 'FAILURE_DURATION'
           : 'CONSECUTIVE_FAILURES';
       const atMs = clock.now();
-      hooks.emit('endpoint.paused', { endpoint: toEndpointView(endpoint), reason });
+      hooks.emit('endpoint.paused', { endpoint: toEndpointView(endpoint, atMs), reason });
       logger.warn(
         { endpointId: endpoint.id, reason },
         'endpoint taken out of rotation by its health policy',

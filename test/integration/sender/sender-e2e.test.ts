@@ -573,3 +573,73 @@ describe('WebhookSender retention', () => {
     expect(await sender.purgeExpired()).toBe(0);
   });
 });
+
+describe('WebhookSender replay and recover rules (review findings)', () => {
+  it('a delivery the endpoint cannot accept (SCHEMA_VERSION_UNSUPPORTED) is not replayed; a test fire neither', async () => {
+    const { sender, receiver, drain } = await setup();
+    const a = await receiver();
+    const endpoint = await register(sender, a, {
+      events: ['compliance.*'],
+      acceptedSchemaVersions: [2],
+    });
+    await sender.publish(decision());
+    const [unsupported] = (await sender.listDeliveries(ORG, endpoint.id)).data;
+    expect(unsupported?.failureReason).toBe('SCHEMA_VERSION_UNSUPPORTED');
+    await expect(
+      sender.replayDelivery(ORG, endpoint.id, unsupported?.id ?? ''),
+    ).rejects.toMatchObject({
+      code: 'invalid_state',
+    });
+    expect(await sender.recoverDeliveries(ORG, endpoint.id, { since: 0 })).toEqual({ replayed: 0 });
+    const fired = await sender.testEndpoint(ORG, endpoint.id, {
+      eventType: 'compliance.decision_made',
+      data: { anything: true },
+    });
+    await drain();
+    await expect(sender.replayDelivery(ORG, endpoint.id, fired.id)).rejects.toMatchObject({
+      code: 'invalid_state',
+    });
+    expect(a.received.map((r) => r.body.schemaVersion)).toEqual([1]); // the test fire only
+  });
+
+  it('recoverDeliveries replays each failure once: a second recover of the same range replays nothing; a non-ACTIVE endpoint is refused', async () => {
+    const { sender, receiver, drain, clock } = await setup();
+    const a = await receiver();
+    const endpoint = await register(sender, a, { events: ['compliance.*'] });
+    await sender.updateEndpoint(ORG, endpoint.id, { status: 'PAUSED' });
+    await expect(sender.recoverDeliveries(ORG, endpoint.id, { since: 0 })).rejects.toMatchObject({
+      code: 'invalid_state',
+    });
+    await sender.publish(decision());
+    await sender.publish(decision());
+    await sender.updateEndpoint(ORG, endpoint.id, { status: 'ACTIVE' });
+    clock.advance(MINUTE);
+    expect(await sender.recoverDeliveries(ORG, endpoint.id, { since: 0 })).toEqual({ replayed: 2 });
+    expect(await sender.recoverDeliveries(ORG, endpoint.id, { since: 0 })).toEqual({ replayed: 0 });
+    await drain();
+    expect(a.received).toHaveLength(2);
+  });
+
+  it('recoverDeliveries skips failures outside retention instead of failing the whole call', async () => {
+    const { sender, receiver, clock } = await setup({ retentionMs: 24 * HOUR });
+    const a = await receiver();
+    const endpoint = await register(sender, a, { events: ['compliance.*'] });
+    await sender.updateEndpoint(ORG, endpoint.id, { status: 'PAUSED' });
+    await sender.publish(decision()); // will be outside retention
+    clock.advance(2 * 24 * HOUR);
+    await sender.publish(decision());
+    await sender.updateEndpoint(ORG, endpoint.id, { status: 'ACTIVE' });
+    clock.advance(MINUTE); // `until` defaults to now, exclusive
+    expect(await sender.recoverDeliveries(ORG, endpoint.id, { since: 0 })).toEqual({ replayed: 1 });
+  });
+
+  it('liveSecrets counts only secrets that still sign', async () => {
+    const { sender, receiver, clock } = await setup();
+    const a = await receiver();
+    const endpoint = await register(sender, a, { events: ['compliance.*'] });
+    await sender.rotateSecret(ORG, endpoint.id, { overlapMs: 1000 });
+    expect((await sender.getEndpoint(ORG, endpoint.id))?.liveSecrets).toBe(2);
+    clock.advance(5000);
+    expect((await sender.getEndpoint(ORG, endpoint.id))?.liveSecrets).toBe(1);
+  });
+});
