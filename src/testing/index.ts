@@ -13,6 +13,12 @@ export {
 } from '../core/catalog/sample-events.js';
 // Fake clock
 export { createFakeClock, type FakeClock, type FakeClockOptions } from './create-fake-clock.js';
+// An in-memory transport for sender tests
+export {
+  createRecordingTransport,
+  type RecordingTransport,
+  type RecordingTransportOptions,
+} from './create-recording-transport.js';
 // Signed requests
 export {
   type CreateSignedRequestOptions,

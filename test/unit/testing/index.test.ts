@@ -10,6 +10,7 @@ describe('@novatrade24/webhooks/testing exports', () => {
       'EVENT_FIXTURES',
       'ZERO_UUID',
       'createFakeClock',
+      'createRecordingTransport',
       'createSampleEudrEvent',
       'createSampleEvent',
       'createSignedRequest',
