@@ -5,7 +5,7 @@ import {
   assertDedupeKey,
   assertDedupeToken,
   checkDedupeTtlMs,
-  randomToken,
+  tokenSource,
 } from './internal/dedupe-arguments.js';
 import type { DedupeReservation, DedupeStore } from './ports/dedupe-store.js';
 
@@ -148,15 +148,9 @@ export class MemoryDedupeStore implements DedupeStore {
         `now must be a function returning epoch milliseconds; got ${describeValue(now)}.`,
       );
     }
-    if (token !== undefined && typeof token !== 'function') {
-      throw invalidOption(
-        'token',
-        `token must be a function returning a non-empty string; got ${describeValue(token)}.`,
-      );
-    }
     this.#maxEntries = maxEntries;
     this.#now = now ?? (() => Date.now());
-    this.#token = token ?? randomToken;
+    this.#token = tokenSource(token);
   }
 
   /**
@@ -193,7 +187,7 @@ export class MemoryDedupeStore implements DedupeStore {
       this.#forget(key, held); // expired out of queue order (the clock stepped backwards)
     }
     // Before making room, so that a throwing token function evicts nothing.
-    const token = this.#newToken();
+    const token = this.#token();
     if (this.#held.size >= this.#maxEntries) this.#makeRoom(nowMs);
     this.#insert(key, { state: 'pending', token, ttlMs: ttl, expiresAtMs: nowMs + ttl });
     return { status: 'reserved', token };
@@ -299,17 +293,6 @@ export class MemoryDedupeStore implements DedupeStore {
       );
     }
     return nowMs;
-  }
-
-  #newToken(): string {
-    const token = this.#token();
-    if (typeof token !== 'string' || token === '') {
-      throw invalidOption(
-        'token',
-        `token() must return a non-empty string; got ${describeValue(token)}.`,
-      );
-    }
-    return token;
   }
 
   /**

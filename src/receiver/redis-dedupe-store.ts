@@ -5,7 +5,7 @@ import {
   assertDedupeKey,
   assertDedupeToken,
   checkDedupeTtlMs,
-  randomToken,
+  tokenSource,
 } from './internal/dedupe-arguments.js';
 import type { DedupeReservation, DedupeStore } from './ports/dedupe-store.js';
 
@@ -161,14 +161,8 @@ export class RedisDedupeStore implements DedupeStore {
         `keyPrefix must be a string; got ${describeValue(keyPrefix)}.`,
       );
     }
-    if (token !== undefined && typeof token !== 'function') {
-      throw invalidOption(
-        'token',
-        `token must be a function returning a non-empty string; got ${describeValue(token)}.`,
-      );
-    }
     this.#keyPrefix = keyPrefix;
-    this.#token = token ?? randomToken;
+    this.#token = tokenSource(token);
   }
 
   /**
@@ -198,7 +192,7 @@ export class RedisDedupeStore implements DedupeStore {
   async reserve(key: string, ttlMs: number): Promise<DedupeReservation> {
     assertDedupeKey(key);
     const ttl = checkDedupeTtlMs(ttlMs);
-    const token = this.#newToken();
+    const token = this.#token();
     let reply: unknown;
     try {
       reply = await this.#send([
@@ -290,17 +284,6 @@ export class RedisDedupeStore implements DedupeStore {
     } catch (error) {
       throw unavailable('release', 'EVAL (GET, then DEL)', error);
     }
-  }
-
-  #newToken(): string {
-    const token = this.#token();
-    if (typeof token !== 'string' || token === '') {
-      throw invalidOption(
-        'token',
-        `token() must return a non-empty string; got ${describeValue(token)}.`,
-      );
-    }
-    return token;
   }
 }
 

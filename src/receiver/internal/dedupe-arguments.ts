@@ -36,3 +36,30 @@ export function assertDedupeToken(token: unknown): asserts token is string {
     );
   }
 }
+
+/**
+ * The token maker of a dedupe store: the caller's `token` option (checked now, and its every
+ * result checked when used) or {@link randomToken}.
+ *
+ * @throws WebhookValidationError `invalid_option` naming `token` when the option is not a function
+ *   (at construction) or returns anything but a non-empty string (when called).
+ */
+export function tokenSource(option: unknown): () => string {
+  if (option === undefined) return randomToken;
+  if (typeof option !== 'function') {
+    throw invalidOption(
+      'token',
+      `token must be a function returning a non-empty string; got ${describeValue(option)}.`,
+    );
+  }
+  return () => {
+    const token: unknown = option();
+    if (typeof token !== 'string' || token === '') {
+      throw invalidOption(
+        'token',
+        `token() must return a non-empty string; got ${describeValue(token)}.`,
+      );
+    }
+    return token;
+  };
+}
