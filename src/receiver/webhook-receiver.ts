@@ -92,7 +92,7 @@ export class WebhookReceiver extends ReceiverEngine<AnyWebhookEvent> {
     const construct: ConstructEventOptions = {
       toleranceSeconds: readToleranceSeconds(options.toleranceSeconds),
       strict: readStrict(options.strict),
-      acceptedSchemaVersions: accepted === undefined ? undefined : [...accepted],
+      acceptedSchemaVersions: accepted === undefined ? undefined : Object.freeze([...accepted]),
       now: options.now,
     };
     const ignored = readStringList(options.ignoreSources, 'ignoreSources', EVENT_SOURCES);

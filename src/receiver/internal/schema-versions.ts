@@ -2,6 +2,10 @@ import { WebhookValidationError } from '../../core/errors.js';
 import { describeValue } from '../../core/internal/describe-value.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
 
+// Checked sets of frozen arrays: a receiver passes its (frozen) list on every request, so it is
+// validated once, not per request. A frozen array cannot change, so its entry cannot go stale.
+const checkedFrozen = new WeakMap<object, ReadonlySet<number>>();
+
 /**
  * Validates `acceptedSchemaVersions`: a non-empty array of positive integers, or absent.
  *
@@ -12,6 +16,8 @@ export function readAcceptedSchemaVersions(
   fnName: string,
 ): ReadonlySet<number> | undefined {
   if (value === undefined) return undefined;
+  const cached = typeof value === 'object' && value !== null ? checkedFrozen.get(value) : undefined;
+  if (cached !== undefined) return cached;
   if (
     !Array.isArray(value) ||
     value.length === 0 ||
@@ -23,7 +29,9 @@ export function readAcceptedSchemaVersions(
         `as [1], got ${describeValue(value)}.`,
     );
   }
-  return new Set(value as readonly number[]);
+  const set = new Set(value as readonly number[]);
+  if (Object.isFrozen(value)) checkedFrozen.set(value, set);
+  return set;
 }
 
 /**

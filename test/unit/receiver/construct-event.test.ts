@@ -347,3 +347,29 @@ describe('constructEvent options are checked before the signature', () => {
     }
   });
 });
+
+describe("acceptedSchemaVersions of a frozen list (a receiver's) is checked once, and still enforced", () => {
+  it('the same frozen list on many calls -> the same answers as a fresh list', async () => {
+    const frozen = Object.freeze([1]);
+    const v2 = JSON.stringify({ ...createSampleEvent('prospect.submitted'), schemaVersion: 2 });
+    const header = signNovatradePayload(v2, SECRET, { timestamp: T });
+    for (let i = 0; i < 3; i++) {
+      expect(
+        await codeOf(() =>
+          constructEvent(v2, { 'x-novatrade-signature': header }, SECRET, {
+            now,
+            acceptedSchemaVersions: frozen,
+          }),
+        ),
+      ).toBe('unsupported_schema_version');
+    }
+    expect(
+      await codeOf(() =>
+        constructEvent(v2, { 'x-novatrade-signature': header }, SECRET, {
+          now,
+          acceptedSchemaVersions: Object.freeze([0]),
+        }),
+      ),
+    ).toBe('invalid_option');
+  });
+});
