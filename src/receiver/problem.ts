@@ -5,7 +5,12 @@
 
 import type { ReceiverResponse } from './receiver-request.js';
 
-/** Codes of the receiver's problem responses, besides the verification and validation codes. */
+/**
+ * Codes of the receiver's problem responses, besides the verification and validation codes.
+ * `dedupe_unavailable` and `inbox_unavailable` come with status 503 and `Retry-After`: the store
+ * failed or did not answer within `storeTimeoutMs`, no handler ran, and the sender's retry brings
+ * the event back (docs/design.md §5.19).
+ */
 export type ReceiverProblemCode =
   | 'method_not_allowed'
   | 'unsupported_media_type'
@@ -29,6 +34,7 @@ const TITLES: Readonly<Record<number, string>> = {
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** An RFC 9457 problem body, as the receiver sends it. */

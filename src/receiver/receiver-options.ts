@@ -17,6 +17,12 @@ export const DEFAULT_PROCESSING_LEASE_MS = 5 * 60 * 1000;
 export const DEFAULT_MAX_INBOX_ATTEMPTS = 10;
 /** 1 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * 2 seconds: the longest a receiver waits for one dedupe or inbox call before it answers 503
+ * `dedupe_unavailable` (docs/design.md §5.19). Well inside the sender's 10 s request timeout, so a
+ * store outage is a fast, retryable answer rather than a hung request.
+ */
+export const DEFAULT_STORE_TIMEOUT_MS = 2_000;
 
 /** How the receiver acknowledges: see docs/receiver.md, "Ack modes". */
 export type AckMode = 'sync' | 'async';
@@ -28,11 +34,17 @@ export type ReceiverErrorStage = 'request' | 'verify' | 'parse' | 'dedupe' | 'ha
 export interface ReceiverErrorContext<E = unknown> {
   /** The pipeline stage that failed. */
   readonly stage: ReceiverErrorStage;
-  /** The HTTP status answered, or `null` when the failure came after the answer (async mode). */
+  /**
+   * The HTTP status answered, or `null` when the failure came after the answer (async handlers,
+   * the release of a reservation that arrived after its request was answered 503).
+   */
   readonly status: number | null;
   /** The dedupe key, once known. */
   readonly key?: string | undefined;
-  /** The verified event, once known. */
+  /**
+   * The verified event, once known. Absent when a late reservation is released: a store call
+   * still pending after its request was answered keeps nothing of the event or the body.
+   */
   readonly event?: E | undefined;
 }
 
@@ -99,6 +111,17 @@ export interface ReceiverBaseOptions {
    * @default 1_048_576 (1 MiB)
    */
   readonly maxBodyBytes?: number | undefined;
+  /**
+   * The deadline of every dedupe store and inbox call (`reserve`, `complete`, `release`, `add`,
+   * `fail`, `pending`), in milliseconds: a positive integer up to 2_147_483_647 (the timer
+   * limit). A store that has not answered by then counts as down (docs/design.md §5.19): a
+   * request is answered 503 `dedupe_unavailable` (or `inbox_unavailable`) with `Retry-After`,
+   * runs no handler and holds nothing of its body; the sender's retry brings the event back. A
+   * `reserve` that answers after the deadline is released again; see docs/receiver.md, "Store
+   * outages". Keep it well below the sender's 10 s request timeout.
+   * @default 2_000 (2 seconds)
+   */
+  readonly storeTimeoutMs?: number | undefined;
   /**
    * The current time in epoch **milliseconds** (signature window, `receivedAtMs`).
    * @default Date.now

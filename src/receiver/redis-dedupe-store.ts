@@ -17,12 +17,22 @@ import type { DedupeReservation, DedupeStore } from './ports/dedupe-store.js';
 export interface NodeRedisDedupeClient {
   /** Sends a raw command, e.g. `['EVAL', script, '1', key, '60000', token]`. */
   sendCommand(args: readonly string[]): Promise<unknown>;
+  /**
+   * `false` while the client is not connected and ready (connecting, reconnecting, closed): the
+   * store then fails at once instead of queueing the command.
+   */
+  readonly isReady?: boolean;
 }
 
 /** The part of an ioredis v5 client (`new Redis()` or `new Cluster()`) that {@link RedisDedupeStore} uses. */
 export interface IoRedisDedupeClient {
   /** Sends a raw command, e.g. `call('EVAL', script, '1', key, '60000', token)`. */
   call(command: string, ...args: string[]): Promise<unknown>;
+  /**
+   * The connection state; anything but `'ready'` (`'wait'`, `'connecting'`, `'reconnecting'`,
+   * `'end'`, …) makes the store fail at once instead of queueing the command.
+   */
+  readonly status?: string;
 }
 
 /**
@@ -35,7 +45,10 @@ export type RedisDedupeClient = NodeRedisDedupeClient | IoRedisDedupeClient;
 export interface RedisDedupeStoreOptions {
   /**
    * A connected node-redis or ioredis client. The store never connects, quits or configures it:
-   * its lifecycle is yours.
+   * its lifecycle is yours. While the client is not ready (node-redis `isReady` false, ioredis
+   * `status` not `'ready'`) every call rejects at once with `storage_unavailable` rather than
+   * wait in the client's offline queue; see docs/receiver.md, "Store outages", for the client
+   * settings that also bound a command sent over a connection that stopped answering.
    */
   readonly client: RedisDedupeClient;
   /**
@@ -117,6 +130,13 @@ const DONE_RESERVATION: DedupeReservation = Object.freeze({ status: 'done' });
  * node-redis v4/v5 (`client.sendCommand`) and ioredis v5 (`client.call`), detected at
  * construction; neither library is imported (both are optional peer dependencies).
  *
+ * **Fails fast.** A call made while the client is not ready (node-redis `isReady` false, ioredis
+ * `status` other than `'ready'`: connecting, reconnecting, closed) rejects at once with
+ * `storage_unavailable` and sends nothing: a command must not wait in the client's offline queue
+ * for a reconnect that may take minutes, and run long after the receiver gave up on it. A command
+ * sent over a connection that then goes silent is bounded by the receiver's `storeTimeoutMs`
+ * (docs/design.md §5.19); client settings that bound it too are in docs/receiver.md.
+ *
  * @example
  * ```ts
  * import { createClient } from 'redis';
@@ -136,6 +156,7 @@ const DONE_RESERVATION: DedupeReservation = Object.freeze({ status: 'done' });
  */
 export class RedisDedupeStore implements DedupeStore {
   readonly #send: (args: readonly string[]) => Promise<unknown>;
+  readonly #notReady: () => string | undefined;
   readonly #keyPrefix: string;
   readonly #token: () => string;
 
@@ -155,6 +176,7 @@ export class RedisDedupeStore implements DedupeStore {
     }
     const { client, keyPrefix = DEFAULT_KEY_PREFIX, token } = options;
     this.#send = commandSender(client);
+    this.#notReady = readinessOf(client);
     if (typeof keyPrefix !== 'string') {
       throw invalidOption(
         'keyPrefix',
@@ -181,8 +203,9 @@ export class RedisDedupeStore implements DedupeStore {
    *   retries).
    * @throws WebhookValidationError `invalid_option` naming `key` or `ttlMs`, or `token` if the
    *   token function returned something that is not a non-empty string; WebhookStorageError
-   *   `storage_unavailable` if the command fails (the client's error is the `cause`) or answers
-   *   something the script cannot return. All as rejections.
+   *   `storage_unavailable` at once, sending nothing, if the client is not ready; if the command
+   *   fails (the client's error is the `cause`); or if it answers something the script cannot
+   *   return. All as rejections.
    * @example
    * ```ts
    * await store.reserve('evt_1', 60_000); // { status: 'reserved', token: '…' }
@@ -193,19 +216,14 @@ export class RedisDedupeStore implements DedupeStore {
     assertDedupeKey(key);
     const ttl = checkDedupeTtlMs(ttlMs);
     const token = this.#token();
-    let reply: unknown;
-    try {
-      reply = await this.#send([
-        'EVAL',
-        RESERVE_SCRIPT,
-        '1',
-        this.#keyPrefix + key,
-        String(ttl),
-        token,
-      ]);
-    } catch (error) {
-      throw unavailable('reserve', 'EVAL (SET NX PX, then GET)', error);
-    }
+    const reply = await this.#eval('reserve', 'EVAL (SET NX PX, then GET)', [
+      'EVAL',
+      RESERVE_SCRIPT,
+      '1',
+      this.#keyPrefix + key,
+      String(ttl),
+      token,
+    ]);
     // A Buffer when the client maps replies to buffers.
     const text = reply instanceof Uint8Array ? new TextDecoder().decode(reply) : reply;
     if (text === 'reserved') return { status: 'reserved', token };
@@ -229,8 +247,9 @@ export class RedisDedupeStore implements DedupeStore {
    * @returns `true` if the key is now done; `false` if the reservation had lapsed or belongs to
    *   another attempt.
    * @throws WebhookValidationError `invalid_option` naming `key`, `token` or `ttlMs`;
-   *   WebhookStorageError `storage_unavailable` if the command fails (the client's error is the
-   *   `cause`) or answers something other than 1 or 0. Both as rejections.
+   *   WebhookStorageError `storage_unavailable` at once, sending nothing, if the client is not
+   *   ready; if the command fails (the client's error is the `cause`); or if it answers something
+   *   other than 1 or 0. Both as rejections.
    * @example
    * ```ts
    * await store.complete('evt_1', found.token, 30 * 24 * 60 * 60 * 1000); // true: 'done' for 30 days
@@ -240,19 +259,14 @@ export class RedisDedupeStore implements DedupeStore {
     assertDedupeKey(key);
     assertDedupeToken(token);
     const ttl = checkDedupeTtlMs(ttlMs);
-    let reply: unknown;
-    try {
-      reply = await this.#send([
-        'EVAL',
-        COMPLETE_SCRIPT,
-        '1',
-        this.#keyPrefix + key,
-        token,
-        String(ttl),
-      ]);
-    } catch (error) {
-      throw unavailable('complete', 'EVAL (GET, then SET PX)', error);
-    }
+    const reply = await this.#eval('complete', 'EVAL (GET, then SET PX)', [
+      'EVAL',
+      COMPLETE_SCRIPT,
+      '1',
+      this.#keyPrefix + key,
+      token,
+      String(ttl),
+    ]);
     if (reply === 1) return true;
     if (reply === 0) return false;
     throw new WebhookStorageError(
@@ -269,8 +283,8 @@ export class RedisDedupeStore implements DedupeStore {
    * @param key - the dedupe key (a non-empty string).
    * @param token - the token `reserve` returned to this attempt (a non-empty string).
    * @throws WebhookValidationError `invalid_option` naming `key` or `token`; WebhookStorageError
-   *   `storage_unavailable` if the command fails (the client's error is the `cause`). Both as
-   *   rejections.
+   *   `storage_unavailable` at once, sending nothing, if the client is not ready, or if the
+   *   command fails (the client's error is the `cause`). Both as rejections.
    * @example
    * ```ts
    * await store.release('evt_1', found.token); // the sender's next retry is processed again
@@ -279,12 +293,52 @@ export class RedisDedupeStore implements DedupeStore {
   async release(key: string, token: string): Promise<void> {
     assertDedupeKey(key);
     assertDedupeToken(token);
+    await this.#eval('release', 'EVAL (GET, then DEL)', [
+      'EVAL',
+      RELEASE_SCRIPT,
+      '1',
+      this.#keyPrefix + key,
+      token,
+    ]);
+  }
+
+  /**
+   * Sends one command, unless the client is not ready: then it rejects at once, before the client
+   * can queue the command for after a reconnect.
+   */
+  async #eval(operation: string, command: string, args: readonly string[]): Promise<unknown> {
+    const state = this.#notReady();
+    if (state !== undefined) {
+      throw new WebhookStorageError(
+        'storage_unavailable',
+        `RedisDedupeStore.${operation}: the Redis client is not ready (${state}); the command was not sent. Connect the client before use; it reconnects by itself after an outage.`,
+        { cause: new Error(`Redis client not ready: ${state}`) },
+      );
+    }
     try {
-      await this.#send(['EVAL', RELEASE_SCRIPT, '1', this.#keyPrefix + key, token]);
+      return await this.#send(args);
     } catch (error) {
-      throw unavailable('release', 'EVAL (GET, then DEL)', error);
+      throw unavailable(operation, command, error);
     }
   }
+}
+
+/**
+ * Why `client` cannot take a command now (`'isReady false'`, `'status "reconnecting"'`), or
+ * `undefined` when it can or does not say (a client without `isReady` or `status` is trusted).
+ */
+function readinessOf(client: RedisDedupeClient): () => string | undefined {
+  if (typeof (client as { call?: unknown }).call === 'function') {
+    const io = client as IoRedisDedupeClient;
+    return () => {
+      const status: unknown = io.status;
+      return typeof status === 'string' && status !== 'ready'
+        ? `status "${status.slice(0, 20)}"`
+        : undefined;
+    };
+  }
+  const node = client as NodeRedisDedupeClient;
+  return () => (node.isReady === false ? 'isReady false' : undefined);
 }
 
 /**

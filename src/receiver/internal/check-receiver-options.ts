@@ -41,3 +41,27 @@ export function readStringList(
   }
   return new Set(value as readonly string[]);
 }
+
+/** The longest delay a timer takes (2^31 - 1 ms, about 24.8 days); beyond it, timers fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * `storeTimeoutMs`: absent (`fallback`), or a whole number of milliseconds from 1 to
+ * {@link MAX_TIMER_MS}. No value turns the deadline off: a store that never answers must not
+ * hold a request (and its body) forever (docs/design.md §5.19).
+ */
+export function readStoreTimeoutMs(value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (
+    typeof value !== 'number' ||
+    !Number.isSafeInteger(value) ||
+    value < 1 ||
+    value > MAX_TIMER_MS
+  ) {
+    throw invalidOption(
+      'storeTimeoutMs',
+      `\`storeTimeoutMs\` must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${typeof value === 'number' ? value : describeValue(value)}.`,
+    );
+  }
+  return value;
+}

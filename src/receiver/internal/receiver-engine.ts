@@ -26,6 +26,7 @@ import {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_INBOX_ATTEMPTS,
   DEFAULT_PROCESSING_LEASE_MS,
+  DEFAULT_STORE_TIMEOUT_MS,
   type DrainResult,
   type ErrorListener,
   type Handler,
@@ -34,10 +35,26 @@ import {
   type ReceiverErrorContext,
 } from '../receiver-options.js';
 import type { ReceiverRequest, ReceiverResponse } from '../receiver-request.js';
+import { readStoreTimeoutMs } from './check-receiver-options.js';
 import { isRawBody, RAW_BODY_HELP } from './raw-body.js';
+import { type LateOutcome, withDeadline } from './store-deadline.js';
 
 /** Inbox entries read per batch by `drainInbox`. */
 const DRAIN_BATCH = 100;
+
+/**
+ * `Retry-After` of the "retry later" answers, in seconds: 409 (in progress) and 503 (a store is
+ * down). A sender never retries earlier than its own schedule, so this only spaces retries out.
+ */
+const RETRY_LATER_SECONDS = '60';
+
+/** A store outage: 503 with `Retry-After`, so the sender retries (docs/design.md §5.19). */
+function storeUnavailable(
+  code: 'dedupe_unavailable' | 'inbox_unavailable',
+  detail: string,
+): ReceiverResponse {
+  return problemResponse(503, code, detail, { 'retry-after': RETRY_LATER_SECONDS });
+}
 
 /** The profile-specific half of a receiver. */
 export interface ReceiverCodec<E> {
@@ -125,6 +142,7 @@ export class ReceiverEngine<E> {
   readonly #dedupe: DedupeStore | undefined;
   readonly #dedupeTtlMs: number;
   readonly #leaseMs: number;
+  readonly #storeTimeoutMs: number;
   readonly #maxInboxAttempts: number;
   readonly #inbox: Inbox | undefined;
   readonly #now: () => number;
@@ -210,6 +228,7 @@ export class ReceiverEngine<E> {
       'maxBodyBytes',
       DEFAULT_MAX_BODY_BYTES,
     );
+    this.#storeTimeoutMs = readStoreTimeoutMs(options.storeTimeoutMs, DEFAULT_STORE_TIMEOUT_MS);
     this.ackMode = ackMode;
     this.#inbox = ackMode === 'async' ? (inbox ?? new MemoryInbox()) : undefined;
   }
@@ -271,8 +290,10 @@ export class ReceiverEngine<E> {
 
   /**
    * Registers a listener for every failure: rejected requests (`stage` `request`, `verify`,
-   * `parse`), store failures (`dedupe`, `inbox`) and handler errors (`handler`). For logging and
-   * metrics; a listener's own errors and rejections are swallowed.
+   * `parse`), store failures (`dedupe`, `inbox`: a store error, or a `WebhookStorageError`
+   * `storage_unavailable` naming the call that missed `storeTimeoutMs`) and handler errors
+   * (`handler`). For logging and metrics; a listener's own errors and rejections are swallowed.
+   * Errors and context carry no body values, secrets or reservation tokens.
    *
    * @param listener - `(error, { stage, status, key, event }) => void`.
    * @returns this receiver, for chaining.
@@ -302,8 +323,10 @@ export class ReceiverEngine<E> {
    * @param request - method, headers and raw body.
    * @returns status 200 (processed, duplicate or ignored), 202 (async: queued), 400 (bad JSON or
    *   event), 401 (signature), 405, 409 (this event is being processed by an earlier attempt:
-   *   retry later), 413, 415, or 500 (a handler or a store failed: the sender
-   *   retries). Failures are RFC 9457 problem+json with a stable `code`.
+   *   retry later), 413, 415, 500 (a handler failed: the sender retries) or 503 with
+   *   `Retry-After` (`dedupe_unavailable` or `inbox_unavailable`: a store failed or did not
+   *   answer within `storeTimeoutMs`; no handler ran, the sender retries). Failures are RFC 9457
+   *   problem+json with a stable `code`.
    * @example
    * ```ts
    * // A framework without an adapter: read the raw body yourself, then write the answer back.
@@ -372,16 +395,12 @@ export class ReceiverEngine<E> {
     if (this.#dedupe !== undefined) {
       let reservation: DedupeReservation;
       try {
-        reservation = await this.#dedupe.reserve(key, this.#leaseMs);
-        if (typeof reservation !== 'object' || reservation === null) {
-          throw new TypeError('DedupeStore.reserve must resolve to { status, token? }');
-        }
+        reservation = await this.#reserve(this.#dedupe, key);
       } catch (error) {
-        this.#report(error, { stage: 'dedupe', status: 500, key, event });
-        return problemResponse(
-          500,
+        this.#report(error, { stage: 'dedupe', status: 503, key, event });
+        return storeUnavailable(
           'dedupe_unavailable',
-          'The dedupe store is unavailable; retry later.',
+          'The dedupe store is unavailable; the event was not processed. Retry later.',
         );
       }
       if (reservation.status === 'done') return ACK.duplicate;
@@ -392,7 +411,7 @@ export class ReceiverEngine<E> {
           409,
           'event_in_progress',
           'This event is being processed by an earlier delivery attempt; retry later.',
-          { 'retry-after': '60' },
+          { 'retry-after': RETRY_LATER_SECONDS },
         );
       }
       token = reservation.token;
@@ -404,34 +423,36 @@ export class ReceiverEngine<E> {
         await this.#dispatch(event, { key, receivedAtMs, attempt: 1, ackMode: 'sync' });
       } catch (error) {
         this.#report(error, { stage: 'handler', status: 500, key, event });
-        await this.#release(key, token, event);
+        await this.#release(key, token, event, 500);
         return problemResponse(
           500,
           'handler_failed',
           'A handler failed; the event was not processed and will be accepted again on retry.',
         );
       }
-      await this.#complete(key, token, event);
+      // The handlers succeeded: the answer is 200 even if `complete` fails or misses its
+      // deadline (docs/design.md §5.19). A 503 would make the sender retry an event that was
+      // processed; answering 200 leaves only the lease to guard it, as after a crash.
+      await this.#complete(key, token, event, 200);
       return ACK.received;
     }
 
+    const inbox = this.#inbox;
     const entry: InboxEntry = { key, event, receivedAtMs, attempts: 0 };
     try {
-      await this.#inbox.add(entry);
+      await this.#withDeadline('Inbox.add', () => inbox.add(entry));
     } catch (error) {
-      this.#report(error, { stage: 'inbox', status: 500, key, event });
-      await this.#release(key, token, event);
-      return problemResponse(
-        500,
+      this.#report(error, { stage: 'inbox', status: 503, key, event });
+      await this.#release(key, token, event, 503);
+      return storeUnavailable(
         'inbox_unavailable',
         'The inbox is unavailable; the event was not recorded. Retry later.',
       );
     }
     // The inbox owns the event now: from here on a redelivery is a duplicate.
-    await this.#complete(key, token, event);
+    await this.#complete(key, token, event, 202);
     // Start the handlers on a later macrotask, so the 202 is written first even when a handler
     // begins with synchronous work.
-    const inbox = this.#inbox;
     this.#track(
       new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() =>
         this.#processEntry(inbox, entry),
@@ -469,13 +490,64 @@ export class ReceiverEngine<E> {
   }
 
   /**
-   * Marks the key done for the dedupe window. A failure is reported, not answered: the event was
-   * processed (or queued), and the in-progress lease still guards it until it lapses.
+   * Runs one dedupe or inbox call under `storeTimeoutMs` (docs/design.md §5.19). A call that
+   * misses the deadline rejects with `storage_unavailable`; its late outcome goes to `onLate`.
    */
-  async #complete(key: string, token: string, event: E): Promise<void> {
-    if (this.#dedupe === undefined) return;
+  #withDeadline<T>(
+    operation: string,
+    call: () => Promise<T>,
+    onLate?: (outcome: LateOutcome<T>) => void,
+  ): Promise<T> {
+    return withDeadline(call, { timeoutMs: this.#storeTimeoutMs, operation, onLate });
+  }
+
+  /**
+   * `reserve` under the deadline. A reservation that arrives after the deadline is released at
+   * once with its token: the request was answered 503, so nobody will complete it, and keeping it
+   * would answer the sender's retry 409 for the whole lease. Takes the key only, so a pending
+   * call keeps neither the body nor the event alive.
+   */
+  #reserve(store: DedupeStore, key: string): Promise<DedupeReservation> {
+    return this.#withDeadline(
+      'DedupeStore.reserve',
+      async () => {
+        const reservation = await store.reserve(key, this.#leaseMs);
+        if (typeof reservation !== 'object' || reservation === null) {
+          throw new TypeError('DedupeStore.reserve must resolve to { status, token? }');
+        }
+        return reservation;
+      },
+      (late) => {
+        if (late.status === 'fulfilled' && late.value.status === 'reserved') {
+          void this.#releaseLate(store, key, late.value.token);
+        }
+      },
+    );
+  }
+
+  /** Releases a reservation that arrived after its request was answered; failures are reported. */
+  async #releaseLate(store: DedupeStore, key: string, token: string): Promise<void> {
     try {
-      if (!(await this.#dedupe.complete(key, token, this.#dedupeTtlMs))) {
+      await this.#withDeadline('DedupeStore.release', () => store.release(key, token));
+    } catch (error) {
+      // The key stays in progress until its lease lapses: the sender's retries meanwhile get 409.
+      this.#report(error, { stage: 'dedupe', status: null, key });
+    }
+  }
+
+  /**
+   * Marks the key done for the dedupe window. A failure (or a missed deadline) is reported, not
+   * answered: the event was processed (or queued), and the in-progress lease still guards it
+   * until it lapses. A late `complete` that lands still marks the key done.
+   */
+  async #complete(key: string, token: string, event: E, status: number): Promise<void> {
+    const store = this.#dedupe;
+    if (store === undefined) return;
+    try {
+      const ttlMs = this.#dedupeTtlMs;
+      if (
+        !(await this.#withDeadline('DedupeStore.complete', () => store.complete(key, token, ttlMs)))
+      ) {
         // The lease lapsed while the handlers ran (slower than processingLeaseMs): another attempt
         // may hold the key now. Report it: the lease is too short for these handlers.
         this.#report(
@@ -485,20 +557,26 @@ export class ReceiverEngine<E> {
               `(${this.#leaseMs} ms) or use ackMode 'async'.`,
             { issues: [{ path: 'processingLeaseMs', message: 'shorter than the handlers' }] },
           ),
-          { stage: 'dedupe', status: null, key, event },
+          { stage: 'dedupe', status, key, event },
         );
       }
     } catch (error) {
-      this.#report(error, { stage: 'dedupe', status: null, key, event });
+      this.#report(error, { stage: 'dedupe', status, key, event });
     }
   }
 
-  async #release(key: string, token: string, event: E): Promise<void> {
-    if (this.#dedupe === undefined) return;
+  /**
+   * Forgets the key after a failure, so the sender's retry is processed. If the store fails or
+   * misses the deadline, the key stays in progress until its lease lapses (retries get 409 until
+   * then); the failure is reported.
+   */
+  async #release(key: string, token: string, event: E, status: number): Promise<void> {
+    const store = this.#dedupe;
+    if (store === undefined) return;
     try {
-      await this.#dedupe.release(key, token);
+      await this.#withDeadline('DedupeStore.release', () => store.release(key, token));
     } catch (error) {
-      this.#report(error, { stage: 'dedupe', status: 500, key, event });
+      this.#report(error, { stage: 'dedupe', status, key, event });
     }
   }
 
@@ -540,11 +618,15 @@ export class ReceiverEngine<E> {
         });
       } catch (error) {
         this.#report(error, { stage: 'handler', status: null, key: entry.key, event });
-        const code = isWebhooksError(error) ? error.code : 'handler_error';
-        await inbox.fail(entry.key, { code, atMs: this.#now() });
+        const failure = {
+          code: isWebhooksError(error) ? error.code : 'handler_error',
+          atMs: this.#now(),
+        };
+        await this.#withDeadline('Inbox.fail', () => inbox.fail(entry.key, failure));
         return false;
       }
-      await inbox.complete(entry.key);
+      // A missed deadline here leaves the entry pending: drainInbox runs it again (at least once).
+      await this.#withDeadline('Inbox.complete', () => inbox.complete(entry.key));
       return true;
     } catch (error) {
       this.#report(error, { stage: 'inbox', status: null, key: entry.key, event });
@@ -568,7 +650,10 @@ export class ReceiverEngine<E> {
    * handlers failed. Call it at start-up, and on an interval if handlers can fail transiently.
    * Each pending entry is tried at most once per call; entries being processed are skipped.
    *
-   * @returns how many entries were processed and how many failed again.
+   * @returns how many entries were processed and how many failed again. An entry whose
+   *   `Inbox.complete` or `Inbox.fail` misses `storeTimeoutMs` counts as failed and stays pending.
+   * @throws WebhookStorageError `storage_unavailable` (as a rejection) when `Inbox.pending` does
+   *   not answer within `storeTimeoutMs`; whatever `Inbox.pending` rejects with.
    * @example
    * ```ts
    * const receiver = new WebhookReceiver({ secret, ackMode: 'async', inbox: durableInbox });
@@ -584,7 +669,8 @@ export class ReceiverEngine<E> {
     let failed = 0;
     let skipped = 0;
     for (;;) {
-      const batch = (await inbox.pending(DRAIN_BATCH + seen.size)).filter(
+      const limit = DRAIN_BATCH + seen.size;
+      const batch = (await this.#withDeadline('Inbox.pending', () => inbox.pending(limit))).filter(
         (entry) => !seen.has(entry.key) && !this.#inFlight.has(entry.key),
       );
       // Entries that failed maxInboxAttempts times stay in the inbox for inspection, unprocessed:

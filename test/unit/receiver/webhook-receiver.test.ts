@@ -242,7 +242,7 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
     expect((await r.handle(request(sent))).body).toContain('duplicate');
   });
 
-  it('dedupe store failure -> 500 dedupe_unavailable, handlers not run', async () => {
+  it('dedupe store failure -> 503 dedupe_unavailable with Retry-After, handlers not run', async () => {
     const failing: DedupeStore = {
       reserve: () => Promise.reject(new WebhookStorageError('storage_unavailable', 'down')),
       complete: () => Promise.resolve(true),
@@ -251,8 +251,9 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
     const handler = vi.fn();
     const r = receiver({ dedupe: failing }).onAny(handler);
     const response = await r.handle(request(event('prospect.submitted')));
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(503);
     expect(problem(response).code).toBe('dedupe_unavailable');
+    expect(response.headers['retry-after']).toBe('60');
     expect(handler).not.toHaveBeenCalled();
   });
 
@@ -385,7 +386,7 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
     expect(attempts).toEqual([1, 2, 3]);
   });
 
-  it('async: inbox failure -> 500 inbox_unavailable and the reservation is released', async () => {
+  it('async: inbox failure -> 503 inbox_unavailable with Retry-After, and the reservation is released', async () => {
     const inbox = new MemoryInbox();
     vi.spyOn(inbox, 'add').mockRejectedValueOnce(
       new WebhookStorageError('storage_unavailable', 'full'),
@@ -393,8 +394,9 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
     const r = receiver({ ackMode: 'async', inbox });
     const sent = event('prospect.submitted');
     const response = await r.handle(request(sent));
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(503);
     expect(problem(response).code).toBe('inbox_unavailable');
+    expect(response.headers['retry-after']).toBe('60');
     expect((await r.handle(request(sent))).status).toBe(202);
   });
 
