@@ -5,6 +5,7 @@
  */
 
 import { type ValidationIssue, WebhookValidationError } from '../errors.js';
+import { describeValue } from '../internal/describe-value.js';
 import type { EudrEventEnvelope } from './eudr-event-envelope.js';
 import type { AnyEudrWebhookEvent, EudrWebhookEvent } from './eudr-webhook-event.js';
 import { EUDR_EVENT_TYPES, isEudrEventType } from './event-types.js';
@@ -49,9 +50,9 @@ function safeParse(
         success: false,
         error: new WebhookValidationError(
           'unknown_event_type',
-          `${fnName}: EUDR event type ${quoteType(envelope.data.event)} is not one of the ` +
-            `${EUDR_EVENT_TYPES.length} known types (strict mode). Parse without \`strict\` ` +
-            'to receive it as an unknown event.',
+          `${fnName}: \`event\` is ${describeValue(envelope.data.event)} that is not one of ` +
+            `the ${EUDR_EVENT_TYPES.length} EUDR event types (strict mode). Parse without ` +
+            '`strict` to receive unknown types as unknown events.',
           { issues: [{ path: 'event', message: 'unknown event type' }] },
         ),
       };

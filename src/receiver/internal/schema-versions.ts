@@ -38,6 +38,7 @@ export function readAcceptedSchemaVersions(
  * Throws `unsupported_schema_version` when the event's `schemaVersion` is not accepted
  * (DESIGN.md §5.7: the sender delivers the highest version the endpoint accepts, so a version
  * outside the receiver's list means the endpoint's registration and the receiver disagree).
+ * The message lists the receiver's own versions, never the event's (docs/security.md).
  */
 export function assertSchemaVersion(
   schemaVersion: number,
@@ -48,9 +49,9 @@ export function assertSchemaVersion(
   const list = [...accepted].join(', ');
   throw new WebhookValidationError(
     'unsupported_schema_version',
-    `${fnName}: the event has schemaVersion ${schemaVersion}, but this receiver accepts ` +
-      `[${list}]. Register the endpoint with acceptedSchemaVersions [${list}] so the sender ` +
-      `converts the event, or add ${schemaVersion} here once your handlers support it.`,
+    `${fnName}: the event's \`schemaVersion\` is not one this receiver accepts (accepted: ` +
+      `${list}). Register the endpoint with acceptedSchemaVersions [${list}] so the sender ` +
+      "converts the event, or add the event's version here once your handlers support it.",
     { issues: [{ path: 'schemaVersion', message: `not one of [${list}]` }] },
   );
 }

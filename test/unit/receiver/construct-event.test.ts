@@ -191,6 +191,9 @@ describe.each(VARIANTS)('%s', (_name, construct) => {
     expect(result.ok).toBe(false);
     const error = (result as { error: Error & { code: string } }).error;
     expect(error.code).toBe('unsupported_schema_version');
+    expect(error.message).toContain(
+      "the event's `schemaVersion` is not one this receiver accepts (accepted: 1)",
+    );
     expect(error.message).toContain('acceptedSchemaVersions [1]');
     const v1 = signed(createSampleEvent('prospect.submitted'));
     await expect(

@@ -48,6 +48,8 @@ export function notAnObject(fnName: string, input: unknown): WebhookValidationEr
  * - otherwise `data` must match that version's schema (strict: only known enum values), and a
  *   partner-scoped type needs a string `partnerUuid`.
  * The result is a new object; unknown fields are kept (zod drops an own `__proto__` key).
+ * Messages name fields and their shapes, never a value from the body: an unknown `type` is
+ * described by its length, an unknown `schemaVersion` by the versions the catalog knows.
  */
 export function safeParseCatalogEvent(
   catalog: EventCatalog,
@@ -69,8 +71,9 @@ export function safeParseCatalogEvent(
         success: false,
         error: new WebhookValidationError(
           'unknown_event_type',
-          `${fnName}: event type ${quoteType(envelope.data.type)} is not in the catalog ` +
-            '(strict mode). Parse without `strict` to receive it as an unknown event.',
+          `${fnName}: \`type\` is ${describeValue(envelope.data.type)} that is not in the ` +
+            'catalog (strict mode). Parse without `strict` to receive unknown types as unknown ' +
+            'events.',
           { issues: [{ path: 'type', message: 'unknown event type' }] },
         ),
       };
@@ -78,7 +81,8 @@ export function safeParseCatalogEvent(
     return { success: true, data: envelope.data };
   }
 
-  // Built only on a failure path: quoting is not free, and most events are valid.
+  // Built only on a failure path: quoting is not free, and most events are valid. It quotes the
+  // catalog's own name for the type; no message quotes a value from the body (docs/security.md).
   const what = (): string => `${quoteType(entry.type)} event`;
   const version: EventCatalogVersion | undefined = entry.versions.find(
     (v) => v.version === input.schemaVersion,
@@ -90,8 +94,8 @@ export function safeParseCatalogEvent(
         success: false,
         error: new WebhookValidationError(
           'unsupported_schema_version',
-          `${fnName}: ${what()} has schemaVersion ${envelope.data.schemaVersion}; this catalog ` +
-            `knows ${versionRange(entry)} (strict mode). Register ` +
+          `${fnName}: the ${what()} has a \`schemaVersion\` this catalog does not know ` +
+            `(it knows ${versionRange(entry)}; strict mode). Register the endpoint with ` +
             'acceptedSchemaVersions your code knows, or parse without `strict`.',
           { issues: [{ path: 'schemaVersion', message: 'unsupported schema version' }] },
         ),

@@ -57,7 +57,6 @@ export function toIssues(
   }));
 }
 
-/** The JSON-ish type name of a value, for messages that must not echo the value itself. */
 /** True for a non-null, non-array object. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -78,8 +77,10 @@ export function summarizeIssues(issues: readonly ValidationIssue[]): string {
 const MAX_QUOTED_LENGTH = 100;
 
 /**
- * A short, quoted rendition of an event type for a message. The type is a routing key, not a
- * secret, but it is attacker-controlled, so it is length-capped and JSON-escaped.
+ * A short, quoted rendition of an event type for a message: a catalog's own type, or one the
+ * developer passed (`createSampleEvent`, `parseEventData`, `createEventCatalog`), length-capped and
+ * JSON-escaped. Never a type read from a body: parsers describe that by its length only
+ * (docs/security.md).
  */
 export function quoteType(type: string): string {
   const short =

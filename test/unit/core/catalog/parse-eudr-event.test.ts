@@ -116,11 +116,16 @@ describe('parseEudrEvent', () => {
     expect(isKnownEudrEvent(event)).toBe(false);
   });
 
-  it('strict: an unknown event type throws unknown_event_type at path event', () => {
+  it('strict: an unknown event type throws unknown_event_type at path event, giving its length, not its value', () => {
     const input = { ...createSampleEudrEvent('sync.completed'), event: 'connection.lost' };
     const error = thrown(() => parseEudrEvent(input, { strict: true }));
     expect(error.code).toBe('unknown_event_type');
     expect(paths(error)).toEqual(['event']);
+    expect(error.message).toBe(
+      'parseEudrEvent: `event` is a string of 15 characters that is not one of the 14 EUDR ' +
+        'event types (strict mode). Parse without `strict` to receive unknown types as unknown ' +
+        'events.',
+    );
   });
 
   it('unknown enum values: lenient keeps them, strict reports each path', () => {
