@@ -691,7 +691,7 @@ export function describeSenderStorage(
       );
 
       itWith(
-        'claimDue -> due deliveries, earliest due first, with their event and endpoint',
+        'claimDue -> due deliveries, endpoints in turn by their oldest due work, with their event and endpoint',
         async (storage) => {
           const a = await addEndpoint(storage);
           const b = await addEndpoint(storage);
@@ -787,6 +787,153 @@ export function describeSenderStorage(
         const { deliveries } = await publish(storage, [free], T0 + 10);
         const claimed = await claim(storage, T0 + 10, 'worker-a', { limit: 1, skip: [busy.id] });
         expect(idsOf(claimed)).toEqual([only(deliveries).id]);
+      });
+
+      // Fair dispatch (docs/design.md): endpoints with due work take turns, least recently
+      // claimed first; inside one endpoint, the earliest due delivery first.
+      itWith(
+        'claimDue takes turns over endpoints: one delivery each per round, oldest first inside one',
+        async (storage) => {
+          const [a, b, c] = [
+            await addEndpoint(storage),
+            await addEndpoint(storage),
+            await addEndpoint(storage),
+          ];
+          const byEndpoint = new Map<string, string[]>();
+          // a's backlog is the oldest, c's the newest; each has three due deliveries.
+          for (const [offset, endpoint] of [a, b, c].entries()) {
+            for (let i = 0; i < 3; i++) {
+              const { deliveries } = await publish(storage, [endpoint], T0 + offset * 10 + i);
+              byEndpoint.set(endpoint.id, [
+                ...(byEndpoint.get(endpoint.id) ?? []),
+                only(deliveries).id,
+              ]);
+            }
+          }
+          const claimed = await claim(storage, T0 + 100, 'worker-a', { limit: 7 });
+          expect(claimed.map((item) => item.endpoint.id)).toEqual([
+            a.id,
+            b.id,
+            c.id,
+            a.id,
+            b.id,
+            c.id,
+            a.id,
+          ]);
+          for (const endpoint of [a, b, c]) {
+            const ids = claimed
+              .filter((x) => x.endpoint.id === endpoint.id)
+              .map((x) => x.delivery.id);
+            expect(ids).toEqual(byEndpoint.get(endpoint.id)?.slice(0, ids.length));
+          }
+        },
+      );
+
+      itWith(
+        "an endpoint's one due delivery is claimed within one claim, however large the older backlogs of others",
+        async (storage) => {
+          const slow = [];
+          for (let i = 0; i < 5; i++) slow.push(await addEndpoint(storage));
+          for (let i = 0; i < 40; i++) await publish(storage, slow, T0 + i);
+          // Every slow endpoint has been served once (the dispatcher's steady state).
+          expect(await claim(storage, T0 + 1_000, 'worker-a', { limit: 5 })).toHaveLength(5);
+          const healthy = await addEndpoint(storage);
+          const { deliveries } = await publish(storage, [healthy], T0 + 999);
+          const next = only(await claim(storage, T0 + 1_000, 'worker-b', { limit: 1 }));
+          expect(next.delivery.id).toBe(only(deliveries).id);
+        },
+      );
+
+      itWith(
+        'turns span claims and workers: the least recently claimed endpoint goes first',
+        async (storage) => {
+          const [a, b, c] = [
+            await addEndpoint(storage),
+            await addEndpoint(storage),
+            await addEndpoint(storage),
+          ];
+          for (let i = 0; i < 4; i++) await publish(storage, [a, b, c], T0 + i);
+          const order: string[] = [];
+          for (let i = 0; i < 6; i++) {
+            const owner = i % 2 === 0 ? 'worker-a' : 'worker-b';
+            order.push(only(await claim(storage, T0 + 10, owner, { limit: 1 })).endpoint.id);
+          }
+          expect(order).toEqual([a.id, b.id, c.id, a.id, b.id, c.id]);
+          // The next round starts again with a, however the claims were split.
+          const [x, y] = await claim(storage, T0 + 10, 'worker-a', { limit: 2 });
+          expect([x?.endpoint.id, y?.endpoint.id]).toEqual([a.id, b.id]);
+        },
+      );
+
+      itWith(
+        'an endpoint skipped for its cap keeps its place in line for the next claim',
+        async (storage) => {
+          const a = await addEndpoint(storage);
+          const b = await addEndpoint(storage);
+          for (let i = 0; i < 3; i++) await publish(storage, [a, b], T0 + i);
+          expect(only(await claim(storage, T0 + 10, 'worker-a', { limit: 1 })).endpoint.id).toBe(
+            a.id,
+          );
+          // b's turn, but b is at its cap: a goes instead; b is still first afterwards.
+          expect(
+            only(await claim(storage, T0 + 10, 'worker-a', { limit: 1, skip: [b.id] })).endpoint.id,
+          ).toBe(a.id);
+          expect(only(await claim(storage, T0 + 10, 'worker-a', { limit: 1 })).endpoint.id).toBe(
+            b.id,
+          );
+        },
+      );
+
+      itWith(
+        'maxPerOrigin with inFlightByOrigin -> at most the room left per origin (scheme, host, port)',
+        async (storage) => {
+          const one = await addEndpoint(storage, { url: 'https://hooks.example/a' });
+          const two = await addEndpoint(storage, { url: 'https://HOOKS.example:443/b?x=1' });
+          const other = await addEndpoint(storage, { url: 'https://hooks.example:8443/a' });
+          const plain = await addEndpoint(storage, { url: 'http://hooks.example/a' });
+          for (let i = 0; i < 4; i++) await publish(storage, [one, two, other, plain], T0 + i);
+          const claimed = await storage.claimDue({
+            nowMs: T0 + 10,
+            limit: 100,
+            leaseMs: LEASE_MS,
+            owner: 'worker-a',
+            maxPerOrigin: 3,
+            inFlightByOrigin: new Map([
+              ['https://hooks.example', 1],
+              ['http://hooks.example', 3],
+            ]),
+          });
+          const count = (ids: readonly string[]) =>
+            claimed.filter((item) => ids.includes(item.endpoint.id)).length;
+          expect(count([one.id, two.id])).toBe(2);
+          expect(count([other.id])).toBe(3);
+          expect(count([plain.id])).toBe(0);
+          // Turns still alternate inside the shared origin.
+          expect(count([one.id])).toBe(1);
+          const rest = await claim(storage, T0 + 10, 'worker-b');
+          expect(rest).toHaveLength(16 - claimed.length);
+        },
+      );
+
+      itWith('an endpoint whose URL changes moves to the new origin', async (storage) => {
+        const moving = await addEndpoint(storage, { url: 'https://old.example/a' });
+        const staying = await addEndpoint(storage, { url: 'https://new.example/a' });
+        await storage.updateEndpoint({
+          organizationUuid: ORG_A,
+          endpointId: moving.id,
+          changes: { url: 'https://new.example/b' },
+          nowMs: T0,
+        });
+        await publish(storage, [moving, staying], T0);
+        const claimed = await storage.claimDue({
+          nowMs: T0,
+          limit: 10,
+          leaseMs: LEASE_MS,
+          owner: 'worker-a',
+          maxPerOrigin: 1,
+          inFlightByOrigin: new Map([['https://old.example', 1]]),
+        });
+        expect(claimed).toHaveLength(1);
       });
     });
 
@@ -1969,8 +2116,13 @@ export function describeSenderStorage(
                       leaseUntilMs: now + LEASE_MS,
                     });
                   }
-                  const dues = claimed.map((item) => item.delivery.nextAttemptAtMs as number);
-                  expect(dues).toEqual([...dues].sort((x, y) => x - y));
+                  // Oldest first inside one endpoint (fair dispatch takes turns across them).
+                  for (const endpoint of [a, b]) {
+                    const dues = claimed
+                      .filter((item) => item.endpoint.id === endpoint.id)
+                      .map((item) => item.delivery.nextAttemptAtMs as number);
+                    expect(dues).toEqual([...dues].sort((x, y) => x - y));
+                  }
                 } else {
                   const id = at(ids, step.which);
                   const held = holder.get(id)?.owner === step.owner;

@@ -42,7 +42,10 @@ export interface HttpTransportOptions {
    */
   readonly maxResponseBytes?: number | undefined;
   /**
-   * Keep-alive connections per origin (receiver scheme, host and port).
+   * Connections per origin (receiver scheme, host and port), and so the sender's cap on attempts
+   * to one origin in flight (exposed as {@link HttpTransport.connectionsPerOrigin}): one number,
+   * so the dispatcher never queues an attempt behind a full pool, where waiting for a connection
+   * would eat into its timeout (docs/design.md, "Honest timeouts").
    * @default 32
    */
   readonly connections?: number | undefined;
@@ -382,6 +385,11 @@ export class HttpTransport implements Transport {
   readonly #maxResponseBytes: number;
   readonly #connections: number;
   readonly #keepAliveTimeoutMs: number;
+  /**
+   * Connections per origin (the `connections` option): the sender keeps at most this many
+   * attempts to one origin in flight, so none waits in the pool inside its timeout.
+   */
+  readonly connectionsPerOrigin: number;
   readonly #lookup: LookupFunction;
   #agent: Agent | undefined;
 
@@ -414,6 +422,7 @@ export class HttpTransport implements Transport {
       DEFAULT_CONNECTIONS,
       'a positive integer (connections per origin)',
     );
+    this.connectionsPerOrigin = this.#connections;
     this.#keepAliveTimeoutMs = optionalInteger(
       options.keepAliveTimeoutMs,
       'keepAliveTimeoutMs',

@@ -24,6 +24,8 @@ export type {
 } from './internal/endpoint-input.js';
 export type { DeliveryHistoryQuery } from './internal/history-query.js';
 export { MemoryStorage, type MemoryStorageOptions } from './memory-storage.js';
+// For storage adapters: the key of the per-origin room in `claimDue`
+export { originOf } from './origin-of.js';
 // Ports and their default adapters
 export type { Clock } from './ports/clock.js';
 export type { Logger } from './ports/logger.js';

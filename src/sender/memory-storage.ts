@@ -2,13 +2,17 @@
  * The in-memory {@link SenderStorage}: tests and single-process apps (DESIGN.md §6).
  *
  * Scheduling is data (DESIGN.md §2): every PENDING delivery waits in a binary min-heap keyed by
- * (due time, sequence), never behind its own timer. There is one such heap per endpoint, and a
- * heap of endpoints keyed by their earliest delivery, so that `claimDue` with `skipEndpointIds`
- * pays once per skipped endpoint, not once per waiting delivery of a busy endpoint (otherwise a
- * backlog of 100,000 deliveries behind an endpoint at its in-flight cap would be scanned on
- * every claim). Claims wait in a third heap keyed by lease expiry; a lapsed claim goes back to
- * its endpoint's heap. Every heap tracks each item's position, so removal is eager and no heap
- * ever holds a stale entry: sizes follow the live work, with nothing to compact.
+ * (due time, sequence), never behind its own timer. There is one such heap per endpoint, and the
+ * endpoints with waiting deliveries sit in heaps of their own, so that `claimDue` pays once per
+ * skipped endpoint, not once per waiting delivery of a busy endpoint (otherwise a backlog of
+ * 100,000 deliveries behind an endpoint at its in-flight cap would be scanned on every claim):
+ * - `waiting`: endpoints whose earliest delivery was not due at the last claim, by that delivery;
+ * - `ready` (by earliest delivery) and `turns` (by last claim): endpoints with due work. Claims
+ *   take turns over them, least recently claimed first (fair dispatch, docs/design.md): an
+ *   endpoint that becomes due moves from `waiting` to `ready` at the next claim.
+ * Claims wait in a heap keyed by lease expiry; a lapsed claim goes back to its endpoint's heap.
+ * Every heap tracks each item's position, so removal is eager and no heap ever holds a stale
+ * entry: sizes follow the live work, with nothing to compact.
  *
  * Every method runs without an `await`, so each is atomic with respect to every other call.
  * Records go in and come out as copies: a caller never holds an object the storage keeps.
@@ -21,6 +25,7 @@ import {
   evaluateEndpointHealth,
   HEALTHY,
 } from '../core/retry/health-policy.js';
+import { originOf } from './origin-of.js';
 import type {
   BeginIdempotentInput,
   ClaimDueInput,
@@ -278,9 +283,17 @@ class StoredDelivery implements HeapItem {
 }
 
 class StoredEndpoint implements HeapItem {
-  /** Position in the heap of endpoints with waiting deliveries; -1 when none wait. */
+  /** Position in `waiting` or `ready` (see `isReady`); -1 when no delivery waits. */
   heapIndex = -1;
-  record: EndpointRecord;
+  /** In `ready` (and its turn in `turns`) rather than in `waiting`. */
+  isReady = false;
+  /** Its place in `turns` while ready. */
+  readonly turn: Turn = new Turn(this);
+  /** The storage sequence number of its last claimed delivery; 0 before its first (fairness). */
+  lastClaimSeq = 0;
+  #record!: EndpointRecord;
+  /** The URL's origin, the key of the per-origin room. */
+  origin = '';
   /** Its PENDING deliveries that are not claimed (or whose claim lapsed), by due time. */
   readonly due = new IndexedHeap<StoredDelivery>(dueFirst);
   /** Its claims in the lease heap (PENDING, held): with `due`, every PENDING delivery. */
@@ -288,6 +301,25 @@ class StoredEndpoint implements HeapItem {
 
   constructor(record: EndpointRecord) {
     this.record = record;
+  }
+
+  get record(): EndpointRecord {
+    return this.#record;
+  }
+
+  set record(record: EndpointRecord) {
+    if (record.url !== this.#record?.url) this.origin = originOf(record.url);
+    this.#record = record;
+  }
+}
+
+/** An endpoint's place in the line of endpoints with due work. */
+class Turn implements HeapItem {
+  heapIndex = -1;
+  readonly endpoint: StoredEndpoint;
+
+  constructor(endpoint: StoredEndpoint) {
+    this.endpoint = endpoint;
   }
 }
 
@@ -299,6 +331,13 @@ function dueFirst(a: StoredDelivery, b: StoredDelivery): boolean {
 
 function earliestEndpointFirst(a: StoredEndpoint, b: StoredEndpoint): boolean {
   return dueFirst(a.due.peek() as StoredDelivery, b.due.peek() as StoredDelivery);
+}
+
+/** Fair dispatch: the least recently claimed endpoint first, then the oldest due work. */
+function longestWaitingTurnFirst(a: Turn, b: Turn): boolean {
+  const aSeq = a.endpoint.lastClaimSeq;
+  const bSeq = b.endpoint.lastClaimSeq;
+  return aSeq < bSeq || (aSeq === bSeq && earliestEndpointFirst(a.endpoint, b.endpoint));
 }
 
 function leaseFirst(a: Claim, b: Claim): boolean {
@@ -442,8 +481,12 @@ export class MemoryStorage implements SenderStorage {
   /** History indexes: an event's and an endpoint's deliveries (kept after the endpoint's deletion). */
   readonly #deliveriesByEvent = new Map<string, StoredDelivery[]>();
   readonly #deliveriesByEndpoint = new Map<string, StoredDelivery[]>();
-  /** Endpoints with a waiting delivery, by their earliest one. */
-  readonly #endpointsByDue = new IndexedHeap<StoredEndpoint>(earliestEndpointFirst);
+  /** Endpoints with a waiting delivery not due at the last claim, by their earliest one. */
+  readonly #waiting = new IndexedHeap<StoredEndpoint>(earliestEndpointFirst);
+  /** Endpoints with a waiting delivery due at the last claim, by their earliest one. */
+  readonly #ready = new IndexedHeap<StoredEndpoint>(earliestEndpointFirst);
+  /** The turns of the `#ready` endpoints, least recently claimed first (fair dispatch). */
+  readonly #turns = new IndexedHeap<Turn>(longestWaitingTurnFirst);
   /** Held claims, by lease expiry. */
   readonly #leases = new IndexedHeap<Claim>(leaseFirst);
   /**
@@ -579,41 +622,54 @@ export class MemoryStorage implements SenderStorage {
   // -------------------------------------------------------------------------------- dispatch
 
   async claimDue(input: ClaimDueInput): Promise<readonly ClaimedDelivery[]> {
-    const { nowMs, limit, leaseMs, owner, skipEndpointIds, maxPerEndpoint, inFlightByEndpoint } =
-      input;
+    const { nowMs, limit, leaseMs, owner, skipEndpointIds } = input;
+    const { maxPerEndpoint, inFlightByEndpoint, maxPerOrigin, inFlightByOrigin } = input;
     this.#requeueLapsed(nowMs);
+    this.#promoteDue(nowMs);
     const claimed: ClaimedDelivery[] = [];
-    const skipped: StoredEndpoint[] = [];
-    const claimedHere = new Map<string, number>();
+    const skipped: Turn[] = [];
+    const byEndpoint = new Map<string, number>();
+    const byOrigin = new Map<string, number>();
     while (claimed.length < limit) {
-      const endpoint = this.#endpointsByDue.peek();
-      const delivery = endpoint?.due.peek();
-      if (endpoint === undefined || delivery === undefined) break;
-      if ((delivery.nextAttemptAtMs as number) > nowMs) break;
-      const id = endpoint.record.id;
-      const taken = (inFlightByEndpoint?.get(id) ?? 0) + (claimedHere.get(id) ?? 0);
-      if (
-        skipEndpointIds?.has(id) === true ||
-        (maxPerEndpoint !== undefined && taken >= maxPerEndpoint)
-      ) {
-        // Set aside, with all its waiting deliveries, until this claim is done.
-        this.#endpointsByDue.pop();
-        skipped.push(endpoint);
+      // Fair dispatch: the endpoint whose turn it is gives its earliest due delivery.
+      const turn = this.#turns.peek();
+      if (turn === undefined) break;
+      const endpoint = turn.endpoint;
+      const delivery = endpoint.due.peek() as StoredDelivery;
+      if ((delivery.nextAttemptAtMs as number) > nowMs) {
+        // Its due work was claimed; what is left is not due yet (or `nowMs` went back).
+        this.#setReady(endpoint, false);
         continue;
       }
+      const id = endpoint.record.id;
+      const origin = endpoint.origin;
+      const endpointTaken = (inFlightByEndpoint?.get(id) ?? 0) + (byEndpoint.get(id) ?? 0);
+      const originTaken = (inFlightByOrigin?.get(origin) ?? 0) + (byOrigin.get(origin) ?? 0);
+      if (
+        skipEndpointIds?.has(id) === true ||
+        (maxPerEndpoint !== undefined && endpointTaken >= maxPerEndpoint) ||
+        (maxPerOrigin !== undefined && originTaken >= maxPerOrigin)
+      ) {
+        // Out of line, with all its waiting deliveries, until this claim is done.
+        this.#turns.pop();
+        skipped.push(turn);
+        continue;
+      }
+      endpoint.lastClaimSeq = ++this.#seq; // to the back of the line
       this.#unqueue(delivery, endpoint);
       const claim = new Claim(delivery, owner, nowMs + leaseMs, ++this.#seq);
       delivery.claim = claim; // a lapsed claim's former owner loses it here
       this.#leases.push(claim);
       endpoint.claims.add(claim);
-      claimedHere.set(id, (claimedHere.get(id) ?? 0) + 1);
+      byEndpoint.set(id, (byEndpoint.get(id) ?? 0) + 1);
+      byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + 1);
       claimed.push({
         delivery: toDeliveryRecord(delivery),
         event: delivery.event,
         endpoint: copyEndpoint(endpoint.record),
       });
     }
-    for (const endpoint of skipped) this.#endpointsByDue.push(endpoint);
+    for (const turn of skipped) this.#turns.push(turn);
     return claimed;
   }
 
@@ -701,10 +757,15 @@ export class MemoryStorage implements SenderStorage {
   }
 
   async nextDueAtMs(): Promise<number | null> {
-    const waiting = this.#endpointsByDue.peek()?.due.peek()?.nextAttemptAtMs ?? null;
-    const lease = this.#leases.peek()?.leaseUntilMs ?? null;
-    if (waiting === null) return lease;
-    return lease === null ? waiting : Math.min(waiting, lease);
+    let next: number | null = null;
+    for (const atMs of [
+      this.#waiting.peek()?.due.peek()?.nextAttemptAtMs,
+      this.#ready.peek()?.due.peek()?.nextAttemptAtMs,
+      this.#leases.peek()?.leaseUntilMs,
+    ]) {
+      if (atMs !== undefined && atMs !== null && (next === null || atMs < next)) next = atMs;
+    }
+    return next;
   }
 
   // ------------------------------------------------------------------------------- retention
@@ -901,13 +962,45 @@ export class MemoryStorage implements SenderStorage {
     this.#reposition(endpoint);
   }
 
-  /** Keeps the endpoint's place in the heap of endpoints after its earliest delivery changed. */
+  /**
+   * Keeps the endpoint's place in the heaps of endpoints after its earliest delivery changed: out
+   * of them when nothing waits, into `waiting` when something starts to wait (`claimDue` moves it
+   * to `ready` once due).
+   */
   #reposition(endpoint: StoredEndpoint): void {
-    const heap = this.#endpointsByDue;
+    const heap = endpoint.isReady ? this.#ready : this.#waiting;
     if (endpoint.due.size === 0) {
       if (endpoint.heapIndex >= 0) heap.remove(endpoint);
-    } else if (endpoint.heapIndex < 0) heap.push(endpoint);
-    else heap.update(endpoint);
+      if (endpoint.turn.heapIndex >= 0) this.#turns.remove(endpoint.turn);
+      endpoint.isReady = false;
+    } else if (endpoint.heapIndex < 0) {
+      endpoint.isReady = false;
+      this.#waiting.push(endpoint);
+    } else {
+      heap.update(endpoint);
+      if (endpoint.turn.heapIndex >= 0) this.#turns.update(endpoint.turn);
+    }
+  }
+
+  /** Moves an endpoint with waiting deliveries between `waiting` and `ready` (with its turn). */
+  #setReady(endpoint: StoredEndpoint, ready: boolean): void {
+    (endpoint.isReady ? this.#ready : this.#waiting).remove(endpoint);
+    if (endpoint.turn.heapIndex >= 0) this.#turns.remove(endpoint.turn);
+    endpoint.isReady = ready;
+    if (ready) {
+      this.#ready.push(endpoint);
+      this.#turns.push(endpoint.turn);
+    } else this.#waiting.push(endpoint);
+  }
+
+  /** Every endpoint whose earliest waiting delivery is due at `nowMs` gets a turn. */
+  #promoteDue(nowMs: number): void {
+    for (;;) {
+      const endpoint = this.#waiting.peek();
+      if (endpoint === undefined) return;
+      if (((endpoint.due.peek() as StoredDelivery).nextAttemptAtMs as number) > nowMs) return;
+      this.#setReady(endpoint, true);
+    }
   }
 
   /** Ends a delivery's claim: out of the lease heap, or out of the due heap after a lapse. */

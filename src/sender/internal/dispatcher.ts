@@ -16,6 +16,7 @@ import {
 } from '../../core/retry/retry-policy.js';
 import { nodeHmacSha256Hex } from '../../signature/node-hmac-sha256-hex.node.js';
 import { toEndpointView } from '../endpoint-view.js';
+import { originOf } from '../origin-of.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
@@ -62,6 +63,8 @@ export interface DispatcherDeps {
   readonly leaseMs: number;
   readonly maxInFlight: number;
   readonly maxInFlightPerEndpoint: number;
+  /** The transport's connections per origin (`Infinity`: no cap). */
+  readonly maxInFlightPerOrigin: number;
   readonly pollIntervalMs: number;
   readonly owner: string;
   /** Deletes expired history (the sender's `purgeExpired`). */
@@ -78,12 +81,21 @@ export interface DispatcherDeps {
   }) => Promise<void>;
 }
 
+/** Counts one finished attempt off `counts` (absent means 0: the map holds live keys only). */
+function decrement(counts: Map<string, number>, key: string): void {
+  const left = (counts.get(key) ?? 1) - 1;
+  if (left === 0) counts.delete(key);
+  else counts.set(key, left);
+}
+
 const iso = (ms: number | null): string | undefined =>
   ms === null ? undefined : formatTimestamp(ms, 'seconds-when-whole');
 
 export class Dispatcher {
   readonly #deps: DispatcherDeps;
+  /** Attempts in flight per endpoint id and per origin (the claim's rooms). */
   readonly #inFlight = new Map<string, number>();
+  readonly #inFlightByOrigin = new Map<string, number>();
   readonly #running = new Set<Promise<void>>();
   readonly #bodies = new Map<string, string>();
   #total = 0;
@@ -91,6 +103,8 @@ export class Dispatcher {
   #stopping = false;
   #lastPurgeAtMs = Number.NEGATIVE_INFINITY;
   #wake: (() => void) | undefined;
+  /** A wake-up arrived since the loop's last claim began: claim again before sleeping. */
+  #woken = false;
   #abort = newAbortController();
 
   constructor(deps: DispatcherDeps) {
@@ -104,35 +118,46 @@ export class Dispatcher {
     return started.length;
   }
 
-  /** `more`: the claim was full, so more may be due right now. */
-  async #claimAndSend(): Promise<{ started: Promise<void>[]; more: boolean }> {
-    const { storage, maxInFlight, maxInFlightPerEndpoint, leaseMs, owner, clock } = this.#deps;
+  /**
+   * `more`: the claim was full, so more may be due right now. `claimedAtMs`: the claim's `nowMs`,
+   * at which everything due and within the rooms was taken.
+   */
+  async #claimAndSend(): Promise<{ started: Promise<void>[]; more: boolean; claimedAtMs: number }> {
+    const { storage, maxInFlight, maxInFlightPerEndpoint, maxInFlightPerOrigin } = this.#deps;
+    const { leaseMs, owner, clock } = this.#deps;
     const room = maxInFlight - this.#total;
-    if (room <= 0) return { started: [], more: false };
+    const claimedAtMs = clock.now();
+    if (room <= 0) return { started: [], more: false, claimedAtMs };
+    const capOrigins = maxInFlightPerOrigin !== Number.POSITIVE_INFINITY;
     const claimed = await storage.claimDue({
-      nowMs: clock.now(),
+      nowMs: claimedAtMs,
       limit: room,
       leaseMs,
       owner,
       maxPerEndpoint: maxInFlightPerEndpoint,
       inFlightByEndpoint: this.#inFlight,
+      ...(capOrigins
+        ? { maxPerOrigin: maxInFlightPerOrigin, inFlightByOrigin: this.#inFlightByOrigin }
+        : {}),
     });
     const started: Promise<void>[] = [];
     const released: Promise<void>[] = [];
     for (const item of claimed) {
       const endpointId = item.endpoint.id;
+      const origin = capOrigins ? originOf(item.endpoint.url) : '';
       const count = this.#inFlight.get(endpointId) ?? 0;
-      if (count >= maxInFlightPerEndpoint) {
-        // Claimed in the same batch beyond the cap: hand it back for the next round.
+      const originCount = this.#inFlightByOrigin.get(origin) ?? 0;
+      if (count >= maxInFlightPerEndpoint || originCount >= maxInFlightPerOrigin) {
+        // Claimed beyond a room (a storage that ignores one): hand it back for a later round.
         released.push(storage.releaseClaim(item.delivery.id, owner));
         continue;
       }
       this.#inFlight.set(endpointId, count + 1);
+      this.#inFlightByOrigin.set(origin, originCount + 1);
       this.#total++;
       const work = this.#deliver(item).finally(() => {
-        const left = (this.#inFlight.get(endpointId) ?? 1) - 1;
-        if (left === 0) this.#inFlight.delete(endpointId);
-        else this.#inFlight.set(endpointId, left);
+        decrement(this.#inFlight, endpointId);
+        decrement(this.#inFlightByOrigin, origin);
         this.#total--;
         this.#running.delete(work);
         this.wake();
@@ -141,7 +166,7 @@ export class Dispatcher {
       started.push(work);
     }
     await Promise.all(released);
-    return { started, more: claimed.length >= room };
+    return { started, more: claimed.length >= room, claimedAtMs };
   }
 
   /** Signs and sends one claimed delivery, then records the attempt and its consequences. */
@@ -385,6 +410,7 @@ export class Dispatcher {
 
   /** Wakes a sleeping loop (new work, a freed slot). */
   wake(): void {
+    this.#woken = true;
     const wake = this.#wake;
     this.#wake = undefined;
     wake?.();
@@ -410,8 +436,10 @@ export class Dispatcher {
         }
       }
       let more = false;
+      let claimedAtMs = clock.now();
+      this.#woken = false;
       try {
-        more = (await this.#claimAndSend()).more;
+        ({ more, claimedAtMs } = await this.#claimAndSend());
       } catch (error) {
         logger.error({}, 'claiming due deliveries failed; retrying after the poll interval');
         this.#deps.hooks.emit('sender.error', { error, during: 'claimDue' });
@@ -423,10 +451,16 @@ export class Dispatcher {
       let waitMs = pollIntervalMs;
       try {
         const next = await storage.nextDueAtMs();
-        if (next !== null) waitMs = Math.min(pollIntervalMs, Math.max(0, next - clock.now()));
+        // Due at the claim and still not taken: its endpoint or origin is at its room, and only a
+        // finished attempt (which wakes the loop) can make space; no busy loop until then.
+        if (next !== null && next > claimedAtMs) {
+          waitMs = Math.min(pollIntervalMs, Math.max(0, next - clock.now()));
+        }
       } catch {
         // the claim above reports storage failures
       }
+      // A publish or a finished attempt while this round ran: its work may be claimable now.
+      if (this.#woken) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, waitMs);
         this.#wake = () => {

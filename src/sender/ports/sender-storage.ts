@@ -66,6 +66,16 @@ export interface ClaimDueInput {
   readonly maxPerEndpoint?: number | undefined;
   /** The caller's deliveries in flight per endpoint id (absent: none). */
   readonly inFlightByEndpoint?: ReadonlyMap<string, number> | undefined;
+  /**
+   * At most this many deliveries per origin in flight: with `inFlightByOrigin`, the claim takes at
+   * most `maxPerOrigin - inFlight` deliveries whose endpoint URL has that origin (scheme, host and
+   * port, as `originOf` spells it). The dispatcher passes its transport's connections per
+   * origin, so no request waits for a connection inside its timeout (docs/design.md, "Honest
+   * timeouts").
+   */
+  readonly maxPerOrigin?: number | undefined;
+  /** The caller's deliveries in flight per origin (absent: none). */
+  readonly inFlightByOrigin?: ReadonlyMap<string, number> | undefined;
 }
 
 /** A claimed delivery with what sending it needs. */
@@ -218,7 +228,18 @@ export interface SenderStorage {
 
   /**
    * Claims up to `limit` PENDING deliveries due at or before `nowMs` whose claim is free or has
-   * lapsed, earliest due first, and holds them for `leaseMs` (DESIGN.md §2).
+   * lapsed, and holds them for `leaseMs` (DESIGN.md §2), within the per-endpoint and per-origin
+   * rooms of the input.
+   *
+   * Fair dispatch (docs/design.md, "Fair dispatch"): endpoints that have a due delivery take turns,
+   * one delivery per turn, least recently claimed endpoint first (an endpoint never claimed before
+   * comes before every endpoint claimed before; ties go to the endpoint whose earliest due
+   * delivery is oldest); inside one endpoint, the earliest due delivery first (ties in the order
+   * the deliveries became due). "Least recently claimed" spans calls and workers: a claim that
+   * takes a delivery of an endpoint sends it to the back of the line. So an endpoint with one due
+   * delivery waits behind at most one delivery of each other endpoint, however long their
+   * backlogs, and a claim with `limit: 1` takes it as soon as every other endpoint with due work
+   * was claimed after it last was.
    */
   claimDue(input: ClaimDueInput): Promise<readonly ClaimedDelivery[]>;
   /**

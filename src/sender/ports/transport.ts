@@ -36,6 +36,13 @@ export interface TransportResult {
 
 /** Sends webhook requests. */
 export interface Transport {
+  /**
+   * How many requests to one origin (scheme, host, port) the transport runs at once: its
+   * connections per origin. The sender never has more attempts to one origin in flight, so no
+   * attempt spends its timeout waiting for a connection (docs/design.md, "Honest timeouts").
+   * Absent: no per-origin cap (a transport that does not pool, or a test double).
+   */
+  readonly connectionsPerOrigin?: number | undefined;
   /** Sends one request. Never rejects for a network or HTTP failure: it reports it. */
   send(request: TransportRequest): Promise<TransportResult>;
   /** Releases connections (keep-alive pools). */

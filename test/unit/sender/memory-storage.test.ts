@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { WebhookConflictError } from '../../../src/core/errors.js';
 import { MemoryStorage } from '../../../src/sender/memory-storage.js';
 import type { DeliveryRecord, EndpointRecord } from '../../../src/sender/records.js';
+import { fairClaimOrder, type WaitingDelivery } from '../../helpers/fair-claim-reference.js';
 import {
   attemptRecord,
   DAY_MS,
@@ -45,25 +46,40 @@ async function setup(endpointCount: number) {
 }
 
 describe('MemoryStorage — due heaps', () => {
-  it('claimDue in batches -> every delivery exactly once, in (due time, insertion) order', async () => {
+  it('claimDue in batches -> every delivery exactly once, in fair order (turns over endpoints, (due time, insertion) inside one)', async () => {
     // 2,000 deliveries over 7 endpoints with colliding random due times, against a sorted copy.
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 2000, maxLength: 2000 }),
         fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 10 }),
         async (dues, limits) => {
-          const { storage, add } = await setup(7);
+          const { storage, endpoints, add } = await setup(7);
           const inserted: { id: string; dueMs: number; order: number }[] = [];
           for (const [order, due] of dues.entries()) {
             const delivery = await add(order, T0 + due);
             inserted.push({ id: delivery.id, dueMs: T0 + due, order });
           }
-          const reference = [...inserted]
-            .sort((a, b) => a.dueMs - b.dueMs || a.order - b.order)
-            .map((d) => d.id);
+          const waiting: WaitingDelivery[] = inserted.map((d) => ({
+            id: d.id,
+            endpointId: endpoints[d.order % endpoints.length]?.id as string,
+            dueMs: d.dueMs,
+            seq: d.order,
+          }));
+          const lastClaim = new Map<string, number>();
+          let claimNumber = 0;
+          const reference: string[] = [];
           const claimedIds: string[] = [];
           for (let round = 0; claimedIds.length < inserted.length; round++) {
             const limit = limits[round % limits.length] as number;
+            const expected = fairClaimOrder(waiting, {
+              nowMs: T0 + 500,
+              limit,
+              lastClaim,
+              nextClaimNumber: () => ++claimNumber,
+            });
+            const taken = new Set(expected.map((d) => d.id));
+            waiting.splice(0, waiting.length, ...waiting.filter((d) => !taken.has(d.id)));
+            reference.push(...expected.map((d) => d.id));
             const batch = await storage.claimDue({
               nowMs: T0 + 500,
               limit,
@@ -135,6 +151,7 @@ describe('MemoryStorage — due heaps', () => {
             });
           }
           let now = T0;
+          const lastClaim = new Map<string, number>();
           const held = () => model.filter((m) => m.leaseUntilMs !== null && m.dueMs !== null);
           for (const step of ops) {
             if (step.kind === 'claim') {
@@ -153,16 +170,18 @@ describe('MemoryStorage — due heaps', () => {
                 m.leaseUntilMs = null;
                 m.seq = seq++;
               }
-              const expected = model
-                .filter(
-                  (m) =>
-                    m.dueMs !== null &&
-                    m.dueMs <= now &&
-                    m.leaseUntilMs === null &&
-                    m.endpointId !== skipId,
-                )
-                .sort((a, b) => (a.dueMs as number) - (b.dueMs as number) || a.seq - b.seq)
-                .slice(0, step.limit);
+              const waiting = model.flatMap((m) =>
+                m.dueMs !== null && m.leaseUntilMs === null
+                  ? [{ id: m.id, endpointId: m.endpointId, dueMs: m.dueMs, seq: m.seq }]
+                  : [],
+              );
+              const expected = fairClaimOrder(waiting, {
+                nowMs: now,
+                limit: step.limit,
+                skipEndpointIds: skipId === undefined ? undefined : new Set([skipId]),
+                lastClaim,
+                nextClaimNumber: () => seq++,
+              }).map((d) => model.find((m) => m.id === d.id) as Model);
               const claimed = await storage.claimDue({
                 nowMs: now,
                 limit: step.limit,
