@@ -258,6 +258,41 @@ describe('WebhookSender.publish', () => {
     expect(await round).toBe(10);
     expect(peak).toBe(10);
   });
+
+  it("the per-origin cap is the transport's connectionsPerOrigin: 3 endpoints on one origin share 2 slots, another origin is not held back", async () => {
+    const clock = createFakeClock();
+    const inFlight = new Map<string, number>();
+    const gates: (() => void)[] = [];
+    const transport: Transport = {
+      connectionsPerOrigin: 2,
+      async send(request) {
+        const origin = new URL(request.url).origin;
+        inFlight.set(origin, (inFlight.get(origin) ?? 0) + 1);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return {
+          statusCode: 204,
+          failureReason: null,
+          responseBody: '',
+          retryAfter: null,
+          durationMs: 1,
+        };
+      },
+    };
+    const sender = new WebhookSender({ transport, clock });
+    for (const url of ['https://a.example/1', 'https://a.example:443/2', 'https://A.example/3']) {
+      await sender.createEndpoint(ORG, { url, events: ['compliance.*'] });
+    }
+    await sender.createEndpoint(ORG, { url: 'https://b.example/1', events: ['compliance.*'] });
+    for (let i = 0; i < 3; i++) await sender.publish(decision());
+    const round = sender.processDue();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(Object.fromEntries(inFlight)).toEqual({
+      'https://a.example': 2,
+      'https://b.example': 2,
+    });
+    for (const open of gates.splice(0)) open();
+    expect(await round).toBe(4);
+  });
 });
 
 describe('WebhookSender options', () => {
@@ -265,13 +300,19 @@ describe('WebhookSender options', () => {
     ['transport', { transport: {} }],
     ['leaseMs shorter than timeout + 5 s', { leaseMs: NOVATRADE_PROFILE.timeoutMs + 1000 }],
     ['maxInFlightPerEndpoint', { maxInFlightPerEndpoint: 0 }],
+    [
+      'transport.connectionsPerOrigin',
+      { transport: { send: async () => ({}), connectionsPerOrigin: 0 } },
+    ],
     ['allowInsecureUrls', { allowInsecureUrls: 'yes' }],
     ['clock', { clock: { now: 5 } }],
-  ])('%s -> invalid_option naming it', (_label, options) => {
+  ])('%s -> invalid_option naming it', (label, options) => {
     const { transport } = scriptedTransport();
     const error = thrown(() => new WebhookSender({ transport, ...options } as never));
     expect(error.code).toBe('invalid_option');
-    expect(error.issues[0]?.path).toBe(Object.keys(options)[0]);
+    expect(error.issues[0]?.path).toBe(
+      label.startsWith('transport.') ? label : Object.keys(options)[0],
+    );
   });
 
   it('http: URLs are refused unless allowInsecureUrls', async () => {
