@@ -29,9 +29,11 @@ import { type EndpointView, toEndpointView } from './endpoint-view.js';
 import { Dispatcher } from './internal/dispatcher.js';
 import {
   assertCreateEndpointInput,
+  assertSecretInput,
   assertUpdateEndpointInput,
   type CreateEndpointInput,
   type EndpointRules,
+  isLiveSecret,
   type UpdateEndpointInput,
 } from './internal/endpoint-input.js';
 import { type DeliveryHistoryQuery, parseHistoryQuery } from './internal/history-query.js';
@@ -93,7 +95,12 @@ export interface WebhookSenderOptions {
   readonly leaseMs?: number | undefined;
   /** In-flight deliveries per endpoint (DESIGN.md §5.15). @default 10 */
   readonly maxInFlightPerEndpoint?: number | undefined;
-  /** In-flight deliveries overall. @default 100 */
+  /**
+   * In-flight deliveries overall. Attempts to one origin (scheme, host, port) are also capped, at
+   * the transport's `connectionsPerOrigin` (`HttpTransport`'s `connections` option, 32 by
+   * default), so that no attempt waits for a connection inside its timeout.
+   * @default 100
+   */
   readonly maxInFlight?: number | undefined;
   /** Longest the running dispatcher sleeps between checks for due work, ms. @default 1000 */
   readonly pollIntervalMs?: number | undefined;
@@ -330,6 +337,12 @@ export class WebhookSender {
         options.maxInFlightPerEndpoint,
         'maxInFlightPerEndpoint',
         10,
+      ),
+      // One number with the transport's pool (docs/design.md, "Honest timeouts").
+      maxInFlightPerOrigin: positiveInteger(
+        options.transport.connectionsPerOrigin,
+        'transport.connectionsPerOrigin',
+        Number.POSITIVE_INFINITY,
       ),
       pollIntervalMs: positiveInteger(options.pollIntervalMs, 'pollIntervalMs', 1000),
       owner: options.workerId ?? `worker_${createId('delivery', this.#random).slice(4)}`,
@@ -914,13 +927,21 @@ export class WebhookSender {
   /**
    * Rotates an endpoint's signing secret: a new secret signs from now on, and the current ones keep
    * signing for `overlapMs` (each delivery carries one `v1=` per live secret, so receivers can
-   * switch at their pace). At most 3 live secrets.
+   * switch at their pace). At most 3 live secrets. A caller `secret` must be new to the endpoint:
+   * one that is still live (no expiry, or an expiry in the future) is refused, since it would
+   * sign twice and take a slot; one whose overlap has ended may be used again (docs/security.md).
    *
-   * @param options - `overlapMs` (default 24 h), `secret` (your own, else generated).
+   * @param organizationUuid - the endpoint's organization.
+   * @param endpointId - the endpoint.
+   * @param options - `overlapMs`: how long the current secrets keep signing, in milliseconds
+   *   (default 24 h; 0 ends them now); `secret`: your own (16 to 256 visible ASCII characters),
+   *   else one is generated.
    * @returns the new secret, shown only here.
-   * @throws WebhookConflictError `not_found`; `invalid_state` when 3 secrets are already live.
-   * @throws WebhookValidationError `invalid_endpoint` for a bad caller secret, `invalid_option`
-   *   for a bad `overlapMs`.
+   * @throws WebhookConflictError `not_found`; `invalid_state` when `secret` is already live on
+   *   the endpoint, or when 3 secrets are already live. Nothing is changed.
+   * @throws WebhookValidationError `invalid_endpoint` (issue on `secret`, message starting
+   *   `rotateSecret:`) for a malformed caller secret, `invalid_option` for a bad `overlapMs`.
+   *   No message contains a secret.
    * @example
    * ```ts
    * const { secret } = await sender.rotateSecret(org, endpointId, { overlapMs: 3_600_000 });
@@ -939,19 +960,18 @@ export class WebhookSender {
         '`overlapMs` must be an integer number of milliseconds >= 0.',
       );
     }
-    if (options.secret !== undefined) {
-      assertCreateEndpointInput(
-        {
-          url: 'https://rotation.invalid',
-          events: [this.#profile.eventTypes[0]],
-          secret: options.secret,
-        },
-        { ...this.#rules, allowInsecureUrls: true },
-      );
-    }
+    assertSecretInput(options.secret, 'rotateSecret');
     const endpoint = await this.#requireEndpoint(organizationUuid, endpointId);
     const nowMs = this.#clock.now();
     const live = endpoint.secrets.filter((s) => s.expiresAtMs === null || s.expiresAtMs > nowMs);
+    if (options.secret !== undefined && isLiveSecret(options.secret, live)) {
+      throw new WebhookConflictError(
+        'invalid_state',
+        `rotateSecret: the secret passed is already live on this endpoint (one of its ${live.length} ` +
+          'live secrets); rotating to it would sign every delivery twice with it. Pass a new ' +
+          'secret, or omit `secret` to have one generated.',
+      );
+    }
     if (live.length >= MAX_LIVE_SECRETS) {
       throw new WebhookConflictError(
         'invalid_state',

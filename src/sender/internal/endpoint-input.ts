@@ -4,9 +4,10 @@
 // be among them.
 
 import { type ValidationIssue, WebhookValidationError } from '../../core/errors.js';
+import { constantTimeEqual, utf8Encode } from '../../core/internal/bytes.js';
 import { describeValue } from '../../core/internal/describe-value.js';
 import { safeParseSubscriptionPattern } from '../../core/subscription/parse-subscription-pattern.js';
-import type { EndpointStatus } from '../records.js';
+import type { EndpointSecret, EndpointStatus } from '../records.js';
 
 /** Input of `WebhookSender.createEndpoint` (spec digest §1.12.1). */
 export interface CreateEndpointInput {
@@ -173,6 +174,16 @@ function checkKeys(input: object, allowed: ReadonlySet<string>, issues: Validati
   }
 }
 
+function checkSecret(value: unknown, issues: ValidationIssue[]): void {
+  if (value !== undefined && (typeof value !== 'string' || !SECRET_PATTERN.test(value))) {
+    // Never describe the value: it is a secret.
+    issues.push({
+      path: 'secret',
+      message: 'expected 16 to 256 visible ASCII characters (or omit it to have one generated)',
+    });
+  }
+}
+
 function fail(fnName: string, issues: readonly ValidationIssue[]): never {
   const listed = issues
     .slice(0, 3)
@@ -204,17 +215,23 @@ export function assertCreateEndpointInput(
   checkPartnerIds(record.partnerIds, issues);
   checkVersions(record.acceptedSchemaVersions, issues);
   checkDescription(record.description, issues);
-  if (
-    record.secret !== undefined &&
-    (typeof record.secret !== 'string' || !SECRET_PATTERN.test(record.secret))
-  ) {
-    // Never describe the value: it is a secret.
-    issues.push({
-      path: 'secret',
-      message: 'expected 16 to 256 visible ASCII characters (or omit it to have one generated)',
-    });
-  }
+  checkSecret(record.secret, issues);
   if (issues.length > 0) fail('createEndpoint', issues);
+}
+
+/**
+ * Checks a caller secret outside a create input (the same rule as `createEndpoint`'s `secret`).
+ *
+ * @param fnName - the operation the message names, e.g. `rotateSecret`.
+ * @throws WebhookValidationError `invalid_endpoint` with one issue on `secret` (never its value).
+ */
+export function assertSecretInput(
+  secret: unknown,
+  fnName: string,
+): asserts secret is string | undefined {
+  const issues: ValidationIssue[] = [];
+  checkSecret(secret, issues);
+  if (issues.length > 0) fail(fnName, issues);
 }
 
 /**
@@ -246,4 +263,16 @@ export function assertUpdateEndpointInput(
     });
   }
   if (issues.length > 0) fail('updateEndpoint', issues);
+}
+
+/**
+ * True when `secret` equals one of `live` (the endpoint's secrets that still sign). Every live
+ * secret is compared, each in constant time over equal lengths, so the refusal is no timing
+ * oracle for a stored secret's content.
+ */
+export function isLiveSecret(secret: string, live: readonly EndpointSecret[]): boolean {
+  const candidate = utf8Encode(secret);
+  let found = false;
+  for (const entry of live) found = constantTimeEqual(candidate, utf8Encode(entry.secret)) || found;
+  return found;
 }
