@@ -160,7 +160,7 @@ describe('receivers never quote a value from the body', () => {
         });
         await checkReceiver(receiver, planted, 'novatrade');
       }),
-      { numRuns: 150 },
+      { numRuns: 300 },
     );
   });
 
@@ -181,7 +181,7 @@ describe('receivers never quote a value from the body', () => {
         });
         await checkReceiver(receiver, planted, 'eudr');
       }),
-      { numRuns: 150 },
+      { numRuns: 300 },
     );
   });
 });
