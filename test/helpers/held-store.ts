@@ -25,7 +25,7 @@ export interface HeldStore<T> {
   hold(method: MethodOf<T>): void;
   /** Stops holding `method` and lets its waiting calls reach the inner store, in order. */
   letGo(method: MethodOf<T>): void;
-  /** Resolves when `method` is next called (or at once if `count` calls were made already). */
+  /** Resolves once `method` has been called `count` times in all (default 1), maybe already. */
   called(method: MethodOf<T>, count?: number): Promise<void>;
   /** The calls of `method`. */
   callsOf(method: MethodOf<T>): readonly HeldCall[];
@@ -71,7 +71,7 @@ export function holdStore<T extends object>(inner: T): HeldStore<T> {
       held.delete(method);
       for (const resolve of waiting.get(method)?.splice(0) ?? []) resolve();
     },
-    called(method, count = countOf(method) + 1) {
+    called(method, count = 1) {
       if (countOf(method) >= count) return Promise.resolve();
       return new Promise((resolve) => watchers.push({ method, count, resolve }));
     },
