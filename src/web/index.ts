@@ -71,6 +71,7 @@ export {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_INBOX_ATTEMPTS,
   DEFAULT_PROCESSING_LEASE_MS,
+  DEFAULT_STORE_TIMEOUT_MS,
   type DrainResult,
   type ErrorListener,
   type Handler,
