@@ -915,6 +915,37 @@ export function describeSenderStorage(
         },
       );
 
+      itWith(
+        'reservedForIdle -> the last places go only to endpoints with nothing in flight',
+        async (storage) => {
+          const busy = await addEndpoint(storage);
+          const idle = await addEndpoint(storage);
+          const fresh = await addEndpoint(storage);
+          for (let i = 0; i < 5; i++) await publish(storage, [busy, idle], T0 + i);
+          await publish(storage, [fresh], T0 + 10);
+          const claimed = await storage.claimDue({
+            nowMs: T0 + 100,
+            limit: 5,
+            leaseMs: LEASE_MS,
+            owner: 'worker-a',
+            inFlightByEndpoint: new Map([[busy.id, 1]]),
+            reservedForIdle: 3,
+          });
+          // Turns: busy (2 places left above the reserve), idle, fresh; then 2 places are left,
+          // both reserved, and every endpoint with due work now has something in flight.
+          const ids = claimed.map((item) => item.endpoint.id);
+          expect(ids).toEqual([busy.id, idle.id, fresh.id]);
+          const again = await storage.claimDue({
+            nowMs: T0 + 100,
+            limit: 4,
+            leaseMs: LEASE_MS,
+            owner: 'worker-a',
+            reservedForIdle: 0,
+          });
+          expect(again).toHaveLength(4);
+        },
+      );
+
       itWith('an endpoint whose URL changes moves to the new origin', async (storage) => {
         const moving = await addEndpoint(storage, { url: 'https://old.example/a' });
         const staying = await addEndpoint(storage, { url: 'https://new.example/a' });

@@ -7,9 +7,12 @@
  * skipped endpoint, not once per waiting delivery of a busy endpoint (otherwise a backlog of
  * 100,000 deliveries behind an endpoint at its in-flight cap would be scanned on every claim):
  * - `waiting`: endpoints whose earliest delivery was not due at the last claim, by that delivery;
- * - `ready` (by earliest delivery) and `turns` (by last claim): endpoints with due work. Claims
- *   take turns over them, least recently claimed first (fair dispatch, docs/design.md): an
- *   endpoint that becomes due moves from `waiting` to `ready` at the next claim.
+ * - `ready` (by earliest delivery): endpoints with due work, which take turns in claims, least
+ *   recently claimed first (fair dispatch, docs/design.md). Their turns wait in one line per
+ *   origin, and the lines in a heap keyed by their first turn: the head of the first line is the
+ *   endpoint whose turn it is, and an origin at its room is set aside whole, at the cost of one
+ *   line however many of its endpoints have due work (a multi-tenant receiver host). An endpoint
+ *   that becomes due moves from `waiting` to `ready` at the next claim.
  * Claims wait in a heap keyed by lease expiry; a lapsed claim goes back to its endpoint's heap.
  * Every heap tracks each item's position, so removal is eager and no heap ever holds a stale
  * entry: sizes follow the live work, with nothing to compact.
@@ -313,13 +316,24 @@ class StoredEndpoint implements HeapItem {
   }
 }
 
-/** An endpoint's place in the line of endpoints with due work. */
+/** An endpoint's place in its origin's line of endpoints with due work. */
 class Turn implements HeapItem {
   heapIndex = -1;
   readonly endpoint: StoredEndpoint;
 
   constructor(endpoint: StoredEndpoint) {
     this.endpoint = endpoint;
+  }
+}
+
+/** The turns of one origin's ready endpoints; in the heap of lines while it has any. */
+class OriginLine implements HeapItem {
+  heapIndex = -1;
+  readonly origin: string;
+  readonly turns = new IndexedHeap<Turn>(longestWaitingTurnFirst);
+
+  constructor(origin: string) {
+    this.origin = origin;
   }
 }
 
@@ -338,6 +352,11 @@ function longestWaitingTurnFirst(a: Turn, b: Turn): boolean {
   const aSeq = a.endpoint.lastClaimSeq;
   const bSeq = b.endpoint.lastClaimSeq;
   return aSeq < bSeq || (aSeq === bSeq && earliestEndpointFirst(a.endpoint, b.endpoint));
+}
+
+/** The line whose first turn comes first: the same order as one line of every turn. */
+function firstTurnFirst(a: OriginLine, b: OriginLine): boolean {
+  return longestWaitingTurnFirst(a.turns.peek() as Turn, b.turns.peek() as Turn);
 }
 
 function leaseFirst(a: Claim, b: Claim): boolean {
@@ -485,8 +504,10 @@ export class MemoryStorage implements SenderStorage {
   readonly #waiting = new IndexedHeap<StoredEndpoint>(earliestEndpointFirst);
   /** Endpoints with a waiting delivery due at the last claim, by their earliest one. */
   readonly #ready = new IndexedHeap<StoredEndpoint>(earliestEndpointFirst);
-  /** The turns of the `#ready` endpoints, least recently claimed first (fair dispatch). */
-  readonly #turns = new IndexedHeap<Turn>(longestWaitingTurnFirst);
+  /** The turns of the `#ready` endpoints, one line per origin (fair dispatch). */
+  readonly #lines = new Map<string, OriginLine>();
+  /** The origin lines that have turns (and are not set aside by a running claim). */
+  readonly #lineHeap = new IndexedHeap<OriginLine>(firstTurnFirst);
   /** Held claims, by lease expiry. */
   readonly #leases = new IndexedHeap<Claim>(leaseFirst);
   /**
@@ -532,6 +553,8 @@ export class MemoryStorage implements SenderStorage {
   async updateEndpoint(update: EndpointUpdate): Promise<EndpointRecord | null> {
     const stored = this.#endpoint(update.organizationUuid, update.endpointId);
     if (stored === undefined) return null;
+    // A new URL may mean a new origin: its turn leaves the old origin's line (back next claim).
+    if (update.changes.url !== undefined && stored.isReady) this.#setReady(stored, false);
     stored.record = {
       ...applyChanges(stored.record, update.changes),
       health: update.resetHealth === true ? HEALTHY : stored.record.health,
@@ -622,18 +645,20 @@ export class MemoryStorage implements SenderStorage {
   // -------------------------------------------------------------------------------- dispatch
 
   async claimDue(input: ClaimDueInput): Promise<readonly ClaimedDelivery[]> {
-    const { nowMs, limit, leaseMs, owner, skipEndpointIds } = input;
+    const { nowMs, limit, leaseMs, owner, skipEndpointIds, reservedForIdle = 0 } = input;
     const { maxPerEndpoint, inFlightByEndpoint, maxPerOrigin, inFlightByOrigin } = input;
     this.#requeueLapsed(nowMs);
     this.#promoteDue(nowMs);
     const claimed: ClaimedDelivery[] = [];
-    const skipped: Turn[] = [];
+    const asideTurns: Turn[] = [];
+    const asideLines: OriginLine[] = [];
     const byEndpoint = new Map<string, number>();
     const byOrigin = new Map<string, number>();
     while (claimed.length < limit) {
       // Fair dispatch: the endpoint whose turn it is gives its earliest due delivery.
-      const turn = this.#turns.peek();
-      if (turn === undefined) break;
+      const line = this.#lineHeap.peek();
+      if (line === undefined) break;
+      const turn = line.turns.peek() as Turn;
       const endpoint = turn.endpoint;
       const delivery = endpoint.due.peek() as StoredDelivery;
       if ((delivery.nextAttemptAtMs as number) > nowMs) {
@@ -641,18 +666,28 @@ export class MemoryStorage implements SenderStorage {
         this.#setReady(endpoint, false);
         continue;
       }
+      const origin = line.origin;
+      if (
+        maxPerOrigin !== undefined &&
+        (inFlightByOrigin?.get(origin) ?? 0) + (byOrigin.get(origin) ?? 0) >= maxPerOrigin
+      ) {
+        // The origin is at its room: every endpoint on it sits this claim out, in one step.
+        this.#lineHeap.pop();
+        asideLines.push(line);
+        continue;
+      }
       const id = endpoint.record.id;
-      const origin = endpoint.origin;
       const endpointTaken = (inFlightByEndpoint?.get(id) ?? 0) + (byEndpoint.get(id) ?? 0);
-      const originTaken = (inFlightByOrigin?.get(origin) ?? 0) + (byOrigin.get(origin) ?? 0);
       if (
         skipEndpointIds?.has(id) === true ||
         (maxPerEndpoint !== undefined && endpointTaken >= maxPerEndpoint) ||
-        (maxPerOrigin !== undefined && originTaken >= maxPerOrigin)
+        // The last `reservedForIdle` places are for endpoints with nothing in flight.
+        (endpointTaken > 0 && limit - claimed.length <= reservedForIdle)
       ) {
         // Out of line, with all its waiting deliveries, until this claim is done.
-        this.#turns.pop();
-        skipped.push(turn);
+        line.turns.pop();
+        this.#relocate(line);
+        asideTurns.push(turn);
         continue;
       }
       endpoint.lastClaimSeq = ++this.#seq; // to the back of the line
@@ -669,7 +704,12 @@ export class MemoryStorage implements SenderStorage {
         endpoint: copyEndpoint(endpoint.record),
       });
     }
-    for (const turn of skipped) this.#turns.push(turn);
+    for (const line of asideLines) this.#relocate(line);
+    for (const turn of asideTurns) {
+      const line = this.#lineOf(turn.endpoint.origin);
+      line.turns.push(turn);
+      this.#relocate(line);
+    }
     return claimed;
   }
 
@@ -968,29 +1008,60 @@ export class MemoryStorage implements SenderStorage {
    * to `ready` once due).
    */
   #reposition(endpoint: StoredEndpoint): void {
-    const heap = endpoint.isReady ? this.#ready : this.#waiting;
     if (endpoint.due.size === 0) {
-      if (endpoint.heapIndex >= 0) heap.remove(endpoint);
-      if (endpoint.turn.heapIndex >= 0) this.#turns.remove(endpoint.turn);
-      endpoint.isReady = false;
+      if (endpoint.heapIndex >= 0) this.#setReady(endpoint, false, false);
     } else if (endpoint.heapIndex < 0) {
       endpoint.isReady = false;
       this.#waiting.push(endpoint);
-    } else {
-      heap.update(endpoint);
-      if (endpoint.turn.heapIndex >= 0) this.#turns.update(endpoint.turn);
+    } else if (!endpoint.isReady) this.#waiting.update(endpoint);
+    else {
+      this.#ready.update(endpoint);
+      if (endpoint.turn.heapIndex >= 0) {
+        const line = this.#lineOf(endpoint.origin);
+        line.turns.update(endpoint.turn);
+        this.#relocate(line);
+      }
     }
   }
 
-  /** Moves an endpoint with waiting deliveries between `waiting` and `ready` (with its turn). */
-  #setReady(endpoint: StoredEndpoint, ready: boolean): void {
-    (endpoint.isReady ? this.#ready : this.#waiting).remove(endpoint);
-    if (endpoint.turn.heapIndex >= 0) this.#turns.remove(endpoint.turn);
-    endpoint.isReady = ready;
+  /**
+   * Moves an endpoint between `waiting` and `ready` (with its turn in its origin's line), or, with
+   * `waits` false, out of both (nothing of it waits).
+   */
+  #setReady(endpoint: StoredEndpoint, ready: boolean, waits = true): void {
+    if (endpoint.heapIndex >= 0) (endpoint.isReady ? this.#ready : this.#waiting).remove(endpoint);
+    if (endpoint.turn.heapIndex >= 0) {
+      const line = this.#lineOf(endpoint.origin);
+      line.turns.remove(endpoint.turn);
+      this.#relocate(line);
+    }
+    endpoint.isReady = ready && waits;
+    if (!waits) return;
     if (ready) {
       this.#ready.push(endpoint);
-      this.#turns.push(endpoint.turn);
+      const line = this.#lineOf(endpoint.origin);
+      line.turns.push(endpoint.turn);
+      this.#relocate(line);
     } else this.#waiting.push(endpoint);
+  }
+
+  /** The line of `origin`'s turns (created empty when it has none). */
+  #lineOf(origin: string): OriginLine {
+    let line = this.#lines.get(origin);
+    if (line === undefined) {
+      line = new OriginLine(origin);
+      this.#lines.set(origin, line);
+    }
+    return line;
+  }
+
+  /** Keeps a line's place in the heap of lines after its first turn changed (dropped if empty). */
+  #relocate(line: OriginLine): void {
+    if (line.turns.size === 0) {
+      if (line.heapIndex >= 0) this.#lineHeap.remove(line);
+      this.#lines.delete(line.origin);
+    } else if (line.heapIndex < 0) this.#lineHeap.push(line);
+    else this.#lineHeap.update(line);
   }
 
   /** Every endpoint whose earliest waiting delivery is due at `nowMs` gets a turn. */

@@ -102,6 +102,13 @@ export interface WebhookSenderOptions {
    * @default 100
    */
   readonly maxInFlight?: number | undefined;
+  /**
+   * Of `maxInFlight`, how many slots only endpoints with nothing in flight may take: an
+   * endpoint's first delivery starts at once even while slow endpoints hold every other slot
+   * (fair dispatch, docs/design.md). An integer from 0 (none kept) to `maxInFlight - 1`.
+   * @default Math.floor(maxInFlight / 10)
+   */
+  readonly reservedInFlight?: number | undefined;
   /** Longest the running dispatcher sleeps between checks for due work, ms. @default 1000 */
   readonly pollIntervalMs?: number | undefined;
   /** This worker's name in claims. @default a random `worker_…` id */
@@ -184,6 +191,22 @@ function positiveInteger(value: unknown, name: string, fallback: number): number
     throw invalidOption(
       name,
       `WebhookSender: \`${name}\` must be a positive integer, got ${typeof value === 'number' ? value : describeValue(value)}.`,
+    );
+  }
+  return value;
+}
+
+function reservedInFlightOption(value: unknown, maxInFlight: number): number {
+  if (value === undefined) return Math.floor(maxInFlight / 10);
+  if (
+    typeof value !== 'number' ||
+    !Number.isSafeInteger(value) ||
+    value < 0 ||
+    value >= maxInFlight
+  ) {
+    throw invalidOption(
+      'reservedInFlight',
+      `WebhookSender: \`reservedInFlight\` must be an integer from 0 to maxInFlight - 1 (${maxInFlight - 1}), got ${typeof value === 'number' ? value : describeValue(value)}.`,
     );
   }
   return value;
@@ -322,6 +345,7 @@ export class WebhookSender {
       allowInsecureUrls: options.allowInsecureUrls ?? false,
     };
     this.#hooks = new HookBus(this.#logger);
+    const maxInFlight = positiveInteger(options.maxInFlight, 'maxInFlight', 100);
     this.#dispatcher = new Dispatcher({
       storage: this.#storage,
       transport: options.transport,
@@ -332,7 +356,8 @@ export class WebhookSender {
       hooks: this.#hooks,
       notifier: options.notifier,
       leaseMs,
-      maxInFlight: positiveInteger(options.maxInFlight, 'maxInFlight', 100),
+      maxInFlight,
+      reservedInFlight: reservedInFlightOption(options.reservedInFlight, maxInFlight),
       maxInFlightPerEndpoint: positiveInteger(
         options.maxInFlightPerEndpoint,
         'maxInFlightPerEndpoint',

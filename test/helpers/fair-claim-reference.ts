@@ -18,6 +18,13 @@ export interface FairClaimInput {
   readonly limit: number;
   /** Endpoints whose turn is skipped in this claim. */
   readonly skipEndpointIds?: ReadonlySet<string> | undefined;
+  readonly maxPerEndpoint?: number | undefined;
+  readonly inFlightByEndpoint?: ReadonlyMap<string, number> | undefined;
+  readonly maxPerOrigin?: number | undefined;
+  readonly inFlightByOrigin?: ReadonlyMap<string, number> | undefined;
+  /** Each endpoint's origin (needed with `maxPerOrigin`). */
+  readonly originOf?: ((endpointId: string) => string) | undefined;
+  readonly reservedForIdle?: number | undefined;
   /** Each endpoint's last claim, in any increasing numbering (absent: never claimed). */
   readonly lastClaim: Map<string, number>;
   /** Numbers for the claims made here, increasing and above every value in `lastClaim`. */
@@ -43,6 +50,9 @@ export function fairClaimOrder(
     else queue.push(item);
   }
   const taken: WaitingDelivery[] = [];
+  const byEndpoint = new Map<string, number>();
+  const byOrigin = new Map<string, number>();
+  const originOf = input.originOf ?? (() => '');
   while (taken.length < input.limit && queues.size > 0) {
     let best: [string, WaitingDelivery[]] | undefined;
     for (const entry of queues) {
@@ -58,7 +68,28 @@ export function fairClaimOrder(
         best = entry;
     }
     const [endpointId, queue] = best as [string, WaitingDelivery[]];
+    const origin = originOf(endpointId);
+    const originTaken = (input.inFlightByOrigin?.get(origin) ?? 0) + (byOrigin.get(origin) ?? 0);
+    if (input.maxPerOrigin !== undefined && originTaken >= input.maxPerOrigin) {
+      // Rooms only fill up during a claim: an endpoint out of room is out for the whole claim.
+      for (const id of [...queues.keys()]) if (originOf(id) === origin) queues.delete(id);
+      continue;
+    }
+    const endpointTaken =
+      (input.inFlightByEndpoint?.get(endpointId) ?? 0) + (byEndpoint.get(endpointId) ?? 0);
+    if (
+      (input.maxPerEndpoint !== undefined && endpointTaken >= input.maxPerEndpoint) ||
+      (endpointTaken > 0 && input.limit - taken.length <= (input.reservedForIdle ?? 0))
+    ) {
+      queues.delete(endpointId);
+      continue;
+    }
     taken.push(queue.shift() as WaitingDelivery);
+    byEndpoint.set(
+      endpointId,
+      endpointTaken - (input.inFlightByEndpoint?.get(endpointId) ?? 0) + 1,
+    );
+    byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + 1);
     input.lastClaim.set(endpointId, input.nextClaimNumber());
     if (queue.length === 0) queues.delete(endpointId);
   }

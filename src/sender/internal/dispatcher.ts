@@ -65,6 +65,8 @@ export interface DispatcherDeps {
   readonly maxInFlightPerEndpoint: number;
   /** The transport's connections per origin (`Infinity`: no cap). */
   readonly maxInFlightPerOrigin: number;
+  /** Of `maxInFlight`, the slots only endpoints with nothing in flight may take. */
+  readonly reservedInFlight: number;
   readonly pollIntervalMs: number;
   readonly owner: string;
   /** Deletes expired history (the sender's `purgeExpired`). */
@@ -124,7 +126,7 @@ export class Dispatcher {
    */
   async #claimAndSend(): Promise<{ started: Promise<void>[]; more: boolean; claimedAtMs: number }> {
     const { storage, maxInFlight, maxInFlightPerEndpoint, maxInFlightPerOrigin } = this.#deps;
-    const { leaseMs, owner, clock } = this.#deps;
+    const { leaseMs, owner, clock, reservedInFlight } = this.#deps;
     const room = maxInFlight - this.#total;
     const claimedAtMs = clock.now();
     if (room <= 0) return { started: [], more: false, claimedAtMs };
@@ -136,6 +138,7 @@ export class Dispatcher {
       owner,
       maxPerEndpoint: maxInFlightPerEndpoint,
       inFlightByEndpoint: this.#inFlight,
+      reservedForIdle: reservedInFlight,
       ...(capOrigins
         ? { maxPerOrigin: maxInFlightPerOrigin, inFlightByOrigin: this.#inFlightByOrigin }
         : {}),

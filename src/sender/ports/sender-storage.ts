@@ -76,6 +76,15 @@ export interface ClaimDueInput {
   readonly maxPerOrigin?: number | undefined;
   /** The caller's deliveries in flight per origin (absent: none). */
   readonly inFlightByOrigin?: ReadonlyMap<string, number> | undefined;
+  /**
+   * The last places of `limit` kept for endpoints with nothing in flight (neither in
+   * `inFlightByEndpoint` nor claimed earlier in this call): a delivery of an endpoint that has one
+   * in flight is claimed only while more than this many places are left. The dispatcher passes
+   * its `reservedInFlight`, so that an endpoint's first delivery starts at once even while slow
+   * endpoints hold every other slot (docs/design.md, "Fair dispatch").
+   * @default 0
+   */
+  readonly reservedForIdle?: number | undefined;
 }
 
 /** A claimed delivery with what sending it needs. */

@@ -25,13 +25,15 @@ import { describeSenderStorage } from '../../storage-conformance.js';
 describeSenderStorage('MemoryStorage', async () => ({ storage: new MemoryStorage() }));
 
 const LEASE_MS = 1_000;
+const URL_A = 'https://a.example/hooks';
+const URL_B = 'https://b.example:8443/hooks';
 
 /** A storage with `endpointCount` endpoints; `add(i, dueMs)` stores one delivery for endpoint i. */
-async function setup(endpointCount: number) {
+async function setup(endpointCount: number, urlOf: (index: number) => string = () => URL_A) {
   const storage = new MemoryStorage();
   const endpoints: EndpointRecord[] = [];
   for (let i = 0; i < endpointCount; i++) {
-    const endpoint = endpointRecord();
+    const endpoint = endpointRecord({ url: urlOf(i) });
     endpoints.push(endpoint);
     await storage.insertEndpoint(endpoint);
   }
@@ -101,7 +103,16 @@ describe('MemoryStorage — due heaps', () => {
 
   it('claim, retry, release and lapse in any order -> claimDue always equals a naive scan of the same state', async () => {
     type Op =
-      | { kind: 'claim'; limit: number; skip: number; dtMs: number }
+      | {
+          kind: 'claim';
+          limit: number;
+          skip: number;
+          dtMs: number;
+          maxPerEndpoint: number | undefined;
+          maxPerOrigin: number | undefined;
+          reserve: number;
+        }
+      | { kind: 'move'; which: number; toB: boolean }
       | { kind: 'retry'; which: number; inMs: number }
       | { kind: 'done'; which: number }
       | { kind: 'release'; which: number };
@@ -111,7 +122,11 @@ describe('MemoryStorage — due heaps', () => {
         limit: fc.integer({ min: 1, max: 8 }),
         skip: fc.integer({ min: -1, max: 3 }),
         dtMs: fc.integer({ min: 0, max: 2 * LEASE_MS }),
+        maxPerEndpoint: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+        maxPerOrigin: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+        reserve: fc.integer({ min: 0, max: 3 }),
       }),
+      fc.record({ kind: fc.constant('move' as const), which: fc.nat(3), toB: fc.boolean() }),
       fc.record({
         kind: fc.constant('retry' as const),
         which: fc.nat(),
@@ -125,7 +140,9 @@ describe('MemoryStorage — due heaps', () => {
         fc.array(fc.integer({ min: 0, max: 3 * LEASE_MS }), { minLength: 1, maxLength: 30 }),
         fc.array(op, { maxLength: 60 }),
         async (dues, ops) => {
-          const { storage, endpoints, add } = await setup(4);
+          const { storage, endpoints, add } = await setup(4, (i) => (i < 2 ? URL_A : URL_B));
+          const urls = new Map(endpoints.map((e) => [e.id, e.url]));
+          const origin = (endpointId: string) => new URL(urls.get(endpointId) as string).origin;
           // The naive model: every delivery with its due time, order key and claim.
           interface Model {
             id: string;
@@ -154,7 +171,17 @@ describe('MemoryStorage — due heaps', () => {
           const lastClaim = new Map<string, number>();
           const held = () => model.filter((m) => m.leaseUntilMs !== null && m.dueMs !== null);
           for (const step of ops) {
-            if (step.kind === 'claim') {
+            if (step.kind === 'move') {
+              const endpoint = endpoints[step.which] as EndpointRecord;
+              const url = step.toB ? URL_B : URL_A;
+              await storage.updateEndpoint({
+                organizationUuid: endpoint.organizationUuid,
+                endpointId: endpoint.id,
+                changes: { url },
+                nowMs: now,
+              });
+              urls.set(endpoint.id, url);
+            } else if (step.kind === 'claim') {
               now += step.dtMs;
               const skipId = step.skip < 0 ? undefined : endpoints[step.skip]?.id;
               // Lapsed claims wait again at their due time, behind deliveries already waiting,
@@ -175,10 +202,31 @@ describe('MemoryStorage — due heaps', () => {
                   ? [{ id: m.id, endpointId: m.endpointId, dueMs: m.dueMs, seq: m.seq }]
                   : [],
               );
+              // The caller's in flight: the model's live claims (as a dispatcher counts its own).
+              const inFlightByEndpoint = new Map<string, number>();
+              const inFlightByOrigin = new Map<string, number>();
+              for (const m of held()) {
+                if ((m.leaseUntilMs as number) <= now) continue;
+                inFlightByEndpoint.set(
+                  m.endpointId,
+                  (inFlightByEndpoint.get(m.endpointId) ?? 0) + 1,
+                );
+                const o = origin(m.endpointId);
+                inFlightByOrigin.set(o, (inFlightByOrigin.get(o) ?? 0) + 1);
+              }
+              const rooms = {
+                skipEndpointIds: skipId === undefined ? undefined : new Set([skipId]),
+                maxPerEndpoint: step.maxPerEndpoint,
+                inFlightByEndpoint,
+                maxPerOrigin: step.maxPerOrigin,
+                inFlightByOrigin,
+                reservedForIdle: step.reserve,
+              };
               const expected = fairClaimOrder(waiting, {
                 nowMs: now,
                 limit: step.limit,
-                skipEndpointIds: skipId === undefined ? undefined : new Set([skipId]),
+                ...rooms,
+                originOf: origin,
                 lastClaim,
                 nextClaimNumber: () => seq++,
               }).map((d) => model.find((m) => m.id === d.id) as Model);
@@ -187,7 +235,7 @@ describe('MemoryStorage — due heaps', () => {
                 limit: step.limit,
                 leaseMs: LEASE_MS,
                 owner: 'w',
-                skipEndpointIds: skipId === undefined ? undefined : new Set([skipId]),
+                ...rooms,
               });
               expect(claimed.map((c) => c.delivery.id)).toEqual(expected.map((m) => m.id));
               for (const m of expected) {

@@ -300,6 +300,8 @@ describe('WebhookSender options', () => {
     ['transport', { transport: {} }],
     ['leaseMs shorter than timeout + 5 s', { leaseMs: NOVATRADE_PROFILE.timeoutMs + 1000 }],
     ['maxInFlightPerEndpoint', { maxInFlightPerEndpoint: 0 }],
+    ['reservedInFlight', { reservedInFlight: 100 }],
+    ['reservedInFlight', { maxInFlight: 5, reservedInFlight: -1 }],
     [
       'transport.connectionsPerOrigin',
       { transport: { send: async () => ({}), connectionsPerOrigin: 0 } },
@@ -311,7 +313,9 @@ describe('WebhookSender options', () => {
     const error = thrown(() => new WebhookSender({ transport, ...options } as never));
     expect(error.code).toBe('invalid_option');
     expect(error.issues[0]?.path).toBe(
-      label.startsWith('transport.') ? label : Object.keys(options)[0],
+      label.startsWith('transport.') || label === 'reservedInFlight'
+        ? label
+        : Object.keys(options)[0],
     );
   });
 
