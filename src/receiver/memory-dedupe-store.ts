@@ -71,8 +71,8 @@ const DONE: DedupeReservation = Object.freeze({ status: 'done' });
  * `reserve` meets a full store, expired keys are dropped first; then the **done** key closest to
  * expiry is forgotten. An **in-progress** key is never forgotten: that would let a redelivery of
  * an event whose handlers are still running be processed concurrently. If every held key is in
- * progress, `reserve` of a new key rejects with `storage_unavailable` (the receiver answers 500
- * and the sender retries later) until one completes, is released or its lease expires.
+ * progress, `reserve` of a new key rejects with `storage_unavailable` (the receiver answers 503
+ * `dedupe_unavailable` and the sender retries later) until one completes, is released or its lease expires.
  * `complete` never needs room: the key is already held. A forgotten done key's redelivery would
  * be processed again, so size `maxEntries` above the number of events you receive per dedupe
  * window, plus the handlers that can run at once.
@@ -323,7 +323,7 @@ export class MemoryDedupeStore implements DedupeStore {
     if (this.#held.size < this.#maxEntries) return;
     throw new WebhookStorageError(
       'storage_unavailable',
-      `MemoryDedupeStore.reserve: the dedupe store is full of in-progress reservations (maxEntries ${this.#maxEntries}); raise maxEntries. The receiver answers 500 and the sender retries later.`,
+      `MemoryDedupeStore.reserve: the dedupe store is full of in-progress reservations (maxEntries ${this.#maxEntries}); raise maxEntries. The receiver answers 503 and the sender retries later.`,
     );
   }
 

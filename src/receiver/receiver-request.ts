@@ -21,9 +21,12 @@ export interface ReceiverRequest {
  * problem+json on failure (`type`, `title`, `status`, `detail`, `code`).
  */
 export interface ReceiverResponse {
-  /** 200, 202, 400, 401, 405, 409, 413, 415 or 500. */
+  /** 200, 202, 400, 401, 405, 409, 413, 415, 500 or 503. */
   readonly status: number;
-  /** Lowercase header names: `content-type` always, `allow` with 405, `retry-after` with 409. */
+  /**
+   * Lowercase header names: `content-type` always, `allow` with 405, `retry-after` with 409 and
+   * 503.
+   */
   readonly headers: Readonly<Record<string, string>>;
   /** The response body (JSON text). */
   readonly body: string;

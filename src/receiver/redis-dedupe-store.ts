@@ -140,7 +140,9 @@ const DONE_RESERVATION: DedupeReservation = Object.freeze({ status: 'done' });
  * @example
  * ```ts
  * import { createClient } from 'redis';
- * const client = await createClient({ url: process.env.REDIS_URL }).connect();
+ * const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true });
+ * client.on('error', (error) => log.warn({ err: error }, 'redis')); // an unheard 'error' crashes
+ * await client.connect();
  * const store = new RedisDedupeStore({ client });
  * const found = await store.reserve(event.id, 5 * 60 * 1000); // a 5-minute lease
  * if (found.status === 'reserved') {
