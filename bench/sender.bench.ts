@@ -40,8 +40,22 @@
 //    kept in plain arrays. The opsPerSecond
 //    column of that table holds BYTES per delivery and the ratio is ours ÷ baseline: lower is
 //    better there. Target: ≤ 400 bytes.
+// 4. Fair dispatch (issue 8): the first attempt of a healthy endpoint's event, in ms from
+//    `publish` to its arrival at a loopback receiver, while 50 slow endpoints (each on its own
+//    port, answering after 2 s, each 100 deliveries behind) hold the dispatcher's slots. Each of 5
+//    rounds starts a fresh sender with the defaults (100 in flight, 10 reserved for endpoints with
+//    nothing in flight, 10 per endpoint), publishes the backlog, waits until slow attempts hold the
+//    90 unreserved slots, then publishes one event for the healthy endpoint. Baseline, in the same
+//    rounds: the same event on an idle sender (no slow endpoints). A diagnostic row runs the slow
+//    case with `reservedInFlight: 0` (turns alone: the event waits for the next slot to free, up
+//    to 2 s). Receivers run in this process (timers only). The ops/s column holds MILLISECONDS
+//    and the ratio is ours ÷ baseline (lower is better). Target: < 1,000 ms. Before fair
+//    dispatch, claims took the oldest due work first and the event waited for every older
+//    backlog (23.7 s behind 12 such endpoints, as reported in issue 8).
 
 import { type ChildProcess, fork } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
@@ -538,5 +552,144 @@ async function memory(): Promise<Comparison> {
   };
 }
 
-const suite: BenchSuite = async () => [await throughput(), await fanOut(), await memory()];
+// ------------------------------------------------------------------------------ 4. fairness
+
+/** A loopback receiver answering 200 after `delayMs`; counts what is in flight and arrivals. */
+async function loopbackReceiver(delayMs: number) {
+  const state = { inFlight: 0, arrivals: [] as number[] };
+  const server: Server = createServer((req, res) => {
+    state.arrivals.push(performance.now());
+    state.inFlight++;
+    req.resume();
+    const timer = setTimeout(() => res.writeHead(200).end(), delayMs);
+    res.on('close', () => {
+      clearTimeout(timer);
+      state.inFlight--;
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    state,
+    url: `http://127.0.0.1:${port}/webhooks`,
+    /** Drops the last round's connections and waits until their requests are gone. */
+    async reset() {
+      server.closeAllConnections();
+      state.arrivals.length = 0;
+      await until(() => state.inFlight === 0, 'the last round to end');
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const startedAt = performance.now();
+  while (!check()) {
+    if (performance.now() - startedAt > timeoutMs) throw new Error(`fairness: ${what} timed out`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+async function fairness(): Promise<Comparison> {
+  const SLOW = 50;
+  const SLOW_MS = 2000;
+  const BACKLOG = 100;
+  const ROUNDS = 5;
+  const HEALTHY: PublishInput = {
+    organizationUuid: ORG,
+    type: 'export_file.generated',
+    partnerUuid: PARTNER,
+    data: EVENT_FIXTURES['export_file.generated'].data,
+  };
+  const slow = await Promise.all(Array.from({ length: SLOW }, () => loopbackReceiver(SLOW_MS)));
+  const healthy = await loopbackReceiver(0);
+
+  /** One round: ms from the healthy publish to its arrival. */
+  const run = async (withSlow: boolean, reservedInFlight?: number): Promise<number> => {
+    await Promise.all([...slow, healthy].map((r) => r.reset()));
+    const sender = new WebhookSender({
+      transport: new HttpTransport({ allowPrivateNetworks: true }),
+      allowInsecureUrls: true,
+      ...(reservedInFlight === undefined ? {} : { reservedInFlight }),
+    });
+    try {
+      await sender.createEndpoint(ORG, { url: healthy.url, events: [HEALTHY.type] });
+      if (withSlow) {
+        for (const r of slow) {
+          await sender.createEndpoint(ORG, { url: r.url, events: [INPUT.type] });
+        }
+        for (let i = 0; i < BACKLOG; i++) await sender.publish(INPUT);
+      }
+      sender.start();
+      if (withSlow) {
+        const inFlight = () => slow.reduce((n, r) => n + r.state.inFlight, 0);
+        await until(() => inFlight() >= 90, 'saturation');
+      }
+      const publishedAt = performance.now();
+      await sender.publish(HEALTHY);
+      await until(() => healthy.state.arrivals.length > 0, 'the healthy endpoint');
+      return (healthy.state.arrivals[0] as number) - publishedAt;
+    } finally {
+      await sender.stop({ deadlineMs: 0 });
+    }
+  };
+
+  const cases = [
+    { name: 'idle sender: no slow endpoints', run: () => run(false) },
+    {
+      name: `${SLOW} slow endpoints (2 s answers, ${BACKLOG} behind each), defaults`,
+      run: () => run(true),
+    },
+    {
+      name: 'diagnostic: the same with reservedInFlight: 0 (turns alone)',
+      run: () => run(true, 0),
+    },
+  ];
+  try {
+    for (const c of cases) await c.run(); // warm-up
+    const ms: number[][] = cases.map(() => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < cases.length; k++) {
+        const index = (k + round) % cases.length;
+        (ms[index] as number[]).push(await (cases[index] as (typeof cases)[number]).run());
+      }
+    }
+    const base = ms[0] as number[];
+    const slowMedian = median(ms[1] as number[]);
+    console.log(
+      `fairness: a healthy endpoint's first attempt with ${SLOW} slow endpoints: ${slowMedian.toFixed(1)} ms ` +
+        `(median of ${ROUNDS}; target < 1,000 ms); idle sender ${median(base).toFixed(1)} ms\n`,
+    );
+    return {
+      title:
+        `Fair dispatch: a healthy endpoint's first attempt, MILLISECONDS from publish to arrival ` +
+        `(the ops/s column holds ms; ratio = ours ÷ baseline, lower is better; target < 1,000 ms), ` +
+        `with ${SLOW} slow endpoints holding the slots`,
+      baseline: (cases[0] as (typeof cases)[number]).name,
+      rows: cases.map((c, i) => ({
+        name: c.name,
+        opsPerSecond: median(ms[i] as number[]),
+        ratio: median((ms[i] as number[]).map((value, r) => value / (base[r] as number))),
+      })),
+    };
+  } finally {
+    await Promise.all([...slow, healthy].map((r) => r.close()));
+  }
+}
+
+// `SENDER_BENCH=fairness,memory npm run bench -- sender` runs only the named sections.
+const sections = { throughput, fanOut, memory, fairness } as const;
+const only = process.env.SENDER_BENCH?.split(',').filter(Boolean);
+
+const suite: BenchSuite = async () => {
+  const results: Comparison[] = [];
+  for (const [name, section] of Object.entries(sections)) {
+    if (only === undefined || only.includes(name)) results.push(await section());
+  }
+  return results;
+};
 export default suite;
