@@ -789,7 +789,7 @@ export function describeSenderStorage(
         expect(idsOf(claimed)).toEqual([only(deliveries).id]);
       });
 
-      // Fair dispatch (docs/design.md): endpoints with due work take turns, least recently
+      // Fair dispatch (docs/design.md §5.17): endpoints with due work take turns, least recently
       // claimed first; inside one endpoint, the earliest due delivery first.
       itWith(
         'claimDue takes turns over endpoints: one delivery each per round, oldest first inside one',

@@ -45,7 +45,7 @@ export interface HttpTransportOptions {
    * Connections per origin (receiver scheme, host and port), and so the sender's cap on attempts
    * to one origin in flight (exposed as {@link HttpTransport.connectionsPerOrigin}): one number,
    * so the dispatcher never queues an attempt behind a full pool, where waiting for a connection
-   * would eat into its timeout (docs/design.md, "Honest timeouts").
+   * would eat into its timeout (docs/design.md §5.18).
    * @default 32
    */
   readonly connections?: number | undefined;

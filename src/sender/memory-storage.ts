@@ -8,7 +8,7 @@
  * 100,000 deliveries behind an endpoint at its in-flight cap would be scanned on every claim):
  * - `waiting`: endpoints whose earliest delivery was not due at the last claim, by that delivery;
  * - `ready` (by earliest delivery): endpoints with due work, which take turns in claims, least
- *   recently claimed first (fair dispatch, docs/design.md). Their turns wait in one line per
+ *   recently claimed first (fair dispatch, docs/design.md §5.17). Their turns wait in one line per
  *   origin, and the lines in a heap keyed by their first turn: the head of the first line is the
  *   endpoint whose turn it is, and an origin at its room is set aside whole, at the cost of one
  *   line however many of its endpoints have due work (a multi-tenant receiver host). An endpoint

@@ -1,6 +1,6 @@
 /**
  * The origin of an endpoint URL: scheme, host and port, the unit a keep-alive pool connects to
- * and the key of the dispatcher's per-origin room (docs/design.md, "Honest timeouts"). Default
+ * and the key of the dispatcher's per-origin room (docs/design.md §5.18). Default
  * ports are dropped and the host is lower-cased, as WHATWG URL serialises an origin, so
  * `https://Hooks.example.com:443/a` and `https://hooks.example.com/b` share one origin.
  *

@@ -105,7 +105,7 @@ export interface WebhookSenderOptions {
   /**
    * Of `maxInFlight`, how many slots only endpoints with nothing in flight may take: an
    * endpoint's first delivery starts at once even while slow endpoints hold every other slot
-   * (fair dispatch, docs/design.md). An integer from 0 (none kept) to `maxInFlight - 1`.
+   * (fair dispatch, docs/design.md §5.17). An integer from 0 (none kept) to `maxInFlight - 1`.
    * @default Math.floor(maxInFlight / 10)
    */
   readonly reservedInFlight?: number | undefined;
@@ -363,7 +363,7 @@ export class WebhookSender {
         'maxInFlightPerEndpoint',
         10,
       ),
-      // One number with the transport's pool (docs/design.md, "Honest timeouts").
+      // One number with the transport's pool (docs/design.md §5.18).
       maxInFlightPerOrigin: positiveInteger(
         options.transport.connectionsPerOrigin,
         'transport.connectionsPerOrigin',

@@ -1,5 +1,5 @@
-// A naive reference of fair dispatch (the `SenderStorage.claimDue` contract, docs/design.md "Fair
-// dispatch"): endpoints with due work take turns, least recently claimed first (never claimed
+// A naive reference of fair dispatch (the `SenderStorage.claimDue` contract, docs/design.md
+// §5.17): endpoints with due work take turns, least recently claimed first (never claimed
 // before all others, ties by the oldest due delivery), and each endpoint gives its earliest due
 // delivery (ties by the order deliveries became due). Property tests compare adapters with it.
 

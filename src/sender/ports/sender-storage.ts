@@ -70,8 +70,7 @@ export interface ClaimDueInput {
    * At most this many deliveries per origin in flight: with `inFlightByOrigin`, the claim takes at
    * most `maxPerOrigin - inFlight` deliveries whose endpoint URL has that origin (scheme, host and
    * port, as `originOf` spells it). The dispatcher passes its transport's connections per
-   * origin, so no request waits for a connection inside its timeout (docs/design.md, "Honest
-   * timeouts").
+   * origin, so no request waits for a connection inside its timeout (docs/design.md §5.18).
    */
   readonly maxPerOrigin?: number | undefined;
   /** The caller's deliveries in flight per origin (absent: none). */
@@ -81,7 +80,7 @@ export interface ClaimDueInput {
    * `inFlightByEndpoint` nor claimed earlier in this call): a delivery of an endpoint that has one
    * in flight is claimed only while more than this many places are left. The dispatcher passes
    * its `reservedInFlight`, so that an endpoint's first delivery starts at once even while slow
-   * endpoints hold every other slot (docs/design.md, "Fair dispatch").
+   * endpoints hold every other slot (docs/design.md §5.17).
    * @default 0
    */
   readonly reservedForIdle?: number | undefined;
@@ -240,7 +239,7 @@ export interface SenderStorage {
    * lapsed, and holds them for `leaseMs` (DESIGN.md §2), within the per-endpoint and per-origin
    * rooms of the input.
    *
-   * Fair dispatch (docs/design.md, "Fair dispatch"): endpoints that have a due delivery take turns,
+   * Fair dispatch (docs/design.md §5.17): endpoints that have a due delivery take turns,
    * one delivery per turn, least recently claimed endpoint first (an endpoint never claimed before
    * comes before every endpoint claimed before; ties go to the endpoint whose earliest due
    * delivery is oldest); inside one endpoint, the earliest due delivery first (ties in the order

@@ -39,7 +39,7 @@ export interface Transport {
   /**
    * How many requests to one origin (scheme, host, port) the transport runs at once: its
    * connections per origin. The sender never has more attempts to one origin in flight, so no
-   * attempt spends its timeout waiting for a connection (docs/design.md, "Honest timeouts").
+   * attempt spends its timeout waiting for a connection (docs/design.md §5.18).
    * Absent: no per-origin cap (a transport that does not pool, or a test double).
    */
   readonly connectionsPerOrigin?: number | undefined;

@@ -1,9 +1,9 @@
 // Delivery under pressure, over real loopback HTTP with the real HttpTransport and a running
 // dispatcher (real clock: the claim is about wall time spent waiting). Receivers are compressed
 // (hundreds of ms where production sees seconds), so each case takes a few seconds.
-// - Fair dispatch (docs/design.md): a healthy endpoint's first attempt starts within one claim
+// - Fair dispatch (docs/design.md §5.17): a healthy endpoint's first attempt starts within one claim
 //   cycle, however many slow endpoints have older backlogs.
-// - Honest timeouts: attempts to one origin are capped at the transport's connections per
+// - Honest timeouts (docs/design.md §5.18): attempts to one origin are capped at the transport's connections per
 //   origin, so an attempt's timeout never includes time queued for a connection.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
