@@ -22,12 +22,12 @@
  */
 
 import { WebhookConflictError, WebhookStorageError } from '../core/errors.js';
-import { deepFreeze } from '../core/internal/deep-freeze.js';
 import {
   type EndpointHealth,
   evaluateEndpointHealth,
   HEALTHY,
 } from '../core/retry/health-policy.js';
+import { frozenCopy } from './internal/frozen-copy.js';
 import { originOf } from './origin-of.js';
 import type {
   BeginIdempotentInput,
@@ -395,10 +395,21 @@ function copyHealth(health: EndpointHealth): EndpointHealth {
 /**
  * A stored event: a deep copy whose id is flat, deep-frozen. It is shared by every delivery of the
  * event and handed out as is (claims, getEvent): frozen, nobody can change it, so no per-claim
- * copy is needed (a copy of the data per claim cost a fifth of the dispatcher's time).
+ * copy is needed (a copy of the data per claim cost a fifth of the dispatcher's time). Built as a
+ * literal of the record's fields, not by spread syntax: V8 freezes such an object an order of
+ * magnitude faster (see frozen-copy.ts).
  */
 function storeEvent(record: EventRecord): EventRecord {
-  return deepFreeze({ ...record, id: flat(record.id), data: structuredClone(record.data) });
+  return Object.freeze({
+    id: flat(record.id),
+    organizationUuid: record.organizationUuid,
+    type: record.type,
+    schemaVersion: record.schemaVersion,
+    source: record.source,
+    partnerUuid: record.partnerUuid,
+    createdAtMs: record.createdAtMs,
+    data: frozenCopy(record.data),
+  });
 }
 
 function copyAttempt(attempt: AttemptRecord): AttemptRecord {
