@@ -61,17 +61,30 @@ export * from './core/signature/index.js';
 // Subscriptions (docs/subscriptions.md)
 export * from './core/subscription/index.js';
 export { VERSION } from './core/version.js';
+export { generateStandardWebhookSecret } from './signature/generate-standard-webhook-secret.js';
 export { generateWebhookSecret } from './signature/generate-webhook-secret.js';
+export { nodeHmacSha256Base64 } from './signature/node-hmac-sha256-base64.node.js';
 export { nodeHmacSha256Hex } from './signature/node-hmac-sha256-hex.node.js';
 export { signEudrPayload } from './signature/sign-eudr-payload.node.js';
 export {
   type SignNovatradeOptions,
   signNovatradePayload,
 } from './signature/sign-novatrade-payload.node.js';
+export {
+  type SignStandardWebhookOptions,
+  type StandardWebhookHeaders,
+  signStandardWebhook,
+} from './signature/sign-standard-webhook.node.js';
 export { verifyEudrSignature } from './signature/verify-eudr-signature.node.js';
 export { verifyEudrSignatureAsync } from './signature/verify-eudr-signature.web.js';
 export { verifyNovatradeSignature } from './signature/verify-novatrade-signature.node.js';
 export { verifyNovatradeSignatureAsync } from './signature/verify-novatrade-signature.web.js';
+export { verifyStandardWebhook } from './signature/verify-standard-webhook.node.js';
+export { verifyStandardWebhookAsync } from './signature/verify-standard-webhook.web.js';
+export {
+  createWebCryptoHmacSha256Base64,
+  webCryptoHmacSha256Base64,
+} from './signature/web-crypto-hmac-sha256-base64.web.js';
 export {
   createWebCryptoHmacSha256Hex,
   type WebCryptoHmacOptions,

@@ -29,6 +29,8 @@ export { verifyEudrSignature } from '../signature/verify-eudr-signature.node.js'
 export { verifyEudrSignatureAsync } from '../signature/verify-eudr-signature.web.js';
 export { verifyNovatradeSignature } from '../signature/verify-novatrade-signature.node.js';
 export { verifyNovatradeSignatureAsync } from '../signature/verify-novatrade-signature.web.js';
+export { verifyStandardWebhook } from '../signature/verify-standard-webhook.node.js';
+export { verifyStandardWebhookAsync } from '../signature/verify-standard-webhook.web.js';
 // Framework adapters
 export {
   type ExpressLikeHandler,
@@ -63,6 +65,8 @@ export { constructEudrEventAsync } from './construct-eudr-event.web.js';
 export type { ConstructEventOptions, StrictConstructEventOptions } from './construct-event.js';
 export { constructEvent } from './construct-event.node.js';
 export { constructEventAsync } from './construct-event.web.js';
+export { constructStandardEvent } from './construct-standard-event.node.js';
+export { constructStandardEventAsync } from './construct-standard-event.web.js';
 // Receivers (node:crypto)
 export type {
   EudrEventFor,

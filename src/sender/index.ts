@@ -10,6 +10,11 @@ export {
   WebhooksError,
   WebhookValidationError,
 } from '../core/errors.js';
+// Wire profiles: a sender speaks one (docs/profiles.md)
+export { EUDR_PROFILE } from '../core/profiles/eudr-profile.js';
+export { NOVATRADE_PROFILE } from '../core/profiles/novatrade-profile.js';
+export { STANDARD_WEBHOOKS_PROFILE } from '../core/profiles/standard-webhooks-profile.js';
+export type { WireProfile } from '../core/profiles/wire-profile.js';
 export type { AttemptView, DeliveryView } from './delivery-view.js';
 export type { EndpointView } from './endpoint-view.js';
 export {

@@ -343,6 +343,7 @@ export class WebhookSender {
     this.#rules = {
       eventTypes: profile.eventTypes,
       allowInsecureUrls: options.allowInsecureUrls ?? false,
+      secretFormat: profile.secretFormat,
     };
     this.#hooks = new HookBus(this.#logger);
     const maxInFlight = positiveInteger(options.maxInFlight, 'maxInFlight', 100);
@@ -387,6 +388,11 @@ export class WebhookSender {
     return this.#profile;
   }
 
+  /** A new signing secret in the profile's format (docs/design.md §5.22). */
+  #newSecret(): string {
+    return this.#profile.secretFormat?.create(this.#random) ?? createWebhookSecret(this.#random);
+  }
+
   // ---------------------------------------------------------------- endpoints
 
   /**
@@ -414,7 +420,7 @@ export class WebhookSender {
     assertOrganization(organizationUuid);
     assertCreateEndpointInput(input, this.#rules);
     const nowMs = this.#clock.now();
-    const secret = input.secret ?? createWebhookSecret(this.#random);
+    const secret = input.secret ?? this.#newSecret();
     const record: EndpointRecord = {
       id: createId('endpoint', this.#random),
       organizationUuid,
@@ -985,7 +991,7 @@ export class WebhookSender {
         '`overlapMs` must be an integer number of milliseconds >= 0.',
       );
     }
-    assertSecretInput(options.secret, 'rotateSecret');
+    assertSecretInput(options.secret, 'rotateSecret', this.#profile.secretFormat);
     const endpoint = await this.#requireEndpoint(organizationUuid, endpointId);
     const nowMs = this.#clock.now();
     const live = endpoint.secrets.filter((s) => s.expiresAtMs === null || s.expiresAtMs > nowMs);
@@ -1003,7 +1009,7 @@ export class WebhookSender {
         `The endpoint already has ${MAX_LIVE_SECRETS} live secrets; wait for an overlap to end.`,
       );
     }
-    const secret = options.secret ?? createWebhookSecret(this.#random);
+    const secret = options.secret ?? this.#newSecret();
     const ending = nowMs + overlapMs;
     const secrets = [
       { secret, createdAtMs: nowMs, expiresAtMs: null },

@@ -1,25 +1,8 @@
-import { concatBytes, hexEncode, utf8Encode } from '../core/internal/bytes.js';
-import { describeValue } from '../core/internal/describe-value.js';
-import { invalidOption } from '../core/internal/invalid-option.js';
-import type { HmacMessage, HmacSha256HexAsync } from '../core/signature/hmac-sha256-hex.js';
-import { canJoinStrings } from '../core/signature/internal/can-join-strings.js';
-import { LruCache } from '../core/signature/internal/lru-cache.js';
+import { hexEncode, utf8Encode } from '../core/internal/bytes.js';
+import type { HmacSha256HexAsync } from '../core/signature/hmac-sha256-hex.js';
+import { createWebCryptoHmac, type WebCryptoHmacOptions } from './internal/web-crypto-hmac.web.js';
 
-/** Options of {@link createWebCryptoHmacSha256Hex}. */
-export interface WebCryptoHmacOptions {
-  /**
-   * How many imported `CryptoKey`s to keep, one per secret; the least recently used is evicted.
-   * @default 64
-   */
-  readonly maxCachedKeys?: number;
-  /**
-   * The `SubtleCrypto` to use, for runtimes that do not expose `globalThis.crypto.subtle`.
-   * @default globalThis.crypto.subtle (read at the first call, not at import)
-   */
-  readonly subtle?: SubtleCrypto;
-}
-
-const HMAC_SHA256 = { name: 'HMAC', hash: 'SHA-256' } as const;
+export type { WebCryptoHmacOptions } from './internal/web-crypto-hmac.web.js';
 
 /**
  * Creates an HMAC-SHA256 primitive on WebCrypto only (no `node:` import), for Workers, Deno, Bun,
@@ -37,46 +20,11 @@ const HMAC_SHA256 = { name: 'HMAC', hash: 'SHA-256' } as const;
  * ```
  */
 export function createWebCryptoHmacSha256Hex(options?: WebCryptoHmacOptions): HmacSha256HexAsync {
-  const maxCachedKeys = options?.maxCachedKeys ?? 64;
-  if (!Number.isSafeInteger(maxCachedKeys) || maxCachedKeys < 1) {
-    throw invalidOption(
-      'maxCachedKeys',
-      `maxCachedKeys must be a positive integer; got ${
-        typeof maxCachedKeys === 'number' ? String(maxCachedKeys) : describeValue(maxCachedKeys)
-      }.`,
-    );
-  }
-  const keys = new LruCache<Promise<CryptoKey>>(maxCachedKeys);
-
-  function subtle(): SubtleCrypto {
-    const found = options?.subtle ?? globalThis.crypto?.subtle;
-    if (found === undefined) {
-      throw invalidOption(
-        'subtle',
-        'WebCrypto (globalThis.crypto.subtle) is not available in this runtime; pass options.subtle.',
-      );
-    }
-    return found;
-  }
-
-  function keyFor(secret: string): Promise<CryptoKey> {
-    let key = keys.get(secret);
-    if (key === undefined) {
-      key = subtle().importKey('raw', arrayBacked(utf8Encode(secret)), HMAC_SHA256, false, [
-        'sign',
-      ]);
-      keys.set(secret, key);
-      // A failed import must not poison the cache; the caller still sees the rejection.
-      key.catch(() => keys.delete(secret));
-    }
-    return key;
-  }
-
-  return async (key, message) => {
-    const cryptoKey = await keyFor(key);
-    const mac = await subtle().sign('HMAC', cryptoKey, arrayBacked(messageBytes(message)));
-    return hexEncode(new Uint8Array(mac));
-  };
+  return createWebCryptoHmac<string>(options, {
+    id: (key) => key,
+    bytes: utf8Encode,
+    encode: hexEncode,
+  });
 }
 
 /**
@@ -90,41 +38,3 @@ export function createWebCryptoHmacSha256Hex(options?: WebCryptoHmacOptions): Hm
  */
 export const webCryptoHmacSha256Hex: HmacSha256HexAsync =
   /* @__PURE__ */ createWebCryptoHmacSha256Hex();
-
-/**
- * The message as one byte array: adjacent strings encoded together (when that cannot change their
- * UTF-8), bytes used as they are.
- */
-function messageBytes(message: HmacMessage): Uint8Array {
-  if (message.length === 1) {
-    const only = message[0] as string | Uint8Array;
-    return typeof only === 'string' ? utf8Encode(only) : only;
-  }
-  const chunks: Uint8Array[] = [];
-  let text = '';
-  for (let i = 0; i < message.length; i++) {
-    const part = message[i] as string | Uint8Array;
-    if (typeof part === 'string') {
-      if (!canJoinStrings(text, part)) {
-        chunks.push(utf8Encode(text));
-        text = '';
-      }
-      text += part;
-    } else {
-      if (text !== '') {
-        chunks.push(utf8Encode(text));
-        text = '';
-      }
-      chunks.push(part);
-    }
-  }
-  if (text !== '') chunks.push(utf8Encode(text));
-  return chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(chunks);
-}
-
-/** `bytes` itself when it views an ArrayBuffer (WebCrypto rejects SharedArrayBuffer views), else a copy. */
-function arrayBacked(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return bytes.buffer instanceof ArrayBuffer
-    ? (bytes as Uint8Array<ArrayBuffer>)
-    : new Uint8Array(bytes);
-}

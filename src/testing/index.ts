@@ -35,4 +35,8 @@ export {
   type GenerateEudrTestHeaderOptions,
   generateEudrTestHeader,
 } from './generate-eudr-test-header.node.js';
+export {
+  type GenerateStandardTestHeadersOptions,
+  generateStandardTestHeaders,
+} from './generate-standard-test-headers.node.js';
 export { type GenerateTestHeaderOptions, generateTestHeader } from './generate-test-header.node.js';

@@ -38,6 +38,7 @@ export type {
   StrictConstructEventOptions,
 } from '../receiver/construct-event.js';
 export { constructEventAsync } from '../receiver/construct-event.web.js';
+export { constructStandardEventAsync } from '../receiver/construct-standard-event.web.js';
 // Receivers (WebCrypto)
 export {
   type EudrEventFor,
@@ -92,3 +93,4 @@ export {
 // Signatures
 export { verifyEudrSignatureAsync } from '../signature/verify-eudr-signature.web.js';
 export { verifyNovatradeSignatureAsync } from '../signature/verify-novatrade-signature.web.js';
+export { verifyStandardWebhookAsync } from '../signature/verify-standard-webhook.web.js';

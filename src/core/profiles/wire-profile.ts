@@ -1,7 +1,9 @@
 import type { EventSource, OpenEnum } from '../catalog/enum-values.js';
 import type { HealthPolicy } from '../retry/health-policy.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
+import type { HmacSha256Base64 } from '../signature/hmac-sha256-base64.js';
 import type { HmacSha256Hex } from '../signature/hmac-sha256-hex.js';
+import type { SecretFormat } from './secret-format.js';
 
 /**
  * An event as a sender holds it: the envelope's facts with the creation time in epoch ms. A wire
@@ -43,6 +45,12 @@ export interface SigningContext {
   readonly nowMs: number;
   /** The platform's HMAC-SHA256 primitive (e.g. `nodeHmacSha256Hex`). */
   readonly hmac: HmacSha256Hex;
+  /**
+   * The platform's byte-key HMAC-SHA256 primitive with a base64 digest (e.g.
+   * `nodeHmacSha256Base64`). Required by `STANDARD_WEBHOOKS_PROFILE`, whose key is the
+   * base64-decoded secret (docs/design.md §5.22); the other profiles ignore it.
+   */
+  readonly hmacBase64?: HmacSha256Base64 | undefined;
 }
 
 /**
@@ -61,6 +69,11 @@ export interface WireProfile {
   readonly healthPolicy: HealthPolicy;
   /** How long one attempt may take, ms, before it counts as a failure. */
   readonly timeoutMs: number;
+  /**
+   * The format of this profile's secrets, when its scheme needs one (Standard Webhooks: `whsec_`
+   * + standard base64). Absent: any 16 to 256 visible ASCII characters.
+   */
+  readonly secretFormat?: SecretFormat | undefined;
   /**
    * The request body for `event`. Deterministic: a sender calls it once per event and schema
    * version and reuses the string for every endpoint (and every retry).

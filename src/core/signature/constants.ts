@@ -39,3 +39,15 @@ export const MAX_SECRETS = 8;
  * almost always milliseconds passed by mistake, so it is rejected instead of trusted.
  */
 export const MAX_TIMESTAMP_SECONDS = 999_999_999_999;
+
+/**
+ * Header names of the Standard Webhooks format, lowercase as its specification writes them (HTTP
+ * header names are case-insensitive): `webhook-id` (the message id, stable across retries, the
+ * receiver's dedupe key), `webhook-timestamp` (the attempt's time in Unix seconds) and
+ * `webhook-signature` (space-separated `v1,<base64>` entries). See docs/design.md §5.22.
+ */
+export const STANDARD_WEBHOOKS_HEADERS = Object.freeze({
+  id: 'webhook-id',
+  timestamp: 'webhook-timestamp',
+  signature: 'webhook-signature',
+} as const);

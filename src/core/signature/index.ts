@@ -8,6 +8,10 @@ export {
   type BuildNovatradeSignatureOptions,
   buildNovatradeSignatureHeader,
 } from './build-novatrade-signature-header.js';
+export {
+  type BuildStandardWebhookSignatureOptions,
+  buildStandardWebhookSignature,
+} from './build-standard-webhook-signature.js';
 // Constants
 export {
   DEFAULT_TOLERANCE_SECONDS,
@@ -19,6 +23,7 @@ export {
   MAX_TIMESTAMP_SECONDS,
   NOVATRADE_SIGNATURE_HEADER,
   NOVATRADE_SIGNATURE_SCHEME,
+  STANDARD_WEBHOOKS_HEADERS,
 } from './constants.js';
 export {
   createEudrVerifier,
@@ -37,7 +42,17 @@ export {
   type NovatradeVerifierAsync,
   type NovatradeVerifyOptions,
 } from './create-novatrade-verifier.js';
-// HMAC primitive contract
+export {
+  createStandardWebhookVerifier,
+  createStandardWebhookVerifierAsync,
+  type StandardWebhookHeaderValues,
+  type StandardWebhookVerificationResult,
+  type StandardWebhookVerifier,
+  type StandardWebhookVerifierAsync,
+  type StandardWebhookVerifyOptions,
+} from './create-standard-webhook-verifier.js';
+// HMAC primitive contracts
+export type { HmacSha256Base64, HmacSha256Base64Async } from './hmac-sha256-base64.js';
 export type { HmacMessage, HmacSha256Hex, HmacSha256HexAsync } from './hmac-sha256-hex.js';
 // Novatrade24 header codec
 export {
@@ -45,4 +60,10 @@ export {
   type NovatradeSignatureHeader,
   parseNovatradeSignatureHeader,
 } from './novatrade-signature-header.js';
+// Standard Webhooks signature header codec
+export {
+  formatStandardWebhookSignatureHeader,
+  parseStandardWebhookSignatureHeader,
+  type StandardWebhookSignatureHeader,
+} from './standard-webhook-signature-header.js';
 export type { VerifierPlatform } from './verifier-platform.js';

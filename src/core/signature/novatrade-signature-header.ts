@@ -1,6 +1,4 @@
-import { describeValue } from '../internal/describe-value.js';
-import { invalidOption } from '../internal/invalid-option.js';
-import { MAX_SIGNATURES_PER_HEADER } from './constants.js';
+import { assertSignatureList } from './internal/assert-signature-list.js';
 import { assertTimestampSeconds } from './internal/assert-timestamp-seconds.js';
 import { isSignatureHex } from './internal/hex.js';
 import { scanNovatradeHeader } from './internal/scan-novatrade-header.js';
@@ -59,26 +57,12 @@ export function parseNovatradeSignatureHeader(
 export function formatNovatradeSignatureHeader(header: NovatradeSignatureHeader): string {
   assertTimestampSeconds(header.timestamp, 'timestamp');
   const { signatures } = header;
-  if (
-    !Array.isArray(signatures) ||
-    signatures.length === 0 ||
-    signatures.length > MAX_SIGNATURES_PER_HEADER
-  ) {
-    throw invalidOption(
-      'signatures',
-      `signatures must be an array of 1 to ${MAX_SIGNATURES_PER_HEADER} hex strings; got ${describeValue(signatures)}.`,
-    );
-  }
+  assertSignatureList(signatures, isHex, '64 hexadecimal characters');
   let out = `t=${header.timestamp}`;
-  for (let i = 0; i < signatures.length; i++) {
-    const signature: unknown = signatures[i];
-    if (typeof signature !== 'string' || !isSignatureHex(signature, 0, signature.length)) {
-      throw invalidOption(
-        'signatures',
-        `signatures[${i}] must be 64 hexadecimal characters; got ${describeValue(signature)}.`,
-      );
-    }
-    out += `,v1=${signature}`;
-  }
+  for (const signature of signatures) out += `,v1=${signature}`;
   return out;
+}
+
+function isHex(text: string): boolean {
+  return isSignatureHex(text, 0, text.length);
 }

@@ -14,6 +14,7 @@ import {
   parseRetryAfter,
   RETRY_AFTER_STATUSES,
 } from '../../core/retry/retry-policy.js';
+import { nodeHmacSha256Base64 } from '../../signature/node-hmac-sha256-base64.node.js';
 import { nodeHmacSha256Hex } from '../../signature/node-hmac-sha256-hex.node.js';
 import { toEndpointView } from '../endpoint-view.js';
 import { originOf } from '../origin-of.js';
@@ -168,7 +169,7 @@ export class Dispatcher {
       this.#running.add(work);
       started.push(work);
     }
-    await Promise.all(released);
+    if (released.length > 0) await Promise.all(released);
     return { started, more: claimed.length >= room, claimedAtMs };
   }
 
@@ -189,6 +190,7 @@ export class Dispatcher {
       secrets: secrets.length > 0 ? secrets : [endpoint.secrets[0]?.secret ?? ''],
       nowMs: startedAtMs,
       hmac: nodeHmacSha256Hex,
+      hmacBase64: nodeHmacSha256Base64,
     });
     let result: TransportResult;
     try {
@@ -463,15 +465,20 @@ export class Dispatcher {
         // the claim above reports storage failures
       }
       // A publish or a finished attempt while this round ran: its work may be claimable now.
-      if (this.#woken) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, waitMs);
-        this.#wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.#wake = undefined;
+      if (!this.#woken) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, waitMs);
+          this.#wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.#wake = undefined;
+      }
+      // Claim once the rest of this turn of the event loop has run: the other attempts whose
+      // responses arrived in the same poll end too, and a burst of publishes lands, so that one
+      // claim takes the work of all of them instead of one claim per wake-up.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 

@@ -6,6 +6,7 @@
 import { type ValidationIssue, WebhookValidationError } from '../../core/errors.js';
 import { constantTimeEqual, utf8Encode } from '../../core/internal/bytes.js';
 import { describeValue } from '../../core/internal/describe-value.js';
+import type { SecretFormat } from '../../core/profiles/secret-format.js';
 import { safeParseSubscriptionPattern } from '../../core/subscription/parse-subscription-pattern.js';
 import type { EndpointSecret, EndpointStatus } from '../records.js';
 
@@ -17,7 +18,11 @@ export interface CreateEndpointInput {
   readonly events: readonly string[];
   /** Only events about these partners; `null` or absent: all partners. */
   readonly partnerIds?: readonly string[] | null | undefined;
-  /** Your own signing secret (16 to 256 visible ASCII characters); generated when absent. */
+  /**
+   * Your own signing secret (16 to 256 visible ASCII characters, in the profile's format if it
+   * has one: `whsec_` + padded base64 of 24 to 64 bytes for `STANDARD_WEBHOOKS_PROFILE`);
+   * generated when absent.
+   */
   readonly secret?: string | undefined;
   /** A note for humans. */
   readonly description?: string | null | undefined;
@@ -44,6 +49,8 @@ export interface UpdateEndpointInput {
 export interface EndpointRules {
   readonly eventTypes: readonly string[];
   readonly allowInsecureUrls: boolean;
+  /** The profile's own secret rule, on top of the generic one (docs/design.md §5.22). */
+  readonly secretFormat?: SecretFormat | undefined;
 }
 
 const MAX_URL_LENGTH = 2048;
@@ -174,14 +181,22 @@ function checkKeys(input: object, allowed: ReadonlySet<string>, issues: Validati
   }
 }
 
-function checkSecret(value: unknown, issues: ValidationIssue[]): void {
-  if (value !== undefined && (typeof value !== 'string' || !SECRET_PATTERN.test(value))) {
+function checkSecret(
+  value: unknown,
+  issues: ValidationIssue[],
+  format: SecretFormat | undefined,
+): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string' || !SECRET_PATTERN.test(value)) {
     // Never describe the value: it is a secret.
     issues.push({
       path: 'secret',
       message: 'expected 16 to 256 visible ASCII characters (or omit it to have one generated)',
     });
+    return;
   }
+  const problem = format?.check(value) ?? null;
+  if (problem !== null) issues.push({ path: 'secret', message: problem });
 }
 
 function fail(fnName: string, issues: readonly ValidationIssue[]): never {
@@ -215,7 +230,7 @@ export function assertCreateEndpointInput(
   checkPartnerIds(record.partnerIds, issues);
   checkVersions(record.acceptedSchemaVersions, issues);
   checkDescription(record.description, issues);
-  checkSecret(record.secret, issues);
+  checkSecret(record.secret, issues, rules.secretFormat);
   if (issues.length > 0) fail('createEndpoint', issues);
 }
 
@@ -223,14 +238,16 @@ export function assertCreateEndpointInput(
  * Checks a caller secret outside a create input (the same rule as `createEndpoint`'s `secret`).
  *
  * @param fnName - the operation the message names, e.g. `rotateSecret`.
+ * @param format - the profile's own secret rule, if it has one.
  * @throws WebhookValidationError `invalid_endpoint` with one issue on `secret` (never its value).
  */
 export function assertSecretInput(
   secret: unknown,
   fnName: string,
+  format?: SecretFormat,
 ): asserts secret is string | undefined {
   const issues: ValidationIssue[] = [];
-  checkSecret(secret, issues);
+  checkSecret(secret, issues, format);
   if (issues.length > 0) fail(fnName, issues);
 }
 

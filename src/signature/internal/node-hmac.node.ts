@@ -19,7 +19,7 @@ const MAX_RETAINED_SCRATCH_BYTES = 256 * 1024;
 type OneShotHash = (
   algorithm: string,
   input: Uint8Array,
-  outputEncoding: 'latin1' | 'hex',
+  outputEncoding: 'latin1' | 'hex' | 'base64',
 ) => string;
 
 /**
@@ -44,24 +44,49 @@ function paddedKeyFor(secret: string, hash: OneShotHash): PaddedKey {
   if (secret === lastPaddedSecret && lastPaddedKey !== undefined) return lastPaddedKey;
   let key = paddedKeys.get(secret);
   if (key === undefined) {
-    // RFC 2104 §2: a key longer than the block is replaced by its hash, then zero-padded.
-    let keyBytes: Buffer = Buffer.from(secret, 'utf8');
-    if (keyBytes.length > BLOCK_BYTES)
-      keyBytes = Buffer.from(hash('sha256', keyBytes, 'latin1'), 'latin1');
-    const innerPad = Buffer.alloc(BLOCK_BYTES, 0x36);
-    const outer = Buffer.alloc(BLOCK_BYTES + DIGEST_BYTES);
-    outer.fill(0x5c, 0, BLOCK_BYTES);
-    for (let i = 0; i < keyBytes.length; i++) {
-      innerPad[i] = (innerPad[i] as number) ^ (keyBytes[i] as number);
-      outer[i] = (outer[i] as number) ^ (keyBytes[i] as number);
-    }
+    const keyBytes = Buffer.from(secret, 'utf8');
+    key = derivePaddedKey(keyBytes, hash);
     keyBytes.fill(0);
-    key = { innerPad, outer };
     paddedKeys.set(secret, key);
   }
   lastPaddedSecret = secret;
   lastPaddedKey = key;
   return key;
+}
+
+/** Byte keys (Standard Webhooks), cached apart from string keys under their Latin-1 text. */
+const paddedByteKeys = new LruCache<PaddedKey>(KEY_CACHE_SIZE);
+
+function paddedByteKeyFor(key: Uint8Array, hash: OneShotHash): PaddedKey {
+  const id = latin1Of(key);
+  let padded = paddedByteKeys.get(id);
+  if (padded === undefined) {
+    padded = derivePaddedKey(key, hash);
+    paddedByteKeys.set(id, padded);
+  }
+  return padded;
+}
+
+/** RFC 2104 §2: a key longer than the block is replaced by its hash, then zero-padded. */
+function derivePaddedKey(keyBytes: Uint8Array, hash: OneShotHash): PaddedKey {
+  const block =
+    keyBytes.length > BLOCK_BYTES
+      ? Buffer.from(hash('sha256', keyBytes, 'latin1'), 'latin1')
+      : keyBytes;
+  const innerPad = Buffer.alloc(BLOCK_BYTES, 0x36);
+  const outer = Buffer.alloc(BLOCK_BYTES + DIGEST_BYTES);
+  outer.fill(0x5c, 0, BLOCK_BYTES);
+  for (let i = 0; i < block.length; i++) {
+    innerPad[i] = (innerPad[i] as number) ^ (block[i] as number);
+    outer[i] = (outer[i] as number) ^ (block[i] as number);
+  }
+  if (block !== keyBytes) block.fill(0);
+  return { innerPad, outer };
+}
+
+/** The bytes as a Latin-1 string: one character per byte, a cache key for a byte key. */
+function latin1Of(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 let scratch = Buffer.allocUnsafe(4096);
@@ -76,7 +101,27 @@ const ZERO_BLOCK = new Uint8Array(BLOCK_BYTES);
  * key-derived first block is wiped after each call.
  */
 export function hmacViaOneShotHash(hash: OneShotHash, key: string, message: HmacMessage): string {
-  const padded = paddedKeyFor(key, hash);
+  return oneShotHmac(hash, paddedKeyFor(key, hash), message, 'hex');
+}
+
+/**
+ * {@link hmacViaOneShotHash} with a byte key (Standard Webhooks: the base64-decoded secret) and a
+ * standard, padded base64 digest.
+ */
+export function hmacBytesKeyViaOneShotHash(
+  hash: OneShotHash,
+  key: Uint8Array,
+  message: HmacMessage,
+): string {
+  return oneShotHmac(hash, paddedByteKeyFor(key, hash), message, 'base64');
+}
+
+function oneShotHmac(
+  hash: OneShotHash,
+  padded: PaddedKey,
+  message: HmacMessage,
+  encoding: 'hex' | 'base64',
+): string {
   // Worst case 3 UTF-8 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units).
   let capacity = BLOCK_BYTES;
   for (let i = 0; i < message.length; i++) {
@@ -109,7 +154,7 @@ export function hmacViaOneShotHash(hash: OneShotHash, key: string, message: Hmac
   buffer.set(ZERO_BLOCK, 0);
   const outer = padded.outer;
   outer.write(inner, BLOCK_BYTES, 'latin1');
-  return hash('sha256', outer, 'hex');
+  return hash('sha256', outer, encoding);
 }
 
 function exactCapacity(message: HmacMessage): number {
@@ -122,6 +167,7 @@ function exactCapacity(message: HmacMessage): number {
 }
 
 const keyObjects = new LruCache<nodeCrypto.KeyObject>(KEY_CACHE_SIZE);
+const byteKeyObjects = new LruCache<nodeCrypto.KeyObject>(KEY_CACHE_SIZE);
 
 /**
  * HMAC-SHA256 with `createHmac` and a cached `KeyObject` per secret (imported once: a string key
@@ -134,7 +180,22 @@ export function hmacViaCreateHmac(key: string, message: HmacMessage): string {
     keyObject = nodeCrypto.createSecretKey(key, 'utf8');
     keyObjects.set(key, keyObject);
   }
-  const hmac = nodeCrypto.createHmac('sha256', keyObject);
+  return update(nodeCrypto.createHmac('sha256', keyObject), message).digest('hex');
+}
+
+/** {@link hmacViaCreateHmac} with a byte key and a standard, padded base64 digest. */
+export function hmacBytesKeyViaCreateHmac(key: Uint8Array, message: HmacMessage): string {
+  const id = latin1Of(key);
+  let keyObject = byteKeyObjects.get(id);
+  if (keyObject === undefined) {
+    keyObject = nodeCrypto.createSecretKey(key);
+    byteKeyObjects.set(id, keyObject);
+  }
+  return update(nodeCrypto.createHmac('sha256', keyObject), message).digest('base64');
+}
+
+/** Feeds the message parts to `hmac`, joining adjacent strings when that keeps their UTF-8. */
+function update(hmac: nodeCrypto.Hmac, message: HmacMessage): nodeCrypto.Hmac {
   let text: string | undefined;
   for (let i = 0; i < message.length; i++) {
     const part = message[i] as string | Uint8Array;
@@ -156,5 +217,5 @@ export function hmacViaCreateHmac(key: string, message: HmacMessage): string {
     }
   }
   if (text !== undefined) hmac.update(text, 'utf8');
-  return hmac.digest('hex');
+  return hmac;
 }

@@ -15,6 +15,7 @@ describe('@novatrade24/webhooks/testing exports', () => {
       'createSampleEvent',
       'createSignedRequest',
       'generateEudrTestHeader',
+      'generateStandardTestHeaders',
       'generateTestHeader',
     ]);
   });

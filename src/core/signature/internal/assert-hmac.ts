@@ -1,6 +1,7 @@
 import type { WebhookValidationError } from '../../errors.js';
 import { describeValue } from '../../internal/describe-value.js';
 import { invalidOption } from '../../internal/invalid-option.js';
+import { isBase64Digest } from './base64.js';
 import { isLowercaseSignatureHex } from './hex.js';
 
 /**
@@ -32,5 +33,24 @@ export function badDigest(digest: unknown): WebhookValidationError {
   return invalidOption(
     'hmac',
     `The hmac function must return the digest as 64 lowercase hex characters; got ${describeValue(digest)}.`,
+  );
+}
+
+/**
+ * The digest an injected base64 primitive returned, after checking it is the 44-character
+ * standard base64 of 32 bytes.
+ *
+ * @throws WebhookValidationError `invalid_option` naming `hmac`.
+ */
+export function checkedBase64Digest(digest: unknown): string {
+  if (typeof digest === 'string' && isBase64Digest(digest, 0, digest.length)) return digest;
+  throw badBase64Digest(digest);
+}
+
+/** The error for a base64 primitive that broke its contract (content never included). */
+export function badBase64Digest(digest: unknown): WebhookValidationError {
+  return invalidOption(
+    'hmac',
+    `The hmac function must return the digest as 44 characters of standard, padded base64; got ${describeValue(digest)}.`,
   );
 }

@@ -59,7 +59,8 @@ export function hasPaddedSecret(secrets: readonly string[]): boolean {
   return false;
 }
 
-function invalidSecret(message: string): WebhookValidationError {
+/** A `WebhookValidationError` `invalid_secret` with one issue on `secret`. */
+export function invalidSecret(message: string): WebhookValidationError {
   return new WebhookValidationError('invalid_secret', message, {
     issues: [{ path: 'secret', message }],
   });
