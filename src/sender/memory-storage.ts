@@ -18,7 +18,9 @@
  * entry: sizes follow the live work, with nothing to compact.
  *
  * Every method runs without an `await`, so each is atomic with respect to every other call.
- * Records go in and come out as copies: a caller never holds an object the storage keeps.
+ * Records go in and come out as copies: a caller never holds an object the storage keeps and can
+ * change. Events, and endpoints as claims and attempts return them, come out as deep-frozen copies
+ * shared between calls (one per event, one per change of an endpoint).
  */
 
 import { WebhookConflictError, WebhookStorageError } from '../core/errors.js';
@@ -295,6 +297,8 @@ class StoredEndpoint implements HeapItem {
   /** The storage sequence number of its last claimed delivery; 0 before its first (fairness). */
   lastClaimSeq = 0;
   #record!: EndpointRecord;
+  /** A deep-frozen copy of `record`, made on first use after each change (see `shared`). */
+  #shared: EndpointRecord | undefined;
   /** The URL's origin, the key of the per-origin room. */
   origin = '';
   /** Its PENDING deliveries that are not claimed (or whose claim lapsed), by due time. */
@@ -313,6 +317,17 @@ class StoredEndpoint implements HeapItem {
   set record(record: EndpointRecord) {
     if (record.url !== this.#record?.url) this.origin = originOf(record.url);
     this.#record = record;
+    this.#shared = undefined;
+  }
+
+  /**
+   * The record as claims and attempts hand it out: one deep-frozen copy per change of the record,
+   * shared by every claim until the next change (nobody can change it, so it needs no copy per
+   * claim; most attempts change nothing of the endpoint).
+   */
+  get shared(): EndpointRecord {
+    this.#shared ??= frozenEndpoint(this.#record);
+    return this.#shared;
   }
 }
 
@@ -386,6 +401,32 @@ function copyEndpoint(record: EndpointRecord): EndpointRecord {
     createdAtMs: record.createdAtMs,
     updatedAtMs: record.updatedAtMs,
   };
+}
+
+/** A deep-frozen copy, built from literals (V8 freezes those far faster than spread results). */
+function frozenEndpoint(record: EndpointRecord): EndpointRecord {
+  return Object.freeze({
+    id: record.id,
+    organizationUuid: record.organizationUuid,
+    url: record.url,
+    description: record.description,
+    events: Object.freeze([...record.events]),
+    partnerIds: record.partnerIds === null ? null : Object.freeze([...record.partnerIds]),
+    acceptedSchemaVersions: Object.freeze([...record.acceptedSchemaVersions]),
+    status: record.status,
+    secrets: Object.freeze(
+      record.secrets.map((secret) =>
+        Object.freeze({
+          secret: secret.secret,
+          createdAtMs: secret.createdAtMs,
+          expiresAtMs: secret.expiresAtMs,
+        }),
+      ),
+    ),
+    health: Object.freeze(copyHealth(record.health)),
+    createdAtMs: record.createdAtMs,
+    updatedAtMs: record.updatedAtMs,
+  });
 }
 
 function copyHealth(health: EndpointHealth): EndpointHealth {
@@ -467,7 +508,8 @@ function conflict(code: 'not_found' | 'invalid_state', message: string): Webhook
  * apps. Nothing survives a restart; use `PostgresStorage` for durability and several workers
  * (DESIGN.md §6).
  *
- * Every operation is atomic (no `await` inside one), returns copies, and is scoped by
+ * Every operation is atomic (no `await` inside one), returns copies (events, and endpoints in
+ * claims and attempts, as deep-frozen copies shared between calls), and is scoped by
  * organization: another organization's id reads as unknown. Due deliveries wait in heaps keyed
  * by due time, claimed with a lease (DESIGN.md §2).
  *
@@ -712,7 +754,7 @@ export class MemoryStorage implements SenderStorage {
       claimed.push({
         delivery: toDeliveryRecord(delivery),
         event: delivery.event,
-        endpoint: copyEndpoint(endpoint.record),
+        endpoint: endpoint.shared,
       });
     }
     for (const line of asideLines) this.#relocate(line);
@@ -772,11 +814,20 @@ export class MemoryStorage implements SenderStorage {
         attemptAtMs: attempt.startedAtMs,
       });
       const trips = evaluation.transition !== 'stay' && endpoint.record.status === 'ACTIVE';
-      endpoint.record = {
-        ...endpoint.record,
-        health: evaluation.health,
-        ...(trips ? { status: healthPolicy.action, updatedAtMs: endedAtMs } : {}),
-      };
+      const health = endpoint.record.health;
+      if (
+        trips ||
+        evaluation.health.consecutiveFailures !== health.consecutiveFailures ||
+        evaluation.health.failingSinceMs !== health.failingSinceMs
+      ) {
+        // Only a change makes a new record (and a new shared copy): a success on a healthy
+        // endpoint, the usual attempt, leaves it as it is.
+        endpoint.record = {
+          ...endpoint.record,
+          health: evaluation.health,
+          ...(trips ? { status: healthPolicy.action, updatedAtMs: endedAtMs } : {}),
+        };
+      }
       if (trips) {
         // Take the endpoint out of rotation and park its pending work (DESIGN.md §5.2, §5.3).
         transition = evaluation.transition;
@@ -793,7 +844,7 @@ export class MemoryStorage implements SenderStorage {
     }
     return {
       delivery: toDeliveryRecord(delivery),
-      endpoint: endpoint === undefined ? null : copyEndpoint(endpoint.record),
+      endpoint: endpoint === undefined ? null : endpoint.shared,
       transition,
       transitionReason,
     };

@@ -264,6 +264,8 @@ export class WebhookSender {
   readonly #hooks: HookBus;
   readonly #dispatcher: Dispatcher;
   readonly #organizations = new Map<string, Promise<OrganizationIndex>>();
+  /** The loaded value of each current `#organizations` entry, for a synchronous look-up. */
+  readonly #loaded = new Map<string, OrganizationIndex>();
   readonly #retentionMs: number;
   readonly #cacheTtlMs: number;
 
@@ -378,7 +380,10 @@ export class WebhookSender {
         const [a = 0, b = 0, c = 0, d = 0] = this.#random(4);
         return (((a << 24) | (b << 16) | (c << 8) | d) >>> 0) / 2 ** 32;
       },
-      onEndpointChanged: (endpoint) => this.#cacheEndpoint(endpoint),
+      // Most attempts return the very record already cached (a storage may share one frozen copy
+      // until the endpoint changes): nothing to do, not even a wait.
+      onEndpointChanged: (endpoint) =>
+        this.#isCached(endpoint) ? undefined : this.#cacheEndpoint(endpoint),
       emitMeta: (input) => this.#emitMeta(input),
     });
   }
@@ -1195,6 +1200,7 @@ export class WebhookSender {
       }
     }
     const loadedAtMs = this.#clock.now();
+    this.#loaded.delete(organizationUuid);
     const loading = this.#storage.listEndpoints(organizationUuid).then((records) => {
       const org: OrganizationIndex = {
         index: new SubscriptionIndex({ eventTypes: this.#profile.eventTypes }),
@@ -1205,8 +1211,20 @@ export class WebhookSender {
       return org;
     });
     this.#organizations.set(organizationUuid, loading);
-    loading.catch(() => this.#organizations.delete(organizationUuid));
+    loading.then(
+      (org) => {
+        if (this.#organizations.get(organizationUuid) === loading) {
+          this.#loaded.set(organizationUuid, org);
+        }
+      },
+      () => this.#organizations.delete(organizationUuid),
+    );
     return loading;
+  }
+
+  /** Whether this very record object is the one the organization's loaded index holds. */
+  #isCached(record: EndpointRecord): boolean {
+    return this.#loaded.get(record.organizationUuid)?.endpoints.get(record.id) === record;
   }
 
   async #cacheEndpoint(record: EndpointRecord): Promise<void> {

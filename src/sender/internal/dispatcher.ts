@@ -50,6 +50,8 @@ const PARK_REASONS: ReadonlySet<string> = new Set([
 ]);
 /** Serialised bodies kept per (event, schema version): fan-out serialises once, not per endpoint. */
 const BODY_CACHE_SIZE = 512;
+/** Endpoint URLs whose origin is kept (parsing a URL per claimed delivery showed in profiles). */
+const ORIGIN_CACHE_SIZE = 1024;
 
 /** What the dispatcher needs from the sender. */
 export interface DispatcherDeps {
@@ -75,7 +77,8 @@ export interface DispatcherDeps {
   readonly purgeIntervalMs: number;
   /** A uniform number in [0, 1), for retry jitter. */
   readonly randomFloat: () => number;
-  readonly onEndpointChanged: (endpoint: EndpointRecord) => Promise<void>;
+  /** Updates the sender's endpoint cache; `undefined` when there was nothing to update. */
+  readonly onEndpointChanged: (endpoint: EndpointRecord) => Promise<void> | undefined;
   readonly emitMeta: (input: {
     organizationUuid: string;
     type: string;
@@ -101,6 +104,7 @@ export class Dispatcher {
   readonly #inFlightByOrigin = new Map<string, number>();
   readonly #running = new Set<Promise<void>>();
   readonly #bodies = new Map<string, string>();
+  readonly #origins = new Map<string, string>();
   #total = 0;
   #loop: Promise<void> | undefined;
   #stopping = false;
@@ -148,7 +152,7 @@ export class Dispatcher {
     const released: Promise<void>[] = [];
     for (const item of claimed) {
       const endpointId = item.endpoint.id;
-      const origin = capOrigins ? originOf(item.endpoint.url) : '';
+      const origin = capOrigins ? this.#originOf(item.endpoint.url) : '';
       const count = this.#inFlight.get(endpointId) ?? 0;
       const originCount = this.#inFlightByOrigin.get(origin) ?? 0;
       if (count >= maxInFlightPerEndpoint || originCount >= maxInFlightPerOrigin) {
@@ -179,9 +183,10 @@ export class Dispatcher {
     const startedAtMs = clock.now();
     const outbound = this.#outbound(event, delivery.schemaVersion);
     const body = this.#body(outbound);
-    const secrets = endpoint.secrets
-      .filter((s) => s.expiresAtMs === null || s.expiresAtMs > startedAtMs)
-      .map((s) => s.secret);
+    const secrets: string[] = [];
+    for (const s of endpoint.secrets) {
+      if (s.expiresAtMs === null || s.expiresAtMs > startedAtMs) secrets.push(s.secret);
+    }
     // Signed at send time (spec digest §1.14: a retry or a replay gets a fresh `t`).
     const headers = profile.buildHeaders(body, {
       event: outbound,
@@ -286,7 +291,8 @@ export class Dispatcher {
     const { delivery, endpoint } = recorded;
     // The sender's endpoint cache first: a listener that publishes from a hook must already see
     // the endpoint's new status (a pause), or it would create a delivery to a paused endpoint.
-    if (endpoint !== null) await this.#deps.onEndpointChanged(endpoint);
+    const caching = endpoint === null ? undefined : this.#deps.onEndpointChanged(endpoint);
+    if (caching !== undefined) await caching;
     hooks.emit('delivery.attempted', { delivery, attempt });
     if (delivery.status === 'DELIVERED') hooks.emit('delivery.succeeded', { delivery, attempt });
     else if (delivery.status === 'PENDING')
@@ -411,6 +417,16 @@ export class Dispatcher {
       this.#bodies.set(key, body);
     }
     return body;
+  }
+
+  #originOf(url: string): string {
+    let origin = this.#origins.get(url);
+    if (origin === undefined) {
+      if (this.#origins.size >= ORIGIN_CACHE_SIZE) this.#origins.clear();
+      origin = originOf(url);
+      this.#origins.set(url, origin);
+    }
+    return origin;
   }
 
   /** Wakes a sleeping loop (new work, a freed slot). */
