@@ -24,12 +24,16 @@ export interface SignStandardWebhookOptions {
   readonly timestamp?: number | undefined;
 }
 
-/** The three headers of a Standard Webhooks request, under their lowercase names (`STANDARD_WEBHOOKS_HEADERS`). */
-export interface StandardWebhookHeaders {
+/**
+ * The three headers of a Standard Webhooks request, under their lowercase names
+ * (`STANDARD_WEBHOOKS_HEADERS`). A type alias, not an interface, so that it passes where a header
+ * record is expected (`new Headers(…)`, `fetch`, `verifyStandardWebhook`).
+ */
+export type StandardWebhookHeaders = {
   readonly 'webhook-id': string;
   readonly 'webhook-timestamp': string;
   readonly 'webhook-signature': string;
-}
+};
 
 /**
  * Signs a raw body with the Standard Webhooks scheme and returns the three headers to send with

@@ -43,6 +43,10 @@ export type Base64Problem = 'whitespace' | 'base64url' | 'alphabet' | 'padding' 
 export function base64Decode(text: string): Uint8Array | Base64Problem {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === PAD) end--;
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 128 || (VALUES[code] as number) < 0) return problemOf(text);
+  }
   const padding = text.length - end;
   if (padding > 2 || (padding > 0 && text.length % 4 !== 0)) return 'padding';
   if (end % 4 === 1) return 'length';
@@ -51,10 +55,7 @@ export function base64Decode(text: string): Uint8Array | Base64Problem {
   let bits = 0;
   let o = 0;
   for (let i = 0; i < end; i++) {
-    const code = text.charCodeAt(i);
-    const value = code < 128 ? (VALUES[code] as number) : -1;
-    if (value < 0) return problemOf(text);
-    buffer = ((buffer << 6) | value) & 0xffffff;
+    buffer = ((buffer << 6) | (VALUES[text.charCodeAt(i)] as number)) & 0xffffff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
@@ -67,6 +68,7 @@ export function base64Decode(text: string): Uint8Array | Base64Problem {
 function problemOf(text: string): Base64Problem {
   if (/\s/.test(text)) return 'whitespace';
   if (/[-_]/.test(text)) return 'base64url';
+  if (text.includes('=')) return 'padding';
   return 'alphabet';
 }
 
