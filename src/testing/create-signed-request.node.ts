@@ -6,9 +6,12 @@ import { describeValue } from '../core/internal/describe-value.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
 import { EUDR_HEADERS, EUDR_PROFILE } from '../core/profiles/eudr-profile.js';
 import { NOVATRADE_HEADERS, NOVATRADE_PROFILE } from '../core/profiles/novatrade-profile.js';
+import { STANDARD_WEBHOOKS_PROFILE } from '../core/profiles/standard-webhooks-profile.js';
 import type { OutboundEvent, SigningContext, WireProfile } from '../core/profiles/wire-profile.js';
 import { assertSecrets } from '../core/signature/internal/assert-secrets.js';
+import { nodeHmacSha256Base64 } from '../signature/node-hmac-sha256-base64.node.js';
 import { nodeHmacSha256Hex } from '../signature/node-hmac-sha256-hex.node.js';
+import { signStandardWebhook } from '../signature/sign-standard-webhook.node.js';
 import { generateEudrTestHeader } from './generate-eudr-test-header.node.js';
 import { generateTestHeader } from './generate-test-header.node.js';
 import { assertOptionsObject } from './internal/assert-options-object.js';
@@ -17,8 +20,11 @@ import { readJsonFields } from './internal/read-json-fields.js';
 import { resolveTimestampSeconds } from './internal/resolve-timestamp-seconds.js';
 import { toOutboundEvent } from './internal/to-outbound-event.js';
 
-/** The wire profiles a test request can be shaped and signed for (DESIGN.md §4). */
-export type SignedRequestProfile = 'novatrade' | 'eudr';
+/**
+ * The wire profiles a test request can be shaped and signed for (DESIGN.md §4):
+ * `NOVATRADE_PROFILE`, `EUDR_PROFILE` and `STANDARD_WEBHOOKS_PROFILE` (docs/design.md §5.22).
+ */
+export type SignedRequestProfile = 'novatrade' | 'eudr' | 'standard-webhooks';
 
 /**
  * An event object {@link createSignedRequest} serializes: a Novatrade24 envelope (any `type`,
@@ -34,12 +40,14 @@ export interface CreateSignedRequestOptions {
   /**
    * The endpoint's secret, used as-is (`whsec_` prefix included), or up to 8 secrets, newest
    * first. `novatrade` writes one `v1=` per secret; `eudr` signs with the first (its header holds
-   * one signature, as `EUDR_PROFILE` does).
+   * one signature, as `EUDR_PROFILE` does); `standard-webhooks` needs `whsec_` + base64 secrets
+   * and writes one `v1,` entry per secret.
    */
   readonly secret: string | readonly string[];
   /**
-   * The signing time in **Unix seconds** (the Novatrade24 `t=`). Wins over `now`. The EUDR
-   * signature covers no time, so `eudr` only validates it.
+   * The signing time in **Unix seconds** (the Novatrade24 `t=`, the Standard Webhooks
+   * `webhook-timestamp`). Wins over `now`. The EUDR signature covers no time, so `eudr` only
+   * validates it.
    * @default Math.floor(now() / 1000)
    */
   readonly timestampSeconds?: number | undefined;
@@ -107,7 +115,7 @@ const DEFAULT_ENDPOINT_ID = `wh_${ZEROS}`;
 
 /** The event a raw body's headers are templated from; its body-derived headers are replaced. */
 const PLACEHOLDER_EVENT: OutboundEvent = Object.freeze({
-  id: '',
+  id: `evt_${ZEROS}`,
   type: '',
   schemaVersion: 1,
   source: 'SYSTEM',
@@ -120,11 +128,13 @@ const PLACEHOLDER_EVENT: OutboundEvent = Object.freeze({
 const PROFILES: { readonly [P in SignedRequestProfile]: WireProfile } = {
   novatrade: NOVATRADE_PROFILE,
   eudr: EUDR_PROFILE,
+  'standard-webhooks': STANDARD_WEBHOOKS_PROFILE,
 };
 
 /**
  * Builds a signed webhook request for a receiver under test: the body and headers a real
- * Novatrade24 (or N'entropy EUDR) sender would send, signed with your test secret.
+ * Novatrade24 (or N'entropy EUDR, or Standard Webhooks) sender would send, signed with your test
+ * secret.
  *
  * - An **event object** is turned into the body by the wire profile's own `serializeBody`, and
  *   its headers by the profile's `buildHeaders`, so the bytes equal what `WebhookSender` sends.
@@ -139,7 +149,8 @@ const PROFILES: { readonly [P in SignedRequestProfile]: WireProfile } = {
  *   sender derives from the event (`X-Novatrade-Event-Id`, `-Event-Type`, `-Schema-Version`;
  *   EUDR `X-Webhook-Event`, `X-Webhook-Timestamp`) are read verbatim from the body's top-level
  *   `id`, `type`, `schemaVersion` (EUDR: `event`, `timestamp`) when it is a JSON object that has
- *   them, and omitted otherwise.
+ *   them, and omitted otherwise. The Standard Webhooks `webhook-id` is signed, so it is the
+ *   body's `id` when there is one and `evt_00000000000000000000000000` otherwise.
  *
  * The EUDR `X-Webhook-Timestamp` is the event's time, as the sender sends it, not the signing
  * time: for a receiver's replay window, set the event's `timestamp` or override the header.
@@ -202,6 +213,7 @@ export function createSignedRequest(
     secrets,
     nowMs: timestampSeconds * 1000,
     hmac: nodeHmacSha256Hex,
+    hmacBase64: nodeHmacSha256Base64,
   };
   let body: string | Uint8Array;
   let headers: Record<string, string>;
@@ -258,6 +270,13 @@ function rawBodyHeaders(
       [NOVATRADE_HEADERS.schemaVersion]:
         typeof version === 'number' && Number.isFinite(version) ? String(version) : undefined,
     };
+  } else if (profileName === 'standard-webhooks') {
+    // The id is signed: the body's own `id` (an envelope's event id), else the placeholder's.
+    replaced = signStandardWebhook(payload, {
+      id: headerText(fields.id) ?? context.event.id,
+      secret: context.secrets,
+      timestamp: context.nowMs / 1000,
+    });
   } else {
     replaced = {
       [EUDR_HEADERS.signature]: generateEudrTestHeader({
@@ -300,10 +319,10 @@ function applyOverrides(
 
 function readProfile(value: unknown): SignedRequestProfile {
   if (value === undefined) return 'novatrade';
-  if (value === 'novatrade' || value === 'eudr') return value;
+  if (value === 'novatrade' || value === 'eudr' || value === 'standard-webhooks') return value;
   throw invalidOption(
     'profile',
-    `profile must be 'novatrade' or 'eudr'; got ${describeValue(value)}.`,
+    `profile must be 'novatrade', 'eudr' or 'standard-webhooks'; got ${describeValue(value)}.`,
   );
 }
 

@@ -38,7 +38,8 @@ function fail(kind: string, issues: readonly ValidationIssue[]): never {
  * The {@link OutboundEvent} a sender would hold for `event`, for a wire profile to serialize:
  *
  * - a Novatrade24 envelope `{id, type, schemaVersion, source, createdAt, organizationUuid,
- *   partnerUuid, data}` maps field by field, `createdAt` parsed to epoch ms;
+ *   partnerUuid, data}` maps field by field, `createdAt` parsed to epoch ms (`novatrade` and
+ *   `standard-webhooks`, which sends the same envelope);
  * - with `eudr`, an EUDR envelope `{event, timestamp, integrationId, data}` maps `event` to
  *   `type`, `timestamp` to `createdAtMs` and `integrationId` to `organizationUuid`: the inverse of
  *   `EUDR_PROFILE.serializeBody`. The fields that profile ignores get fixed values.
@@ -50,7 +51,7 @@ function fail(kind: string, issues: readonly ValidationIssue[]): never {
  */
 export function toOutboundEvent(
   event: Record<string, unknown>,
-  profile: 'novatrade' | 'eudr',
+  profile: 'novatrade' | 'eudr' | 'standard-webhooks',
 ): OutboundEvent {
   const issues: ValidationIssue[] = [];
   if (!('type' in event) && 'event' in event) {

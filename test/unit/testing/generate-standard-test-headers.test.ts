@@ -1,8 +1,11 @@
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { constructStandardEvent } from '../../../src/receiver/construct-standard-event.node.js';
 import { verifyStandardWebhook } from '../../../src/signature/verify-standard-webhook.node.js';
 import { createFakeClock } from '../../../src/testing/create-fake-clock.js';
+import { createSignedRequest } from '../../../src/testing/create-signed-request.node.js';
+import { EVENT_FIXTURES } from '../../../src/testing/event-fixtures.js';
 import { generateStandardTestHeaders } from '../../../src/testing/generate-standard-test-headers.node.js';
 import { errorOf } from '../../helpers/thrown.js';
 import { SPEC_VECTOR, secretArb } from '../signature/standard-helpers.js';
@@ -91,6 +94,75 @@ describe('generateStandardTestHeaders', () => {
       errorOf(() => generateStandardTestHeaders({ ...base, payload: {} as never })),
     ).toMatchObject({
       code: 'invalid_payload_type',
+    });
+  });
+});
+
+describe("createSignedRequest with profile: 'standard-webhooks'", () => {
+  const secret = SPEC_VECTOR.secret;
+  const T = 1_767_225_600;
+
+  it('an event: the body STANDARD_WEBHOOKS_PROFILE sends and its headers, which verify on both sides', () => {
+    const event = EVENT_FIXTURES['compliance.decision_made'];
+    const signed = createSignedRequest(event, {
+      secret,
+      profile: 'standard-webhooks',
+      timestampSeconds: T,
+    });
+    const novatrade = createSignedRequest(event, { secret: 'whsec_x', timestampSeconds: T });
+    expect(signed.body).toBe(novatrade.body);
+    expect(signed.headers).toMatchObject({
+      'content-type': 'application/json',
+      'webhook-id': event.id,
+      'webhook-timestamp': String(T),
+    });
+    expect(
+      constructStandardEvent(signed.body, signed.headers, secret, { now: () => T * 1000 }),
+    ).toEqual(event);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(T * 1000);
+    expect(() => new Webhook(secret).verify(signed.body, { ...signed.headers })).not.toThrow();
+  });
+
+  it("a raw body: webhook-id is the body's id, else the all-zero event id; overrides apply after signing", () => {
+    const withId = createSignedRequest('{"id":"evt_raw"}', {
+      secret,
+      profile: 'standard-webhooks',
+      timestampSeconds: T,
+    });
+    expect(withId.headers['webhook-id']).toBe('evt_raw');
+    const bytes = createSignedRequest(new Uint8Array([1, 2, 3]), {
+      secret: [secret, `whsec_${Buffer.alloc(24, 1).toString('base64')}`],
+      profile: 'standard-webhooks',
+      timestampSeconds: T,
+    });
+    expect(bytes.headers['webhook-id']).toBe(`evt_${'0'.repeat(26)}`);
+    expect(bytes.headers['webhook-signature']?.split(' ')).toHaveLength(2);
+    expect(
+      verifyStandardWebhook(bytes.body, bytes.headers, secret, { now: () => T * 1000 }).id,
+    ).toBe(bytes.headers['webhook-id']);
+    const forged = createSignedRequest('{}', {
+      secret,
+      profile: 'standard-webhooks',
+      timestampSeconds: T,
+      headers: { 'webhook-signature': `v1,${'A'.repeat(43)}=` },
+    });
+    expect(() =>
+      verifyStandardWebhook('{}', forged.headers, secret, { now: () => T * 1000 }),
+    ).toThrow(expect.objectContaining({ code: 'signature_mismatch' }));
+  });
+
+  it('refuses a secret that is not base64, and names the three profiles for an unknown one', () => {
+    expect(
+      errorOf(() =>
+        createSignedRequest('{}', { secret: 'whsec_a-b_c', profile: 'standard-webhooks' }),
+      ),
+    ).toMatchObject({ code: 'invalid_secret' });
+    expect(
+      errorOf(() => createSignedRequest('{}', { secret, profile: 'svix' as never })),
+    ).toMatchObject({
+      code: 'invalid_option',
+      message: expect.stringContaining("'standard-webhooks'"),
     });
   });
 });
