@@ -1,7 +1,9 @@
 // The same as consumer.mts for a CommonJS consumer: the `require` condition's .d.cts must resolve.
 import {
   signNovatradePayload,
+  signStandardWebhook,
   verifyNovatradeSignature,
+  verifyStandardWebhook,
   WebhookVerificationError,
 } from '@novatrade24/webhooks';
 
@@ -15,10 +17,20 @@ try {
   }
 }
 
-import { constructEvent, WebhookReceiver } from '@novatrade24/webhooks/receiver';
-import { generateTestHeader } from '@novatrade24/webhooks/testing';
-import { fetchHandler } from '@novatrade24/webhooks/web';
+import {
+  constructEvent,
+  constructStandardEvent,
+  WebhookReceiver,
+} from '@novatrade24/webhooks/receiver';
+import { generateStandardTestHeaders, generateTestHeader } from '@novatrade24/webhooks/testing';
+import { fetchHandler, verifyStandardWebhookAsync } from '@novatrade24/webhooks/web';
 
 const testHeader: string = generateTestHeader({ payload: '{}', secret: 'whsec_x' });
 const cjsReceiver = new WebhookReceiver({ secret: ['whsec_new', 'whsec_old'] });
 void [testHeader, cjsReceiver, constructEvent, fetchHandler];
+
+const standardSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const standardHeaders = signStandardWebhook('{}', { id: 'evt_1', secret: standardSecret });
+const { id }: { id: string } = verifyStandardWebhook('{}', standardHeaders, standardSecret);
+const testHeaders = generateStandardTestHeaders({ payload: '{}', secret: standardSecret });
+void [id, testHeaders, constructStandardEvent, verifyStandardWebhookAsync];

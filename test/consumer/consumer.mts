@@ -2,13 +2,17 @@
 // ESM consumer: the `import` condition's .d.ts must resolve and describe the runtime.
 import {
   EVENT_TYPES,
+  generateStandardWebhookSecret,
   isWebhooksError,
   NOVATRADE_PROFILE,
   nextAttemptAt,
   parseEventJson,
+  STANDARD_WEBHOOKS_PROFILE,
   SubscriptionIndex,
   signNovatradePayload,
+  signStandardWebhook,
   verifyNovatradeSignature,
+  verifyStandardWebhook,
   type WebhookEvent,
 } from '@novatrade24/webhooks';
 
@@ -39,9 +43,21 @@ void timestamp;
 void ids;
 void next;
 
+// Standard Webhooks (docs/design.md §5.22): the headers pass as a header record.
+const standardSecret: string = generateStandardWebhookSecret();
+const standardHeaders = signStandardWebhook('{}', { id: 'evt_1', secret: standardSecret });
+const standard: { id: string; timestamp: number } = verifyStandardWebhook(
+  '{}',
+  standardHeaders,
+  standardSecret,
+);
+const standardProfileName: string = STANDARD_WEBHOOKS_PROFILE.name;
+void [standard, standardProfileName, new Headers(standardHeaders)];
+
 // Subpath entries: `/receiver`, `/web`, `/testing`.
 import {
   constructEvent,
+  constructStandardEvent,
   expressHandler,
   fastifyWebhooks,
   MemoryDedupeStore,
@@ -49,10 +65,16 @@ import {
   toNodeListener,
   WebhookReceiver,
 } from '@novatrade24/webhooks/receiver';
-import { createSignedRequest, EVENT_FIXTURES } from '@novatrade24/webhooks/testing';
+import {
+  createSignedRequest,
+  EVENT_FIXTURES,
+  generateStandardTestHeaders,
+} from '@novatrade24/webhooks/testing';
 import {
   constructEventAsync,
+  constructStandardEventAsync,
   fetchHandler,
+  verifyStandardWebhookAsync,
   WebhookReceiver as WebReceiver,
 } from '@novatrade24/webhooks/web';
 
@@ -76,11 +98,42 @@ const edge: (request: Request) => Promise<Response> = fetchHandler(
 const fromConstruct = constructEvent(signed.body, signed.headers, 'whsec_x', { strict: true });
 const fromAsync: Promise<unknown> = constructEventAsync(signed.body, signed.headers, 'whsec_x');
 void [listener, edge, fromConstruct, fromAsync, expressHandler, fastifyWebhooks, RedisDedupeStore];
+const standardSigned = createSignedRequest(EVENT_FIXTURES['compliance.decision_made'], {
+  secret: standardSecret,
+  profile: 'standard-webhooks',
+});
+const standardEvent: WebhookEvent = constructStandardEvent(
+  standardSigned.body,
+  standardSigned.headers,
+  standardSecret,
+  { strict: true },
+);
+const standardAsync: Promise<unknown> = constructStandardEventAsync(
+  standardSigned.body,
+  generateStandardTestHeaders({ payload: standardSigned.body, secret: standardSecret }),
+  standardSecret,
+);
+const standardVerified: Promise<{ id: string }> = verifyStandardWebhookAsync(
+  standardSigned.body,
+  standardSigned.headers,
+  standardSecret,
+);
+void [standardEvent, standardAsync, standardVerified];
 
 // `/sender`
-import { HttpTransport, MemoryStorage, WebhookSender } from '@novatrade24/webhooks/sender';
+import {
+  HttpTransport,
+  MemoryStorage,
+  STANDARD_WEBHOOKS_PROFILE as SENDER_STANDARD_PROFILE,
+  WebhookSender,
+} from '@novatrade24/webhooks/sender';
 
 const sender = new WebhookSender({ storage: new MemoryStorage(), transport: new HttpTransport() });
+const standardSender = new WebhookSender({
+  transport: new HttpTransport(),
+  profile: SENDER_STANDARD_PROFILE,
+});
+void standardSender;
 const created: Promise<{ secret: string }> = sender.createEndpoint('org', {
   url: 'https://example.com/hooks',
   events: ['compliance.*'],
