@@ -56,15 +56,30 @@ function paddedKeyFor(secret: string, hash: OneShotHash): PaddedKey {
 
 /** Byte keys (Standard Webhooks), cached apart from string keys under their Latin-1 text. */
 const paddedByteKeys = new LruCache<PaddedKey>(KEY_CACHE_SIZE);
+/** A copy of the last byte key and its padded key: most calls repeat the previous key. */
+let lastByteKey: Uint8Array | undefined;
+let lastPaddedByteKey: PaddedKey | undefined;
 
 function paddedByteKeyFor(key: Uint8Array, hash: OneShotHash): PaddedKey {
+  if (lastPaddedByteKey !== undefined && lastByteKey !== undefined && sameBytes(key, lastByteKey)) {
+    return lastPaddedByteKey;
+  }
   const id = latin1Of(key);
   let padded = paddedByteKeys.get(id);
   if (padded === undefined) {
     padded = derivePaddedKey(key, hash);
     paddedByteKeys.set(id, padded);
   }
+  lastByteKey = Uint8Array.from(key);
+  lastPaddedByteKey = padded;
   return padded;
+}
+
+/** Equality of two keys (cache lookup, not a comparison with a received signature). */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** RFC 2104 §2: a key longer than the block is replaced by its hash, then zero-padded. */
