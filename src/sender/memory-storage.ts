@@ -98,16 +98,34 @@ class IndexedHeap<T extends HeapItem> {
     return top;
   }
 
-  /** Removes `item`, which must be in this heap. */
+  /**
+   * Removes `item`, which must be in this heap. Bottom-up: the hole it leaves sinks to a leaf
+   * along the smaller children (one comparison a level), and the last item, put there, rises to
+   * its place (usually at once: it came from the bottom). About half the comparisons of sinking
+   * the last item from the hole, which matters for a due heap thousands deep.
+   */
   remove(item: T): void {
+    const items = this.#items;
+    const last = items.pop() as T;
     const index = item.heapIndex;
-    const last = this.#items.pop() as T;
     item.heapIndex = -1;
     if (last === item) return;
-    this.#items[index] = last;
-    last.heapIndex = index;
-    this.#down(index);
-    this.#up(last.heapIndex);
+    const length = items.length;
+    let hole = index;
+    for (;;) {
+      const left = 2 * hole + 1;
+      if (left >= length) break;
+      const right = left + 1;
+      const child =
+        right < length && this.#less(items[right] as T, items[left] as T) ? right : left;
+      const moved = items[child] as T;
+      items[hole] = moved;
+      moved.heapIndex = hole;
+      hole = child;
+    }
+    items[hole] = last;
+    last.heapIndex = hole;
+    this.#up(hole);
   }
 
   /** Restores the order after `item`'s key changed. */
@@ -285,6 +303,31 @@ class StoredDelivery implements HeapItem {
   set nextAttemptAtMs(atMs: number | null) {
     this.#due = atMs === null ? null : toCell(this.event.createdAtMs, atMs);
   }
+
+  /**
+   * Whether this delivery comes before `other` in a due heap: by due time, then `seq`. Both are
+   * PENDING. Reads the cells here rather than through `nextAttemptAtMs`: a getter that is not
+   * inlined returns its time (above the small-integer range) as a new heap number, two per
+   * comparison and a dozen comparisons per heap operation.
+   */
+  dueBefore(other: StoredDelivery): boolean {
+    const aCell = this.#due as TimeCell;
+    const bCell = other.#due as TimeCell;
+    let aDue: number;
+    let bDue: number;
+    if (typeof aCell === 'number' && typeof bCell === 'number') {
+      if (this.event === other.event) {
+        // A fan-out's deliveries share their event: the offsets compare as the times do.
+        return aCell < bCell || (aCell === bCell && this.seq < other.seq);
+      }
+      aDue = this.event.createdAtMs + aCell;
+      bDue = other.event.createdAtMs + bCell;
+    } else {
+      aDue = fromCell(this.event.createdAtMs, aCell);
+      bDue = fromCell(other.event.createdAtMs, bCell);
+    }
+    return aDue < bDue || (aDue === bDue && this.seq < other.seq);
+  }
 }
 
 class StoredEndpoint implements HeapItem {
@@ -353,9 +396,7 @@ class OriginLine implements HeapItem {
 }
 
 function dueFirst(a: StoredDelivery, b: StoredDelivery): boolean {
-  const aDue = a.nextAttemptAtMs as number;
-  const bDue = b.nextAttemptAtMs as number;
-  return aDue < bDue || (aDue === bDue && a.seq < b.seq);
+  return a.dueBefore(b);
 }
 
 function earliestEndpointFirst(a: StoredEndpoint, b: StoredEndpoint): boolean {

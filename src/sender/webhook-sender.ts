@@ -565,7 +565,9 @@ export class WebhookSender {
    */
   async publish(input: PublishInput): Promise<PublishResult> {
     const event = this.#buildEvent(input);
-    const org = await this.#organization(event.organizationUuid, true);
+    const org =
+      this.#freshLoaded(event.organizationUuid) ??
+      (await this.#organization(event.organizationUuid, true));
     const ids = org.index.match(event.type, event.partnerUuid);
     const deliveries = ids.flatMap((endpointId) => {
       const endpoint = org.endpoints.get(endpointId);
@@ -1220,6 +1222,17 @@ export class WebhookSender {
       () => this.#organizations.delete(organizationUuid),
     );
     return loading;
+  }
+
+  /**
+   * The loaded index of the organization while within its TTL: what `#organization(uuid, true)`
+   * resolves to then, without a wait (publish is the hot path).
+   */
+  #freshLoaded(organizationUuid: string): OrganizationIndex | undefined {
+    const org = this.#loaded.get(organizationUuid);
+    return org !== undefined && this.#clock.now() - org.loadedAtMs < this.#cacheTtlMs
+      ? org
+      : undefined;
   }
 
   /** Whether this very record object is the one the organization's loaded index holds. */

@@ -103,7 +103,10 @@ export class Dispatcher {
   readonly #inFlight = new Map<string, number>();
   readonly #inFlightByOrigin = new Map<string, number>();
   readonly #running = new Set<Promise<void>>();
+  /** Bodies at their event's own schema version, by event id (no key to build per delivery). */
   readonly #bodies = new Map<string, string>();
+  /** Bodies converted to another schema version, by `eventId:version`. */
+  readonly #convertedBodies = new Map<string, string>();
   readonly #origins = new Map<string, string>();
   #total = 0;
   #loop: Promise<void> | undefined;
@@ -182,7 +185,7 @@ export class Dispatcher {
     const { clock, profile, transport, storage, owner, logger, hooks } = this.#deps;
     const startedAtMs = clock.now();
     const outbound = this.#outbound(event, delivery.schemaVersion);
-    const body = this.#body(outbound);
+    const body = this.#body(event, outbound);
     const secrets: string[] = [];
     for (const s of endpoint.secrets) {
       if (s.expiresAtMs === null || s.expiresAtMs > startedAtMs) secrets.push(s.secret);
@@ -251,7 +254,8 @@ export class Dispatcher {
       logger.warn({ deliveryId: delivery.id }, 'claim lapsed before the attempt was recorded');
       return;
     }
-    await this.#after(recorded, event, attempt);
+    const after = this.#after(recorded, event, attempt);
+    if (after !== undefined) await after;
   }
 
   #decide(
@@ -282,26 +286,60 @@ export class Dispatcher {
       : { status: 'PENDING', nextAttemptAtMs: next, failureReason: null };
   }
 
-  async #after(
+  /**
+   * After a recorded attempt: the sender's endpoint cache, the hooks, then what a health
+   * transition or a terminal failure brings. `undefined` when nothing is left to wait for (the
+   * usual attempt), so that the caller does not wait a turn for nothing.
+   */
+  #after(
     recorded: RecordAttemptResult,
     event: EventRecord,
     attempt: AttemptRecord,
-  ): Promise<void> {
-    const { hooks, notifier, logger, clock } = this.#deps;
-    const { delivery, endpoint } = recorded;
+  ): Promise<void> | undefined {
+    const { endpoint } = recorded;
     // The sender's endpoint cache first: a listener that publishes from a hook must already see
     // the endpoint's new status (a pause), or it would create a delivery to a paused endpoint.
     const caching = endpoint === null ? undefined : this.#deps.onEndpointChanged(endpoint);
-    if (caching !== undefined) await caching;
+    if (caching !== undefined) return caching.then(() => this.#report(recorded, event, attempt));
+    return this.#report(recorded, event, attempt);
+  }
+
+  #report(
+    recorded: RecordAttemptResult,
+    event: EventRecord,
+    attempt: AttemptRecord,
+  ): Promise<void> | undefined {
+    const { hooks } = this.#deps;
+    const { delivery, endpoint } = recorded;
     hooks.emit('delivery.attempted', { delivery, attempt });
     if (delivery.status === 'DELIVERED') hooks.emit('delivery.succeeded', { delivery, attempt });
     else if (delivery.status === 'PENDING')
       hooks.emit('delivery.retry_scheduled', { delivery, attempt });
     else hooks.emit('delivery.failed', { delivery, attempt });
+    if (endpoint === null) return undefined;
 
     // A meta-event's own failure never emits another meta-event (DESIGN.md §5.4).
     const aboutMeta = META_TYPES.has(event.type);
-    if (recorded.transition !== 'stay' && endpoint !== null) {
+    const terminal =
+      delivery.status === 'FAILED' &&
+      !delivery.test &&
+      delivery.failureReason !== null &&
+      !PARK_REASONS.has(delivery.failureReason);
+    if (recorded.transition === 'stay' && !(terminal && !aboutMeta)) return undefined;
+    return this.#consequences(recorded, endpoint, attempt, aboutMeta, terminal);
+  }
+
+  /** A health transition (hook, log, notifier, meta-event) and a terminal failure's meta-event. */
+  async #consequences(
+    recorded: RecordAttemptResult,
+    endpoint: EndpointRecord,
+    attempt: AttemptRecord,
+    aboutMeta: boolean,
+    terminal: boolean,
+  ): Promise<void> {
+    const { hooks, notifier, logger, clock } = this.#deps;
+    const { delivery } = recorded;
+    if (recorded.transition !== 'stay') {
       const reason =
         recorded.transitionReason === 'failure_duration'
           ? 'FAILURE_DURATION'
@@ -343,12 +381,7 @@ export class Dispatcher {
         });
       }
     }
-    const terminal =
-      delivery.status === 'FAILED' &&
-      !delivery.test &&
-      delivery.failureReason !== null &&
-      !PARK_REASONS.has(delivery.failureReason);
-    if (terminal && !aboutMeta && endpoint !== null) {
+    if (terminal && !aboutMeta) {
       await this.#meta(endpoint, 'webhook.delivery_failed_terminal', {
         endpointId: endpoint.id,
         endpointUrl: endpoint.url,
@@ -405,16 +438,18 @@ export class Dispatcher {
     };
   }
 
-  #body(outbound: OutboundEvent): string {
-    const key = `${outbound.id}:${outbound.schemaVersion}`;
-    let body = this.#bodies.get(key);
+  #body(event: EventRecord, outbound: OutboundEvent): string {
+    const own = outbound.schemaVersion === event.schemaVersion;
+    const bodies = own ? this.#bodies : this.#convertedBodies;
+    const key = own ? event.id : `${event.id}:${outbound.schemaVersion}`;
+    let body = bodies.get(key);
     if (body === undefined) {
       body = this.#deps.profile.serializeBody(outbound);
-      if (this.#bodies.size >= BODY_CACHE_SIZE) {
-        const oldest = this.#bodies.keys().next().value;
-        if (oldest !== undefined) this.#bodies.delete(oldest);
+      if (bodies.size >= BODY_CACHE_SIZE) {
+        const oldest = bodies.keys().next().value;
+        if (oldest !== undefined) bodies.delete(oldest);
       }
-      this.#bodies.set(key, body);
+      bodies.set(key, body);
     }
     return body;
   }
