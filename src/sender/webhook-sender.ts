@@ -300,6 +300,17 @@ export class WebhookSender {
         'WebhookSender: `profile` must be a WireProfile such as NOVATRADE_PROFILE.',
       );
     }
+    const { secretFormat } = profile;
+    if (
+      secretFormat !== undefined &&
+      (typeof secretFormat?.create !== 'function' || typeof secretFormat.check !== 'function')
+    ) {
+      throw invalidOption(
+        'profile.secretFormat',
+        'WebhookSender: `profile.secretFormat` must have `create(random)` and `check(secret)` ' +
+          'functions.',
+      );
+    }
     const leaseMs = positiveInteger(options.leaseMs, 'leaseMs', profile.timeoutMs + 30_000);
     if (leaseMs < profile.timeoutMs + 5_000) {
       throw invalidOption(

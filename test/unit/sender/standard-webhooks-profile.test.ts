@@ -137,6 +137,18 @@ describe('WebhookSender with STANDARD_WEBHOOKS_PROFILE', () => {
     expect((rotate as Error).message).toMatch(/^rotateSecret:/);
   });
 
+  it('refuses a profile whose secretFormat lacks create or check, at construction', () => {
+    for (const secretFormat of [{}, { create: () => 'x' }, { check: () => null }, null]) {
+      const profile = { ...STANDARD_WEBHOOKS_PROFILE, secretFormat } as never;
+      expect(() => new WebhookSender({ transport: createRecordingTransport(), profile })).toThrow(
+        expect.objectContaining({
+          code: 'invalid_option',
+          issues: [expect.objectContaining({ path: 'profile.secretFormat' })],
+        }),
+      );
+    }
+  });
+
   it('leaves the Novatrade24 profile as it was: any 16 to 256 visible ASCII characters', async () => {
     const sender = new WebhookSender({
       transport: createRecordingTransport(),
