@@ -1,5 +1,11 @@
 import { WebhookValidationError } from '../errors.js';
 
+// The last result: events published in a burst share their creation time to the millisecond, and
+// each body (and each EUDR header) formats it again. NaN matches no time.
+let lastMs = Number.NaN;
+let lastStyle: 'seconds-when-whole' | 'millis' = 'millis';
+let lastText = '';
+
 /**
  * RFC 3339 UTC text of an epoch-ms time, for wire bodies and headers.
  *
@@ -11,6 +17,7 @@ import { WebhookValidationError } from '../errors.js';
  * @throws WebhookValidationError `invalid_event` when `ms` is not a representable time.
  */
 export function formatTimestamp(ms: number, style: 'seconds-when-whole' | 'millis'): string {
+  if (ms === lastMs && style === lastStyle) return lastText;
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
     throw new WebhookValidationError(
       'invalid_event',
@@ -21,5 +28,11 @@ export function formatTimestamp(ms: number, style: 'seconds-when-whole' | 'milli
     );
   }
   const iso = new Date(ms).toISOString();
-  return style === 'seconds-when-whole' && iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  const text =
+    style === 'seconds-when-whole' && iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  lastMs = ms;
+  lastStyle = style;
+  lastText = text;
+  return text;
 }
+
