@@ -35,4 +35,3 @@ export function formatTimestamp(ms: number, style: 'seconds-when-whole' | 'milli
   lastText = text;
   return text;
 }
-
