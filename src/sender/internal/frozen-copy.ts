@@ -1,8 +1,8 @@
 // A deep, frozen copy of plain data, for the values a storage shares instead of copying per read
-// (the stored events: see memory-storage.ts). Built in one pass from fresh objects and arrays:
-// `structuredClone` followed by a deep freeze costs about ten times as much for an event's data,
-// and freezing an object made by spread syntax is slow in V8 (it moves the object to a map of its
-// own), which the literals built here avoid.
+// (the stored events: see memory/stored-records.ts). Built in one pass from fresh objects and
+// arrays: `structuredClone` followed by a deep freeze costs about ten times as much for an event's
+// data, and freezing an object made by spread syntax is slow in V8 (it moves the object to a map of
+// its own), which the literals built here avoid.
 
 import { deepFreeze } from '../../core/internal/deep-freeze.js';
 

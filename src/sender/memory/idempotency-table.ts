@@ -1,0 +1,99 @@
+// The memory storage's Idempotency-Key records (DESIGN.md §5.10) and their expiry.
+
+import type {
+  BeginIdempotentInput,
+  CompleteIdempotentInput,
+  IdempotencyBegin,
+} from '../ports/sender-storage.js';
+import type { IdempotencyRecord } from '../records.js';
+
+/**
+ * Idempotency-Key records by scope, with the `SenderStorage` idempotency operations. A record
+ * expires at `expiresAtMs` exactly (`nowMs >= expiresAtMs`: absent); expired records are dropped
+ * when their scope is next used, from the oldest end on every begin and complete, and by
+ * {@link IdempotencyTable.dropExpired}, so memory follows the live keys.
+ */
+export class IdempotencyTable {
+  /**
+   * Idempotency-Key records by scope (DESIGN.md §5.10), oldest first: a scope begun again after
+   * its record expired moves to the end, so expired records gather at the front.
+   */
+  readonly #records = new Map<string, IdempotencyRecord>();
+
+  /** `SenderStorage.beginIdempotent`. */
+  begin(input: BeginIdempotentInput): IdempotencyBegin {
+    const { scope, bodyHash, nowMs } = input;
+    this.sweep(nowMs);
+    const live = this.#live(scope, nowMs);
+    if (live === undefined) {
+      // Held for a while only, so that a request that crashed does not lock the key for good.
+      this.#records.set(scope, {
+        scope,
+        bodyHash,
+        state: 'in_flight',
+        response: null,
+        createdAtMs: nowMs,
+        expiresAtMs: nowMs + input.inFlightTtlMs,
+      });
+      return { outcome: 'started' };
+    }
+    if (live.bodyHash !== bodyHash) return { outcome: 'mismatch' };
+    if (live.state === 'in_flight' || live.response === null) return { outcome: 'in_flight' };
+    return {
+      outcome: 'replay',
+      response: { status: live.response.status, body: live.response.body },
+    };
+  }
+
+  /** `SenderStorage.completeIdempotent`. */
+  complete(input: CompleteIdempotentInput): void {
+    const { scope, bodyHash, response, nowMs } = input;
+    this.sweep(nowMs);
+    const live = this.#live(scope, nowMs);
+    // The first response wins; another body's record is not this request's to complete.
+    if (live !== undefined && (live.state === 'completed' || live.bodyHash !== bodyHash)) return;
+    this.#records.set(scope, {
+      scope,
+      bodyHash,
+      state: 'completed',
+      response: { status: response.status, body: response.body },
+      createdAtMs: live?.createdAtMs ?? nowMs,
+      expiresAtMs: nowMs + input.ttlMs,
+    });
+  }
+
+  /** `SenderStorage.abandonIdempotent`. */
+  abandon(scope: string, bodyHash: string): void {
+    const record = this.#records.get(scope);
+    if (record?.state === 'in_flight' && record.bodyHash === bodyHash) {
+      this.#records.delete(scope);
+    }
+  }
+
+  /**
+   * Drops the records expired at `atMs` from the oldest end, up to the first live one: each record
+   * is dropped once, so this costs O(1) amortised per call. One that expired behind a live record
+   * goes when its scope is used again, or with `purgeBefore`.
+   */
+  sweep(atMs: number): void {
+    for (const [scope, record] of this.#records) {
+      if (record.expiresAtMs > atMs) return;
+      this.#records.delete(scope);
+    }
+  }
+
+  /** Drops every record expired at `atMs`, walking them all. */
+  dropExpired(atMs: number): void {
+    for (const [scope, record] of this.#records) {
+      if (record.expiresAtMs <= atMs) this.#records.delete(scope);
+    }
+  }
+
+  /** The record of `scope` unless it expired at `nowMs` (then it is dropped). */
+  #live(scope: string, nowMs: number): IdempotencyRecord | undefined {
+    const record = this.#records.get(scope);
+    if (record === undefined || record.expiresAtMs > nowMs) return record;
+    this.#records.delete(scope);
+    return undefined;
+  }
+}
