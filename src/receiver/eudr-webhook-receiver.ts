@@ -1,6 +1,7 @@
 import type { AnyEudrWebhookEvent, EudrWebhookEvent } from '../core/catalog/eudr-webhook-event.js';
 import { EUDR_EVENT_TYPES, type EudrEventType } from '../core/catalog/event-types.js';
 import { isKnownEudrEvent } from '../core/catalog/parse-eudr-event.js';
+import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
 import type { ConstructEudrEventOptions } from './construct-eudr-event.js';
@@ -10,8 +11,12 @@ import {
   readToleranceSeconds,
 } from './internal/check-receiver-options.js';
 import { ReceiverEngine } from './internal/receiver-engine.js';
-import { WEB_CRYPTO_PLATFORM } from './platform/web-platform.js';
-import type { Handler, ReceiverBaseOptions } from './receiver-options.js';
+import { WEB_CRYPTO_PLATFORM, WEB_DEFAULT_LOGGER } from './platform/web-platform.js';
+import {
+  type Handler,
+  RECEIVER_BASE_OPTION_NAMES,
+  type ReceiverBaseOptions,
+} from './receiver-options.js';
 import type { ReceiverPlatform } from './receiver-platform.js';
 
 type SegmentOf<T extends string> = T extends `${infer S}.${string}` ? S : never;
@@ -51,12 +56,25 @@ export interface EudrWebhookReceiverOptions extends ReceiverBaseOptions {
 }
 
 /**
+ * Every option of {@link EudrWebhookReceiverOptions}, the one list the constructor checks keys
+ * against (a type test keeps it complete).
+ */
+export const EUDR_WEBHOOK_RECEIVER_OPTION_NAMES = [
+  ...RECEIVER_BASE_OPTION_NAMES,
+  'secret',
+  'toleranceSeconds',
+  'strict',
+  'dedupeKey',
+] as const satisfies readonly (keyof EudrWebhookReceiverOptions)[];
+
+/**
  * Receives N'entropy EUDR webhooks: verifies `X-Webhook-Signature` (inferred scheme, spec N-1),
  * parses `{ event, timestamp, integrationId, data }`, dedupes on the SHA-256 of the raw body,
- * acknowledges and runs typed handlers. Same adapters, ack modes and stores as `WebhookReceiver`.
+ * acknowledges and runs typed handlers. Same adapters, ack modes, stores and logging as
+ * `WebhookReceiver`.
  *
  * @throws WebhookValidationError at construction: `invalid_secret`, or `invalid_option` naming
- *   the option.
+ *   the option (an unknown option is named with the nearest known one).
  * @example
  * ```ts
  * const receiver = new EudrWebhookReceiver({ secret: process.env.EUDR_WEBHOOK_SECRET! })
@@ -74,6 +92,7 @@ export class EudrWebhookReceiver extends ReceiverEngine<AnyEudrWebhookEvent> {
     options: EudrWebhookReceiverOptions,
     platform: ReceiverPlatform = WEB_CRYPTO_PLATFORM,
   ) {
+    assertKnownOptions(options, EUDR_WEBHOOK_RECEIVER_OPTION_NAMES, 'EudrWebhookReceiver');
     const secrets = readSecrets((options as { secret?: unknown } | null | undefined)?.secret);
     const construct: ConstructEudrEventOptions = {
       toleranceSeconds: readToleranceSeconds(options.toleranceSeconds),
@@ -87,27 +106,34 @@ export class EudrWebhookReceiver extends ReceiverEngine<AnyEudrWebhookEvent> {
         `\`dedupeKey\` must be a function (event, rawBody) => string, got ${describeValue(customKey)}.`,
       );
     }
-    super(options, {
-      construct: (body, headers) => platform.constructEudrEvent(body, headers, secrets, construct),
-      dedupeKey:
-        customKey === undefined
-          ? (_event, body) => platform.sha256Hex(body)
-          : async (event, body) => {
-              const key = await customKey(event, body);
-              if (typeof key !== 'string' || key === '') {
-                throw invalidOption(
-                  'dedupeKey',
-                  `\`dedupeKey\` must return a non-empty string, got ${describeValue(key)}.`,
-                );
-              }
-              return key;
-            },
-      typeOf: (event) => event.event,
-      isKnown: isKnownEudrEvent,
-      isIgnored: () => false,
-      partnerOf: () => null,
-      eventTypes: EUDR_EVENT_TYPES,
-    });
+    super(
+      options,
+      {
+        construct: (body, headers) =>
+          platform.constructEudrEvent(body, headers, secrets, construct),
+        dedupeKey:
+          customKey === undefined
+            ? (_event, body) => platform.sha256Hex(body)
+            : async (event, body) => {
+                const key = await customKey(event, body);
+                if (typeof key !== 'string' || key === '') {
+                  throw invalidOption(
+                    'dedupeKey',
+                    `\`dedupeKey\` must return a non-empty string, got ${describeValue(key)}.`,
+                  );
+                }
+                return key;
+              },
+        typeOf: (event) => event.event,
+        isKnown: isKnownEudrEvent,
+        isIgnored: () => false,
+        partnerOf: () => null,
+        eventTypes: EUDR_EVENT_TYPES,
+        // The payload has no event id (spec N-3), and a custom dedupe key may be a body value.
+        idOf: () => undefined,
+      },
+      platform.defaultLogger ?? WEB_DEFAULT_LOGGER,
+    );
   }
 
   /**

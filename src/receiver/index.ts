@@ -24,6 +24,9 @@ export {
   WebhookValidationError,
   WebhookVerificationError,
 } from '../core/errors.js';
+// Logging (docs/receiver.md, "Logging")
+export { createStderrLogger } from '../logging/create-stderr-logger.node.js';
+export type { LogFields, Logger, LogLevel, StderrLoggerOptions } from '../logging/logger.js';
 // Signatures
 export { verifyEudrSignature } from '../signature/verify-eudr-signature.node.js';
 export { verifyEudrSignatureAsync } from '../signature/verify-eudr-signature.web.js';

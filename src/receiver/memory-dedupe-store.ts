@@ -1,4 +1,5 @@
 import { WebhookStorageError } from '../core/errors.js';
+import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
 import {
@@ -32,6 +33,13 @@ export interface MemoryDedupeStoreOptions {
    */
   readonly token?: () => string;
 }
+
+/** Every option of {@link MemoryDedupeStoreOptions} (a type test keeps the list complete). */
+export const MEMORY_DEDUPE_STORE_OPTION_NAMES = [
+  'maxEntries',
+  'now',
+  'token',
+] as const satisfies readonly (keyof MemoryDedupeStoreOptions)[];
 
 const DEFAULT_MAX_ENTRIES = 100_000;
 
@@ -125,8 +133,8 @@ export class MemoryDedupeStore implements DedupeStore {
   /**
    * @param options - `maxEntries` (default 100 000), `now` (epoch ms, default `Date.now`) and
    *   `token` (default: 16 random bytes as base64url).
-   * @throws WebhookValidationError `invalid_option` naming `options`, `maxEntries`, `now` or
-   *   `token`.
+   * @throws WebhookValidationError `invalid_option` naming `options`, `maxEntries`, `now`,
+   *   `token` or an unknown option (with the nearest known name).
    */
   constructor(options: MemoryDedupeStoreOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -135,6 +143,7 @@ export class MemoryDedupeStore implements DedupeStore {
         `Expected an options object or nothing; got ${describeValue(options)}.`,
       );
     }
+    assertKnownOptions(options, MEMORY_DEDUPE_STORE_OPTION_NAMES, 'MemoryDedupeStore');
     const { maxEntries = DEFAULT_MAX_ENTRIES, now, token } = options;
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
       throw invalidOption(

@@ -1,4 +1,5 @@
 import { WebhookStorageError } from '../core/errors.js';
+import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
 import type { Inbox, InboxEntry, InboxFailure } from './ports/inbox.js';
@@ -13,6 +14,11 @@ export interface MemoryInboxOptions {
    */
   readonly maxEntries?: number;
 }
+
+/** Every option of {@link MemoryInboxOptions} (a type test keeps the list complete). */
+export const MEMORY_INBOX_OPTION_NAMES = [
+  'maxEntries',
+] as const satisfies readonly (keyof MemoryInboxOptions)[];
 
 const DEFAULT_MAX_ENTRIES = 100_000;
 
@@ -45,7 +51,8 @@ export class MemoryInbox implements Inbox {
 
   /**
    * @param options - `maxEntries` (default 100 000).
-   * @throws WebhookValidationError `invalid_option` naming `options` or `maxEntries`.
+   * @throws WebhookValidationError `invalid_option` naming `options`, `maxEntries` or an unknown
+   *   option (with the nearest known name).
    */
   constructor(options: MemoryInboxOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -54,6 +61,7 @@ export class MemoryInbox implements Inbox {
         `Expected an options object or nothing; got ${describeValue(options)}.`,
       );
     }
+    assertKnownOptions(options, MEMORY_INBOX_OPTION_NAMES, 'MemoryInbox');
     const { maxEntries = DEFAULT_MAX_ENTRIES } = options;
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
       throw invalidOption(

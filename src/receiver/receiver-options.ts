@@ -3,6 +3,7 @@
  * `EudrWebhookReceiver` in both builds (node:crypto and WebCrypto).
  */
 
+import type { Logger } from '../logging/logger.js';
 import type { DedupeStore } from './ports/dedupe-store.js';
 import type { Inbox } from './ports/inbox.js';
 
@@ -123,11 +124,42 @@ export interface ReceiverBaseOptions {
    */
   readonly storeTimeoutMs?: number | undefined;
   /**
-   * The current time in epoch **milliseconds** (signature window, `receivedAtMs`).
+   * The current time in epoch **milliseconds** (signature window, `receivedAtMs`). A clock in
+   * Unix seconds is caught at the signature window: the request is answered 500 and the error
+   * (`invalid_option` naming `now`) says so.
    * @default Date.now
    */
   readonly now?: (() => number) | undefined;
+  /**
+   * Where the receiver reports failures (docs/design.md §5.23): at `error`, a handler that threw,
+   * a store or inbox that failed or missed `storeTimeoutMs`, a 500 such as a parsed body instead
+   * of the raw one; at `warn`, a failed or late `complete` or `release`, an inbox entry left
+   * pending; at `info`, rejected requests (401, 400, 405, 413, 415). Fields carry the stage, the
+   * status, the failed call, the event id, a catalog event type and the error's name, code and
+   * message; never a secret, a signature, a token or a body. `'silent'` logs nothing; `onError`
+   * listeners are told either way.
+   * @default createStderrLogger(): warnings and errors, one JSON line each, on stderr
+   *   (`console.error` in the `/web` build)
+   */
+  readonly logger?: Logger | 'silent' | undefined;
 }
+
+/**
+ * Every option of {@link ReceiverBaseOptions}: receivers refuse other keys (`invalid_option`
+ * naming the key and the nearest known name). A type test keeps the list complete.
+ */
+export const RECEIVER_BASE_OPTION_NAMES = [
+  'dedupe',
+  'dedupeTtlMs',
+  'processingLeaseMs',
+  'ackMode',
+  'inbox',
+  'maxInboxAttempts',
+  'maxBodyBytes',
+  'storeTimeoutMs',
+  'now',
+  'logger',
+] as const satisfies readonly (keyof ReceiverBaseOptions)[];
 
 /** Result of `drainInbox`. */
 export interface DrainResult {

@@ -1,11 +1,12 @@
 import type { AnyEudrWebhookEvent } from '../core/catalog/eudr-webhook-event.js';
 import type { AnyWebhookEvent } from '../core/catalog/webhook-event.js';
+import type { Logger } from '../logging/logger.js';
 import type { ConstructEudrEventOptions } from './construct-eudr-event.js';
 import type { ConstructEventOptions } from './construct-event.js';
 import type { HeadersInput } from './headers.js';
 
 /**
- * The crypto a receiver runs on: `node:crypto` (synchronous, fastest on Node) in
+ * The crypto (and the default log sink) a receiver runs on: `node:crypto` (synchronous, fastest on Node) in
  * `@novatrade24/webhooks/receiver`, WebCrypto in `@novatrade24/webhooks/web`. Each entry point
  * picks its own (STYLE.md, "Modules"); pass one explicitly only to test or to mix.
  */
@@ -26,4 +27,10 @@ export interface ReceiverPlatform {
   ) => AnyEudrWebhookEvent | Promise<AnyEudrWebhookEvent>;
   /** Lowercase hex SHA-256 of the raw body bytes (a string is hashed as UTF-8). */
   readonly sha256Hex: (body: string | Uint8Array) => string | Promise<string>;
+  /**
+   * The logger of a receiver given no `logger` option: one JSON line per warning or error on
+   * `process.stderr` (Node) or `console.error` (edge runtimes), docs/design.md §5.23.
+   * @default the `/web` build's `createStderrLogger()` (console.error)
+   */
+  readonly defaultLogger?: Logger | undefined;
 }

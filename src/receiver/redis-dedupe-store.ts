@@ -1,4 +1,5 @@
 import { WebhookStorageError } from '../core/errors.js';
+import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
 import {
@@ -63,6 +64,13 @@ export interface RedisDedupeStoreOptions {
    */
   readonly token?: () => string;
 }
+
+/** Every option of {@link RedisDedupeStoreOptions} (a type test keeps the list complete). */
+export const REDIS_DEDUPE_STORE_OPTION_NAMES = [
+  'client',
+  'keyPrefix',
+  'token',
+] as const satisfies readonly (keyof RedisDedupeStoreOptions)[];
 
 const DEFAULT_KEY_PREFIX = 'novatrade24:webhooks:dedupe:';
 
@@ -167,7 +175,8 @@ export class RedisDedupeStore implements DedupeStore {
    *   (default `'novatrade24:webhooks:dedupe:'`) and `token` (default: 16 random bytes as
    *   base64url).
    * @throws WebhookValidationError `invalid_option` naming `options`, `client` (it has neither
-   *   `call` nor `sendCommand`), `keyPrefix` (not a string) or `token` (not a function).
+   *   `call` nor `sendCommand`), `keyPrefix` (not a string), `token` (not a function) or an
+   *   unknown option (with the nearest known name).
    */
   constructor(options: RedisDedupeStoreOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -176,6 +185,7 @@ export class RedisDedupeStore implements DedupeStore {
         `Expected { client, keyPrefix?, token? }; got ${describeValue(options)}.`,
       );
     }
+    assertKnownOptions(options, REDIS_DEDUPE_STORE_OPTION_NAMES, 'RedisDedupeStore');
     const { client, keyPrefix = DEFAULT_KEY_PREFIX, token } = options;
     this.#send = commandSender(client);
     this.#notReady = readinessOf(client);

@@ -2,6 +2,7 @@ import { EVENT_SOURCES, type EventSource } from '../core/catalog/enum-values.js'
 import { EVENT_TYPES, type EventType } from '../core/catalog/event-types.js';
 import { isKnownEvent } from '../core/catalog/parse-event.js';
 import type { AnyWebhookEvent, WebhookEvent } from '../core/catalog/webhook-event.js';
+import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import type { ConstructEventOptions } from './construct-event.js';
 import {
   readSecrets,
@@ -11,8 +12,12 @@ import {
 } from './internal/check-receiver-options.js';
 import { ReceiverEngine } from './internal/receiver-engine.js';
 import { readAcceptedSchemaVersions } from './internal/schema-versions.js';
-import { WEB_CRYPTO_PLATFORM } from './platform/web-platform.js';
-import type { Handler, ReceiverBaseOptions } from './receiver-options.js';
+import { WEB_CRYPTO_PLATFORM, WEB_DEFAULT_LOGGER } from './platform/web-platform.js';
+import {
+  type Handler,
+  RECEIVER_BASE_OPTION_NAMES,
+  type ReceiverBaseOptions,
+} from './receiver-options.js';
 import type { ReceiverPlatform } from './receiver-platform.js';
 
 type SegmentOf<T extends string> = T extends `${infer S}.${string}` ? S : never;
@@ -63,6 +68,19 @@ export interface WebhookReceiverOptions extends ReceiverBaseOptions {
 }
 
 /**
+ * Every option of {@link WebhookReceiverOptions}, the one list the constructor checks keys
+ * against (a type test keeps it complete).
+ */
+export const WEBHOOK_RECEIVER_OPTION_NAMES = [
+  ...RECEIVER_BASE_OPTION_NAMES,
+  'secret',
+  'toleranceSeconds',
+  'strict',
+  'acceptedSchemaVersions',
+  'ignoreSources',
+] as const satisfies readonly (keyof WebhookReceiverOptions)[];
+
+/**
  * Receives Novatrade24 webhooks: verifies `X-Novatrade-Signature`, parses and validates the
  * event, drops duplicates (by event id), acknowledges, and runs your typed handlers. Plug it into
  * any framework with `toNodeListener`, `expressHandler`, `fastifyWebhooks` or `fetchHandler`.
@@ -70,8 +88,11 @@ export interface WebhookReceiverOptions extends ReceiverBaseOptions {
  * This is the WebCrypto build (from `@novatrade24/webhooks/web`); the one exported by
  * `@novatrade24/webhooks/receiver` is the same class on synchronous `node:crypto`.
  *
+ * Failures are logged (docs/design.md §5.23): warnings and errors go to `console.error` as one
+ * JSON line each unless `logger` says otherwise (`'silent'`, or your logger).
+ *
  * @throws WebhookValidationError at construction: `invalid_secret`, or `invalid_option` naming
- *   the option.
+ *   the option (an unknown option is named with the nearest known one).
  * @example
  * ```ts
  * const receiver = new WebhookReceiver({ secret: process.env.NOVATRADE_WEBHOOK_SECRET! })
@@ -87,6 +108,7 @@ export class WebhookReceiver extends ReceiverEngine<AnyWebhookEvent> {
    * @param platform - @internal the crypto to run on; each entry point passes its own.
    */
   constructor(options: WebhookReceiverOptions, platform: ReceiverPlatform = WEB_CRYPTO_PLATFORM) {
+    assertKnownOptions(options, WEBHOOK_RECEIVER_OPTION_NAMES, 'WebhookReceiver');
     const secrets = readSecrets((options as { secret?: unknown } | null | undefined)?.secret);
     const accepted = readAcceptedSchemaVersions(options.acceptedSchemaVersions, 'WebhookReceiver');
     const construct: ConstructEventOptions = {
@@ -96,15 +118,20 @@ export class WebhookReceiver extends ReceiverEngine<AnyWebhookEvent> {
       now: options.now,
     };
     const ignored = readStringList(options.ignoreSources, 'ignoreSources', EVENT_SOURCES);
-    super(options, {
-      construct: (body, headers) => platform.constructEvent(body, headers, secrets, construct),
-      dedupeKey: (event) => event.id,
-      typeOf: (event) => event.type,
-      isKnown: isKnownEvent,
-      isIgnored: ignored === undefined ? () => false : (event) => ignored.has(event.source),
-      partnerOf: (event) => event.partnerUuid,
-      eventTypes: EVENT_TYPES,
-    });
+    super(
+      options,
+      {
+        construct: (body, headers) => platform.constructEvent(body, headers, secrets, construct),
+        dedupeKey: (event) => event.id,
+        typeOf: (event) => event.type,
+        isKnown: isKnownEvent,
+        isIgnored: ignored === undefined ? () => false : (event) => ignored.has(event.source),
+        partnerOf: (event) => event.partnerUuid,
+        eventTypes: EVENT_TYPES,
+        idOf: (event) => event.id,
+      },
+      platform.defaultLogger ?? WEB_DEFAULT_LOGGER,
+    );
   }
 
   /**

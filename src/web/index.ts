@@ -24,6 +24,9 @@ export {
   WebhookValidationError,
   WebhookVerificationError,
 } from '../core/errors.js';
+// Logging (console.error: edge runtimes have no process.stderr)
+export { createStderrLogger } from '../logging/create-stderr-logger.web.js';
+export type { LogFields, Logger, LogLevel, StderrLoggerOptions } from '../logging/logger.js';
 // Fetch adapter
 export { fetchHandler } from '../receiver/adapters/fetch-handler.js';
 export type { WebhookHandlerTarget } from '../receiver/adapters/webhook-handler-target.js';

@@ -14,6 +14,9 @@ import {
   type ParsedSubscriptionPattern,
   parseSubscriptionPattern,
 } from '../../core/subscription/parse-subscription-pattern.js';
+import { resolveLogger } from '../../logging/internal/resolve-logger.js';
+import { summarizeError } from '../../logging/internal/summarize-error.js';
+import type { LogFields, Logger, LogLevel } from '../../logging/logger.js';
 import { type HeadersInput, readHeader } from '../headers.js';
 import { MemoryDedupeStore } from '../memory-dedupe-store.js';
 import { MemoryInbox } from '../memory-inbox.js';
@@ -72,7 +75,22 @@ export interface ReceiverCodec<E> {
   partnerOf(event: E): string | null;
   /** The catalog that handler patterns are checked against. */
   readonly eventTypes: readonly string[];
+  /** The event's id for log lines (an id, never a body value), or `undefined` (EUDR has none). */
+  idOf(event: E): string | undefined;
 }
+
+/** How a reported failure is logged (docs/design.md §5.23). */
+interface LogNote {
+  readonly level: LogLevel;
+  readonly message: string;
+  /** The problem code answered, when there was an answer. */
+  readonly code?: string | undefined;
+  /** The store or inbox call that failed: `DedupeStore.reserve`, `Inbox.add`, … */
+  readonly call?: string | undefined;
+}
+
+/** An event id is logged when it looks like one: printable ASCII without spaces, up to 128. */
+const LOGGABLE_ID = /^[\x21-\x7e]{1,128}$/;
 
 interface Route<E> {
   readonly pattern: ParsedSubscriptionPattern;
@@ -146,13 +164,23 @@ export class ReceiverEngine<E> {
   readonly #maxInboxAttempts: number;
   readonly #inbox: Inbox | undefined;
   readonly #now: () => number;
+  readonly #logger: Logger;
   readonly #routes: Route<E>[] = [];
   readonly #anyHandlers: Handler<E>[] = [];
   readonly #errorListeners: ErrorListener<E>[] = [];
   readonly #inFlight = new Set<string>();
   readonly #pending = new Set<Promise<void>>();
 
-  protected constructor(options: ReceiverBaseOptions, codec: ReceiverCodec<E>) {
+  /**
+   * @param options - the receiver's options, already checked for unknown keys by the subclass.
+   * @param codec - the profile's verify, parse and routing functions.
+   * @param defaultLogger - the build's stderr logger, used when `options.logger` is absent.
+   */
+  protected constructor(
+    options: ReceiverBaseOptions,
+    codec: ReceiverCodec<E>,
+    defaultLogger: Logger,
+  ) {
     const dedupe = options.dedupe;
     if (
       dedupe !== undefined &&
@@ -202,6 +230,7 @@ export class ReceiverEngine<E> {
         `\`now\` must be a function returning epoch milliseconds, got ${describeValue(options.now)}.`,
       );
     }
+    this.#logger = resolveLogger(options.logger, () => defaultLogger);
     this.#codec = codec;
     this.#now = options.now ?? (() => Date.now());
     this.#dedupe = dedupe === false ? undefined : (dedupe ?? new MemoryDedupeStore());
@@ -338,7 +367,15 @@ export class ReceiverEngine<E> {
     try {
       return await this.#handle(request);
     } catch (error) {
-      this.#report(error, { stage: 'request', status: 500 });
+      this.#report(
+        error,
+        { stage: 'request', status: 500 },
+        {
+          level: 'error',
+          code: 'internal_error',
+          message: 'the webhook receiver failed; answered 500 internal_error, the sender retries',
+        },
+      );
       return problemResponse(500, 'internal_error', 'The webhook receiver failed unexpectedly.');
     }
   }
@@ -359,7 +396,16 @@ export class ReceiverEngine<E> {
         'invalid_payload_type',
         `The webhook receiver got ${describeValue(body)} instead of the raw request body. ${RAW_BODY_HELP}`,
       );
-      this.#report(error, { stage: 'request', status: 500 });
+      this.#report(
+        error,
+        { stage: 'request', status: 500 },
+        {
+          level: 'error',
+          code: 'invalid_payload_type',
+          message:
+            'the receiver got a parsed body instead of the raw request body; answered 500 invalid_payload_type',
+        },
+      );
       return problemResponse(500, 'invalid_payload_type', error.message);
     }
     if (!isJsonContentType(readHeader(request.headers, 'content-type'))) {
@@ -377,11 +423,19 @@ export class ReceiverEngine<E> {
     } catch (error) {
       if (isWebhooksError(error)) {
         if (error.name === 'WebhookVerificationError') {
-          this.#report(error, { stage: 'verify', status: 401 });
+          this.#report(
+            error,
+            { stage: 'verify', status: 401 },
+            { level: 'info', code: error.code, message: 'rejected a webhook: 401, not verified' },
+          );
           return problemResponse(401, error.code, error.message);
         }
         if (error.code !== 'invalid_option' && error.code !== 'invalid_secret') {
-          this.#report(error, { stage: 'parse', status: 400 });
+          this.#report(
+            error,
+            { stage: 'parse', status: 400 },
+            { level: 'info', code: error.code, message: 'rejected a webhook: 400, not parsed' },
+          );
           return problemResponse(400, error.code, parseProblemDetail(error));
         }
       }
@@ -397,7 +451,16 @@ export class ReceiverEngine<E> {
       try {
         reservation = await this.#reserve(this.#dedupe, key);
       } catch (error) {
-        this.#report(error, { stage: 'dedupe', status: 503, key, event });
+        this.#report(
+          error,
+          { stage: 'dedupe', status: 503, key, event },
+          {
+            level: 'error',
+            code: 'dedupe_unavailable',
+            call: 'DedupeStore.reserve',
+            message: 'the dedupe store failed; answered 503 dedupe_unavailable, the sender retries',
+          },
+        );
         return storeUnavailable(
           'dedupe_unavailable',
           'The dedupe store is unavailable; the event was not processed. Retry later.',
@@ -422,7 +485,15 @@ export class ReceiverEngine<E> {
       try {
         await this.#dispatch(event, { key, receivedAtMs, attempt: 1, ackMode: 'sync' });
       } catch (error) {
-        this.#report(error, { stage: 'handler', status: 500, key, event });
+        this.#report(
+          error,
+          { stage: 'handler', status: 500, key, event },
+          {
+            level: 'error',
+            code: 'handler_failed',
+            message: 'a webhook handler failed; answered 500 handler_failed, the sender retries',
+          },
+        );
         await this.#release(key, token, event, 500);
         return problemResponse(
           500,
@@ -442,7 +513,16 @@ export class ReceiverEngine<E> {
     try {
       await this.#withDeadline('Inbox.add', () => inbox.add(entry));
     } catch (error) {
-      this.#report(error, { stage: 'inbox', status: 503, key, event });
+      this.#report(
+        error,
+        { stage: 'inbox', status: 503, key, event },
+        {
+          level: 'error',
+          code: 'inbox_unavailable',
+          call: 'Inbox.add',
+          message: 'the inbox failed; answered 503 inbox_unavailable, the sender retries',
+        },
+      );
       await this.#release(key, token, event, 503);
       return storeUnavailable(
         'inbox_unavailable',
@@ -483,8 +563,12 @@ export class ReceiverEngine<E> {
     detail: string,
     headers?: Readonly<Record<string, string>>,
   ): ReceiverResponse {
+    this.#logger.info(
+      { stage: 'request', status, code },
+      `rejected a webhook request: ${status} ${code}`,
+    );
     if (this.#errorListeners.length > 0) {
-      this.#report(new WebhookValidationError(code, detail), { stage: 'request', status });
+      this.#tell(new WebhookValidationError(code, detail), { stage: 'request', status });
     }
     return problemResponse(status, code, detail, headers);
   }
@@ -531,7 +615,16 @@ export class ReceiverEngine<E> {
       await this.#withDeadline('DedupeStore.release', () => store.release(key, token));
     } catch (error) {
       // The key stays in progress until its lease lapses: the sender's retries meanwhile get 409.
-      this.#report(error, { stage: 'dedupe', status: null, key });
+      this.#report(
+        error,
+        { stage: 'dedupe', status: null, key },
+        {
+          level: 'warn',
+          call: 'DedupeStore.release',
+          message:
+            'releasing a reservation that arrived after its deadline failed; retries get 409 until the lease lapses',
+        },
+      );
     }
   }
 
@@ -558,10 +651,23 @@ export class ReceiverEngine<E> {
             { issues: [{ path: 'processingLeaseMs', message: 'shorter than the handlers' }] },
           ),
           { stage: 'dedupe', status, key, event },
+          {
+            level: 'warn',
+            call: 'DedupeStore.complete',
+            message: `the dedupe reservation lapsed before the handlers finished; raise processingLeaseMs (${this.#leaseMs} ms) or use ackMode 'async'`,
+          },
         );
       }
     } catch (error) {
-      this.#report(error, { stage: 'dedupe', status, key, event });
+      this.#report(
+        error,
+        { stage: 'dedupe', status, key, event },
+        {
+          level: 'warn',
+          call: 'DedupeStore.complete',
+          message: `marking the event done failed after answering ${status}; the lease guards it until it lapses`,
+        },
+      );
     }
   }
 
@@ -576,7 +682,15 @@ export class ReceiverEngine<E> {
     try {
       await this.#withDeadline('DedupeStore.release', () => store.release(key, token));
     } catch (error) {
-      this.#report(error, { stage: 'dedupe', status, key, event });
+      this.#report(
+        error,
+        { stage: 'dedupe', status, key, event },
+        {
+          level: 'warn',
+          call: 'DedupeStore.release',
+          message: `releasing the reservation failed after answering ${status}; retries get 409 until the lease lapses`,
+        },
+      );
     }
   }
 
@@ -608,6 +722,7 @@ export class ReceiverEngine<E> {
     if (this.#inFlight.has(entry.key)) return false;
     this.#inFlight.add(entry.key);
     const event = entry.event as E;
+    let call = 'Inbox.complete';
     try {
       try {
         await this.#dispatch(event, {
@@ -617,7 +732,15 @@ export class ReceiverEngine<E> {
           ackMode: 'async',
         });
       } catch (error) {
-        this.#report(error, { stage: 'handler', status: null, key: entry.key, event });
+        this.#report(
+          error,
+          { stage: 'handler', status: null, key: entry.key, event },
+          {
+            level: 'error',
+            message: `a webhook handler failed (async, attempt ${entry.attempts + 1}); the inbox entry stays pending for drainInbox`,
+          },
+        );
+        call = 'Inbox.fail';
         const failure = {
           code: isWebhooksError(error) ? error.code : 'handler_error',
           atMs: this.#now(),
@@ -629,7 +752,16 @@ export class ReceiverEngine<E> {
       await this.#withDeadline('Inbox.complete', () => inbox.complete(entry.key));
       return true;
     } catch (error) {
-      this.#report(error, { stage: 'inbox', status: null, key: entry.key, event });
+      this.#report(
+        error,
+        { stage: 'inbox', status: null, key: entry.key, event },
+        {
+          level: 'warn',
+          call,
+          message:
+            'the inbox failed after the handlers ran; the entry stays pending for drainInbox',
+        },
+      );
       return false;
     } finally {
       this.#inFlight.delete(entry.key);
@@ -703,7 +835,25 @@ export class ReceiverEngine<E> {
     while (this.#pending.size > 0) await Promise.all(this.#pending);
   }
 
-  #report(error: unknown, context: ReceiverErrorContext<E>): void {
+  /** Logs a failure (docs/design.md §5.23), then tells the `onError` listeners. */
+  #report(error: unknown, context: ReceiverErrorContext<E>, note: LogNote): void {
+    const fields: Record<string, unknown> = { stage: context.stage, status: context.status };
+    if (note.code !== undefined) fields.code = note.code;
+    if (note.call !== undefined) fields.call = note.call;
+    const event = context.event;
+    if (event !== undefined) {
+      const id = this.#codec.idOf(event);
+      if (id !== undefined && LOGGABLE_ID.test(id)) fields.eventId = id;
+      // A type outside the catalog came from the body: it is not logged (docs/design.md §5.20).
+      if (this.#codec.isKnown(event)) fields.eventType = this.#codec.typeOf(event);
+    }
+    fields.error = summarizeError(error);
+    this.#logger[note.level](fields satisfies LogFields, note.message);
+    this.#tell(error, context);
+  }
+
+  /** Tells every `onError` listener; their own failures are swallowed. */
+  #tell(error: unknown, context: ReceiverErrorContext<E>): void {
     for (const listener of this.#errorListeners) {
       try {
         const returned: unknown = listener(error, context);

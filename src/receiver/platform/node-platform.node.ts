@@ -1,4 +1,5 @@
 import * as nodeCrypto from 'node:crypto';
+import { createStderrLogger } from '../../logging/create-stderr-logger.node.js';
 import { constructEudrEvent } from '../construct-eudr-event.node.js';
 import { constructEvent } from '../construct-event.node.js';
 import type { ReceiverPlatform } from '../receiver-platform.js';
@@ -13,9 +14,10 @@ function sha256Hex(body: string | Uint8Array): string {
     : nodeCrypto.createHash('sha256').update(body).digest('hex');
 }
 
-/** Synchronous `node:crypto`: the fastest on Node. */
+/** Synchronous `node:crypto`: the fastest on Node; logs to `process.stderr`. */
 export const NODE_CRYPTO_PLATFORM: ReceiverPlatform = Object.freeze({
   constructEvent,
   constructEudrEvent,
   sha256Hex,
+  defaultLogger: /* @__PURE__ */ createStderrLogger(),
 });

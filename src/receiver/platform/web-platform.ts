@@ -1,3 +1,4 @@
+import { createStderrLogger } from '../../logging/create-stderr-logger.web.js';
 import { constructEudrEventAsync } from '../construct-eudr-event.web.js';
 import { constructEventAsync } from '../construct-event.web.js';
 import type { ReceiverPlatform } from '../receiver-platform.js';
@@ -13,9 +14,16 @@ async function sha256Hex(body: string | Uint8Array): Promise<string> {
   return hex;
 }
 
-/** WebCrypto only: Workers, Deno, Bun, edge runtimes and Node. */
+/**
+ * The `/web` build's default logger, `console.error` (docs/design.md §5.23); also the fallback for
+ * a caller-supplied platform without `defaultLogger`.
+ */
+export const WEB_DEFAULT_LOGGER = /* @__PURE__ */ createStderrLogger();
+
+/** WebCrypto only: Workers, Deno, Bun, edge runtimes and Node; logs to `console.error`. */
 export const WEB_CRYPTO_PLATFORM: ReceiverPlatform = Object.freeze({
   constructEvent: constructEventAsync,
   constructEudrEvent: constructEudrEventAsync,
   sha256Hex,
+  defaultLogger: WEB_DEFAULT_LOGGER,
 });

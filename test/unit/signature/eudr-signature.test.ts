@@ -184,6 +184,20 @@ describe.each(variants)('%s', (_name, verify) => {
       );
     });
 
+    it('names a clock in seconds instead of blaming NTP, and still fails', async () => {
+      const error = await expectValidationError(
+        () => verify(BODY, header, SECRET, { timestamp: ISO, now: () => ISO_S - 30 }),
+        'invalid_option',
+        [SECRET, header],
+      );
+      expect(error.issues[0]?.path).toBe('now');
+      expect(error.message).toContain(`\`now\` returned ${ISO_S - 30}, which looks like seconds`);
+      // No window requested: the clock is not read, so there is nothing to report.
+      await expect(verify(BODY, header, SECRET, { now: () => ISO_S })).resolves.toEqual({
+        timestamp: null,
+      });
+    });
+
     it('rejects toleranceSeconds 0 with invalid_option', async () => {
       await expectValidationError(
         () => verify(BODY, header, SECRET, at(0, { toleranceSeconds: 0 })),

@@ -289,11 +289,56 @@ export function describeNovatradeVerifier(variant: NovatradeVerifierVariant): vo
       );
     });
 
-    it('reads the clock option in epoch milliseconds', async () => {
-      // Seconds passed by mistake look like 1970: the header is then far in the future.
-      await expectVerificationError(
+    it('reads the clock option in epoch milliseconds: a clock in seconds is named as such', async () => {
+      // Seconds passed by mistake look like 1970, the header far in the future: the error says
+      // what happened instead of "fix NTP", and verification fails all the same.
+      const error = await expectValidationError(
         () => verify(BODY, header, SECRET, { now: () => T }),
-        'timestamp_too_new',
+        'invalid_option',
+      );
+      expect(error.issues[0]?.path).toBe('now');
+      expect(error.message).toContain(
+        `\`now\` returned ${T}, which looks like seconds; pass epoch milliseconds (Date.now())`,
+      );
+      // A stale or early header read against a clock in seconds still reports the unit.
+      await expectValidationError(
+        () => verify(BODY, header, SECRET, { now: () => T + 3_600 }),
+        'invalid_option',
+      );
+      await expectValidationError(
+        () => verify(BODY, header, SECRET, { now: () => T - 60 }),
+        'invalid_option',
+      );
+    });
+
+    it('a clock in seconds is reported whatever the header time, and a millisecond clock never is', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1_000_000_000, max: 99_999_000_000 }),
+          fc.integer({ min: -86_400, max: 86_400 }),
+          fc.integer({ min: -10_000_000, max: 10_000_000 }),
+          async (t, skewSeconds, skewMs) => {
+            const signed = signNovatradePayload(BODY, SECRET, { timestamp: t });
+            // Seconds: within a day of the header when read as seconds -> invalid_option `now`.
+            const seconds = await expectValidationError(
+              () => verify(BODY, signed, SECRET, { now: () => t + skewSeconds }),
+              'invalid_option',
+            );
+            expect(seconds.issues[0]?.path).toBe('now');
+            // Milliseconds, right or wrong by up to ~2.8 h: passes or fails on the window only.
+            const run = () => verify(BODY, signed, SECRET, { now: () => t * 1000 + skewMs });
+            if (Math.abs(Math.floor((t * 1000 + skewMs) / 1000) - t) <= 300) {
+              await expect(run()).resolves.toEqual({ timestamp: t });
+            } else {
+              const error = await expectVerificationError(
+                run,
+                skewMs > 0 ? 'timestamp_too_old' : 'timestamp_too_new',
+              );
+              expect(error.message).not.toContain('seconds;');
+            }
+          },
+        ),
+        { numRuns: 60 },
       );
     });
   });

@@ -232,6 +232,17 @@ export function describeStandardVerifier(variant: StandardVerifierVariant): void
         'invalid_option',
       );
     });
+
+    it('names a clock in seconds instead of blaming NTP, and still fails', async () => {
+      const error = await expectValidationError(
+        () => verify(BODY, headers(), SECRET, { now: () => T + 5 }),
+        'invalid_option',
+        FORBIDDEN,
+      );
+      expect(error.issues[0]?.path).toBe('now');
+      expect(error.message).toContain(`\`now\` returned ${T + 5}, which looks like seconds`);
+      expect(error.message).toContain('webhook-timestamp');
+    });
   });
 
   describe(`${variant.name} — errors`, () => {

@@ -83,11 +83,45 @@ export function readWindow(options: CheckedWindowOptions): TimestampWindow {
 }
 
 /**
+ * Epoch milliseconds below this are before March 1973, while Unix seconds below it run to the
+ * year 5138: a clock under it that agrees with a header's Unix seconds is counting seconds.
+ */
+const SECONDS_CLOCK_BELOW = 1e11;
+
+/** How near `now()`, read as Unix seconds, must be to the header's timestamp: a day. */
+const SECONDS_CLOCK_SLACK_SECONDS = 86_400;
+
+/**
+ * True when a clock reading that failed the window is Unix seconds passed for epoch
+ * milliseconds (`now: () => Math.floor(Date.now() / 1000)`): below 1e11, and within a day (or
+ * the tolerance, if wider) of the header's timestamp when read as seconds. A real millisecond
+ * clock after March 1973 never matches, nor does one before it unless it agrees with the header
+ * only when read as seconds.
+ *
+ * @param nowMs - what `now()` returned.
+ * @param timestampSeconds - the header's Unix seconds.
+ * @param toleranceSeconds - the window's tolerance.
+ */
+export function looksLikeSecondsClock(
+  nowMs: number,
+  timestampSeconds: number,
+  toleranceSeconds: number,
+): boolean {
+  return (
+    nowMs < SECONDS_CLOCK_BELOW &&
+    Math.abs(nowMs - timestampSeconds) <= Math.max(toleranceSeconds, SECONDS_CLOCK_SLACK_SECONDS)
+  );
+}
+
+/**
  * Checks `timestampSeconds` against the window, in whole seconds: the age is
  * `floor(nowMs / 1000) - timestampSeconds`, and it passes when `-tolerance <= age <= tolerance`
- * (so exactly 300 s off passes and 301 s fails with the default).
+ * (so exactly 300 s off passes and 301 s fails with the default). A failure caused by a clock in
+ * seconds ({@link looksLikeSecondsClock}) is reported as that mistake; it fails all the same
+ * (the window is never passed on a guess).
  *
  * @throws WebhookVerificationError `timestamp_too_old` or `timestamp_too_new`
+ * @throws WebhookValidationError `invalid_option` naming `now` when `now()` returned Unix seconds
  */
 export function assertWithinWindow(
   timestampSeconds: number,
@@ -95,7 +129,16 @@ export function assertWithinWindow(
   headerName: string,
 ): void {
   const ageSeconds = Math.floor(window.nowMs / 1000) - timestampSeconds;
-  if (ageSeconds > window.toleranceSeconds) {
+  if (Math.abs(ageSeconds) <= window.toleranceSeconds) return;
+  if (looksLikeSecondsClock(window.nowMs, timestampSeconds, window.toleranceSeconds)) {
+    throw invalidOption(
+      'now',
+      `\`now\` returned ${window.nowMs}, which looks like seconds; pass epoch milliseconds ` +
+        `(Date.now()). Read as seconds it is close to the ${headerName} timestamp: the clock ` +
+        'is right, its unit is not.',
+    );
+  }
+  if (ageSeconds > 0) {
     throw new WebhookVerificationError(
       'timestamp_too_old',
       `The ${headerName} timestamp is ${ageSeconds} s in the past; the tolerance is ` +
@@ -103,11 +146,9 @@ export function assertWithinWindow(
         'wrong, fix NTP rather than widening the tolerance.',
     );
   }
-  if (-ageSeconds > window.toleranceSeconds) {
-    throw new WebhookVerificationError(
-      'timestamp_too_new',
-      `The ${headerName} timestamp is ${-ageSeconds} s in the future; the tolerance is ` +
-        `${window.toleranceSeconds} s. The sender's or this receiver's clock is off; fix NTP.`,
-    );
-  }
+  throw new WebhookVerificationError(
+    'timestamp_too_new',
+    `The ${headerName} timestamp is ${-ageSeconds} s in the future; the tolerance is ` +
+      `${window.toleranceSeconds} s. The sender's or this receiver's clock is off; fix NTP.`,
+  );
 }
