@@ -58,7 +58,9 @@ void [standard, standardProfileName, new Headers(standardHeaders)];
 import {
   constructEvent,
   constructStandardEvent,
+  createStderrLogger,
   expressHandler,
+  type Logger,
   fastifyWebhooks,
   MemoryDedupeStore,
   RedisDedupeStore,
@@ -73,6 +75,7 @@ import {
 import {
   constructEventAsync,
   constructStandardEventAsync,
+  createStderrLogger as createConsoleLogger,
   fetchHandler,
   verifyStandardWebhookAsync,
   WebhookReceiver as WebReceiver,
@@ -119,6 +122,12 @@ const standardVerified: Promise<{ id: string }> = verifyStandardWebhookAsync(
   standardSecret,
 );
 void [standardEvent, standardAsync, standardVerified];
+
+// Logging (docs/design.md §5.23): a Logger, 'silent', or the default stderr logger.
+const stderrLogger: Logger = createStderrLogger({ level: 'info' });
+const quiet = new WebhookReceiver({ secret: 'whsec_x', logger: 'silent' });
+const logged = new WebReceiver({ secret: 'whsec_x', logger: createConsoleLogger() });
+void [stderrLogger, quiet, logged];
 
 // `/sender`
 import {
