@@ -1,0 +1,89 @@
+// Idempotency-Key handling for the management HTTP layer (DESIGN.md §5.10): a write runs at most
+// once per organization + method + route + key, and the same request gets the stored response.
+
+import { createHash } from 'node:crypto';
+import { WebhookConflictError } from '../../core/errors.js';
+import { describeValue } from '../../core/internal/describe-value.js';
+import { invalidOption } from '../../core/internal/invalid-option.js';
+import type { IdempotencyResponse } from '../records.js';
+import { assertOrganization } from './assert-organization.js';
+import type { SenderContext } from './sender-context.js';
+
+/** DESIGN.md §5.10: records are kept 24 h. */
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** A request that crashed mid-way frees its key after this long. */
+const IDEMPOTENCY_IN_FLIGHT_TTL_MS = 5 * 60 * 1000;
+
+/** The request of {@link IdempotencyGuard.run}. */
+export interface IdempotentRequest {
+  readonly organizationUuid: string;
+  readonly method: string;
+  readonly route: string;
+  readonly key: string;
+  readonly body: string | Uint8Array;
+}
+
+/** `WebhookSender.withIdempotencyKey`, on the sender's context. */
+export class IdempotencyGuard {
+  readonly #context: SenderContext;
+
+  constructor(context: SenderContext) {
+    this.#context = context;
+  }
+
+  /** Runs `execute` at most once for the request's scope and body (see `withIdempotencyKey`). */
+  async run(
+    request: IdempotentRequest,
+    execute: () => Promise<IdempotencyResponse>,
+  ): Promise<IdempotencyResponse & { readonly replayed: boolean }> {
+    const { storage, clock } = this.#context;
+    assertOrganization(request.organizationUuid);
+    const { key } = request;
+    if (typeof key !== 'string' || key.length < 1 || key.length > 255) {
+      throw invalidOption(
+        'idempotencyKey',
+        `The Idempotency-Key must be 1 to 255 characters, got ${describeValue(key)}.`,
+      );
+    }
+    // Newlines cannot occur in a method or a route template, so the scope is unambiguous.
+    const scope = [request.organizationUuid, request.method.toUpperCase(), request.route, key].join(
+      '\n',
+    );
+    const bodyHash = createHash('sha256').update(request.body).digest('hex');
+    const begun = await storage.beginIdempotent({
+      scope,
+      bodyHash,
+      nowMs: clock.now(),
+      ttlMs: IDEMPOTENCY_TTL_MS,
+      inFlightTtlMs: IDEMPOTENCY_IN_FLIGHT_TTL_MS,
+    });
+    if (begun.outcome === 'replay') return { ...begun.response, replayed: true };
+    if (begun.outcome === 'mismatch') {
+      throw new WebhookConflictError(
+        'idempotency_key_reused',
+        'This Idempotency-Key was used with a different request body; use a new key for a new request.',
+      );
+    }
+    if (begun.outcome === 'in_flight') {
+      throw new WebhookConflictError(
+        'idempotency_key_in_flight',
+        'A request with this Idempotency-Key is still being processed; retry shortly.',
+      );
+    }
+    let response: IdempotencyResponse;
+    try {
+      response = await execute();
+    } catch (error) {
+      await storage.abandonIdempotent(scope, bodyHash);
+      throw error;
+    }
+    await storage.completeIdempotent({
+      scope,
+      bodyHash,
+      response: { status: response.status, body: response.body },
+      nowMs: clock.now(),
+      ttlMs: IDEMPOTENCY_TTL_MS,
+    });
+    return { status: response.status, body: response.body, replayed: false };
+  }
+}

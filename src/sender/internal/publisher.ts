@@ -1,0 +1,160 @@
+// Publish and fan-out (DESIGN.md §2): an event is validated against the catalog, matched against
+// the organization's subscription index, and stored once with one delivery per matching endpoint
+// (parked for an endpoint out of rotation, §5.3; failed for one that accepts no producible schema
+// version, §5.7). Meta-events take the same path to the organization's other endpoints (§5.4).
+
+import { getCatalogEntry } from '../../core/catalog/event-catalog.js';
+import { negotiateSchemaVersion } from '../../core/catalog/negotiate-schema-version.js';
+import { parseEventData } from '../../core/catalog/parse-event-data.js';
+import { type ValidationIssue, WebhookValidationError } from '../../core/errors.js';
+import { createId } from '../../core/ids.js';
+import { describeValue } from '../../core/internal/describe-value.js';
+import type {
+  DeliveryRecord,
+  EndpointRecord,
+  EventRecord,
+  StoredFailureReason,
+} from '../records.js';
+import type { PublishInput, PublishResult } from '../webhook-sender.js';
+import { assertOrganization } from './assert-organization.js';
+import { newDeliveryRecord } from './new-delivery-record.js';
+import { PARK_REASON } from './park-reason.js';
+import type { SenderContext } from './sender-context.js';
+
+/** A meta-event to emit about an endpoint (the dispatcher's `emitMeta`). */
+export interface MetaEventInput {
+  organizationUuid: string;
+  type: string;
+  data: Record<string, unknown>;
+  excludeEndpointId: string;
+}
+
+/** The publish operations of `WebhookSender`, on its context. */
+export class Publisher {
+  readonly #context: SenderContext;
+
+  constructor(context: SenderContext) {
+    this.#context = context;
+  }
+
+  /** `WebhookSender.publish`. */
+  async publish(input: PublishInput): Promise<PublishResult> {
+    const { storage, hooks, subscriptions } = this.#context;
+    const event = this.#buildEvent(input);
+    const org =
+      subscriptions.freshLoaded(event.organizationUuid) ??
+      (await subscriptions.organization(event.organizationUuid, true));
+    const ids = org.index.match(event.type, event.partnerUuid);
+    const deliveries = ids.flatMap((endpointId) => {
+      const endpoint = org.endpoints.get(endpointId);
+      return endpoint === undefined ? [] : [this.#newDelivery(event, endpoint)];
+    });
+    await storage.insertEvent(event, deliveries);
+    hooks.emit('event.published', { event, deliveries: deliveries.length });
+    this.#context.wake();
+    return { event, deliveries: deliveries.length };
+  }
+
+  /**
+   * Sends a meta-event to the organization's other ACTIVE endpoints that subscribe to it, never
+   * to the endpoint concerned; `partnerUuid` null (DESIGN.md §5.4).
+   */
+  async emitMeta(input: MetaEventInput): Promise<void> {
+    const { storage, hooks, subscriptions, catalog } = this.#context;
+    if (!catalog.entries.has(input.type)) return; // the EUDR catalog has no meta-events
+    const event = this.#buildEvent({
+      organizationUuid: input.organizationUuid,
+      type: input.type,
+      data: input.data,
+      partnerUuid: null,
+      source: 'SYSTEM',
+    });
+    const org = await subscriptions.organization(event.organizationUuid, true);
+    const deliveries = org.index
+      .match(event.type, null)
+      .filter((id) => id !== input.excludeEndpointId)
+      .flatMap((id) => {
+        const endpoint = org.endpoints.get(id);
+        return endpoint?.status === 'ACTIVE' ? [this.#newDelivery(event, endpoint)] : [];
+      });
+    await storage.insertEvent(event, deliveries);
+    hooks.emit('event.published', { event, deliveries: deliveries.length });
+    this.#context.wake();
+  }
+
+  #buildEvent(input: PublishInput): EventRecord {
+    const { catalog, clock, random } = this.#context;
+    if (typeof input !== 'object' || input === null) {
+      throw invalidEventInput([
+        { path: '', message: `expected an object, got ${describeValue(input)}` },
+      ]);
+    }
+    assertOrganization(input.organizationUuid);
+    if (typeof input.type !== 'string' || !catalog.entries.has(input.type)) {
+      throw invalidEventInput([
+        {
+          path: 'type',
+          message: `expected one of the ${catalog.types.length} catalog types, got ${describeValue(input.type)}`,
+        },
+      ]);
+    }
+    const entry = getCatalogEntry(catalog, input.type);
+    const partnerUuid = input.partnerUuid ?? null;
+    if (entry.scope === 'partner' && (typeof partnerUuid !== 'string' || partnerUuid === '')) {
+      throw invalidEventInput([
+        {
+          path: 'partnerUuid',
+          message: `a ${entry.type} event concerns a partner: pass its partnerUuid`,
+        },
+      ]);
+    }
+    if (partnerUuid !== null && typeof partnerUuid !== 'string') {
+      throw invalidEventInput([{ path: 'partnerUuid', message: 'expected a string or null' }]);
+    }
+    const data = parseEventData(catalog, {
+      type: entry.type,
+      schemaVersion: entry.latestVersion,
+      data: input.data,
+    });
+    const event: EventRecord = {
+      id: createId('event', random),
+      organizationUuid: input.organizationUuid,
+      type: entry.type,
+      schemaVersion: entry.latestVersion,
+      source: input.source ?? 'SYSTEM',
+      partnerUuid: entry.scope === 'organization' ? null : partnerUuid,
+      createdAtMs: clock.now(),
+      data,
+    };
+    return event;
+  }
+
+  #newDelivery(event: EventRecord, endpoint: EndpointRecord): DeliveryRecord {
+    const nowMs = event.createdAtMs;
+    const version = negotiateSchemaVersion(this.#context.catalog, {
+      type: event.type,
+      acceptedSchemaVersions: endpoint.acceptedSchemaVersions,
+      fromVersion: event.schemaVersion,
+    });
+    let parked: StoredFailureReason | null = null;
+    if (endpoint.status !== 'ACTIVE') parked = PARK_REASON[endpoint.status];
+    else if (version === null) parked = 'SCHEMA_VERSION_UNSUPPORTED';
+    return newDeliveryRecord({
+      id: createId('delivery', this.#context.random),
+      event,
+      endpointId: endpoint.id,
+      schemaVersion: version ?? event.schemaVersion,
+      nowMs,
+      parked,
+    });
+  }
+}
+
+/** The `invalid_event_input` error of publish and test fire, listing every issue. */
+export function invalidEventInput(issues: readonly ValidationIssue[]): WebhookValidationError {
+  return new WebhookValidationError(
+    'invalid_event_input',
+    `publish: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}.`,
+    { issues },
+  );
+}
