@@ -8,10 +8,11 @@
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /**
- * The structured fields of one log line. The library chooses them: ids, codes, stages, statuses,
- * counts, durations, the names of the calls that failed, event types from the catalog, and an
- * error's name, code and message. Never a secret, a signature, a reservation token, a request or
- * response body, or a value taken from a body (docs/design.md §5.23).
+ * The structured fields of one log line. The library chooses them: ids (a verified event's id is
+ * the one body field allowed), codes, stages, statuses, counts, durations, the names of the calls
+ * that failed, event types from the catalog, and an error's name, code and message. Never a
+ * secret, a signature, a reservation token, a request or response body, or any other value taken
+ * from a body (docs/design.md §5.23).
  */
 export type LogFields = Readonly<Record<string, unknown>>;
 

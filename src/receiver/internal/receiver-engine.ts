@@ -75,7 +75,10 @@ export interface ReceiverCodec<E> {
   partnerOf(event: E): string | null;
   /** The catalog that handler patterns are checked against. */
   readonly eventTypes: readonly string[];
-  /** The event's id for log lines (an id, never a body value), or `undefined` (EUDR has none). */
+  /**
+   * The verified event's id for log lines, the one body field they carry (docs/design.md §5.23),
+   * or `undefined`: EUDR payloads have none, and a custom EUDR dedupe key may be any body value.
+   */
   idOf(event: E): string | undefined;
 }
 
