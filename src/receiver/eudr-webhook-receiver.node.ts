@@ -6,7 +6,7 @@ import { NODE_CRYPTO_PLATFORM } from './platform/node-platform.node.js';
 
 /**
  * Receives N'entropy EUDR webhooks on synchronous `node:crypto`. Same API as the WebCrypto class
- * in `/web`.
+ * in `/web`; warnings and errors are logged to `process.stderr` unless `logger` says otherwise.
  *
  * @throws WebhookValidationError at construction: `invalid_secret`, or `invalid_option`.
  * @example

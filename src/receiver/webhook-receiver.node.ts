@@ -7,6 +7,8 @@ import {
 /**
  * Receives Novatrade24 webhooks on synchronous `node:crypto` (about 10x faster per signature than
  * WebCrypto on Node). Same API as the WebCrypto class in `/web`; see that class for the details.
+ * Warnings and errors are logged to `process.stderr`, one JSON line each, unless `logger` says
+ * otherwise (docs/design.md §5.23).
  *
  * @throws WebhookValidationError at construction: `invalid_secret`, or `invalid_option`.
  * @example
