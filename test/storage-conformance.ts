@@ -18,7 +18,12 @@ import type {
   RecordAttemptResult,
   SenderStorage,
 } from '../src/sender/ports/sender-storage.js';
-import type { DeliveryRecord, EndpointRecord, EventRecord } from '../src/sender/records.js';
+import type {
+  AttemptRecord,
+  DeliveryRecord,
+  EndpointRecord,
+  EventRecord,
+} from '../src/sender/records.js';
 import {
   ATTEMPT_DURATION_MS,
   attemptRecord,
@@ -1134,6 +1139,105 @@ export function describeSenderStorage(
       );
 
       itWith(
+        "lastFailureReason: a failed attempt's reason while the delivery waits for its retry (failureReason stays null), on every read; a later success clears it",
+        async (storage) => {
+          const endpoint = await addEndpoint(storage);
+          await publish(storage, [endpoint]);
+          const claimed = only(await claim(storage, T0)).delivery;
+          expect(claimed.lastFailureReason).toBeNull();
+          const blocked: AttemptRecord = {
+            deliveryId: claimed.id,
+            attempt: 1,
+            startedAtMs: T0,
+            durationMs: 0,
+            statusCode: null,
+            failureReason: 'BLOCKED_DESTINATION',
+            responseBody: '',
+          };
+          const recorded = await storage.recordAttempt({
+            deliveryId: claimed.id,
+            owner: 'worker-a',
+            attempt: blocked,
+            decision: retryAt(T0 + MINUTE_MS),
+            healthPolicy: NOVATRADE_HEALTH_POLICY,
+          });
+          const waiting = {
+            status: 'PENDING',
+            attempts: 1,
+            lastStatusCode: null,
+            lastFailureReason: 'BLOCKED_DESTINATION',
+            failureReason: null,
+          };
+          expect(recorded?.delivery).toMatchObject(waiting);
+          expect(await delivery(storage, claimed.id)).toMatchObject(waiting);
+          const page = await storage.listDeliveries({
+            organizationUuid: ORG_A,
+            endpointId: endpoint.id,
+            page: 0,
+            size: 10,
+            sortField: 'createdAt',
+            sortDirection: 'desc',
+          });
+          expect(only(page.items)).toMatchObject(waiting);
+          const again = only(await claim(storage, T0 + MINUTE_MS)).delivery;
+          expect(again).toMatchObject(waiting);
+
+          const delivered = await record(storage, again, {
+            atMs: T0 + MINUTE_MS,
+            ok: true,
+            decision: DELIVERED,
+          });
+          expect(delivered?.delivery).toMatchObject({
+            status: 'DELIVERED',
+            attempts: 2,
+            lastStatusCode: 204,
+            lastFailureReason: null,
+            failureReason: null,
+          });
+        },
+      );
+
+      itWith(
+        'lastFailureReason: kept when a delivery with failed attempts is parked, and as inserted',
+        async (storage) => {
+          const endpoint = await addEndpoint(storage);
+          const { event } = await publish(storage, [endpoint]);
+          const claimed = only(await claim(storage, T0)).delivery;
+          await record(storage, claimed, {
+            atMs: T0,
+            ok: false,
+            decision: retryAt(T0 + MINUTE_MS),
+          });
+          await storage.updateEndpoint({
+            organizationUuid: ORG_A,
+            endpointId: endpoint.id,
+            changes: { status: 'PAUSED' },
+            nowMs: T0 + 10,
+            parkPending: 'ENDPOINT_PAUSED',
+          });
+          expect(await delivery(storage, claimed.id)).toMatchObject({
+            status: 'FAILED',
+            failureReason: 'ENDPOINT_PAUSED',
+            lastStatusCode: 500,
+            lastFailureReason: 'HTTP_ERROR',
+          });
+
+          const inserted = deliveryRecord(event, endpoint, {
+            status: 'FAILED',
+            nextAttemptAtMs: null,
+            attempts: 3,
+            firstAttemptAtMs: T0,
+            lastAttemptAtMs: T0 + HOUR_MS,
+            lastStatusCode: null,
+            lastFailureReason: 'TIMEOUT',
+            failureReason: 'TIMEOUT',
+          });
+          await storage.insertDeliveries([inserted]);
+          expect(await delivery(storage, inserted.id)).toEqual(inserted);
+        },
+      );
+
+      itWith(
         "final failure -> FAILED with the decision's reason, never claimed again",
         async (storage) => {
           const endpoint = await addEndpoint(storage);
@@ -2071,6 +2175,7 @@ export function describeSenderStorage(
           firstAttemptAtMs: T0,
           lastAttemptAtMs: T0,
           lastStatusCode: 500,
+          lastFailureReason: 'HTTP_ERROR',
           updatedAtMs: T0 + ATTEMPT_DURATION_MS,
         });
         expect(await storage.listAttempts(pristineFirst.id)).toEqual([

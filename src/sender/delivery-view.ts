@@ -1,9 +1,11 @@
 import type { AttemptRecord, DeliveryRecord } from './records.js';
 
 /**
- * A delivery as history shows it: the WebhookDelivery of spec digest §1.12.7, plus what this
- * SDK adds (`endpointId`, `schemaVersion`, `failureReason`, `test`, `replayOf`). Times are ISO 8601
- * UTC strings.
+ * A delivery as history shows it, and as the `delivery.*` hooks carry it: the WebhookDelivery of
+ * spec digest §1.12.7 (`id`, `eventId`, `eventType`, `status`, `httpStatus`, `attempts`,
+ * `lastAttemptAt`, `nextRetryAt`, `createdAt`), plus what this SDK adds (`endpointId`,
+ * `schemaVersion`, `lastFailureReason`, `failureReason`, `test`, `replayOf`). Times are ISO 8601
+ * UTC strings; the names follow docs/design.md §5.25.
  */
 export interface DeliveryView {
   readonly id: string;
@@ -19,6 +21,13 @@ export interface DeliveryView {
   /** When the next attempt is due; `null` when none is scheduled. */
   readonly nextRetryAt: string | null;
   readonly createdAt: string;
+  /**
+   * Why the last attempt failed (`BLOCKED_DESTINATION`, `TIMEOUT`, `HTTP_ERROR`, …); `null` before
+   * the first attempt and after a successful one. A PENDING delivery waiting for its next retry
+   * shows here what went wrong, while `failureReason` stays `null` until the delivery is final.
+   */
+  readonly lastFailureReason: DeliveryRecord['lastFailureReason'];
+  /** Why the delivery ended FAILED (its last attempt's reason, or why it was parked); else `null`. */
   readonly failureReason: DeliveryRecord['failureReason'];
   /** A test fire (DESIGN.md §5.8). */
   readonly test: boolean;
@@ -26,12 +35,16 @@ export interface DeliveryView {
   readonly replayOf: string | null;
 }
 
-/** One HTTP attempt as history shows it. */
+/** One HTTP attempt as history shows it, and as the `delivery.*` hooks carry it. */
 export interface AttemptView {
+  /** 1 for the first attempt. */
   readonly attempt: number;
+  /** When the attempt started, ISO 8601 UTC. */
   readonly startedAt: string;
   readonly durationMs: number;
+  /** The response's status, or `null` when none arrived. */
   readonly httpStatus: number | null;
+  /** `null` on a 2xx; otherwise why the attempt failed. */
   readonly failureReason: AttemptRecord['failureReason'];
   /** The first 4 KiB of the response body (DESIGN.md §5.13). */
   readonly responseBody: string;
@@ -53,6 +66,8 @@ export function toDeliveryView(record: DeliveryRecord): DeliveryView {
     lastAttemptAt: iso(record.lastAttemptAtMs),
     nextRetryAt: iso(record.nextAttemptAtMs),
     createdAt: new Date(record.createdAtMs).toISOString(),
+    // `?? null`: a storage adapter written before the field reads as "no failure recorded".
+    lastFailureReason: record.lastFailureReason ?? null,
     failureReason: record.failureReason,
     test: record.test,
     replayOf: record.replayOf,

@@ -259,6 +259,7 @@ export class MemoryStorage implements SenderStorage {
       firstAttemptAtMs: null,
       lastAttemptAtMs: null,
       lastStatusCode: null,
+      lastFailureReason: null,
       log: [],
     };
     const history = delivery.history;
@@ -267,6 +268,7 @@ export class MemoryStorage implements SenderStorage {
     history.firstAttemptAtMs ??= attempt.startedAtMs;
     history.lastAttemptAtMs = attempt.startedAtMs;
     history.lastStatusCode = attempt.statusCode;
+    history.lastFailureReason = attempt.failureReason;
     delivery.updatedAtMs = endedAtMs;
 
     if (delivery.status === 'PENDING') {

@@ -81,6 +81,14 @@ export interface DeliveryRecord {
   readonly lastAttemptAtMs: number | null;
   /** The last response's status, `null` when none arrived. */
   readonly lastStatusCode: number | null;
+  /**
+   * Why the last attempt failed (its `AttemptRecord.failureReason`); `null` before the first
+   * attempt and after a successful one. Set while a delivery waits for its next retry, when
+   * `failureReason` is still `null`, and kept when a failed delivery is parked (docs/design.md
+   * §5.11).
+   */
+  readonly lastFailureReason: DeliveryFailureReason | null;
+  /** Why a final delivery failed: the last attempt's reason, or why it was parked; else `null`. */
   readonly failureReason: StoredFailureReason | null;
   /** A test fire (DESIGN.md §5.8): one attempt, not counted for health. */
   readonly test: boolean;

@@ -142,6 +142,7 @@ export function finalDeliveryRecord(
     firstAttemptAtMs: event.createdAtMs,
     lastAttemptAtMs: event.createdAtMs,
     lastStatusCode: status === 'DELIVERED' ? 204 : 500,
+    lastFailureReason: status === 'DELIVERED' ? null : 'HTTP_ERROR',
     failureReason: status === 'DELIVERED' ? null : 'HTTP_ERROR',
     updatedAtMs,
   });

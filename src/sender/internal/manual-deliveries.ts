@@ -201,6 +201,7 @@ export class ManualDeliveries {
       firstAttemptAtMs: null,
       lastAttemptAtMs: null,
       lastStatusCode: null,
+      lastFailureReason: null,
       failureReason: null,
       test: false,
       replayOf: original.id,

@@ -33,6 +33,7 @@ export function newDeliveryRecord(input: NewDeliveryInput): DeliveryRecord {
     firstAttemptAtMs: null,
     lastAttemptAtMs: null,
     lastStatusCode: null,
+    lastFailureReason: null,
     failureReason: parked,
     test: input.test ?? false,
     replayOf: null,

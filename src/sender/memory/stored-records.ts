@@ -6,6 +6,7 @@
 // exists only while a worker holds it. The scheduling indexes these records sit in are in
 // due-schedule.ts; the records only carry their positions (`heapIndex`) and keys.
 
+import type { DeliveryFailureReason } from '../../core/catalog/enum-values.js';
 import { WebhookStorageError } from '../../core/errors.js';
 import type { EndpointHealth } from '../../core/retry/health-policy.js';
 import { frozenCopy } from '../internal/frozen-copy.js';
@@ -27,6 +28,8 @@ export interface AttemptHistory {
   firstAttemptAtMs: number | null;
   lastAttemptAtMs: number | null;
   lastStatusCode: number | null;
+  /** The last attempt's failure class (`DeliveryRecord.lastFailureReason`). */
+  lastFailureReason: DeliveryFailureReason | null;
   readonly log: AttemptRecord[];
 }
 
@@ -107,13 +110,16 @@ export class StoredDelivery implements HeapItem {
       record.attempts !== 0 ||
       record.firstAttemptAtMs !== null ||
       record.lastAttemptAtMs !== null ||
-      record.lastStatusCode !== null;
+      record.lastStatusCode !== null ||
+      // `?? null`: a record from before the field (an untyped caller) reads as no failure.
+      (record.lastFailureReason ?? null) !== null;
     this.history = attempted
       ? {
           attempts: record.attempts,
           firstAttemptAtMs: record.firstAttemptAtMs,
           lastAttemptAtMs: record.lastAttemptAtMs,
           lastStatusCode: record.lastStatusCode,
+          lastFailureReason: record.lastFailureReason ?? null,
           log: [],
         }
       : null;
@@ -322,6 +328,7 @@ export function toDeliveryRecord(delivery: StoredDelivery): DeliveryRecord {
     firstAttemptAtMs: history?.firstAttemptAtMs ?? null,
     lastAttemptAtMs: history?.lastAttemptAtMs ?? null,
     lastStatusCode: history?.lastStatusCode ?? null,
+    lastFailureReason: history?.lastFailureReason ?? null,
     failureReason: delivery.failureReason,
     test: delivery.test,
     replayOf: delivery.replayOf,
