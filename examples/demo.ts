@@ -300,7 +300,7 @@ for (const type of EVENT_TYPES) {
     organizationUuid: ORG,
     type,
     partnerUuid: sample.partnerUuid === null ? null : PARTNER,
-    data: sample.data as Record<string, unknown>,
+    data: sample.data,
   });
 }
 await drainSender();
@@ -320,7 +320,7 @@ for (
       organizationUuid: ORG,
       type: 'compliance.status_changed',
       partnerUuid: PARTNER,
-      data: createSampleEvent('compliance.status_changed').data as Record<string, unknown>,
+      data: createSampleEvent('compliance.status_changed').data,
     });
   }
   await drainSender();

@@ -67,6 +67,7 @@ export {
   type DeliveryHistoryPage,
   type PublishInput,
   type PublishResult,
+  type TestEndpointInput,
   WebhookSender,
   type WebhookSenderOptions,
 } from './webhook-sender.js';

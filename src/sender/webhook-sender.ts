@@ -7,6 +7,13 @@
 // stay here.
 
 import type { EventSource } from '../core/catalog/enum-values.js';
+import type {
+  CatalogEventType,
+  EventCatalog,
+  UntypedEventDataMap,
+} from '../core/catalog/event-catalog.js';
+import type { EventDataMap } from '../core/catalog/event-data.js';
+import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import type { WireProfile } from '../core/profiles/wire-profile.js';
 import type { RandomSource } from '../core/random.js';
 import type { AttemptView, DeliveryView } from './delivery-view.js';
@@ -20,7 +27,6 @@ import { HookBus } from './internal/hook-bus.js';
 import { IdempotencyGuard } from './internal/idempotency-guard.js';
 import { ManualDeliveries } from './internal/manual-deliveries.js';
 import { Publisher } from './internal/publisher.js';
-import { catalogForProfile } from './internal/sender-catalog.js';
 import type { SenderContext } from './internal/sender-context.js';
 import { parseSenderOptions } from './internal/sender-options.js';
 import { SubscriptionCache } from './internal/subscription-cache.js';
@@ -32,8 +38,13 @@ import type { Transport } from './ports/transport.js';
 import type { EventRecord, IdempotencyResponse } from './records.js';
 import type { SenderEventName, SenderListener } from './sender-events.js';
 
-/** Options of {@link WebhookSender}. */
-export interface WebhookSenderOptions {
+/**
+ * Options of {@link WebhookSender}.
+ *
+ * @typeParam D - the event data types the sender publishes, by type (see {@link WebhookSender}).
+ *   Inferred from `catalog`, else from `profile`; `EventDataMap` (Novatrade24) by default.
+ */
+export interface WebhookSenderOptions<D = EventDataMap> {
   /**
    * Where endpoints, events, deliveries and attempts live.
    * @default new MemoryStorage()
@@ -45,10 +56,18 @@ export interface WebhookSenderOptions {
    */
   readonly transport: Transport;
   /**
+   * The event types this sender publishes and endpoints subscribe to, with their `data` schemas
+   * and versions: a catalog from `createEventCatalog`, whose static types then type `publish` and
+   * `testEndpoint`. Declared before `profile`: when both are given, the catalog's types win.
+   * @default the profile's catalog: `NOVATRADE_CATALOG`, or the 14 EUDR types for `EUDR_PROFILE`
+   */
+  readonly catalog?: EventCatalog<D> | undefined;
+  /**
    * The wire profile: body, headers, signature, retry and health policies, timeout (DESIGN.md §4).
+   * Without `catalog`, its event data types type `publish` (`EUDR_PROFILE`: the EUDR events).
    * @default NOVATRADE_PROFILE
    */
-  readonly profile?: WireProfile | undefined;
+  readonly profile?: WireProfile<D> | WireProfile | undefined;
   /**
    * The time, in epoch ms. Tests pass a fake clock and drive the dispatcher with `processDue()`.
    * @default { now: () => Date.now() }
@@ -64,6 +83,15 @@ export interface WebhookSenderOptions {
    * Accept `http:` endpoint URLs (local development). @default false: `https:` only (§5.14)
    */
   readonly allowInsecureUrls?: boolean | undefined;
+  /**
+   * Let `publish` and `testEndpoint` send enum values the catalog does not define (a
+   * `decision` added by the receiving side before this SDK knows it). Off, a producer sends only
+   * what its catalog defines: an unknown value is `invalid_event` at its field's path, while
+   * receivers stay lenient (docs/design.md §5.24). The other checks of `data` still apply, and
+   * meta-events the sender builds are always checked strictly.
+   * @default false
+   */
+  readonly allowUnknownEnumValues?: boolean | undefined;
   /**
    * How long a claimed delivery stays claimed, ms. Must exceed the profile's timeout plus 5 s, so
    * a live worker's claim never lapses mid-request (DESIGN.md §2).
@@ -109,6 +137,33 @@ export interface WebhookSenderOptions {
   readonly purgeIntervalMs?: number | undefined;
 }
 
+/**
+ * Every option of {@link WebhookSenderOptions}, the one list the constructor checks keys against,
+ * so a misspelt option is refused with the nearest name instead of being ignored (a type test
+ * keeps the list complete).
+ */
+export const WEBHOOK_SENDER_OPTION_NAMES = [
+  'storage',
+  'transport',
+  'catalog',
+  'profile',
+  'clock',
+  'logger',
+  'notifier',
+  'random',
+  'allowInsecureUrls',
+  'allowUnknownEnumValues',
+  'leaseMs',
+  'maxInFlightPerEndpoint',
+  'maxInFlight',
+  'reservedInFlight',
+  'pollIntervalMs',
+  'workerId',
+  'endpointCacheTtlMs',
+  'retentionMs',
+  'purgeIntervalMs',
+] as const satisfies readonly (keyof WebhookSenderOptions)[];
+
 /** One page of delivery history (DESIGN.md §5.11). */
 export interface DeliveryHistoryPage {
   readonly data: readonly DeliveryView[];
@@ -122,17 +177,64 @@ export interface DeliveryHistoryPage {
   };
 }
 
-/** Input of {@link WebhookSender.publish}. */
-export interface PublishInput {
+/**
+ * Input of {@link WebhookSender.publish}: an event type `T` of the sender's catalog and its
+ * `data`. `publish` infers `T` from the literal `type`, so `data` is that type's data
+ * (`EventData<'compliance.decision_made'>` on the Novatrade24 catalog). Without type arguments:
+ * any Novatrade24 type with the data of any of them; name `T` to pin one.
+ *
+ * @typeParam D - the sender's event data types, by type (`EventDataMap`, `EudrEventDataMap`, a
+ *   custom catalog's `EventDataMapOf<typeof catalog>`, or `unknown` for any type and object).
+ * @typeParam T - the event type (or a union of them).
+ * @example
+ * ```ts
+ * const input: PublishInput<EventDataMap, 'compliance.decision_made'> = {
+ *   organizationUuid: org, type: 'compliance.decision_made', partnerUuid,
+ *   data: { orderUuid, decision: 'VALID_EXPORT' },
+ * };
+ * await sender.publish(input);
+ * ```
+ */
+export interface PublishInput<
+  D = EventDataMap,
+  T extends CatalogEventType<D> = CatalogEventType<D>,
+> {
   readonly organizationUuid: string;
-  /** A type of the profile's catalog. */
-  readonly type: string;
-  /** The payload, valid for the type's latest schema version. */
-  readonly data: Readonly<Record<string, unknown>>;
+  /** A type of the sender's catalog. */
+  readonly type: T;
+  /**
+   * The payload, valid for the type's latest schema version. At run time unknown enum values are
+   * refused unless the sender has `allowUnknownEnumValues` (docs/design.md §5.24).
+   */
+  readonly data: D[T];
   /** The partner the event concerns; required for partner events, `null` for organization ones. */
   readonly partnerUuid?: string | null | undefined;
   /** @default 'SYSTEM' */
   readonly source?: EventSource | undefined;
+}
+
+/**
+ * Input of {@link WebhookSender.testEndpoint}: an event type `T` of the sender's catalog and its
+ * `data`, typed as for {@link PublishInput}.
+ *
+ * @typeParam D - the sender's event data types, by type.
+ * @typeParam T - the event type (or a union of them).
+ * @example
+ * ```ts
+ * await sender.testEndpoint(org, endpointId, { eventType: 'compliance.decision_made',
+ *   data: { orderUuid: ZERO_UUID, decision: 'VALID_EXPORT' } });
+ * ```
+ */
+export interface TestEndpointInput<
+  D = EventDataMap,
+  T extends CatalogEventType<D> = CatalogEventType<D>,
+> {
+  /** A type of the sender's catalog. */
+  readonly eventType: T;
+  /** The payload, valid for the type's latest schema version (checked as `publish` checks it). */
+  readonly data: D[T];
+  /** @default the all-zero UUID */
+  readonly partnerUuid?: string | undefined;
 }
 
 /** Result of {@link WebhookSender.publish}. */
@@ -159,7 +261,17 @@ export interface CreatedEndpoint {
  * Endpoints are scoped by `organizationUuid`: every call names the organization, and another
  * organization's ids are not found.
  *
- * @throws WebhookValidationError at construction: `invalid_option` naming the option.
+ * `publish` and `testEndpoint` are typed by the sender's catalog: a type outside it, a missing
+ * `data` field or a field of the wrong type fails `tsc`. At run time the catalog checks `data`
+ * strictly, unknown enum values included (docs/design.md §5.24).
+ *
+ * @typeParam D - the event data types, by type, inferred from the options: `EventDataMap` (the
+ *   Novatrade24 catalog, also the default), `EudrEventDataMap` for `EUDR_PROFILE`, a custom
+ *   catalog's own map. `WebhookSender<UntypedEventDataMap>` accepts any type name and `data`
+ *   object, still checked at run time: the escape for a type known only at run time
+ *   (`sender as WebhookSender<UntypedEventDataMap>`).
+ * @throws WebhookValidationError at construction: `invalid_option` naming the option (an unknown
+ *   option is named with the nearest known one).
  * @example
  * ```ts
  * const sender = new WebhookSender({ transport: new HttpTransport() });
@@ -171,7 +283,7 @@ export interface CreatedEndpoint {
  *   data: { orderUuid, decision: 'VALID_EXPORT' } });
  * ```
  */
-export class WebhookSender {
+export class WebhookSender<D = EventDataMap> {
   readonly #context: SenderContext;
   readonly #dispatcher: Dispatcher;
   readonly #endpoints: EndpointRegistry;
@@ -180,25 +292,27 @@ export class WebhookSender {
   readonly #manual: ManualDeliveries;
   readonly #idempotency: IdempotencyGuard;
 
-  constructor(options: WebhookSenderOptions) {
+  constructor(options: WebhookSenderOptions<D>) {
+    assertKnownOptions(options, WEBHOOK_SENDER_OPTION_NAMES, 'WebhookSender');
     const settings = parseSenderOptions(options);
-    const { storage, profile, clock, logger, random } = settings;
+    const { storage, profile, catalog, eventTypes, clock, logger, random } = settings;
     const subscriptions = new SubscriptionCache({
       storage,
       clock,
-      eventTypes: profile.eventTypes,
+      eventTypes,
       ttlMs: settings.endpointCacheTtlMs,
     });
     const context: SenderContext = {
       storage,
       profile,
-      catalog: catalogForProfile(profile),
+      catalog,
+      allowUnknownEnumValues: settings.allowUnknownEnumValues,
       clock,
       logger,
       random,
       hooks: new HookBus(logger),
       rules: {
-        eventTypes: profile.eventTypes,
+        eventTypes,
         allowInsecureUrls: settings.allowInsecureUrls,
         secretFormat: profile.secretFormat,
       },
@@ -331,9 +445,17 @@ export class WebhookSender {
    * `ENDPOINT_PAUSED` / `ENDPOINT_DISABLED`, DESIGN.md §5.3); one that accepts no producible
    * schema version gets FAILED `SCHEMA_VERSION_UNSUPPORTED` (§5.7).
    *
+   * `type` must be a type of the sender's catalog and `data` its data type (`EventData<T>` on
+   * the Novatrade24 catalog), checked by `tsc`; at run time `data` is validated strictly: an enum
+   * value the catalog does not define is refused unless the sender has `allowUnknownEnumValues`
+   * (docs/design.md §5.24).
+   *
+   * @param input - `organizationUuid`, `type`, `data`, `partnerUuid` (required for partner
+   *   events), `source` (default `SYSTEM`).
    * @returns the stored event and how many deliveries were created.
    * @throws WebhookValidationError `invalid_event_input` (unknown type, bad partner) or
-   *   `invalid_event` (bad `data`, with `issues`).
+   *   `invalid_event` (bad `data`, an unknown enum value included, with one issue per field
+   *   path, such as `data.decision`; no message quotes a value).
    * @example
    * ```ts
    * await sender.publish({ organizationUuid: org, type: 'kyc.vies_check_failed',
@@ -341,8 +463,9 @@ export class WebhookSender {
    *   checkedAt: new Date().toISOString(), reason: 'VIES returned NOT_VALID' } });
    * ```
    */
-  publish(input: PublishInput): Promise<PublishResult> {
-    return this.#publisher.publish(input);
+  publish<T extends CatalogEventType<D>>(input: PublishInput<D, T>): Promise<PublishResult> {
+    // Typed at the call site; the publisher checks everything again at run time.
+    return this.#publisher.publish(input as PublishInput<UntypedEventDataMap>);
   }
 
   // ---------------------------------------------------------------- history, replay, test fire
@@ -427,10 +550,14 @@ export class WebhookSender {
    * event (`source: SYSTEM`, the endpoint's organization, `partnerUuid` from the input or the
    * all-zero UUID, `data` verbatim) delivered to this endpoint regardless of its filters and of
    * PAUSED status; one attempt, no retries, not counted for health, `test: true` in history.
+   * `eventType` and `data` are typed and validated as for `publish` (docs/design.md §5.24).
    *
+   * @param input - `eventType`, its `data`, and `partnerUuid` (default the all-zero UUID).
    * @returns the test delivery (PENDING, due now).
    * @throws WebhookConflictError `not_found`; `invalid_state` for a DISABLED endpoint.
-   * @throws WebhookValidationError `invalid_event_input` (unknown `eventType`, `data` not an object).
+   * @throws WebhookValidationError `invalid_event_input` (unknown `eventType`, `data` not an
+   *   object) or `invalid_event` (`data` does not match the type, an unknown enum value
+   *   included, with one issue per field path).
    * @example
    * ```ts
    * await sender.testEndpoint(org, endpointId, {
@@ -439,16 +566,17 @@ export class WebhookSender {
    * });
    * ```
    */
-  testEndpoint(
+  testEndpoint<T extends CatalogEventType<D>>(
     organizationUuid: string,
     endpointId: string,
-    input: {
-      readonly eventType: string;
-      readonly data: Readonly<Record<string, unknown>>;
-      readonly partnerUuid?: string | undefined;
-    },
+    input: TestEndpointInput<D, T>,
   ): Promise<DeliveryView> {
-    return this.#manual.test(organizationUuid, endpointId, input);
+    // Typed at the call site; the test fire checks everything again at run time.
+    return this.#manual.test(
+      organizationUuid,
+      endpointId,
+      input as TestEndpointInput<UntypedEventDataMap>,
+    );
   }
 
   /**

@@ -71,8 +71,11 @@ export type EudrDdsEventData = {
   readonly newStatus?: OpenEnum<DdsStatus> | null | undefined;
 };
 
-/** The `data` type of each EUDR event type. */
-export interface EudrEventDataMap {
+/**
+ * The `data` type of each EUDR event type: the static types of a `WebhookSender` on
+ * `EUDR_PROFILE`. A type alias, so it is assignable to `UntypedEventDataMap`.
+ */
+export type EudrEventDataMap = {
   'supplier.created': EudrEntityData;
   'supplier.updated': EudrEntityData;
   'supplier.deleted': EudrEntityDeletedData;
@@ -87,7 +90,7 @@ export interface EudrEventDataMap {
   'dds.status_changed': EudrDdsStatusChangedData;
   'dds.submitted': EudrDdsEventData;
   'dds.approved': EudrDdsEventData;
-}
+};
 
 /**
  * The `data` of one EUDR event type (or the union for several).

@@ -68,13 +68,89 @@ export interface EventCatalogEntry {
   readonly latestVersion: number;
 }
 
-/** A validated, frozen event catalog. Build one with {@link createEventCatalog}. */
-export interface EventCatalog {
+/**
+ * The data map of a catalog without static types: any type name, any `data` object. The default
+ * of {@link EventCatalog} and `WireProfile`; `WebhookSender<UntypedEventDataMap>` publishes any
+ * type and object, checked at run time only.
+ */
+export type UntypedEventDataMap = { readonly [type: string]: Readonly<Record<string, unknown>> };
+
+/**
+ * A validated, frozen event catalog. Build one with {@link createEventCatalog}.
+ *
+ * @typeParam D - the catalog's static types: the `data` a producer passes for each event type,
+ *   by type (`EventDataMap` for {@link NOVATRADE_CATALOG}; inferred by `createEventCatalog`).
+ *   The default, {@link UntypedEventDataMap}, is a catalog without static types. A sender given
+ *   the catalog types `publish` and `testEndpoint` with it (docs/design.md §5.24).
+ */
+export interface EventCatalog<D = UntypedEventDataMap> {
   /** The types, in definition order. */
   readonly types: readonly string[];
   /** Each type's entry. */
   readonly entries: ReadonlyMap<string, EventCatalogEntry>;
+  /**
+   * Type-only, never set at run time: carries `D`, so that `EventCatalog<D>` keeps its data
+   * types where it is passed (read them with {@link EventDataMapOf}).
+   */
+  readonly '~eventData'?: D;
 }
+
+/**
+ * The static data types of a catalog or a wire profile: `EventDataMap` for `NOVATRADE_CATALOG`
+ * and `NOVATRADE_PROFILE`, `EudrEventDataMap` for `EUDR_PROFILE`, the inferred map of a
+ * `createEventCatalog` result, {@link UntypedEventDataMap} for one without static types.
+ *
+ * @example
+ * ```ts
+ * const orders = createEventCatalog([{ type: 'order.shipped', versions: [
+ *   { version: 1, schema: z.looseObject({ orderId: z.string() }) }] }]);
+ * type OrderEvents = EventDataMapOf<typeof orders>; // { 'order.shipped': { orderId: string, … } }
+ * let sender: WebhookSender<OrderEvents>;
+ * ```
+ */
+export type EventDataMapOf<C> = C extends { readonly '~eventData'?: infer D }
+  ? unknown extends D
+    ? UntypedEventDataMap
+    : D
+  : UntypedEventDataMap;
+
+/**
+ * The event types of a data map `D` (see {@link EventCatalog}): its string keys; any string for
+ * {@link UntypedEventDataMap}.
+ *
+ * @example
+ * ```ts
+ * type T = CatalogEventType<EventDataMap>; // 'compliance.status_changed' | … (the 10 types)
+ * ```
+ */
+export type CatalogEventType<D> = Extract<keyof D, string>;
+
+/** What a producer passes for data a schema validates: its input type (its output if untyped). */
+type ProducedData<S> = S extends z.ZodType
+  ? unknown extends z.input<S>
+    ? z.output<S>
+    : z.input<S>
+  : never;
+
+/** The schema of a type's latest version: the last of its versions (all of them if not a tuple). */
+type LatestSchema<V> = V extends readonly [...unknown[], infer L]
+  ? L extends { readonly schema: infer S }
+    ? S
+    : never
+  : V extends readonly { readonly schema: infer S }[]
+    ? S
+    : never;
+
+/**
+ * The data map `createEventCatalog` infers from its definitions: each literal `type` with the
+ * input type of its latest version's schema (what a sender stamps on a new event). Definitions
+ * whose types are not literals (built with `.map` over a `string[]`) give
+ * {@link UntypedEventDataMap}: no static types.
+ */
+export type DefinitionsDataMap<Defs extends readonly EventTypeDefinition[]> =
+  string extends Defs[number]['type']
+    ? UntypedEventDataMap
+    : { [Def in Defs[number] as Def['type']]: ProducedData<LatestSchema<Def['versions']>> };
 
 // `<segment>.<name>[.<more>]`: no empty segment, no wildcard, no whitespace (DESIGN.md §5.5
 // subscribes to `<segment>.*`, so every type needs a segment).
@@ -88,7 +164,9 @@ const TYPE_PATTERN = /^[^\s.*]+(\.[^\s.*]+)+$/;
  * `toPrevious`. The oldest may be above 1 (a retired version 1).
  *
  * @param definitions - the event types with their versions.
- * @returns the catalog; the built-in one is {@link NOVATRADE_CATALOG}.
+ * @returns the catalog, typed with the input type of each literal type's latest schema (see
+ *   {@link EventDataMapOf}), so a sender given it types `publish`; the built-in one is
+ *   {@link NOVATRADE_CATALOG}.
  * @throws WebhookValidationError `invalid_option` listing every broken rule in `issues`.
  * @example
  * ```ts
@@ -101,7 +179,9 @@ const TYPE_PATTERN = /^[^\s.*]+(\.[^\s.*]+)+$/;
  * ]);
  * ```
  */
-export function createEventCatalog(definitions: readonly EventTypeDefinition[]): EventCatalog {
+export function createEventCatalog<const Defs extends readonly EventTypeDefinition[]>(
+  definitions: Defs,
+): EventCatalog<DefinitionsDataMap<Defs>> {
   const issues: ValidationIssue[] = [];
   const entries = new Map<string, EventCatalogEntry>();
 

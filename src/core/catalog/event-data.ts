@@ -182,10 +182,11 @@ export type WebhookDeliveryFailedTerminalData = {
 };
 
 /**
- * The `data` type of each catalog event type. Augmenting it is not supported: the runtime catalog
- * is {@link NOVATRADE_CATALOG}.
+ * The `data` type of each catalog event type: the static types of {@link NOVATRADE_CATALOG} and of
+ * a `WebhookSender` on it. A type alias, not an interface, so it is assignable to
+ * `UntypedEventDataMap` (the catalog without static types); augmenting it is not supported.
  */
-export interface EventDataMap {
+export type EventDataMap = {
   'compliance.status_changed': ComplianceStatusChangedData;
   'compliance.decision_made': ComplianceDecisionMadeData;
   'kyc.vies_check_failed': KycViesCheckFailedData;
@@ -196,7 +197,7 @@ export interface EventDataMap {
   'self_service_invitation.expired': SelfServiceInvitationExpiredData;
   'webhook.endpoint_auto_paused': WebhookEndpointAutoPausedData;
   'webhook.delivery_failed_terminal': WebhookDeliveryFailedTerminalData;
-}
+};
 
 /**
  * The `data` of one event type (or the union for several).

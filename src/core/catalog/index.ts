@@ -49,15 +49,19 @@ export type {
 } from './eudr-webhook-event.js';
 // Schema versions
 export {
+  type CatalogEventType,
   createEventCatalog,
+  type DefinitionsDataMap,
   type EventCatalog,
   type EventCatalogEntry,
   type EventCatalogVersion,
   type EventDataConverter,
+  type EventDataMapOf,
   type EventSchemaVersion,
   type EventScope,
   type EventTypeDefinition,
   getCatalogEntry,
+  type UntypedEventDataMap,
 } from './event-catalog.js';
 export type {
   ComplianceBlocker,

@@ -1,3 +1,4 @@
+import type { EudrEventDataMap } from '../catalog/eudr-event-data.js';
 import { EUDR_EVENT_TYPES } from '../catalog/event-types.js';
 import { WebhookValidationError } from '../errors.js';
 import { EUDR_HEALTH_POLICY } from '../retry/health-policy.js';
@@ -28,7 +29,7 @@ export const EUDR_HEADERS = Object.freeze({
  * The header carries one signature, so during a secret rotation it is made with the newest
  * secret; a receiver verifying with both old and new secrets accepts it either way.
  */
-export const EUDR_PROFILE: WireProfile = Object.freeze({
+export const EUDR_PROFILE: WireProfile<EudrEventDataMap> = Object.freeze({
   name: 'eudr',
   eventTypes: EUDR_EVENT_TYPES,
   retryPolicy: EUDR_RETRY_POLICY,

@@ -1,3 +1,4 @@
+import type { EventDataMap } from '../catalog/event-data.js';
 import { EVENT_TYPES } from '../catalog/event-types.js';
 import { NOVATRADE_HEALTH_POLICY } from '../retry/health-policy.js';
 import { NOVATRADE_RETRY_POLICY } from '../retry/retry-policy.js';
@@ -35,7 +36,7 @@ export const NOVATRADE_HEADERS = Object.freeze({
  * });
  * ```
  */
-export const NOVATRADE_PROFILE: WireProfile = Object.freeze({
+export const NOVATRADE_PROFILE: WireProfile<EventDataMap> = Object.freeze({
   name: 'novatrade',
   eventTypes: EVENT_TYPES,
   retryPolicy: NOVATRADE_RETRY_POLICY,

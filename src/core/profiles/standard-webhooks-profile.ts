@@ -1,3 +1,4 @@
+import type { EventDataMap } from '../catalog/event-data.js';
 import { EVENT_TYPES } from '../catalog/event-types.js';
 import { describeValue } from '../internal/describe-value.js';
 import { invalidOption } from '../internal/invalid-option.js';
@@ -48,7 +49,7 @@ const SECRET_FORMAT: SecretFormat = Object.freeze({
  * // constructStandardEvent(body, headers, secret) (this package)
  * ```
  */
-export const STANDARD_WEBHOOKS_PROFILE: WireProfile = Object.freeze({
+export const STANDARD_WEBHOOKS_PROFILE: WireProfile<EventDataMap> = Object.freeze({
   name: 'standard-webhooks',
   eventTypes: EVENT_TYPES,
   retryPolicy: NOVATRADE_RETRY_POLICY,

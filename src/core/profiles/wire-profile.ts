@@ -1,4 +1,5 @@
 import type { EventSource, OpenEnum } from '../catalog/enum-values.js';
+import type { UntypedEventDataMap } from '../catalog/event-catalog.js';
 import type { HealthPolicy } from '../retry/health-policy.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
 import type { HmacSha256Base64 } from '../signature/hmac-sha256-base64.js';
@@ -57,8 +58,13 @@ export interface SigningContext {
  * A wire profile: how an event becomes an HTTP request for one family of receivers, and the
  * retry, health and timeout policies that go with it (DESIGN.md §4). Data plus pure functions:
  * no I/O, no clock, no randomness.
+ *
+ * @typeParam D - the static `data` types of the profile's catalog, by event type (`EventDataMap`
+ *   for `NOVATRADE_PROFILE` and `STANDARD_WEBHOOKS_PROFILE`, `EudrEventDataMap` for
+ *   `EUDR_PROFILE`): a `WebhookSender` on the profile types `publish` with them
+ *   (docs/design.md §5.24). The default, `UntypedEventDataMap`, accepts any profile.
  */
-export interface WireProfile {
+export interface WireProfile<D = UntypedEventDataMap> {
   /** Short name, e.g. `novatrade` or `eudr`. */
   readonly name: string;
   /** The catalog of event types endpoints may subscribe to (validates subscription patterns). */
@@ -81,6 +87,8 @@ export interface WireProfile {
   serializeBody(event: OutboundEvent): string;
   /** The headers of one attempt, signature included, for a body from {@link serializeBody}. */
   buildHeaders(body: string, context: SigningContext): Record<string, string>;
+  /** Type-only, never set at run time: carries `D` (see `EventDataMapOf`). */
+  readonly '~eventData'?: D;
 }
 
 /** One ready-to-send request. */

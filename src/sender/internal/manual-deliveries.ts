@@ -11,7 +11,7 @@ import { type DeliveryView, toDeliveryView } from '../delivery-view.js';
 import type { DeliveryRecord, EndpointRecord, EventRecord } from '../records.js';
 import { assertOrganization } from './assert-organization.js';
 import { newDeliveryRecord } from './new-delivery-record.js';
-import { invalidEventInput } from './publisher.js';
+import { invalidEventInput, validateNewEventData } from './publisher.js';
 import { requireEndpoint } from './require-endpoint.js';
 import type { SenderContext } from './sender-context.js';
 
@@ -132,6 +132,11 @@ export class ManualDeliveries {
     }
     if (issues.length > 0) throw invalidEventInput(issues);
     const entry = getCatalogEntry(catalog, input.eventType);
+    // Checked as publish checks it (docs/design.md §5.24), then sent verbatim (§5.8).
+    validateNewEventData(entry, input.data, {
+      strict: !this.#context.allowUnknownEnumValues,
+      fnName: 'testEndpoint',
+    });
     const nowMs = clock.now();
     const event: EventRecord = {
       id: createId('event', random),

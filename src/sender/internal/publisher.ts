@@ -1,11 +1,17 @@
-// Publish and fan-out (DESIGN.md §2): an event is validated against the catalog, matched against
-// the organization's subscription index, and stored once with one delivery per matching endpoint
-// (parked for an endpoint out of rotation, §5.3; failed for one that accepts no producible schema
-// version, §5.7). Meta-events take the same path to the organization's other endpoints (§5.4).
+// Publish and fan-out (DESIGN.md §2): an event is validated against the catalog, strictly as a
+// producer must (docs/design.md §5.24), matched against the organization's subscription index, and
+// stored once with one delivery per matching endpoint (parked for an endpoint out of rotation,
+// §5.3; failed for one that accepts no producible schema version, §5.7). Meta-events take the same
+// path to the organization's other endpoints (§5.4).
 
-import { getCatalogEntry } from '../../core/catalog/event-catalog.js';
+import {
+  type EventCatalogEntry,
+  type EventCatalogVersion,
+  getCatalogEntry,
+  type UntypedEventDataMap,
+} from '../../core/catalog/event-catalog.js';
+import { quoteType, summarizeIssues, toIssues } from '../../core/catalog/internal/schema-kit.js';
 import { negotiateSchemaVersion } from '../../core/catalog/negotiate-schema-version.js';
-import { parseEventData } from '../../core/catalog/parse-event-data.js';
 import { type ValidationIssue, WebhookValidationError } from '../../core/errors.js';
 import { createId } from '../../core/ids.js';
 import { describeValue } from '../../core/internal/describe-value.js';
@@ -38,9 +44,9 @@ export class Publisher {
   }
 
   /** `WebhookSender.publish`. */
-  async publish(input: PublishInput): Promise<PublishResult> {
-    const { storage, hooks, subscriptions } = this.#context;
-    const event = this.#buildEvent(input);
+  async publish(input: PublishInput<UntypedEventDataMap>): Promise<PublishResult> {
+    const { storage, hooks, subscriptions, allowUnknownEnumValues } = this.#context;
+    const event = this.#buildEvent(input, !allowUnknownEnumValues);
     const org =
       subscriptions.freshLoaded(event.organizationUuid) ??
       (await subscriptions.organization(event.organizationUuid, true));
@@ -62,13 +68,17 @@ export class Publisher {
   async emitMeta(input: MetaEventInput): Promise<void> {
     const { storage, hooks, subscriptions, catalog } = this.#context;
     if (!catalog.entries.has(input.type)) return; // the EUDR catalog has no meta-events
-    const event = this.#buildEvent({
-      organizationUuid: input.organizationUuid,
-      type: input.type,
-      data: input.data,
-      partnerUuid: null,
-      source: 'SYSTEM',
-    });
+    // The sender's own events: always strict, whatever the option says (docs/design.md §5.24).
+    const event = this.#buildEvent(
+      {
+        organizationUuid: input.organizationUuid,
+        type: input.type,
+        data: input.data,
+        partnerUuid: null,
+        source: 'SYSTEM',
+      },
+      true,
+    );
     const org = await subscriptions.organization(event.organizationUuid, true);
     const deliveries = org.index
       .match(event.type, null)
@@ -82,7 +92,7 @@ export class Publisher {
     this.#context.wake();
   }
 
-  #buildEvent(input: PublishInput): EventRecord {
+  #buildEvent(input: PublishInput<UntypedEventDataMap>, strict: boolean): EventRecord {
     const { catalog, clock, random } = this.#context;
     if (typeof input !== 'object' || input === null) {
       throw invalidEventInput([
@@ -111,11 +121,7 @@ export class Publisher {
     if (partnerUuid !== null && typeof partnerUuid !== 'string') {
       throw invalidEventInput([{ path: 'partnerUuid', message: 'expected a string or null' }]);
     }
-    const data = parseEventData(catalog, {
-      type: entry.type,
-      schemaVersion: entry.latestVersion,
-      data: input.data,
-    });
+    const data = validateNewEventData(entry, input.data, { strict, fnName: 'publish' });
     const event: EventRecord = {
       id: createId('event', random),
       organizationUuid: input.organizationUuid,
@@ -148,6 +154,41 @@ export class Publisher {
       parked,
     });
   }
+}
+
+/**
+ * Validates the `data` of a new event at its type's latest version, as a producer must
+ * (docs/design.md §5.24): with the strict schema (enum values the catalog does not define are
+ * refused) unless `strict` is false. Shared by publish, meta-events and test fire.
+ *
+ * @returns the parsed data (a new object; unknown fields kept).
+ * @throws WebhookValidationError `invalid_event`, one issue per failing path (`data.decision`);
+ *   like every message here, it names paths and expectations, never a value.
+ */
+export function validateNewEventData(
+  entry: EventCatalogEntry,
+  data: unknown,
+  options: { readonly strict: boolean; readonly fnName: string },
+): Record<string, unknown> {
+  // The latest is the last: createEventCatalog keeps versions ascending, never empty.
+  const version = entry.versions.at(-1) as EventCatalogVersion;
+  const result = (options.strict ? version.strictSchema : version.schema).safeParse(data);
+  if (result.success) return result.data;
+  const issues = toIssues(result.error, ['data']);
+  // Only enum values stand between the data and the lenient schema: say how to send it anyway.
+  const onlyEnums =
+    options.strict &&
+    version.strictSchema !== version.schema &&
+    version.schema.safeParse(data).success;
+  throw new WebhookValidationError(
+    'invalid_event',
+    `${options.fnName}: invalid ${quoteType(entry.type)} data: ${summarizeIssues(issues)}.` +
+      (onlyEnums
+        ? ' A producer sends only the enum values its catalog defines; if your receivers know ' +
+          'this one, create the sender with allowUnknownEnumValues: true.'
+        : ''),
+    { issues },
+  );
 }
 
 /** The `invalid_event_input` error of publish and test fire, listing every issue. */

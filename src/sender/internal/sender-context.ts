@@ -16,8 +16,13 @@ import type { SubscriptionCache } from './subscription-cache.js';
 export interface SenderContext {
   readonly storage: SenderStorage;
   readonly profile: WireProfile;
-  /** The catalog of the profile's event types (validation, schema versions). */
+  /** The catalog events are validated against (the `catalog` option, or the profile's). */
   readonly catalog: EventCatalog;
+  /**
+   * Publish and test fire accept enum values outside the catalog (the `allowUnknownEnumValues`
+   * option); otherwise they validate strictly (docs/design.md §5.24).
+   */
+  readonly allowUnknownEnumValues: boolean;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Random bytes for ids and secrets. */

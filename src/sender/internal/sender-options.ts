@@ -1,6 +1,7 @@
 // The options of `WebhookSender`, checked eagerly at construction (each error names its option)
 // and filled with their defaults.
 
+import type { EventCatalog } from '../../core/catalog/event-catalog.js';
 import { createId } from '../../core/ids.js';
 import { describeValue } from '../../core/internal/describe-value.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
@@ -15,17 +16,24 @@ import type { Notifier } from '../ports/notifier.js';
 import type { SenderStorage } from '../ports/sender-storage.js';
 import type { Transport } from '../ports/transport.js';
 import type { WebhookSenderOptions } from '../webhook-sender.js';
+import { catalogForProfile } from './sender-catalog.js';
 
 /** The options of a sender, checked, with every default filled in. */
 export interface SenderSettings {
   readonly storage: SenderStorage;
   readonly transport: Transport;
   readonly profile: WireProfile;
+  /** The `catalog` option, or the profile's catalog. */
+  readonly catalog: EventCatalog;
+  /** The types endpoints may subscribe to: the `catalog` option's, or the profile's. */
+  readonly eventTypes: readonly string[];
   readonly clock: Clock;
   readonly logger: Logger;
   readonly notifier: Notifier | undefined;
   readonly random: RandomSource;
   readonly allowInsecureUrls: boolean;
+  /** Publish and test fire accept enum values outside the catalog (docs/design.md §5.24). */
+  readonly allowUnknownEnumValues: boolean;
   readonly leaseMs: number;
   readonly retentionMs: number;
   readonly endpointCacheTtlMs: number;
@@ -87,7 +95,9 @@ function assertPort(value: unknown, name: string, methods: readonly string[]): v
  *
  * @throws WebhookValidationError `invalid_option` naming the first bad option.
  */
-export function parseSenderOptions(options: WebhookSenderOptions): SenderSettings {
+export function parseSenderOptions(options: WebhookSenderOptions<unknown>): SenderSettings {
+  // The static data types of `catalog` and `profile` only type `publish`; the checks and the
+  // run time see plain catalogs and profiles (the casts below).
   if (typeof options !== 'object' || options === null) {
     throw invalidOption(
       'options',
@@ -111,7 +121,7 @@ export function parseSenderOptions(options: WebhookSenderOptions): SenderSetting
       'WebhookSender: `random` must be a function (byteLength) => Uint8Array.',
     );
   }
-  const profile = options.profile ?? NOVATRADE_PROFILE;
+  const profile: WireProfile = (options.profile as WireProfile | undefined) ?? NOVATRADE_PROFILE;
   if (typeof profile !== 'object' || typeof profile.serializeBody !== 'function') {
     throw invalidOption(
       'profile',
@@ -129,6 +139,18 @@ export function parseSenderOptions(options: WebhookSenderOptions): SenderSetting
         'functions.',
     );
   }
+  const catalog = (options.catalog as EventCatalog | undefined) ?? catalogForProfile(profile);
+  if (
+    typeof catalog !== 'object' ||
+    catalog === null ||
+    !Array.isArray(catalog.types) ||
+    typeof catalog.entries?.get !== 'function'
+  ) {
+    throw invalidOption(
+      'catalog',
+      `WebhookSender: \`catalog\` must be an EventCatalog from createEventCatalog, got ${describeValue(catalog)}.`,
+    );
+  }
   const leaseMs = positiveInteger(options.leaseMs, 'leaseMs', profile.timeoutMs + 30_000);
   if (leaseMs < profile.timeoutMs + 5_000) {
     throw invalidOption(
@@ -138,7 +160,7 @@ export function parseSenderOptions(options: WebhookSenderOptions): SenderSetting
         'lapse mid-request and the delivery be sent twice.',
     );
   }
-  for (const flag of ['allowInsecureUrls'] as const) {
+  for (const flag of ['allowInsecureUrls', 'allowUnknownEnumValues'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
       throw invalidOption(flag, `WebhookSender: \`${flag}\` must be a boolean.`);
     }
@@ -185,11 +207,14 @@ export function parseSenderOptions(options: WebhookSenderOptions): SenderSetting
     storage: options.storage ?? new MemoryStorage(),
     transport: options.transport,
     profile,
+    catalog,
+    eventTypes: options.catalog === undefined ? profile.eventTypes : catalog.types,
     clock: options.clock ?? { now: () => Date.now() },
     logger: options.logger ?? SILENT,
     notifier: options.notifier,
     random,
     allowInsecureUrls: options.allowInsecureUrls ?? false,
+    allowUnknownEnumValues: options.allowUnknownEnumValues ?? false,
     leaseMs,
     retentionMs,
     endpointCacheTtlMs: options.endpointCacheTtlMs ?? 5000,

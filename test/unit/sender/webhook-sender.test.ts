@@ -47,7 +47,7 @@ function setup(options: Partial<WebhookSenderOptions> = {}) {
 
 const decision = (partnerUuid = PARTNER) => ({
   organizationUuid: ORG,
-  type: 'compliance.decision_made',
+  type: 'compliance.decision_made' as const,
   partnerUuid,
   data: { ...EVENT_FIXTURES['compliance.decision_made'].data },
 });
