@@ -12,7 +12,7 @@ import {
   toNodeListener,
   WebhookReceiver,
 } from '@novatrade24/webhooks/receiver';
-import { type DeliveryRecord, HttpTransport, WebhookSender } from '@novatrade24/webhooks/sender';
+import { type DeliveryView, HttpTransport, WebhookSender } from '@novatrade24/webhooks/sender';
 
 const ORGANIZATION = '550e8400-e29b-41d4-a716-446655440000';
 const PARTNER = '11111111-2222-3333-4444-555555555555';
@@ -28,8 +28,8 @@ export interface ExampleOptions {
 export interface ExampleResult {
   /** The event as the receiver got it: signature verified, envelope parsed and typed. */
   readonly received: AnyWebhookEvent;
-  /** The sender's record of the delivery, DELIVERED. */
-  readonly delivery: DeliveryRecord;
+  /** The delivery as the sender's history shows it, DELIVERED. */
+  readonly delivery: DeliveryView;
   /** The event id `publish` assigned. */
   readonly publishedEventId: string;
 }
@@ -77,12 +77,12 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
 
     // 4. Wait for the sender's own confirmation (a 2xx answer was recorded), or fail fast if the
     //    first attempt failed: the next retry would come only a minute later.
-    const delivered = new Promise<DeliveryRecord>((resolve, reject) => {
+    const delivered = new Promise<DeliveryView>((resolve, reject) => {
       sender.on('delivery.succeeded', ({ delivery }) => resolve(delivery));
       sender.on('delivery.retry_scheduled', ({ attempt }) =>
         reject(
           new Error(
-            `The first attempt failed (${attempt.failureReason}, HTTP ${attempt.statusCode ?? '-'}).`,
+            `The first attempt failed (${attempt.failureReason}, HTTP ${attempt.httpStatus ?? '-'}).`,
           ),
         ),
       );
@@ -110,7 +110,7 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
         timeout,
       ]);
       log(
-        `sender: ${delivery.id} to ${endpoint.id} ${delivery.status} after ${delivery.attempts} attempt(s), HTTP ${delivery.lastStatusCode}`,
+        `sender: ${delivery.id} to ${endpoint.id} ${delivery.status} after ${delivery.attempts} attempt(s), HTTP ${delivery.httpStatus}`,
       );
       return { received, delivery, publishedEventId: event.id };
     } finally {

@@ -29,7 +29,8 @@ describe('examples/sender-basic.ts', () => {
       eventId: publishedEventId,
       status: 'DELIVERED',
       attempts: 1,
-      lastStatusCode: 200,
+      httpStatus: 200,
+      lastFailureReason: null,
       failureReason: null,
     });
     expect(lines).toEqual([

@@ -74,8 +74,10 @@ export type AutoPauseReason = (typeof AUTO_PAUSE_REASONS)[number];
 
 /**
  * Why a delivery failed, as reported in meta-events. Defined by this SDK (A-25): the transport
- * outcomes (non-2xx answer, timeout, network error, refused destination, unusable response) and
- * the "park, don't drop" reasons of DESIGN.md §5.3 and §5.7.
+ * outcomes (non-2xx answer, timeout, network error, refused destination, unusable response), a
+ * request the sender could not build (`INTERNAL_ERROR`: signing, body serialisation or schema
+ * conversion threw, so nothing was sent; docs/design.md §5.2) and the "park, don't drop" reasons
+ * of DESIGN.md §5.3 and §5.7. An open enum: receivers tolerate values added later.
  */
 export const DELIVERY_FAILURE_REASONS = [
   'HTTP_ERROR',
@@ -83,6 +85,7 @@ export const DELIVERY_FAILURE_REASONS = [
   'NETWORK_ERROR',
   'BLOCKED_DESTINATION',
   'INVALID_RESPONSE',
+  'INTERNAL_ERROR',
   'ENDPOINT_PAUSED',
   'ENDPOINT_DISABLED',
   'SCHEMA_VERSION_UNSUPPORTED',

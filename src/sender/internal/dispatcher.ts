@@ -14,8 +14,15 @@ import {
   parseRetryAfter,
   RETRY_AFTER_STATUSES,
 } from '../../core/retry/retry-policy.js';
+import { summarizeError } from '../../logging/internal/summarize-error.js';
 import { nodeHmacSha256Base64 } from '../../signature/node-hmac-sha256-base64.node.js';
 import { nodeHmacSha256Hex } from '../../signature/node-hmac-sha256-hex.node.js';
+import {
+  type AttemptView,
+  type DeliveryView,
+  toAttemptView,
+  toDeliveryView,
+} from '../delivery-view.js';
 import { toEndpointView } from '../endpoint-view.js';
 import { originOf } from '../origin-of.js';
 import type { Clock } from '../ports/clock.js';
@@ -28,8 +35,11 @@ import type {
   SenderStorage,
 } from '../ports/sender-storage.js';
 import type { Transport, TransportResult } from '../ports/transport.js';
-import type { AttemptRecord, EndpointRecord, EventRecord } from '../records.js';
+import type { AttemptRecord, DeliveryRecord, EndpointRecord, EventRecord } from '../records.js';
+import type { DeliveryAttemptPayload } from '../sender-events.js';
 import type { HookBus } from './hook-bus.js';
+import { LogThrottle } from './log-throttle.js';
+import { maskedErrorSummary, secretValues } from './masked-error-summary.js';
 
 const META_TYPES: ReadonlySet<string> = new Set(META_EVENT_TYPES);
 
@@ -52,6 +62,19 @@ const PARK_REASONS: ReadonlySet<string> = new Set([
 const BODY_CACHE_SIZE = 512;
 /** Endpoint URLs whose origin is kept (parsing a URL per claimed delivery showed in profiles). */
 const ORIGIN_CACHE_SIZE = 1024;
+
+/** The calls that build a request, in order; a throw in one makes the attempt INTERNAL_ERROR. */
+type BuildStage = 'convertEventData' | 'profile.serializeBody' | 'profile.buildHeaders';
+
+/** What a log line says about a request that could not be built, by the call that threw. */
+const NOT_BUILT: Readonly<Record<BuildStage, string>> = {
+  convertEventData:
+    "could not convert the event to the endpoint's schema version (the catalog's converter threw)",
+  'profile.serializeBody': 'could not serialize the request body (profile.serializeBody threw)',
+  'profile.buildHeaders':
+    "could not sign the request (profile.buildHeaders threw): check that the endpoint's " +
+    "secrets fit the profile's secret format (rotateSecret with overlapMs: 0 replaces them)",
+};
 
 /** What the dispatcher needs from the sender. */
 export interface DispatcherDeps {
@@ -97,6 +120,29 @@ function decrement(counts: Map<string, number>, key: string): void {
 const iso = (ms: number | null): string | undefined =>
   ms === null ? undefined : formatTimestamp(ms, 'seconds-when-whole');
 
+/**
+ * The `delivery.*` hooks' payload: the public views (docs/design.md §5.25), each built when a
+ * listener first reads it. Own, enumerable getters, so that spreading or serializing the payload
+ * shows both views.
+ */
+function attemptPayload(
+  record: DeliveryRecord,
+  attemptRecord: AttemptRecord,
+): DeliveryAttemptPayload {
+  let delivery: DeliveryView | undefined;
+  let attempt: AttemptView | undefined;
+  return {
+    get delivery(): DeliveryView {
+      delivery ??= toDeliveryView(record);
+      return delivery;
+    },
+    get attempt(): AttemptView {
+      attempt ??= toAttemptView(attemptRecord);
+      return attempt;
+    },
+  };
+}
+
 export class Dispatcher {
   readonly #deps: DispatcherDeps;
   /** Attempts in flight per endpoint id and per origin (the claim's rooms). */
@@ -116,6 +162,8 @@ export class Dispatcher {
   /** A wake-up arrived since the loop's last claim began: claim again before sleeping. */
   #woken = false;
   #abort = newAbortController();
+  /** Repeated lines about one endpoint or call, held back (docs/design.md §5.23). */
+  readonly #throttle = new LogThrottle();
 
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
@@ -181,81 +229,248 @@ export class Dispatcher {
   }
 
   /** Signs and sends one claimed delivery, then records the attempt and its consequences. */
-  async #deliver({ delivery, event, endpoint }: ClaimedDelivery): Promise<void> {
-    const { clock, profile, transport, storage, owner, logger, hooks } = this.#deps;
+  async #deliver(claimed: ClaimedDelivery): Promise<void> {
+    const { delivery, event, endpoint } = claimed;
+    const { clock, profile, transport, storage, owner } = this.#deps;
     const startedAtMs = clock.now();
-    const outbound = this.#outbound(event, delivery.schemaVersion);
-    const body = this.#body(event, outbound);
+    const attemptNumber = delivery.attempts + 1;
     const secrets: string[] = [];
     for (const s of endpoint.secrets) {
       if (s.expiresAtMs === null || s.expiresAtMs > startedAtMs) secrets.push(s.secret);
     }
-    // Signed at send time (spec digest §1.14: a retry or a replay gets a fresh `t`).
-    const headers = profile.buildHeaders(body, {
-      event: outbound,
-      endpointId: endpoint.id,
-      deliveryId: delivery.id,
-      secrets: secrets.length > 0 ? secrets : [endpoint.secrets[0]?.secret ?? ''],
-      nowMs: startedAtMs,
-      hmac: nodeHmacSha256Hex,
-      hmacBase64: nodeHmacSha256Base64,
-    });
-    let result: TransportResult;
+    if (secrets.length === 0) secrets.push(endpoint.secrets[0]?.secret ?? '');
+    // Built at send time (spec digest §1.14: a retry or a replay gets a fresh `t`). A throw here
+    // (a secret outside the profile's format, a converter or serializer bug) is recorded as a
+    // failed attempt, INTERNAL_ERROR, on the normal schedule and health (docs/design.md §5.2):
+    // unrecorded, the delivery would come back every lease period, silently, for ever.
+    let stage: BuildStage = 'convertEventData';
+    let body = '';
+    let headers: Record<string, string> | undefined;
     try {
-      result = await transport.send({
-        url: endpoint.url,
-        body,
-        headers,
-        timeoutMs: profile.timeoutMs,
-        signal: this.#abort.signal,
+      const outbound = this.#outbound(event, delivery.schemaVersion);
+      stage = 'profile.serializeBody';
+      body = this.#body(event, outbound);
+      stage = 'profile.buildHeaders';
+      headers = profile.buildHeaders(body, {
+        event: outbound,
+        endpointId: endpoint.id,
+        deliveryId: delivery.id,
+        secrets,
+        nowMs: startedAtMs,
+        hmac: nodeHmacSha256Hex,
+        hmacBase64: nodeHmacSha256Base64,
       });
     } catch (error) {
-      // A transport must not throw; one that does is treated as a network error.
-      logger.error({ deliveryId: delivery.id }, 'the transport threw; counted as NETWORK_ERROR');
-      hooks.emit('sender.error', { error, during: 'transport.send' });
+      this.#requestNotBuilt(claimed, attemptNumber, stage, error, secrets);
+    }
+    let result: TransportResult;
+    if (headers === undefined) {
       result = {
         statusCode: null,
-        failureReason: 'NETWORK_ERROR',
+        failureReason: 'INTERNAL_ERROR',
         responseBody: '',
         retryAfter: null,
-        durationMs: clock.now() - startedAtMs,
+        durationMs: 0,
       };
+    } else {
+      try {
+        result = await transport.send({
+          url: endpoint.url,
+          body,
+          headers,
+          timeoutMs: profile.timeoutMs,
+          signal: this.#abort.signal,
+        });
+      } catch (error) {
+        // A transport must not throw; one that does is treated as a network error.
+        this.#transportThrew(claimed, attemptNumber, error, secretValues(secrets, headers));
+        result = {
+          statusCode: null,
+          failureReason: 'NETWORK_ERROR',
+          responseBody: '',
+          retryAfter: null,
+          durationMs: clock.now() - startedAtMs,
+        };
+      }
     }
-    if (this.#stopping && this.#abort.signal.aborted) {
-      // Aborted by stop(): no attempt happened as far as the receiver is concerned.
-      await storage.releaseClaim(delivery.id, owner);
-      return;
+    // From here on a throw is the storage's (or the endpoint cache's): the claim lapses and the
+    // delivery is claimed again after the lease (at-least-once, DESIGN.md §2).
+    let call = 'storage.recordAttempt';
+    try {
+      if (this.#stopping && this.#abort.signal.aborted) {
+        // Aborted by stop(): no attempt happened as far as the receiver is concerned.
+        call = 'storage.releaseClaim';
+        await storage.releaseClaim(delivery.id, owner);
+        return;
+      }
+      if (result.failureReason === 'BLOCKED_DESTINATION') {
+        this.#blocked(claimed, attemptNumber);
+      }
+      const attempt: AttemptRecord = {
+        deliveryId: delivery.id,
+        attempt: attemptNumber,
+        startedAtMs,
+        durationMs: Math.max(0, Math.round(result.durationMs)),
+        statusCode: result.statusCode,
+        failureReason: result.failureReason,
+        responseBody: result.responseBody,
+      };
+      const decision = this.#decide(
+        delivery.test,
+        attemptNumber,
+        delivery.firstAttemptAtMs ?? startedAtMs,
+        startedAtMs,
+        result,
+      );
+      const recorded = await storage.recordAttempt({
+        deliveryId: delivery.id,
+        owner,
+        attempt,
+        decision,
+        healthPolicy: delivery.test ? null : profile.healthPolicy,
+      });
+      if (recorded === null) {
+        this.#logOnce(
+          'warn',
+          'claim lapsed',
+          { stage: 'attempt', deliveryId: delivery.id, endpointId: endpoint.id },
+          'the claim lapsed before the attempt was recorded (an attempt outlived leaseMs); ' +
+            'another worker sends the delivery again',
+        );
+        return;
+      }
+      const after = this.#after(recorded, event, attempt);
+      if (after !== undefined) await after;
+    } catch (error) {
+      this.#callFailed(
+        call,
+        error,
+        { deliveryId: delivery.id, endpointId: endpoint.id },
+        call === 'storage.releaseClaim'
+          ? 'the delivery is claimed again when its lease lapses'
+          : 'the attempt is not recorded; the delivery is claimed again when its lease lapses',
+      );
     }
-    const attemptNumber = delivery.attempts + 1;
-    const attempt: AttemptRecord = {
-      deliveryId: delivery.id,
-      attempt: attemptNumber,
-      startedAtMs,
-      durationMs: Math.max(0, Math.round(result.durationMs)),
-      statusCode: result.statusCode,
-      failureReason: result.failureReason,
-      responseBody: result.responseBody,
-    };
-    const decision = this.#decide(
-      delivery.test,
-      attemptNumber,
-      delivery.firstAttemptAtMs ?? startedAtMs,
-      startedAtMs,
-      result,
+  }
+
+  /** Logs and reports a request that could not be built; its attempt is INTERNAL_ERROR. */
+  #requestNotBuilt(
+    { delivery, endpoint }: ClaimedDelivery,
+    attempt: number,
+    stage: BuildStage,
+    error: unknown,
+    secrets: readonly string[],
+  ): void {
+    this.#logOnce(
+      'error',
+      `request ${endpoint.id}`,
+      {
+        stage: 'attempt',
+        call: stage,
+        organizationUuid: endpoint.organizationUuid,
+        endpointId: endpoint.id,
+        deliveryId: delivery.id,
+        eventType: delivery.eventType,
+        schemaVersion: delivery.schemaVersion,
+        attempt,
+        failureReason: 'INTERNAL_ERROR',
+        // A custom profile's message may quote what it was given: secrets are masked.
+        error: maskedErrorSummary(error, secretValues(secrets)),
+      },
+      `${NOT_BUILT[stage]}; nothing was sent, recorded as a failed attempt (INTERNAL_ERROR) and retried on the schedule`,
     );
-    const recorded = await storage.recordAttempt({
+    this.#deps.hooks.emit('sender.error', {
+      error,
+      during: stage,
+      endpointId: endpoint.id,
       deliveryId: delivery.id,
-      owner,
-      attempt,
-      decision,
-      healthPolicy: delivery.test ? null : profile.healthPolicy,
     });
-    if (recorded === null) {
-      logger.warn({ deliveryId: delivery.id }, 'claim lapsed before the attempt was recorded');
-      return;
-    }
-    const after = this.#after(recorded, event, attempt);
-    if (after !== undefined) await after;
+  }
+
+  /** Logs and reports a transport that threw instead of resolving a result. */
+  #transportThrew(
+    { delivery, endpoint }: ClaimedDelivery,
+    attempt: number,
+    error: unknown,
+    hidden: readonly string[],
+  ): void {
+    this.#logOnce(
+      'error',
+      `transport ${endpoint.id}`,
+      {
+        stage: 'attempt',
+        call: 'transport.send',
+        organizationUuid: endpoint.organizationUuid,
+        endpointId: endpoint.id,
+        deliveryId: delivery.id,
+        attempt,
+        failureReason: 'NETWORK_ERROR',
+        error: maskedErrorSummary(error, hidden),
+      },
+      'the transport threw instead of resolving a result; counted as NETWORK_ERROR ' +
+        '(a Transport resolves every network or HTTP failure as a TransportResult)',
+    );
+    this.#deps.hooks.emit('sender.error', {
+      error,
+      during: 'transport.send',
+      endpointId: endpoint.id,
+      deliveryId: delivery.id,
+    });
+  }
+
+  /**
+   * Logs an attempt the transport refused to send (`BLOCKED_DESTINATION`, docs/design.md §5.14):
+   * the endpoint's origin only, since a path or query may carry a token.
+   */
+  #blocked({ delivery, endpoint }: ClaimedDelivery, attempt: number): void {
+    this.#logOnce(
+      'warn',
+      `blocked ${endpoint.id}`,
+      {
+        stage: 'attempt',
+        organizationUuid: endpoint.organizationUuid,
+        endpointId: endpoint.id,
+        deliveryId: delivery.id,
+        origin: this.#originOf(endpoint.url),
+        attempt,
+        failureReason: 'BLOCKED_DESTINATION',
+      },
+      "delivery blocked: the endpoint's host is loopback, private or otherwise not public, and " +
+        'the transport refuses it (SSRF guard). For local development, give the sender ' +
+        'new HttpTransport({ allowPrivateNetworks: true }) as well as allowInsecureUrls: true; ' +
+        'in production, the endpoint URL must resolve to a public address',
+    );
+  }
+
+  /** A failed call of the dispatch loop: logged (once a minute per call), reported, survived. */
+  #callFailed(
+    call: string,
+    error: unknown,
+    ids: { readonly deliveryId?: string; readonly endpointId?: string },
+    consequence: string,
+  ): void {
+    this.#logOnce(
+      'error',
+      call,
+      { stage: 'dispatch', call, ...ids, error: summarizeError(error) },
+      `${call} failed; ${consequence}`,
+    );
+    this.#deps.hooks.emit('sender.error', { error, during: call, ...ids });
+  }
+
+  /**
+   * Writes a line unless the same `key` was written less than a minute ago (docs/design.md
+   * §5.23); the next line written says how many were held back (`suppressed`).
+   */
+  #logOnce(
+    level: 'warn' | 'error',
+    key: string,
+    fields: Record<string, unknown>,
+    message: string,
+  ): void {
+    const suppressed = this.#throttle.admit(key, this.#deps.clock.now());
+    if (suppressed < 0) return;
+    this.#deps.logger[level](suppressed > 0 ? { ...fields, suppressed } : fields, message);
   }
 
   #decide(
@@ -300,8 +515,20 @@ export class Dispatcher {
     // The sender's endpoint cache first: a listener that publishes from a hook must already see
     // the endpoint's new status (a pause), or it would create a delivery to a paused endpoint.
     const caching = endpoint === null ? undefined : this.#deps.onEndpointChanged(endpoint);
-    if (caching !== undefined) return caching.then(() => this.#report(recorded, event, attempt));
-    return this.#report(recorded, event, attempt);
+    if (caching === undefined) return this.#report(recorded, event, attempt);
+    return caching.then(
+      () => this.#report(recorded, event, attempt),
+      (error: unknown) => {
+        // The cache reads storage again after its TTL; the attempt's consequences still follow.
+        this.#callFailed(
+          'endpoint cache',
+          error,
+          { deliveryId: recorded.delivery.id, endpointId: recorded.delivery.endpointId },
+          "the sender's endpoint cache reads storage again after endpointCacheTtlMs",
+        );
+        return this.#report(recorded, event, attempt);
+      },
+    );
   }
 
   #report(
@@ -311,12 +538,18 @@ export class Dispatcher {
   ): Promise<void> | undefined {
     const { hooks } = this.#deps;
     const { delivery, endpoint } = recorded;
-    hooks.emit('delivery.attempted', { delivery, attempt });
-    if (delivery.status === 'DELIVERED') hooks.emit('delivery.succeeded', { delivery, attempt });
-    else if (delivery.status === 'PENDING')
-      hooks.emit('delivery.retry_scheduled', { delivery, attempt });
-    else hooks.emit('delivery.failed', { delivery, attempt });
-    if (endpoint === null) return undefined;
+    const outcome =
+      delivery.status === 'DELIVERED'
+        ? 'delivery.succeeded'
+        : delivery.status === 'PENDING'
+          ? 'delivery.retry_scheduled'
+          : 'delivery.failed';
+    // The views are built only when a listener is there, and only the ones it reads.
+    if (hooks.has('delivery.attempted') || hooks.has(outcome)) {
+      const payload = attemptPayload(delivery, attempt);
+      hooks.emit('delivery.attempted', payload);
+      hooks.emit(outcome, payload);
+    }
 
     // A meta-event's own failure never emits another meta-event (DESIGN.md §5.4).
     const aboutMeta = META_TYPES.has(event.type);
@@ -325,8 +558,32 @@ export class Dispatcher {
       !delivery.test &&
       delivery.failureReason !== null &&
       !PARK_REASONS.has(delivery.failureReason);
+    if (terminal) this.#failedForGood(delivery, endpoint);
+    if (endpoint === null) return undefined;
     if (recorded.transition === 'stay' && !(terminal && !aboutMeta)) return undefined;
     return this.#consequences(recorded, endpoint, attempt, aboutMeta, terminal);
+  }
+
+  /** Logs a delivery whose retries ran out (once a minute per endpoint). */
+  #failedForGood(delivery: DeliveryRecord, endpoint: EndpointRecord | null): void {
+    this.#logOnce(
+      'warn',
+      `failed ${delivery.endpointId}`,
+      {
+        stage: 'delivery',
+        organizationUuid: delivery.organizationUuid,
+        endpointId: delivery.endpointId,
+        deliveryId: delivery.id,
+        eventId: delivery.eventId,
+        eventType: delivery.eventType,
+        attempts: delivery.attempts,
+        failureReason: delivery.failureReason,
+        httpStatus: delivery.lastStatusCode,
+        ...(endpoint === null ? {} : { endpointStatus: endpoint.status }),
+      },
+      'delivery FAILED: its retries ran out; replay it (replayDelivery, or recoverDeliveries ' +
+        'for a time range) once the receiver is fixed',
+    );
   }
 
   /** A health transition (hook, log, notifier, meta-event) and a terminal failure's meta-event. */
@@ -345,10 +602,22 @@ export class Dispatcher {
           ? 'FAILURE_DURATION'
           : 'CONSECUTIVE_FAILURES';
       const atMs = clock.now();
+      const status = endpoint.status === 'DISABLED' ? 'DISABLED' : 'PAUSED';
       hooks.emit('endpoint.paused', { endpoint: toEndpointView(endpoint, atMs), reason });
       logger.warn(
-        { endpointId: endpoint.id, reason },
-        'endpoint taken out of rotation by its health policy',
+        {
+          stage: 'health',
+          organizationUuid: endpoint.organizationUuid,
+          endpointId: endpoint.id,
+          status,
+          reason,
+          consecutiveFailures: endpoint.health.consecutiveFailures,
+          lastFailureReason: attempt.failureReason,
+          httpStatus: attempt.statusCode,
+        },
+        `endpoint ${status} by its health policy; its pending deliveries are parked ` +
+          `(FAILED ENDPOINT_${status}). Fix the receiver, then updateEndpoint with ` +
+          "status 'ACTIVE' and recoverDeliveries for what was missed",
       );
       if (notifier !== undefined) {
         try {
@@ -356,15 +625,28 @@ export class Dispatcher {
             organizationUuid: endpoint.organizationUuid,
             endpointId: endpoint.id,
             url: endpoint.url,
-            status: endpoint.status === 'DISABLED' ? 'DISABLED' : 'PAUSED',
+            status,
             reason,
             consecutiveFailures: endpoint.health.consecutiveFailures,
             failingSinceMs: endpoint.health.failingSinceMs,
             atMs,
           });
         } catch (error) {
-          logger.error({ endpointId: endpoint.id }, 'the notifier failed');
-          hooks.emit('sender.error', { error, during: 'notifier.endpointPaused' });
+          logger.error(
+            {
+              stage: 'health',
+              call: 'Notifier.endpointPaused',
+              organizationUuid: endpoint.organizationUuid,
+              endpointId: endpoint.id,
+              error: summarizeError(error),
+            },
+            'the notifier failed; the endpoint is paused all the same',
+          );
+          hooks.emit('sender.error', {
+            error,
+            during: 'notifier.endpointPaused',
+            endpointId: endpoint.id,
+          });
         }
       }
       if (!aboutMeta && recorded.transition === 'pause') {
@@ -411,8 +693,21 @@ export class Dispatcher {
         excludeEndpointId: endpoint.id,
       });
     } catch (error) {
-      this.#deps.logger.error({ endpointId: endpoint.id, type }, 'could not emit a meta-event');
-      this.#deps.hooks.emit('sender.error', { error, during: `meta-event ${type}` });
+      this.#deps.logger.error(
+        {
+          stage: 'meta-event',
+          organizationUuid: endpoint.organizationUuid,
+          endpointId: endpoint.id,
+          eventType: type,
+          error: summarizeError(error),
+        },
+        `could not emit the meta-event ${type}; the organization's other endpoints do not get it`,
+      );
+      this.#deps.hooks.emit('sender.error', {
+        error,
+        during: `meta-event ${type}`,
+        endpointId: endpoint.id,
+      });
     }
   }
 
@@ -480,15 +775,14 @@ export class Dispatcher {
   }
 
   async #run(): Promise<void> {
-    const { storage, clock, pollIntervalMs, logger } = this.#deps;
+    const { storage, clock, pollIntervalMs } = this.#deps;
     while (!this.#stopping) {
       if (clock.now() - this.#lastPurgeAtMs >= this.#deps.purgeIntervalMs) {
         this.#lastPurgeAtMs = clock.now();
         try {
           await this.#deps.purge();
         } catch (error) {
-          logger.error({}, 'purging expired history failed; retrying at the next interval');
-          this.#deps.hooks.emit('sender.error', { error, during: 'purge' });
+          this.#callFailed('purgeExpired', error, {}, 'retrying at the next purgeIntervalMs');
         }
       }
       let more = false;
@@ -497,8 +791,7 @@ export class Dispatcher {
       try {
         ({ more, claimedAtMs } = await this.#claimAndSend());
       } catch (error) {
-        logger.error({}, 'claiming due deliveries failed; retrying after the poll interval');
-        this.#deps.hooks.emit('sender.error', { error, during: 'claimDue' });
+        this.#callFailed('storage.claimDue', error, {}, 'retrying after pollIntervalMs');
       }
       if (this.#stopping) break;
       // A full claim: more may be due now. Otherwise sleep until the next due time, a freed slot

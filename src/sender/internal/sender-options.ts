@@ -8,6 +8,8 @@ import { invalidOption } from '../../core/internal/invalid-option.js';
 import { NOVATRADE_PROFILE } from '../../core/profiles/novatrade-profile.js';
 import type { WireProfile } from '../../core/profiles/wire-profile.js';
 import type { RandomSource } from '../../core/random.js';
+import { createStderrLogger } from '../../logging/create-stderr-logger.node.js';
+import { resolveLogger } from '../../logging/internal/resolve-logger.js';
 import { webCryptoRandom } from '../../platform-random.js';
 import { MemoryStorage } from '../memory-storage.js';
 import type { Clock } from '../ports/clock.js';
@@ -47,8 +49,6 @@ export interface SenderSettings {
   /** This worker's name in claims. */
   readonly workerId: string;
 }
-
-const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 function positiveInteger(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -109,9 +109,6 @@ export function parseSenderOptions(options: WebhookSenderOptions<unknown>): Send
     assertPort(options.storage, 'storage', ['insertEndpoint', 'claimDue', 'recordAttempt']);
   }
   if (options.clock !== undefined) assertPort(options.clock, 'clock', ['now']);
-  if (options.logger !== undefined) {
-    assertPort(options.logger, 'logger', ['debug', 'info', 'warn', 'error']);
-  }
   if (options.notifier !== undefined) {
     assertPort(options.notifier, 'notifier', ['endpointPaused']);
   }
@@ -210,7 +207,8 @@ export function parseSenderOptions(options: WebhookSenderOptions<unknown>): Send
     catalog,
     eventTypes: options.catalog === undefined ? profile.eventTypes : catalog.types,
     clock: options.clock ?? { now: () => Date.now() },
-    logger: options.logger ?? SILENT,
+    // Warnings and errors on stderr unless told otherwise (docs/design.md §5.23).
+    logger: resolveLogger(options.logger, () => createStderrLogger()),
     notifier: options.notifier,
     random,
     allowInsecureUrls: options.allowInsecureUrls ?? false,

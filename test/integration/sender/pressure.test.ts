@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventType } from '../../../src/core/catalog/event-types.js';
 import { NOVATRADE_PROFILE } from '../../../src/core/profiles/novatrade-profile.js';
+import type { AttemptView } from '../../../src/sender/delivery-view.js';
 import { HttpTransport } from '../../../src/sender/http-transport.node.js';
-import type { AttemptRecord } from '../../../src/sender/records.js';
 import { WebhookSender, type WebhookSenderOptions } from '../../../src/sender/webhook-sender.js';
 import { EVENT_FIXTURES } from '../../../src/testing/event-fixtures.js';
 
@@ -152,8 +152,8 @@ describe('honest timeouts (per-origin cap = the transport connections per origin
   const fast = { ...NOVATRADE_PROFILE, timeoutMs: 1_000 };
 
   /** Records every attempt's outcome. */
-  function attempts(engine: WebhookSender): AttemptRecord[] {
-    const seen: AttemptRecord[] = [];
+  function attempts(engine: WebhookSender): AttemptView[] {
+    const seen: AttemptView[] = [];
     engine.on('delivery.attempted', ({ attempt }) => seen.push(attempt));
     return seen;
   }
