@@ -7,6 +7,7 @@ import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 import { Agent } from 'undici';
 import type { DeliveryFailureReason } from '../core/catalog/enum-values.js';
+import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { concatBytes } from '../core/internal/bytes.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
@@ -61,6 +62,18 @@ export interface HttpTransportOptions {
    */
   readonly lookup?: HostLookup | undefined;
 }
+
+/**
+ * Every option of {@link HttpTransportOptions}, the one list the constructor checks keys against
+ * (a misspelt `conections` is refused, naming `connections`; a type test keeps the list complete).
+ */
+export const HTTP_TRANSPORT_OPTION_NAMES = [
+  'allowPrivateNetworks',
+  'maxResponseBytes',
+  'connections',
+  'keepAliveTimeoutMs',
+  'lookup',
+] as const satisfies readonly (keyof HttpTransportOptions)[];
 
 const DEFAULT_MAX_RESPONSE_BYTES = 4096;
 const DEFAULT_CONNECTIONS = 32;
@@ -366,7 +379,8 @@ class Attempt {
  * `NETWORK_ERROR`, or `TIMEOUT` when the time ran out while reading it. `send` rejects only for a
  * malformed request (an unparseable or non-HTTP URL, a bad `timeoutMs`, a header undici forbids).
  *
- * @throws WebhookValidationError at construction: `invalid_option` naming the option.
+ * @throws WebhookValidationError at construction: `invalid_option` naming the option (an unknown
+ *   option is named with the nearest known one: `conections`, did you mean `connections`).
  * @example
  * ```ts
  * const transport = new HttpTransport({ maxResponseBytes: 4096 });
@@ -400,6 +414,7 @@ export class HttpTransport implements Transport {
         `HttpTransport: expected an options object, got ${describeValue(options)}.`,
       );
     }
+    assertKnownOptions(options, HTTP_TRANSPORT_OPTION_NAMES, 'HttpTransport');
     const allow = options.allowPrivateNetworks;
     if (allow !== undefined && typeof allow !== 'boolean') {
       throw invalidOption(

@@ -13,6 +13,9 @@
  */
 
 import { WebhookConflictError } from '../core/errors.js';
+import { assertKnownOptions } from '../core/internal/assert-known-options.js';
+import { describeValue } from '../core/internal/describe-value.js';
+import { invalidOption } from '../core/internal/invalid-option.js';
 import { evaluateEndpointHealth, HEALTHY } from '../core/retry/health-policy.js';
 import { PARK_REASON } from './internal/park-reason.js';
 import { DueSchedule } from './memory/due-schedule.js';
@@ -47,9 +50,17 @@ import type { AttemptRecord, DeliveryRecord, EndpointRecord, EventRecord } from 
 
 /**
  * Options of {@link MemoryStorage}. None exist yet; the parameter keeps `new MemoryStorage({…})`
- * source-compatible when some arrive.
+ * source-compatible when some arrive. Any key is refused until then, so an option meant for
+ * another constructor (`maxEntries`, the dedupe store's) is not silently ignored.
  */
 export type MemoryStorageOptions = Readonly<Record<never, never>>;
+
+/**
+ * Every option of {@link MemoryStorageOptions}: none (a type test keeps the list complete when
+ * one is added).
+ */
+export const MEMORY_STORAGE_OPTION_NAMES =
+  [] as const satisfies readonly (keyof MemoryStorageOptions)[];
 
 function conflict(code: 'not_found' | 'invalid_state', message: string): WebhookConflictError {
   return new WebhookConflictError(code, message);
@@ -109,9 +120,20 @@ export class MemoryStorage implements SenderStorage {
   readonly #schedule = new DueSchedule(this.#endpoints);
   readonly #idempotency = new IdempotencyTable();
 
-  /** @param _options - none yet, see {@link MemoryStorageOptions}. */
-  // biome-ignore lint/complexity/noUselessConstructor: declares the optional options parameter.
-  constructor(_options?: MemoryStorageOptions) {}
+  /**
+   * @param options - none yet, see {@link MemoryStorageOptions}.
+   * @throws WebhookValidationError `invalid_option` for a value that is not an object, or any key.
+   */
+  constructor(options?: MemoryStorageOptions) {
+    if (options === undefined) return;
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      throw invalidOption(
+        'options',
+        `MemoryStorage: expected an options object or nothing, got ${describeValue(options)}.`,
+      );
+    }
+    assertKnownOptions(options, MEMORY_STORAGE_OPTION_NAMES, 'MemoryStorage');
+  }
 
   // ------------------------------------------------------------------------------- endpoints
 

@@ -62,7 +62,8 @@ export function assertKnownOptions(
   throw new WebhookValidationError(
     'invalid_option',
     `${caller}: unknown option${described.length === 1 ? '' : 's'} ` +
-      `${described.map(({ text }) => text).join(', ')}. Known options: ${known.join(', ')}.`,
+      `${described.map(({ text }) => text).join(', ')}. ` +
+      (known.length === 0 ? 'It takes no options.' : `Known options: ${known.join(', ')}.`),
     { issues },
   );
 }

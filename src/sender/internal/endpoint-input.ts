@@ -96,7 +96,11 @@ function checkUrl(value: unknown, rules: EndpointRules, issues: ValidationIssue[
       path: 'url',
       message: rules.allowInsecureUrls
         ? 'expected an http: or https: URL'
-        : 'expected an https: URL (DESIGN.md §5.14; create the sender with allowInsecureUrls for local http)',
+        : // Local development needs both switches: the URL check here, and the transport's
+          // refusal of loopback and private addresses at connect time (docs/design.md §5.14).
+          'expected an https: URL (for local development over http:, pass ' +
+          '`allowInsecureUrls: true` to WebhookSender and `allowPrivateNetworks: true` to ' +
+          'HttpTransport, which refuses loopback and private addresses otherwise)',
     });
   }
   if (url.username !== '' || url.password !== '') {

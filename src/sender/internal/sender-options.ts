@@ -18,6 +18,7 @@ import type { Notifier } from '../ports/notifier.js';
 import type { SenderStorage } from '../ports/sender-storage.js';
 import type { Transport } from '../ports/transport.js';
 import type { WebhookSenderOptions } from '../webhook-sender.js';
+import { assertProfilePolicyKeys } from './profile-policy-keys.js';
 import { catalogForProfile } from './sender-catalog.js';
 
 /** The options of a sender, checked, with every default filled in. */
@@ -125,6 +126,7 @@ export function parseSenderOptions(options: WebhookSenderOptions<unknown>): Send
       'WebhookSender: `profile` must be a WireProfile such as NOVATRADE_PROFILE.',
     );
   }
+  assertProfilePolicyKeys(profile);
   const { secretFormat } = profile;
   if (
     secretFormat !== undefined &&

@@ -65,6 +65,13 @@ describe('assertKnownOptions', () => {
     expect(() => assertKnownOptions({ now: undefined }, ['now'], 'X')).not.toThrow();
   });
 
+  it('with no known options, says the constructor takes none', () => {
+    expect(thrown(() => assertKnownOptions({ size: 1 }, [], 'MemoryStorage')).message).toBe(
+      'MemoryStorage: unknown option `size`. It takes no options.',
+    );
+    expect(() => assertKnownOptions({}, [], 'MemoryStorage')).not.toThrow();
+  });
+
   it('quotes only short identifiers; any other key is described by its length', () => {
     const long = `a${'b'.repeat(64)}`;
     for (const key of ['max-entries', 'a b', '`x`', 'x\ny', long, '']) {
