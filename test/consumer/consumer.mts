@@ -133,6 +133,7 @@ void [stderrLogger, quiet, logged];
 import {
   HttpTransport,
   MemoryStorage,
+  EUDR_PROFILE as SENDER_EUDR_PROFILE,
   STANDARD_WEBHOOKS_PROFILE as SENDER_STANDARD_PROFILE,
   WebhookSender,
 } from '@novatrade24/webhooks/sender';
@@ -148,3 +149,24 @@ const created: Promise<{ secret: string }> = sender.createEndpoint('org', {
   events: ['compliance.*'],
 });
 void created;
+
+// Typed publish (docs/design.md §5.24): the catalogs' data types survive the build.
+void sender.publish({
+  organizationUuid: 'org',
+  type: 'compliance.decision_made',
+  partnerUuid: 'partner',
+  data: { orderUuid: 'order', decision: 'VALID_EXPORT' },
+});
+// @ts-expect-error: `decision` is required
+void sender.publish({ organizationUuid: 'org', type: 'compliance.decision_made', data: {} });
+const eudrSender = new WebhookSender({
+  transport: new HttpTransport(),
+  profile: SENDER_EUDR_PROFILE,
+});
+void eudrSender.publish({
+  organizationUuid: 'org',
+  type: 'supplier.created',
+  data: { externalId: 'ext', internalId: 'int' },
+});
+// @ts-expect-error: not an EUDR type
+void eudrSender.publish({ organizationUuid: 'org', type: 'compliance.decision_made', data: {} });

@@ -72,6 +72,12 @@ export interface EventCatalogEntry {
  * The data map of a catalog without static types: any type name, any `data` object. The default
  * of {@link EventCatalog} and `WireProfile`; `WebhookSender<UntypedEventDataMap>` publishes any
  * type and object, checked at run time only.
+ *
+ * @example
+ * ```ts
+ * const type: string = config.eventType; // known only at run time
+ * await (sender as WebhookSender<UntypedEventDataMap>).publish({ organizationUuid, type, data });
+ * ```
  */
 export type UntypedEventDataMap = { readonly [type: string]: Readonly<Record<string, unknown>> };
 
@@ -146,6 +152,12 @@ type LatestSchema<V> = V extends readonly [...unknown[], infer L]
  * input type of its latest version's schema (what a sender stamps on a new event). Definitions
  * whose types are not literals (built with `.map` over a `string[]`) give
  * {@link UntypedEventDataMap}: no static types.
+ *
+ * @example
+ * ```ts
+ * type M = DefinitionsDataMap<[{ type: 'order.shipped'; versions: [
+ *   { version: 1; schema: z.ZodObject<{ orderId: z.ZodString }> }] }]>; // { 'order.shipped': { orderId: string } }
+ * ```
  */
 export type DefinitionsDataMap<Defs extends readonly EventTypeDefinition[]> =
   string extends Defs[number]['type']
