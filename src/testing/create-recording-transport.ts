@@ -1,4 +1,5 @@
 import type { DeliveryFailureReason } from '../core/catalog/enum-values.js';
+import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
 import type { WebhookHandlerTarget } from '../receiver/adapters/webhook-handler-target.js';
@@ -19,6 +20,15 @@ export interface RecordingTransportOptions {
   readonly status?: number | ((request: TransportRequest) => number) | undefined;
 }
 
+/**
+ * Every option of {@link RecordingTransportOptions}, the list unknown keys are checked against
+ * (a type test keeps it complete).
+ */
+export const RECORDING_TRANSPORT_OPTION_NAMES = [
+  'receiver',
+  'status',
+] as const satisfies readonly (keyof RecordingTransportOptions)[];
+
 /** A transport that records what the sender sent. */
 export interface RecordingTransport extends Transport {
   /** Every request, in the order sent. */
@@ -34,7 +44,8 @@ export interface RecordingTransport extends Transport {
  *
  * @param options - `receiver` or `status` (default 204).
  * @returns the transport, with its recorded `requests`.
- * @throws WebhookValidationError `invalid_option` naming `receiver` or `status`.
+ * @throws WebhookValidationError `invalid_option` naming `receiver` or `status`, or an unknown
+ *   option with the nearest known one (`stauts`: did you mean `status`).
  * @example
  * ```ts
  * const transport = createRecordingTransport({ receiver: new WebhookReceiver({ secret }) });
@@ -47,6 +58,7 @@ export interface RecordingTransport extends Transport {
 export function createRecordingTransport(
   options: RecordingTransportOptions = {},
 ): RecordingTransport {
+  assertKnownOptions(options, RECORDING_TRANSPORT_OPTION_NAMES, 'createRecordingTransport');
   const { receiver, status = 204 } = options;
   if (receiver !== undefined && typeof receiver?.handle !== 'function') {
     throw invalidOption(

@@ -30,6 +30,10 @@ import type {
   WEBHOOK_SENDER_OPTION_NAMES,
   WebhookSenderOptions,
 } from '../../../src/sender/webhook-sender.js';
+import type {
+  RECORDING_TRANSPORT_OPTION_NAMES,
+  RecordingTransportOptions,
+} from '../../../src/testing/create-recording-transport.js';
 
 describe('known option names (sender side)', () => {
   it('list every option of each options type', () => {
@@ -41,6 +45,9 @@ describe('known option names (sender side)', () => {
     >().toEqualTypeOf<never>();
     expectTypeOf<
       UnlistedOptionNames<MemoryStorageOptions, typeof MEMORY_STORAGE_OPTION_NAMES>
+    >().toEqualTypeOf<never>();
+    expectTypeOf<
+      UnlistedOptionNames<RecordingTransportOptions, typeof RECORDING_TRANSPORT_OPTION_NAMES>
     >().toEqualTypeOf<never>();
   });
 

@@ -15,6 +15,12 @@ const transport = createRecordingTransport();
 const CASES: readonly [string, (extra: Record<string, unknown>) => unknown, string, string][] = [
   ['WebhookSender', (x) => new WebhookSender({ transport, ...x }), 'WebhookSender', 'maxInFlight'],
   ['HttpTransport', (x) => new HttpTransport(x), 'HttpTransport', 'connections'],
+  [
+    'createRecordingTransport (/testing)',
+    (x) => createRecordingTransport(x),
+    'createRecordingTransport',
+    'status',
+  ],
 ];
 
 describe.each(CASES)('%s', (_label, make, caller, known) => {
