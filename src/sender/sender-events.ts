@@ -17,7 +17,7 @@ import type { EventRecord } from './records.js';
 /**
  * The payload of the `delivery.*` hooks: the delivery as history shows it after the attempt, and
  * the attempt as `getDelivery` lists it. One object per attempt, shared by `delivery.attempted`
- * and the outcome hook; each view is built when a listener first reads it.
+ * and the outcome hook, built only when one of them has a listener.
  */
 export interface DeliveryAttemptPayload {
   /** The delivery after the attempt: `status`, `attempts`, `nextRetryAt`, `lastFailureReason`, … */

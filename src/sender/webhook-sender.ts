@@ -73,8 +73,15 @@ export interface WebhookSenderOptions<D = EventDataMap> {
    * @default { now: () => Date.now() }
    */
   readonly clock?: Clock | undefined;
-  /** Where the sender logs. @default silent */
-  readonly logger?: Logger | undefined;
+  /**
+   * Where the sender logs, pino-style `(fields, message)`. By default warnings and errors go to
+   * `process.stderr`, one JSON line each: a blocked destination, an auto-pause, a terminal
+   * failure, a request that could not be built, a failing notifier, meta-event, storage call or
+   * transport; a run of the same warning about one endpoint is written once a minute. Never a
+   * secret, a signature or a body (docs/design.md §5.23). `'silent'` prints nothing.
+   * @default createStderrLogger()
+   */
+  readonly logger?: Logger | 'silent' | undefined;
   /** Who hears about auto-paused endpoints (the "email to the admin"). @default none */
   readonly notifier?: Notifier | undefined;
   /** Random bytes for ids and secrets. @default WebCrypto */
@@ -310,7 +317,7 @@ export class WebhookSender<D = EventDataMap> {
       clock,
       logger,
       random,
-      hooks: new HookBus(logger),
+      hooks: new HookBus(logger, clock),
       rules: {
         eventTypes,
         allowInsecureUrls: settings.allowInsecureUrls,

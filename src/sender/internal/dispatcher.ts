@@ -17,12 +17,7 @@ import {
 import { summarizeError } from '../../logging/internal/summarize-error.js';
 import { nodeHmacSha256Base64 } from '../../signature/node-hmac-sha256-base64.node.js';
 import { nodeHmacSha256Hex } from '../../signature/node-hmac-sha256-hex.node.js';
-import {
-  type AttemptView,
-  type DeliveryView,
-  toAttemptView,
-  toDeliveryView,
-} from '../delivery-view.js';
+import { toAttemptView, toDeliveryView } from '../delivery-view.js';
 import { toEndpointView } from '../endpoint-view.js';
 import { originOf } from '../origin-of.js';
 import type { Clock } from '../ports/clock.js';
@@ -36,7 +31,6 @@ import type {
 } from '../ports/sender-storage.js';
 import type { Transport, TransportResult } from '../ports/transport.js';
 import type { AttemptRecord, DeliveryRecord, EndpointRecord, EventRecord } from '../records.js';
-import type { DeliveryAttemptPayload } from '../sender-events.js';
 import type { HookBus } from './hook-bus.js';
 import { LogThrottle } from './log-throttle.js';
 import { maskedErrorSummary, secretValues } from './masked-error-summary.js';
@@ -119,29 +113,6 @@ function decrement(counts: Map<string, number>, key: string): void {
 
 const iso = (ms: number | null): string | undefined =>
   ms === null ? undefined : formatTimestamp(ms, 'seconds-when-whole');
-
-/**
- * The `delivery.*` hooks' payload: the public views (docs/design.md §5.25), each built when a
- * listener first reads it. Own, enumerable getters, so that spreading or serializing the payload
- * shows both views.
- */
-function attemptPayload(
-  record: DeliveryRecord,
-  attemptRecord: AttemptRecord,
-): DeliveryAttemptPayload {
-  let delivery: DeliveryView | undefined;
-  let attempt: AttemptView | undefined;
-  return {
-    get delivery(): DeliveryView {
-      delivery ??= toDeliveryView(record);
-      return delivery;
-    },
-    get attempt(): AttemptView {
-      attempt ??= toAttemptView(attemptRecord);
-      return attempt;
-    },
-  };
-}
 
 export class Dispatcher {
   readonly #deps: DispatcherDeps;
@@ -544,9 +515,9 @@ export class Dispatcher {
         : delivery.status === 'PENDING'
           ? 'delivery.retry_scheduled'
           : 'delivery.failed';
-    // The views are built only when a listener is there, and only the ones it reads.
+    // The views (docs/design.md §5.25) are built only when a listener is there.
     if (hooks.has('delivery.attempted') || hooks.has(outcome)) {
-      const payload = attemptPayload(delivery, attempt);
+      const payload = { delivery: toDeliveryView(delivery), attempt: toAttemptView(attempt) };
       hooks.emit('delivery.attempted', payload);
       hooks.emit(outcome, payload);
     }
@@ -635,7 +606,7 @@ export class Dispatcher {
           logger.error(
             {
               stage: 'health',
-              call: 'Notifier.endpointPaused',
+              call: 'notifier.endpointPaused',
               organizationUuid: endpoint.organizationUuid,
               endpointId: endpoint.id,
               error: summarizeError(error),

@@ -286,7 +286,7 @@ describe('WebhookSender default logger: every kind of line, no secret, signature
       'warn delivery HTTP_ERROR',
       'warn delivery INTERNAL_ERROR',
       'warn health ',
-      'error health Notifier.endpointPaused',
+      'error health notifier.endpointPaused',
       'error meta-event ',
       'warn hook ',
     ]) {
