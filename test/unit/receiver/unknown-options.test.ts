@@ -12,10 +12,14 @@ import { RedisDedupeStore } from '../../../src/receiver/redis-dedupe-store.js';
 import { WebhookReceiver as WebReceiver } from '../../../src/receiver/webhook-receiver.js';
 import { WebhookReceiver as NodeReceiver } from '../../../src/receiver/webhook-receiver.node.js';
 import { thrown } from '../../helpers/thrown.js';
+import {
+  describeUnknownOptions,
+  type UnknownOptionsCase,
+} from '../../helpers/unknown-options-suite.js';
 
 const client = { sendCommand: async () => 'OK', isReady: true };
 
-const CASES: readonly [string, (extra: Record<string, unknown>) => unknown, string, string][] = [
+const CASES: readonly UnknownOptionsCase[] = [
   [
     'WebhookReceiver (node:crypto)',
     (x) => new NodeReceiver({ secret: 's', ...x }),
@@ -52,31 +56,7 @@ const CASES: readonly [string, (extra: Record<string, unknown>) => unknown, stri
   ['createStderrLogger (/web)', (x) => createWebLogger(x), 'createStderrLogger', 'level'],
 ];
 
-describe.each(CASES)('%s', (_label, make, caller, known) => {
-  it('refuses a misspelt option with the known spelling', () => {
-    const typo = `${known.slice(0, -2)}${known.at(-1)}${known.at(-2)}`; // last two letters swapped
-    const error = thrown(() => make({ [typo]: 1 }));
-    expect(error.code).toBe('invalid_option');
-    expect(error.message).toContain(
-      `${caller}: unknown option \`${typo}\` (did you mean \`${known}\`?)`,
-    );
-    expect(error.issues).toEqual([
-      { path: typo, message: `unknown option \`${typo}\` (did you mean \`${known}\`?)` },
-    ]);
-  });
-
-  it('refuses a case slip with the exact name, and a stranger without a suggestion', () => {
-    expect(thrown(() => make({ [known.toUpperCase()]: 1 })).message).toContain(
-      `(did you mean \`${known}\`?)`,
-    );
-    const error = thrown(() => make({ allowInsecureURLs: true }));
-    expect(error.message).toContain('unknown option `allowInsecureURLs`.');
-  });
-
-  it('accepts its known options set to undefined, as if absent', () => {
-    expect(() => make({ [known]: undefined })).not.toThrow();
-  });
-});
+describeUnknownOptions(CASES);
 
 describe('the receivers check every key before any value', () => {
   it('an unknown key is reported even when another option is invalid', () => {

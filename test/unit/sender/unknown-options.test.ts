@@ -9,10 +9,14 @@ import { MemoryStorage } from '../../../src/sender/memory-storage.js';
 import { WebhookSender } from '../../../src/sender/webhook-sender.js';
 import { createRecordingTransport } from '../../../src/testing/create-recording-transport.js';
 import { thrown } from '../../helpers/thrown.js';
+import {
+  describeUnknownOptions,
+  type UnknownOptionsCase,
+} from '../../helpers/unknown-options-suite.js';
 
 const transport = createRecordingTransport();
 
-const CASES: readonly [string, (extra: Record<string, unknown>) => unknown, string, string][] = [
+const CASES: readonly UnknownOptionsCase[] = [
   ['WebhookSender', (x) => new WebhookSender({ transport, ...x }), 'WebhookSender', 'maxInFlight'],
   ['HttpTransport', (x) => new HttpTransport(x), 'HttpTransport', 'connections'],
   [
@@ -23,23 +27,7 @@ const CASES: readonly [string, (extra: Record<string, unknown>) => unknown, stri
   ],
 ];
 
-describe.each(CASES)('%s', (_label, make, caller, known) => {
-  it('refuses a misspelt option with the known spelling', () => {
-    const typo = `${known.slice(0, -2)}${known.at(-1)}${known.at(-2)}`; // last two letters swapped
-    const error = thrown(() => make({ [typo]: 1 }));
-    expect(error.code).toBe('invalid_option');
-    expect(error.message).toContain(
-      `${caller}: unknown option \`${typo}\` (did you mean \`${known}\`?)`,
-    );
-    expect(error.issues).toEqual([
-      { path: typo, message: `unknown option \`${typo}\` (did you mean \`${known}\`?)` },
-    ]);
-  });
-
-  it('accepts its known options set to undefined, as if absent', () => {
-    expect(() => make({ [known]: undefined })).not.toThrow();
-  });
-});
+describeUnknownOptions(CASES);
 
 describe('the names from the issue', () => {
   it('WebhookSender: allowInsecureURLs -> allowInsecureUrls, maxInflight -> maxInFlight, each named', () => {
