@@ -136,6 +136,7 @@ export class ManualDeliveries {
     validateNewEventData(entry, input.data, {
       strict: !this.#context.allowUnknownEnumValues,
       fnName: 'testEndpoint',
+      hintOption: true,
     });
     const nowMs = clock.now();
     const event: EventRecord = {

@@ -46,7 +46,7 @@ export class Publisher {
   /** `WebhookSender.publish`. */
   async publish(input: PublishInput<UntypedEventDataMap>): Promise<PublishResult> {
     const { storage, hooks, subscriptions, allowUnknownEnumValues } = this.#context;
-    const event = this.#buildEvent(input, !allowUnknownEnumValues);
+    const event = this.#buildEvent(input, allowUnknownEnumValues ? 'lenient' : 'strict');
     const org =
       subscriptions.freshLoaded(event.organizationUuid) ??
       (await subscriptions.organization(event.organizationUuid, true));
@@ -77,7 +77,7 @@ export class Publisher {
         partnerUuid: null,
         source: 'SYSTEM',
       },
-      true,
+      'meta',
     );
     const org = await subscriptions.organization(event.organizationUuid, true);
     const deliveries = org.index
@@ -92,7 +92,11 @@ export class Publisher {
     this.#context.wake();
   }
 
-  #buildEvent(input: PublishInput<UntypedEventDataMap>, strict: boolean): EventRecord {
+  /** `mode`: publish, strict or with `allowUnknownEnumValues`; or a meta-event (strict). */
+  #buildEvent(
+    input: PublishInput<UntypedEventDataMap>,
+    mode: 'strict' | 'lenient' | 'meta',
+  ): EventRecord {
     const { catalog, clock, random } = this.#context;
     if (typeof input !== 'object' || input === null) {
       throw invalidEventInput([
@@ -121,7 +125,12 @@ export class Publisher {
     if (partnerUuid !== null && typeof partnerUuid !== 'string') {
       throw invalidEventInput([{ path: 'partnerUuid', message: 'expected a string or null' }]);
     }
-    const data = validateNewEventData(entry, input.data, { strict, fnName: 'publish' });
+    const data = validateNewEventData(entry, input.data, {
+      strict: mode !== 'lenient',
+      fnName: mode === 'meta' ? `meta-event ${entry.type}` : 'publish',
+      // The option does not apply to meta-events: a hint about it would mislead.
+      hintOption: mode === 'strict',
+    });
     const event: EventRecord = {
       id: createId('event', random),
       organizationUuid: input.organizationUuid,
@@ -159,7 +168,8 @@ export class Publisher {
 /**
  * Validates the `data` of a new event at its type's latest version, as a producer must
  * (docs/design.md §5.24): with the strict schema (enum values the catalog does not define are
- * refused) unless `strict` is false. Shared by publish, meta-events and test fire.
+ * refused) unless `strict` is false. Shared by publish, meta-events and test fire. With
+ * `hintOption`, a failure due to enum values alone says how to allow them.
  *
  * @returns the parsed data (a new object; unknown fields kept).
  * @throws WebhookValidationError `invalid_event`, one issue per failing path (`data.decision`);
@@ -168,7 +178,7 @@ export class Publisher {
 export function validateNewEventData(
   entry: EventCatalogEntry,
   data: unknown,
-  options: { readonly strict: boolean; readonly fnName: string },
+  options: { readonly strict: boolean; readonly fnName: string; readonly hintOption: boolean },
 ): Record<string, unknown> {
   // The latest is the last: createEventCatalog keeps versions ascending, never empty.
   const version = entry.versions.at(-1) as EventCatalogVersion;
@@ -177,7 +187,7 @@ export function validateNewEventData(
   const issues = toIssues(result.error, ['data']);
   // Only enum values stand between the data and the lenient schema: say how to send it anyway.
   const onlyEnums =
-    options.strict &&
+    options.hintOption &&
     version.strictSchema !== version.schema &&
     version.schema.safeParse(data).success;
   throw new WebhookValidationError(
