@@ -60,7 +60,12 @@ export type {
   StoredFailureReason,
 } from './records.js';
 // Observability
-export type { SenderEventMap, SenderEventName, SenderListener } from './sender-events.js';
+export type {
+  DeliveryAttemptPayload,
+  SenderEventMap,
+  SenderEventName,
+  SenderListener,
+} from './sender-events.js';
 // The engine
 export {
   type CreatedEndpoint,
