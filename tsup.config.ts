@@ -1,6 +1,6 @@
 import { defineConfig } from 'tsup';
 
-// One build for every entry point: ESM + CJS, with .d.ts / .d.cts next to each (STYLE.md, packaging).
+// One build for every entry point: ESM + CJS, with .d.ts / .d.cts next to each (CONTRIBUTING.md, packaging).
 export default defineConfig({
   entry: {
     index: 'src/index.ts',

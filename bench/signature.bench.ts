@@ -19,7 +19,7 @@ const BARE = "bare createHmac(…).digest('hex')";
 const MINIMAL = 'hand-written minimal verify';
 const OURS = 'verifyNovatradeSignature';
 
-/** A realistic envelope (spec §1.15) padded to `size` bytes of ASCII JSON. */
+/** A realistic envelope (docs/design.md §6.6) padded to `size` bytes of ASCII JSON. */
 function envelope(size: number): string {
   const head =
     '{"id":"evt_01hx3k9f2m7q8r4t6v0w5y1z3a","type":"compliance.decision_made","schemaVersion":1,' +

@@ -47,7 +47,7 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
   // 2. The sender. Both flags below are for this local demo only; production omits them:
   //    - `allowPrivateNetworks: true` lets the transport connect to 127.0.0.1. By default it
   //      refuses loopback, private, link-local and other internal addresses at connect time,
-  //      so a customer cannot point an endpoint at your internal network (SSRF, DESIGN.md §5.14).
+  //      so a customer cannot point an endpoint at your internal network (SSRF, docs/design.md §5.14).
   //    - `allowInsecureUrls: true` accepts an `http:` endpoint URL. By default only `https:`.
   const sender = new WebhookSender({
     transport: new HttpTransport({ allowPrivateNetworks: true }),

@@ -1,7 +1,7 @@
 // Root entry (`@novatrade24/webhooks`): the framework-agnostic core plus the Node signing
 // functions. Each section barrel under src/core/ lists its names explicitly; this file picks the
 // sections, and test/package/exports.test.ts pins the resulting runtime export list, so every API
-// change shows in review (STYLE.md, "Modules").
+// change shows in review (CONTRIBUTING.md, "Modules").
 
 // Event envelope and catalog (docs/events.md)
 export * from './core/catalog/index.js';

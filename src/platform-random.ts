@@ -11,7 +11,7 @@ let offset = 0;
 
 /**
  * Cryptographically secure random bytes from WebCrypto (`globalThis.crypto`), present on
- * Node >= 20, browsers, Workers, Deno and Bun. Never `Math.random()` (STYLE.md anti-patterns).
+ * Node >= 20, browsers, Workers, Deno and Bun. Never `Math.random()` (CONTRIBUTING.md anti-patterns).
  * Requests up to 256 bytes come from a pooled CSPRNG buffer; each returned array is a fresh copy.
  */
 export const webCryptoRandom: RandomSource = (byteLength) => {

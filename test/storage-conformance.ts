@@ -1,5 +1,5 @@
 // The SenderStorage contract (src/sender/ports/sender-storage.ts), as one suite that runs against
-// every adapter (DESIGN.md §2, STYLE.md "Tests"): MemoryStorage now, PostgresStorage later. Times
+// every adapter (docs/design.md §2, CONTRIBUTING.md "Tests"): MemoryStorage now, PostgresStorage later. Times
 // are passed in (`nowMs`, attempt times), so no case depends on a clock or sleeps.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -52,7 +52,7 @@ export interface SenderStorageFixture {
 }
 
 const LEASE_MS = 30_000;
-/** How long a completed idempotency record lives (DESIGN.md §5.10: 24 h). */
+/** How long a completed idempotency record lives (docs/design.md §5.10: 24 h). */
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** How long an in-flight idempotency record holds its key. */
 const IN_FLIGHT_TTL_MS = 5 * 60 * 1000;

@@ -1,5 +1,5 @@
 /**
- * Typed errors with stable codes (STYLE.md, "Errors").
+ * Typed errors with stable codes (CONTRIBUTING.md, "Errors").
  *
  * Every error the library throws is a {@link WebhooksError} with a `code` from a string-literal
  * union, so callers branch on `code`, never on `message`. Messages say what was expected and what

@@ -1,13 +1,13 @@
 import { base32Encode, base64UrlEncode } from './internal/bytes.js';
 import type { RandomSource } from './random.js';
 
-/** Prefix of each kind of identifier (DESIGN.md §5.12). */
+/** Prefix of each kind of identifier (docs/design.md §5.12). */
 export const ID_PREFIXES = { event: 'evt_', endpoint: 'wh_', delivery: 'del_' } as const;
 
 /** The kinds of identifier this library mints. */
 export type IdKind = keyof typeof ID_PREFIXES;
 
-/** Random bytes in an id: 128 bits, above the 96-bit floor of DESIGN.md §5.12. */
+/** Random bytes in an id: 128 bits, above the 96-bit floor of docs/design.md §5.12. */
 export const ID_RANDOM_BYTES = 16;
 
 /**
@@ -34,7 +34,7 @@ export const WEBHOOK_SECRET_BYTES = 32;
 /**
  * A new signing secret from the given random source: `whsec_` + 32 random bytes in base64url
  * (43 characters). The secret is used as-is (UTF-8, prefix included) as the HMAC key
- * (DESIGN.md §5.6).
+ * (docs/design.md §5.6).
  */
 export function createWebhookSecret(random: RandomSource): string {
   return WEBHOOK_SECRET_PREFIX + base64UrlEncode(random(WEBHOOK_SECRET_BYTES));

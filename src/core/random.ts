@@ -1,6 +1,6 @@
 /**
  * A source of cryptographically secure random bytes, injected so that the core stays free of
- * global randomness (STYLE.md, "Modules"). Tests pass a seeded source; the entry points pass
+ * global randomness (CONTRIBUTING.md, "Modules"). Tests pass a seeded source; the entry points pass
  * WebCrypto's `getRandomValues`.
  */
 export type RandomSource = (byteLength: number) => Uint8Array;

@@ -10,9 +10,9 @@ import type { HeadersInput } from './headers.js';
 
 /**
  * Verifies an N'entropy EUDR webhook (`X-Webhook-Signature`, inferred scheme `sha256=<hex>` over
- * the raw body, spec N-1) and returns its typed event `{ event, timestamp, integrationId, data }`.
+ * the raw body, docs/design.md §7, N-1) and returns its typed event `{ event, timestamp, integrationId, data }`.
  * Synchronous, on `node:crypto`. The payload has no event id: dedupe on the SHA-256 of the raw
- * body (DESIGN.md §5.16; `EudrWebhookReceiver` does it for you).
+ * body (docs/design.md §5.16; `EudrWebhookReceiver` does it for you).
  *
  * @param rawBody - the raw request body exactly as received.
  * @param headers - the request headers, any case.

@@ -1,7 +1,7 @@
 /**
  * What `constructEudrEvent` (node:crypto) and `constructEudrEventAsync` (WebCrypto) share.
  * The EUDR scheme, `X-Webhook-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>`, is inferred,
- * not documented (spec digest §2.5, N-1); see docs/signature.md.
+ * not documented (docs/design.md §6.11, docs/design.md §7, N-1); see docs/signature.md.
  */
 
 import type { AnyEudrWebhookEvent } from '../core/catalog/eudr-webhook-event.js';
@@ -17,8 +17,8 @@ export interface ConstructEudrEventOptions {
   /**
    * Turns on a window on `X-Webhook-Timestamp`: the largest allowed distance from now, in
    * seconds, both directions. Off by default because the header carries the *event's* time, is
-   * not signed under the inferred scheme (N-2), and a queued event may be delivered late; dedupe
-   * on the body hash is what stops replays (DESIGN.md §5.16).
+   * not signed under the inferred scheme (docs/design.md §7, N-2), and a queued event may be delivered late; dedupe
+   * on the body hash is what stops replays (docs/design.md §5.16).
    * @default undefined (no window)
    */
   readonly toleranceSeconds?: number | undefined;

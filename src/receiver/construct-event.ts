@@ -1,7 +1,7 @@
 /**
  * What `constructEvent` (node:crypto) and `constructEventAsync` (WebCrypto) share: their options,
  * the checks before the signature and the parsing after it. Only the HMAC differs between the two
- * (STYLE.md, "Modules").
+ * (CONTRIBUTING.md, "Modules").
  */
 
 import { parseEventJson } from '../core/catalog/parse-event.js';
@@ -17,7 +17,7 @@ import { assertSchemaVersion, readAcceptedSchemaVersions } from './internal/sche
 export interface ConstructEventOptions {
   /**
    * Largest allowed distance between the signed timestamp and now, in seconds, both directions
-   * (DESIGN.md §5.6). Positive and finite; there is no value that turns the check off.
+   * (docs/design.md §5.6). Positive and finite; there is no value that turns the check off.
    * @default 300
    */
   readonly toleranceSeconds?: number | undefined;
@@ -30,14 +30,14 @@ export interface ConstructEventOptions {
    * Reject unknown event types (`unknown_event_type`), catalog types at a schema version this SDK
    * does not know (`unsupported_schema_version`) and unknown enum values (`invalid_event`).
    * Lenient parsing (the default) returns unknown types as `UnknownWebhookEvent`: new event types
-   * are a non-breaking change (spec digest §1.9).
+   * are a non-breaking change (docs/design.md §6.1).
    * @default false
    */
   readonly strict?: boolean | undefined;
   /**
    * The `schemaVersion`s your code handles. An event at another version fails with
    * `unsupported_schema_version`. Keep it equal to the endpoint's registered
-   * `acceptedSchemaVersions` (DESIGN.md §5.7).
+   * `acceptedSchemaVersions` (docs/design.md §5.7).
    * @default undefined: every version is accepted; known types at versions this SDK does not
    *   type arrive as `UnknownWebhookEvent` (lenient) or fail (strict)
    */

@@ -46,8 +46,8 @@ export interface EudrWebhookReceiverOptions extends ReceiverBaseOptions {
    */
   readonly strict?: boolean | undefined;
   /**
-   * The dedupe key of an event. The EUDR payload has no event id (spec N-3), so the default is
-   * the SHA-256 of the raw body (DESIGN.md §5.16): a retry of the same delivery is the same bytes.
+   * The dedupe key of an event. The EUDR payload has no event id (docs/design.md §7, N-3), so the default is
+   * the SHA-256 of the raw body (docs/design.md §5.16): a retry of the same delivery is the same bytes.
    * @default (event, rawBody) => sha256Hex(rawBody)
    */
   readonly dedupeKey?:
@@ -68,7 +68,7 @@ export const EUDR_WEBHOOK_RECEIVER_OPTION_NAMES = [
 ] as const satisfies readonly (keyof EudrWebhookReceiverOptions)[];
 
 /**
- * Receives N'entropy EUDR webhooks: verifies `X-Webhook-Signature` (inferred scheme, spec N-1),
+ * Receives N'entropy EUDR webhooks: verifies `X-Webhook-Signature` (inferred scheme, docs/design.md §7, N-1),
  * parses `{ event, timestamp, integrationId, data }`, dedupes on the SHA-256 of the raw body,
  * acknowledges and runs typed handlers. Same adapters, ack modes, stores and logging as
  * `WebhookReceiver`.
@@ -129,7 +129,7 @@ export class EudrWebhookReceiver extends ReceiverEngine<AnyEudrWebhookEvent> {
         isIgnored: () => false,
         partnerOf: () => null,
         eventTypes: EUDR_EVENT_TYPES,
-        // The payload has no event id (spec N-3), and a custom dedupe key may be a body value.
+        // The payload has no event id (docs/design.md §7, N-3), and a custom dedupe key may be a body value.
         idOf: () => undefined,
       },
       platform.defaultLogger ?? WEB_DEFAULT_LOGGER,

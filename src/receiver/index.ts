@@ -1,6 +1,6 @@
 // Entry point `@novatrade24/webhooks/receiver`: everything a team receiving Novatrade24 or
 // N'entropy EUDR webhooks needs on Node (node:crypto, fastest there), plus the WebCrypto
-// functions for code shared with edge runtimes. Explicit names, grouped by section (STYLE.md).
+// functions for code shared with edge runtimes. Explicit names, grouped by section (CONTRIBUTING.md).
 // Guide: docs/receiver.md.
 
 export type {

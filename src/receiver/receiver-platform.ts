@@ -8,7 +8,7 @@ import type { HeadersInput } from './headers.js';
 /**
  * The crypto (and the default log sink) a receiver runs on: `node:crypto` (synchronous, fastest on Node) in
  * `@novatrade24/webhooks/receiver`, WebCrypto in `@novatrade24/webhooks/web`. Each entry point
- * picks its own (STYLE.md, "Modules"); pass one explicitly only to test or to mix.
+ * picks its own (CONTRIBUTING.md, "Modules"); pass one explicitly only to test or to mix.
  */
 export interface ReceiverPlatform {
   /** `constructEvent` or `constructEventAsync`. */

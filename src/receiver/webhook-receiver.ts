@@ -43,19 +43,19 @@ export interface WebhookReceiverOptions extends ReceiverBaseOptions {
   /** The endpoint's signing secret, or up to 8 during a rotation (newest first is fastest). */
   readonly secret: string | readonly string[];
   /**
-   * Signature window in seconds, both directions (DESIGN.md §5.6).
+   * Signature window in seconds, both directions (docs/design.md §5.6).
    * @default 300
    */
   readonly toleranceSeconds?: number | undefined;
   /**
    * Reject unknown types and enum values with 400 instead of routing them to `onAny`. Leave off
-   * in production: new event types are a non-breaking change (spec digest §1.9).
+   * in production: new event types are a non-breaking change (docs/design.md §6.1).
    * @default false
    */
   readonly strict?: boolean | undefined;
   /**
    * The `schemaVersion`s your handlers support; others are answered 400
-   * `unsupported_schema_version`. Keep equal to the endpoint's registration (DESIGN.md §5.7).
+   * `unsupported_schema_version`. Keep equal to the endpoint's registration (docs/design.md §5.7).
    * @default undefined (any)
    */
   readonly acceptedSchemaVersions?: readonly number[] | undefined;

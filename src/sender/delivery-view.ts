@@ -2,7 +2,7 @@ import type { AttemptRecord, DeliveryRecord } from './records.js';
 
 /**
  * A delivery as history shows it, and as the `delivery.*` hooks carry it: the WebhookDelivery of
- * spec digest §1.12.7 (`id`, `eventId`, `eventType`, `status`, `httpStatus`, `attempts`,
+ * docs/design.md §6.4 (`id`, `eventId`, `eventType`, `status`, `httpStatus`, `attempts`,
  * `lastAttemptAt`, `nextRetryAt`, `createdAt`), plus what this SDK adds (`endpointId`,
  * `schemaVersion`, `lastFailureReason`, `failureReason`, `test`, `replayOf`). Times are ISO 8601
  * UTC strings; the names follow docs/design.md §5.25.
@@ -29,9 +29,9 @@ export interface DeliveryView {
   readonly lastFailureReason: DeliveryRecord['lastFailureReason'];
   /** Why the delivery ended FAILED (its last attempt's reason, or why it was parked); else `null`. */
   readonly failureReason: DeliveryRecord['failureReason'];
-  /** A test fire (DESIGN.md §5.8). */
+  /** A test fire (docs/design.md §5.8). */
   readonly test: boolean;
-  /** The delivery this one replays (DESIGN.md §5.9). */
+  /** The delivery this one replays (docs/design.md §5.9). */
   readonly replayOf: string | null;
 }
 
@@ -46,7 +46,7 @@ export interface AttemptView {
   readonly httpStatus: number | null;
   /** `null` on a 2xx; otherwise why the attempt failed. */
   readonly failureReason: AttemptRecord['failureReason'];
-  /** The first 4 KiB of the response body (DESIGN.md §5.13). */
+  /** The first 4 KiB of the response body (docs/design.md §5.13). */
   readonly responseBody: string;
 }
 

@@ -1,9 +1,9 @@
 import type { EndpointRecord, EndpointStatus } from './records.js';
 
 /**
- * An endpoint as the sender shows it: the WebhookEndpoint resource of spec digest §1.10, plus
- * `acceptedSchemaVersions` (DESIGN.md §5.7) and the failure streak. Never holds a secret
- * (DESIGN.md §5.14); `createEndpoint` returns the secret once, beside the view.
+ * An endpoint as the sender shows it: the WebhookEndpoint resource of docs/design.md §6.2, plus
+ * `acceptedSchemaVersions` (docs/design.md §5.7) and the failure streak. Never holds a secret
+ * (docs/design.md §5.14); `createEndpoint` returns the secret once, beside the view.
  */
 export interface EndpointView {
   readonly id: string;
@@ -18,7 +18,7 @@ export interface EndpointView {
   readonly createdAt: string;
   /** ISO 8601 UTC. */
   readonly updatedAt: string;
-  /** Failed attempts in a row (DESIGN.md §5.2). */
+  /** Failed attempts in a row (docs/design.md §5.2). */
   readonly consecutiveFailures: number;
   /** When the current failure streak began (ISO 8601), or `null`. */
   readonly failingSince: string | null;

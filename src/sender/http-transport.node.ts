@@ -1,4 +1,4 @@
-// The default transport (DESIGN.md §5.13, §5.14): undici dispatch handlers over a keep-alive Agent.
+// The default transport (docs/design.md §5.13, §5.14): undici dispatch handlers over a keep-alive Agent.
 // Not the built-in fetch: on the reference machine it costs about 6x more client CPU per request,
 // and it would send `Accept-Encoding` and follow redirects unless told otherwise.
 
@@ -32,7 +32,7 @@ export type HostLookup = (hostname: string) => Promise<readonly ResolvedAddress[
 export interface HttpTransportOptions {
   /**
    * Allow connections to loopback, private, link-local, CGNAT, multicast and other internal
-   * addresses (DESIGN.md §5.14). Tests and local development set it explicitly.
+   * addresses (docs/design.md §5.14). Tests and local development set it explicitly.
    * @default false
    */
   readonly allowPrivateNetworks?: boolean | undefined;
@@ -147,7 +147,7 @@ function notFound(hostname: string): NodeJS.ErrnoException {
 const defaultLookup: HostLookup = (hostname) => dns.lookup(hostname, { all: true });
 
 /**
- * The SSRF guard at connect time (DESIGN.md §5.14): resolve once, all addresses; refuse when any
+ * The SSRF guard at connect time (docs/design.md §5.14): resolve once, all addresses; refuse when any
  * of them is internal; hand the socket only the vetted addresses, so DNS rebinding between a check
  * and the connect cannot happen. Node skips `lookup` for IP literals: `send` checks those.
  */
@@ -235,7 +235,7 @@ function targetOf(value: unknown): Target {
 
 /**
  * The headers to send, copied: no compression is negotiated, because the cap counts wire bytes
- * and a small compressed body could otherwise expand without bound (DESIGN.md §5.13). A copy,
+ * and a small compressed body could otherwise expand without bound (docs/design.md §5.13). A copy,
  * not the caller's object: undici reads it only when the request leaves its queue, which may be
  * after `send` returned when every connection of the pool is busy.
  */
@@ -363,7 +363,7 @@ class Attempt {
 
 /**
  * Sends webhook requests with undici over a keep-alive connection pool, with the HTTP rules of
- * DESIGN.md §5.13 and the SSRF guard of §5.14:
+ * docs/design.md §5.13 and the SSRF guard of §5.14:
  *
  * - `POST` with the profile's headers and the exact signed body; no `Accept-Encoding`.
  * - `timeoutMs` bounds the whole attempt: connect, headers and body.
@@ -537,7 +537,7 @@ export class HttpTransport implements Transport {
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
           // undici 7 follows no redirect unless the redirect interceptor is installed, and this
-          // pool has none: a 3xx comes back as it is (DESIGN.md §5.13).
+          // pool has none: a 3xx comes back as it is (docs/design.md §5.13).
         },
         attempt,
       );

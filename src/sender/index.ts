@@ -1,5 +1,5 @@
-// Entry point `@novatrade24/webhooks/sender`: the embeddable delivery engine (DESIGN.md §1).
-// Explicit names, grouped by section (STYLE.md). Guide: docs/sender.md.
+// Entry point `@novatrade24/webhooks/sender`: the embeddable delivery engine (docs/design.md §1).
+// Explicit names, grouped by section (CONTRIBUTING.md). Guide: docs/sender.md.
 
 // Errors, re-exported for convenience
 export {

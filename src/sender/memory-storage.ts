@@ -1,5 +1,5 @@
 /**
- * The in-memory {@link SenderStorage}: tests and single-process apps (DESIGN.md §6).
+ * The in-memory {@link SenderStorage}: tests and single-process apps (docs/design.md §6).
  *
  * This file holds the operations; the data structures live in `memory/`: the stored records and
  * their copies (`stored-records.ts`), the scheduling indexes that decide which delivery a claim
@@ -69,12 +69,12 @@ function conflict(code: 'not_found' | 'invalid_state', message: string): Webhook
 /**
  * Sender storage in process memory: the default of `WebhookSender`, for tests and single-process
  * apps. Nothing survives a restart; use `PostgresStorage` for durability and several workers
- * (DESIGN.md §6).
+ * (docs/design.md §6).
  *
  * Every operation is atomic (no `await` inside one), returns copies (events, and endpoints in
  * claims and attempts, as deep-frozen copies shared between calls), and is scoped by
  * organization: another organization's id reads as unknown. Due deliveries wait in heaps keyed
- * by due time, claimed with a lease (DESIGN.md §2).
+ * by due time, claimed with a lease (docs/design.md §2).
  *
  * Decisions where the port leaves room (the conformance suite pins each one):
  * - A claim is held until its owner records or releases it, or another worker claims the lapsed
@@ -327,7 +327,7 @@ export class MemoryStorage implements SenderStorage {
         };
       }
       if (trips) {
-        // Take the endpoint out of rotation and park its pending work (DESIGN.md §5.2, §5.3).
+        // Take the endpoint out of rotation and park its pending work (docs/design.md §5.2, §5.3).
         transition = evaluation.transition;
         transitionReason = evaluation.reason;
         this.#schedule.parkPending(endpoint, PARK_REASON[healthPolicy.action], endedAtMs);
@@ -336,7 +336,7 @@ export class MemoryStorage implements SenderStorage {
     if (delivery.status === 'PENDING') {
       if (endpoint === undefined) park(delivery, 'ENDPOINT_DELETED', endedAtMs);
       else if (endpoint.record.status !== 'ACTIVE') {
-        // No retries on an endpoint out of rotation: park, don't drop (DESIGN.md §5.3).
+        // No retries on an endpoint out of rotation: park, don't drop (docs/design.md §5.3).
         park(delivery, PARK_REASON[endpoint.record.status], endedAtMs);
       } else this.#schedule.enqueue(delivery, endpoint);
     }
@@ -459,7 +459,7 @@ export class MemoryStorage implements SenderStorage {
         park(stored, 'ENDPOINT_DELETED', record.updatedAtMs);
       } else if (stored.status === 'PENDING' && endpoint !== undefined) {
         // The endpoint's stored status decides, not the caller's view of it (which may be a stale
-        // cache in another process): park, don't drop (DESIGN.md §5.3). A test fire may go to a
+        // cache in another process): park, don't drop (docs/design.md §5.3). A test fire may go to a
         // PAUSED endpoint (§5.8).
         const status = endpoint.record.status;
         if (status === 'DISABLED' || (status === 'PAUSED' && !record.test)) {

@@ -1,13 +1,13 @@
 /**
  * The sender's stored records. Plain data (JSON-serialisable, times in epoch milliseconds), so
  * every storage adapter can hold them as rows. Secrets live only in {@link EndpointRecord.secrets}
- * and never leave the sender except in the create response (DESIGN.md §5.14).
+ * and never leave the sender except in the create response (docs/design.md §5.14).
  */
 
 import type { DeliveryFailureReason, EventSource, OpenEnum } from '../core/catalog/enum-values.js';
 import type { EndpointHealth } from '../core/retry/health-policy.js';
 
-/** An endpoint's status (spec digest §1.10; DESIGN.md §5.3). */
+/** An endpoint's status (docs/design.md §6.2; docs/design.md §5.3). */
 export type EndpointStatus = 'ACTIVE' | 'PAUSED' | 'DISABLED';
 
 /** One signing secret of an endpoint. */
@@ -27,16 +27,16 @@ export interface EndpointRecord {
   readonly organizationUuid: string;
   readonly url: string;
   readonly description: string | null;
-  /** Subscription patterns, validated against the profile's catalog (DESIGN.md §5.5). */
+  /** Subscription patterns, validated against the profile's catalog (docs/design.md §5.5). */
   readonly events: readonly string[];
-  /** Partner filter; `null`: every partner (spec digest §1.10). */
+  /** Partner filter; `null`: every partner (docs/design.md §6.2). */
   readonly partnerIds: readonly string[] | null;
-  /** Schema versions the endpoint accepts (DESIGN.md §5.7). */
+  /** Schema versions the endpoint accepts (docs/design.md §5.7). */
   readonly acceptedSchemaVersions: readonly number[];
   readonly status: EndpointStatus;
   /** Live secrets, newest first (one during normal operation; more during a rotation). */
   readonly secrets: readonly EndpointSecret[];
-  /** The failure streak the health policy reads (DESIGN.md §5.2). */
+  /** The failure streak the health policy reads (docs/design.md §5.2). */
   readonly health: EndpointHealth;
   readonly createdAtMs: number;
   readonly updatedAtMs: number;
@@ -70,7 +70,7 @@ export interface DeliveryRecord {
   readonly endpointId: string;
   readonly eventId: string;
   readonly eventType: string;
-  /** The version this endpoint receives (DESIGN.md §5.7). */
+  /** The version this endpoint receives (docs/design.md §5.7). */
   readonly schemaVersion: number;
   readonly status: DeliveryStatus;
   /** HTTP attempts made (0 for a parked delivery). */
@@ -90,9 +90,9 @@ export interface DeliveryRecord {
   readonly lastFailureReason: DeliveryFailureReason | null;
   /** Why a final delivery failed: the last attempt's reason, or why it was parked; else `null`. */
   readonly failureReason: StoredFailureReason | null;
-  /** A test fire (DESIGN.md §5.8): one attempt, not counted for health. */
+  /** A test fire (docs/design.md §5.8): one attempt, not counted for health. */
   readonly test: boolean;
-  /** The delivery this one replays (DESIGN.md §5.9), or `null`. */
+  /** The delivery this one replays (docs/design.md §5.9), or `null`. */
   readonly replayOf: string | null;
   readonly createdAtMs: number;
   readonly updatedAtMs: number;
@@ -109,13 +109,13 @@ export interface AttemptRecord {
   readonly statusCode: number | null;
   /** `null` on a 2xx; otherwise why the attempt failed. */
   readonly failureReason: DeliveryFailureReason | null;
-  /** The first 4 KiB of the response body (DESIGN.md §5.13), decoded as UTF-8. */
+  /** The first 4 KiB of the response body (docs/design.md §5.13), decoded as UTF-8. */
   readonly responseBody: string;
 }
 
 /**
  * The response an idempotent write produced, kept so that a retry with the same key and body gets
- * it back unchanged (DESIGN.md §5.10). The body may hold a one-time secret (an endpoint's create
+ * it back unchanged (docs/design.md §5.10). The body may hold a one-time secret (an endpoint's create
  * response): it is stored here and nowhere else, and never logged or put in an error.
  */
 export interface IdempotencyResponse {
@@ -125,7 +125,7 @@ export interface IdempotencyResponse {
   readonly body: string;
 }
 
-/** One Idempotency-Key record (DESIGN.md §5.10). */
+/** One Idempotency-Key record (docs/design.md §5.10). */
 export interface IdempotencyRecord {
   /** Organization + method + route + key, in the form the sender builds. */
   readonly scope: string;

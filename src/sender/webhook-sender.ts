@@ -63,7 +63,7 @@ export interface WebhookSenderOptions<D = EventDataMap> {
    */
   readonly catalog?: EventCatalog<D> | undefined;
   /**
-   * The wire profile: body, headers, signature, retry and health policies, timeout (DESIGN.md §4).
+   * The wire profile: body, headers, signature, retry and health policies, timeout (docs/design.md §4).
    * Without `catalog`, its event data types type `publish` (`EUDR_PROFILE`: the EUDR events).
    * @default NOVATRADE_PROFILE
    */
@@ -101,11 +101,11 @@ export interface WebhookSenderOptions<D = EventDataMap> {
   readonly allowUnknownEnumValues?: boolean | undefined;
   /**
    * How long a claimed delivery stays claimed, ms. Must exceed the profile's timeout plus 5 s, so
-   * a live worker's claim never lapses mid-request (DESIGN.md §2).
+   * a live worker's claim never lapses mid-request (docs/design.md §2).
    * @default profile.timeoutMs + 30_000
    */
   readonly leaseMs?: number | undefined;
-  /** In-flight deliveries per endpoint (DESIGN.md §5.15). @default 10 */
+  /** In-flight deliveries per endpoint (docs/design.md §5.15). @default 10 */
   readonly maxInFlightPerEndpoint?: number | undefined;
   /**
    * In-flight deliveries overall. Attempts to one origin (scheme, host, port) are also capped, at
@@ -128,7 +128,7 @@ export interface WebhookSenderOptions<D = EventDataMap> {
   /**
    * How long this process trusts its cached subscription index of an organization before reading
    * the endpoints from storage again, ms. Changes made through this sender apply at once; the TTL
-   * bounds how long another process's changes (several senders on one storage, DESIGN.md §6) can
+   * bounds how long another process's changes (several senders on one storage, docs/design.md §6) can
    * go unseen: a new endpoint may miss events, a resumed one may get them parked, for that long.
    * Storage re-checks each endpoint's status when deliveries are stored, so a stale cache never
    * sends to a paused endpoint. `0` reads storage on every publish.
@@ -136,7 +136,7 @@ export interface WebhookSenderOptions<D = EventDataMap> {
    */
   readonly endpointCacheTtlMs?: number | undefined;
   /**
-   * How long delivery history is kept and replayable, ms (DESIGN.md §5.11).
+   * How long delivery history is kept and replayable, ms (docs/design.md §5.11).
    * @default 2_592_000_000 (30 days)
    */
   readonly retentionMs?: number | undefined;
@@ -171,7 +171,7 @@ export const WEBHOOK_SENDER_OPTION_NAMES = [
   'purgeIntervalMs',
 ] as const satisfies readonly (keyof WebhookSenderOptions)[];
 
-/** One page of delivery history (DESIGN.md §5.11). */
+/** One page of delivery history (docs/design.md §5.11). */
 export interface DeliveryHistoryPage {
   readonly data: readonly DeliveryView[];
   readonly pagination: {
@@ -255,12 +255,12 @@ export interface PublishResult {
 /** Result of {@link WebhookSender.createEndpoint}: the view, and the secret, shown only here. */
 export interface CreatedEndpoint {
   readonly endpoint: EndpointView;
-  /** The signing secret. Store it now: no later call returns it (spec digest §1.10). */
+  /** The signing secret. Store it now: no later call returns it (docs/design.md §6.2). */
   readonly secret: string;
 }
 
 /**
- * The embeddable delivery engine (DESIGN.md §1, §2): an endpoint registry with subscriptions and
+ * The embeddable delivery engine (docs/design.md §1, §2): an endpoint registry with subscriptions and
  * partner filters, fan-out of published events, signed HTTP delivery on a persistent retry
  * schedule, auto-pause with meta-events and a notifier, "park, don't drop" for paused endpoints.
  * Storage and transport are ports; the defaults keep everything in memory.
@@ -371,7 +371,7 @@ export class WebhookSender<D = EventDataMap> {
   // ---------------------------------------------------------------- endpoints
 
   /**
-   * Registers an endpoint (spec digest §1.12.1). The URL must be `https:` (DESIGN.md §5.14), the
+   * Registers an endpoint (docs/design.md §6.4). The URL must be `https:` (docs/design.md §5.14), the
    * patterns valid for the profile's catalog (§5.5); the secret is generated unless given, and
    * returned only here.
    *
@@ -402,7 +402,7 @@ export class WebhookSender<D = EventDataMap> {
   }
 
   /**
-   * The organization's endpoints, oldest first, without secrets (spec digest §1.12.2).
+   * The organization's endpoints, oldest first, without secrets (docs/design.md §6.4).
    *
    * @throws WebhookValidationError `invalid_option` naming `organizationUuid`.
    */
@@ -411,10 +411,10 @@ export class WebhookSender<D = EventDataMap> {
   }
 
   /**
-   * Updates an endpoint with a JSON merge patch (spec digest §1.12.4): supplied fields replace
+   * Updates an endpoint with a JSON merge patch (docs/design.md §6.4): supplied fields replace
    * whole values, `partnerIds: null` clears the filter. `status: PAUSED` or `DISABLED` parks the
    * endpoint's pending deliveries (FAILED `ENDPOINT_PAUSED` / `ENDPOINT_DISABLED`, replayable);
-   * `status: ACTIVE` resumes it with a fresh failure streak (DESIGN.md §5.3).
+   * `status: ACTIVE` resumes it with a fresh failure streak (docs/design.md §5.3).
    *
    * @returns the updated view.
    * @throws WebhookValidationError `invalid_endpoint` (with `issues`).
@@ -433,7 +433,7 @@ export class WebhookSender<D = EventDataMap> {
   }
 
   /**
-   * Deletes an endpoint (spec digest §1.12.5); its pending deliveries stop (FAILED
+   * Deletes an endpoint (docs/design.md §6.4); its pending deliveries stop (FAILED
    * `ENDPOINT_DELETED`).
    *
    * @returns whether it existed.
@@ -449,7 +449,7 @@ export class WebhookSender<D = EventDataMap> {
    * Publishes an event: validates it against the catalog, assigns an `evt_…` id and `createdAt`,
    * stores it once with one delivery per matching endpoint (organization, type, partner), and
    * wakes the dispatcher. An endpoint that is PAUSED or DISABLED gets a parked delivery (FAILED
-   * `ENDPOINT_PAUSED` / `ENDPOINT_DISABLED`, DESIGN.md §5.3); one that accepts no producible
+   * `ENDPOINT_PAUSED` / `ENDPOINT_DISABLED`, docs/design.md §5.3); one that accepts no producible
    * schema version gets FAILED `SCHEMA_VERSION_UNSUPPORTED` (§5.7).
    *
    * `type` must be a type of the sender's catalog and `data` its data type (`EventData<T>` on
@@ -478,7 +478,7 @@ export class WebhookSender<D = EventDataMap> {
   // ---------------------------------------------------------------- history, replay, test fire
 
   /**
-   * An endpoint's delivery history (spec digest §1.12.7, DESIGN.md §5.11): `status`, `since`
+   * An endpoint's delivery history (docs/design.md §6.4, docs/design.md §5.11): `status`, `since`
    * (exclusive), zero-based `page`, `size` 1–100 (default 20), `sort` (`createdAt,desc` default).
    *
    * @returns `{ data, pagination: { page, size, totalElements, totalPages, hasNext, hasPrevious } }`.
@@ -511,7 +511,7 @@ export class WebhookSender<D = EventDataMap> {
   }
 
   /**
-   * Replays a delivery (DESIGN.md §5.9): a new delivery (`replayOf` = the original) of the
+   * Replays a delivery (docs/design.md §5.9): a new delivery (`replayOf` = the original) of the
    * original event, same event id and body, signed at send time (a fresh `t=`); normal retries and
    * health apply. Allowed for a DELIVERED or FAILED delivery inside retention, on an ACTIVE
    * endpoint.
@@ -534,7 +534,7 @@ export class WebhookSender<D = EventDataMap> {
   }
 
   /**
-   * Replays every FAILED delivery of an endpoint created in `[since, until)` (DESIGN.md §5.9
+   * Replays every FAILED delivery of an endpoint created in `[since, until)` (docs/design.md §5.9
    * extension: recover what was missed while the endpoint was down or paused). The endpoint must
    * be ACTIVE.
    *
@@ -553,7 +553,7 @@ export class WebhookSender<D = EventDataMap> {
   }
 
   /**
-   * Fires a synthetic test event at one endpoint (spec digest §1.12.6, DESIGN.md §5.8): a fresh
+   * Fires a synthetic test event at one endpoint (docs/design.md §6.4, docs/design.md §5.8): a fresh
    * event (`source: SYSTEM`, the endpoint's organization, `partnerUuid` from the input or the
    * all-zero UUID, `data` verbatim) delivered to this endpoint regardless of its filters and of
    * PAUSED status; one attempt, no retries, not counted for health, `test: true` in history.
@@ -618,7 +618,7 @@ export class WebhookSender<D = EventDataMap> {
   }
 
   /**
-   * Deletes delivery history older than `retentionMs` (DESIGN.md §5.11: purged rows are gone and
+   * Deletes delivery history older than `retentionMs` (docs/design.md §5.11: purged rows are gone and
    * can no longer be replayed), in batches of 1,000, with the attempts and the events left without
    * deliveries; PENDING deliveries are never purged. The running dispatcher calls it every
    * `purgeIntervalMs`; call it yourself when you drive the sender with `processDue()`.
@@ -634,7 +634,7 @@ export class WebhookSender<D = EventDataMap> {
   }
 
   /**
-   * Runs a write at most once per Idempotency-Key (spec digest §1.4, DESIGN.md §5.10), for the
+   * Runs a write at most once per Idempotency-Key (docs/design.md §6.14, docs/design.md §5.10), for the
    * management HTTP layer: scope = organization + method + route + key; the raw body is kept as
    * a SHA-256 for 24 h. The same key and body return the stored response (a create's one-time
    * secret included) without running `execute` again; a different body is refused; the same key

@@ -6,7 +6,7 @@ import { hmacViaCreateHmac, hmacViaOneShotHash, oneShotHash } from './internal/n
  * `signNovatradePayload`, `verifyNovatradeSignature` and the EUDR functions on Node, and the one
  * to inject into the core builders (`buildNovatradeSignatureHeader`, `buildEudrSignature`).
  *
- * The key is the secret string as UTF-8 (DESIGN.md §5.6). Key material is derived once per secret
+ * The key is the secret string as UTF-8 (docs/design.md §5.6). Key material is derived once per secret
  * and cached (64 secrets, least recently used evicted). On Node >= 20.12 it computes RFC 2104
  * HMAC from two one-shot `crypto.hash('sha256')` calls over a reused buffer, which is faster than
  * `createHmac` at every body size; on older Node 20 it uses `createHmac` with a cached `KeyObject`.

@@ -5,7 +5,7 @@ import { nodeHmacSha256Hex } from './node-hmac-sha256-hex.node.js';
  * Signs a raw body with the N'entropy EUDR scheme and returns the `X-Webhook-Signature` value
  * `sha256=<hex HMAC-SHA256(secret as UTF-8, raw body)>`. Synchronous, on `node:crypto`.
  *
- * The EUDR scheme is **inferred, not documented** by N'entropy (spec §2.5, N-1; DESIGN.md §4):
+ * The EUDR scheme is **inferred, not documented** by N'entropy (docs/design.md §6.11, docs/design.md §7, N-1; docs/design.md §4):
  * the timestamp header is not signed. Confirm it with the vendor before relying on it.
  *
  * @param payload - the exact body you will send: a string (hashed as UTF-8) or bytes.

@@ -17,8 +17,8 @@ export interface SignNovatradeOptions {
 /**
  * Signs a raw body the way Novatrade24 does and returns the `X-Novatrade-Signature` value
  * `t=<unix seconds>,v1=<hex>`: `v1` is `hex(HMAC-SHA256(secret as UTF-8, "<t>.<raw body>"))`
- * (spec §1.14). With several secrets (a rotation) the header holds one `v1=` per secret, in the
- * given order, and any of them verifies (DESIGN.md §5.6). Stripe's `verifyHeader` accepts it too.
+ * (docs/design.md §6.5). With several secrets (a rotation) the header holds one `v1=` per secret, in the
+ * given order, and any of them verifies (docs/design.md §5.6). Stripe's `verifyHeader` accepts it too.
  *
  * Synchronous, on `node:crypto`; `buildNovatradeSignatureHeader` is the runtime-neutral core.
  *

@@ -14,11 +14,11 @@ const verify = /* @__PURE__ */ createEudrVerifier({
  * Verifies an N'entropy EUDR `X-Webhook-Signature` header against the raw body, synchronously on
  * `node:crypto`. The header is `sha256=<hex>` or bare hex (either case) of
  * `HMAC-SHA256(secret as UTF-8, raw body)`: a scheme **inferred, not documented** by the vendor
- * (spec §2.5, N-1); confirm it with N'entropy.
+ * (docs/design.md §6.11, docs/design.md §7, N-1); confirm it with N'entropy.
  *
  * Optionally enforces a replay window on `X-Webhook-Timestamp`: pass its value as
  * `options.timestamp` (the key's presence turns the check on; an absent or unreadable value then
- * fails closed). That header is not signed, so deduplicate by body hash as well (DESIGN.md §5.16).
+ * fails closed). That header is not signed, so deduplicate by body hash as well (docs/design.md §5.16).
  *
  * @param payload - the raw request body exactly as received: a string or bytes. Never parsed JSON.
  * @param header - the `X-Webhook-Signature` value; `null`/`undefined` when absent.

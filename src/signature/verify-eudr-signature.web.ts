@@ -13,7 +13,7 @@ const verify = /* @__PURE__ */ createEudrVerifierAsync({
 /**
  * Verifies an N'entropy EUDR `X-Webhook-Signature` header on WebCrypto only (no `node:` import).
  * Same parameters, checks, order and error codes as `verifyEudrSignature`; every failure is a
- * rejected promise. The scheme is **inferred, not documented** (spec §2.5, N-1).
+ * rejected promise. The scheme is **inferred, not documented** (docs/design.md §6.11, docs/design.md §7, N-1).
  *
  * @param payload - the raw body exactly as received: `await request.text()` or
  *   `new Uint8Array(await request.arrayBuffer())`.

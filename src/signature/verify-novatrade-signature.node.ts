@@ -19,14 +19,14 @@ const verify = /* @__PURE__ */ createNovatradeVerifier({
  * Checks, in order (the first failure throws): the payload is a string or a Uint8Array; the
  * secrets are valid; the options are valid; the header is present, at most 8 KiB, and parses as
  * `t=<unix seconds>,v1=<64 hex>[,v1=…]` (unknown `vN` entries skipped); `t` is within
- * `toleranceSeconds` of now in **both** directions (DESIGN.md §5.6, spec A-10); and one `v1`
+ * `toleranceSeconds` of now in **both** directions (docs/design.md §5.6, docs/design.md §7, A-10); and one `v1`
  * equals `HMAC-SHA256(secret, "<t>.<raw body>")` for one of the secrets, compared in constant time.
  *
  * @param payload - the raw request body exactly as received: a string or bytes (a Node `Buffer`
  *   works). Never parsed JSON.
  * @param header - the `X-Novatrade-Signature` value; `null`/`undefined` when absent.
  * @param secret - the endpoint's signing secret (as-is, `whsec_` prefix included), or up to 8
- *   secrets during a rotation: any one verifying is enough (spec A-11, A-12).
+ *   secrets during a rotation: any one verifying is enough (docs/design.md §7, A-11, A-12).
  * @param options - `toleranceSeconds` (default 300, positive and finite) and `now` (a clock in epoch
  *   **milliseconds**, default `Date.now`).
  * @returns `{ timestamp }`: the header's `t` in Unix seconds.

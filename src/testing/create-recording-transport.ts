@@ -38,7 +38,7 @@ export interface RecordingTransport extends Transport {
 }
 
 /**
- * An in-memory `Transport` for sender tests (DESIGN.md §1, `/testing`): records every request and
+ * An in-memory `Transport` for sender tests (docs/design.md §1, `/testing`): records every request and
  * answers it, either with a fixed or computed status or by handing it to a receiver in process.
  * Nothing touches the network.
  *

@@ -21,7 +21,7 @@ import { resolveTimestampSeconds } from './internal/resolve-timestamp-seconds.js
 import { toOutboundEvent } from './internal/to-outbound-event.js';
 
 /**
- * The wire profiles a test request can be shaped and signed for (DESIGN.md §4):
+ * The wire profiles a test request can be shaped and signed for (docs/design.md §4):
  * `NOVATRADE_PROFILE`, `EUDR_PROFILE` and `STANDARD_WEBHOOKS_PROFILE` (docs/design.md §5.22).
  */
 export type SignedRequestProfile = 'novatrade' | 'eudr' | 'standard-webhooks';

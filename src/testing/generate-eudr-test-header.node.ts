@@ -12,7 +12,7 @@ export interface GenerateEudrTestHeaderOptions {
 /**
  * Signs a test body with the N'entropy EUDR scheme and returns the `X-Webhook-Signature` value
  * `sha256=<hex HMAC-SHA256(secret, raw body)>`. It is `signEudrPayload` with an options object.
- * The scheme is inferred, not documented by the vendor (spec §2.5, N-1), and does not cover
+ * The scheme is inferred, not documented by the vendor (docs/design.md §6.11, docs/design.md §7, N-1), and does not cover
  * the `X-Webhook-Timestamp` header, so there is no time to inject.
  *
  * @param options - `payload` and `secret`.

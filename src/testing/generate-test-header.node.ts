@@ -8,7 +8,7 @@ export interface GenerateTestHeaderOptions {
   readonly payload: string | Uint8Array;
   /**
    * The signing secret, used as-is (`whsec_` prefix included), or up to 8 secrets: one `v1=`
-   * entry each, in this order (a rotation, DESIGN.md §5.6).
+   * entry each, in this order (a rotation, docs/design.md §5.6).
    */
   readonly secret: string | readonly string[];
   /**

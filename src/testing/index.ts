@@ -1,6 +1,6 @@
 // Testing entry (`@novatrade24/webhooks/testing`): what a receiver's or sender's test suite needs
 // to exercise webhooks without a real sender or a real clock. Node-only, like the signing
-// functions it builds on (node:crypto). Every export is named (STYLE.md, "Modules"); nothing from
+// functions it builds on (node:crypto). Every export is named (CONTRIBUTING.md, "Modules"); nothing from
 // ./internal is re-exported. Sections follow Biome's sorted module order.
 
 // Event samples (the core catalog's factories, re-exported for tests)

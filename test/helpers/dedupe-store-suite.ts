@@ -1,4 +1,4 @@
-// One suite, run over every DedupeStore adapter (STYLE.md, "Tests"): the memory store and the
+// One suite, run over every DedupeStore adapter (CONTRIBUTING.md, "Tests"): the memory store and the
 // Redis store with each client library must behave identically, case for case.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

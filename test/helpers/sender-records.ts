@@ -59,7 +59,10 @@ export function eventRecord(overrides: Partial<EventRecord> = {}): EventRecord {
     source: 'API',
     partnerUuid: null,
     createdAtMs: T0,
-    data: { orderUuid: 'f3a1c2d4-0000-4000-8000-000000000001', lines: [{ sku: 'A-1', qty: 2 }] },
+    data: {
+      orderUuid: 'f3a1c2d4-0000-4000-8000-000000000001',
+      lines: [{ sku: 'docs/design.md §7, A-1', qty: 2 }],
+    },
     ...overrides,
   };
 }
@@ -76,7 +79,7 @@ export function deliveryRecord(
   };
 }
 
-/** A parked delivery as the sender creates it for a PAUSED endpoint (DESIGN.md §5.3). */
+/** A parked delivery as the sender creates it for a PAUSED endpoint (docs/design.md §5.3). */
 export function parkedDeliveryRecord(
   event: EventRecord,
   endpoint: EndpointRecord,

@@ -1,4 +1,4 @@
-// One suite for every constructor that refuses unknown options (STYLE.md, "Tests": one suite
+// One suite for every constructor that refuses unknown options (CONTRIBUTING.md, "Tests": one suite
 // factory over every variant): a misspelt name, a case slip and a stranger are refused, each
 // named with the nearest known option when one is close; a known option set to undefined is
 // accepted as absent.

@@ -155,11 +155,11 @@ for (const { name, start, hasJsonRoute } of nodeExamples)
         const response = await fetch(`${server.baseUrl}/api/orders`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: '{"sku":"A-1"}',
+          body: '{"sku":"docs/design.md §7, A-1"}',
         });
         expect(await read(response)).toMatchObject({
           status: 201,
-          body: { created: { sku: 'A-1' } },
+          body: { created: { sku: 'docs/design.md §7, A-1' } },
         });
       });
   });

@@ -1,4 +1,4 @@
-// The core is runtime-neutral (STYLE.md, "Modules"): no node:* imports (also enforced by Biome),
+// The core is runtime-neutral (CONTRIBUTING.md, "Modules"): no node:* imports (also enforced by Biome),
 // and no global clock or randomness, which Biome cannot express, so this test reads the sources.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';

@@ -14,19 +14,55 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** Section numbers of docs/design.md: `## 5. Decisions` gives 5, `### 5.17 Fair …` gives 5.17. */
+const designText = (): string => readFileSync(join(root, 'docs', 'design.md'), 'utf8');
+
+/**
+ * Section numbers of docs/design.md: `## 5. Decisions` gives 5, `### 5.17 Fair …` gives 5.17, and
+ * a row of the specification map `| 6.5 | …` gives 6.5.
+ */
 function sections(): Set<string> {
-  const text = readFileSync(join(root, 'docs', 'design.md'), 'utf8');
-  return new Set([...text.matchAll(/^#{2,3} (\d+(?:\.\d+)?)\.? /gm)].map((m) => m[1] as string));
+  const text = designText();
+  return new Set(
+    [
+      ...text.matchAll(/^#{2,3} (\d+(?:\.\d+)?)\.? /gm),
+      ...text.matchAll(/^\| (\d+\.\d+) \|/gm),
+    ].map((m) => m[1] as string),
+  );
+}
+
+/** The labels of §7 (`- **A-8** …`). */
+function openPoints(): Set<string> {
+  return new Set([...designText().matchAll(/^- \*\*([AN]-\d+)\*\*/gm)].map((m) => m[1] as string));
+}
+
+/** `docs/design.md §7, A-8, N-3` and `… §7, A-4 and N-5`: the labels, with the file and line. */
+function labelCitations(): { where: string; label: string }[] {
+  const found: { where: string; label: string }[] = [];
+  for (const path of citingFiles()) {
+    const text = readFileSync(path, 'utf8').replace(/\n\s*(?:\/\/|\*|#)?\s*/g, ' ');
+    for (const match of text.matchAll(/§7, ((?:[AN]-\d+(?:,? (?:and )?|$))+)/g)) {
+      for (const label of (match[1] as string).matchAll(/[AN]-\d+/g)) {
+        found.push({ where: relative(root, path), label: label[0] });
+      }
+    }
+  }
+  return found;
+}
+
+function citingFiles(): string[] {
+  return [
+    ...['src', 'test', 'docs', 'bench', 'examples']
+      .flatMap((dir) => filesUnder(join(root, dir)))
+      .filter((path) => /\.(ts|mts|cts|md)$/.test(path)),
+    join(root, 'README.md'),
+    join(root, 'CONTRIBUTING.md'),
+  ];
 }
 
 /** `design.md §5.17`, `design.md](design.md) §5.17 and §5.18`, … with the file and line. */
 function citations(): { where: string; section: string }[] {
   const found: { where: string; section: string }[] = [];
-  const files = ['src', 'test', 'docs', 'bench', 'examples']
-    .flatMap((dir) => filesUnder(join(root, dir)))
-    .filter((path) => /\.(ts|mts|cts|md)$/.test(path));
-  for (const path of [...files, join(root, 'README.md')]) {
+  for (const path of citingFiles()) {
     const lines = readFileSync(path, 'utf8').split('\n');
     for (const [index, line] of lines.entries()) {
       const cited = /design\.md(?:\]\([^)]*\))?,? ((?:§\d+(?:\.\d+)?(?:,? (?:and |or )?)?)+)/g;
@@ -50,5 +86,22 @@ describe('docs/design.md citations', () => {
     const cited = citations();
     expect(cited.length).toBeGreaterThan(10);
     expect(cited.filter((c) => !known.has(c.section))).toEqual([]);
+  });
+
+  it('every cited open point of the specification (§7, A-n / N-n) is listed there', () => {
+    const known = openPoints();
+    expect(known.has('A-1')).toBe(true);
+    const cited = labelCitations();
+    expect(cited.length).toBeGreaterThan(10);
+    expect(cited.filter((c) => !known.has(c.label))).toEqual([]);
+  });
+
+  it('no file cites the documents outside the repository', () => {
+    const stale = citingFiles()
+      .filter((path) => !path.endsWith('design-citations.test.ts'))
+      .filter((path) =>
+        /\bDESIGN(?:\.md)? §|spec digest|\bSTYLE\.md|seeds\//.test(readFileSync(path, 'utf8')),
+      );
+    expect(stale.map((path) => relative(root, path))).toEqual([]);
   });
 });

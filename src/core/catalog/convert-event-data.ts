@@ -16,7 +16,7 @@ export interface ConvertEventDataOptions {
 
 /**
  * Converts an event's `data` from one schema version down to an older one by chaining the
- * catalog's `toPrevious` converters (`3 → 2 → 1`; DESIGN.md §5.7). Same version: `data` is
+ * catalog's `toPrevious` converters (`3 → 2 → 1`; docs/design.md §5.7). Same version: `data` is
  * returned as is. The result is not re-validated; a catalog's converters are trusted code.
  *
  * @param catalog - the catalog, e.g. {@link NOVATRADE_CATALOG}.

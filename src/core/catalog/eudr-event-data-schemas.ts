@@ -1,5 +1,5 @@
 /**
- * zod schemas for the `data` of the 14 N'entropy EUDR event types (spec digest §2.7). Loose:
+ * zod schemas for the `data` of the 14 N'entropy EUDR event types (docs/design.md §6.13). Loose:
  * unknown fields pass through. Lenient: unknown enum values are accepted; the strict twins are
  * used by `parseEudrEvent(…, { strict: true })`.
  */

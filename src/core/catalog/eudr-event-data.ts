@@ -1,6 +1,6 @@
 /**
- * The `data` payloads of the 14 N'entropy EUDR event types (spec digest §2.7). The events page
- * shows three shapes; the rest are inferred (N-7, N-8) and their uncertain fields are optional.
+ * The `data` payloads of the 14 N'entropy EUDR event types (docs/design.md §6.13). The events page
+ * shows three shapes; the rest are inferred (docs/design.md §7, N-7, N-8) and their uncertain fields are optional.
  * Unknown extra fields arrive at runtime but are not typed. See docs/events.md.
  */
 
@@ -17,7 +17,7 @@ export type EudrEntityData = {
 
 /**
  * `supplier.deleted`, `product.deleted`, `batch.deleted`. The docs give one example for all nine
- * entity events; whether `internalId` is still sent after a delete is not stated (N-7), so it is
+ * entity events; whether `internalId` is still sent after a delete is not stated (docs/design.md §7, N-7), so it is
  * optional here (inferred).
  */
 export type EudrEntityDeletedData = {
@@ -32,11 +32,11 @@ export type EudrSyncCompletedData = {
   readonly created: number;
   /** Records updated. */
   readonly updated: number;
-  /** Records that failed: a count here, unlike the upsert responses' array (N-8). */
+  /** Records that failed: a count here, unlike the upsert responses' array (docs/design.md §7, N-8). */
   readonly errors: number;
 };
 
-/** `sync.failed`: a sync run hit errors. Not shown in the docs (N-7): inferred, all optional. */
+/** `sync.failed`: a sync run hit errors. Not shown in the docs (docs/design.md §7, N-7): inferred, all optional. */
 export type EudrSyncFailedData = {
   readonly entityType?: OpenEnum<EudrEntityType> | undefined;
   readonly created?: number | undefined;
@@ -61,7 +61,7 @@ export type EudrDdsStatusChangedData = {
 };
 
 /**
- * `dds.submitted`, `dds.approved`: not shown in the docs (N-7). Inferred as the
+ * `dds.submitted`, `dds.approved`: not shown in the docs (docs/design.md §7, N-7). Inferred as the
  * `dds.status_changed` shape with every field optional.
  */
 export type EudrDdsEventData = {

@@ -1,10 +1,10 @@
-/** The N'entropy EUDR webhook envelope (spec digest §2.4, DESIGN.md §4). */
+/** The N'entropy EUDR webhook envelope (docs/design.md §6.10, docs/design.md §4). */
 
 import { buildEudrEventEnvelopeSchema } from './internal/envelope-schemas.js';
 
 /**
- * The envelope around every EUDR event. It has no event id (N-3): dedupe on a hash of the raw
- * body (DESIGN.md §5.16). Unknown extra fields are kept at runtime but not typed.
+ * The envelope around every EUDR event. It has no event id (docs/design.md §7, N-3): dedupe on a hash of the raw
+ * body (docs/design.md §5.16). Unknown extra fields are kept at runtime but not typed.
  *
  * @typeParam Event - the event type.
  * @typeParam Data - the `data` payload.

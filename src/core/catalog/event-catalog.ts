@@ -1,5 +1,5 @@
 /**
- * The event catalog as data (DESIGN.md §5.7, A-13, A-14): each event type with its schema
+ * The event catalog as data (docs/design.md §5.7, docs/design.md §7, A-13, A-14): each event type with its schema
  * versions, each version a zod schema for `data` plus a converter to the previous version.
  * Senders negotiate an endpoint's version and convert data down with pure functions over it
  * ({@link negotiateSchemaVersion}, {@link convertEventData}).
@@ -12,7 +12,7 @@ import { quoteType, summarizeIssues } from './internal/schema-kit.js';
 /**
  * Who an event concerns. `partner`: one trade partner, the envelope's `partnerUuid` is a string.
  * `organization`: the whole organization (the `webhook.*` meta-events), `partnerUuid` may be null
- * (DESIGN.md §5.4).
+ * (docs/design.md §5.4).
  */
 export type EventScope = 'partner' | 'organization';
 
@@ -164,7 +164,7 @@ export type DefinitionsDataMap<Defs extends readonly EventTypeDefinition[]> =
     ? UntypedEventDataMap
     : { [Def in Defs[number] as Def['type']]: ProducedData<LatestSchema<Def['versions']>> };
 
-// `<segment>.<name>[.<more>]`: no empty segment, no wildcard, no whitespace (DESIGN.md §5.5
+// `<segment>.<name>[.<more>]`: no empty segment, no wildcard, no whitespace (docs/design.md §5.5
 // subscribes to `<segment>.*`, so every type needs a segment).
 const TYPE_PATTERN = /^[^\s.*]+(\.[^\s.*]+)+$/;
 

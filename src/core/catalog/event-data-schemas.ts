@@ -1,7 +1,7 @@
 /**
  * zod schemas for the `data` of the 10 Novatrade24 event types, schema version 1.
  *
- * Every object is loose: unknown fields pass through unchanged (spec digest §1.9). The exported
+ * Every object is loose: unknown fields pass through unchanged (docs/design.md §6.1). The exported
  * schemas are lenient (unknown enum values accepted); the strict twins used by
  * `parseEvent(…, { strict: true })` live in {@link NOVATRADE_CATALOG}.
  */
@@ -13,7 +13,7 @@ type EventDataSchemas = ReturnType<typeof buildEventDataSchemasV1>;
 
 /**
  * The lenient version-1 `data` schema of each of the 10 Novatrade24 event types, by type. Unknown
- * fields pass through; unknown enum values are accepted (spec digest §1.9). Use it to validate a
+ * fields pass through; unknown enum values are accepted (docs/design.md §6.1). Use it to validate a
  * payload you build, or to compose your own schema (`.extend()`).
  *
  * @example

@@ -1,10 +1,10 @@
 /**
- * The `data` payloads of the 10 Novatrade24 Phase 1 event types, schema version 1 (spec digest
- * §1.18). Fields the docs show are typed exactly as documented; fields the docs cut off (A-25)
+ * The `data` payloads of the 10 Novatrade24 Phase 1 event types, schema version 1 (docs/design.md
+ * §6.9). Fields the docs show are typed exactly as documented; fields the docs cut off (docs/design.md §7, A-25)
  * are "defined by this SDK" and optional unless a meta-event is useless without them. Unknown
- * extra fields arrive at runtime but are not typed (spec digest §1.9). See docs/events.md.
+ * extra fields arrive at runtime but are not typed (docs/design.md §6.1). See docs/events.md.
  *
- * Ids are plain strings: the docs call them uuids, but their own examples are not (A-26).
+ * Ids are plain strings: the docs call them uuids, but their own examples are not (docs/design.md §7, A-26).
  */
 
 import type {
@@ -21,8 +21,8 @@ import type {
 import type { EventType } from './event-types.js';
 
 /**
- * A compliance blocker, as in the compliance rollup (spec digest §1.17). The event's element type
- * is not shown in the docs (A-25), so every field is optional.
+ * A compliance blocker, as in the compliance rollup (docs/design.md §6.8). The event's element type
+ * is not shown in the docs (docs/design.md §7, A-25), so every field is optional.
  */
 export type ComplianceBlocker = {
   /** Rollup module the blocker belongs to, e.g. `transport`. */
@@ -43,7 +43,7 @@ export type ComplianceStatusChangedData = {
   readonly blockers: readonly ComplianceBlocker[];
 };
 
-/** `compliance.decision_made`: the final verdict for an order (may repeat, A-31). [spec] */
+/** `compliance.decision_made`: the final verdict for an order (may repeat, docs/design.md §7, A-31). [spec] */
 export type ComplianceDecisionMadeData = {
   readonly orderUuid: string;
   /** `VALID_EXPORT`: VAT exemption applies. `VAT_APPLICABLE`: VAT on the final invoice. */
@@ -57,7 +57,7 @@ export type KycViesCheckFailedData = {
   readonly vatNumber: string;
   /**
    * Result before this check. Optional and nullable: a buyer's first check also fails this way,
-   * so there may be no previous result (A-30).
+   * so there may be no previous result (docs/design.md §7, A-30).
    */
   readonly previousResult?: OpenEnum<ViesResult> | null | undefined;
   readonly currentResult: OpenEnum<ViesResult>;
@@ -131,7 +131,7 @@ export type SelfServiceInvitationExpiredData = {
 
 /**
  * `webhook.endpoint_auto_paused` (meta): one of the organization's endpoints was paused by the
- * health policy (DESIGN.md §5.2, §5.4). Defined by this SDK; only `endpointId` is required.
+ * health policy (docs/design.md §5.2, §5.4). Defined by this SDK; only `endpointId` is required.
  */
 export type WebhookEndpointAutoPausedData = {
   /** The paused endpoint (`wh_…`). */
@@ -156,8 +156,8 @@ export type WebhookEndpointAutoPausedData = {
 
 /**
  * `webhook.delivery_failed_terminal` (meta): one event's delivery to one endpoint ran out of
- * retries (DESIGN.md §5.4). Defined by this SDK, mirroring the delivery resource (spec digest
- * §1.12.7); the endpoint, delivery, event id and event type are required.
+ * retries (docs/design.md §5.4). Defined by this SDK, mirroring the delivery resource (docs/design.md
+ * §6.4); the endpoint, delivery, event id and event type are required.
  */
 export type WebhookDeliveryFailedTerminalData = {
   /** The endpoint the delivery was for (`wh_…`). */

@@ -1,5 +1,5 @@
 /**
- * The Novatrade24 event envelope (spec digest §1.15, DESIGN.md §4): the JSON body of every
+ * The Novatrade24 event envelope (docs/design.md §6.6, docs/design.md §4): the JSON body of every
  * delivery.
  */
 
@@ -8,7 +8,7 @@ import { buildEventEnvelopeSchema } from './internal/envelope-schemas.js';
 
 /**
  * The envelope around every Novatrade24 event. Unknown extra fields are kept at runtime but not
- * typed (spec digest §1.9).
+ * typed (docs/design.md §6.1).
  *
  * @typeParam Type - the event type (routing key).
  * @typeParam Data - the `data` payload.
@@ -23,11 +23,11 @@ export type EventEnvelope<
   readonly id: string;
   /** Event type, the routing key, e.g. `compliance.status_changed`. */
   readonly type: Type;
-  /** Version of the `data` shape, an integer >= 1 (DESIGN.md §5.7). */
+  /** Version of the `data` shape, an integer >= 1 (docs/design.md §5.7). */
   readonly schemaVersion: number;
   /** What caused the event: `API`, `WEB_APP` or `SYSTEM` (more may be added). */
   readonly source: OpenEnum<EventSource>;
-  /** ISO 8601 date-time the event was created; order by it (last write wins, A-21, A-31). */
+  /** ISO 8601 date-time the event was created; order by it (last write wins, docs/design.md §7, A-21, A-31). */
   readonly createdAt: string;
   /** Your IntegrationOrganization. */
   readonly organizationUuid: string;

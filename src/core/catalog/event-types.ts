@@ -1,6 +1,6 @@
 /**
  * The Novatrade24 Phase 1 event catalog: the 10 types of the `POST /v1/webhooks/{id}/test`
- * `eventType` enum (spec digest §1.18), in catalog order.
+ * `eventType` enum (docs/design.md §6.9), in catalog order.
  */
 export const EVENT_TYPES = [
   'compliance.status_changed',
@@ -18,7 +18,7 @@ export const EVENT_TYPES = [
 /** One of the 10 Novatrade24 catalog event types. */
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** The meta-event types the sender itself emits (DESIGN.md §5.4). */
+/** The meta-event types the sender itself emits (docs/design.md §5.4). */
 export const META_EVENT_TYPES = [
   'webhook.endpoint_auto_paused',
   'webhook.delivery_failed_terminal',
@@ -28,7 +28,7 @@ export const META_EVENT_TYPES = [
 export type MetaEventType = (typeof META_EVENT_TYPES)[number];
 
 /**
- * The 14 N'entropy EUDR event types (spec digest §2.7).
+ * The 14 N'entropy EUDR event types (docs/design.md §6.13).
  */
 export const EUDR_EVENT_TYPES = [
   'supplier.created',

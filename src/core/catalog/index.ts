@@ -1,5 +1,5 @@
 // Section barrel of the catalog: envelopes, event types and payloads, schema versions, parsers and
-// samples, for Novatrade24 and N'entropy EUDR. Every export is named (STYLE.md, "Modules");
+// samples, for Novatrade24 and N'entropy EUDR. Every export is named (CONTRIBUTING.md, "Modules");
 // nothing from ./internal is re-exported.
 
 export { type ConvertEventDataOptions, convertEventData } from './convert-event-data.js';

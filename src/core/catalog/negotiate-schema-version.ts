@@ -6,7 +6,7 @@ import { quoteType, versionRange } from './internal/schema-kit.js';
 export interface NegotiateSchemaVersionOptions {
   /** The event type. */
   readonly type: string;
-  /** The endpoint's `acceptedSchemaVersions` (DESIGN.md §5.7; the spec's default is `[1]`). */
+  /** The endpoint's `acceptedSchemaVersions` (docs/design.md §5.7; the spec's default is `[1]`). */
   readonly acceptedSchemaVersions: readonly number[];
   /**
    * The version the event was created at; the catalog can produce it and every older version.
@@ -16,7 +16,7 @@ export interface NegotiateSchemaVersionOptions {
 }
 
 /**
- * The schema version an endpoint receives for an event (DESIGN.md §5.7, A-13, A-14): the highest
+ * The schema version an endpoint receives for an event (docs/design.md §5.7, docs/design.md §7, A-13, A-14): the highest
  * version the endpoint accepts that the catalog can produce (from the type's oldest version up to
  * `fromVersion`), or `null` when there is none, which a sender records as a FAILED delivery with
  * `failureReason: SCHEMA_VERSION_UNSUPPORTED`. One version per endpoint: no dual emit.

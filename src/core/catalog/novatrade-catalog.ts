@@ -1,5 +1,5 @@
 /**
- * The built-in Novatrade24 catalog: the 10 Phase 1 types (spec digest §1.18), each at schema
+ * The built-in Novatrade24 catalog: the 10 Phase 1 types (docs/design.md §6.9), each at schema
  * version 1 with a lenient and a strict `data` schema.
  */
 
@@ -12,8 +12,8 @@ import { buildEventDataSchemasV1 } from './internal/novatrade-data-schemas.js';
 const STRICT_V1 = buildEventDataSchemasV1(true);
 
 /**
- * The Novatrade24 Phase 1 catalog (DESIGN.md §5.7): every type at version 1, the `webhook.*`
- * meta-events scoped to the organization (`partnerUuid` may be null, DESIGN.md §5.4). When a
+ * The Novatrade24 Phase 1 catalog (docs/design.md §5.7): every type at version 1, the `webhook.*`
+ * meta-events scoped to the organization (`partnerUuid` may be null, docs/design.md §5.4). When a
  * version 2 ships, it is added here with a converter to version 1. Typed with
  * {@link EventDataMap}: a sender on it types `publish` with `EventData<T>`.
  *

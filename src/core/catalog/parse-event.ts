@@ -2,7 +2,7 @@
  * Parsing Novatrade24 events: an object ({@link parseEvent}) or a raw JSON body
  * ({@link parseEventJson}), throwing or returning a result ({@link safeParseEvent}).
  *
- * Lenient (the default) follows spec digest §1.9: unknown fields are kept, unknown enum values are
+ * Lenient (the default) follows docs/design.md §6.1: unknown fields are kept, unknown enum values are
  * accepted, and an unknown `type` (or a catalog type at an unknown `schemaVersion`) arrives as an
  * {@link UnknownWebhookEvent}. Strict rejects all three. The envelope and the `data` of known
  * types are validated in both modes. See docs/events.md.

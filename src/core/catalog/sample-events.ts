@@ -1,7 +1,7 @@
 /**
  * A valid example event of every Novatrade24 and EUDR type, built from fixed values with all-zero
- * test UUIDs, so a handler can recognise it as synthetic and skip side effects (spec digest
- * §1.12.6). Used by tests, the demo, the test fire and the `/testing` entry.
+ * test UUIDs, so a handler can recognise it as synthetic and skip side effects (docs/design.md
+ * §6.4). Used by tests, the demo, the test fire and the `/testing` entry.
  */
 
 import { WebhookValidationError } from '../errors.js';
@@ -18,7 +18,7 @@ import {
 import { quoteType } from './internal/schema-kit.js';
 import type { WebhookEvent } from './webhook-event.js';
 
-/** The all-zero UUID that marks synthetic test data (spec digest §1.12.6, DESIGN.md §5.8). */
+/** The all-zero UUID that marks synthetic test data (docs/design.md §6.4, docs/design.md §5.8). */
 export const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
 const ZEROS = '0'.repeat(26);

@@ -7,7 +7,7 @@ import type { EventData } from './event-data.js';
 import type { EventEnvelope } from './event-envelope.js';
 import type { EventType, MetaEventType } from './event-types.js';
 
-/** `partnerUuid` of a type: null only on organization-level meta-events (DESIGN.md §5.4). */
+/** `partnerUuid` of a type: null only on organization-level meta-events (docs/design.md §5.4). */
 type PartnerUuidOf<T extends EventType> = T extends MetaEventType ? string | null : string;
 
 /**
@@ -30,7 +30,7 @@ export type WebhookEvent<T extends EventType = EventType> = T extends EventType
 
 /**
  * An event this SDK cannot type: a `type` outside the catalog (new types are non-breaking, spec
- * digest §1.9, A-24), or a catalog type with a `schemaVersion` this SDK does not know. Lenient
+ * digest §1.9, docs/design.md §7, A-24), or a catalog type with a `schemaVersion` this SDK does not know. Lenient
  * parsing returns it with its envelope checked and `data` as a plain object.
  */
 export type UnknownWebhookEvent = EventEnvelope<string, Record<string, unknown>, string | null>;

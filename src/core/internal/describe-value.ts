@@ -1,6 +1,6 @@
 /**
  * A short, value-free description of `value` for error messages: its type, and for strings and
- * byte arrays their length. Never the content (STYLE.md, "Errors").
+ * byte arrays their length. Never the content (CONTRIBUTING.md, "Errors").
  */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';

@@ -7,7 +7,7 @@ import { buildEudrSignature } from '../signature/build-eudr-signature.js';
 import { formatTimestamp } from './format-timestamp.js';
 import type { OutboundEvent, SigningContext, WireProfile } from './wire-profile.js';
 
-/** Header names of an N'entropy EUDR delivery (spec §2.4). */
+/** Header names of an N'entropy EUDR delivery (docs/design.md §6.10). */
 export const EUDR_HEADERS = Object.freeze({
   signature: 'X-Webhook-Signature',
   event: 'X-Webhook-Event',
@@ -16,13 +16,13 @@ export const EUDR_HEADERS = Object.freeze({
 });
 
 /**
- * The N'entropy EUDR wire profile (DESIGN.md §4):
+ * The N'entropy EUDR wire profile (docs/design.md §4):
  *
  * - body: `{event, timestamp, integrationId, data}` — `timestamp` is the event's creation time
  *   with milliseconds (`2024-01-15T10:30:00.000Z`), `integrationId` the event's organization;
  * - headers: `Content-Type: application/json`, `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of
- *   the raw body>` (inferred, N-1), `X-Webhook-Event`, `X-Webhook-Id` (the ENDPOINT id, as
- *   documented), `X-Webhook-Timestamp` (the event's ISO time, N-2), `User-Agent:
+ *   the raw body>` (inferred, docs/design.md §7, N-1), `X-Webhook-Event`, `X-Webhook-Id` (the ENDPOINT id, as
+ *   documented), `X-Webhook-Timestamp` (the event's ISO time, docs/design.md §7, N-2), `User-Agent:
  *   EUDR-Platform-Webhook/1.0`;
  * - retries: {@link EUDR_RETRY_POLICY}; health: {@link EUDR_HEALTH_POLICY}; timeout 10 s.
  *

@@ -11,7 +11,7 @@ let lastText = '';
  *
  * `seconds-when-whole`: `2026-04-22T10:30:00Z` as the Novatrade24 docs print it, and
  * `2026-04-22T10:30:00.250Z` when the time has milliseconds, so ordering by `createdAt`
- * (last write wins, A-21, A-31) keeps sub-second precision. `millis`: always three fraction digits,
+ * (last write wins, docs/design.md §7, A-21, A-31) keeps sub-second precision. `millis`: always three fraction digits,
  * as N'entropy prints it (`2024-01-15T10:30:00.000Z`).
  *
  * @throws WebhookValidationError `invalid_event` when `ms` is not a representable time.

@@ -1,4 +1,4 @@
-// Wire profiles section of the core: how an event becomes a signed request (DESIGN.md §4).
+// Wire profiles section of the core: how an event becomes a signed request (docs/design.md §4).
 export { EUDR_HEADERS, EUDR_PROFILE } from './eudr-profile.js';
 export { NOVATRADE_HEADERS, NOVATRADE_PROFILE } from './novatrade-profile.js';
 export type { SecretFormat } from './secret-format.js';

@@ -7,7 +7,7 @@ import { VERSION } from '../version.js';
 import { formatTimestamp } from './format-timestamp.js';
 import type { OutboundEvent, SigningContext, WireProfile } from './wire-profile.js';
 
-/** Header names of a Novatrade24 delivery (spec seeds/000 "Delivery request format", DESIGN.md §4). */
+/** Header names of a Novatrade24 delivery (the Novatrade24 "Delivery request format", docs/design.md §6.15; docs/design.md §4). */
 export const NOVATRADE_HEADERS = Object.freeze({
   signature: 'X-Novatrade-Signature',
   eventId: 'X-Novatrade-Event-Id',
@@ -18,7 +18,7 @@ export const NOVATRADE_HEADERS = Object.freeze({
 });
 
 /**
- * The Novatrade24 wire profile (DESIGN.md §4):
+ * The Novatrade24 wire profile (docs/design.md §4):
  *
  * - body: the envelope `{id, type, schemaVersion, source, createdAt, organizationUuid, partnerUuid,
  *   data}` as compact JSON, in that field order;
@@ -43,7 +43,7 @@ export const NOVATRADE_PROFILE: WireProfile<EventDataMap> = Object.freeze({
   healthPolicy: NOVATRADE_HEALTH_POLICY,
   timeoutMs: 10_000,
   serializeBody(event: OutboundEvent): string {
-    // Field order as documented (spec §1.15); JSON.stringify keeps insertion order.
+    // Field order as documented (docs/design.md §6.6); JSON.stringify keeps insertion order.
     return JSON.stringify({
       id: event.id,
       type: event.type,

@@ -11,11 +11,11 @@ import type { SecretFormat } from './secret-format.js';
  * profile turns it into the body its receivers expect.
  */
 export interface OutboundEvent {
-  /** `evt_…`; kept on replay (DESIGN.md §5.9). */
+  /** `evt_…`; kept on replay (docs/design.md §5.9). */
   readonly id: string;
   /** Event type, e.g. `compliance.status_changed` or `supplier.created`. */
   readonly type: string;
-  /** Version of `data` (after negotiation for the endpoint, DESIGN.md §5.7). */
+  /** Version of `data` (after negotiation for the endpoint, docs/design.md §5.7). */
   readonly schemaVersion: number;
   /** `API`, `WEB_APP` or `SYSTEM`. */
   readonly source: OpenEnum<EventSource>;
@@ -39,7 +39,7 @@ export interface SigningContext {
   readonly deliveryId: string;
   /**
    * The endpoint's live secrets, newest first. Novatrade24 signs with each (one `v1=` per secret
-   * during a rotation, DESIGN.md §5.6); EUDR's single-value header uses the newest.
+   * during a rotation, docs/design.md §5.6); EUDR's single-value header uses the newest.
    */
   readonly secrets: readonly string[];
   /** The send time, epoch ms (the Novatrade24 `t=` is its Unix second). */
@@ -56,7 +56,7 @@ export interface SigningContext {
 
 /**
  * A wire profile: how an event becomes an HTTP request for one family of receivers, and the
- * retry, health and timeout policies that go with it (DESIGN.md §4). Data plus pure functions:
+ * retry, health and timeout policies that go with it (docs/design.md §4). Data plus pure functions:
  * no I/O, no clock, no randomness.
  *
  * @typeParam D - the static `data` types of the profile's catalog, by event type (`EventDataMap`

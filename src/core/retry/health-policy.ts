@@ -1,7 +1,7 @@
 import { invalidOption } from '../internal/invalid-option.js';
 
 /**
- * When failing endpoints are taken out of rotation, as data (DESIGN.md §4, §5.2).
+ * When failing endpoints are taken out of rotation, as data (docs/design.md §4, §5.2).
  * Either limit may be omitted; at least one must be set.
  */
 export interface HealthPolicy {
@@ -15,7 +15,7 @@ export interface HealthPolicy {
 
 /**
  * Novatrade24: PAUSED after 20 consecutive failed attempts, or once failing continuously for
- * 72 h since the streak's first failure with no success since (DESIGN.md §5.2, A-4).
+ * 72 h since the streak's first failure with no success since (docs/design.md §5.2, docs/design.md §7, A-4).
  */
 export const NOVATRADE_HEALTH_POLICY: HealthPolicy = Object.freeze({
   maxConsecutiveFailures: 20,
@@ -23,7 +23,7 @@ export const NOVATRADE_HEALTH_POLICY: HealthPolicy = Object.freeze({
   action: 'PAUSED',
 });
 
-/** N'entropy EUDR: DISABLED after 10 consecutive failed attempts (spec §2.6, N-5). */
+/** N'entropy EUDR: DISABLED after 10 consecutive failed attempts (docs/design.md §6.12, docs/design.md §7, N-5). */
 export const EUDR_HEALTH_POLICY: HealthPolicy = Object.freeze({
   maxConsecutiveFailures: 10,
   action: 'DISABLED',
@@ -67,7 +67,7 @@ export interface HealthAttempt {
  * The endpoint's new health after one counted attempt, and whether the policy trips.
  *
  * Every failed HTTP attempt counts, any 2xx resets the streak, and the duration rule runs from the
- * streak's first failure (DESIGN.md §5.2). Test fires are not counted (§5.8): do not call this
+ * streak's first failure (docs/design.md §5.2). Test fires are not counted (§5.8): do not call this
  * for them.
  *
  * @param policy - e.g. {@link NOVATRADE_HEALTH_POLICY}.

@@ -2,10 +2,10 @@ import { describeValue } from '../internal/describe-value.js';
 import { invalidOption } from '../internal/invalid-option.js';
 
 /**
- * When retries happen, as data (STYLE.md, "Retry engine").
+ * When retries happen, as data (CONTRIBUTING.md, "Retry engine").
  *
- * - `offsets`: each retry at a fixed offset from the FIRST attempt (Novatrade24, DESIGN.md §5.1).
- * - `intervals`: each retry a fixed delay after the PREVIOUS attempt (N'entropy EUDR, N-4).
+ * - `offsets`: each retry at a fixed offset from the FIRST attempt (Novatrade24, docs/design.md §5.1).
+ * - `intervals`: each retry a fixed delay after the PREVIOUS attempt (N'entropy EUDR, docs/design.md §7, N-4).
  *
  * The list's length is the number of retries; a delivery makes at most `length + 1` attempts.
  */
@@ -40,7 +40,7 @@ const HOUR = 60 * MINUTE;
 
 /**
  * Novatrade24: the first attempt, then 10 retries at 1m, 5m, 15m, 1h, 4h, 8h, 16h, 24h, 36h and
- * 48h after the first attempt (offsets, DESIGN.md §5.1, A-1, A-2): at most 11 HTTP attempts, all
+ * 48h after the first attempt (offsets, docs/design.md §5.1, docs/design.md §7, A-1, A-2): at most 11 HTTP attempts, all
  * within 48 h, inside the documented 72 h. `Retry-After` honoured up to 12 h.
  */
 export const NOVATRADE_RETRY_POLICY: RetryPolicy = Object.freeze({
@@ -64,7 +64,7 @@ export const NOVATRADE_RETRY_POLICY: RetryPolicy = Object.freeze({
 
 /**
  * N'entropy EUDR: the first attempt, then 3 retries 1 s, 5 s and 30 s after the previous one
- * (intervals, N-4): 4 attempts at +0, +1 s, +6 s, +36 s. `Retry-After` honoured up to 60 s.
+ * (intervals, docs/design.md §7, N-4): 4 attempts at +0, +1 s, +6 s, +36 s. `Retry-After` honoured up to 60 s.
  */
 export const EUDR_RETRY_POLICY: RetryPolicy = Object.freeze({
   schedule: Object.freeze({
@@ -136,7 +136,7 @@ export function nextAttemptAt(policy: RetryPolicy, input: NextAttemptInput): num
   let dueMs = Math.max(scheduledMs, lastAttemptAtMs);
   const retryAfterMs = input.retryAfterMs;
   if (retryAfterMs != null && Number.isFinite(retryAfterMs) && retryAfterMs > 0) {
-    // Retry-After moves a retry later, never earlier than the schedule (DESIGN.md §5.1).
+    // Retry-After moves a retry later, never earlier than the schedule (docs/design.md §5.1).
     dueMs = Math.max(dueMs, lastAttemptAtMs + Math.min(retryAfterMs, policy.maxRetryAfterMs));
   }
   return dueMs;
@@ -152,7 +152,7 @@ export function maxAttempts(policy: RetryPolicy): number {
 
 /**
  * Checks a policy once, at construction time, so that a bad custom schedule fails early with the
- * option named (STYLE.md, "Validate options eagerly").
+ * option named (CONTRIBUTING.md, "Validate options eagerly").
  *
  * @throws WebhookValidationError `invalid_option` — offsets not strictly increasing, negative or
  *   non-finite delays, jitter outside (0, 1], non-positive `maxRetryAfterMs`.
@@ -215,19 +215,19 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
 }
 
 /**
- * HTTP statuses whose `Retry-After` is honoured (DESIGN.md §5.1). Every failed attempt is retried
+ * HTTP statuses whose `Retry-After` is honoured (docs/design.md §5.1). Every failed attempt is retried
  * while the schedule lasts — any non-2xx, a redirect (not followed, §5.13), a timeout or a
  * network error (§5.2) — so the only question per status is whether the receiver may push the
  * next attempt later.
  */
 export const RETRY_AFTER_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 
-/** True for a 2xx status: the only successful outcome of an attempt (DESIGN.md §5.13). */
+/** True for a 2xx status: the only successful outcome of an attempt (docs/design.md §5.13). */
 export function isSuccessStatus(status: number | null | undefined): boolean {
   return status != null && status >= 200 && status <= 299;
 }
 
-/** `invalid_option` naming `option`, saying what was expected (STYLE.md, "Errors"). */
+/** `invalid_option` naming `option`, saying what was expected (CONTRIBUTING.md, "Errors"). */
 function invalid(option: string, expected: string) {
   return invalidOption(option, `Invalid retry ${option}: expected ${expected}.`);
 }

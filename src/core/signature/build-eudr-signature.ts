@@ -17,7 +17,7 @@ export interface BuildEudrSignatureOptions {
  * Signs a raw body with the N'entropy EUDR scheme and an injected HMAC primitive, returning the
  * `X-Webhook-Signature` value `sha256=<hex(HMAC-SHA256(secret as UTF-8, raw body))>`.
  *
- * The EUDR scheme is **inferred, not documented** by the vendor (spec §2.5, N-1; DESIGN.md §4):
+ * The EUDR scheme is **inferred, not documented** by the vendor (docs/design.md §6.11, docs/design.md §7, N-1; docs/design.md §4):
  * confirm it with N'entropy before relying on it. The `X-Webhook-Timestamp` header is not part of
  * the signed bytes.
  *

@@ -10,7 +10,7 @@ import { assertTimestampSeconds } from './internal/assert-timestamp-seconds.js';
 export interface BuildNovatradeSignatureOptions {
   /**
    * The endpoint's signing secret, used as-is as UTF-8 (`whsec_` prefix included), or up to 8
-   * secrets during a rotation: one `v1=` entry each, in this order (DESIGN.md §5.6).
+   * secrets during a rotation: one `v1=` entry each, in this order (docs/design.md §5.6).
    */
   readonly secret: string | readonly string[];
   /** `t`: the signing time in Unix seconds (a positive integer of at most 12 digits). */
@@ -22,7 +22,7 @@ export interface BuildNovatradeSignatureOptions {
 /**
  * Signs a raw body for Novatrade24 with an injected HMAC primitive and returns the
  * `X-Novatrade-Signature` value `t=<timestampSeconds>,v1=<hex>[,v1=<hex>…]`, where each `v1` is
- * `hex(HMAC-SHA256(secret as UTF-8, "<t>.<raw body>"))` (spec §1.14). Runtime-neutral: this is
+ * `hex(HMAC-SHA256(secret as UTF-8, "<t>.<raw body>"))` (docs/design.md §6.5). Runtime-neutral: this is
  * what wire profiles call, and `signNovatradePayload` is this function with the Node primitive
  * and the system clock.
  *

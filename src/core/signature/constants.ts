@@ -1,17 +1,17 @@
-/** Name of the Novatrade24 signature header (spec §1.14). */
+/** Name of the Novatrade24 signature header (docs/design.md §6.5). */
 export const NOVATRADE_SIGNATURE_HEADER = 'X-Novatrade-Signature';
 
-/** The only signature scheme this version understands in `X-Novatrade-Signature` (spec §1.14). */
+/** The only signature scheme this version understands in `X-Novatrade-Signature` (docs/design.md §6.5). */
 export const NOVATRADE_SIGNATURE_SCHEME = 'v1';
 
-/** Name of the N'entropy EUDR signature header (spec §2.4). */
+/** Name of the N'entropy EUDR signature header (docs/design.md §6.10). */
 export const EUDR_SIGNATURE_HEADER = 'X-Webhook-Signature';
 
-/** Name of the N'entropy EUDR timestamp header, an ISO-8601 instant (spec §2.4, N-2). */
+/** Name of the N'entropy EUDR timestamp header, an ISO-8601 instant (docs/design.md §6.10, docs/design.md §7, N-2). */
 export const EUDR_TIMESTAMP_HEADER = 'X-Webhook-Timestamp';
 
 /**
- * Default replay window, in seconds, applied in both directions (DESIGN.md §5.6, spec A-10):
+ * Default replay window, in seconds, applied in both directions (docs/design.md §5.6, docs/design.md §7, A-10):
  * a timestamp more than this far in the past or in the future is rejected.
  */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -30,7 +30,7 @@ export const MAX_SIGNATURES_PER_HEADER = 16;
 
 /**
  * Most secrets accepted by one sign or verify call. Verification costs one HMAC per secret, so a
- * receiver that must choose among many secrets should route to the right one instead (spec A-12).
+ * receiver that must choose among many secrets should route to the right one instead (docs/design.md §7, A-12).
  */
 export const MAX_SECRETS = 8;
 

@@ -13,8 +13,8 @@ export interface EudrVerifyOptions {
    * The `X-Webhook-Timestamp` header value (ISO-8601, e.g. `2024-01-15T10:30:00.000Z`). When this
    * key is present, even as `undefined` or `null` because the header was absent, the replay
    * window is enforced and a missing or unreadable value fails closed. Omit the key to skip the
-   * window. The inferred scheme does not sign this header (spec N-1, N-2), so the window only
-   * stops stale deliveries; deduplicate on the body's hash for replay safety (DESIGN.md §5.16).
+   * window. The inferred scheme does not sign this header (docs/design.md §7, N-1, N-2), so the window only
+   * stops stale deliveries; deduplicate on the body's hash for replay safety (docs/design.md §5.16).
    */
   readonly timestamp?: string | null | undefined;
   /**
@@ -55,7 +55,7 @@ export type EudrVerifierAsync = (
 /**
  * Builds a synchronous `X-Webhook-Signature` (N'entropy EUDR) verifier around an injected HMAC
  * primitive and clock. The scheme, `sha256=<hex HMAC-SHA256(secret, raw body)>`, is **inferred,
- * not documented** (spec §2.5, N-1); bare hex and either case are accepted.
+ * not documented** (docs/design.md §6.11, docs/design.md §7, N-1); bare hex and either case are accepted.
  *
  * Checks run in order: payload type, secrets, options, signature header presence and syntax,
  * the timestamp window when requested, then one HMAC per secret compared in constant time.

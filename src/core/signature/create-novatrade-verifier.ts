@@ -10,11 +10,11 @@ import {
 } from './internal/novatrade-verification.js';
 import type { VerifierPlatform } from './verifier-platform.js';
 
-/** Options of the Novatrade24 verifiers (DESIGN.md §5.6). */
+/** Options of the Novatrade24 verifiers (docs/design.md §5.6). */
 export interface NovatradeVerifyOptions {
   /**
    * Largest allowed distance between `t` and now, in seconds, in **both** directions: older is
-   * `timestamp_too_old`, newer is `timestamp_too_new` (spec A-10). Compared in whole seconds, so
+   * `timestamp_too_old`, newer is `timestamp_too_new` (docs/design.md §7, A-10). Compared in whole seconds, so
    * exactly `toleranceSeconds` off passes and one second more fails. Must be positive and finite:
    * no value turns the check off.
    * @default 300

@@ -8,7 +8,7 @@ export type HmacMessage = readonly (string | Uint8Array)[];
 
 /**
  * A synchronous HMAC-SHA256 primitive, injected into the runtime-neutral core (which imports no
- * `node:crypto`). `key` is the secret string used as-is, as UTF-8 (DESIGN.md §5.6).
+ * `node:crypto`). `key` is the secret string used as-is, as UTF-8 (docs/design.md §5.6).
  *
  * It returns the digest as 64 lowercase hexadecimal characters: both signature schemes put hex on
  * the wire, and comparing hex text in constant time avoids allocating two byte buffers per

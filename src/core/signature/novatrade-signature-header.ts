@@ -3,7 +3,7 @@ import { assertTimestampSeconds } from './internal/assert-timestamp-seconds.js';
 import { isSignatureHex } from './internal/hex.js';
 import { scanNovatradeHeader } from './internal/scan-novatrade-header.js';
 
-/** The parts of an `X-Novatrade-Signature` value (spec §1.14). */
+/** The parts of an `X-Novatrade-Signature` value (docs/design.md §6.5). */
 export interface NovatradeSignatureHeader {
   /** `t`: when the signature was made, in Unix seconds (a positive integer of at most 12 digits). */
   readonly timestamp: number;

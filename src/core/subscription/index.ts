@@ -1,5 +1,5 @@
-// Subscriptions section of the core (DESIGN.md §3, §5.5): pattern parsing, matching and the
-// per-organization endpoint index. Explicit named exports only (STYLE.md, "Modules").
+// Subscriptions section of the core (docs/design.md §3, §5.5): pattern parsing, matching and the
+// per-organization endpoint index. Explicit named exports only (CONTRIBUTING.md, "Modules").
 export { matchesSubscription } from './matches-subscription.js';
 export {
   type ParsedSubscriptionPattern,

@@ -10,8 +10,8 @@ import {
  * segment is `<segment>` with something after the dot.
  *
  * A segment wildcard also matches types added to its segment later (`compliance.*` matches a
- * future `compliance.new_type`): new event types are a non-breaking change (spec digest §1.9), so
- * a wildcard subscriber opted in to the whole segment (A-8). `eventType` itself is never checked
+ * future `compliance.new_type`): new event types are a non-breaking change (docs/design.md §6.1), so
+ * a wildcard subscriber opted in to the whole segment (docs/design.md §7, A-8). `eventType` itself is never checked
  * against the catalog, for the same reason.
  *
  * @param pattern - a pattern string, parsed with the default Novatrade24 catalog, or a pattern

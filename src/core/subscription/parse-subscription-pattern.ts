@@ -3,13 +3,13 @@ import { parsePatternWith } from './internal/check-pattern.js';
 import { resolveCatalog } from './internal/pattern-catalog.js';
 
 /**
- * A validated subscription pattern (DESIGN.md §5.5), as returned by
+ * A validated subscription pattern (docs/design.md §5.5), as returned by
  * {@link parseSubscriptionPattern}:
  * - `exact`: one catalog event type, matched by equality;
  * - `segment`: `<segment>.*`, matching every event type whose first segment is `segment`,
- *   including types added to that segment later (spec digest §1.9, A-8).
+ *   including types added to that segment later (docs/design.md §6.1, docs/design.md §7, A-8).
  *
- * `source` is the pattern as written, for echoing back to the user (spec digest §1.10).
+ * `source` is the pattern as written, for echoing back to the user (docs/design.md §6.2).
  */
 export type ParsedSubscriptionPattern =
   | { readonly kind: 'exact'; readonly eventType: string; readonly source: string }
@@ -35,9 +35,9 @@ export type SubscriptionParseResult<T> =
 
 /**
  * Parses one subscription pattern: an exact catalog event type, or `<segment>.*` where
- * `<segment>` is the first segment of a catalog type (DESIGN.md §5.5, spec digest §1.11).
+ * `<segment>` is the first segment of a catalog type (docs/design.md §5.5, docs/design.md §6.3).
  *
- * Rejected: the root wildcard `*` (refused "for safety", spec §1.11), `*` anywhere but as the
+ * Rejected: the root wildcard `*` (refused "for safety", docs/design.md §6.3), `*` anywhere but as the
  * whole last segment (`**`, `kyc*`, `*.status_changed`, `kyc.*.*`), a wildcard after more than
  * one segment, unknown types and segments, empty and whitespace-padded strings. Matching is
  * case-sensitive: catalog types are lowercase.

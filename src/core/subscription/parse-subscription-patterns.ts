@@ -17,14 +17,14 @@ export interface SubscriptionPatternListOptions extends SubscriptionPatternOptio
 }
 
 /**
- * Parses an endpoint's whole `events` list (spec digest §1.10): every entry must be a valid
+ * Parses an endpoint's whole `events` list (docs/design.md §6.2): every entry must be a valid
  * pattern (see {@link parseSubscriptionPattern}), the list must not be empty, and no entry may be
  * repeated. Overlapping entries such as `kyc.*` with `kyc.verification_completed` are allowed:
- * matching delivers an event once per endpoint (DESIGN.md §5.5).
+ * matching delivers an event once per endpoint (docs/design.md §5.5).
  *
  * Why strict: an empty list would register an endpoint that receives nothing, and a repeated
  * entry is almost always a client bug. Relaxing either rule later is a non-breaking change;
- * tightening it would be breaking (spec digest §1.9).
+ * tightening it would be breaking (docs/design.md §6.1).
  *
  * @param events - the patterns, in the order the user gave them.
  * @param options - {@link SubscriptionPatternListOptions}: the catalog and the path for issues.

@@ -18,8 +18,8 @@ export interface EndpointSubscription {
   readonly events: readonly string[];
   /**
    * Partner UUIDs whose events reach the endpoint, compared as exact strings (pass them in the
-   * canonical lowercase form the events carry). `null` or omitted: every partner (spec digest
-   * §1.10). An empty list receives only organization-level events (`partnerUuid: null`).
+   * canonical lowercase form the events carry). `null` or omitted: every partner (docs/design.md
+   * §6.2). An empty list receives only organization-level events (`partnerUuid: null`).
    * @default null
    */
   readonly partnerIds?: readonly string[] | null;
@@ -75,19 +75,19 @@ interface Registration {
 /**
  * The endpoints of one organization, indexed by what they subscribe to, so that finding the
  * endpoints for an event costs O(number of matching endpoints), whatever the number of endpoints
- * that do not match (DESIGN.md §3). The sender keeps one index per organization.
+ * that do not match (docs/design.md §3). The sender keeps one index per organization.
  *
  * Semantics:
  * - patterns are validated like `parseSubscriptionPatterns` against the index's catalog; a segment
- *   wildcard also matches types added to its segment later (spec digest §1.9, A-8);
+ *   wildcard also matches types added to its segment later (docs/design.md §6.1, docs/design.md §7, A-8);
  * - an endpoint is returned at most once per event, however many of its patterns overlap
- *   (DESIGN.md §5.5);
+ *   (docs/design.md §5.5);
  * - `partnerIds` scopes partner events: an event with a `partnerUuid` reaches endpoints without a
  *   filter and endpoints whose filter lists it;
  * - an organization-level event (`partnerUuid: null`, e.g. the `webhook.*` meta-events of
- *   DESIGN.md §5.4) reaches every endpoint subscribed to its type, whatever its partner filter;
+ *   docs/design.md §5.4) reaches every endpoint subscribed to its type, whatever its partner filter;
  * - the index does not know endpoint status or exclusions (paused endpoints, the endpoint a
- *   meta-event is about): the caller filters those (DESIGN.md §5.3, §5.4).
+ *   meta-event is about): the caller filters those (docs/design.md §5.3, §5.4).
  *
  * Cost: `match` does at most three map lookups (exact type, first segment, partner) and
  * concatenates at most four cached arrays whose members all match; it allocates only the
@@ -198,7 +198,7 @@ export class SubscriptionIndex {
    * The endpoints an event reaches, each at most once, in no particular order.
    *
    * @param eventType - the event's `type`; types outside the catalog still match the wildcards
-   * of their segment (a type added later, spec digest §1.9).
+   * of their segment (a type added later, docs/design.md §6.1).
    * @param partnerUuid - the event's `partnerUuid`, or `null` for an organization-level event,
    * which reaches endpoints regardless of their partner filter.
    * @returns a new array of endpoint ids; empty when nothing matches.

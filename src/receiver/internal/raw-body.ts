@@ -21,7 +21,7 @@ export function isRawBody(value: unknown): value is string | Uint8Array {
 
 /**
  * Checks that `value` is a raw body before anything else runs, so a parsed body fails with a
- * message that says how to fix it (STYLE.md, "Bytes and crypto").
+ * message that says how to fix it (CONTRIBUTING.md, "Bytes and crypto").
  *
  * @throws WebhookVerificationError `invalid_payload_type` naming what arrived and the fix.
  */

@@ -1,5 +1,5 @@
 // The request pipeline shared by WebhookReceiver (Novatrade24) and EudrWebhookReceiver:
-// raw body -> verify -> parse -> dedupe.reserve -> ack -> handlers (DESIGN.md §2). The profile
+// raw body -> verify -> parse -> dedupe.reserve -> ack -> handlers (docs/design.md §2). The profile
 // specifics (how to verify and parse, the dedupe key, routing fields) come in as a codec.
 
 import {
@@ -131,7 +131,7 @@ const PARSE_TITLES: Readonly<Record<string, string>> = {
 
 /**
  * A 400 detail that names the failing fields and why, but never quotes a value from the body
- * (STYLE.md, "Errors"): field paths and zod's messages ("expected string, received number").
+ * (CONTRIBUTING.md, "Errors"): field paths and zod's messages ("expected string, received number").
  */
 function parseProblemDetail(error: { code: string; issues?: readonly ValidationIssue[] }): string {
   const title = PARSE_TITLES[error.code] ?? 'The event could not be parsed.';
@@ -299,7 +299,7 @@ export class ReceiverEngine<E> {
 
   /**
    * Registers a handler for every event, including types this SDK does not know (they reach only
-   * `onAny` handlers: new types are non-breaking, spec digest §1.9). Runs after the typed handlers.
+   * `onAny` handlers: new types are non-breaking, docs/design.md §6.1). Runs after the typed handlers.
    *
    * @param handler - `(event, context) => void | Promise<void>`; a throw fails the event.
    * @returns this receiver, for chaining.

@@ -36,7 +36,7 @@ export function readAcceptedSchemaVersions(
 
 /**
  * Throws `unsupported_schema_version` when the event's `schemaVersion` is not accepted
- * (DESIGN.md §5.7: the sender delivers the highest version the endpoint accepts, so a version
+ * (docs/design.md §5.7: the sender delivers the highest version the endpoint accepts, so a version
  * outside the receiver's list means the endpoint's registration and the receiver disagree).
  * The message lists the receiver's own versions, never the event's (docs/security.md).
  */

@@ -1,7 +1,7 @@
 /**
  * The dedupe port: remembers which event ids (dedupe keys) a receiver has accepted, so a
- * redelivery or a replay of the same event runs the handlers once (spec digest §1.16:
- * at-least-once delivery, dedupe on the envelope `id`; DESIGN.md §5.16 for EUDR).
+ * redelivery or a replay of the same event runs the handlers once (docs/design.md §6.7:
+ * at-least-once delivery, dedupe on the envelope `id`; docs/design.md §5.16 for EUDR).
  *
  * A key goes through two states. `reserve` takes it **in progress** for a short lease while the
  * handlers run; `complete` marks it **done** for the long dedupe window once they succeeded;

@@ -1,4 +1,4 @@
-// Delivery history and its retention (DESIGN.md §5.11): an endpoint's deliveries as views, one
+// Delivery history and its retention (docs/design.md §5.11): an endpoint's deliveries as views, one
 // page at a time; one delivery with its attempts; and the purge of what retention lets go.
 
 import {

@@ -1,6 +1,6 @@
 // The dispatcher: claims due deliveries with a lease, signs at send time, sends, records the
 // attempt with the next step of the retry schedule, and reacts to health transitions with the
-// notifier and meta-events (DESIGN.md §2, §5.1, §5.2, §5.4). Scheduling is data: a due time per
+// notifier and meta-events (docs/design.md §2, §5.1, §5.2, §5.4). Scheduling is data: a due time per
 // delivery in storage, never one timer per delivery.
 
 import { setMaxListeners } from 'node:events';
@@ -210,7 +210,7 @@ export class Dispatcher {
       if (s.expiresAtMs === null || s.expiresAtMs > startedAtMs) secrets.push(s.secret);
     }
     if (secrets.length === 0) secrets.push(endpoint.secrets[0]?.secret ?? '');
-    // Built at send time (spec digest §1.14: a retry or a replay gets a fresh `t`). A throw here
+    // Built at send time (docs/design.md §6.5: a retry or a replay gets a fresh `t`). A throw here
     // (a secret outside the profile's format, a converter or serializer bug) is recorded as a
     // failed attempt, INTERNAL_ERROR, on the normal schedule and health (docs/design.md §5.2):
     // unrecorded, the delivery would come back every lease period, silently, for ever.
@@ -265,7 +265,7 @@ export class Dispatcher {
       }
     }
     // From here on a throw is the storage's (or the endpoint cache's): the claim lapses and the
-    // delivery is claimed again after the lease (at-least-once, DESIGN.md §2).
+    // delivery is claimed again after the lease (at-least-once, docs/design.md §2).
     let call = 'storage.recordAttempt';
     try {
       if (this.#stopping && this.#abort.signal.aborted) {
@@ -522,7 +522,7 @@ export class Dispatcher {
       hooks.emit(outcome, payload);
     }
 
-    // A meta-event's own failure never emits another meta-event (DESIGN.md §5.4).
+    // A meta-event's own failure never emits another meta-event (docs/design.md §5.4).
     const aboutMeta = META_TYPES.has(event.type);
     const terminal =
       delivery.status === 'FAILED' &&

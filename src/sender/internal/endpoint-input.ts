@@ -1,6 +1,6 @@
 // Validation of endpoint create and update input. Every problem is collected, then one
 // `invalid_endpoint` error lists them all as issues (the management API turns them into the
-// `errors` of a 422 validation problem, spec digest §1.5). Values are never echoed: a secret may
+// `errors` of a 422 validation problem, docs/design.md §6.14). Values are never echoed: a secret may
 // be among them.
 
 import { type ValidationIssue, WebhookValidationError } from '../../core/errors.js';
@@ -10,11 +10,11 @@ import type { SecretFormat } from '../../core/profiles/secret-format.js';
 import { safeParseSubscriptionPattern } from '../../core/subscription/parse-subscription-pattern.js';
 import type { EndpointSecret, EndpointStatus } from '../records.js';
 
-/** Input of `WebhookSender.createEndpoint` (spec digest §1.12.1). */
+/** Input of `WebhookSender.createEndpoint` (docs/design.md §6.4). */
 export interface CreateEndpointInput {
   /** Where deliveries go: `https:` (or `http:` with `allowInsecureUrls`). */
   readonly url: string;
-  /** Event types and `<segment>.*` patterns (DESIGN.md §5.5). */
+  /** Event types and `<segment>.*` patterns (docs/design.md §5.5). */
   readonly events: readonly string[];
   /** Only events about these partners; `null` or absent: all partners. */
   readonly partnerIds?: readonly string[] | null | undefined;
@@ -27,13 +27,13 @@ export interface CreateEndpointInput {
   /** A note for humans. */
   readonly description?: string | null | undefined;
   /**
-   * Schema versions the endpoint accepts (DESIGN.md §5.7).
+   * Schema versions the endpoint accepts (docs/design.md §5.7).
    * @default [1]
    */
   readonly acceptedSchemaVersions?: readonly number[] | undefined;
 }
 
-/** Input of `WebhookSender.updateEndpoint`: a JSON merge patch (spec digest §1.12.4, [INF]). */
+/** Input of `WebhookSender.updateEndpoint`: a JSON merge patch (docs/design.md §6.4, [INF]). */
 export interface UpdateEndpointInput {
   readonly url?: string | undefined;
   readonly events?: readonly string[] | undefined;
@@ -41,7 +41,7 @@ export interface UpdateEndpointInput {
   readonly partnerIds?: readonly string[] | null | undefined;
   readonly description?: string | null | undefined;
   readonly acceptedSchemaVersions?: readonly number[] | undefined;
-  /** `ACTIVE` resumes a PAUSED or DISABLED endpoint (DESIGN.md §5.3). */
+  /** `ACTIVE` resumes a PAUSED or DISABLED endpoint (docs/design.md §5.3). */
   readonly status?: EndpointStatus | undefined;
 }
 

@@ -1,4 +1,4 @@
-// The sender's endpoints: create, read, update (with park and resume, DESIGN.md §5.3), delete,
+// The sender's endpoints: create, read, update (with park and resume, docs/design.md §5.3), delete,
 // and secret rotation (docs/design.md §5.21). Each change goes to storage first, then into the
 // organization's subscription index, so the next publish sees it.
 

@@ -1,4 +1,4 @@
-// The delivery-history query of DESIGN.md §5.11: `status`, `since` (exclusive), zero-based
+// The delivery-history query of docs/design.md §5.11: `status`, `since` (exclusive), zero-based
 // `page`, `size` 1–100 (default 20), `sort=field,asc|desc` over `createdAt` and `lastAttemptAt`
 // (default `createdAt,desc`). Every problem is listed in one `invalid_option` error.
 

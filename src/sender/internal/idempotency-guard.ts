@@ -1,4 +1,4 @@
-// Idempotency-Key handling for the management HTTP layer (DESIGN.md §5.10): a write runs at most
+// Idempotency-Key handling for the management HTTP layer (docs/design.md §5.10): a write runs at most
 // once per organization + method + route + key, and the same request gets the stored response.
 
 import { createHash } from 'node:crypto';
@@ -9,7 +9,7 @@ import type { IdempotencyResponse } from '../records.js';
 import { assertOrganization } from './assert-organization.js';
 import type { SenderContext } from './sender-context.js';
 
-/** DESIGN.md §5.10: records are kept 24 h. */
+/** docs/design.md §5.10: records are kept 24 h. */
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** A request that crashed mid-way frees its key after this long. */
 const IDEMPOTENCY_IN_FLIGHT_TTL_MS = 5 * 60 * 1000;

@@ -1,4 +1,4 @@
-// Address classification for the SSRF guard (DESIGN.md §5.14). Pure and runtime-neutral: no
+// Address classification for the SSRF guard (docs/design.md §5.14). Pure and runtime-neutral: no
 // node: imports, so the same rules can serve any transport. The guard fails closed: a string that
 // is not a well-formed IP address counts as internal, and IPv6 outside the global unicast block
 // 2000::/3 counts as internal too, because nothing public is ever allocated there.
@@ -193,7 +193,7 @@ function isInternalIpv6(g: readonly number[]): boolean {
 }
 
 /**
- * Whether a connection to `address` would reach an internal destination (DESIGN.md §5.14):
+ * Whether a connection to `address` would reach an internal destination (docs/design.md §5.14):
  * loopback (127/8, ::1), private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local
  * (169.254/16, fe80::/10), CGNAT (100.64/10), multicast (224/4, ff00::/8), unspecified
  * (0/8, ::), broadcast and reserved (240/4), documentation and benchmarking blocks, IPv6

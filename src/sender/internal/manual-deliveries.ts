@@ -1,4 +1,4 @@
-// Deliveries made on request rather than by publish: a replay of one delivery (DESIGN.md §5.9),
+// Deliveries made on request rather than by publish: a replay of one delivery (docs/design.md §5.9),
 // the recovery of an endpoint's failures over a time range, and a test fire (§5.8).
 
 import { getCatalogEntry } from '../../core/catalog/event-catalog.js';
@@ -171,7 +171,7 @@ export class ManualDeliveries {
     if (original.createdAtMs < clock.now() - retentionMs) {
       return 'The delivery is outside the retention window.';
     }
-    // The endpoint's accepted versions may have changed since (DESIGN.md §5.7): negotiate again.
+    // The endpoint's accepted versions may have changed since (docs/design.md §5.7): negotiate again.
     const entry = catalog.entries.get(original.eventType);
     const version =
       entry === undefined

@@ -9,9 +9,9 @@ export interface NewDeliveryInput {
   readonly schemaVersion?: number | undefined;
   /** Creation time, and the first attempt's due time, epoch ms. @default event.createdAtMs */
   readonly nowMs?: number | undefined;
-  /** A test fire (DESIGN.md §5.8). @default false */
+  /** A test fire (docs/design.md §5.8). @default false */
   readonly test?: boolean | undefined;
-  /** Store it parked instead of PENDING (DESIGN.md §5.3, §5.7). @default null */
+  /** Store it parked instead of PENDING (docs/design.md §5.3, §5.7). @default null */
   readonly parked?: StoredFailureReason | null | undefined;
 }
 

@@ -1,4 +1,4 @@
-// Publish and fan-out (DESIGN.md §2): an event is validated against the catalog, strictly as a
+// Publish and fan-out (docs/design.md §2): an event is validated against the catalog, strictly as a
 // producer must (docs/design.md §5.24), matched against the organization's subscription index, and
 // stored once with one delivery per matching endpoint (parked for an endpoint out of rotation,
 // §5.3; failed for one that accepts no producible schema version, §5.7). Meta-events take the same
@@ -63,7 +63,7 @@ export class Publisher {
 
   /**
    * Sends a meta-event to the organization's other ACTIVE endpoints that subscribe to it, never
-   * to the endpoint concerned; `partnerUuid` null (DESIGN.md §5.4).
+   * to the endpoint concerned; `partnerUuid` null (docs/design.md §5.4).
    */
   async emitMeta(input: MetaEventInput): Promise<void> {
     const { storage, hooks, subscriptions, catalog } = this.#context;

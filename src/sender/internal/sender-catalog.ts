@@ -1,6 +1,6 @@
 // The event catalog a sender validates and converts against: the Novatrade24 catalog for the
 // Novatrade24 profiles; for the EUDR profile, its 14 types at version 1, organization-scoped (the
-// EUDR payload has no partner, spec digest §2.4), with strict schemas for publishing
+// EUDR payload has no partner, docs/design.md §6.10), with strict schemas for publishing
 // (docs/design.md §5.24).
 
 import type { EudrEventDataMap } from '../../core/catalog/eudr-event-data.js';

@@ -32,7 +32,7 @@ export interface SenderContext {
   readonly rules: EndpointRules;
   /** The per-organization subscription indexes that publish matches against. */
   readonly subscriptions: SubscriptionCache;
-  /** How long delivery history is kept and replayable, ms (DESIGN.md §5.11). */
+  /** How long delivery history is kept and replayable, ms (docs/design.md §5.11). */
   readonly retentionMs: number;
   /** Wakes the dispatcher: new work is due. */
   readonly wake: () => void;

@@ -1,5 +1,5 @@
 // The sender's per-organization subscription indexes: publish matches an event against one
-// `SubscriptionIndex` per organization (DESIGN.md §2), read from storage on first use and trusted
+// `SubscriptionIndex` per organization (docs/design.md §2), read from storage on first use and trusted
 // for `endpointCacheTtlMs`. Changes made through this sender apply at once; the TTL bounds how
 // long another process's changes go unseen (storage re-checks each endpoint's status when
 // deliveries are stored, so a stale index never sends to a paused endpoint).

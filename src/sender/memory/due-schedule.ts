@@ -1,6 +1,6 @@
 // The memory storage's scheduling indexes (see memory-storage.ts for the operations).
 //
-// Scheduling is data (DESIGN.md §2): every PENDING delivery waits in a binary min-heap keyed by
+// Scheduling is data (docs/design.md §2): every PENDING delivery waits in a binary min-heap keyed by
 // (due time, sequence), never behind its own timer. There is one such heap per endpoint, and the
 // endpoints with waiting deliveries sit in heaps of their own, so that `claimDue` pays once per
 // skipped endpoint, not once per waiting delivery of a busy endpoint (otherwise a backlog of

@@ -1,5 +1,5 @@
 // The memory storage's delivery-history indexes: an event's and an endpoint's deliveries in
-// insertion order (kept after the endpoint's deletion), and the history sort (DESIGN.md §5.11).
+// insertion order (kept after the endpoint's deletion), and the history sort (docs/design.md §5.11).
 
 import type { DeliveryQuery } from '../ports/sender-storage.js';
 import type { StoredDelivery } from './stored-records.js';
@@ -43,7 +43,7 @@ export function removeFromIndex(
 }
 
 /**
- * The history order (DESIGN.md §5.11): by creation or last attempt, ties by id in the same
+ * The history order (docs/design.md §5.11): by creation or last attempt, ties by id in the same
  * direction; never-attempted deliveries sort after attempted ones in either direction.
  */
 export function historyOrder(

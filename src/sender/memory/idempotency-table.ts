@@ -1,4 +1,4 @@
-// The memory storage's Idempotency-Key records (DESIGN.md §5.10) and their expiry.
+// The memory storage's Idempotency-Key records (docs/design.md §5.10) and their expiry.
 
 import type {
   BeginIdempotentInput,
@@ -15,7 +15,7 @@ import type { IdempotencyRecord } from '../records.js';
  */
 export class IdempotencyTable {
   /**
-   * Idempotency-Key records by scope (DESIGN.md §5.10), oldest first: a scope begun again after
+   * Idempotency-Key records by scope (docs/design.md §5.10), oldest first: a scope begun again after
    * its record expired moves to the end, so expired records gather at the front.
    */
   readonly #records = new Map<string, IdempotencyRecord>();

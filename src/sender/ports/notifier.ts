@@ -1,6 +1,6 @@
 /**
  * The notifier port: how the organization's admin hears that an endpoint was paused or disabled
- * by the health policy (spec digest §1.16: "emails your organization admin"; DESIGN.md §5.4).
+ * by the health policy (docs/design.md §6.7: "emails your organization admin"; docs/design.md §5.4).
  * Called once per transition, after it is stored; a failing notifier is logged, never retried.
  */
 export interface Notifier {

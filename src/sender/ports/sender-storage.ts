@@ -1,5 +1,5 @@
 /**
- * The sender's storage port, shaped by domain operations rather than CRUD (DESIGN.md §2), so
+ * The sender's storage port, shaped by domain operations rather than CRUD (docs/design.md §2), so
  * that each adapter can make each operation atomic: one transaction per call on PostgreSQL, no
  * `await` inside an operation in memory. One conformance suite (`test/storage-conformance.ts`)
  * runs against every adapter.
@@ -39,10 +39,10 @@ export interface EndpointUpdate {
   readonly nowMs: number;
   /**
    * With a status change to PAUSED or DISABLED: every PENDING delivery of the endpoint becomes
-   * FAILED with this reason, in the same operation ("park, don't drop", DESIGN.md §5.3).
+   * FAILED with this reason, in the same operation ("park, don't drop", docs/design.md §5.3).
    */
   readonly parkPending?: 'ENDPOINT_PAUSED' | 'ENDPOINT_DISABLED' | undefined;
-  /** With a resume (status ACTIVE): the failure streak restarts (DESIGN.md §5.3). */
+  /** With a resume (status ACTIVE): the failure streak restarts (docs/design.md §5.3). */
   readonly resetHealth?: boolean | undefined;
 }
 
@@ -60,7 +60,7 @@ export interface ClaimDueInput {
   readonly skipEndpointIds?: ReadonlySet<string> | undefined;
   /**
    * At most this many deliveries per endpoint in flight: with `inFlightByEndpoint`, the claim
-   * takes at most `maxPerEndpoint - inFlight` deliveries of each endpoint (DESIGN.md §5.15), so
+   * takes at most `maxPerEndpoint - inFlight` deliveries of each endpoint (docs/design.md §5.15), so
    * a backlog on one endpoint never fills the whole claim.
    */
   readonly maxPerEndpoint?: number | undefined;
@@ -110,7 +110,7 @@ export interface RecordAttemptInput {
   readonly decision: AttemptDecision;
   /**
    * The health policy to apply to the endpoint's streak in the same operation, or `null` to leave
-   * health alone (test fires, DESIGN.md §5.8). When it trips on an ACTIVE endpoint, the endpoint
+   * health alone (test fires, docs/design.md §5.8). When it trips on an ACTIVE endpoint, the endpoint
    * takes the policy's status and its PENDING deliveries (this one included) are parked.
    */
   readonly healthPolicy: HealthPolicy | null;
@@ -126,7 +126,7 @@ export interface RecordAttemptResult {
   readonly transitionReason: 'consecutive_failures' | 'failure_duration' | null;
 }
 
-/** A page of delivery history (DESIGN.md §5.11). */
+/** A page of delivery history (docs/design.md §5.11). */
 export interface DeliveryQuery {
   readonly organizationUuid: string;
   /** Only this endpoint's deliveries. */
@@ -151,7 +151,7 @@ export interface DeliveryPage {
   readonly totalElements: number;
 }
 
-/** Input of {@link SenderStorage.beginIdempotent} (DESIGN.md §5.10). */
+/** Input of {@link SenderStorage.beginIdempotent} (docs/design.md §5.10). */
 export interface BeginIdempotentInput {
   /** Organization + method + route + Idempotency-Key: records of different scopes never meet. */
   readonly scope: string;
@@ -160,7 +160,7 @@ export interface BeginIdempotentInput {
   /** Now, epoch ms: a record whose `expiresAtMs` is at or before it counts as absent. */
   readonly nowMs: number;
   /**
-   * How long the record lives once completed, ms (24 h, DESIGN.md §5.10). The expiry is set by
+   * How long the record lives once completed, ms (24 h, docs/design.md §5.10). The expiry is set by
    * {@link SenderStorage.completeIdempotent}; an adapter that stores it up front may read it here.
    */
   readonly ttlMs: number;
@@ -172,7 +172,7 @@ export interface BeginIdempotentInput {
 }
 
 /**
- * What {@link SenderStorage.beginIdempotent} found (DESIGN.md §5.10):
+ * What {@link SenderStorage.beginIdempotent} found (docs/design.md §5.10):
  * - `started`: no live record; one is now held in flight for this request, which must end with
  *   `completeIdempotent` or `abandonIdempotent`;
  * - `replay`: completed with the same body hash: answer with the stored `response`;
@@ -194,7 +194,7 @@ export interface CompleteIdempotentInput {
   readonly response: IdempotencyResponse;
   /** Now, epoch ms. */
   readonly nowMs: number;
-  /** The completed record lives until `nowMs + ttlMs` (24 h, DESIGN.md §5.10). */
+  /** The completed record lives until `nowMs + ttlMs` (24 h, docs/design.md §5.10). */
   readonly ttlMs: number;
 }
 
@@ -236,7 +236,7 @@ export interface SenderStorage {
 
   /**
    * Claims up to `limit` PENDING deliveries due at or before `nowMs` whose claim is free or has
-   * lapsed, and holds them for `leaseMs` (DESIGN.md §2), within the per-endpoint and per-origin
+   * lapsed, and holds them for `leaseMs` (docs/design.md §2), within the per-endpoint and per-origin
    * rooms of the input.
    *
    * Fair dispatch (docs/design.md §5.17): endpoints that have a due delivery take turns,
@@ -270,7 +270,7 @@ export interface SenderStorage {
   nextDueAtMs(): Promise<number | null>;
 
   /**
-   * Retention (DESIGN.md §5.11: purged rows are gone). Deletes up to `limit` final (DELIVERED or
+   * Retention (docs/design.md §5.11: purged rows are gone). Deletes up to `limit` final (DELIVERED or
    * FAILED) deliveries whose `updatedAtMs` is before `cutoffMs`, with their attempts; a PENDING
    * delivery is never deleted. Also deletes, however many, the events created before `cutoffMs`
    * that have no delivery left and the idempotency records expired at `cutoffMs`: an event whose
@@ -284,7 +284,7 @@ export interface SenderStorage {
   /**
    * Looks up the Idempotency-Key record of `scope` and, when there is no live one (none, or
    * expired), creates it in flight for this request, expiring at `nowMs + inFlightTtlMs`
-   * (DESIGN.md §5.10). Concurrent calls with the same scope: exactly one gets `started`.
+   * (docs/design.md §5.10). Concurrent calls with the same scope: exactly one gets `started`.
    */
   beginIdempotent(input: BeginIdempotentInput): Promise<IdempotencyBegin>;
   /**

@@ -1,6 +1,6 @@
 /**
  * The transport port: sends one signed webhook request and reports what happened, without
- * throwing for anything the receiver or the network did (those are outcomes, DESIGN.md §5.13).
+ * throwing for anything the receiver or the network did (those are outcomes, docs/design.md §5.13).
  * `HttpTransport` (undici) is the default; tests plug in recorders or fakes.
  */
 
@@ -20,7 +20,7 @@ export interface TransportRequest {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** What happened. Any 2xx is success (DESIGN.md §5.13); 3xx are not followed. */
+/** What happened. Any 2xx is success (docs/design.md §5.13); 3xx are not followed. */
 export interface TransportResult {
   /** The response status, or `null` when no response arrived. */
   readonly statusCode: number | null;

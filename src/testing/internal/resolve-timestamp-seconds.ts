@@ -7,7 +7,7 @@ import { assertTimestampSeconds } from '../../core/signature/internal/assert-tim
  * The signing time in Unix seconds from a `timestampSeconds` / `now` option pair: an explicit
  * `timestampSeconds` wins (as in Stripe's `generateTestHeaderString`); otherwise
  * `Math.floor(now() / 1000)`, with `now` defaulting to `Date.now`. Both options are checked even
- * when `timestampSeconds` makes `now` unused, so a typo fails at once (STYLE.md, "Errors").
+ * when `timestampSeconds` makes `now` unused, so a typo fails at once (CONTRIBUTING.md, "Errors").
  *
  * @throws WebhookValidationError `invalid_option` naming `timestampSeconds` or `now`.
  */

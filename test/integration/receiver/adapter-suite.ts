@@ -1,4 +1,4 @@
-// One suite for every framework adapter (STYLE.md, "Tests"): each `*.test.ts` next to this file
+// One suite for every framework adapter (CONTRIBUTING.md, "Tests"): each `*.test.ts` next to this file
 // starts a real HTTP server on 127.0.0.1 with its adapter, and the same cases run against it with
 // real `fetch` requests, asserting the status, the problem `code`, and what the handlers received.
 import type { Server } from 'node:http';

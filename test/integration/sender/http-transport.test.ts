@@ -1,4 +1,4 @@
-// HttpTransport against real servers on 127.0.0.1 (DESIGN.md §5.13, §5.14). Every assertion on
+// HttpTransport against real servers on 127.0.0.1 (docs/design.md §5.13, §5.14). Every assertion on
 // the wire reads what the server saw: the request it received, the connections it accepted, the
 // bytes it managed to hand to its socket.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

@@ -1,7 +1,7 @@
 // The delivery ledger (issue 4): N events fanned out to M endpoints in two organizations, with
 // partner filters, over real receivers on 127.0.0.1 that fail at random (500, 429 with
 // Retry-After, the odd 204), driven by a fake clock through the whole Novatrade24 retry schedule
-// (DESIGN.md §5.1), meta-events included (§5.4). At the end, the ledger in storage and what the
+// (docs/design.md §5.1), meta-events included (§5.4). At the end, the ledger in storage and what the
 // receivers saw must agree with a model computed from the endpoint definitions alone:
 //
 // - every (event, endpoint) pair that should match has exactly one delivery, DELIVERED or FAILED
@@ -29,7 +29,7 @@ import { EVENT_FIXTURES } from '../../../src/testing/event-fixtures.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-/** Novatrade24 retry offsets from the first attempt (DESIGN.md §5.1). */
+/** Novatrade24 retry offsets from the first attempt (docs/design.md §5.1). */
 const OFFSETS_MS = [1, 5, 15, 60, 240, 480, 960, 1440, 2160, 2880].map((m) => m * MINUTE);
 const MAX_ATTEMPTS = OFFSETS_MS.length + 1;
 /** The last retry, 48 h after the first attempt. */
@@ -108,7 +108,7 @@ const ENDPOINTS: readonly EndpointSpec[] = [
     successRate: 0.5,
   },
   {
-    // Overlapping patterns deliver once (DESIGN.md §5.5); only the terminal meta-event.
+    // Overlapping patterns deliver once (docs/design.md §5.5); only the terminal meta-event.
     name: 'b-watcher',
     organizationUuid: ORG_B,
     events: ['webhook.delivery_failed_terminal', 'compliance.status_changed', 'compliance.*'],
@@ -130,7 +130,7 @@ const ENDPOINTS: readonly EndpointSpec[] = [
 /** Types the scenario publishes: every non-meta type, one of which nobody subscribes to. */
 const PUBLISHABLE = EVENT_TYPES.filter((type) => !type.startsWith('webhook.'));
 
-/** The reference matcher: written from the rules (spec §1.9, DESIGN.md §5.5), not the index. */
+/** The reference matcher: written from the rules (docs/design.md §6.1, docs/design.md §5.5), not the index. */
 function subscribes(patterns: readonly string[], type: string): boolean {
   return patterns.some((p) => p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))));
 }
@@ -171,7 +171,7 @@ interface Answer {
 
 /**
  * The receiver's answer: 204, 500 (half of them with a Retry-After the sender must ignore:
- * only 429 and 503 move a retry, DESIGN.md §5.1) or 429 with Retry-After.
+ * only 429 and 503 move a retry, docs/design.md §5.1) or 429 with Retry-After.
  */
 function answerFor(spec: EndpointSpec, seed: number, pairKey: string, attempt: number): Answer {
   const doomed = draws(`${seed}|${spec.name}|${pairKey}|doom`)() < spec.doomRate;

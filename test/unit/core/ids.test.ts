@@ -21,7 +21,7 @@ describe('createId', () => {
     expect(id.slice(prefix.length)).toMatch(/^[0-9a-hjkmnp-tv-z]{26}$/);
   });
 
-  it('draws 128 bits (>= 96, DESIGN §5.12) from the injected source', () => {
+  it('draws 128 bits (>= 96, docs/design.md §5.12) from the injected source', () => {
     const requested: number[] = [];
     createId('event', (n) => {
       requested.push(n);

@@ -24,7 +24,7 @@ type Construct = (
   options?: Parameters<typeof constructEvent>[3],
 ) => unknown;
 
-// The same cases over the node:crypto and the WebCrypto build (STYLE.md, "Tests").
+// The same cases over the node:crypto and the WebCrypto build (CONTRIBUTING.md, "Tests").
 const VARIANTS: readonly [string, Construct][] = [
   ['constructEvent (node:crypto)', constructEvent as Construct],
   ['constructEventAsync (WebCrypto)', constructEventAsync as Construct],
@@ -284,7 +284,7 @@ describe.each([
     await expect(Promise.resolve(construct(body, headers, SECRET))).resolves.toEqual(event);
   });
 
-  it('bare hex signature (N-1) -> accepted', async () => {
+  it('bare hex signature (docs/design.md §7, N-1) -> accepted', async () => {
     const hex = signEudrPayload(body, SECRET).slice('sha256='.length);
     await expect(
       Promise.resolve(construct(body, new Headers({ 'x-webhook-signature': hex }), SECRET)),

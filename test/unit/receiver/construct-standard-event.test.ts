@@ -18,7 +18,7 @@ type Construct = (
   options?: Parameters<typeof constructStandardEvent>[3],
 ) => unknown;
 
-// The same cases over the node:crypto and the WebCrypto build (STYLE.md, "Tests").
+// The same cases over the node:crypto and the WebCrypto build (CONTRIBUTING.md, "Tests").
 const VARIANTS: readonly [string, Construct][] = [
   ['constructStandardEvent (node:crypto)', constructStandardEvent as Construct],
   ['constructStandardEventAsync (WebCrypto)', constructStandardEventAsync as Construct],

@@ -35,7 +35,7 @@ describe('WebhookReceiver.on', () => {
 
   it('rejects the root wildcard and unknown types at compile time', () => {
     const receiver = new WebhookReceiver({ secret: 'whsec_x' });
-    // @ts-expect-error: root `*` is never a pattern (DESIGN.md §5.5)
+    // @ts-expect-error: root `*` is never a pattern (docs/design.md §5.5)
     expectTypeOf(receiver.on).toBeCallableWith('*', () => {});
     // @ts-expect-error: not a catalog type
     expectTypeOf(receiver.on).toBeCallableWith('order.created', () => {});

@@ -1,4 +1,4 @@
-// The SSRF guard's address classification (DESIGN.md §5.14): known answers at every range
+// The SSRF guard's address classification (docs/design.md §5.14): known answers at every range
 // boundary, a naive CIDR reference over all of IPv4, and the invariance that matters most: an
 // internal IPv4 stays internal in every IPv6 spelling that reaches it.
 import { isIP } from 'node:net';

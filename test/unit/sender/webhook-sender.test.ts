@@ -347,7 +347,7 @@ describe('WebhookSender options', () => {
   });
 });
 
-describe('WebhookSender.withIdempotencyKey (DESIGN.md §5.10)', () => {
+describe('WebhookSender.withIdempotencyKey (docs/design.md §5.10)', () => {
   const request = (key: string, body: string, route = '/v1/webhooks') => ({
     organizationUuid: ORG,
     method: 'POST',

@@ -1,4 +1,4 @@
-// One suite, run over every Novatrade24 verifier variant (STYLE.md, "Tests"): the sync node:crypto
+// One suite, run over every Novatrade24 verifier variant (CONTRIBUTING.md, "Tests"): the sync node:crypto
 // verifier and the async WebCrypto verifier must behave identically, case for case.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

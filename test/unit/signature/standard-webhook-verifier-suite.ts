@@ -1,4 +1,4 @@
-// One suite, run over every Standard Webhooks verifier variant (STYLE.md, "Tests"): the sync
+// One suite, run over every Standard Webhooks verifier variant (CONTRIBUTING.md, "Tests"): the sync
 // node:crypto verifier and the async WebCrypto verifier must behave identically, case for case.
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';

@@ -1,4 +1,4 @@
-// Stripe's header format (t=…,v1=…) and key handling are the same as Novatrade24's (DESIGN.md
+// Stripe's header format (t=…,v1=…) and key handling are the same as Novatrade24's (docs/design.md
 // §5.6), so Stripe's verifier accepts our headers and ours accepts Stripe's test headers.
 import fc from 'fast-check';
 import Stripe from 'stripe';

@@ -12,7 +12,7 @@ import { errorOf, thrown } from '../../helpers/thrown.js';
 
 const SECRET = 'whsec_test_secret';
 
-/** The spec §1.14 vector (also pinned by the signature and profile tests). */
+/** The docs/design.md §6.5 vector (also pinned by the signature and profile tests). */
 const VECTOR = {
   body: '{"id":"evt_test_0001","type":"compliance.decision_made","schemaVersion":1,"source":"SYSTEM","createdAt":"2026-04-22T10:30:00Z","organizationUuid":"550e8400-e29b-41d4-a716-446655440000","partnerUuid":"11111111-2222-3333-4444-555555555555","data":{"orderUuid":"00000000-0000-0000-0000-000000000000","decision":"VALID_EXPORT"}}',
   timestampSeconds: 1729684200,
@@ -31,7 +31,7 @@ describe('generateTestHeader', () => {
     vi.useRealTimers();
   });
 
-  it('reproduces the spec §1.14 vector with an explicit timestampSeconds', () => {
+  it('reproduces the docs/design.md §6.5 vector with an explicit timestampSeconds', () => {
     expect(
       generateTestHeader({
         payload: VECTOR.body,

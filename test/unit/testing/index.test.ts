@@ -1,5 +1,5 @@
 // The runtime export list of the `/testing` entry, pinned so that an API change shows in review
-// (STYLE.md, "Modules").
+// (CONTRIBUTING.md, "Modules").
 import { describe, expect, it } from 'vitest';
 import * as testing from '../../../src/testing/index.js';
 

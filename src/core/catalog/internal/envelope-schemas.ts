@@ -8,7 +8,7 @@ import type { EventEnvelope } from '../event-envelope.js';
 import { dateTimeSchema, enumSchema, idSchema } from './schema-kit.js';
 
 /**
- * The Novatrade24 envelope (spec digest §1.15, DESIGN.md §4). `data` is checked here only as an
+ * The Novatrade24 envelope (docs/design.md §6.6, docs/design.md §4). `data` is checked here only as an
  * object; its shape is checked against the catalog afterwards. Strict differs only in `source`.
  */
 export function buildEventEnvelopeSchema(strict: boolean) {
@@ -20,13 +20,13 @@ export function buildEventEnvelopeSchema(strict: boolean) {
     source: enumSchema(EVENT_SOURCES, strict),
     createdAt: dateTimeSchema(),
     organizationUuid: idSchema(),
-    // null only on organization-level meta-events (DESIGN.md §5.4); enforced per type.
+    // null only on organization-level meta-events (docs/design.md §5.4); enforced per type.
     partnerUuid: idSchema().nullable(),
     data: z.looseObject({}),
   }) satisfies z.ZodType<EventEnvelope>;
 }
 
-/** The N'entropy EUDR envelope (spec digest §2.4). No enum fields, so one schema serves both. */
+/** The N'entropy EUDR envelope (docs/design.md §6.10). No enum fields, so one schema serves both. */
 export function buildEudrEventEnvelopeSchema() {
   return z.looseObject({
     event: z.string().min(1),

@@ -128,7 +128,7 @@ export function buildEventDataSchemasV1(strict: boolean) {
       endpointUrl: z.string().optional(),
       deliveryId: idSchema(),
       eventId: idSchema(),
-      // Any type: the undelivered event may be of a type newer than this SDK.
+      // Any type: the undelivered event may be of a type newer than this SDK (docs/design.md §7, A-24).
       eventType: z.string() as z.ZodType<EventType | (string & {})>,
       attempts: countSchema().optional(),
       lastHttpStatus: httpStatusSchema().optional(),

@@ -40,7 +40,7 @@ export function notAnObject(fnName: string, input: unknown): WebhookValidationEr
 }
 
 /**
- * Parses a Novatrade24 envelope against `catalog` (DESIGN.md §5.7, spec digest §1.9):
+ * Parses a Novatrade24 envelope against `catalog` (docs/design.md §5.7, docs/design.md §6.1):
  * - the envelope must be valid, in both modes;
  * - a type outside the catalog: lenient → a generic event, strict → `unknown_event_type`;
  * - a catalog type at a version the catalog lacks: lenient → a generic event (its data shape is

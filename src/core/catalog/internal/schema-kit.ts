@@ -8,7 +8,7 @@ import type { OpenEnum } from '../enum-values.js';
 
 /**
  * A schema for an enum field. Lenient (`strict: false`): any string, because clients "must
- * tolerate unknown enum values" (spec digest §1.9). Strict: only the known values. Both are typed
+ * tolerate unknown enum values" (docs/design.md §6.1). Strict: only the known values. Both are typed
  * as {@link OpenEnum} so that the lenient and the strict catalog share one static type.
  */
 export function enumSchema<const T extends readonly [string, ...string[]]>(
@@ -26,7 +26,7 @@ export function dateTimeSchema(): z.ZodISODateTime {
   return z.iso.datetime({ offset: true });
 }
 
-/** An identifier: any string. The docs' own examples are not valid UUIDs (A-26). */
+/** An identifier: any string. The docs' own examples are not valid UUIDs (docs/design.md §7, A-26). */
 export function idSchema(): z.ZodString {
   return z.string();
 }

@@ -23,7 +23,7 @@ export interface EudrWindowOptions extends TimestampWindowOptions {
 export interface PreparedEudrVerification {
   /** The checked `X-Webhook-Timestamp` in Unix seconds, or `null` when no check was requested. */
   readonly timestamp: number | null;
-  /** The signed bytes: the raw body alone (inferred, spec N-1). */
+  /** The signed bytes: the raw body alone (inferred, docs/design.md §7, N-1). */
   readonly message: HmacMessage;
   /** The received signature, 64 hex characters. */
   readonly signature: string;

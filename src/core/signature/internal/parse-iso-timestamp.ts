@@ -1,5 +1,5 @@
 // RFC 3339 / ISO-8601 instants as N'entropy sends them in X-Webhook-Timestamp, e.g.
-// `2024-01-15T10:30:00.000Z` (spec §2.4). Date.parse is not used: it accepts `2024-02-30` and
+// `2024-01-15T10:30:00.000Z` (docs/design.md §6.10). Date.parse is not used: it accepts `2024-02-30` and
 // reads a value without an offset as local time, both of which would make the replay check lie.
 
 const ISO_INSTANT =

@@ -7,7 +7,7 @@ const PREFIX = 'sha256=';
 
 /**
  * The 64 hex characters of an `X-Webhook-Signature` value, which is `sha256=<hex>` or bare
- * `<hex>`, either case, optionally surrounded by spaces or tabs (inferred scheme, spec N-1).
+ * `<hex>`, either case, optionally surrounded by spaces or tabs (inferred scheme, docs/design.md §7, N-1).
  *
  * @throws WebhookVerificationError `missing_header`, `malformed_header` or
  *   `no_supported_signature` (an `<algorithm>=` prefix other than `sha256=`).
@@ -42,7 +42,7 @@ export function scanEudrHeader(header: unknown): string {
       throw new WebhookVerificationError(
         'no_supported_signature',
         `The ${EUDR_SIGNATURE_HEADER} header uses an algorithm prefix other than "sha256="; ` +
-          'this verifier supports HMAC-SHA256 only (the EUDR scheme is inferred, spec N-1).',
+          'this verifier supports HMAC-SHA256 only (the EUDR scheme is inferred).',
       );
     }
   }
@@ -50,7 +50,7 @@ export function scanEudrHeader(header: unknown): string {
     const length = value.length - start;
     const base64Hint =
       length === 44 && value.endsWith('=')
-        ? ' It looks like base64, which differs from the inferred scheme (spec N-1): confirm ' +
+        ? ' It looks like base64, which differs from the inferred scheme: confirm ' +
           "the encoding with N'entropy."
         : '';
     throw malformed(

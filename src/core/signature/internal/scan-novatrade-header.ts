@@ -12,7 +12,7 @@ import { isSignatureHex } from './hex.js';
 export interface ScannedNovatradeHeader {
   /** `t`, Unix seconds. */
   readonly timestamp: number;
-  /** `t` exactly as it appears in the header: the start of the signed string (spec §1.14). */
+  /** `t` exactly as it appears in the header: the start of the signed string (docs/design.md §6.5). */
   readonly timestampText: string;
   /** Every `v1` value in header order, as received (64 hex characters, either case). */
   readonly signatures: readonly string[];
@@ -29,7 +29,7 @@ const TAB = 9;
  * Grammar (decisions in docs/signature.md): entries are separated by `,`, each may be surrounded by
  * spaces or tabs, and is `key=value` split at the first `=`. `t` appears exactly once and is 1 to
  * 12 decimal digits without a sign or a leading zero. `v1` appears 1 to 16 times and is 64 hex
- * characters. Other keys (`v2`, future schemes) are skipped (DESIGN.md §5.6). Messages give
+ * characters. Other keys (`v2`, future schemes) are skipped (docs/design.md §5.6). Messages give
  * positions and lengths, never the header's content.
  *
  * @throws WebhookVerificationError `missing_header`, `malformed_header`, `no_supported_signature`
@@ -84,7 +84,7 @@ export function scanNovatradeHeader(header: unknown): ScannedNovatradeHeader {
       }
       signatures.push(header.slice(eq + 1, stop));
     }
-    // Any other key (v0, v2, future schemes) is skipped: "accept any known version" (A-11).
+    // Any other key (v0, v2, future schemes) is skipped: "accept any known version" (docs/design.md §7, A-11).
     pos = end + 1;
   }
   if (timestampText === undefined) throw malformed('The timestamp "t" is missing.');

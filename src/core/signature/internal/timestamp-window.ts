@@ -3,7 +3,7 @@ import { describeValue } from '../../internal/describe-value.js';
 import { invalidOption } from '../../internal/invalid-option.js';
 import { DEFAULT_TOLERANCE_SECONDS } from '../constants.js';
 
-/** The replay-window options shared by every verifier (DESIGN.md §5.6). */
+/** The replay-window options shared by every verifier (docs/design.md §5.6). */
 export interface TimestampWindowOptions {
   /** Allowed distance from now, in seconds, in both directions. @default 300 */
   readonly toleranceSeconds?: number;
@@ -52,7 +52,7 @@ export function checkWindowOptions(
         typeof toleranceSeconds === 'number'
           ? String(toleranceSeconds)
           : describeValue(toleranceSeconds)
-      }. There is no value that turns the replay check off (DESIGN.md §5.6).`,
+      }. There is no value that turns the replay check off.`,
     );
   }
   if (typeof now !== 'function') {

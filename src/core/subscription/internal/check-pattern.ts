@@ -15,7 +15,7 @@ export function checkPattern(
   catalog: PatternCatalog,
 ): ParsedSubscriptionPattern | string {
   if (typeof value !== 'string') return `is not a string (got ${describeValue(value)})`;
-  // Fast path: the two accepted shapes (DESIGN.md §5.5) are plain set lookups.
+  // Fast path: the two accepted shapes (docs/design.md §5.5) are plain set lookups.
   const parsed = acceptedPattern(value, catalog);
   return parsed ?? rejectionReason(value, catalog);
 }

@@ -1,6 +1,6 @@
 // The event catalog as the subscription code sees it: the set of known types and the set of their
 // first segments, compiled once so that parsing and matching are constant-time lookups.
-// Internal: never re-exported (STYLE.md, "Modules").
+// Internal: never re-exported (CONTRIBUTING.md, "Modules").
 
 import { EUDR_EVENT_TYPES, EVENT_TYPES } from '../../catalog/event-types.js';
 import { type ValidationIssue, WebhookValidationError } from '../../errors.js';

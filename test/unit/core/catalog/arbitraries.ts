@@ -120,7 +120,7 @@ export function dataArbitrary(
     .chain((data) => extraFields(Object.keys(model)).map((extra) => ({ ...extra, ...data })));
 }
 
-/** The envelope's documented fields, in order (spec digest §1.15). */
+/** The envelope's documented fields, in order (docs/design.md §6.6). */
 export const ENVELOPE_KEYS = [
   'id',
   'type',

@@ -63,7 +63,7 @@ describe('parseEudrEvent', () => {
     }
   });
 
-  it('parseEudrEventJson(seeds/004 payload) returns the documented supplier.created event', () => {
+  it('parseEudrEventJson(the EUDR overview payload, docs/design.md §6.10) returns the documented supplier.created event', () => {
     const event = parseEudrEventJson(DOC_EUDR_JSON, { strict: true });
     expect(event).toEqual(JSON.parse(DOC_EUDR_JSON));
     if (event.event !== 'supplier.created') throw new Error('narrowing failed');
@@ -85,7 +85,7 @@ describe('parseEudrEvent', () => {
     expect(parseEudrEvent(input, { strict: true })).toEqual(input);
   });
 
-  it('*.deleted accepts a payload without internalId; created/updated require it (N-7)', () => {
+  it('*.deleted accepts a payload without internalId; created/updated require it (docs/design.md §7, N-7)', () => {
     const { internalId: _omit, ...data } = createSampleEudrEvent('supplier.deleted').data;
     expect(parseEudrEvent({ ...createSampleEudrEvent('supplier.deleted'), data }).data).toEqual(
       data,
@@ -105,7 +105,7 @@ describe('parseEudrEvent', () => {
     }
   });
 
-  it('lenient: an unknown event type (connection.lost, N-9) returns a generic event', () => {
+  it('lenient: an unknown event type (connection.lost, docs/design.md §7, N-9) returns a generic event', () => {
     const input = {
       ...createSampleEudrEvent('sync.completed'),
       event: 'connection.lost',

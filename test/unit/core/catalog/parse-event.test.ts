@@ -34,7 +34,7 @@ describe('parseEvent: samples', () => {
 });
 
 describe('parseEvent: the spec documented examples', () => {
-  it('parseEventJson(seeds/000 envelope) returns the documented event, placeholders kept', () => {
+  it('parseEventJson(the Novatrade24 setup page (docs/design.md §6.15) envelope) returns the documented event, placeholders kept', () => {
     const event = parseEventJson(DOC_ENVELOPE_JSON, { strict: true });
     expect(event).toEqual(JSON.parse(DOC_ENVELOPE_JSON));
     if (event.type !== 'compliance.status_changed') throw new Error('narrowing failed');
@@ -290,7 +290,7 @@ describe('parseEvent: invalid input', () => {
     expect(paths(error)).toEqual(['createdAt', 'data.reason']);
   });
 
-  it('a null partnerUuid is rejected on partner events and accepted on meta-events (DESIGN §5.4)', () => {
+  it('a null partnerUuid is rejected on partner events and accepted on meta-events (docs/design.md §5.4)', () => {
     expect(paths(thrown(() => parseEvent({ ...sample, partnerUuid: null })))).toEqual([
       'partnerUuid',
     ]);
@@ -301,7 +301,7 @@ describe('parseEvent: invalid input', () => {
       const meta = createSampleEvent(type);
       expect(meta.partnerUuid).toBeNull();
       expect(parseEvent(meta, { strict: true }).partnerUuid).toBeNull();
-      // a test fire of a meta type carries the all-zero partner (DESIGN §5.8)
+      // a test fire of a meta type carries the all-zero partner (docs/design.md §5.8)
       expect(parseEvent({ ...meta, partnerUuid: 'p' }).partnerUuid).toBe('p');
     }
   });

@@ -1,7 +1,7 @@
-// Payloads exactly as the vendors' docs show them (spec digest, seeds/). Placeholders such as
-// "o1p2q3r4-..." are the docs' own (A-26): ids are not validated as UUIDs.
+// Payloads exactly as the vendors' docs show them (the vendors' pages, docs/design.md §6). Placeholders such as
+// "o1p2q3r4-..." are the docs' own (docs/design.md §7, A-26): ids are not validated as UUIDs.
 
-/** seeds/000 "Delivery request format": the documented envelope, verbatim. */
+/** the Novatrade24 setup page (docs/design.md §6.15) "Delivery request format": the documented envelope, verbatim. */
 export const DOC_ENVELOPE_JSON = `{
   "id": "evt_a1b2c3d4e5f6",
   "type": "compliance.status_changed",
@@ -31,10 +31,10 @@ const envelope = {
   partnerUuid: '11111111-...',
 };
 
-/** The `data` examples of the event catalog (spec digest §1.18), wrapped in the envelope. */
+/** The `data` examples of the event catalog (docs/design.md §6.9), wrapped in the envelope. */
 export const DOC_EVENTS: readonly { readonly type: string; readonly data: object }[] = [
   {
-    // seeds/000, the test-fire body's data
+    // the Novatrade24 setup page (docs/design.md §6.15), the test-fire body's data
     type: 'compliance.status_changed',
     data: {
       orderUuid: '00000000-0000-0000-0000-000000000000',
@@ -69,7 +69,7 @@ export const DOC_EVENTS: readonly { readonly type: string; readonly data: object
     },
   },
   {
-    // the example omits the documented `reason` (A-25)
+    // the example omits the documented `reason` (docs/design.md §7, A-25)
     type: 'kyc.verification_completed',
     data: {
       buyerUuid: 'b1c2d3e4-...',
@@ -88,7 +88,7 @@ export const DOC_EVENTS: readonly { readonly type: string; readonly data: object
       reason: 'Document could not be verified.',
     },
   },
-  // the documented fields only of the truncated examples (A-25)
+  // the documented fields only of the truncated examples (docs/design.md §7, A-25)
   {
     type: 'export_file.generated',
     data: { downloadUrl: '/v1/partners/11111111-.../orders/o1p2q3r4-.../finalization/export-file' },
@@ -101,11 +101,11 @@ export const DOC_EVENTS: readonly { readonly type: string; readonly data: object
   },
 ].map(({ type, data }) => ({ type, data: { ...envelope, type, data } }));
 
-/** seeds/004 "Webhook Payload": the EUDR envelope, verbatim. */
+/** N'entropy's webhook overview (docs/design.md §6.10) "Webhook Payload": the EUDR envelope, verbatim. */
 export const DOC_EUDR_JSON =
   '{ "event": "supplier.created", "timestamp": "2024-01-15T10:30:00.000Z", "integrationId": "int_abc123", "data": { "externalId": "VENDOR-001", "internalId": "clx..." }}';
 
-/** The EUDR data examples of spec digest §2.7, wrapped in the envelope. */
+/** The EUDR data examples of docs/design.md §6.13, wrapped in the envelope. */
 export const DOC_EUDR_EVENTS: readonly object[] = [
   { event: 'sync.completed', data: { entityType: 'SUPPLIER', created: 5, updated: 2, errors: 0 } },
   {

@@ -26,7 +26,7 @@ import { nodeHmacSha256Hex } from '../../../../src/signature/node-hmac-sha256-he
 import { verifyEudrSignature } from '../../../../src/signature/verify-eudr-signature.node.js';
 import { verifyNovatradeSignature } from '../../../../src/signature/verify-novatrade-signature.node.js';
 
-// The spec digest §1.14 vector, reproduced end to end through the profile.
+// The docs/design.md §6.5 vector, reproduced end to end through the profile.
 const VECTOR_BODY =
   '{"id":"evt_test_0001","type":"compliance.decision_made","schemaVersion":1,"source":"SYSTEM","createdAt":"2026-04-22T10:30:00Z","organizationUuid":"550e8400-e29b-41d4-a716-446655440000","partnerUuid":"11111111-2222-3333-4444-555555555555","data":{"orderUuid":"00000000-0000-0000-0000-000000000000","decision":"VALID_EXPORT"}}';
 const VECTOR_EVENT: OutboundEvent = {
@@ -68,7 +68,7 @@ function outbound(type: (typeof EVENT_TYPES)[number], createdAtMs: number): Outb
 }
 
 describe('NOVATRADE_PROFILE', () => {
-  it('reproduces the spec §1.14 vector: exact 324-byte body and signature header', () => {
+  it('reproduces the docs/design.md §6.5 vector: exact 324-byte body and signature header', () => {
     const { body, headers } = buildDeliveryRequest(NOVATRADE_PROFILE, context(VECTOR_EVENT));
     expect(body).toBe(VECTOR_BODY);
     expect(Buffer.byteLength(body)).toBe(324);
@@ -77,7 +77,7 @@ describe('NOVATRADE_PROFILE', () => {
     );
   });
 
-  it('sends every documented header and the delivery/endpoint ids (DESIGN §4)', () => {
+  it('sends every documented header and the delivery/endpoint ids (docs/design.md §4)', () => {
     const { headers } = buildDeliveryRequest(NOVATRADE_PROFILE, context(VECTOR_EVENT));
     expect(headers).toEqual({
       'Content-Type': 'application/json',

@@ -21,7 +21,7 @@ import { verifyStandardWebhook } from '../../../../src/signature/verify-standard
 import { expectValidationError } from '../../signature/helpers.js';
 import { standardVectors } from '../../signature/standard-helpers.js';
 
-// The vector whose body is the Novatrade24 envelope of spec digest §1.14, and that event.
+// The vector whose body is the Novatrade24 envelope of docs/design.md §6.5, and that event.
 const VECTOR = standardVectors.find((v) => v.id === 'evt_test_0001');
 const envelope = parseEventJson(VECTOR?.body ?? '');
 const VECTOR_EVENT: OutboundEvent = { ...envelope, createdAtMs: Date.parse(envelope.createdAt) };

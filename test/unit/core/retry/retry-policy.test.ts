@@ -400,7 +400,7 @@ describe('parseRetryAfter', () => {
 });
 
 describe('isSuccessStatus', () => {
-  it('accepts exactly 200–299 (DESIGN §5.13: 3xx is a failure)', () => {
+  it('accepts exactly 200–299 (docs/design.md §5.13: 3xx is a failure)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 100, max: 599 }), (status) => {
         expect(isSuccessStatus(status)).toBe(status >= 200 && status < 300);

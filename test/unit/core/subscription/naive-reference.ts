@@ -1,4 +1,4 @@
-// Naive reference semantics for subscription patterns, written from DESIGN.md §5.5 by splitting
+// Naive reference semantics for subscription patterns, written from docs/design.md §5.5 by splitting
 // strings on "." — deliberately sharing no code with src/core/subscription.
 
 /** Valid iff an exact catalog type, or exactly two segments `<first segment of a type>` and `*`. */
