@@ -104,6 +104,9 @@ export interface DispatcherDeps {
   }) => Promise<void>;
 }
 
+/** How long `stop()` waits for aborted attempts to end before it leaves them behind, ms. */
+const STOP_GRACE_MS = 5_000;
+
 /** Counts one finished attempt off `counts` (absent means 0: the map holds live keys only). */
 function decrement(counts: Map<string, number>, key: string): void {
   const left = (counts.get(key) ?? 1) - 1;
@@ -196,7 +199,9 @@ export class Dispatcher {
       started.push(work);
     }
     if (released.length > 0) await Promise.all(released);
-    return { started, more: claimed.length >= room, claimedAtMs };
+    // Only what was started fills the room: deliveries handed back (a storage that ignored a room)
+    // must not make the loop claim again at once, or it would take and release them for ever.
+    return { started, more: started.length >= room, claimedAtMs };
   }
 
   /** Signs and sends one claimed delivery, then records the attempt and its consequences. */
@@ -767,7 +772,11 @@ export class Dispatcher {
       if (this.#stopping) break;
       // A full claim: more may be due now. Otherwise sleep until the next due time, a freed slot
       // (a finished attempt wakes the loop) or a publish.
-      if (more && this.#total < this.#deps.maxInFlight) continue;
+      if (more && this.#total < this.#deps.maxInFlight) {
+        // Yield a macrotask even then, so timers and I/O keep running between claims.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
+      }
       let waitMs = pollIntervalMs;
       try {
         const next = await storage.nextDueAtMs();
@@ -800,17 +809,37 @@ export class Dispatcher {
   async stop(deadlineMs: number): Promise<void> {
     this.#stopping = true;
     this.wake();
-    await this.#loop;
+    const endsAtMs = Date.now() + deadlineMs;
+    const within = (work: Promise<unknown>, ms: number): Promise<boolean> =>
+      new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), Math.max(0, ms));
+        void work.then(
+          () => {
+            clearTimeout(timer);
+            resolve(true);
+          },
+          () => {
+            clearTimeout(timer);
+            resolve(true);
+          },
+        );
+      });
+    // The loop may sit in a storage call that does not answer (an outage): not past the deadline.
+    const loop = this.#loop ?? Promise.resolve();
     this.#loop = undefined;
-    const drained = Promise.all(this.#running).then(() => true);
-    const timedOut = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), deadlineMs);
-      void drained.then(() => clearTimeout(timer));
-    });
-    if (!(await Promise.race([drained, timedOut]))) {
-      // Abort what is left: their claims are released in #deliver, so nothing is lost.
+    await within(loop, endsAtMs - Date.now());
+    const running = () => Promise.allSettled([...this.#running]);
+    if (!(await within(running(), endsAtMs - Date.now()))) {
+      // Abort what is left: their claims are released in #deliver, so nothing is lost. Work that
+      // still does not end (a transport that ignores the signal, a storage that does not answer)
+      // is left behind after one more grace period: its claims lapse with their leases.
       this.#abort.abort();
-      await Promise.all(this.#running);
+      if (!(await within(running(), STOP_GRACE_MS))) {
+        this.#deps.logger.warn(
+          { attempts: this.#running.size },
+          'stop: attempts still running after the deadline were left behind; their claims lapse with their leases',
+        );
+      }
     }
     await this.#deps.transport.close?.();
   }
