@@ -605,7 +605,11 @@ export class ReceiverEngine<E> {
         return reservation;
       },
       (late) => {
-        if (late.status === 'fulfilled' && late.value.status === 'reserved') {
+        if (
+          late.status === 'fulfilled' &&
+          late.value.status === 'reserved' &&
+          typeof late.value.token === 'string'
+        ) {
           void this.#releaseLate(store, key, late.value.token);
         }
       },

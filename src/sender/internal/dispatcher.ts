@@ -198,7 +198,19 @@ export class Dispatcher {
       this.#running.add(work);
       started.push(work);
     }
-    if (released.length > 0) await Promise.all(released);
+    if (released.length > 0) {
+      // One failed release must not fail the round: the attempts above are already running.
+      for (const outcome of await Promise.allSettled(released)) {
+        if (outcome.status === 'rejected') {
+          this.#callFailed(
+            'storage.releaseClaim',
+            outcome.reason,
+            {},
+            'the delivery is claimed again when its lease lapses',
+          );
+        }
+      }
+    }
     // Only what was started fills the room: deliveries handed back (a storage that ignored a room)
     // must not make the loop claim again at once, or it would take and release them for ever.
     return { started, more: started.length >= room, claimedAtMs };
