@@ -8,7 +8,7 @@ import {
   createSampleEudrEvent,
   createSampleEvent,
 } from '../../../src/core/catalog/sample-events.js';
-import type { LogFields, Logger, LogLevel } from '../../../src/logging/logger.js';
+import type { Logger } from '../../../src/logging/logger.js';
 import { EudrWebhookReceiver as WebEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.js';
 import { EudrWebhookReceiver as NodeEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.node.js';
 import { MemoryDedupeStore } from '../../../src/receiver/memory-dedupe-store.js';
@@ -23,6 +23,7 @@ import { WebhookReceiver as NodeReceiver } from '../../../src/receiver/webhook-r
 import { signEudrPayload } from '../../../src/signature/sign-eudr-payload.node.js';
 import { signNovatradePayload } from '../../../src/signature/sign-novatrade-payload.node.js';
 import { assertNoLeak, plantedNovatradeBody } from '../../helpers/canary.js';
+import { captureStderr, recordingLogger } from '../../helpers/log-capture.js';
 
 const SECRET = 'whsec_receiver_logging_test';
 const T = 1_790_000_000;
@@ -49,30 +50,6 @@ function eventBody(): string {
   return JSON.stringify(
     createSampleEvent('compliance.decision_made', { id: `evt_log_${counter}` }),
   );
-}
-
-/** Every line written to process.stderr until the returned function is called. */
-function captureStderr(): () => string[] {
-  const writes: string[] = [];
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
-    writes.push(String(chunk));
-    return true;
-  });
-  return () => {
-    spy.mockRestore();
-    return writes;
-  };
-}
-
-/** A logger that records its calls. */
-function recordingLogger(): Logger & {
-  readonly calls: { level: LogLevel; fields: LogFields; message: string }[];
-} {
-  const calls: { level: LogLevel; fields: LogFields; message: string }[] = [];
-  const at = (level: LogLevel) => (fields: LogFields, message: string) => {
-    calls.push({ level, fields, message });
-  };
-  return { calls, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 const SAMPLE_ID = createSampleEvent('compliance.decision_made').id;

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NOVATRADE_PROFILE } from '../../../src/core/profiles/novatrade-profile.js';
 import { STANDARD_WEBHOOKS_PROFILE } from '../../../src/core/profiles/standard-webhooks-profile.js';
 import type { WireProfile } from '../../../src/core/profiles/wire-profile.js';
-import type { LogFields, Logger, LogLevel } from '../../../src/logging/logger.js';
+import type { Logger } from '../../../src/logging/logger.js';
 import { HttpTransport } from '../../../src/sender/http-transport.node.js';
 import { LOG_REPEAT_WINDOW_MS } from '../../../src/sender/internal/log-throttle.js';
 import { MemoryStorage } from '../../../src/sender/memory-storage.js';
@@ -22,6 +22,7 @@ import type { SenderEventMap } from '../../../src/sender/sender-events.js';
 import { WebhookSender } from '../../../src/sender/webhook-sender.js';
 import { createFakeClock } from '../../../src/testing/create-fake-clock.js';
 import { EVENT_FIXTURES } from '../../../src/testing/event-fixtures.js';
+import { captureStderr, recordingLogger } from '../../helpers/log-capture.js';
 
 const ORG = '550e8400-e29b-41d4-a716-446655440000';
 const PARTNER = '11111111-2222-3333-4444-555555555555';
@@ -49,19 +50,6 @@ function viesEvent() {
   };
 }
 
-/** Every chunk written to process.stderr until the returned function is called. */
-function captureStderr(): () => string[] {
-  const writes: string[] = [];
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
-    writes.push(String(chunk));
-    return true;
-  });
-  return () => {
-    spy.mockRestore();
-    return writes;
-  };
-}
-
 /** The lines written: each chunk is exactly one JSON line. */
 function parseLines(writes: readonly string[]): Record<string, unknown>[] {
   return writes.map((chunk) => {
@@ -69,17 +57,6 @@ function parseLines(writes: readonly string[]): Record<string, unknown>[] {
     expect(chunk.slice(0, -1)).not.toContain('\n');
     return JSON.parse(chunk) as Record<string, unknown>;
   });
-}
-
-/** A logger that records its calls. */
-function recordingLogger(): Logger & {
-  readonly calls: { level: LogLevel; fields: LogFields; message: string }[];
-} {
-  const calls: { level: LogLevel; fields: LogFields; message: string }[] = [];
-  const at = (level: LogLevel) => (fields: LogFields, message: string) => {
-    calls.push({ level, fields, message });
-  };
-  return { calls, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 /** A sender on a fake clock with the real HttpTransport, refusing private networks (the default). */
