@@ -285,8 +285,9 @@ export class Dispatcher {
     // delivery is claimed again after the lease (at-least-once, docs/design.md §2).
     let call = 'storage.recordAttempt';
     try {
-      if (this.#stopping && this.#abort.signal.aborted) {
-        // Aborted by stop(): no attempt happened as far as the receiver is concerned.
+      if (this.#stopping && this.#abort.signal.aborted && result.failureReason !== null) {
+        // Aborted by stop(): no attempt happened as far as the receiver is concerned. A response
+        // that succeeded as the abort fired is recorded below, so it is not delivered twice.
         call = 'storage.releaseClaim';
         await storage.releaseClaim(delivery.id, owner);
         return;

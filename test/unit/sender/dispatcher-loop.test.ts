@@ -90,4 +90,37 @@ describe('the running dispatcher', () => {
     ]);
     expect(stopped).toBe('stopped');
   }, 15_000);
+
+  it('a 2xx that arrives as stop() aborts is recorded DELIVERED, not released for a second send', async () => {
+    const storage = new MemoryStorage();
+    let answer: () => void = () => {};
+    const transport: Transport = {
+      send: (request) =>
+        new Promise((resolve) => {
+          // Ignores the abort: the receiver had already answered when it fired.
+          request.signal?.addEventListener('abort', () => answer());
+          answer = () =>
+            resolve({
+              statusCode: 204,
+              failureReason: null,
+              responseBody: '',
+              retryAfter: null,
+              durationMs: 1,
+            });
+        }),
+    };
+    const sender = new WebhookSender({ storage, transport, logger: 'silent' });
+    await publishMany(sender, 1);
+    sender.start();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sender.stop({ deadlineMs: 0 });
+    const page = await storage.listDeliveries({
+      organizationUuid: ORG,
+      page: 0,
+      size: 10,
+      sortField: 'createdAt',
+      sortDirection: 'asc',
+    });
+    expect(page.items.map((d) => d.status)).toEqual(['DELIVERED']);
+  });
 });
