@@ -13,6 +13,7 @@ export {
   type StorageErrorCode,
   type ValidationErrorCode,
   type ValidationIssue,
+  type ValidationIssueCode,
   type VerificationErrorCode,
   WebhookConflictError,
   WebhookDeliveryError,

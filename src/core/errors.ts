@@ -6,7 +6,10 @@
  * arrived (a type or a length), never a secret, a signature, a token or a body.
  */
 
-/** Codes of {@link WebhookVerificationError}: a signature header or payload did not verify. */
+/**
+ * Codes of {@link WebhookVerificationError}: a signature header or payload did not verify.
+ * `invalid_payload_type` (the body is not raw bytes or text) lives here and only here.
+ */
 export type VerificationErrorCode =
   | 'missing_header'
   | 'malformed_header'
@@ -16,10 +19,13 @@ export type VerificationErrorCode =
   | 'signature_mismatch'
   | 'invalid_payload_type';
 
-/** Codes of {@link WebhookValidationError}: input that does not have the expected shape. */
+/**
+ * Codes of {@link WebhookValidationError}: input that does not have the expected shape. The
+ * receiver also answers `method_not_allowed`, `unsupported_media_type` and `payload_too_large` as
+ * HTTP problems (and tells `onError` listeners with this class): they are listed here only.
+ */
 export type ValidationErrorCode =
   | 'invalid_option'
-  | 'invalid_payload_type'
   | 'invalid_secret'
   | 'invalid_subscription_pattern'
   | 'invalid_json'
@@ -39,8 +45,11 @@ export type DeliveryErrorCode =
   | 'blocked_destination'
   | 'invalid_response';
 
-/** Codes of {@link WebhookStorageError}: a storage adapter failed or found inconsistent data. */
-export type StorageErrorCode = 'storage_unavailable' | 'storage_corrupt';
+/**
+ * Codes of {@link WebhookStorageError}: a storage adapter failed or found inconsistent data, or a
+ * reservation held in a store lapsed before its holder finished (`lease_lapsed`).
+ */
+export type StorageErrorCode = 'storage_unavailable' | 'storage_corrupt' | 'lease_lapsed';
 
 /** Codes of {@link WebhookConflictError}: the request conflicts with the current state. */
 export type ConflictErrorCode =
@@ -116,11 +125,32 @@ export class WebhookValidationError extends WebhooksError<ValidationErrorCode> {
   }
 }
 
+/**
+ * What is wrong with one field, as a stable code (zod's issue codes are the model):
+ * - `required`: the field is missing.
+ * - `invalid_type`: it has the wrong type (a string where a number belongs).
+ * - `invalid_format`: a string that does not have the required form (a URL, a UUID, a pattern).
+ * - `invalid_value`: the right type, but not an accepted value (an unknown event type, a version
+ *   this catalog does not have, a duplicate).
+ * - `too_small` / `too_big`: a number, a length or a count outside its range.
+ * - `unrecognized_key`: a key the input does not have (a misspelt option).
+ */
+export type ValidationIssueCode =
+  | 'required'
+  | 'invalid_type'
+  | 'invalid_format'
+  | 'invalid_value'
+  | 'too_small'
+  | 'too_big'
+  | 'unrecognized_key';
+
 /** One field-level validation failure. */
 export interface ValidationIssue {
   /** Dotted path of the field, e.g. `data.orderUuid` (empty for the whole input). */
   readonly path: string;
-  /** What was wrong with it. */
+  /** What is wrong with the field: branch on this, never on `message`. */
+  readonly code?: ValidationIssueCode;
+  /** What was wrong with it, for people. Never contains the rejected value. */
   readonly message: string;
 }
 

@@ -387,7 +387,7 @@ function invalidPayload(event: unknown): WebhookValidationError {
       ? ' Wrap its bytes: new Uint8Array(view.buffer, view.byteOffset, view.byteLength).'
       : ' Pass an event object (e.g. createSampleEvent(type)), or the raw body as a string or bytes.';
   const message = `Expected an event object, a string or a Uint8Array; got ${describeValue(event)}.${hint}`;
-  return new WebhookValidationError('invalid_payload_type', message, {
-    issues: [{ path: 'event', message }],
+  return new WebhookValidationError('invalid_event_input', message, {
+    issues: [{ path: 'event', code: 'invalid_type', message }],
   });
 }

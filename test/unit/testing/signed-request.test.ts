@@ -637,11 +637,11 @@ describe('createSignedRequest validation', () => {
     ['an ArrayBuffer', new ArrayBuffer(2)],
     ['a DataView', new DataView(new ArrayBuffer(2))],
     ['an Int16Array', new Int16Array(2)],
-  ])('rejects %s as the event with invalid_payload_type', (_, input) => {
+  ])('rejects %s as the event with invalid_event_input', (_, input) => {
     const error = thrown(() => createSignedRequest(input as never, { secret: SECRET }));
     expect(error).toBeInstanceOf(WebhookValidationError);
-    expect(error.code).toBe('invalid_payload_type');
-    expect(error.issues[0]?.path).toBe('event');
+    expect(error.code).toBe('invalid_event_input');
+    expect(error.issues[0]).toMatchObject({ path: 'event', code: 'invalid_type' });
   });
 
   it('never puts the secret or the body in an error message', () => {

@@ -110,11 +110,12 @@ export function decodeJson(raw: unknown, fnName: string): unknown {
       );
     }
   } else {
-    throw new WebhookValidationError(
-      'invalid_payload_type',
+    const message =
       `${fnName}: expected the raw body as a string or Uint8Array; got ${describeValue(raw)}. ` +
-        'Pass the raw request body; for an already parsed object use the non-JSON parser.',
-    );
+      'Pass the raw request body; for an already parsed object use the non-JSON parser.';
+    throw new WebhookValidationError('invalid_json', message, {
+      issues: [{ path: '', code: 'invalid_type', message }],
+    });
   }
   try {
     return JSON.parse(text);

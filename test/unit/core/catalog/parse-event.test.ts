@@ -378,9 +378,12 @@ describe('parseEventJson: raw bodies', () => {
     expect(error.message).toContain('4 bytes');
   });
 
-  it('an already parsed object throws invalid_payload_type pointing at parseEvent', () => {
+  it('an already parsed object throws invalid_json (invalid_type) pointing at parseEvent', () => {
     const error = thrown(() => parseEventJson(createSampleEvent('prospect.submitted') as never));
-    expect(error.code).toBe('invalid_payload_type');
+    // invalid_payload_type is a verification code only; a parser reports its input's type.
+    expect(error).toBeInstanceOf(WebhookValidationError);
+    expect(error.code).toBe('invalid_json');
+    expect((error as WebhookValidationError).issues[0]?.code).toBe('invalid_type');
     expect(error.message).toContain('got an object');
   });
 
