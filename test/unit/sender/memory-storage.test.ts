@@ -20,7 +20,7 @@ import {
   retryAt,
   T0,
 } from '../../helpers/sender-records.js';
-import { describeSenderStorage } from '../../storage-conformance.js';
+import { describeSenderStorage } from '../../helpers/storage-conformance/index.js';
 
 describeSenderStorage('MemoryStorage', async () => ({ storage: new MemoryStorage() }));
 
