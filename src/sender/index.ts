@@ -28,11 +28,18 @@ export type {
   UpdateEndpointInput,
 } from './internal/endpoint-input.js';
 export type { DeliveryHistoryQuery } from './internal/history-query.js';
+export { MemoryIdempotencyStore } from './memory-idempotency-store.js';
 export { MemoryStorage, type MemoryStorageOptions } from './memory-storage.js';
 // For storage adapters: the key of the per-origin room in `claimDue`
 export { originOf } from './origin-of.js';
 // Ports and their default adapters
 export type { Clock } from './ports/clock.js';
+export type {
+  BeginIdempotentInput,
+  CompleteIdempotentInput,
+  IdempotencyBegin,
+  IdempotencyStore,
+} from './ports/idempotency-store.js';
 export type { Logger } from './ports/logger.js';
 export type { EndpointPausedNotice, Notifier } from './ports/notifier.js';
 export type {
@@ -57,6 +64,7 @@ export type {
   EndpointSecret,
   EndpointStatus,
   EventRecord,
+  IdempotencyResponse,
   StoredFailureReason,
 } from './records.js';
 // Observability

@@ -31,6 +31,7 @@ import type { SenderContext } from './internal/sender-context.js';
 import { parseSenderOptions } from './internal/sender-options.js';
 import { SubscriptionCache } from './internal/subscription-cache.js';
 import type { Clock } from './ports/clock.js';
+import type { IdempotencyStore } from './ports/idempotency-store.js';
 import type { Logger } from './ports/logger.js';
 import type { Notifier } from './ports/notifier.js';
 import type { SenderStorage } from './ports/sender-storage.js';
@@ -50,6 +51,13 @@ export interface WebhookSenderOptions<D = EventDataMap> {
    * @default new MemoryStorage()
    */
   readonly storage?: SenderStorage | undefined;
+  /**
+   * Where `withIdempotencyKey` keeps its Idempotency-Key records (docs/design.md §5.10). Several
+   * processes serving one API need one shared store: with the in-memory default, a retry that
+   * reaches another process runs the write again. Expired records are deleted by `purgeExpired`.
+   * @default new MemoryIdempotencyStore()
+   */
+  readonly idempotencyStore?: IdempotencyStore | undefined;
   /**
    * How requests are sent. Required: pass `new HttpTransport()` (from this entry point) in
    * production, with `allowPrivateNetworks: true` only for local development and tests.
@@ -151,6 +159,7 @@ export interface WebhookSenderOptions<D = EventDataMap> {
  */
 export const WEBHOOK_SENDER_OPTION_NAMES = [
   'storage',
+  'idempotencyStore',
   'transport',
   'catalog',
   'profile',
@@ -332,7 +341,7 @@ export class WebhookSender<D = EventDataMap> {
     this.#publisher = new Publisher(context);
     this.#history = new DeliveryHistory(context);
     this.#manual = new ManualDeliveries(context);
-    this.#idempotency = new IdempotencyGuard(context);
+    this.#idempotency = new IdempotencyGuard({ store: settings.idempotencyStore, clock });
     this.#dispatcher = new Dispatcher({
       storage,
       transport: settings.transport,
@@ -620,17 +629,21 @@ export class WebhookSender<D = EventDataMap> {
   /**
    * Deletes delivery history older than `retentionMs` (docs/design.md §5.11: purged rows are gone and
    * can no longer be replayed), in batches of 1,000, with the attempts and the events left without
-   * deliveries; PENDING deliveries are never purged. The running dispatcher calls it every
-   * `purgeIntervalMs`; call it yourself when you drive the sender with `processDue()`.
+   * deliveries; PENDING deliveries are never purged. Then deletes the expired Idempotency-Key
+   * records from the `idempotencyStore` (docs/design.md §5.10), in batches of 1,000 too. The
+   * running dispatcher calls it every `purgeIntervalMs`; call it yourself when you drive the
+   * sender with `processDue()`.
    *
-   * @returns how many deliveries were deleted.
+   * @returns how many deliveries were deleted (idempotency records are not counted).
    * @example
    * ```ts
    * const purged = await sender.purgeExpired();
    * ```
    */
-  purgeExpired(): Promise<number> {
-    return this.#history.purgeExpired();
+  async purgeExpired(): Promise<number> {
+    const deliveries = await this.#history.purgeExpired();
+    await this.#idempotency.purgeExpired();
+    return deliveries;
   }
 
   /**
@@ -639,7 +652,8 @@ export class WebhookSender<D = EventDataMap> {
    * a SHA-256 for 24 h. The same key and body return the stored response (a create's one-time
    * secret included) without running `execute` again; a different body is refused; the same key
    * still in flight is a conflict. If `execute` throws, the key is released and the error
-   * rethrown, so the client may retry with the same key.
+   * rethrown, so the client may retry with the same key. The records live in the
+   * `idempotencyStore` option (in memory by default: one process).
    *
    * @param request - `organizationUuid`, `method`, `route` (the path template, e.g.
    *   `/v1/webhooks/{id}`), `key` (1–255 characters) and the raw `body`.

@@ -5,14 +5,17 @@ import { createHash } from 'node:crypto';
 import { WebhookConflictError } from '../../core/errors.js';
 import { describeValue } from '../../core/internal/describe-value.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
+import type { Clock } from '../ports/clock.js';
+import type { IdempotencyStore } from '../ports/idempotency-store.js';
 import type { IdempotencyResponse } from '../records.js';
 import { assertOrganization } from './assert-organization.js';
-import type { SenderContext } from './sender-context.js';
 
 /** docs/design.md §5.10: records are kept 24 h. */
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** A request that crashed mid-way frees its key after this long. */
 const IDEMPOTENCY_IN_FLIGHT_TTL_MS = 5 * 60 * 1000;
+/** Expired records deleted per `IdempotencyStore.purgeExpired` call: bounded batches. */
+const PURGE_BATCH = 1000;
 
 /** The request of {@link IdempotencyGuard.run}. */
 export interface IdempotentRequest {
@@ -23,12 +26,20 @@ export interface IdempotentRequest {
   readonly body: string | Uint8Array;
 }
 
-/** `WebhookSender.withIdempotencyKey`, on the sender's context. */
-export class IdempotencyGuard {
-  readonly #context: SenderContext;
+/** What the guard needs: the records' port and the time. */
+export interface IdempotencyGuardDeps {
+  readonly store: IdempotencyStore;
+  readonly clock: Clock;
+}
 
-  constructor(context: SenderContext) {
-    this.#context = context;
+/** `WebhookSender.withIdempotencyKey`, and the purge of expired records, on the sender's store. */
+export class IdempotencyGuard {
+  readonly #store: IdempotencyStore;
+  readonly #clock: Clock;
+
+  constructor(deps: IdempotencyGuardDeps) {
+    this.#store = deps.store;
+    this.#clock = deps.clock;
   }
 
   /** Runs `execute` at most once for the request's scope and body (see `withIdempotencyKey`). */
@@ -36,13 +47,15 @@ export class IdempotencyGuard {
     request: IdempotentRequest,
     execute: () => Promise<IdempotencyResponse>,
   ): Promise<IdempotencyResponse & { readonly replayed: boolean }> {
-    const { storage, clock } = this.#context;
+    const store = this.#store;
+    const clock = this.#clock;
     assertOrganization(request.organizationUuid);
     const { key } = request;
     if (typeof key !== 'string' || key.length < 1 || key.length > 255) {
       throw invalidOption(
         'idempotencyKey',
         `The Idempotency-Key must be 1 to 255 characters, got ${describeValue(key)}.`,
+        typeof key !== 'string' ? 'invalid_type' : key.length < 1 ? 'too_small' : 'too_big',
       );
     }
     // Newlines cannot occur in a method or a route template, so the scope is unambiguous.
@@ -50,7 +63,7 @@ export class IdempotencyGuard {
       '\n',
     );
     const bodyHash = createHash('sha256').update(request.body).digest('hex');
-    const begun = await storage.beginIdempotent({
+    const begun = await store.begin({
       scope,
       bodyHash,
       nowMs: clock.now(),
@@ -74,10 +87,10 @@ export class IdempotencyGuard {
     try {
       response = await execute();
     } catch (error) {
-      await storage.abandonIdempotent(scope, bodyHash);
+      await store.abandon(scope, bodyHash);
       throw error;
     }
-    await storage.completeIdempotent({
+    await store.complete({
       scope,
       bodyHash,
       response: { status: response.status, body: response.body },
@@ -85,5 +98,21 @@ export class IdempotencyGuard {
       ttlMs: IDEMPOTENCY_TTL_MS,
     });
     return { status: response.status, body: response.body, replayed: false };
+  }
+
+  /**
+   * Deletes the records expired now, in batches of 1,000 until a batch comes back short (the
+   * sender's `purgeExpired`; docs/design.md §5.10). An expired record already counts as absent:
+   * this frees its space.
+   * @returns how many records were deleted.
+   */
+  async purgeExpired(): Promise<number> {
+    const nowMs = this.#clock.now();
+    let total = 0;
+    for (;;) {
+      const deleted = await this.#store.purgeExpired(nowMs, PURGE_BATCH);
+      total += deleted;
+      if (deleted < PURGE_BATCH) return total;
+    }
   }
 }

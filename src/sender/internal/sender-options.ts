@@ -4,6 +4,7 @@
 import type { EventCatalog } from '../../core/catalog/event-catalog.js';
 import { createId } from '../../core/ids.js';
 import { describeValue } from '../../core/internal/describe-value.js';
+import { integerOption, integerOptionOr } from '../../core/internal/integer-option.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
 import { NOVATRADE_PROFILE } from '../../core/profiles/novatrade-profile.js';
 import type { WireProfile } from '../../core/profiles/wire-profile.js';
@@ -11,8 +12,10 @@ import type { RandomSource } from '../../core/random.js';
 import { createStderrLogger } from '../../logging/create-stderr-logger.node.js';
 import { resolveLogger } from '../../logging/internal/resolve-logger.js';
 import { webCryptoRandom } from '../../platform-random.js';
+import { MemoryIdempotencyStore } from '../memory-idempotency-store.js';
 import { MemoryStorage } from '../memory-storage.js';
 import type { Clock } from '../ports/clock.js';
+import type { IdempotencyStore } from '../ports/idempotency-store.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { SenderStorage } from '../ports/sender-storage.js';
@@ -24,6 +27,8 @@ import { catalogForProfile } from './sender-catalog.js';
 /** The options of a sender, checked, with every default filled in. */
 export interface SenderSettings {
   readonly storage: SenderStorage;
+  /** Where Idempotency-Key records live (docs/design.md §5.10). */
+  readonly idempotencyStore: IdempotencyStore;
   readonly transport: Transport;
   readonly profile: WireProfile;
   /** The `catalog` option, or the profile's catalog. */
@@ -51,32 +56,8 @@ export interface SenderSettings {
   readonly workerId: string;
 }
 
-function positiveInteger(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw invalidOption(
-      name,
-      `WebhookSender: \`${name}\` must be a positive integer, got ${typeof value === 'number' ? value : describeValue(value)}.`,
-    );
-  }
-  return value;
-}
-
-function reservedInFlightOption(value: unknown, maxInFlight: number): number {
-  if (value === undefined) return Math.floor(maxInFlight / 10);
-  if (
-    typeof value !== 'number' ||
-    !Number.isSafeInteger(value) ||
-    value < 0 ||
-    value >= maxInFlight
-  ) {
-    throw invalidOption(
-      'reservedInFlight',
-      `WebhookSender: \`reservedInFlight\` must be an integer from 0 to maxInFlight - 1 (${maxInFlight - 1}), got ${typeof value === 'number' ? value : describeValue(value)}.`,
-    );
-  }
-  return value;
-}
+/** The class named in option messages. */
+const OWNER = 'WebhookSender';
 
 function assertPort(value: unknown, name: string, methods: readonly string[]): void {
   if (
@@ -87,6 +68,7 @@ function assertPort(value: unknown, name: string, methods: readonly string[]): v
     throw invalidOption(
       name,
       `WebhookSender: \`${name}\` must implement ${methods.join(', ')}, got ${describeValue(value)}.`,
+      'invalid_type',
     );
   }
 }
@@ -103,11 +85,20 @@ export function parseSenderOptions(options: WebhookSenderOptions<unknown>): Send
     throw invalidOption(
       'options',
       `WebhookSender: expected an options object, got ${describeValue(options)}.`,
+      'invalid_type',
     );
   }
   assertPort(options.transport, 'transport', ['send']);
   if (options.storage !== undefined) {
     assertPort(options.storage, 'storage', ['insertEndpoint', 'claimDue', 'recordAttempt']);
+  }
+  if (options.idempotencyStore !== undefined) {
+    assertPort(options.idempotencyStore, 'idempotencyStore', [
+      'begin',
+      'complete',
+      'abandon',
+      'purgeExpired',
+    ]);
   }
   if (options.clock !== undefined) assertPort(options.clock, 'clock', ['now']);
   if (options.notifier !== undefined) {
@@ -117,6 +108,7 @@ export function parseSenderOptions(options: WebhookSenderOptions<unknown>): Send
     throw invalidOption(
       'random',
       'WebhookSender: `random` must be a function (byteLength) => Uint8Array.',
+      'invalid_type',
     );
   }
   const profile: WireProfile = (options.profile as WireProfile | undefined) ?? NOVATRADE_PROFILE;
@@ -124,6 +116,7 @@ export function parseSenderOptions(options: WebhookSenderOptions<unknown>): Send
     throw invalidOption(
       'profile',
       'WebhookSender: `profile` must be a WireProfile such as NOVATRADE_PROFILE.',
+      'invalid_type',
     );
   }
   assertProfilePolicyKeys(profile);
@@ -136,6 +129,7 @@ export function parseSenderOptions(options: WebhookSenderOptions<unknown>): Send
       'profile.secretFormat',
       'WebhookSender: `profile.secretFormat` must have `create(random)` and `check(secret)` ' +
         'functions.',
+      'invalid_type',
     );
   }
   const catalog = (options.catalog as EventCatalog | undefined) ?? catalogForProfile(profile);
@@ -148,62 +142,87 @@ export function parseSenderOptions(options: WebhookSenderOptions<unknown>): Send
     throw invalidOption(
       'catalog',
       `WebhookSender: \`catalog\` must be an EventCatalog from createEventCatalog, got ${describeValue(catalog)}.`,
+      'invalid_type',
     );
   }
-  const leaseMs = positiveInteger(options.leaseMs, 'leaseMs', profile.timeoutMs + 30_000);
+  const leaseMs = integerOptionOr(OWNER, 'leaseMs', options.leaseMs, profile.timeoutMs + 30_000);
   if (leaseMs < profile.timeoutMs + 5_000) {
     throw invalidOption(
       'leaseMs',
       `WebhookSender: \`leaseMs\` (${leaseMs}) must exceed the transport timeout ` +
         `(${profile.timeoutMs} ms) plus a 5,000 ms margin, or a live worker's claim could ` +
         'lapse mid-request and the delivery be sent twice.',
+      'too_small',
     );
   }
   for (const flag of ['allowInsecureUrls', 'allowUnknownEnumValues'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
-      throw invalidOption(flag, `WebhookSender: \`${flag}\` must be a boolean.`);
+      throw invalidOption(flag, `WebhookSender: \`${flag}\` must be a boolean.`, 'invalid_type');
     }
   }
   if (
     options.workerId !== undefined &&
     (typeof options.workerId !== 'string' || options.workerId === '')
   ) {
-    throw invalidOption('workerId', 'WebhookSender: `workerId` must be a non-empty string.');
-  }
-
-  const retentionMs = positiveInteger(options.retentionMs, 'retentionMs', 30 * 24 * 60 * 60 * 1000);
-  if (
-    options.endpointCacheTtlMs !== undefined &&
-    (!Number.isSafeInteger(options.endpointCacheTtlMs) || options.endpointCacheTtlMs < 0)
-  ) {
     throw invalidOption(
-      'endpointCacheTtlMs',
-      'WebhookSender: `endpointCacheTtlMs` must be an integer number of milliseconds >= 0.',
+      'workerId',
+      'WebhookSender: `workerId` must be a non-empty string.',
+      typeof options.workerId === 'string' ? 'too_small' : 'invalid_type',
     );
   }
+
+  const retentionMs = integerOptionOr(
+    OWNER,
+    'retentionMs',
+    options.retentionMs,
+    30 * 24 * 60 * 60 * 1000,
+  );
+  const endpointCacheTtlMs = integerOptionOr(
+    OWNER,
+    'endpointCacheTtlMs',
+    options.endpointCacheTtlMs,
+    5000,
+    { min: 0 },
+  );
   const random = options.random ?? webCryptoRandom;
-  const maxInFlight = positiveInteger(options.maxInFlight, 'maxInFlight', 100);
-  const reservedInFlight = reservedInFlightOption(options.reservedInFlight, maxInFlight);
-  const maxInFlightPerEndpoint = positiveInteger(
-    options.maxInFlightPerEndpoint,
+  const maxInFlight = integerOptionOr(OWNER, 'maxInFlight', options.maxInFlight, 100);
+  const reservedInFlight =
+    integerOption(OWNER, 'reservedInFlight', options.reservedInFlight, { min: 0 }) ??
+    Math.floor(maxInFlight / 10);
+  if (reservedInFlight >= maxInFlight) {
+    // A rule between two options, not of one integer: at least one slot stays open to any endpoint.
+    throw invalidOption(
+      'reservedInFlight',
+      `WebhookSender: \`reservedInFlight\` (${reservedInFlight}) must be below \`maxInFlight\` ` +
+        `(${maxInFlight}), so that an endpoint with work in flight can still take a slot: ` +
+        `at most ${maxInFlight - 1}.`,
+      'too_big',
+    );
+  }
+  const maxInFlightPerEndpoint = integerOptionOr(
+    OWNER,
     'maxInFlightPerEndpoint',
+    options.maxInFlightPerEndpoint,
     10,
   );
   // One number with the transport's pool (docs/design.md §5.18).
-  const maxInFlightPerOrigin = positiveInteger(
-    options.transport.connectionsPerOrigin,
+  const maxInFlightPerOrigin = integerOptionOr(
+    OWNER,
     'transport.connectionsPerOrigin',
+    options.transport.connectionsPerOrigin,
     Number.POSITIVE_INFINITY,
   );
-  const pollIntervalMs = positiveInteger(options.pollIntervalMs, 'pollIntervalMs', 1000);
+  const pollIntervalMs = integerOptionOr(OWNER, 'pollIntervalMs', options.pollIntervalMs, 1000);
   const workerId = options.workerId ?? `worker_${createId('delivery', random).slice(4)}`;
-  const purgeIntervalMs = positiveInteger(
-    options.purgeIntervalMs,
+  const purgeIntervalMs = integerOptionOr(
+    OWNER,
     'purgeIntervalMs',
+    options.purgeIntervalMs,
     60 * 60 * 1000,
   );
   return {
     storage: options.storage ?? new MemoryStorage(),
+    idempotencyStore: options.idempotencyStore ?? new MemoryIdempotencyStore(),
     transport: options.transport,
     profile,
     catalog,
@@ -217,7 +236,7 @@ export function parseSenderOptions(options: WebhookSenderOptions<unknown>): Send
     allowUnknownEnumValues: options.allowUnknownEnumValues ?? false,
     leaseMs,
     retentionMs,
-    endpointCacheTtlMs: options.endpointCacheTtlMs ?? 5000,
+    endpointCacheTtlMs,
     maxInFlight,
     reservedInFlight,
     maxInFlightPerEndpoint,

@@ -4,14 +4,14 @@ import type {
   BeginIdempotentInput,
   CompleteIdempotentInput,
   IdempotencyBegin,
-} from '../ports/sender-storage.js';
+} from '../ports/idempotency-store.js';
 import type { IdempotencyRecord } from '../records.js';
 
 /**
- * Idempotency-Key records by scope, with the `SenderStorage` idempotency operations. A record
- * expires at `expiresAtMs` exactly (`nowMs >= expiresAtMs`: absent); expired records are dropped
- * when their scope is next used, from the oldest end on every begin and complete, and by
- * {@link IdempotencyTable.dropExpired}, so memory follows the live keys.
+ * Idempotency-Key records by scope, with the `IdempotencyStore` operations. A record expires at
+ * `expiresAtMs` exactly (`nowMs >= expiresAtMs`: absent); expired records are dropped when their
+ * scope is next used, from the oldest end on every begin and complete, and by
+ * {@link IdempotencyTable.purgeExpired}, so memory follows the live keys.
  */
 export class IdempotencyTable {
   /**
@@ -20,7 +20,7 @@ export class IdempotencyTable {
    */
   readonly #records = new Map<string, IdempotencyRecord>();
 
-  /** `SenderStorage.beginIdempotent`. */
+  /** `IdempotencyStore.begin`. */
   begin(input: BeginIdempotentInput): IdempotencyBegin {
     const { scope, bodyHash, nowMs } = input;
     this.sweep(nowMs);
@@ -45,7 +45,7 @@ export class IdempotencyTable {
     };
   }
 
-  /** `SenderStorage.completeIdempotent`. */
+  /** `IdempotencyStore.complete`. */
   complete(input: CompleteIdempotentInput): void {
     const { scope, bodyHash, response, nowMs } = input;
     this.sweep(nowMs);
@@ -62,7 +62,7 @@ export class IdempotencyTable {
     });
   }
 
-  /** `SenderStorage.abandonIdempotent`. */
+  /** `IdempotencyStore.abandon`. */
   abandon(scope: string, bodyHash: string): void {
     const record = this.#records.get(scope);
     if (record?.state === 'in_flight' && record.bodyHash === bodyHash) {
@@ -73,7 +73,7 @@ export class IdempotencyTable {
   /**
    * Drops the records expired at `atMs` from the oldest end, up to the first live one: each record
    * is dropped once, so this costs O(1) amortised per call. One that expired behind a live record
-   * goes when its scope is used again, or with `purgeBefore`.
+   * goes when its scope is used again, or with {@link IdempotencyTable.purgeExpired}.
    */
   sweep(atMs: number): void {
     for (const [scope, record] of this.#records) {
@@ -87,6 +87,22 @@ export class IdempotencyTable {
     for (const [scope, record] of this.#records) {
       if (record.expiresAtMs <= atMs) this.#records.delete(scope);
     }
+  }
+
+  /**
+   * `IdempotencyStore.purgeExpired`: drops up to `limit` records expired at `nowMs`, oldest first,
+   * walking past live ones (a call that finds fewer than `limit` walks every record once).
+   */
+  purgeExpired(nowMs: number, limit: number): number {
+    let dropped = 0;
+    for (const [scope, record] of this.#records) {
+      if (dropped >= limit) break;
+      if (record.expiresAtMs <= nowMs) {
+        this.#records.delete(scope);
+        dropped += 1;
+      }
+    }
+    return dropped;
   }
 
   /** The record of `scope` unless it expired at `nowMs` (then it is dropped). */

@@ -16,9 +16,13 @@ import type {
   EndpointSecret,
   EndpointStatus,
   EventRecord,
-  IdempotencyResponse,
   StoredFailureReason,
 } from '../records.js';
+import type {
+  BeginIdempotentInput,
+  CompleteIdempotentInput,
+  IdempotencyBegin,
+} from './idempotency-store.js';
 
 /** The endpoint fields an update may replace (a merge patch already applied to values). */
 export interface EndpointChanges {
@@ -151,52 +155,12 @@ export interface DeliveryPage {
   readonly totalElements: number;
 }
 
-/** Input of {@link SenderStorage.beginIdempotent} (docs/design.md §5.10). */
-export interface BeginIdempotentInput {
-  /** Organization + method + route + Idempotency-Key: records of different scopes never meet. */
-  readonly scope: string;
-  /** SHA-256 of the raw request body. */
-  readonly bodyHash: string;
-  /** Now, epoch ms: a record whose `expiresAtMs` is at or before it counts as absent. */
-  readonly nowMs: number;
-  /**
-   * How long the record lives once completed, ms (24 h, docs/design.md §5.10). The expiry is set by
-   * {@link SenderStorage.completeIdempotent}; an adapter that stores it up front may read it here.
-   */
-  readonly ttlMs: number;
-  /**
-   * How long a new record holds the key while its request runs, ms: a request that crashed
-   * before completing or abandoning blocks the key for this long, not forever.
-   */
-  readonly inFlightTtlMs: number;
-}
-
-/**
- * What {@link SenderStorage.beginIdempotent} found (docs/design.md §5.10):
- * - `started`: no live record; one is now held in flight for this request, which must end with
- *   `completeIdempotent` or `abandonIdempotent`;
- * - `replay`: completed with the same body hash: answer with the stored `response`;
- * - `mismatch`: a live record (in flight or completed) with another body hash: 422
- *   `idempotency-key-reused`;
- * - `in_flight`: the same body is still being handled by another request: 409.
- */
-export type IdempotencyBegin =
-  | { readonly outcome: 'started' }
-  | { readonly outcome: 'replay'; readonly response: IdempotencyResponse }
-  | { readonly outcome: 'mismatch' }
-  | { readonly outcome: 'in_flight' };
-
-/** Input of {@link SenderStorage.completeIdempotent}. */
-export interface CompleteIdempotentInput {
-  readonly scope: string;
-  readonly bodyHash: string;
-  /** The response to replay; its body may hold a one-time secret (kept here only, never logged). */
-  readonly response: IdempotencyResponse;
-  /** Now, epoch ms. */
-  readonly nowMs: number;
-  /** The completed record lives until `nowMs + ttlMs` (24 h, docs/design.md §5.10). */
-  readonly ttlMs: number;
-}
+// The Idempotency-Key types moved to their own port (`idempotency-store.ts`).
+export type {
+  BeginIdempotentInput,
+  CompleteIdempotentInput,
+  IdempotencyBegin,
+} from './idempotency-store.js';
 
 /** The sender's storage. Every method is one atomic operation. */
 export interface SenderStorage {

@@ -2,7 +2,9 @@
 // HTTP side is covered by test/integration/sender). Time is a fake clock; nothing sleeps.
 import { describe, expect, it, vi } from 'vitest';
 import { NOVATRADE_PROFILE } from '../../../src/core/profiles/novatrade-profile.js';
+import { MemoryIdempotencyStore } from '../../../src/sender/memory-idempotency-store.js';
 import { MemoryStorage } from '../../../src/sender/memory-storage.js';
+import type { IdempotencyStore } from '../../../src/sender/ports/idempotency-store.js';
 import type {
   Transport,
   TransportRequest,
@@ -319,6 +321,82 @@ describe('WebhookSender options', () => {
     );
   });
 
+  it.each([
+    ['maxInFlight', { maxInFlight: 0 }, 'too_small', 'must be a positive integer, got 0.'],
+    ['maxInFlight', { maxInFlight: 1.5 }, 'invalid_type', 'must be a positive integer, got 1.5.'],
+    [
+      'leaseMs',
+      { leaseMs: '60000' },
+      'invalid_type',
+      'must be a positive integer, got a string of 5 characters.',
+    ],
+    ['leaseMs', { leaseMs: NOVATRADE_PROFILE.timeoutMs }, 'too_small', 'plus a 5,000 ms margin'],
+    ['retentionMs', { retentionMs: 2 ** 53 }, 'invalid_type', 'must be a positive integer'],
+    ['pollIntervalMs', { pollIntervalMs: Number.NaN }, 'invalid_type', 'got NaN.'],
+    ['purgeIntervalMs', { purgeIntervalMs: -1 }, 'too_small', 'got -1.'],
+    ['maxInFlightPerEndpoint', { maxInFlightPerEndpoint: 0 }, 'too_small', 'got 0.'],
+    [
+      'endpointCacheTtlMs',
+      { endpointCacheTtlMs: -1 },
+      'too_small',
+      'must be a non-negative integer, got -1.',
+    ],
+    ['endpointCacheTtlMs', { endpointCacheTtlMs: 0.5 }, 'invalid_type', 'got 0.5.'],
+    [
+      'reservedInFlight',
+      { reservedInFlight: -1 },
+      'too_small',
+      'must be a non-negative integer, got -1.',
+    ],
+    [
+      'reservedInFlight',
+      { maxInFlight: 5, reservedInFlight: 5 },
+      'too_big',
+      '(5) must be below `maxInFlight` (5)',
+    ],
+    ['workerId', { workerId: '' }, 'too_small', 'must be a non-empty string'],
+    ['workerId', { workerId: 7 }, 'invalid_type', 'must be a non-empty string'],
+    ['random', { random: 'crypto' }, 'invalid_type', 'must be a function'],
+    ['profile', { profile: 'novatrade' }, 'invalid_type', 'must be a WireProfile'],
+    ['catalog', { catalog: {} }, 'invalid_type', 'must be an EventCatalog'],
+    ['storage', { storage: {} }, 'invalid_type', 'must implement insertEndpoint'],
+  ])('%s %j -> one issue at the option with code %s', (path, options, code, message) => {
+    const { transport } = scriptedTransport();
+    const error = thrown(() => new WebhookSender({ transport, ...options } as never));
+    expect(error.code).toBe('invalid_option');
+    expect(error.issues).toEqual([{ path, code, message: expect.stringContaining(message) }]);
+    expect(error.message).toMatch(/^WebhookSender: /);
+  });
+
+  it('transport.connectionsPerOrigin 0 -> too_small at transport.connectionsPerOrigin', () => {
+    const error = thrown(
+      () =>
+        new WebhookSender({
+          transport: { send: async () => ({}) as never, connectionsPerOrigin: 0 },
+        }),
+    );
+    expect(error.issues).toEqual([
+      {
+        path: 'transport.connectionsPerOrigin',
+        code: 'too_small',
+        message:
+          'WebhookSender: `transport.connectionsPerOrigin` must be a positive integer, got 0.',
+      },
+    ]);
+  });
+
+  it('the integer options accept their bounds: endpointCacheTtlMs 0, reservedInFlight 0 and maxInFlight - 1', () => {
+    const { transport } = scriptedTransport();
+    for (const options of [
+      { endpointCacheTtlMs: 0 },
+      { reservedInFlight: 0 },
+      { maxInFlight: 5, reservedInFlight: 4 },
+      { maxInFlight: 1 },
+    ]) {
+      expect(() => new WebhookSender({ transport, ...options })).not.toThrow();
+    }
+  });
+
   it('http: URLs are refused unless allowInsecureUrls', async () => {
     const { sender } = setup();
     await expect(
@@ -426,11 +504,125 @@ describe('WebhookSender.withIdempotencyKey (docs/design.md §5.10)', () => {
     expect(later).toEqual({ status: 200, body: 'after expiry', replayed: false });
   });
 
-  it.each([[''], ['k'.repeat(256)]])('key %j -> invalid_option', async (key) => {
+  it.each([
+    ['', 'too_small'],
+    ['k'.repeat(256), 'too_big'],
+    [42, 'invalid_type'],
+  ])('key %j -> invalid_option, issue code %s at idempotencyKey', async (key, code) => {
     const { sender } = setup();
     await expect(
-      sender.withIdempotencyKey(request(key, 'x'), async () => ({ status: 200, body: '' })),
-    ).rejects.toMatchObject({ code: 'invalid_option' });
+      sender.withIdempotencyKey(request(key as string, 'x'), async () => ({
+        status: 200,
+        body: '',
+      })),
+    ).rejects.toMatchObject({ code: 'invalid_option', issues: [{ path: 'idempotencyKey', code }] });
+  });
+});
+
+describe('WebhookSender idempotencyStore option (docs/design.md §5.10)', () => {
+  const request = (key: string) => ({
+    organizationUuid: ORG,
+    method: 'POST',
+    route: '/v1/webhooks',
+    key,
+    body: '{}',
+  });
+
+  /** A MemoryIdempotencyStore that records the calls made to it. */
+  function recordingStore() {
+    const inner = new MemoryIdempotencyStore();
+    const calls: string[] = [];
+    const purges: [number, number][] = [];
+    let expiredLeft = 2_500;
+    const store: IdempotencyStore = {
+      begin(input) {
+        calls.push('begin');
+        return inner.begin(input);
+      },
+      complete(input) {
+        calls.push('complete');
+        return inner.complete(input);
+      },
+      abandon(scope, hash) {
+        calls.push('abandon');
+        return inner.abandon(scope, hash);
+      },
+      async purgeExpired(nowMs, limit) {
+        purges.push([nowMs, limit]);
+        const deleted = Math.min(limit, expiredLeft);
+        expiredLeft -= deleted;
+        return deleted;
+      },
+    };
+    return { store, calls, purges };
+  }
+
+  it('withIdempotencyKey keeps its records in the given store, and nowhere else', async () => {
+    const { store, calls } = recordingStore();
+    const { sender } = setup({ idempotencyStore: store });
+    await sender.withIdempotencyKey(request('k-1'), async () => ({ status: 201, body: 'a' }));
+    await expect(
+      sender.withIdempotencyKey(request('k-2'), async () => {
+        throw new Error('write failed');
+      }),
+    ).rejects.toThrow('write failed');
+    expect(calls).toEqual(['begin', 'complete', 'begin', 'abandon']);
+  });
+
+  it('two senders (two processes) on one shared store replay each other; on their own default stores they do not', async () => {
+    const shared = new MemoryIdempotencyStore();
+    const one = setup({ idempotencyStore: shared }).sender;
+    const two = setup({ idempotencyStore: shared }).sender;
+    const first = await one.withIdempotencyKey(request('k'), async () => ({
+      status: 201,
+      body: 'created once',
+    }));
+    const execute = vi.fn(async () => ({ status: 201, body: 'created twice' }));
+    expect(await two.withIdempotencyKey(request('k'), execute)).toEqual({
+      ...first,
+      replayed: true,
+    });
+    expect(execute).not.toHaveBeenCalled();
+
+    const three = setup().sender;
+    const four = setup().sender;
+    await three.withIdempotencyKey(request('k'), async () => ({ status: 201, body: 'a' }));
+    expect((await four.withIdempotencyKey(request('k'), execute)).replayed).toBe(false);
+    expect(execute).toHaveBeenCalledOnce();
+  });
+
+  it('purgeExpired deletes expired records through the store, at the clock time, in batches of 1,000 until one comes back short', async () => {
+    const { store, purges } = recordingStore();
+    const { sender, clock } = setup({ idempotencyStore: store });
+    expect(await sender.purgeExpired()).toBe(0);
+    expect(purges).toEqual([
+      [clock.now(), 1000],
+      [clock.now(), 1000],
+      [clock.now(), 1000],
+    ]);
+  });
+
+  it('the running dispatcher purges the store every purgeIntervalMs', async () => {
+    const { store, purges } = recordingStore();
+    const { sender } = setup({ idempotencyStore: store, purgeIntervalMs: 60_000 });
+    sender.start();
+    await vi.waitFor(() => expect(purges.length).toBeGreaterThan(0));
+    await sender.stop();
+  });
+
+  it('a store without the port methods -> invalid_option naming idempotencyStore, code invalid_type', () => {
+    const { transport } = scriptedTransport();
+    const error = thrown(
+      () => new WebhookSender({ transport, idempotencyStore: { begin() {} } as never }),
+    );
+    expect(error.code).toBe('invalid_option');
+    expect(error.issues).toEqual([
+      {
+        path: 'idempotencyStore',
+        code: 'invalid_type',
+        message: expect.stringContaining('must implement begin, complete, abandon, purgeExpired'),
+      },
+    ]);
   });
 });
 
