@@ -2,16 +2,16 @@
 // Not the built-in fetch: on the reference machine it costs about 6x more client CPU per request,
 // and it would send `Accept-Encoding` and follow redirects unless told otherwise.
 
-import { promises as dns } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { isIP } from 'node:net';
 import { Agent } from 'undici';
 import type { DeliveryFailureReason } from '../core/catalog/enum-values.js';
 import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { concatBytes } from '../core/internal/bytes.js';
 import { describeValue } from '../core/internal/describe-value.js';
+import { integerOptionOr } from '../core/internal/integer-option.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
-import { isInternalAddress } from './internal/ip-address.js';
+import { defaultLookup, guardedLookup, isBlocked } from './internal/guarded-lookup.node.js';
+import { TargetCache } from './internal/target-cache.node.js';
 import type { Transport, TransportRequest, TransportResult } from './ports/transport.js';
 
 /** One address a host name resolves to. */
@@ -86,105 +86,14 @@ const UNDICI_TIMEOUT_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-/** Thrown from the connect-time lookup when a host resolves to an internal address. */
-class BlockedDestinationError extends Error {
-  readonly code = 'ERR_WEBHOOKS_BLOCKED_DESTINATION';
-  constructor(hostname: string) {
-    super(
-      `HttpTransport: refused to connect to ${hostname}: it resolves to an internal address ` +
-        '(set allowPrivateNetworks for tests and local development).',
-    );
-    this.name = 'BlockedDestinationError';
-  }
-}
-
 /** Abort reasons, told apart by identity. */
 const TIMED_OUT = new Error('HttpTransport: the request timed out');
 const CANCELLED = new Error('HttpTransport: the request was aborted by the caller');
-
-function isBlocked(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
-    if (current instanceof BlockedDestinationError) return true;
-    current = current.cause;
-  }
-  return false;
-}
 
 function errorCode(error: unknown): unknown {
   return typeof error === 'object' && error !== null
     ? (error as { code?: unknown }).code
     : undefined;
-}
-
-function optionalInteger(
-  value: unknown,
-  name: string,
-  minimum: number,
-  fallback: number,
-  what: string,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum) {
-    throw invalidOption(
-      name,
-      `HttpTransport: \`${name}\` must be ${what}, got ${typeof value === 'number' ? value : describeValue(value)}.`,
-    );
-  }
-  return value;
-}
-
-function familyOf(entry: ResolvedAddress): 4 | 6 {
-  return isIP(entry.address) === 6 ? 6 : 4;
-}
-
-function notFound(hostname: string): NodeJS.ErrnoException {
-  const error: NodeJS.ErrnoException = new Error(`HttpTransport: ${hostname} has no address`);
-  error.code = 'ENOTFOUND';
-  return error;
-}
-
-const defaultLookup: HostLookup = (hostname) => dns.lookup(hostname, { all: true });
-
-/**
- * The SSRF guard at connect time (docs/design.md §5.14): resolve once, all addresses; refuse when any
- * of them is internal; hand the socket only the vetted addresses, so DNS rebinding between a check
- * and the connect cannot happen. Node skips `lookup` for IP literals: `send` checks those.
- */
-function guardedLookup(resolve: HostLookup, allowPrivateNetworks: boolean): LookupFunction {
-  return (hostname, options, callback) => {
-    const vet = async (): Promise<ResolvedAddress[]> => {
-      const resolved = await resolve(hostname);
-      if (!Array.isArray(resolved)) throw notFound(hostname);
-      const valid = (resolved as readonly ResolvedAddress[]).filter(
-        (entry) => typeof entry?.address === 'string' && isIP(entry.address) !== 0,
-      );
-      if (valid.length !== resolved.length || valid.length === 0) throw notFound(hostname);
-      if (!allowPrivateNetworks && valid.some((entry) => isInternalAddress(entry.address))) {
-        throw new BlockedDestinationError(hostname);
-      }
-      const family = options.family === 4 || options.family === 6 ? options.family : 0;
-      const usable = family === 0 ? valid : valid.filter((entry) => familyOf(entry) === family);
-      if (usable.length === 0) throw notFound(hostname);
-      return usable;
-    };
-    vet().then(
-      (addresses) => {
-        if (options.all === true) {
-          callback(
-            null,
-            addresses.map((entry) => ({ address: entry.address, family: familyOf(entry) })),
-          );
-        } else {
-          const first = addresses[0] as ResolvedAddress;
-          callback(null, first.address, familyOf(first));
-        }
-      },
-      (error: unknown) => {
-        callback(error instanceof Error ? error : notFound(hostname), '');
-      },
-    );
-  };
 }
 
 const decoder = new TextDecoder('utf-8');
@@ -193,44 +102,6 @@ function decode(parts: readonly Uint8Array[]): string {
   if (parts.length === 0) return '';
   if (parts.length === 1) return decoder.decode(parts[0]);
   return decoder.decode(concatBytes(parts));
-}
-
-/** What `send` needs of a URL, parsed once per URL string. */
-interface Target {
-  /** `scheme://host[:port]`, as undici keys its pools. */
-  readonly origin: string;
-  /** Path and query (never the fragment), as undici would derive them from the URL. */
-  readonly path: string;
-  /** The host is an IP literal in an internal range: refused unless private networks are allowed. */
-  readonly internalLiteral: boolean;
-}
-
-/**
- * Parsed targets by URL string. A sender posts to a few endpoint URLs over and over, so parsing
- * (and the IP-literal verdict) is done once per URL. Bounded: when full, the oldest entry goes.
- */
-const targets = new Map<string, Target>();
-const MAX_TARGETS = 512;
-
-function targetOf(value: unknown): Target {
-  if (typeof value === 'string') {
-    const cached = targets.get(value);
-    if (cached !== undefined) return cached;
-  }
-  const url = parseHttpUrl(value);
-  // Node connects to IP literals without calling `lookup`, so the guard checks them in `send`.
-  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  const target: Target = {
-    origin: url.origin,
-    path: url.search ? `${url.pathname}${url.search}` : url.pathname,
-    internalLiteral: isIP(host) !== 0 && isInternalAddress(host),
-  };
-  if (targets.size >= MAX_TARGETS) {
-    const oldest = targets.keys().next();
-    if (oldest.done !== true) targets.delete(oldest.value);
-  }
-  targets.set(value as string, target);
-  return target;
 }
 
 /**
@@ -379,8 +250,10 @@ class Attempt {
  * `NETWORK_ERROR`, or `TIMEOUT` when the time ran out while reading it. `send` rejects only for a
  * malformed request (an unparseable or non-HTTP URL, a bad `timeoutMs`, a header undici forbids).
  *
- * @throws WebhookValidationError at construction: `invalid_option` naming the option (an unknown
- *   option is named with the nearest known one: `conections`, did you mean `connections`).
+ * @throws WebhookValidationError at construction: `invalid_option` with one issue at the option
+ *   (issue code `invalid_type` for a wrong type or a non-integer count, `too_small` below its
+ *   minimum; an unknown option is named with the nearest known one: `conections`, did you mean
+ *   `connections`).
  * @example
  * ```ts
  * const transport = new HttpTransport({ maxResponseBytes: 4096 });
@@ -405,6 +278,8 @@ export class HttpTransport implements Transport {
    */
   readonly connectionsPerOrigin: number;
   readonly #lookup: LookupFunction;
+  /** This transport's parsed URLs: its own, so no other transport's traffic evicts or outlives them. */
+  readonly #targets = new TargetCache();
   #agent: Agent | undefined;
 
   constructor(options: HttpTransportOptions = {}) {
@@ -412,6 +287,7 @@ export class HttpTransport implements Transport {
       throw invalidOption(
         'options',
         `HttpTransport: expected an options object, got ${describeValue(options)}.`,
+        'invalid_type',
       );
     }
     assertKnownOptions(options, HTTP_TRANSPORT_OPTION_NAMES, 'HttpTransport');
@@ -420,36 +296,36 @@ export class HttpTransport implements Transport {
       throw invalidOption(
         'allowPrivateNetworks',
         `HttpTransport: \`allowPrivateNetworks\` must be a boolean, got ${describeValue(allow)}.`,
+        'invalid_type',
       );
     }
     this.#allowPrivateNetworks = allow ?? false;
-    this.#maxResponseBytes = optionalInteger(
-      options.maxResponseBytes,
+    this.#maxResponseBytes = integerOptionOr(
+      'HttpTransport',
       'maxResponseBytes',
-      0,
+      options.maxResponseBytes,
       DEFAULT_MAX_RESPONSE_BYTES,
-      'a non-negative integer (bytes of the response body to keep)',
+      { min: 0 },
     );
-    this.#connections = optionalInteger(
-      options.connections,
+    this.#connections = integerOptionOr(
+      'HttpTransport',
       'connections',
-      1,
+      options.connections,
       DEFAULT_CONNECTIONS,
-      'a positive integer (connections per origin)',
     );
     this.connectionsPerOrigin = this.#connections;
-    this.#keepAliveTimeoutMs = optionalInteger(
-      options.keepAliveTimeoutMs,
+    this.#keepAliveTimeoutMs = integerOptionOr(
+      'HttpTransport',
       'keepAliveTimeoutMs',
-      1,
+      options.keepAliveTimeoutMs,
       DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
-      'a positive integer (milliseconds)',
     );
     const lookup = options.lookup;
     if (lookup !== undefined && typeof lookup !== 'function') {
       throw invalidOption(
         'lookup',
         `HttpTransport: \`lookup\` must be a function (hostname) => Promise<{ address }[]>, got ${describeValue(lookup)}.`,
+        'invalid_type',
       );
     }
     this.#lookup = guardedLookup(lookup ?? defaultLookup, this.#allowPrivateNetworks);
@@ -472,13 +348,15 @@ export class HttpTransport implements Transport {
    * @param request - URL, exact body, headers, `timeoutMs` for the whole attempt, optional signal.
    * @returns Status, failure class, the first `maxResponseBytes` of the body as UTF-8, the
    *   `Retry-After` header, and the wall time in ms.
-   * @throws WebhookValidationError `invalid_option` for an unparseable or non-HTTP(S) `url` or a
-   *   `timeoutMs` that is not a positive number; undici's `InvalidArgumentError` for a header it
+   * @throws WebhookValidationError `invalid_option` with one issue at `url` or `timeoutMs`: a
+   *   missing one (`required`), a wrong type (`invalid_type`, also a NaN `timeoutMs`), an
+   *   unparseable URL (`invalid_format`), a scheme other than http: or https: (`invalid_value`), a
+   *   `timeoutMs` of 0 or less (`too_small`) or an infinite one (`too_big`); undici's `InvalidArgumentError` for a header it
    *   forbids (`Transfer-Encoding`, `Upgrade`, `Keep-Alive`, `Expect`).
    */
   async send(request: TransportRequest): Promise<TransportResult> {
     const startedAt = performance.now();
-    const target = targetOf(request.url);
+    const target = this.#targets.targetOf(request.url);
     const { timeoutMs } = request;
     checkTimeout(timeoutMs);
     if (!this.#allowPrivateNetworks && target.internalLiteral) {
@@ -554,24 +432,18 @@ export class HttpTransport implements Transport {
   }
 }
 
-function parseHttpUrl(value: unknown): URL {
-  const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
-  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw invalidOption(
-      'url',
-      `HttpTransport.send: \`url\` must be an absolute http: or https: URL, got ${
-        url === undefined ? describeValue(value) : `the scheme ${url.protocol}`
-      }.`,
-    );
-  }
-  return url;
-}
-
 function checkTimeout(timeoutMs: unknown): void {
   if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw invalidOption(
       'timeoutMs',
       `HttpTransport.send: \`timeoutMs\` must be a positive number, got ${typeof timeoutMs === 'number' ? timeoutMs : describeValue(timeoutMs)}.`,
+      timeoutMs === undefined
+        ? 'required'
+        : typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs)
+          ? 'invalid_type'
+          : timeoutMs <= 0
+            ? 'too_small'
+            : 'too_big',
     );
   }
 }

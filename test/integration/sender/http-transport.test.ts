@@ -8,7 +8,7 @@ import {
   type Server,
   type Socket,
 } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type HostLookup,
   HttpTransport,
@@ -505,35 +505,99 @@ describe('HttpTransport.send: SSRF guard (allowPrivateNetworks off)', () => {
   });
 });
 
+describe('HttpTransport: each transport its own URLs', () => {
+  it('two transports with different allowPrivateNetworks apply their own verdict to one loopback URL, in either order', async () => {
+    const server = await httpServer();
+    const open = transport({ allowPrivateNetworks: true });
+    const guarded = transport({});
+    expect((await open.send(post(server.url))).statusCode).toBe(204);
+    expect((await guarded.send(post(server.url))).failureReason).toBe('BLOCKED_DESTINATION');
+    expect((await open.send(post(server.url))).statusCode).toBe(204);
+
+    const guardedFirst = transport({});
+    const openSecond = transport({ allowPrivateNetworks: true });
+    expect((await guardedFirst.send(post(server.url))).failureReason).toBe('BLOCKED_DESTINATION');
+    expect((await openSecond.send(post(server.url))).statusCode).toBe(204);
+    expect((await guardedFirst.send(post(server.url))).failureReason).toBe('BLOCKED_DESTINATION');
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('two transports with different lookups resolve one host-name URL each their own way', async () => {
+    const server = await httpServer();
+    const url = `http://receiver.test:${server.port}/in`;
+    const toLoopback: HostLookup = async () => [{ address: '127.0.0.1' }];
+    const open = transport({ allowPrivateNetworks: true, lookup: toLoopback });
+    const guarded = transport({ lookup: toLoopback });
+    const nowhere = transport({ allowPrivateNetworks: true, lookup: async () => [] });
+    for (let round = 0; round < 2; round++) {
+      expect((await guarded.send(post(url))).failureReason).toBe('BLOCKED_DESTINATION');
+      expect((await open.send(post(url))).statusCode).toBe(204);
+      expect((await nowhere.send(post(url))).failureReason).toBe('NETWORK_ERROR');
+    }
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('keeps its parsed URLs to itself: another transport sending to 1,000 other URLs evicts none of them', async () => {
+    const server = await httpServer();
+    const mine = transport();
+    expect((await mine.send(post(server.url))).statusCode).toBe(204);
+    const other = transport({});
+    for (let i = 0; i < 1_000; i++) {
+      // internal IP literals: refused before any connection, so this is quick
+      const result = await other.send(post(`http://10.9.9.9/others/${i}`));
+      expect(result.failureReason).toBe('BLOCKED_DESTINATION');
+    }
+    const canParse = vi.spyOn(URL, 'canParse');
+    try {
+      expect((await mine.send(post(server.url))).statusCode).toBe(204);
+      // still parsed from before: the other transport's URLs did not push it out
+      expect(canParse.mock.calls.filter(([value]) => value === server.url)).toEqual([]);
+    } finally {
+      canParse.mockRestore();
+    }
+  });
+});
+
 describe('HttpTransport: validation', () => {
-  it.each<[string, unknown]>([
-    ['allowPrivateNetworks', 'yes'],
-    ['maxResponseBytes', -1],
-    ['maxResponseBytes', 1.5],
-    ['maxResponseBytes', '4096'],
-    ['connections', 0],
-    ['keepAliveTimeoutMs', 0],
-    ['keepAliveTimeoutMs', Number.NaN],
-    ['lookup', 42],
-  ])('new HttpTransport({ %s: %o }) throws invalid_option naming it', (name, value) => {
+  it.each<[string, unknown, string, string]>([
+    ['allowPrivateNetworks', 'yes', 'invalid_type', 'must be a boolean, got a string'],
+    ['maxResponseBytes', -1, 'too_small', 'must be a non-negative integer, got -1'],
+    ['maxResponseBytes', 1.5, 'invalid_type', 'must be a non-negative integer, got 1.5'],
+    ['maxResponseBytes', '4096', 'invalid_type', 'must be a non-negative integer, got a string'],
+    ['connections', 0, 'too_small', 'must be a positive integer, got 0'],
+    ['connections', 2 ** 53, 'invalid_type', 'must be a positive integer, got 9007199254740992'],
+    ['keepAliveTimeoutMs', 0, 'too_small', 'must be a positive integer, got 0'],
+    ['keepAliveTimeoutMs', Number.NaN, 'invalid_type', 'must be a positive integer, got NaN'],
+    ['lookup', 42, 'invalid_type', 'must be a function'],
+  ])('new HttpTransport({ %s: %o }) throws invalid_option naming it, issue code %s', (name, value, code, text) => {
     const error = thrown(() => new HttpTransport({ [name]: value } as HttpTransportOptions));
     expect(error.code).toBe('invalid_option');
-    expect(error.issues).toEqual([expect.objectContaining({ path: name })]);
-    expect(error.message).toContain(`\`${name}\``);
+    expect(error.issues).toEqual([expect.objectContaining({ path: name, code })]);
+    expect(error.message).toContain(`HttpTransport: \`${name}\` ${text}`);
   });
 
-  it('new HttpTransport(null) throws invalid_option', () => {
+  it('new HttpTransport(null) throws invalid_option, issue code invalid_type', () => {
     const error = thrown(() => new HttpTransport(null as unknown as HttpTransportOptions));
     expect(error.code).toBe('invalid_option');
+    expect(error.issues).toEqual([
+      expect.objectContaining({ path: 'options', code: 'invalid_type' }),
+    ]);
   });
 
-  it.each([
-    ['not a url', { url: 'not a url' }],
-    ['a non-HTTP scheme', { url: 'ftp://example.com/' }],
-    ['a zero timeoutMs', { url: 'https://example.com/', timeoutMs: 0 }],
-  ])('send rejects a malformed request: %s', async (_, change) => {
+  it.each<[string, Partial<TransportRequest>, string, string]>([
+    ['no url', { url: undefined as unknown as string }, 'url', 'required'],
+    ['a url that is not a string', { url: 42 as unknown as string }, 'url', 'invalid_type'],
+    ['not a url', { url: 'not a url' }, 'url', 'invalid_format'],
+    ['a non-HTTP scheme', { url: 'ftp://example.com/' }, 'url', 'invalid_value'],
+    ['no timeoutMs', { timeoutMs: undefined as unknown as number }, 'timeoutMs', 'required'],
+    ['a string timeoutMs', { timeoutMs: '5000' as unknown as number }, 'timeoutMs', 'invalid_type'],
+    ['a NaN timeoutMs', { timeoutMs: Number.NaN }, 'timeoutMs', 'invalid_type'],
+    ['a zero timeoutMs', { timeoutMs: 0 }, 'timeoutMs', 'too_small'],
+    ['an infinite timeoutMs', { timeoutMs: Number.POSITIVE_INFINITY }, 'timeoutMs', 'too_big'],
+  ])('send rejects a malformed request: %s', async (_, change, path, code) => {
     await expect(transport().send(post('https://example.com/', change))).rejects.toMatchObject({
       code: 'invalid_option',
+      issues: [expect.objectContaining({ path, code })],
     });
   });
 
