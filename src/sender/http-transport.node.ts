@@ -351,8 +351,8 @@ export class HttpTransport implements Transport {
    * @throws WebhookValidationError `invalid_option` with one issue at `url` or `timeoutMs`: a
    *   missing one (`required`), a wrong type (`invalid_type`, also a NaN `timeoutMs`), an
    *   unparseable URL (`invalid_format`), a scheme other than http: or https: (`invalid_value`), a
-   *   `timeoutMs` of 0 or less (`too_small`) or an infinite one (`too_big`); undici's `InvalidArgumentError` for a header it
-   *   forbids (`Transfer-Encoding`, `Upgrade`, `Keep-Alive`, `Expect`).
+   *   `timeoutMs` of 0 or less (`too_small`) or above 2^31 - 1 ms, the longest a timer holds
+   *   (`too_big`); undici's `InvalidArgumentError` for a header it forbids (`Transfer-Encoding`, `Upgrade`, `Keep-Alive`, `Expect`).
    */
   async send(request: TransportRequest): Promise<TransportResult> {
     const startedAt = performance.now();
@@ -432,11 +432,19 @@ export class HttpTransport implements Transport {
   }
 }
 
+/** The longest delay a timer can hold (2^31 - 1 ms, about 24.8 days); Node fires a longer one at once. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
 function checkTimeout(timeoutMs: unknown): void {
-  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+  if (
+    typeof timeoutMs !== 'number' ||
+    !Number.isFinite(timeoutMs) ||
+    timeoutMs <= 0 ||
+    timeoutMs > MAX_TIMEOUT_MS
+  ) {
     throw invalidOption(
       'timeoutMs',
-      `HttpTransport.send: \`timeoutMs\` must be a positive number, got ${typeof timeoutMs === 'number' ? timeoutMs : describeValue(timeoutMs)}.`,
+      `HttpTransport.send: \`timeoutMs\` must be a positive number of at most ${MAX_TIMEOUT_MS}, got ${typeof timeoutMs === 'number' ? timeoutMs : describeValue(timeoutMs)}.`,
       timeoutMs === undefined
         ? 'required'
         : typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs)

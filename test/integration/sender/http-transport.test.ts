@@ -594,6 +594,8 @@ describe('HttpTransport: validation', () => {
     ['a NaN timeoutMs', { timeoutMs: Number.NaN }, 'timeoutMs', 'invalid_type'],
     ['a zero timeoutMs', { timeoutMs: 0 }, 'timeoutMs', 'too_small'],
     ['an infinite timeoutMs', { timeoutMs: Number.POSITIVE_INFINITY }, 'timeoutMs', 'too_big'],
+    // Node fires a timer above 2^31 - 1 ms at once: such a timeout would end every attempt at once.
+    ['a timeoutMs past what a timer holds', { timeoutMs: 2 ** 31 }, 'timeoutMs', 'too_big'],
   ])('send rejects a malformed request: %s', async (_, change, path, code) => {
     await expect(transport().send(post('https://example.com/', change))).rejects.toMatchObject({
       code: 'invalid_option',
