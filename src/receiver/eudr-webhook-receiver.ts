@@ -5,13 +5,13 @@ import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
 import type { ConstructEudrEventOptions } from './construct-eudr-event.js';
+import type { HandlerPattern } from './handler-pattern.js';
 import {
   readSecrets,
   readStrict,
   readToleranceSeconds,
 } from './internal/check-receiver-options.js';
 import { ReceiverEngine } from './internal/receiver-engine.js';
-import { WEB_CRYPTO_PLATFORM, WEB_DEFAULT_LOGGER } from './platform/web-platform.js';
 import {
   type Handler,
   RECEIVER_BASE_OPTION_NAMES,
@@ -19,10 +19,8 @@ import {
 } from './receiver-options.js';
 import type { ReceiverPlatform } from './receiver-platform.js';
 
-type SegmentOf<T extends string> = T extends `${infer S}.${string}` ? S : never;
-
 /** What `EudrWebhookReceiver.on` accepts: an EUDR type, or `<segment>.*` (e.g. `supplier.*`). */
-export type EudrHandlerPattern = EudrEventType | `${SegmentOf<EudrEventType>}.*`;
+export type EudrHandlerPattern = HandlerPattern<EudrEventType>;
 
 /** The EUDR event a handler registered for pattern `P` receives. */
 export type EudrEventFor<P extends EudrHandlerPattern> = P extends `${infer S}.*`
@@ -31,8 +29,11 @@ export type EudrEventFor<P extends EudrHandlerPattern> = P extends `${infer S}.*
     ? EudrWebhookEvent<P>
     : never;
 
-/** Options of {@link EudrWebhookReceiver}. */
-export interface EudrWebhookReceiverOptions extends ReceiverBaseOptions {
+/**
+ * Options of `EudrWebhookReceiver`: the {@link ReceiverBaseOptions} (a union over the ack mode,
+ * so `inbox` compiles only with `ackMode: 'async'`) and the EUDR ones.
+ */
+export type EudrWebhookReceiverOptions = ReceiverBaseOptions & {
   /** The webhook secret, or up to 8 during a rotation. */
   readonly secret: string | readonly string[];
   /**
@@ -53,7 +54,7 @@ export interface EudrWebhookReceiverOptions extends ReceiverBaseOptions {
   readonly dedupeKey?:
     | ((event: AnyEudrWebhookEvent, rawBody: string | Uint8Array) => string | Promise<string>)
     | undefined;
-}
+};
 
 /**
  * Every option of {@link EudrWebhookReceiverOptions}, the one list the constructor checks keys
@@ -68,30 +69,16 @@ export const EUDR_WEBHOOK_RECEIVER_OPTION_NAMES = [
 ] as const satisfies readonly (keyof EudrWebhookReceiverOptions)[];
 
 /**
- * Receives N'entropy EUDR webhooks: verifies `X-Webhook-Signature` (inferred scheme, docs/design.md §7, N-1),
- * parses `{ event, timestamp, integrationId, data }`, dedupes on the SHA-256 of the raw body,
- * acknowledges and runs typed handlers. Same adapters, ack modes, stores and logging as
- * `WebhookReceiver`.
- *
- * @throws WebhookValidationError at construction: `invalid_secret`, or `invalid_option` naming
- *   the option (an unknown option is named with the nearest known one).
- * @example
- * ```ts
- * const receiver = new EudrWebhookReceiver({ secret: process.env.EUDR_WEBHOOK_SECRET! })
- *   .on('supplier.created', (event) => link(event.data.externalId, event.data.internalId))
- *   .on('dds.*', (event) => dds.refresh(event.data));
- * http.createServer(toNodeListener(receiver)).listen(3000);
- * ```
+ * The N'entropy EUDR receiver on a given platform. Not exported: each entry point exports an
+ * `EudrWebhookReceiver` subclass that binds its own crypto (`eudr-webhook-receiver.node.ts`,
+ * `eudr-webhook-receiver.web.ts`) and takes only `options` (docs/design.md §3).
  */
-export class EudrWebhookReceiver extends ReceiverEngine<AnyEudrWebhookEvent> {
+export class EudrWebhookReceiverBase extends ReceiverEngine<AnyEudrWebhookEvent> {
   /**
    * @param options - see {@link EudrWebhookReceiverOptions}.
-   * @param platform - @internal the crypto to run on; each entry point passes its own.
+   * @param platform - the crypto and default logger of the entry point.
    */
-  constructor(
-    options: EudrWebhookReceiverOptions,
-    platform: ReceiverPlatform = WEB_CRYPTO_PLATFORM,
-  ) {
+  protected constructor(options: EudrWebhookReceiverOptions, platform: ReceiverPlatform) {
     assertKnownOptions(options, EUDR_WEBHOOK_RECEIVER_OPTION_NAMES, 'EudrWebhookReceiver');
     const secrets = readSecrets((options as { secret?: unknown } | null | undefined)?.secret);
     const construct: ConstructEudrEventOptions = {
@@ -104,11 +91,13 @@ export class EudrWebhookReceiver extends ReceiverEngine<AnyEudrWebhookEvent> {
       throw invalidOption(
         'dedupeKey',
         `\`dedupeKey\` must be a function (event, rawBody) => string, got ${describeValue(customKey)}.`,
+        'invalid_type',
       );
     }
     super(
       options,
       {
+        owner: 'EudrWebhookReceiver',
         construct: (body, headers) =>
           platform.constructEudrEvent(body, headers, secrets, construct),
         dedupeKey:
@@ -120,6 +109,7 @@ export class EudrWebhookReceiver extends ReceiverEngine<AnyEudrWebhookEvent> {
                   throw invalidOption(
                     'dedupeKey',
                     `\`dedupeKey\` must return a non-empty string, got ${describeValue(key)}.`,
+                    typeof key === 'string' ? 'too_small' : 'invalid_type',
                   );
                 }
                 return key;
@@ -132,7 +122,7 @@ export class EudrWebhookReceiver extends ReceiverEngine<AnyEudrWebhookEvent> {
         // The payload has no event id (docs/design.md §7, N-3), and a custom dedupe key may be a body value.
         idOf: () => undefined,
       },
-      platform.defaultLogger ?? WEB_DEFAULT_LOGGER,
+      platform.defaultLogger,
     );
   }
 

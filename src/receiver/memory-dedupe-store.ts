@@ -1,6 +1,7 @@
 import { WebhookStorageError } from '../core/errors.js';
 import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { describeValue } from '../core/internal/describe-value.js';
+import { integerOptionOr } from '../core/internal/integer-option.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
 import {
   assertDedupeKey,
@@ -141,23 +142,24 @@ export class MemoryDedupeStore implements DedupeStore {
       throw invalidOption(
         'options',
         `Expected an options object or nothing; got ${describeValue(options)}.`,
+        'invalid_type',
       );
     }
     assertKnownOptions(options, MEMORY_DEDUPE_STORE_OPTION_NAMES, 'MemoryDedupeStore');
-    const { maxEntries = DEFAULT_MAX_ENTRIES, now, token } = options;
-    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
-      throw invalidOption(
-        'maxEntries',
-        `maxEntries must be a positive integer; got ${describeNumber(maxEntries)}.`,
-      );
-    }
+    const { now, token } = options;
+    this.#maxEntries = integerOptionOr(
+      'MemoryDedupeStore',
+      'maxEntries',
+      options.maxEntries,
+      DEFAULT_MAX_ENTRIES,
+    );
     if (now !== undefined && typeof now !== 'function') {
       throw invalidOption(
         'now',
         `now must be a function returning epoch milliseconds; got ${describeValue(now)}.`,
+        'invalid_type',
       );
     }
-    this.#maxEntries = maxEntries;
     this.#now = now ?? (() => Date.now());
     this.#token = tokenSource(token);
   }
@@ -186,7 +188,7 @@ export class MemoryDedupeStore implements DedupeStore {
    */
   async reserve(key: string, ttlMs: number): Promise<DedupeReservation> {
     assertDedupeKey(key);
-    const ttl = checkDedupeTtlMs(ttlMs);
+    const ttl = checkDedupeTtlMs(ttlMs, 'MemoryDedupeStore.reserve');
     const nowMs = this.#readNow();
     this.#dropExpired(nowMs);
     // No await from here to the write below: this is what makes reserve atomic.
@@ -223,7 +225,7 @@ export class MemoryDedupeStore implements DedupeStore {
   async complete(key: string, token: string, ttlMs: number): Promise<boolean> {
     assertDedupeKey(key);
     assertDedupeToken(token);
-    const ttl = checkDedupeTtlMs(ttlMs);
+    const ttl = checkDedupeTtlMs(ttlMs, 'MemoryDedupeStore.complete');
     const nowMs = this.#readNow();
     this.#dropExpired(nowMs);
     const held = this.#held.get(key);
@@ -299,6 +301,7 @@ export class MemoryDedupeStore implements DedupeStore {
       throw invalidOption(
         'now',
         `now() must return finite epoch milliseconds; got ${describeNumber(nowMs)}.`,
+        'invalid_type',
       );
     }
     return nowMs;

@@ -1,7 +1,10 @@
 import { WebhookStorageError } from '../core/errors.js';
 import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { describeValue } from '../core/internal/describe-value.js';
+import { integerOptionOr } from '../core/internal/integer-option.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
+import { stringIssueCode } from './internal/dedupe-arguments.js';
+import { requiredInteger } from './internal/required-integer.js';
 import type { Inbox, InboxEntry, InboxFailure } from './ports/inbox.js';
 
 /** Options of {@link MemoryInbox}. */
@@ -59,17 +62,16 @@ export class MemoryInbox implements Inbox {
       throw invalidOption(
         'options',
         `Expected an options object or nothing; got ${describeValue(options)}.`,
+        'invalid_type',
       );
     }
     assertKnownOptions(options, MEMORY_INBOX_OPTION_NAMES, 'MemoryInbox');
-    const { maxEntries = DEFAULT_MAX_ENTRIES } = options;
-    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
-      throw invalidOption(
-        'maxEntries',
-        `maxEntries must be a positive integer; got ${describeNumber(maxEntries)}.`,
-      );
-    }
-    this.#maxEntries = maxEntries;
+    this.#maxEntries = integerOptionOr(
+      'MemoryInbox',
+      'maxEntries',
+      options.maxEntries,
+      DEFAULT_MAX_ENTRIES,
+    );
   }
 
   /**
@@ -147,12 +149,7 @@ export class MemoryInbox implements Inbox {
    * ```
    */
   async pending(limit: number): Promise<readonly InboxEntry[]> {
-    if (!Number.isSafeInteger(limit) || limit < 1) {
-      throw invalidOption(
-        'limit',
-        `limit must be a positive integer; got ${describeNumber(limit)}.`,
-      );
-    }
+    requiredInteger('MemoryInbox.pending', 'limit', limit);
     // Array.prototype.sort is stable, and the Map yields entries in the order they were added.
     const ordered = [...this.#entries.values()];
     if (!isSortedByReceivedAt(ordered)) ordered.sort((a, b) => a.receivedAtMs - b.receivedAtMs);
@@ -185,21 +182,21 @@ function isSortedByReceivedAt(entries: readonly StoredEntry[]): boolean {
 /** Checks `entry` and returns an independent copy of it. */
 function copyIn(entry: InboxEntry): StoredEntry {
   if (typeof entry !== 'object' || entry === null) {
-    throw invalidOption('entry', `entry must be an object; got ${describeValue(entry)}.`);
+    throw invalidOption(
+      'entry',
+      `entry must be an object; got ${describeValue(entry)}.`,
+      entry === undefined ? 'required' : 'invalid_type',
+    );
   }
   assertKey(entry.key, 'entry.key');
   if (typeof entry.receivedAtMs !== 'number' || !Number.isFinite(entry.receivedAtMs)) {
     throw invalidOption(
       'entry.receivedAtMs',
       `entry.receivedAtMs must be finite epoch milliseconds; got ${describeNumber(entry.receivedAtMs)}.`,
+      entry.receivedAtMs === undefined ? 'required' : 'invalid_type',
     );
   }
-  if (!Number.isSafeInteger(entry.attempts) || entry.attempts < 0) {
-    throw invalidOption(
-      'entry.attempts',
-      `entry.attempts must be a non-negative integer; got ${describeNumber(entry.attempts)}.`,
-    );
-  }
+  requiredInteger('MemoryInbox.add', 'entry.attempts', entry.attempts, { min: 0 });
   let event: unknown;
   try {
     event = structuredClone(entry.event);
@@ -208,6 +205,7 @@ function copyIn(entry: InboxEntry): StoredEntry {
     throw invalidOption(
       'entry.event',
       `entry.event must be plain data (JSON is); it could not be copied: got ${describeValue(entry.event)}.`,
+      'invalid_type',
     );
   }
   return {
@@ -236,18 +234,21 @@ function copyFailure(failure: InboxFailure): InboxFailure {
     throw invalidOption(
       'failure',
       `failure must be { code, atMs }; got ${describeValue(failure)}.`,
+      failure === undefined ? 'required' : 'invalid_type',
     );
   }
   if (typeof failure.code !== 'string' || failure.code === '') {
     throw invalidOption(
       'failure.code',
       `failure.code must be a non-empty string; got ${describeValue(failure.code)}.`,
+      stringIssueCode(failure.code),
     );
   }
   if (typeof failure.atMs !== 'number' || !Number.isFinite(failure.atMs)) {
     throw invalidOption(
       'failure.atMs',
       `failure.atMs must be finite epoch milliseconds; got ${describeNumber(failure.atMs)}.`,
+      failure.atMs === undefined ? 'required' : 'invalid_type',
     );
   }
   return { code: failure.code, atMs: failure.atMs };
@@ -256,7 +257,11 @@ function copyFailure(failure: InboxFailure): InboxFailure {
 /** Throws `invalid_option` naming `path` unless `key` is a non-empty string. */
 function assertKey(key: unknown, path = 'key'): asserts key is string {
   if (typeof key !== 'string' || key === '') {
-    throw invalidOption(path, `${path} must be a non-empty string; got ${describeValue(key)}.`);
+    throw invalidOption(
+      path,
+      `${path} must be a non-empty string; got ${describeValue(key)}.`,
+      stringIssueCode(key),
+    );
   }
 }
 

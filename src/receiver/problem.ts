@@ -3,25 +3,31 @@
  * failure. The `type` URI is stable per `code`; branch on `code` (or `type`), never on `detail`.
  */
 
+import type { ValidationErrorCode, VerificationErrorCode } from '../core/errors.js';
 import type { ReceiverResponse } from './receiver-request.js';
 
 /**
- * Codes of the receiver's problem responses, besides the verification and validation codes.
- * `dedupe_unavailable` and `inbox_unavailable` come with status 503 and `Retry-After`: the store
- * failed or did not answer within `storeTimeoutMs`, no handler ran, and the sender's retry brings
- * the event back (docs/design.md §5.19).
+ * Codes that only the receiver answers, besides the verification and validation codes (each code
+ * has one home: `method_not_allowed`, `unsupported_media_type` and `payload_too_large` are
+ * validation codes, `invalid_payload_type` a verification code). `dedupe_unavailable` and
+ * `inbox_unavailable` come with status 503 and `Retry-After`: the store failed or did not answer
+ * within `storeTimeoutMs`, no handler ran, and the sender's retry brings the event back
+ * (docs/design.md §5.19).
  */
 export type ReceiverProblemCode =
-  | 'method_not_allowed'
-  | 'unsupported_media_type'
-  | 'payload_too_large'
   | 'event_in_progress'
   | 'body_read_failed'
   | 'handler_failed'
   | 'dedupe_unavailable'
   | 'inbox_unavailable'
-  | 'invalid_payload_type'
   | 'internal_error';
+
+/**
+ * Every `code` a receiver's problem response can carry: a verification code (401, or 500
+ * `invalid_payload_type` for a parsed body), a validation code (400, 405, 413, 415) or a
+ * {@link ReceiverProblemCode}. The three unions do not overlap (a type test keeps them apart).
+ */
+export type ProblemCode = VerificationErrorCode | ValidationErrorCode | ReceiverProblemCode;
 
 /** Prefix of every problem `type` the receiver sends: `urn:novatrade24:webhooks:problem:<code>`. */
 export const RECEIVER_PROBLEM_TYPE_PREFIX = 'urn:novatrade24:webhooks:problem:';
@@ -44,7 +50,7 @@ export interface ReceiverProblem {
   readonly status: number;
   readonly detail: string;
   /** The stable code: a verification or validation code, or a {@link ReceiverProblemCode}. */
-  readonly code: string;
+  readonly code: ProblemCode;
 }
 
 /**
@@ -53,7 +59,7 @@ export interface ReceiverProblem {
  */
 export function problemResponse(
   status: number,
-  code: string,
+  code: ProblemCode,
   detail: string,
   extraHeaders?: Readonly<Record<string, string>>,
 ): ReceiverResponse {

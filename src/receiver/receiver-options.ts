@@ -67,8 +67,8 @@ export interface HandlerContext {
 /** A handler: may return a promise; a throw or a rejection is a failure. */
 export type Handler<E> = (event: E, context: HandlerContext) => unknown;
 
-/** Options shared by every receiver. */
-export interface ReceiverBaseOptions {
+/** The options of every receiver that do not depend on the ack mode. */
+export interface ReceiverCommonOptions {
   /**
    * Where accepted event ids are remembered; `false` turns dedupe off (your handlers must then be
    * idempotent on their own). Use `RedisDedupeStore` when several processes receive webhooks.
@@ -85,22 +85,11 @@ export interface ReceiverBaseOptions {
    * How long an event stays "in progress" in the dedupe store while its handlers run, in
    * milliseconds. A redelivery meanwhile is answered 409 `event_in_progress` (the sender retries
    * later) instead of a duplicate 200, because the first attempt may still fail. Keep it above
-   * your slowest sync handler; use `ackMode: 'async'` for slow work.
+   * your slowest sync handler; use `ackMode: 'async'` for slow work. Handlers that outlast it are
+   * reported as a `WebhookStorageError` `lease_lapsed` (stage `dedupe`).
    * @default 300_000 (5 minutes)
    */
   readonly processingLeaseMs?: number | undefined;
-  /**
-   * `sync`: handlers run before the answer (200; a handler error answers 500 and releases the
-   * dedupe reservation, so the sender's retry processes the event again). `async`: the verified
-   * event is recorded in the `inbox`, answered 202, then processed.
-   * @default 'sync'
-   */
-  readonly ackMode?: AckMode | undefined;
-  /**
-   * The async mode's inbox. Plug in a durable one to survive restarts.
-   * @default new MemoryInbox()
-   */
-  readonly inbox?: Inbox | undefined;
   /**
    * Async mode: after this many failed processing attempts an inbox entry is left in the inbox
    * for inspection and `drainInbox` skips it (a poison event must not fail on every drain).
@@ -133,16 +122,49 @@ export interface ReceiverBaseOptions {
   /**
    * Where the receiver reports failures (docs/design.md §5.23): at `error`, a handler that threw,
    * a store or inbox that failed or missed `storeTimeoutMs`, a 500 such as a parsed body instead
-   * of the raw one; at `warn`, a failed or late `complete` or `release`, an inbox entry left
-   * pending; at `info`, rejected requests (401, 400, 405, 413, 415). Fields carry the stage, the
-   * status, the failed call, the event id, a catalog event type and the error's name, code and
-   * message; never a secret, a signature, a token or a body. `'silent'` logs nothing; `onError`
-   * listeners are told either way.
+   * of the raw one; at `warn`, a failed or late `complete` or `release`, a lapsed processing
+   * lease, an inbox entry left pending; at `info`, rejected requests (401, 400, 405, 413, 415).
+   * Fields carry the stage, the status, the failed call, the event id, a catalog event type and
+   * the error's name, code and message; never a secret, a signature, a token or a body.
+   * `'silent'` logs nothing; `onError` listeners are told either way.
    * @default createStderrLogger(): warnings and errors, one JSON line each, on stderr
    *   (`console.error` in the `/web` build)
    */
   readonly logger?: Logger | 'silent' | undefined;
 }
+
+/** The `sync` ack mode (the default): handlers run before the answer; there is no inbox. */
+export interface SyncAckOptions {
+  /**
+   * `sync`: handlers run before the answer (200; a handler error answers 500 and releases the
+   * dedupe reservation, so the sender's retry processes the event again). `async`: the verified
+   * event is recorded in the `inbox`, answered 202, then processed.
+   * @default 'sync'
+   */
+  readonly ackMode?: 'sync' | undefined;
+  /** Only with `ackMode: 'async'`: a sync receiver has no inbox (`invalid_option` at run time). */
+  readonly inbox?: undefined;
+}
+
+/** The `async` ack mode: the verified event is recorded in the inbox, answered 202, then processed. */
+export interface AsyncAckOptions {
+  /**
+   * `async`: the verified event is recorded in the `inbox`, answered 202, then processed.
+   * `sync` (the default): handlers run before the answer.
+   */
+  readonly ackMode: 'async';
+  /**
+   * The async mode's inbox. Plug in a durable one to survive restarts.
+   * @default new MemoryInbox()
+   */
+  readonly inbox?: Inbox | undefined;
+}
+
+/**
+ * Options shared by every receiver. The ack mode is a discriminated union: `inbox` compiles only
+ * next to `ackMode: 'async'` (the constructor checks the same rule at run time, for JavaScript).
+ */
+export type ReceiverBaseOptions = ReceiverCommonOptions & (SyncAckOptions | AsyncAckOptions);
 
 /**
  * Every option of {@link ReceiverBaseOptions}: receivers refuse other keys (`invalid_option`

@@ -6,9 +6,10 @@ import type { ConstructEventOptions } from './construct-event.js';
 import type { HeadersInput } from './headers.js';
 
 /**
- * The crypto (and the default log sink) a receiver runs on: `node:crypto` (synchronous, fastest on Node) in
- * `@novatrade24/webhooks/receiver`, WebCrypto in `@novatrade24/webhooks/web`. Each entry point
- * picks its own (CONTRIBUTING.md, "Modules"); pass one explicitly only to test or to mix.
+ * The crypto (and the default log sink) a receiver runs on: `node:crypto` (synchronous, fastest
+ * on Node) in `@novatrade24/webhooks/receiver`, WebCrypto in `@novatrade24/webhooks/web`. Each
+ * entry point binds its own in its receiver classes (`*.node.ts`, `*.web.ts`; CONTRIBUTING.md,
+ * "Modules"); it is not an option and no entry point exports it.
  */
 export interface ReceiverPlatform {
   /** `constructEvent` or `constructEventAsync`. */
@@ -30,7 +31,6 @@ export interface ReceiverPlatform {
   /**
    * The logger of a receiver given no `logger` option: one JSON line per warning or error on
    * `process.stderr` (Node) or `console.error` (edge runtimes), docs/design.md §5.23.
-   * @default the `/web` build's `createStderrLogger()` (console.error)
    */
-  readonly defaultLogger?: Logger | undefined;
+  readonly defaultLogger: Logger;
 }

@@ -183,6 +183,7 @@ export class RedisDedupeStore implements DedupeStore {
       throw invalidOption(
         'options',
         `Expected { client, keyPrefix?, token? }; got ${describeValue(options)}.`,
+        'invalid_type',
       );
     }
     assertKnownOptions(options, REDIS_DEDUPE_STORE_OPTION_NAMES, 'RedisDedupeStore');
@@ -193,6 +194,7 @@ export class RedisDedupeStore implements DedupeStore {
       throw invalidOption(
         'keyPrefix',
         `keyPrefix must be a string; got ${describeValue(keyPrefix)}.`,
+        'invalid_type',
       );
     }
     this.#keyPrefix = keyPrefix;
@@ -226,7 +228,7 @@ export class RedisDedupeStore implements DedupeStore {
    */
   async reserve(key: string, ttlMs: number): Promise<DedupeReservation> {
     assertDedupeKey(key);
-    const ttl = checkDedupeTtlMs(ttlMs);
+    const ttl = checkDedupeTtlMs(ttlMs, 'RedisDedupeStore.reserve');
     const token = this.#token();
     const reply = await this.#eval('reserve', 'EVAL (SET NX PX, then GET)', [
       'EVAL',
@@ -270,7 +272,7 @@ export class RedisDedupeStore implements DedupeStore {
   async complete(key: string, token: string, ttlMs: number): Promise<boolean> {
     assertDedupeKey(key);
     assertDedupeToken(token);
-    const ttl = checkDedupeTtlMs(ttlMs);
+    const ttl = checkDedupeTtlMs(ttlMs, 'RedisDedupeStore.complete');
     const reply = await this.#eval('complete', 'EVAL (GET, then SET PX)', [
       'EVAL',
       COMPLETE_SCRIPT,
@@ -372,6 +374,7 @@ function commandSender(client: unknown): (args: readonly string[]) => Promise<un
   throw invalidOption(
     'client',
     `client must be a connected node-redis client (with sendCommand) or ioredis client (with call); got ${describeValue(client)}.`,
+    client === undefined ? 'required' : 'invalid_type',
   );
 }
 

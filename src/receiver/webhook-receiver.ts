@@ -4,6 +4,7 @@ import { isKnownEvent } from '../core/catalog/parse-event.js';
 import type { AnyWebhookEvent, WebhookEvent } from '../core/catalog/webhook-event.js';
 import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import type { ConstructEventOptions } from './construct-event.js';
+import type { HandlerPattern } from './handler-pattern.js';
 import {
   readSecrets,
   readStrict,
@@ -12,7 +13,6 @@ import {
 } from './internal/check-receiver-options.js';
 import { ReceiverEngine } from './internal/receiver-engine.js';
 import { readAcceptedSchemaVersions } from './internal/schema-versions.js';
-import { WEB_CRYPTO_PLATFORM, WEB_DEFAULT_LOGGER } from './platform/web-platform.js';
 import {
   type Handler,
   RECEIVER_BASE_OPTION_NAMES,
@@ -20,10 +20,8 @@ import {
 } from './receiver-options.js';
 import type { ReceiverPlatform } from './receiver-platform.js';
 
-type SegmentOf<T extends string> = T extends `${infer S}.${string}` ? S : never;
-
 /** What `WebhookReceiver.on` accepts: a catalog type, or `<segment>.*` of a catalog segment. */
-export type NovatradeHandlerPattern = EventType | `${SegmentOf<EventType>}.*`;
+export type NovatradeHandlerPattern = HandlerPattern<EventType>;
 
 /** The event a handler registered for pattern `P` receives, narrowed to the matching types. */
 export type NovatradeEventFor<P extends NovatradeHandlerPattern> = P extends `${infer S}.*`
@@ -38,8 +36,11 @@ export interface NovatradeRouteOptions {
   readonly partnerUuid?: string | readonly string[] | undefined;
 }
 
-/** Options of {@link WebhookReceiver}. */
-export interface WebhookReceiverOptions extends ReceiverBaseOptions {
+/**
+ * Options of `WebhookReceiver`: the {@link ReceiverBaseOptions} (a union over the ack mode, so
+ * `inbox` compiles only with `ackMode: 'async'`) and the Novatrade24 ones.
+ */
+export type WebhookReceiverOptions = ReceiverBaseOptions & {
   /** The endpoint's signing secret, or up to 8 during a rotation (newest first is fastest). */
   readonly secret: string | readonly string[];
   /**
@@ -65,7 +66,7 @@ export interface WebhookReceiverOptions extends ReceiverBaseOptions {
    * @default undefined (none ignored)
    */
   readonly ignoreSources?: readonly EventSource[] | undefined;
-}
+};
 
 /**
  * Every option of {@link WebhookReceiverOptions}, the one list the constructor checks keys
@@ -81,33 +82,17 @@ export const WEBHOOK_RECEIVER_OPTION_NAMES = [
 ] as const satisfies readonly (keyof WebhookReceiverOptions)[];
 
 /**
- * Receives Novatrade24 webhooks: verifies `X-Novatrade-Signature`, parses and validates the
- * event, drops duplicates (by event id), acknowledges, and runs your typed handlers. Plug it into
- * any framework with `toNodeListener`, `expressHandler`, `fastifyWebhooks` or `fetchHandler`.
- *
- * This is the WebCrypto build (from `@novatrade24/webhooks/web`); the one exported by
- * `@novatrade24/webhooks/receiver` is the same class on synchronous `node:crypto`.
- *
- * Failures are logged (docs/design.md §5.23): warnings and errors go to `console.error` as one
- * JSON line each unless `logger` says otherwise (`'silent'`, or your logger).
- *
- * @throws WebhookValidationError at construction: `invalid_secret`, or `invalid_option` naming
- *   the option (an unknown option is named with the nearest known one).
- * @example
- * ```ts
- * const receiver = new WebhookReceiver({ secret: process.env.NOVATRADE_WEBHOOK_SECRET! })
- *   .on('compliance.decision_made', (event) => book(event.data.orderUuid, event.data.decision))
- *   .on('kyc.*', (event) => kyc.refresh(event.data.buyerUuid))
- *   .onAny((event) => log.info({ id: event.id, type: event.type }, 'webhook'));
- * export default { fetch: fetchHandler(receiver) };
- * ```
+ * The Novatrade24 receiver on a given platform. Not exported: each entry point exports a
+ * `WebhookReceiver` subclass that binds its own crypto (`webhook-receiver.node.ts` on
+ * `node:crypto`, `webhook-receiver.web.ts` on WebCrypto) and takes only `options`, so no caller
+ * can pass a platform (docs/design.md §3).
  */
-export class WebhookReceiver extends ReceiverEngine<AnyWebhookEvent> {
+export class WebhookReceiverBase extends ReceiverEngine<AnyWebhookEvent> {
   /**
    * @param options - see {@link WebhookReceiverOptions}.
-   * @param platform - @internal the crypto to run on; each entry point passes its own.
+   * @param platform - the crypto and default logger of the entry point.
    */
-  constructor(options: WebhookReceiverOptions, platform: ReceiverPlatform = WEB_CRYPTO_PLATFORM) {
+  protected constructor(options: WebhookReceiverOptions, platform: ReceiverPlatform) {
     assertKnownOptions(options, WEBHOOK_RECEIVER_OPTION_NAMES, 'WebhookReceiver');
     const secrets = readSecrets((options as { secret?: unknown } | null | undefined)?.secret);
     const accepted = readAcceptedSchemaVersions(options.acceptedSchemaVersions, 'WebhookReceiver');
@@ -121,6 +106,7 @@ export class WebhookReceiver extends ReceiverEngine<AnyWebhookEvent> {
     super(
       options,
       {
+        owner: 'WebhookReceiver',
         construct: (body, headers) => platform.constructEvent(body, headers, secrets, construct),
         dedupeKey: (event) => event.id,
         typeOf: (event) => event.type,
@@ -130,7 +116,7 @@ export class WebhookReceiver extends ReceiverEngine<AnyWebhookEvent> {
         eventTypes: EVENT_TYPES,
         idOf: (event) => event.id,
       },
-      platform.defaultLogger ?? WEB_DEFAULT_LOGGER,
+      platform.defaultLogger,
     );
   }
 

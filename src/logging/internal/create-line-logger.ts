@@ -82,6 +82,7 @@ export function createLineLogger(
     throw invalidOption(
       'options',
       `${caller}: options must be an object or nothing; got ${describeValue(options)}.`,
+      'invalid_type',
     );
   }
   assertKnownOptions(options, STDERR_LOGGER_OPTION_NAMES, caller);
@@ -91,6 +92,7 @@ export function createLineLogger(
     throw invalidOption(
       'level',
       `${caller}: \`level\` must be one of ${LOG_LEVELS.join(', ')}; got ${describeValue(level)}.`,
+      'invalid_value',
     );
   }
   const at =

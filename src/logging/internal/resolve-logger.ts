@@ -38,6 +38,7 @@ export function resolveLogger(value: unknown, fallback: () => Logger): Logger {
     throw invalidOption(
       'logger',
       `\`logger\` must be 'silent' or a Logger (debug, info, warn and error methods), got ${describeValue(value)}.`,
+      'invalid_type',
     );
   }
   const logger = value as Logger;

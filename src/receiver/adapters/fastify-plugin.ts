@@ -103,6 +103,7 @@ function readOptions(options: unknown): { receiver: WebhookHandlerTarget; path: 
     throw invalidOption(
       'options',
       `fastifyWebhooks: options must be an object with a \`receiver\`, got ${describeValue(options)}.`,
+      'invalid_type',
     );
   }
   const { receiver, path = DEFAULT_PATH } = options as Partial<FastifyWebhooksOptions>;
@@ -111,6 +112,7 @@ function readOptions(options: unknown): { receiver: WebhookHandlerTarget; path: 
     throw invalidOption(
       'path',
       `fastifyWebhooks: \`path\` must be a string starting with '/', got ${describeValue(path)}.`,
+      typeof path === 'string' ? 'invalid_format' : 'invalid_type',
     );
   }
   return { receiver, path };

@@ -9,6 +9,7 @@ export function assertHeaders(headers: unknown, fnName: string): asserts headers
     'headers',
     `${fnName}: \`headers\` must be the request headers (a Headers object or a record such as ` +
       `Node's req.headers), got ${describeValue(headers)}.`,
+    'invalid_type',
   );
 }
 
@@ -22,6 +23,7 @@ export function assertConstructOptions(options: unknown, fnName: string): void {
     throw invalidOption(
       'options',
       `${fnName}: \`options\` must be an object, got ${describeValue(options)}.`,
+      'invalid_type',
     );
   }
   const strict = (options as { strict?: unknown }).strict;
@@ -29,6 +31,7 @@ export function assertConstructOptions(options: unknown, fnName: string): void {
     throw invalidOption(
       'strict',
       `${fnName}: \`strict\` must be a boolean, got ${describeValue(strict)}.`,
+      'invalid_type',
     );
   }
 }

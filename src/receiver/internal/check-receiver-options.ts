@@ -1,4 +1,5 @@
 import { describeValue } from '../../core/internal/describe-value.js';
+import { integerOptionOr } from '../../core/internal/integer-option.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
 import { assertSecrets } from '../../core/signature/internal/assert-secrets.js';
 
@@ -14,6 +15,7 @@ export function readToleranceSeconds(value: unknown): number | undefined {
     throw invalidOption(
       'toleranceSeconds',
       `\`toleranceSeconds\` must be a positive, finite number of seconds, got ${typeof value === 'number' ? value : describeValue(value)}.`,
+      typeof value === 'number' && Number.isFinite(value) ? 'too_small' : 'invalid_type',
     );
   }
   return value;
@@ -22,7 +24,11 @@ export function readToleranceSeconds(value: unknown): number | undefined {
 /** `strict`: absent or a boolean. */
 export function readStrict(value: unknown): boolean | undefined {
   if (value === undefined || typeof value === 'boolean') return value;
-  throw invalidOption('strict', `\`strict\` must be a boolean, got ${describeValue(value)}.`);
+  throw invalidOption(
+    'strict',
+    `\`strict\` must be a boolean, got ${describeValue(value)}.`,
+    'invalid_type',
+  );
 }
 
 /** An array of values from `allowed` (a typo must fail at start-up, not silently), or absent. */
@@ -37,6 +43,7 @@ export function readStringList(
       name,
       `\`${name}\` must be an array of ${allowed.join(', ')}, got ${describeValue(value)}` +
         `${Array.isArray(value) ? ' with an unknown value' : ''}.`,
+      Array.isArray(value) ? 'invalid_value' : 'invalid_type',
     );
   }
   return new Set(value as readonly string[]);
@@ -49,19 +56,13 @@ export const MAX_TIMER_MS = 2_147_483_647;
  * `storeTimeoutMs`: absent (`fallback`), or a whole number of milliseconds from 1 to
  * {@link MAX_TIMER_MS}. No value turns the deadline off: a store that never answers must not
  * hold a request (and its body) forever (docs/design.md §5.19).
+ *
+ * @param owner - the receiver class, named in the message.
  */
-export function readStoreTimeoutMs(value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (
-    typeof value !== 'number' ||
-    !Number.isSafeInteger(value) ||
-    value < 1 ||
-    value > MAX_TIMER_MS
-  ) {
-    throw invalidOption(
-      'storeTimeoutMs',
-      `\`storeTimeoutMs\` must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${typeof value === 'number' ? value : describeValue(value)}.`,
-    );
-  }
-  return value;
+export function readStoreTimeoutMs(
+  value: unknown,
+  fallback: number,
+  owner = 'WebhookReceiver',
+): number {
+  return integerOptionOr(owner, 'storeTimeoutMs', value, fallback, { max: MAX_TIMER_MS });
 }

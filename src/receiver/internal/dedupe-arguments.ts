@@ -2,24 +2,33 @@ import { base64UrlEncode } from '../../core/internal/bytes.js';
 import { describeValue } from '../../core/internal/describe-value.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
 import { webCryptoRandom } from '../../platform-random.js';
+import { requiredInteger } from './required-integer.js';
+
+/** The issue code of a value that should have been a non-empty string. */
+export function stringIssueCode(value: unknown): 'required' | 'invalid_type' | 'too_small' {
+  if (value === undefined) return 'required';
+  return typeof value === 'string' ? 'too_small' : 'invalid_type';
+}
 
 /** Throws `invalid_option` naming `key` unless it is a non-empty string. */
 export function assertDedupeKey(key: unknown): asserts key is string {
   if (typeof key !== 'string' || key === '') {
-    throw invalidOption('key', `key must be a non-empty string; got ${describeValue(key)}.`);
+    throw invalidOption(
+      'key',
+      `key must be a non-empty string; got ${describeValue(key)}.`,
+      stringIssueCode(key),
+    );
   }
 }
 
-/** The TTL floored to whole milliseconds; throws `invalid_option` naming `ttlMs` if below 1. */
-export function checkDedupeTtlMs(ttlMs: unknown): number {
-  const ttl = typeof ttlMs === 'number' ? Math.floor(ttlMs) : Number.NaN;
-  if (!Number.isSafeInteger(ttl) || ttl < 1) {
-    throw invalidOption(
-      'ttlMs',
-      `ttlMs must be a number of milliseconds from 1 to 2^53 - 1 (fractions are floored); got ${typeof ttlMs === 'number' ? String(ttlMs) : describeValue(ttlMs)}.`,
-    );
-  }
-  return ttl;
+/**
+ * The TTL floored to whole milliseconds, checked by the shared integer check (at least 1).
+ *
+ * @param owner - the store method, named in the message (`MemoryDedupeStore.reserve`).
+ * @throws WebhookValidationError `invalid_option` naming `ttlMs`.
+ */
+export function checkDedupeTtlMs(ttlMs: unknown, owner: string): number {
+  return requiredInteger(owner, 'ttlMs', typeof ttlMs === 'number' ? Math.floor(ttlMs) : ttlMs);
 }
 
 /** 16 random bytes (128 bits) as unpadded base64url: no two reservations share one. */
@@ -33,6 +42,7 @@ export function assertDedupeToken(token: unknown): asserts token is string {
     throw invalidOption(
       'token',
       `token must be the non-empty string that reserve returned; got ${describeValue(token)}.`,
+      stringIssueCode(token),
     );
   }
 }
@@ -50,6 +60,7 @@ export function tokenSource(option: unknown): () => string {
     throw invalidOption(
       'token',
       `token must be a function returning a non-empty string; got ${describeValue(option)}.`,
+      'invalid_type',
     );
   }
   return () => {
@@ -58,6 +69,7 @@ export function tokenSource(option: unknown): () => string {
       throw invalidOption(
         'token',
         `token() must return a non-empty string; got ${describeValue(token)}.`,
+        typeof token === 'string' ? 'too_small' : 'invalid_type',
       );
     }
     return token;

@@ -4,12 +4,16 @@
 
 import {
   isWebhooksError,
+  type ValidationErrorCode,
   type ValidationIssue,
+  WebhookStorageError,
   WebhookValidationError,
   WebhookVerificationError,
 } from '../../core/errors.js';
 import { describeValue } from '../../core/internal/describe-value.js';
+import { integerOptionOr } from '../../core/internal/integer-option.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
+import { matchesSubscription } from '../../core/subscription/matches-subscription.js';
 import {
   type ParsedSubscriptionPattern,
   parseSubscriptionPattern,
@@ -39,6 +43,7 @@ import {
 } from '../receiver-options.js';
 import type { ReceiverRequest, ReceiverResponse } from '../receiver-request.js';
 import { readStoreTimeoutMs } from './check-receiver-options.js';
+import { isParseFailure, isVerificationFailure } from './classify-error.js';
 import { isRawBody, RAW_BODY_HELP } from './raw-body.js';
 import { type LateOutcome, withDeadline } from './store-deadline.js';
 
@@ -61,6 +66,8 @@ function storeUnavailable(
 
 /** The profile-specific half of a receiver. */
 export interface ReceiverCodec<E> {
+  /** The receiver's class name, for the messages of its option checks (`WebhookReceiver`). */
+  readonly owner: string;
   /** Verifies and parses; throws verification or validation errors. */
   construct(body: string | Uint8Array, headers: HeadersInput): E | Promise<E>;
   /** The dedupe key of a verified event. */
@@ -101,17 +108,6 @@ interface Route<E> {
   readonly partners: ReadonlySet<string> | undefined;
 }
 
-function positiveInteger(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw invalidOption(
-      name,
-      `\`${name}\` must be a positive integer, got ${typeof value === 'number' ? value : describeValue(value)}.`,
-    );
-  }
-  return value;
-}
-
 function isJsonContentType(value: string | undefined): boolean {
   if (value === undefined) return false;
   const semicolon = value.indexOf(';');
@@ -121,19 +117,21 @@ function isJsonContentType(value: string | undefined): boolean {
 
 const encoder = /* @__PURE__ */ new TextEncoder();
 
-const PARSE_TITLES: Readonly<Record<string, string>> = {
+const PARSE_TITLES: Readonly<Partial<Record<ValidationErrorCode, string>>> = {
   invalid_json: 'The body is not JSON.',
   invalid_event: 'The event is not valid.',
   unknown_event_type: 'The event type is not in the catalog (strict mode).',
   unsupported_schema_version: 'The schema version is not accepted.',
-  invalid_payload_type: 'The body is not raw bytes or text.',
 };
 
 /**
  * A 400 detail that names the failing fields and why, but never quotes a value from the body
  * (CONTRIBUTING.md, "Errors"): field paths and zod's messages ("expected string, received number").
  */
-function parseProblemDetail(error: { code: string; issues?: readonly ValidationIssue[] }): string {
+function parseProblemDetail(error: {
+  readonly code: ValidationErrorCode;
+  readonly issues?: readonly ValidationIssue[];
+}): string {
   const title = PARSE_TITLES[error.code] ?? 'The event could not be parsed.';
   const issues = error.issues ?? [];
   if (issues.length === 0) return title;
@@ -197,6 +195,7 @@ export class ReceiverEngine<E> {
       throw invalidOption(
         'dedupe',
         `\`dedupe\` must be a DedupeStore (reserve, complete and release methods) or false, got ${describeValue(dedupe)}.`,
+        'invalid_type',
       );
     }
     const ackMode = options.ackMode ?? 'sync';
@@ -219,6 +218,7 @@ export class ReceiverEngine<E> {
       throw invalidOption(
         'inbox',
         `\`inbox\` must be an Inbox (add, complete, fail and pending methods), got ${describeValue(inbox)}.`,
+        'invalid_type',
       );
     }
     if (inbox !== undefined && ackMode !== 'async') {
@@ -231,16 +231,24 @@ export class ReceiverEngine<E> {
       throw invalidOption(
         'now',
         `\`now\` must be a function returning epoch milliseconds, got ${describeValue(options.now)}.`,
+        'invalid_type',
       );
     }
     this.#logger = resolveLogger(options.logger, () => defaultLogger);
     this.#codec = codec;
     this.#now = options.now ?? (() => Date.now());
     this.#dedupe = dedupe === false ? undefined : (dedupe ?? new MemoryDedupeStore());
-    this.#dedupeTtlMs = positiveInteger(options.dedupeTtlMs, 'dedupeTtlMs', DEFAULT_DEDUPE_TTL_MS);
-    this.#leaseMs = positiveInteger(
-      options.processingLeaseMs,
+    const owner = codec.owner;
+    this.#dedupeTtlMs = integerOptionOr(
+      owner,
+      'dedupeTtlMs',
+      options.dedupeTtlMs,
+      DEFAULT_DEDUPE_TTL_MS,
+    );
+    this.#leaseMs = integerOptionOr(
+      owner,
       'processingLeaseMs',
+      options.processingLeaseMs,
       DEFAULT_PROCESSING_LEASE_MS,
     );
     if (this.#dedupeTtlMs <= this.#leaseMs) {
@@ -248,19 +256,26 @@ export class ReceiverEngine<E> {
         'dedupeTtlMs',
         `\`dedupeTtlMs\` (${this.#dedupeTtlMs} ms) must be longer than \`processingLeaseMs\` ` +
           `(${this.#leaseMs} ms); it should cover the sender's retries and replays (default 30 days).`,
+        'too_small',
       );
     }
-    this.#maxInboxAttempts = positiveInteger(
-      options.maxInboxAttempts,
+    this.#maxInboxAttempts = integerOptionOr(
+      owner,
       'maxInboxAttempts',
+      options.maxInboxAttempts,
       DEFAULT_MAX_INBOX_ATTEMPTS,
     );
-    this.maxBodyBytes = positiveInteger(
-      options.maxBodyBytes,
+    this.maxBodyBytes = integerOptionOr(
+      owner,
       'maxBodyBytes',
+      options.maxBodyBytes,
       DEFAULT_MAX_BODY_BYTES,
     );
-    this.#storeTimeoutMs = readStoreTimeoutMs(options.storeTimeoutMs, DEFAULT_STORE_TIMEOUT_MS);
+    this.#storeTimeoutMs = readStoreTimeoutMs(
+      options.storeTimeoutMs,
+      DEFAULT_STORE_TIMEOUT_MS,
+      owner,
+    );
     this.ackMode = ackMode;
     this.#inbox = ackMode === 'async' ? (inbox ?? new MemoryInbox()) : undefined;
   }
@@ -277,6 +292,7 @@ export class ReceiverEngine<E> {
       throw invalidOption(
         'handler',
         `${fnName}: the handler must be a function, got ${describeValue(handler)}.`,
+        'invalid_type',
       );
     }
     let partners: ReadonlySet<string> | undefined;
@@ -290,6 +306,11 @@ export class ReceiverEngine<E> {
         throw invalidOption(
           'partnerUuid',
           `${fnName}: \`partnerUuid\` must be a non-empty string or a non-empty array of them, got ${describeValue(partnerUuid)}.`,
+          Array.isArray(list) && list.every((p) => typeof p === 'string')
+            ? list.length === 0
+              ? 'too_small'
+              : 'invalid_value'
+            : 'invalid_type',
         );
       }
       partners = new Set(list);
@@ -314,6 +335,7 @@ export class ReceiverEngine<E> {
       throw invalidOption(
         'handler',
         `onAny: the handler must be a function, got ${describeValue(handler)}.`,
+        'invalid_type',
       );
     }
     this.#anyHandlers.push(handler);
@@ -341,6 +363,7 @@ export class ReceiverEngine<E> {
       throw invalidOption(
         'listener',
         `onError: the listener must be a function, got ${describeValue(listener)}.`,
+        'invalid_type',
       );
     }
     this.#errorListeners.push(listener);
@@ -424,23 +447,22 @@ export class ReceiverEngine<E> {
     try {
       event = await this.#codec.construct(body, request.headers);
     } catch (error) {
-      if (isWebhooksError(error)) {
-        if (error.name === 'WebhookVerificationError') {
-          this.#report(
-            error,
-            { stage: 'verify', status: 401 },
-            { level: 'info', code: error.code, message: 'rejected a webhook: 401, not verified' },
-          );
-          return problemResponse(401, error.code, error.message);
-        }
-        if (error.code !== 'invalid_option' && error.code !== 'invalid_secret') {
-          this.#report(
-            error,
-            { stage: 'parse', status: 400 },
-            { level: 'info', code: error.code, message: 'rejected a webhook: 400, not parsed' },
-          );
-          return problemResponse(400, error.code, parseProblemDetail(error));
-        }
+      // By code (classify-error.ts): an error of another copy of this package counts too.
+      if (isVerificationFailure(error)) {
+        this.#report(
+          error,
+          { stage: 'verify', status: 401 },
+          { level: 'info', code: error.code, message: 'rejected a webhook: 401, not verified' },
+        );
+        return problemResponse(401, error.code, error.message);
+      }
+      if (isParseFailure(error)) {
+        this.#report(
+          error,
+          { stage: 'parse', status: 400 },
+          { level: 'info', code: error.code, message: 'rejected a webhook: 400, not parsed' },
+        );
+        return problemResponse(400, error.code, parseProblemDetail(error));
       }
       throw error;
     }
@@ -649,13 +671,13 @@ export class ReceiverEngine<E> {
         !(await this.#withDeadline('DedupeStore.complete', () => store.complete(key, token, ttlMs)))
       ) {
         // The lease lapsed while the handlers ran (slower than processingLeaseMs): another attempt
-        // may hold the key now. Report it: the lease is too short for these handlers.
+        // may hold the key now. Report it: the lease is too short for these handlers. A store
+        // condition, not a bad option value (the option was valid when checked).
         this.#report(
-          new WebhookValidationError(
-            'invalid_option',
+          new WebhookStorageError(
+            'lease_lapsed',
             `The dedupe reservation lapsed before the handlers finished; raise processingLeaseMs ` +
               `(${this.#leaseMs} ms) or use ackMode 'async'.`,
-            { issues: [{ path: 'processingLeaseMs', message: 'shorter than the handlers' }] },
           ),
           { stage: 'dedupe', status, key, event },
           {
@@ -707,14 +729,8 @@ export class ReceiverEngine<E> {
       const type = codec.typeOf(event);
       let partner: string | null | undefined;
       for (const route of this.#routes) {
-        const { pattern } = route;
-        const matches =
-          pattern.kind === 'exact'
-            ? pattern.eventType === type
-            : type.length > pattern.segment.length &&
-              type.startsWith(pattern.segment) &&
-              type.charCodeAt(pattern.segment.length) === 46; /* '.' */
-        if (!matches) continue;
+        // The subscription module's rule (docs/design.md §5.5), on the pattern parsed once in `on`.
+        if (!matchesSubscription(route.pattern, type)) continue;
         if (route.partners !== undefined) {
           if (partner === undefined) partner = codec.partnerOf(event);
           if (partner === null || !route.partners.has(partner)) continue;

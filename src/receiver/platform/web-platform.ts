@@ -15,15 +15,12 @@ async function sha256Hex(body: string | Uint8Array): Promise<string> {
 }
 
 /**
- * The `/web` build's default logger, `console.error` (docs/design.md §5.23); also the fallback for
- * a caller-supplied platform without `defaultLogger`.
+ * WebCrypto only: Workers, Deno, Bun, edge runtimes and Node; logs to `console.error`
+ * (docs/design.md §5.23).
  */
-export const WEB_DEFAULT_LOGGER = /* @__PURE__ */ createStderrLogger();
-
-/** WebCrypto only: Workers, Deno, Bun, edge runtimes and Node; logs to `console.error`. */
 export const WEB_CRYPTO_PLATFORM: ReceiverPlatform = Object.freeze({
   constructEvent: constructEventAsync,
   constructEudrEvent: constructEudrEventAsync,
   sha256Hex,
-  defaultLogger: WEB_DEFAULT_LOGGER,
+  defaultLogger: /* @__PURE__ */ createStderrLogger(),
 });

@@ -10,10 +10,10 @@ import {
 import { isWebhooksError } from '../../../src/core/errors.js';
 import { fetchHandler } from '../../../src/receiver/adapters/fetch-handler.js';
 import type { WebhookHandlerTarget } from '../../../src/receiver/adapters/webhook-handler-target.js';
-import { EudrWebhookReceiver as WebEudrWebhookReceiver } from '../../../src/receiver/eudr-webhook-receiver.js';
 import { EudrWebhookReceiver } from '../../../src/receiver/eudr-webhook-receiver.node.js';
-import { WebhookReceiver as WebWebhookReceiver } from '../../../src/receiver/webhook-receiver.js';
+import { EudrWebhookReceiver as WebEudrWebhookReceiver } from '../../../src/receiver/eudr-webhook-receiver.web.js';
 import { WebhookReceiver } from '../../../src/receiver/webhook-receiver.node.js';
+import { WebhookReceiver as WebWebhookReceiver } from '../../../src/receiver/webhook-receiver.web.js';
 import { signEudrPayload } from '../../../src/signature/sign-eudr-payload.node.js';
 import {
   describeReceiverAdapter,

@@ -12,11 +12,11 @@ import { constructEudrEvent } from '../../../src/receiver/construct-eudr-event.n
 import { constructEudrEventAsync } from '../../../src/receiver/construct-eudr-event.web.js';
 import { constructEvent } from '../../../src/receiver/construct-event.node.js';
 import { constructEventAsync } from '../../../src/receiver/construct-event.web.js';
-import { EudrWebhookReceiver as WebEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.js';
 import { EudrWebhookReceiver as NodeEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.node.js';
+import { EudrWebhookReceiver as WebEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.web.js';
 import type { ReceiverErrorContext } from '../../../src/receiver/receiver-options.js';
-import { WebhookReceiver as WebReceiver } from '../../../src/receiver/webhook-receiver.js';
 import { WebhookReceiver as NodeReceiver } from '../../../src/receiver/webhook-receiver.node.js';
+import { WebhookReceiver as WebReceiver } from '../../../src/receiver/webhook-receiver.web.js';
 import { createSignedRequest } from '../../../src/testing/create-signed-request.node.js';
 import {
   assertNoLeak,

@@ -9,17 +9,15 @@ import {
   createSampleEvent,
 } from '../../../src/core/catalog/sample-events.js';
 import type { Logger } from '../../../src/logging/logger.js';
-import { EudrWebhookReceiver as WebEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.js';
 import { EudrWebhookReceiver as NodeEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.node.js';
+import { EudrWebhookReceiver as WebEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.web.js';
 import { MemoryDedupeStore } from '../../../src/receiver/memory-dedupe-store.js';
 import type { DedupeStore } from '../../../src/receiver/ports/dedupe-store.js';
 import type { Inbox } from '../../../src/receiver/ports/inbox.js';
 import type { ReceiverRequest } from '../../../src/receiver/receiver-request.js';
-import {
-  type WebhookReceiverOptions,
-  WebhookReceiver as WebReceiver,
-} from '../../../src/receiver/webhook-receiver.js';
+import type { WebhookReceiverOptions } from '../../../src/receiver/webhook-receiver.js';
 import { WebhookReceiver as NodeReceiver } from '../../../src/receiver/webhook-receiver.node.js';
+import { WebhookReceiver as WebReceiver } from '../../../src/receiver/webhook-receiver.web.js';
 import { signEudrPayload } from '../../../src/signature/sign-eudr-payload.node.js';
 import { signNovatradePayload } from '../../../src/signature/sign-novatrade-payload.node.js';
 import { assertNoLeak, plantedNovatradeBody } from '../../helpers/canary.js';

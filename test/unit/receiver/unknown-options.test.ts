@@ -4,13 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { createStderrLogger as createNodeLogger } from '../../../src/logging/create-stderr-logger.node.js';
 import { createStderrLogger as createWebLogger } from '../../../src/logging/create-stderr-logger.web.js';
-import { EudrWebhookReceiver as WebEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.js';
 import { EudrWebhookReceiver as NodeEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.node.js';
+import { EudrWebhookReceiver as WebEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.web.js';
 import { MemoryDedupeStore } from '../../../src/receiver/memory-dedupe-store.js';
 import { MemoryInbox } from '../../../src/receiver/memory-inbox.js';
 import { RedisDedupeStore } from '../../../src/receiver/redis-dedupe-store.js';
-import { WebhookReceiver as WebReceiver } from '../../../src/receiver/webhook-receiver.js';
 import { WebhookReceiver as NodeReceiver } from '../../../src/receiver/webhook-receiver.node.js';
+import { WebhookReceiver as WebReceiver } from '../../../src/receiver/webhook-receiver.web.js';
 import { thrown } from '../../helpers/thrown.js';
 import {
   describeUnknownOptions,

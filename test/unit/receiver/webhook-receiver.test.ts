@@ -5,8 +5,8 @@ import {
 } from '../../../src/core/catalog/sample-events.js';
 import type { AnyWebhookEvent } from '../../../src/core/catalog/webhook-event.js';
 import { WebhookStorageError } from '../../../src/core/errors.js';
-import { EudrWebhookReceiver as WebEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.js';
 import { EudrWebhookReceiver as NodeEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.node.js';
+import { EudrWebhookReceiver as WebEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.web.js';
 import { MemoryDedupeStore } from '../../../src/receiver/memory-dedupe-store.js';
 import { MemoryInbox } from '../../../src/receiver/memory-inbox.js';
 import type { DedupeStore } from '../../../src/receiver/ports/dedupe-store.js';
@@ -15,11 +15,9 @@ import {
   DEFAULT_PROCESSING_LEASE_MS,
 } from '../../../src/receiver/receiver-options.js';
 import type { ReceiverResponse } from '../../../src/receiver/receiver-request.js';
-import {
-  type WebhookReceiverOptions,
-  WebhookReceiver as WebReceiver,
-} from '../../../src/receiver/webhook-receiver.js';
+import type { WebhookReceiverOptions } from '../../../src/receiver/webhook-receiver.js';
 import { WebhookReceiver as NodeReceiver } from '../../../src/receiver/webhook-receiver.node.js';
+import { WebhookReceiver as WebReceiver } from '../../../src/receiver/webhook-receiver.web.js';
 import { signEudrPayload } from '../../../src/signature/sign-eudr-payload.node.js';
 import { signNovatradePayload } from '../../../src/signature/sign-novatrade-payload.node.js';
 import { thrown } from '../../helpers/thrown.js';

@@ -3,6 +3,7 @@
 
 import { describeValue } from '../../../core/internal/describe-value.js';
 import { invalidOption } from '../../../core/internal/invalid-option.js';
+import { requiredInteger } from '../../internal/required-integer.js';
 import { problemResponse } from '../../problem.js';
 import type { ReceiverResponse } from '../../receiver-request.js';
 import type { WebhookHandlerTarget } from '../webhook-handler-target.js';
@@ -32,17 +33,10 @@ export function assertWebhookHandlerTarget(
       path,
       `${fnName}: \`${path}\` must be a WebhookReceiver or an EudrWebhookReceiver (an object with ` +
         `handle, tooLarge and maxBodyBytes), got ${describeValue(value)}.`,
+      value === undefined ? 'required' : 'invalid_type',
     );
   }
-  const limit = candidate.maxBodyBytes;
-  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit <= 0) {
-    throw invalidOption(
-      `${path}.maxBodyBytes`,
-      `${fnName}: \`${path}.maxBodyBytes\` must be a positive integer, got ${
-        typeof limit === 'number' ? limit : describeValue(limit)
-      }.`,
-    );
-  }
+  requiredInteger(fnName, `${path}.maxBodyBytes`, candidate.maxBodyBytes);
 }
 
 /**
