@@ -48,7 +48,7 @@ export function convertEventData(
       `convertEventData: cannot convert ${quoteType(entry.type)} data from version ` +
         `${String(fromVersion)} to ${String(toVersion)}; the catalog has versions ` +
         `${versionRange(entry)} and converts only downwards.`,
-      { issues: [{ path, message: 'unsupported schema version' }] },
+      { issues: [{ path, code: 'invalid_value', message: 'unsupported schema version' }] },
     );
   }
   let current = data;

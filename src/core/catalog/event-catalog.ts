@@ -7,6 +7,7 @@
 
 import type { z } from 'zod';
 import { type ValidationIssue, WebhookValidationError } from '../errors.js';
+import { typeIssueCode } from '../internal/type-issue-code.js';
 import { quoteType, summarizeIssues } from './internal/schema-kit.js';
 
 /**
@@ -201,7 +202,11 @@ export function createEventCatalog<const Defs extends readonly EventTypeDefiniti
     throw new WebhookValidationError(
       'invalid_option',
       'createEventCatalog: expected an array of event type definitions.',
-      { issues: [{ path: 'definitions', message: 'expected an array' }] },
+      {
+        issues: [
+          { path: 'definitions', code: typeIssueCode(definitions), message: 'expected an array' },
+        ],
+      },
     );
   }
 
@@ -209,20 +214,36 @@ export function createEventCatalog<const Defs extends readonly EventTypeDefiniti
     const at = `definitions.${index}`;
     const type: unknown = definition?.type;
     if (typeof type !== 'string' || !TYPE_PATTERN.test(type)) {
-      issues.push({ path: `${at}.type`, message: 'expected "<segment>.<name>" without wildcards' });
+      issues.push({
+        path: `${at}.type`,
+        code: typeof type === 'string' ? 'invalid_format' : typeIssueCode(type),
+        message: 'expected "<segment>.<name>" without wildcards',
+      });
       return;
     }
     if (entries.has(type)) {
-      issues.push({ path: `${at}.type`, message: `duplicate type ${quoteType(type)}` });
+      issues.push({
+        path: `${at}.type`,
+        code: 'invalid_value',
+        message: `duplicate type ${quoteType(type)}`,
+      });
       return;
     }
     const scope: unknown = definition.scope ?? 'partner';
     if (scope !== 'partner' && scope !== 'organization') {
-      issues.push({ path: `${at}.scope`, message: 'expected "partner" or "organization"' });
+      issues.push({
+        path: `${at}.scope`,
+        code: 'invalid_value',
+        message: 'expected "partner" or "organization"',
+      });
     }
     const versions: unknown = definition.versions;
     if (!Array.isArray(versions) || versions.length === 0) {
-      issues.push({ path: `${at}.versions`, message: 'expected at least one version' });
+      issues.push({
+        path: `${at}.versions`,
+        code: Array.isArray(versions) ? 'too_small' : typeIssueCode(versions),
+        message: 'expected at least one version',
+      });
       return;
     }
     const resolved: EventCatalogVersion[] = [];
@@ -230,30 +251,51 @@ export function createEventCatalog<const Defs extends readonly EventTypeDefiniti
       const vAt = `${at}.versions.${i}`;
       const version: unknown = v?.version;
       if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-        issues.push({ path: `${vAt}.version`, message: 'expected an integer >= 1' });
+        issues.push({
+          path: `${vAt}.version`,
+          code:
+            typeof version === 'number' && Number.isInteger(version)
+              ? 'too_small'
+              : typeIssueCode(version),
+          message: 'expected an integer >= 1',
+        });
         return;
       }
       const previous = resolved[resolved.length - 1];
       if (previous !== undefined && version !== previous.version + 1) {
         issues.push({
           path: `${vAt}.version`,
+          code: 'invalid_value',
           message: `expected ${previous.version + 1}: versions must be ascending and contiguous`,
         });
       }
       if (!isZodSchema(v.schema)) {
-        issues.push({ path: `${vAt}.schema`, message: 'expected a zod schema' });
+        issues.push({
+          path: `${vAt}.schema`,
+          code: typeIssueCode(v.schema),
+          message: 'expected a zod schema',
+        });
       }
       if (v.strictSchema !== undefined && !isZodSchema(v.strictSchema)) {
-        issues.push({ path: `${vAt}.strictSchema`, message: 'expected a zod schema' });
+        issues.push({
+          path: `${vAt}.strictSchema`,
+          code: 'invalid_type',
+          message: 'expected a zod schema',
+        });
       }
       if (i > 0 && typeof v.toPrevious !== 'function') {
         issues.push({
           path: `${vAt}.toPrevious`,
+          code: typeIssueCode(v.toPrevious),
           message: `expected a converter to version ${version - 1}`,
         });
       }
       if (v.toPrevious !== undefined && typeof v.toPrevious !== 'function') {
-        issues.push({ path: `${vAt}.toPrevious`, message: 'expected a function' });
+        issues.push({
+          path: `${vAt}.toPrevious`,
+          code: 'invalid_type',
+          message: 'expected a function',
+        });
       }
       resolved.push(
         Object.freeze({
@@ -301,7 +343,7 @@ export function getCatalogEntry(catalog: EventCatalog, type: string): EventCatal
     throw new WebhookValidationError(
       'unknown_event_type',
       `Event type ${quoteType(type)} is not in the catalog (known: ${catalog.types.join(', ')}).`,
-      { issues: [{ path: 'type', message: 'unknown event type' }] },
+      { issues: [{ path: 'type', code: 'invalid_value', message: 'unknown event type' }] },
     );
   }
   return entry;

@@ -46,7 +46,11 @@ export function negotiateSchemaVersion(
       'unsupported_schema_version',
       `negotiateSchemaVersion: fromVersion ${String(highest)} is not a version of ` +
         `${quoteType(entry.type)} (${versionRange(entry)}).`,
-      { issues: [{ path: 'fromVersion', message: 'not a version of this type' }] },
+      {
+        issues: [
+          { path: 'fromVersion', code: 'invalid_value', message: 'not a version of this type' },
+        ],
+      },
     );
   }
   let best: number | null = null;

@@ -40,7 +40,7 @@ function safeParse(
 ): ParseOutcome<EudrEventEnvelope> {
   if (!isRecord(input)) return { success: false, error: notAnObject(fnName, input) };
   const envelope = ENVELOPE.safeParse(input);
-  const issues: ValidationIssue[] = envelope.success ? [] : toIssues(envelope.error);
+  const issues: ValidationIssue[] = envelope.success ? [] : toIssues(envelope.error, input);
   const type = input.event;
 
   if (!isEudrEventType(type)) {
@@ -53,7 +53,7 @@ function safeParse(
           `${fnName}: \`event\` is ${describeValue(envelope.data.event)} that is not one of ` +
             `the ${EUDR_EVENT_TYPES.length} EUDR event types (strict mode). Parse without ` +
             '`strict` to receive unknown types as unknown events.',
-          { issues: [{ path: 'event', message: 'unknown event type' }] },
+          { issues: [{ path: 'event', code: 'invalid_value', message: 'unknown event type' }] },
         ),
       };
     }
@@ -64,7 +64,8 @@ function safeParse(
   const data = isRecord(input.data)
     ? (strict ? STRICT_DATA : LENIENT_DATA)[type].safeParse(input.data)
     : undefined;
-  if (data !== undefined && !data.success) issues.push(...toIssues(data.error, ['data']));
+  if (data !== undefined && !data.success)
+    issues.push(...toIssues(data.error, input.data, ['data']));
   if (!envelope.success || data === undefined || !data.success) {
     return { success: false, error: invalidEvent(fnName, `${quoteType(type)} event`, issues) };
   }

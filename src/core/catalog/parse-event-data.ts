@@ -48,7 +48,11 @@ export function parseEventData(
       'unsupported_schema_version',
       `parseEventData: ${quoteType(entry.type)} has no schema version ` +
         `${String(options.schemaVersion)} (the catalog has ${versionRange(entry)}).`,
-      { issues: [{ path: 'schemaVersion', message: 'unsupported schema version' }] },
+      {
+        issues: [
+          { path: 'schemaVersion', code: 'invalid_value', message: 'unsupported schema version' },
+        ],
+      },
     );
   }
   const result = (options.strict === true ? version.strictSchema : version.schema).safeParse(
@@ -58,7 +62,7 @@ export function parseEventData(
     throw invalidEvent(
       'parseEventData',
       `${quoteType(entry.type)} data`,
-      toIssues(result.error, ['data']),
+      toIssues(result.error, options.data, ['data']),
     );
   }
   return result.data;

@@ -148,7 +148,7 @@ function unknownType(fnName: string, type: unknown): WebhookValidationError {
   return new WebhookValidationError(
     'unknown_event_type',
     `${fnName}: ${typeof type === 'string' ? quoteType(type) : typeof type} is not a known type.`,
-    { issues: [{ path: 'type', message: 'unknown event type' }] },
+    { issues: [{ path: 'type', code: 'invalid_value', message: 'unknown event type' }] },
   );
 }
 

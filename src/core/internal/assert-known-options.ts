@@ -57,6 +57,7 @@ export function assertKnownOptions(
   });
   const issues: ValidationIssue[] = described.map(({ key, text }) => ({
     path: isQuotable(key) ? key : '',
+    code: 'unrecognized_key',
     message: `unknown option ${text}`,
   }));
   throw new WebhookValidationError(

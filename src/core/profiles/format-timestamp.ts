@@ -23,7 +23,14 @@ export function formatTimestamp(ms: number, style: 'seconds-when-whole' | 'milli
       'invalid_event',
       `Expected createdAtMs as finite epoch milliseconds; got ${String(ms)}.`,
       {
-        issues: [{ path: 'createdAtMs', message: 'expected finite epoch milliseconds' }],
+        issues: [
+          {
+            path: 'createdAtMs',
+            // NaN and ±Infinity are numbers; a finite time past ±8.64e15 ms is out of range.
+            code: Number.isFinite(ms) ? (ms > 0 ? 'too_big' : 'too_small') : 'invalid_type',
+            message: 'expected finite epoch milliseconds',
+          },
+        ],
       },
     );
   }

@@ -1,5 +1,6 @@
 import { type ValidationIssue, WebhookValidationError } from '../errors.js';
 import { describeValue } from '../internal/describe-value.js';
+import { typeIssueCode } from '../internal/type-issue-code.js';
 import { parsePatternListWith } from './internal/check-pattern.js';
 import {
   type PatternCatalog,
@@ -228,13 +229,19 @@ export class SubscriptionIndex {
         typeof endpointId === 'string' ? 'an empty string' : describeValue(endpointId)
       }`;
       throw new WebhookValidationError('invalid_option', `endpointId: ${message}.`, {
-        issues: [{ path: 'endpointId', message }],
+        issues: [
+          {
+            path: 'endpointId',
+            code: typeof endpointId === 'string' ? 'too_small' : typeIssueCode(endpointId),
+            message,
+          },
+        ],
       });
     }
     if (typeof subscription !== 'object' || subscription === null) {
       const message = `expected { events, partnerIds }, got ${describeValue(subscription)}`;
       throw new WebhookValidationError('invalid_option', `subscription: ${message}.`, {
-        issues: [{ path: 'subscription', message }],
+        issues: [{ path: 'subscription', code: typeIssueCode(subscription), message }],
       });
     }
     const parsed = parsePatternListWith(subscription.events, this.#catalog, 'events');
@@ -260,6 +267,7 @@ function validatePartnerIds(value: unknown): readonly string[] | null {
   if (!Array.isArray(value)) {
     issues.push({
       path: 'partnerIds',
+      code: 'invalid_type',
       message: `expected null or an array of partner UUIDs, got ${describeValue(value)}`,
     });
   } else {
@@ -267,6 +275,7 @@ function validatePartnerIds(value: unknown): readonly string[] | null {
       if (typeof id !== 'string' || id === '') {
         issues.push({
           path: `partnerIds[${index}]`,
+          code: typeof id === 'string' ? 'too_small' : typeIssueCode(id),
           message: `expected a non-empty string, got ${typeof id === 'string' ? quoteForMessage(id) : describeValue(id)}`,
         });
       }

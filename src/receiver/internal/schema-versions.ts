@@ -1,6 +1,7 @@
 import { WebhookValidationError } from '../../core/errors.js';
 import { describeValue } from '../../core/internal/describe-value.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
+import { positiveIntegerListProblem } from '../../core/internal/positive-integer-list.js';
 
 // Checked sets of frozen arrays: a receiver passes its (frozen) list on every request, so it is
 // validated once, not per request. A frozen array cannot change, so its entry cannot go stale.
@@ -18,19 +19,18 @@ export function readAcceptedSchemaVersions(
   if (value === undefined) return undefined;
   const cached = typeof value === 'object' && value !== null ? checkedFrozen.get(value) : undefined;
   if (cached !== undefined) return cached;
-  if (
-    !Array.isArray(value) ||
-    value.length === 0 ||
-    !value.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1)
-  ) {
+  const problem = positiveIntegerListProblem(value);
+  if (problem !== undefined) {
     throw invalidOption(
       'acceptedSchemaVersions',
       `${fnName}: \`acceptedSchemaVersions\` must be a non-empty array of positive integers such ` +
         `as [1], got ${describeValue(value)}.`,
+      problem,
     );
   }
-  const set = new Set(value as readonly number[]);
-  if (Object.isFrozen(value)) checkedFrozen.set(value, set);
+  const versions = value as readonly number[];
+  const set = new Set(versions);
+  if (Object.isFrozen(versions)) checkedFrozen.set(versions, set);
   return set;
 }
 
@@ -52,6 +52,6 @@ export function assertSchemaVersion(
     `${fnName}: the event's \`schemaVersion\` is not one this receiver accepts (accepted: ` +
       `${list}). Register the endpoint with acceptedSchemaVersions [${list}] so the sender ` +
       "converts the event, or add the event's version here once your handlers support it.",
-    { issues: [{ path: 'schemaVersion', message: `not one of [${list}]` }] },
+    { issues: [{ path: 'schemaVersion', code: 'invalid_value', message: `not one of [${list}]` }] },
   );
 }

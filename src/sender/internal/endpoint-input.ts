@@ -3,9 +3,15 @@
 // `errors` of a 422 validation problem, docs/design.md §6.14). Values are never echoed: a secret may
 // be among them.
 
-import { type ValidationIssue, WebhookValidationError } from '../../core/errors.js';
+import {
+  type ValidationIssue,
+  type ValidationIssueCode,
+  WebhookValidationError,
+} from '../../core/errors.js';
 import { constantTimeEqual, utf8Encode } from '../../core/internal/bytes.js';
 import { describeValue } from '../../core/internal/describe-value.js';
+import { positiveIntegerListProblem } from '../../core/internal/positive-integer-list.js';
+import { typeIssueCode } from '../../core/internal/type-issue-code.js';
 import type { SecretFormat } from '../../core/profiles/secret-format.js';
 import { safeParseSubscriptionPattern } from '../../core/subscription/parse-subscription-pattern.js';
 import type { EndpointSecret, EndpointStatus } from '../records.js';
@@ -80,6 +86,7 @@ function checkUrl(value: unknown, rules: EndpointRules, issues: ValidationIssue[
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_URL_LENGTH) {
     issues.push({
       path: 'url',
+      code: lengthCode(value, 'string', 1, MAX_URL_LENGTH),
       message: `expected an absolute URL of at most ${MAX_URL_LENGTH} characters, got ${describeValue(value)}`,
     });
     return;
@@ -88,12 +95,13 @@ function checkUrl(value: unknown, rules: EndpointRules, issues: ValidationIssue[
   try {
     url = new URL(value);
   } catch {
-    issues.push({ path: 'url', message: 'not an absolute URL' });
+    issues.push({ path: 'url', code: 'invalid_format', message: 'not an absolute URL' });
     return;
   }
   if (url.protocol !== 'https:' && !(rules.allowInsecureUrls && url.protocol === 'http:')) {
     issues.push({
       path: 'url',
+      code: 'invalid_value',
       message: rules.allowInsecureUrls
         ? 'expected an http: or https: URL'
         : // Local development needs both switches: the URL check here, and the transport's
@@ -104,15 +112,22 @@ function checkUrl(value: unknown, rules: EndpointRules, issues: ValidationIssue[
     });
   }
   if (url.username !== '' || url.password !== '') {
-    issues.push({ path: 'url', message: 'credentials in the URL are not allowed' });
+    issues.push({
+      path: 'url',
+      code: 'invalid_value',
+      message: 'credentials in the URL are not allowed',
+    });
   }
-  if (url.hash !== '') issues.push({ path: 'url', message: 'a fragment (#…) is not allowed' });
+  if (url.hash !== '') {
+    issues.push({ path: 'url', code: 'invalid_value', message: 'a fragment (#…) is not allowed' });
+  }
 }
 
 function checkEvents(value: unknown, rules: EndpointRules, issues: ValidationIssue[]): void {
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_PATTERNS) {
     issues.push({
       path: 'events',
+      code: lengthCode(value, 'array', 1, MAX_PATTERNS),
       message: `expected 1 to ${MAX_PATTERNS} event types or <segment>.* patterns, got ${describeValue(value)}`,
     });
     return;
@@ -122,8 +137,13 @@ function checkEvents(value: unknown, rules: EndpointRules, issues: ValidationIss
     const result = safeParseSubscriptionPattern(pattern as string, {
       eventTypes: rules.eventTypes,
     });
-    if (!result.success) issues.push({ path: `events.${i}`, message: result.error.message });
-    else if (seen.has(pattern)) issues.push({ path: `events.${i}`, message: 'repeated pattern' });
+    if (!result.success) {
+      // The pattern parser's own issue code: invalid_type, invalid_format or invalid_value.
+      const code = result.error.issues[0]?.code ?? 'invalid_value';
+      issues.push({ path: `events.${i}`, code, message: result.error.message });
+    } else if (seen.has(pattern)) {
+      issues.push({ path: `events.${i}`, code: 'invalid_value', message: 'repeated pattern' });
+    }
     seen.add(pattern);
   });
 }
@@ -133,6 +153,7 @@ function checkPartnerIds(value: unknown, issues: ValidationIssue[]): void {
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_PARTNERS) {
     issues.push({
       path: 'partnerIds',
+      code: lengthCode(value, 'array', 1, MAX_PARTNERS),
       message: `expected null or 1 to ${MAX_PARTNERS} partner ids, got ${describeValue(value)}`,
     });
     return;
@@ -141,6 +162,7 @@ function checkPartnerIds(value: unknown, issues: ValidationIssue[]): void {
     if (typeof id !== 'string' || id.length === 0 || id.length > 64) {
       issues.push({
         path: `partnerIds.${i}`,
+        code: lengthCode(id, 'string', 1, 64),
         message: 'expected a partner id (1 to 64 characters)',
       });
     }
@@ -149,13 +171,11 @@ function checkPartnerIds(value: unknown, issues: ValidationIssue[]): void {
 
 function checkVersions(value: unknown, issues: ValidationIssue[]): void {
   if (value === undefined) return;
-  if (
-    !Array.isArray(value) ||
-    value.length === 0 ||
-    !value.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1)
-  ) {
+  const code = positiveIntegerListProblem(value);
+  if (code !== undefined) {
     issues.push({
       path: 'acceptedSchemaVersions',
+      code,
       message: `expected a non-empty array of positive integers, got ${describeValue(value)}`,
     });
   }
@@ -166,6 +186,7 @@ function checkDescription(value: unknown, issues: ValidationIssue[]): void {
   if (typeof value !== 'string' || value.length > MAX_DESCRIPTION) {
     issues.push({
       path: 'description',
+      code: typeof value === 'string' ? 'too_big' : 'invalid_type',
       message: `expected null or at most ${MAX_DESCRIPTION} characters, got ${describeValue(value)}`,
     });
   }
@@ -176,6 +197,7 @@ function checkKeys(input: object, allowed: ReadonlySet<string>, issues: Validati
     if (!allowed.has(key)) {
       issues.push({
         path: key.slice(0, 64),
+        code: 'unrecognized_key',
         message:
           key === 'secret'
             ? 'the secret cannot be changed by an update; delete and re-create the endpoint'
@@ -192,15 +214,47 @@ function checkSecret(
 ): void {
   if (value === undefined) return;
   if (typeof value !== 'string' || !SECRET_PATTERN.test(value)) {
-    // Never describe the value: it is a secret.
+    // Never describe the value: it is a secret (its type and length decide only the code).
     issues.push({
       path: 'secret',
+      code: typeof value !== 'string' ? 'invalid_type' : secretLengthOrFormat(value),
       message: 'expected 16 to 256 visible ASCII characters (or omit it to have one generated)',
     });
     return;
   }
   const problem = format?.check(value) ?? null;
-  if (problem !== null) issues.push({ path: 'secret', message: problem });
+  if (problem !== null) issues.push({ path: 'secret', code: 'invalid_format', message: problem });
+}
+
+function notAnObject(input: unknown): ValidationIssue {
+  return {
+    path: '',
+    code: typeIssueCode(input),
+    message: `expected an object, got ${describeValue(input)}`,
+  };
+}
+
+/**
+ * The code of a string or an array (`kind`) whose length is outside `min`..`max`: `too_small` or
+ * `too_big`; `invalid_type` (or `required`) for a value of another type.
+ */
+function lengthCode(
+  value: unknown,
+  kind: 'string' | 'array',
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): ValidationIssueCode {
+  if (kind === 'string' ? typeof value !== 'string' : !Array.isArray(value)) {
+    return typeIssueCode(value);
+  }
+  const { length } = value as string | readonly unknown[];
+  if (length < min) return 'too_small';
+  return length > max ? 'too_big' : 'invalid_value';
+}
+
+function secretLengthOrFormat(secret: string): ValidationIssueCode {
+  if (secret.length < 16) return 'too_small';
+  return secret.length > 256 ? 'too_big' : 'invalid_format';
 }
 
 function fail(fnName: string, issues: readonly ValidationIssue[]): never {
@@ -222,9 +276,7 @@ export function assertCreateEndpointInput(
   rules: EndpointRules,
 ): asserts input is CreateEndpointInput {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    fail('createEndpoint', [
-      { path: '', message: `expected an object, got ${describeValue(input)}` },
-    ]);
+    fail('createEndpoint', [notAnObject(input)]);
   }
   const issues: ValidationIssue[] = [];
   const record = input as Record<string, unknown>;
@@ -265,9 +317,7 @@ export function assertUpdateEndpointInput(
   rules: EndpointRules,
 ): asserts input is UpdateEndpointInput {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    fail('updateEndpoint', [
-      { path: '', message: `expected an object, got ${describeValue(input)}` },
-    ]);
+    fail('updateEndpoint', [notAnObject(input)]);
   }
   const issues: ValidationIssue[] = [];
   const record = input as Record<string, unknown>;
@@ -280,6 +330,7 @@ export function assertUpdateEndpointInput(
   if (record.status !== undefined && !STATUSES.includes(record.status as string)) {
     issues.push({
       path: 'status',
+      code: 'invalid_value',
       message: `expected ACTIVE, PAUSED or DISABLED, got ${describeValue(record.status)}`,
     });
   }

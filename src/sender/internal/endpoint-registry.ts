@@ -4,7 +4,7 @@
 
 import { WebhookConflictError } from '../../core/errors.js';
 import { createId, createWebhookSecret } from '../../core/ids.js';
-import { invalidOption } from '../../core/internal/invalid-option.js';
+import { integerOptionOr } from '../../core/internal/integer-option.js';
 import { HEALTHY } from '../../core/retry/health-policy.js';
 import { type EndpointView, toEndpointView } from '../endpoint-view.js';
 import type { EndpointChanges } from '../ports/sender-storage.js';
@@ -24,6 +24,8 @@ import { endpointNotFound, requireEndpoint } from './require-endpoint.js';
 import type { SenderContext } from './sender-context.js';
 
 const MAX_LIVE_SECRETS = 3;
+/** The default overlap of a rotation: the old secret keeps signing for a day. */
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Options of {@link EndpointRegistry.rotateSecret}. */
 export interface RotateSecretOptions {
@@ -136,13 +138,9 @@ export class EndpointRegistry {
   ): Promise<{ secret: string }> {
     const { storage, clock, profile, subscriptions } = this.#context;
     assertOrganization(organizationUuid);
-    const overlapMs = options.overlapMs ?? 24 * 60 * 60 * 1000;
-    if (!Number.isSafeInteger(overlapMs) || overlapMs < 0) {
-      throw invalidOption(
-        'overlapMs',
-        '`overlapMs` must be an integer number of milliseconds >= 0.',
-      );
-    }
+    const overlapMs = integerOptionOr('rotateSecret', 'overlapMs', options.overlapMs, DAY_MS, {
+      min: 0,
+    });
     assertSecretInput(options.secret, 'rotateSecret', profile.secretFormat);
     const endpoint = await requireEndpoint(storage, organizationUuid, endpointId);
     const nowMs = clock.now();

@@ -4,6 +4,8 @@
 
 import { type ValidationIssue, WebhookValidationError } from '../../core/errors.js';
 import { describeValue } from '../../core/internal/describe-value.js';
+import { type IntegerRange, integerOption } from '../../core/internal/integer-option.js';
+import { typeIssueCode } from '../../core/internal/type-issue-code.js';
 import type { DeliveryStatus } from '../records.js';
 
 /** Query of `WebhookSender.listDeliveries` (the `GET …/deliveries` parameters). */
@@ -46,12 +48,22 @@ export function parseHistoryQuery(query: DeliveryHistoryQuery | undefined): Pars
       'invalid_option',
       'listDeliveries: the query must be an object.',
       {
-        issues: [{ path: '', message: `expected an object, got ${describeValue(q)}` }],
+        issues: [
+          {
+            path: '',
+            code: typeIssueCode(q),
+            message: `expected an object, got ${describeValue(q)}`,
+          },
+        ],
       },
     );
   }
   if (q.status !== undefined && !STATUSES.includes(q.status)) {
-    issues.push({ path: 'status', message: 'expected PENDING, DELIVERED or FAILED' });
+    issues.push({
+      path: 'status',
+      code: 'invalid_value',
+      message: 'expected PENDING, DELIVERED or FAILED',
+    });
   }
   let sinceMs: number | undefined;
   if (q.since !== undefined) {
@@ -65,22 +77,23 @@ export function parseHistoryQuery(query: DeliveryHistoryQuery | undefined): Pars
     } else {
       issues.push({
         path: 'since',
+        code:
+          typeof q.since === 'string'
+            ? 'invalid_format'
+            : typeof q.since === 'number'
+              ? 'invalid_value'
+              : 'invalid_type',
         message: 'expected an ISO 8601 date-time or epoch milliseconds',
       });
     }
   }
-  const page = q.page ?? 0;
-  if (!Number.isSafeInteger(page) || page < 0) {
-    issues.push({ path: 'page', message: 'expected an integer >= 0 (pages are zero-based)' });
-  }
-  const size = q.size ?? 20;
-  if (!Number.isSafeInteger(size) || size < 1 || size > 100) {
-    issues.push({ path: 'size', message: 'expected an integer from 1 to 100' });
-  }
+  const page = integerParameter(q.page, 'page', { min: 0 }, issues, 'pages are zero-based') ?? 0;
+  const size = integerParameter(q.size, 'size', { min: 1, max: 100 }, issues) ?? 20;
   const sort = SORT.exec(q.sort ?? 'createdAt,desc');
   if (sort === null) {
     issues.push({
       path: 'sort',
+      code: typeof q.sort === 'string' ? 'invalid_format' : 'invalid_type',
       message: 'expected createdAt or lastAttemptAt, optionally followed by ,asc or ,desc',
     });
   }
@@ -99,4 +112,33 @@ export function parseHistoryQuery(query: DeliveryHistoryQuery | undefined): Pars
     sortField: (sort?.[1] ?? 'createdAt') as 'createdAt' | 'lastAttemptAt',
     sortDirection: (sort?.[2] ?? 'desc') as 'asc' | 'desc',
   };
+}
+
+/**
+ * `value` checked by the one integer-option rule (`integerOption`: its range and issue code), its
+ * issue collected into `issues` with the message of this query instead of thrown alone. The
+ * message names the range, never the value.
+ */
+function integerParameter(
+  value: unknown,
+  name: string,
+  range: IntegerRange,
+  issues: ValidationIssue[],
+  note?: string,
+): number | undefined {
+  try {
+    return integerOption('listDeliveries', name, value, range);
+  } catch (error) {
+    const issue = error instanceof WebhookValidationError ? error.issues[0] : undefined;
+    if (issue === undefined) throw error;
+    const min = range.min ?? 1;
+    const expected =
+      range.max === undefined ? `an integer >= ${min}` : `an integer from ${min} to ${range.max}`;
+    issues.push({
+      path: name,
+      code: issue.code ?? 'invalid_value',
+      message: `expected ${expected}${note === undefined ? '' : ` (${note})`}`,
+    });
+    return undefined;
+  }
 }

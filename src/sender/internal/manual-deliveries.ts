@@ -7,6 +7,7 @@ import { ZERO_UUID } from '../../core/catalog/sample-events.js';
 import { type ValidationIssue, WebhookConflictError } from '../../core/errors.js';
 import { createId } from '../../core/ids.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
+import { typeIssueCode } from '../../core/internal/type-issue-code.js';
 import { type DeliveryView, toDeliveryView } from '../delivery-view.js';
 import type { DeliveryRecord, EndpointRecord, EventRecord } from '../records.js';
 import { assertOrganization } from './assert-organization.js';
@@ -26,6 +27,25 @@ export interface TestFireInput {
   readonly eventType: string;
   readonly data: Readonly<Record<string, unknown>>;
   readonly partnerUuid?: string | undefined;
+}
+
+/** Why a delivery cannot be replayed now (the replay refuses it; a recover skips it). */
+export type ReplayRefusal =
+  | 'still_pending'
+  | 'test_fire'
+  | 'outside_retention'
+  | 'no_accepted_version';
+
+/**
+ * Whether a delivery can be replayed now: the schema version to replay it at, or why not (a
+ * refusal and the message of the `invalid_state` error a replay throws for it).
+ */
+export type ReplayVersion =
+  | { readonly ok: true; readonly version: number }
+  | { readonly ok: false; readonly reason: ReplayRefusal; readonly message: string };
+
+function refuse(reason: ReplayRefusal, message: string): ReplayVersion {
+  return { ok: false, reason, message };
 }
 
 /** Replay, recover and test fire of `WebhookSender`, on its context. */
@@ -121,16 +141,22 @@ export class ManualDeliveries {
       );
     }
     const issues: ValidationIssue[] = [];
-    if (typeof input?.eventType !== 'string' || !catalog.entries.has(input.eventType)) {
-      issues.push({ path: 'eventType', message: 'expected a catalog event type' });
+    const eventType: unknown = input?.eventType;
+    if (typeof eventType !== 'string' || !catalog.entries.has(eventType)) {
+      issues.push({
+        path: 'eventType',
+        code: typeof eventType === 'string' ? 'invalid_value' : typeIssueCode(eventType),
+        message: 'expected a catalog event type',
+      });
     }
-    if (typeof input?.data !== 'object' || input.data === null || Array.isArray(input.data)) {
-      issues.push({ path: 'data', message: 'expected an object' });
+    const data: unknown = input?.data;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      issues.push({ path: 'data', code: typeIssueCode(data), message: 'expected an object' });
     }
     if (input?.partnerUuid !== undefined && typeof input.partnerUuid !== 'string') {
-      issues.push({ path: 'partnerUuid', message: 'expected a string' });
+      issues.push({ path: 'partnerUuid', code: 'invalid_type', message: 'expected a string' });
     }
-    if (issues.length > 0) throw invalidEventInput(issues);
+    if (issues.length > 0) throw invalidEventInput('testEndpoint', issues);
     const entry = getCatalogEntry(catalog, input.eventType);
     // Checked as publish checks it (docs/design.md §5.24), then sent verbatim (§5.8).
     validateNewEventData(entry, input.data, {
@@ -161,15 +187,20 @@ export class ManualDeliveries {
     return toDeliveryView(delivery);
   }
 
-  /** Why `original` cannot be replayed to `endpoint` now, or the version to replay it at. */
-  #replayVersion(endpoint: EndpointRecord, original: DeliveryRecord): string | number {
+  /** The version to replay `original` at on `endpoint` now, or why it cannot be replayed. */
+  #replayVersion(endpoint: EndpointRecord, original: DeliveryRecord): ReplayVersion {
     const { catalog, clock, retentionMs } = this.#context;
     if (original.status === 'PENDING') {
-      return 'The delivery is still PENDING; only DELIVERED or FAILED deliveries can be replayed.';
+      return refuse(
+        'still_pending',
+        'The delivery is still PENDING; only DELIVERED or FAILED deliveries can be replayed.',
+      );
     }
-    if (original.test) return 'A test fire cannot be replayed; fire a new test instead.';
+    if (original.test) {
+      return refuse('test_fire', 'A test fire cannot be replayed; fire a new test instead.');
+    }
     if (original.createdAtMs < clock.now() - retentionMs) {
-      return 'The delivery is outside the retention window.';
+      return refuse('outside_retention', 'The delivery is outside the retention window.');
     }
     // The endpoint's accepted versions may have changed since (docs/design.md §5.7): negotiate again.
     const entry = catalog.entries.get(original.eventType);
@@ -180,19 +211,24 @@ export class ManualDeliveries {
             type: original.eventType,
             acceptedSchemaVersions: endpoint.acceptedSchemaVersions,
           });
-    return version ?? 'The endpoint accepts no schema version this event can be sent at.';
+    return version === null
+      ? refuse(
+          'no_accepted_version',
+          'The endpoint accepts no schema version this event can be sent at.',
+        )
+      : { ok: true, version };
   }
 
   #tryReplayOf(endpoint: EndpointRecord, original: DeliveryRecord): DeliveryRecord | null {
-    const version = this.#replayVersion(endpoint, original);
-    return typeof version === 'number' ? this.#newReplay(original, version) : null;
+    const replay = this.#replayVersion(endpoint, original);
+    return replay.ok ? this.#newReplay(original, replay.version) : null;
   }
 
   #replayOf(endpoint: EndpointRecord, original: DeliveryRecord): DeliveryRecord {
     assertReplayable(endpoint);
-    const version = this.#replayVersion(endpoint, original);
-    if (typeof version === 'string') throw new WebhookConflictError('invalid_state', version);
-    return this.#newReplay(original, version);
+    const replay = this.#replayVersion(endpoint, original);
+    if (!replay.ok) throw new WebhookConflictError('invalid_state', replay.message);
+    return this.#newReplay(original, replay.version);
   }
 
   #newReplay(original: DeliveryRecord, schemaVersion: number): DeliveryRecord {
@@ -229,5 +265,9 @@ function assertReplayable(endpoint: EndpointRecord): void {
 function readTime(value: unknown, name: string): number {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return Date.parse(value);
-  throw invalidOption(name, `\`${name}\` must be an ISO 8601 date-time or epoch milliseconds.`);
+  throw invalidOption(
+    name,
+    `\`${name}\` must be an ISO 8601 date-time or epoch milliseconds.`,
+    typeof value === 'string' ? 'invalid_format' : typeIssueCode(value),
+  );
 }

@@ -15,6 +15,7 @@ import { negotiateSchemaVersion } from '../../core/catalog/negotiate-schema-vers
 import { type ValidationIssue, WebhookValidationError } from '../../core/errors.js';
 import { createId } from '../../core/ids.js';
 import { describeValue } from '../../core/internal/describe-value.js';
+import { typeIssueCode } from '../../core/internal/type-issue-code.js';
 import type {
   DeliveryRecord,
   EndpointRecord,
@@ -98,16 +99,23 @@ export class Publisher {
     mode: 'strict' | 'lenient' | 'meta',
   ): EventRecord {
     const { catalog, clock, random } = this.#context;
+    // The operation the messages name: publish, or the sender's own meta-event.
+    const fnName = mode === 'meta' ? 'meta-event' : 'publish';
     if (typeof input !== 'object' || input === null) {
-      throw invalidEventInput([
-        { path: '', message: `expected an object, got ${describeValue(input)}` },
+      throw invalidEventInput(fnName, [
+        {
+          path: '',
+          code: typeIssueCode(input),
+          message: `expected an object, got ${describeValue(input)}`,
+        },
       ]);
     }
     assertOrganization(input.organizationUuid);
     if (typeof input.type !== 'string' || !catalog.entries.has(input.type)) {
-      throw invalidEventInput([
+      throw invalidEventInput(fnName, [
         {
           path: 'type',
+          code: typeof input.type === 'string' ? 'invalid_value' : typeIssueCode(input.type),
           message: `expected one of the ${catalog.types.length} catalog types, got ${describeValue(input.type)}`,
         },
       ]);
@@ -115,19 +123,27 @@ export class Publisher {
     const entry = getCatalogEntry(catalog, input.type);
     const partnerUuid = input.partnerUuid ?? null;
     if (entry.scope === 'partner' && (typeof partnerUuid !== 'string' || partnerUuid === '')) {
-      throw invalidEventInput([
+      throw invalidEventInput(fnName, [
         {
           path: 'partnerUuid',
+          code:
+            partnerUuid === null
+              ? 'required'
+              : typeof partnerUuid === 'string'
+                ? 'too_small'
+                : 'invalid_type',
           message: `a ${entry.type} event concerns a partner: pass its partnerUuid`,
         },
       ]);
     }
     if (partnerUuid !== null && typeof partnerUuid !== 'string') {
-      throw invalidEventInput([{ path: 'partnerUuid', message: 'expected a string or null' }]);
+      throw invalidEventInput(fnName, [
+        { path: 'partnerUuid', code: 'invalid_type', message: 'expected a string or null' },
+      ]);
     }
     const data = validateNewEventData(entry, input.data, {
       strict: mode !== 'lenient',
-      fnName: mode === 'meta' ? `meta-event ${entry.type}` : 'publish',
+      fnName: mode === 'meta' ? `meta-event ${entry.type}` : fnName,
       // The option does not apply to meta-events: a hint about it would mislead.
       hintOption: mode === 'strict',
     });
@@ -184,7 +200,7 @@ export function validateNewEventData(
   const version = entry.versions.at(-1) as EventCatalogVersion;
   const result = (options.strict ? version.strictSchema : version.schema).safeParse(data);
   if (result.success) return result.data;
-  const issues = toIssues(result.error, ['data']);
+  const issues = toIssues(result.error, data, ['data']);
   // Only enum values stand between the data and the lenient schema: say how to send it anyway.
   const onlyEnums =
     options.hintOption &&
@@ -201,11 +217,18 @@ export function validateNewEventData(
   );
 }
 
-/** The `invalid_event_input` error of publish and test fire, listing every issue. */
-export function invalidEventInput(issues: readonly ValidationIssue[]): WebhookValidationError {
+/**
+ * The `invalid_event_input` error of publish and test fire, listing every issue.
+ *
+ * @param fnName - the operation the message names (`publish`, `testEndpoint`).
+ */
+export function invalidEventInput(
+  fnName: string,
+  issues: readonly ValidationIssue[],
+): WebhookValidationError {
   return new WebhookValidationError(
     'invalid_event_input',
-    `publish: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}.`,
+    `${fnName}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}.`,
     { issues },
   );
 }

@@ -1,17 +1,53 @@
 import { isRecord } from '../../core/catalog/internal/schema-kit.js';
-import { type ValidationIssue, WebhookValidationError } from '../../core/errors.js';
+import {
+  type ValidationIssue,
+  type ValidationIssueCode,
+  WebhookValidationError,
+} from '../../core/errors.js';
+import { typeIssueCode } from '../../core/internal/type-issue-code.js';
 import type { OutboundEvent } from '../../core/profiles/wire-profile.js';
 import { parseIsoTimestampMs } from '../../core/signature/internal/parse-iso-timestamp.js';
 import { isHeaderValue } from './header-syntax.js';
 
 const FN = 'createSignedRequest';
 
-function check(issues: ValidationIssue[], ok: boolean, path: string, message: string): void {
-  if (!ok) issues.push({ path, message });
+/** Adds the issue at `path` unless `ok`; `code` is read only for a failure. */
+function check(
+  issues: ValidationIssue[],
+  ok: boolean,
+  path: string,
+  code: (() => ValidationIssueCode) | ValidationIssueCode,
+  message: string,
+): void {
+  if (!ok) issues.push({ path, code: typeof code === 'function' ? code() : code, message });
 }
 
 function isHeaderText(value: unknown): value is string {
   return isHeaderValue(value) && value.length > 0;
+}
+
+/** A non-empty header-safe string: `too_small` when empty, `invalid_format` for other text. */
+function checkHeaderText(issues: ValidationIssue[], value: unknown, path: string): void {
+  check(
+    issues,
+    isHeaderText(value),
+    path,
+    () =>
+      typeof value !== 'string'
+        ? typeIssueCode(value)
+        : value === ''
+          ? 'too_small'
+          : 'invalid_format',
+    'expected a non-empty header-safe string',
+  );
+}
+
+function checkString(issues: ValidationIssue[], value: unknown, path: string): void {
+  check(issues, typeof value === 'string', path, () => typeIssueCode(value), 'expected a string');
+}
+
+function checkData(issues: ValidationIssue[], value: unknown): void {
+  check(issues, isRecord(value), 'data', () => typeIssueCode(value), 'expected an object');
 }
 
 function timeMs(issues: ValidationIssue[], value: unknown, path: string): number {
@@ -20,6 +56,7 @@ function timeMs(issues: ValidationIssue[], value: unknown, path: string): number
     issues,
     ms !== null,
     path,
+    () => (typeof value === 'string' ? 'invalid_format' : typeIssueCode(value)),
     'expected an RFC 3339 instant with an offset, e.g. 2026-04-22T10:30:00Z',
   );
   return ms ?? 0;
@@ -58,13 +95,13 @@ export function toOutboundEvent(
     if (profile !== 'eudr') {
       const message = "expected a Novatrade24 event, got an EUDR event: pass profile: 'eudr'";
       throw new WebhookValidationError('invalid_event', `${FN}: ${message}.`, {
-        issues: [{ path: 'type', message }],
+        issues: [{ path: 'type', code: 'required', message }],
       });
     }
-    check(issues, isHeaderText(event.event), 'event', 'expected a non-empty header-safe string');
+    checkHeaderText(issues, event.event, 'event');
     const createdAtMs = timeMs(issues, event.timestamp, 'timestamp');
-    check(issues, typeof event.integrationId === 'string', 'integrationId', 'expected a string');
-    check(issues, isRecord(event.data), 'data', 'expected an object');
+    checkString(issues, event.integrationId, 'integrationId');
+    checkData(issues, event.data);
     if (issues.length > 0) fail('an EUDR event {event, timestamp, integrationId, data}', issues);
     return {
       id: '',
@@ -77,30 +114,27 @@ export function toOutboundEvent(
       data: event.data as Record<string, unknown>,
     };
   }
-  check(issues, isHeaderText(event.id), 'id', 'expected a non-empty header-safe string');
-  check(issues, isHeaderText(event.type), 'type', 'expected a non-empty header-safe string');
+  checkHeaderText(issues, event.id, 'id');
+  checkHeaderText(issues, event.type, 'type');
   const version = event.schemaVersion;
   check(
     issues,
     typeof version === 'number' && Number.isSafeInteger(version) && version >= 1,
     'schemaVersion',
+    () => (Number.isSafeInteger(version) ? 'too_small' : typeIssueCode(version)),
     'expected an integer >= 1',
   );
-  check(issues, typeof event.source === 'string', 'source', 'expected a string');
+  checkString(issues, event.source, 'source');
   const createdAtMs = timeMs(issues, event.createdAt, 'createdAt');
-  check(
-    issues,
-    typeof event.organizationUuid === 'string',
-    'organizationUuid',
-    'expected a string',
-  );
+  checkString(issues, event.organizationUuid, 'organizationUuid');
   check(
     issues,
     typeof event.partnerUuid === 'string' || event.partnerUuid === null,
     'partnerUuid',
+    () => typeIssueCode(event.partnerUuid),
     'expected a string or null',
   );
-  check(issues, isRecord(event.data), 'data', 'expected an object');
+  checkData(issues, event.data);
   if (issues.length > 0) fail('a Novatrade24 event envelope', issues);
   return {
     id: event.id as string,

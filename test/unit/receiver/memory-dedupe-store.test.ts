@@ -103,11 +103,18 @@ describe('MemoryDedupeStore — options', () => {
     expect(await store.complete('a', 'tok_1', 1_000)).toBe(true);
   });
 
-  for (const maxEntries of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '10']) {
-    it(`new MemoryDedupeStore({ maxEntries: ${String(maxEntries)} }) -> invalid_option naming maxEntries`, () => {
+  for (const [maxEntries, code] of [
+    [0, 'too_small'],
+    [-1, 'too_small'],
+    [1.5, 'invalid_type'],
+    [Number.NaN, 'invalid_type'],
+    [Number.POSITIVE_INFINITY, 'invalid_type'],
+    ['10', 'invalid_type'],
+  ] as const) {
+    it(`new MemoryDedupeStore({ maxEntries: ${String(maxEntries)} }) -> invalid_option naming maxEntries (${code})`, () => {
       const error = thrown(() => new MemoryDedupeStore({ maxEntries: maxEntries as number }));
       expect(error.code).toBe('invalid_option');
-      expect(error.issues).toEqual([{ path: 'maxEntries', message: error.message }]);
+      expect(error.issues).toEqual([{ path: 'maxEntries', code, message: error.message }]);
     });
   }
 

@@ -187,8 +187,14 @@ describe('readStoreTimeoutMs', () => {
       fc.property(bad, (value) => {
         const error = thrown(() => readStoreTimeoutMs(value, 2_000));
         expect(error.code).toBe('invalid_option');
-        expect(error.issues).toEqual([{ path: 'storeTimeoutMs', message: error.message }]);
-        expect(error.message).toContain('`storeTimeoutMs` must be a whole number of milliseconds');
+        // The issue code of the one integer-option check: the wrong type, or out of range.
+        const code = !Number.isSafeInteger(value)
+          ? 'invalid_type'
+          : (value as number) < 1
+            ? 'too_small'
+            : 'too_big';
+        expect(error.issues).toEqual([{ path: 'storeTimeoutMs', code, message: error.message }]);
+        expect(error.message).toContain('`storeTimeoutMs` must be an integer from 1 to');
       }),
     );
   });

@@ -66,7 +66,11 @@ describe('publish validates strictly by default', () => {
     const error = await rejection(sender.publish(maybe));
     expect(error.code).toBe('invalid_event');
     expect(error.issues).toEqual([
-      { path: 'data.decision', message: expect.stringContaining('expected one of') },
+      {
+        path: 'data.decision',
+        code: 'invalid_value',
+        message: expect.stringContaining('expected one of'),
+      },
     ]);
     expect(error.message).toMatch(/^publish: invalid "compliance.decision_made" data: /);
     expect(error.message).toContain('allowUnknownEnumValues: true');
@@ -152,7 +156,11 @@ describe('allowUnknownEnumValues: true', () => {
     );
     expect(error.code).toBe('invalid_option');
     expect(error.issues).toEqual([
-      { path: 'allowUnknownEnumValues', message: expect.stringContaining('must be a boolean') },
+      {
+        path: 'allowUnknownEnumValues',
+        code: 'invalid_type',
+        message: expect.stringContaining('must be a boolean'),
+      },
     ]);
   });
 });

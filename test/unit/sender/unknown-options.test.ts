@@ -35,7 +35,7 @@ describe('the names from the issue', () => {
       () => new WebhookSender({ transport, allowInsecureURLs: true, maxInflight: 5 } as never),
     );
     expect(error.message).toMatch(
-      /^WebhookSender: unknown options `allowInsecureURLs` \(did you mean `allowInsecureUrls`\?\), `maxInflight` \(did you mean `maxInFlight`\?\)\. Known options: storage, transport, catalog, /,
+      /^WebhookSender: unknown options `allowInsecureURLs` \(did you mean `allowInsecureUrls`\?\), `maxInflight` \(did you mean `maxInFlight`\?\)\. Known options: storage, (?:idempotencyStore, )?transport, catalog, /,
     );
     expect(error.issues.map((issue) => issue.path)).toEqual(['allowInsecureURLs', 'maxInflight']);
   });
@@ -61,14 +61,20 @@ describe('MemoryStorage (no options yet)', () => {
     const error = thrown(() => new MemoryStorage({ maxEntries: 10 } as never));
     expect(error.code).toBe('invalid_option');
     expect(error.message).toBe('MemoryStorage: unknown option `maxEntries`. It takes no options.');
-    expect(error.issues).toEqual([{ path: 'maxEntries', message: 'unknown option `maxEntries`' }]);
+    expect(error.issues).toEqual([
+      { path: 'maxEntries', code: 'unrecognized_key', message: 'unknown option `maxEntries`' },
+    ]);
   });
 
   it('accepts nothing or an empty object, and refuses a value that is not an object', () => {
     expect(() => new MemoryStorage()).not.toThrow();
     expect(() => new MemoryStorage({})).not.toThrow();
     expect(thrown(() => new MemoryStorage(5 as never)).issues).toEqual([
-      { path: 'options', message: expect.stringContaining('expected an options object') },
+      {
+        path: 'options',
+        code: expect.any(String),
+        message: expect.stringContaining('expected an options object'),
+      },
     ]);
   });
 });
@@ -89,6 +95,7 @@ describe("a custom profile's retry and health policies", () => {
     expect(jitter.issues).toEqual([
       {
         path: 'profile.retryPolicy.jiter',
+        code: 'unrecognized_key',
         message: 'unknown option `jiter` (did you mean `jitter`?)',
       },
     ]);

@@ -3,6 +3,7 @@
 
 import { type ValidationIssue, WebhookValidationError } from '../../errors.js';
 import { describeValue } from '../../internal/describe-value.js';
+import { typeIssueCode } from '../../internal/type-issue-code.js';
 import type { EventCatalog, EventCatalogVersion } from '../event-catalog.js';
 import type { EventEnvelope } from '../event-envelope.js';
 import { buildEventEnvelopeSchema } from './envelope-schemas.js';
@@ -35,7 +36,15 @@ export function notAnObject(fnName: string, input: unknown): WebhookValidationEr
   return new WebhookValidationError(
     'invalid_event',
     `${fnName}: expected an event object; got ${got}. Pass the parsed JSON body.`,
-    { issues: [{ path: '', message: `Invalid input: expected object, received ${got}` }] },
+    {
+      issues: [
+        {
+          path: '',
+          code: typeIssueCode(input),
+          message: `Invalid input: expected object, received ${got}`,
+        },
+      ],
+    },
   );
 }
 
@@ -60,7 +69,7 @@ export function safeParseCatalogEvent(
   if (!isRecord(input)) return { success: false, error: notAnObject(fnName, input) };
 
   const envelope = (strict ? STRICT_ENVELOPE : LENIENT_ENVELOPE).safeParse(input);
-  const issues: ValidationIssue[] = envelope.success ? [] : toIssues(envelope.error);
+  const issues: ValidationIssue[] = envelope.success ? [] : toIssues(envelope.error, input);
   const type = input.type;
   const entry = typeof type === 'string' ? catalog.entries.get(type) : undefined;
 
@@ -74,7 +83,7 @@ export function safeParseCatalogEvent(
           `${fnName}: \`type\` is ${describeValue(envelope.data.type)} that is not in the ` +
             'catalog (strict mode). Parse without `strict` to receive unknown types as unknown ' +
             'events.',
-          { issues: [{ path: 'type', message: 'unknown event type' }] },
+          { issues: [{ path: 'type', code: 'invalid_value', message: 'unknown event type' }] },
         ),
       };
     }
@@ -97,7 +106,15 @@ export function safeParseCatalogEvent(
           `${fnName}: the ${what()} has a \`schemaVersion\` this catalog does not know ` +
             `(it knows ${versionRange(entry)}; strict mode). Register the endpoint with ` +
             'acceptedSchemaVersions your code knows, or parse without `strict`.',
-          { issues: [{ path: 'schemaVersion', message: 'unsupported schema version' }] },
+          {
+            issues: [
+              {
+                path: 'schemaVersion',
+                code: 'invalid_value',
+                message: 'unsupported schema version',
+              },
+            ],
+          },
         ),
       };
     }
@@ -107,6 +124,7 @@ export function safeParseCatalogEvent(
   if (entry.scope === 'partner' && input.partnerUuid === null) {
     issues.push({
       path: 'partnerUuid',
+      code: 'invalid_type',
       message: 'Invalid input: expected string, received null (null only on organization events)',
     });
   }
@@ -114,7 +132,8 @@ export function safeParseCatalogEvent(
   const data = isRecord(input.data)
     ? (strict ? version.strictSchema : version.schema).safeParse(input.data)
     : undefined;
-  if (data !== undefined && !data.success) issues.push(...toIssues(data.error, ['data']));
+  if (data !== undefined && !data.success)
+    issues.push(...toIssues(data.error, input.data, ['data']));
 
   if (!envelope.success || data === undefined || !data.success || issues.length > 0) {
     return { success: false, error: invalidEvent(fnName, what(), issues) };

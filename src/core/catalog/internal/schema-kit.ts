@@ -2,7 +2,11 @@
 // re-exported from an entry point.
 
 import { z } from 'zod';
-import { type ValidationIssue, WebhookValidationError } from '../../errors.js';
+import {
+  type ValidationIssue,
+  type ValidationIssueCode,
+  WebhookValidationError,
+} from '../../errors.js';
 import { describeValue } from '../../internal/describe-value.js';
 import type { OpenEnum } from '../enum-values.js';
 
@@ -46,13 +50,59 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment)).join('.');
 }
 
-/** Field issues of a zod error, each path prefixed with `prefix`. Values are never copied. */
+/**
+ * The {@link ValidationIssueCode} of a zod issue (zod 4's codes, and zod 3's names for the same
+ * failures). `input` is the value that was parsed: a wrong type where the value at the issue's path
+ * is absent is `required`, decided from the input itself, never from the message.
+ */
+export function issueCode(
+  issue: { readonly code: string; readonly path: readonly PropertyKey[] },
+  input: unknown,
+): ValidationIssueCode {
+  switch (issue.code) {
+    case 'invalid_type':
+      return valueAt(input, issue.path) === undefined ? 'required' : 'invalid_type';
+    case 'too_small':
+      return 'too_small';
+    case 'too_big':
+      return 'too_big';
+    case 'invalid_format':
+    case 'invalid_string':
+      return 'invalid_format';
+    case 'unrecognized_keys':
+      return 'unrecognized_key';
+    default:
+      // invalid_value, invalid_enum_value, invalid_literal, and the ones without a narrower
+      // meaning: custom (a refinement), invalid_union, invalid_key, invalid_element,
+      // not_multiple_of.
+      return 'invalid_value';
+  }
+}
+
+// Reads the value at `path` the way zod does (a plain property read), `undefined` past a leaf.
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const segment of path) {
+    if ((typeof current !== 'object' && typeof current !== 'function') || current === null) {
+      return undefined;
+    }
+    current = (current as Record<PropertyKey, unknown>)[segment];
+  }
+  return current;
+}
+
+/**
+ * Field issues of a zod error over `input` (the value that was parsed), each path prefixed with
+ * `prefix` and each with its {@link issueCode}. Values are never copied.
+ */
 export function toIssues(
   error: z.ZodError,
+  input: unknown,
   prefix: readonly PropertyKey[] = [],
 ): ValidationIssue[] {
   return error.issues.map((issue) => ({
     path: formatPath([...prefix, ...issue.path]),
+    code: issueCode(issue, input),
     message: issue.message,
   }));
 }
@@ -91,7 +141,8 @@ export function quoteType(type: string): string {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * The JSON value of a raw body. Throws `invalid_payload_type` for a non-string, non-byte input (a parsed object), `invalid_json` for bytes
+ * The JSON value of a raw body. Throws `invalid_json` for a non-string, non-byte input (a parsed
+ * object; one issue, `invalid_type`: `invalid_payload_type` is a verification code only), for bytes
  * that are not UTF-8 and for text that is not JSON. The message gives only the input's type and
  * length, never its content (the parser's own message quotes the body, so it is not forwarded).
  */
@@ -142,7 +193,7 @@ export function readStrictOption(
     throw new WebhookValidationError(
       'invalid_option',
       `${fnName}: options.strict must be a boolean; got ${describeValue(strict)}.`,
-      { issues: [{ path: 'strict', message: 'expected boolean' }] },
+      { issues: [{ path: 'strict', code: 'invalid_type', message: 'expected boolean' }] },
     );
   }
   return strict;

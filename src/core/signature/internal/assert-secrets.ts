@@ -1,5 +1,6 @@
-import { WebhookValidationError } from '../../errors.js';
+import { type ValidationIssueCode, WebhookValidationError } from '../../errors.js';
 import { describeValue } from '../../internal/describe-value.js';
+import { typeIssueCode } from '../../internal/type-issue-code.js';
 import { MAX_SECRETS } from '../constants.js';
 
 /**
@@ -10,27 +11,32 @@ import { MAX_SECRETS } from '../constants.js';
  */
 export function assertSecrets(secret: unknown): readonly string[] {
   if (typeof secret === 'string') {
-    if (secret.length === 0) throw invalidSecret('The secret is an empty string.');
+    if (secret.length === 0) throw invalidSecret('The secret is an empty string.', 'too_small');
     return [secret];
   }
   if (!Array.isArray(secret)) {
     throw invalidSecret(
       `Expected the secret as a non-empty string or an array of them; got ${describeValue(secret)}.`,
+      typeIssueCode(secret),
     );
   }
-  if (secret.length === 0) throw invalidSecret('The list of secrets is empty.');
+  if (secret.length === 0) throw invalidSecret('The list of secrets is empty.', 'too_small');
   if (secret.length > MAX_SECRETS) {
     throw invalidSecret(
       `Got ${secret.length} secrets; at most ${MAX_SECRETS} are accepted, because each one costs ` +
         'an HMAC per verification. Select the endpoint secret first (by URL or tenant).',
+      'too_big',
     );
   }
   for (let i = 0; i < secret.length; i++) {
     const item: unknown = secret[i];
     if (typeof item !== 'string') {
-      throw invalidSecret(`secret[${i}] must be a non-empty string; got ${describeValue(item)}.`);
+      throw invalidSecret(
+        `secret[${i}] must be a non-empty string; got ${describeValue(item)}.`,
+        typeIssueCode(item),
+      );
     }
-    if (item.length === 0) throw invalidSecret(`secret[${i}] is an empty string.`);
+    if (item.length === 0) throw invalidSecret(`secret[${i}] is an empty string.`, 'too_small');
   }
   return secret as readonly string[];
 }
@@ -45,9 +51,10 @@ export function assertSingleSecret(secret: unknown): string {
     throw invalidSecret(
       `Expected one secret as a non-empty string; got ${describeValue(secret)}. ` +
         'This header carries a single signature, so it is signed with one secret.',
+      typeIssueCode(secret),
     );
   }
-  if (secret.length === 0) throw invalidSecret('The secret is an empty string.');
+  if (secret.length === 0) throw invalidSecret('The secret is an empty string.', 'too_small');
   return secret;
 }
 
@@ -59,9 +66,9 @@ export function hasPaddedSecret(secrets: readonly string[]): boolean {
   return false;
 }
 
-/** A `WebhookValidationError` `invalid_secret` with one issue on `secret`. */
-export function invalidSecret(message: string): WebhookValidationError {
+/** A `WebhookValidationError` `invalid_secret` with one issue on `secret`, of issue code `code`. */
+export function invalidSecret(message: string, code: ValidationIssueCode): WebhookValidationError {
   return new WebhookValidationError('invalid_secret', message, {
-    issues: [{ path: 'secret', message }],
+    issues: [{ path: 'secret', code, message }],
   });
 }

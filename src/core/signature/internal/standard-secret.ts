@@ -35,9 +35,12 @@ export function decodeStandardSecrets(secret: unknown): StandardKeys {
     if (decoded === null || (decoded instanceof Uint8Array && decoded.length === 0)) {
       throw invalidSecret(
         `${name} has no key: nothing follows the "${WEBHOOK_SECRET_PREFIX}" prefix.`,
+        'too_small',
       );
     }
-    if (!(decoded instanceof Uint8Array)) throw invalidSecret(problemMessage(name, decoded, text));
+    if (!(decoded instanceof Uint8Array)) {
+      throw invalidSecret(problemMessage(name, decoded, text), 'invalid_format');
+    }
     keys.push(decoded);
   }
   return { secrets, keys };

@@ -1,20 +1,37 @@
 // Pattern validation shared by the single-pattern and list parsers and by SubscriptionIndex.
 // Returns a reason instead of throwing so that list validation can collect every issue.
 
-import { type ValidationIssue, WebhookValidationError } from '../../errors.js';
+import {
+  type ValidationIssue,
+  type ValidationIssueCode,
+  WebhookValidationError,
+} from '../../errors.js';
 import { describeValue } from '../../internal/describe-value.js';
+import { typeIssueCode } from '../../internal/type-issue-code.js';
 import type {
   ParsedSubscriptionPattern,
   SubscriptionParseResult,
 } from '../parse-subscription-pattern.js';
 import { describeAccepted, type PatternCatalog, quoteForMessage } from './pattern-catalog.js';
 
-/** The parsed pattern, or why `value` is not a valid pattern (a phrase that follows "it"). */
+/** Why a value is not a valid pattern: a phrase that follows "it", and its issue code. */
+export interface PatternRejection {
+  readonly reason: string;
+  readonly code: ValidationIssueCode;
+}
+
+function reject(code: ValidationIssueCode, reason: string): PatternRejection {
+  return { code, reason };
+}
+
+/** The parsed pattern, or why `value` is not a valid pattern. */
 export function checkPattern(
   value: unknown,
   catalog: PatternCatalog,
-): ParsedSubscriptionPattern | string {
-  if (typeof value !== 'string') return `is not a string (got ${describeValue(value)})`;
+): ParsedSubscriptionPattern | PatternRejection {
+  if (typeof value !== 'string') {
+    return reject(typeIssueCode(value), `is not a string (got ${describeValue(value)})`);
+  }
   // Fast path: the two accepted shapes (docs/design.md §5.5) are plain set lookups.
   const parsed = acceptedPattern(value, catalog);
   return parsed ?? rejectionReason(value, catalog);
@@ -32,30 +49,57 @@ function acceptedPattern(
   return undefined;
 }
 
-// Only reached for rejected input, so clarity beats speed here.
-function rejectionReason(value: string, catalog: PatternCatalog): string {
-  if (value === '') return 'is empty';
-  if (/\s/u.test(value)) return `contains whitespace${hint(value.trim(), catalog)}`;
+// Only reached for rejected input, so clarity beats speed here. A pattern that is not of the form
+// "<type>" or "<segment>.*" is `invalid_format`; a well-formed one the catalog does not accept is
+// `invalid_value`.
+function rejectionReason(value: string, catalog: PatternCatalog): PatternRejection {
+  if (value === '') return reject('too_small', 'is empty');
+  if (/\s/u.test(value)) {
+    return reject('invalid_format', `contains whitespace${hint(value.trim(), catalog)}`);
+  }
   if (value === '*') {
-    // Spec digest §1.11: the root wildcard is refused "for safety"; opting in per segment is required.
-    return `is the root wildcard, which is not supported: subscribe per segment instead, e.g. "${catalog.segments[0]}.*"`;
+    // docs/design.md §5.5: the root wildcard is refused; opting in per segment is required.
+    return reject(
+      'invalid_value',
+      `is the root wildcard, which is not supported: subscribe per segment instead, e.g. "${catalog.segments[0]}.*"`,
+    );
   }
   const wildcard = value.endsWith('.*') && value.indexOf('*') === value.length - 1;
   if (value.includes('*') && !wildcard) {
-    return 'uses "*" other than as the whole last segment of "<segment>.*"';
+    return reject(
+      'invalid_format',
+      'uses "*" other than as the whole last segment of "<segment>.*"',
+    );
   }
   if (wildcard) {
     const segment = value.slice(0, -2);
-    if (segment === '') return 'has no segment before ".*"';
+    if (segment === '') return reject('invalid_format', 'has no segment before ".*"');
     if (segment.includes('.')) {
       const first = segment.slice(0, segment.indexOf('.'));
-      return `puts the wildcard after more than one segment; a wildcard is "<segment>.*"${hint(`${first}.*`, catalog)}`;
+      return reject(
+        'invalid_format',
+        `puts the wildcard after more than one segment; a wildcard is "<segment>.*"${hint(`${first}.*`, catalog)}`,
+      );
     }
-    return `names an unknown segment ${quoteForMessage(segment)}${hint(value.toLowerCase(), catalog)}`;
+    return reject(
+      'invalid_value',
+      `names an unknown segment ${quoteForMessage(segment)}${hint(value.toLowerCase(), catalog)}`,
+    );
   }
-  if (catalog.segmentSet.has(value))
-    return `is a segment, not an event type${hint(`${value}.*`, catalog)}`;
-  return `is not an event type of the catalog${hint(value.toLowerCase(), catalog)}`;
+  if (catalog.segmentSet.has(value)) {
+    return reject('invalid_value', `is a segment, not an event type${hint(`${value}.*`, catalog)}`);
+  }
+  return reject(
+    'invalid_value',
+    `is not an event type of the catalog${hint(value.toLowerCase(), catalog)}`,
+  );
+}
+
+/** True when {@link checkPattern} rejected its value. */
+export function isRejection(
+  checked: ParsedSubscriptionPattern | PatternRejection,
+): checked is PatternRejection {
+  return 'reason' in checked;
 }
 
 /** `; did you mean "<suggestion>"?` when the suggestion is a valid pattern, else nothing. */
@@ -66,9 +110,13 @@ function hint(suggestion: string, catalog: PatternCatalog): string {
 }
 
 /** The issue for a rejected pattern: the quoted pattern (or its type) followed by the reason. */
-export function patternIssue(path: string, value: unknown, reason: string): ValidationIssue {
+export function patternIssue(
+  path: string,
+  value: unknown,
+  { code, reason }: PatternRejection,
+): ValidationIssue {
   const subject = typeof value === 'string' ? quoteForMessage(value) : 'the pattern';
-  return { path, message: `${subject} ${reason}` };
+  return { path, code, message: `${subject} ${reason}` };
 }
 
 /** The outcome of validating a list of patterns. */
@@ -88,7 +136,13 @@ export function checkPatternList(
   if (!Array.isArray(value)) {
     return {
       ok: false,
-      issues: [{ path, message: `expected an array of patterns, got ${describeValue(value)}` }],
+      issues: [
+        {
+          path,
+          code: typeIssueCode(value),
+          message: `expected an array of patterns, got ${describeValue(value)}`,
+        },
+      ],
       invalidEntries: 0,
     };
   }
@@ -98,6 +152,7 @@ export function checkPatternList(
       issues: [
         {
           path,
+          code: 'too_small',
           message: 'must list at least one pattern (an endpoint with none receives nothing)',
         },
       ],
@@ -112,14 +167,16 @@ export function checkPatternList(
     const entry: unknown = value[index];
     const entryPath = `${path}[${index}]`;
     const checked = checkPattern(entry, catalog);
-    if (typeof checked === 'string') {
+    if (isRejection(checked)) {
       issues.push(patternIssue(entryPath, entry, checked));
       invalidEntries++;
       continue;
     }
     const earlier = firstIndex.get(checked.source);
     if (earlier !== undefined) {
-      issues.push(patternIssue(entryPath, entry, `repeats ${path}[${earlier}]`));
+      issues.push(
+        patternIssue(entryPath, entry, reject('invalid_value', `repeats ${path}[${earlier}]`)),
+      );
       invalidEntries++;
       continue;
     }
@@ -147,14 +204,14 @@ export function parsePatternWith(
   catalog: PatternCatalog,
 ): SubscriptionParseResult<ParsedSubscriptionPattern> {
   const checked = checkPattern(pattern, catalog);
-  if (typeof checked !== 'string') return { success: true, data: checked };
+  if (!isRejection(checked)) return { success: true, data: checked };
   const subject =
     typeof pattern === 'string'
       ? `Invalid subscription pattern ${quoteForMessage(pattern)}`
       : 'Invalid subscription pattern';
   const error = new WebhookValidationError(
     'invalid_subscription_pattern',
-    `${subject}: it ${checked}. ${describeAccepted(catalog)}`,
+    `${subject}: it ${checked.reason}. ${describeAccepted(catalog)}`,
     { issues: [patternIssue('', pattern, checked)] },
   );
   return { success: false, error };

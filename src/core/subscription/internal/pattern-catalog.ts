@@ -5,6 +5,7 @@
 import { EUDR_EVENT_TYPES, EVENT_TYPES } from '../../catalog/event-types.js';
 import { type ValidationIssue, WebhookValidationError } from '../../errors.js';
 import { describeValue } from '../../internal/describe-value.js';
+import { typeIssueCode } from '../../internal/type-issue-code.js';
 
 /** A compiled catalog. Built by {@link compileCatalog}; immutable afterwards. */
 export interface PatternCatalog {
@@ -62,7 +63,13 @@ export function compileCatalog(eventTypes: unknown, optionName = 'eventTypes'): 
       Array.isArray(eventTypes) ? 'an empty array' : describeValue(eventTypes)
     }`;
     throw new WebhookValidationError('invalid_option', `${message}.`, {
-      issues: [{ path: optionName, message }],
+      issues: [
+        {
+          path: optionName,
+          code: Array.isArray(eventTypes) ? 'too_small' : typeIssueCode(eventTypes),
+          message,
+        },
+      ],
     });
   }
   const issues: ValidationIssue[] = [];
@@ -74,6 +81,7 @@ export function compileCatalog(eventTypes: unknown, optionName = 'eventTypes'): 
     if (typeof type !== 'string' || !EVENT_TYPE_SHAPE.test(type)) {
       issues.push({
         path: `${optionName}[${index}]`,
+        code: typeof type === 'string' ? 'invalid_format' : typeIssueCode(type),
         message: `expected an event type like "compliance.status_changed" (two or more dot-separated segments, no "*" or whitespace), got ${
           typeof type === 'string' ? quoteForMessage(type) : describeValue(type)
         }`,

@@ -32,6 +32,7 @@ describe('assertKnownOptions', () => {
     expect(error.issues).toEqual([
       {
         path: 'allowInsecureURLs',
+        code: 'unrecognized_key',
         message: 'unknown option `allowInsecureURLs` (did you mean `allowInsecureUrls`?)',
       },
     ]);

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EUDR_EVENT_TYPES, EVENT_TYPES } from '../../../../src/core/catalog/event-types.js';
-import { isWebhooksError, WebhookValidationError } from '../../../../src/core/errors.js';
+import {
+  isWebhooksError,
+  type ValidationIssueCode,
+  WebhookValidationError,
+} from '../../../../src/core/errors.js';
 import {
   parseSubscriptionPattern,
   safeParseSubscriptionPattern,
@@ -61,35 +65,37 @@ describe('parseSubscriptionPattern: accepted patterns', () => {
 });
 
 describe('parseSubscriptionPattern: rejected patterns', () => {
-  const rejected: ReadonlyArray<readonly [string, string]> = [
-    ['*', 'root wildcard'],
-    ['**', '"*" other than as the whole last segment'],
-    ['kyc.*.*', '"*" other than as the whole last segment'],
-    ['*.status_changed', '"*" other than as the whole last segment'],
-    ['kyc*', '"*" other than as the whole last segment'],
-    ['kyc.**', '"*" other than as the whole last segment'],
-    ['*.*', '"*" other than as the whole last segment'],
-    ['kyc.verification_*', '"*" other than as the whole last segment'],
-    ['', 'is empty'],
-    [' kyc.*', 'whitespace'],
-    ['kyc.* ', 'whitespace'],
-    ['\tcompliance.status_changed', 'whitespace'],
-    ['kyc. *', 'whitespace'],
-    ['kyc.unknown_type', 'not an event type of the catalog'],
-    ['unknown.type', 'not an event type of the catalog'],
-    ['unknown.*', 'unknown segment "unknown"'],
-    ['compliance.status_changed.*', 'more than one segment'],
-    ['.*', 'no segment before'],
-    ['kyc', 'is a segment, not an event type'],
-    ['kyc.', 'not an event type of the catalog'],
-    ['KYC.*', 'unknown segment "KYC"'],
-    ['Compliance.Status_Changed', 'not an event type of the catalog'],
-    ['supplier.created', 'not an event type of the catalog'],
+  // A pattern not of the form "<type>" or "<segment>.*" is invalid_format (empty: too_small); a
+  // well-formed one the catalog does not accept is invalid_value.
+  const rejected: ReadonlyArray<readonly [string, string, ValidationIssueCode]> = [
+    ['*', 'root wildcard', 'invalid_value'],
+    ['**', '"*" other than as the whole last segment', 'invalid_format'],
+    ['kyc.*.*', '"*" other than as the whole last segment', 'invalid_format'],
+    ['*.status_changed', '"*" other than as the whole last segment', 'invalid_format'],
+    ['kyc*', '"*" other than as the whole last segment', 'invalid_format'],
+    ['kyc.**', '"*" other than as the whole last segment', 'invalid_format'],
+    ['*.*', '"*" other than as the whole last segment', 'invalid_format'],
+    ['kyc.verification_*', '"*" other than as the whole last segment', 'invalid_format'],
+    ['', 'is empty', 'too_small'],
+    [' kyc.*', 'whitespace', 'invalid_format'],
+    ['kyc.* ', 'whitespace', 'invalid_format'],
+    ['\tcompliance.status_changed', 'whitespace', 'invalid_format'],
+    ['kyc. *', 'whitespace', 'invalid_format'],
+    ['kyc.unknown_type', 'not an event type of the catalog', 'invalid_value'],
+    ['unknown.type', 'not an event type of the catalog', 'invalid_value'],
+    ['unknown.*', 'unknown segment "unknown"', 'invalid_value'],
+    ['compliance.status_changed.*', 'more than one segment', 'invalid_format'],
+    ['.*', 'no segment before', 'invalid_format'],
+    ['kyc', 'is a segment, not an event type', 'invalid_value'],
+    ['kyc.', 'not an event type of the catalog', 'invalid_value'],
+    ['KYC.*', 'unknown segment "KYC"', 'invalid_value'],
+    ['Compliance.Status_Changed', 'not an event type of the catalog', 'invalid_value'],
+    ['supplier.created', 'not an event type of the catalog', 'invalid_value'],
   ];
 
   it.each(
     rejected,
-  )('parseSubscriptionPattern(%j) throws invalid_subscription_pattern (%s)', (pattern, reason) => {
+  )('parseSubscriptionPattern(%j) throws invalid_subscription_pattern (%s), issue code %s', (pattern, reason, code) => {
     const error = thrown(() => parseSubscriptionPattern(pattern));
     expect(error.code).toBe('invalid_subscription_pattern');
     expect(isWebhooksError(error)).toBe(true);
@@ -98,7 +104,7 @@ describe('parseSubscriptionPattern: rejected patterns', () => {
     // Says what is accepted, naming every segment wildcard of the catalog.
     expect(error.message).toContain('Expected an event type of the catalog');
     for (const segment of NOVATRADE_SEGMENTS) expect(error.message).toContain(`${segment}.*`);
-    expect(error.issues).toEqual([{ path: '', message: expect.stringContaining(reason) }]);
+    expect(error.issues).toEqual([{ path: '', code, message: expect.stringContaining(reason) }]);
   });
 
   it.each([

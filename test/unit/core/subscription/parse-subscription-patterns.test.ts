@@ -24,7 +24,11 @@ describe('parseSubscriptionPatterns', () => {
     const error = thrown(() => parseSubscriptionPatterns([]));
     expect(error.code).toBe('invalid_subscription_pattern');
     expect(error.issues).toEqual([
-      { path: 'events', message: expect.stringContaining('at least one pattern') },
+      {
+        path: 'events',
+        code: 'too_small',
+        message: expect.stringContaining('at least one pattern'),
+      },
     ]);
   });
 
@@ -32,7 +36,11 @@ describe('parseSubscriptionPatterns', () => {
     const error = thrown(() => parseSubscriptionPatterns('kyc.*' as unknown as string[]));
     expect(error.code).toBe('invalid_subscription_pattern');
     expect(error.issues).toEqual([
-      { path: 'events', message: 'expected an array of patterns, got a string of 5 characters' },
+      {
+        path: 'events',
+        code: 'invalid_type',
+        message: 'expected an array of patterns, got a string of 5 characters',
+      },
     ]);
   });
 
