@@ -3,8 +3,8 @@
  *
  * This file holds the operations; the data structures live in `memory/`: the stored records and
  * their copies (`stored-records.ts`), the scheduling indexes that decide which delivery a claim
- * takes (`due-schedule.ts`, on `indexed-heap.ts`), the history indexes (`history-index.ts`) and
- * the Idempotency-Key records (`idempotency-table.ts`).
+ * takes (`due-schedule.ts`, on `indexed-heap.ts`) and the history indexes (`history-index.ts`).
+ * Idempotency-Key records are another port's (`MemoryIdempotencyStore`).
  *
  * Every method runs without an `await`, so each is atomic with respect to every other call.
  * Records go in and come out as copies: a caller never holds an object the storage keeps and can
@@ -20,7 +20,6 @@ import { evaluateEndpointHealth, HEALTHY } from '../core/retry/health-policy.js'
 import { PARK_REASON } from './internal/park-reason.js';
 import { DueSchedule } from './memory/due-schedule.js';
 import { appendTo, historyOrder, removeFromIndex } from './memory/history-index.js';
-import { IdempotencyTable } from './memory/idempotency-table.js';
 import {
   applyChanges,
   copyAttempt,
@@ -34,14 +33,11 @@ import {
   toDeliveryRecord,
 } from './memory/stored-records.js';
 import type {
-  BeginIdempotentInput,
   ClaimDueInput,
   ClaimedDelivery,
-  CompleteIdempotentInput,
   DeliveryPage,
   DeliveryQuery,
   EndpointUpdate,
-  IdempotencyBegin,
   RecordAttemptInput,
   RecordAttemptResult,
   SenderStorage,
@@ -92,11 +88,7 @@ function conflict(code: 'not_found' | 'invalid_state', message: string): Webhook
  * - `purgeBefore` takes the oldest stored deliveries first (insertion order) and also deletes a
  *   final delivery whose attempt is still in flight (parked meanwhile): its `recordAttempt` then
  *   returns `null`. Each call costs the deliveries it walks past to reach `limit` eligible ones;
- *   the call that finds fewer walks every delivery, event and idempotency record once.
- * - Idempotency records expire at `expiresAtMs` exactly (`nowMs >= expiresAtMs`: absent).
- *   Expired records are dropped when their scope is next used, from the oldest end on every
- *   `beginIdempotent` and `completeIdempotent`, and by `purgeBefore`, so memory follows the
- *   live keys. `beginIdempotent` needs no `ttlMs` here: the expiry is set on completion.
+ *   the call that finds fewer walks every delivery and event once.
  *
  * @throws WebhookConflictError from the inserts: `invalid_state` for an id already stored, a
  *   delivery of another organization than its event, or a PENDING delivery without a due time;
@@ -118,7 +110,6 @@ export class MemoryStorage implements SenderStorage {
   readonly #deliveriesByEndpoint = new Map<string, StoredDelivery[]>();
   /** The due deliveries and their claims: fair turns, per-origin lines, leases. */
   readonly #schedule = new DueSchedule(this.#endpoints);
-  readonly #idempotency = new IdempotencyTable();
 
   /**
    * @param options - none yet, see {@link MemoryStorageOptions}.
@@ -397,23 +388,8 @@ export class MemoryStorage implements SenderStorage {
           this.#events.delete(eventId);
         }
       }
-      this.#idempotency.dropExpired(cutoffMs);
-    } else this.#idempotency.sweep(cutoffMs);
+    }
     return purged.length;
-  }
-
-  // ----------------------------------------------------------------------------- idempotency
-
-  async beginIdempotent(input: BeginIdempotentInput): Promise<IdempotencyBegin> {
-    return this.#idempotency.begin(input);
-  }
-
-  async completeIdempotent(input: CompleteIdempotentInput): Promise<void> {
-    this.#idempotency.complete(input);
-  }
-
-  async abandonIdempotent(scope: string, bodyHash: string): Promise<void> {
-    this.#idempotency.abandon(scope, bodyHash);
   }
 
   // --------------------------------------------------------------------------------- private

@@ -23,7 +23,7 @@ export class IdempotencyTable {
   /** `IdempotencyStore.begin`. */
   begin(input: BeginIdempotentInput): IdempotencyBegin {
     const { scope, bodyHash, nowMs } = input;
-    this.sweep(nowMs);
+    this.#sweep(nowMs);
     const live = this.#live(scope, nowMs);
     if (live === undefined) {
       // Held for a while only, so that a request that crashed does not lock the key for good.
@@ -48,7 +48,7 @@ export class IdempotencyTable {
   /** `IdempotencyStore.complete`. */
   complete(input: CompleteIdempotentInput): void {
     const { scope, bodyHash, response, nowMs } = input;
-    this.sweep(nowMs);
+    this.#sweep(nowMs);
     const live = this.#live(scope, nowMs);
     // The first response wins; another body's record is not this request's to complete.
     if (live !== undefined && (live.state === 'completed' || live.bodyHash !== bodyHash)) return;
@@ -75,17 +75,10 @@ export class IdempotencyTable {
    * is dropped once, so this costs O(1) amortised per call. One that expired behind a live record
    * goes when its scope is used again, or with {@link IdempotencyTable.purgeExpired}.
    */
-  sweep(atMs: number): void {
+  #sweep(atMs: number): void {
     for (const [scope, record] of this.#records) {
       if (record.expiresAtMs > atMs) return;
       this.#records.delete(scope);
-    }
-  }
-
-  /** Drops every record expired at `atMs`, walking them all. */
-  dropExpired(atMs: number): void {
-    for (const [scope, record] of this.#records) {
-      if (record.expiresAtMs <= atMs) this.#records.delete(scope);
     }
   }
 

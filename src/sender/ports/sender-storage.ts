@@ -1,7 +1,7 @@
 /**
  * The sender's storage port, shaped by domain operations rather than CRUD (docs/design.md §2), so
  * that each adapter can make each operation atomic: one transaction per call on PostgreSQL, no
- * `await` inside an operation in memory. One conformance suite (`test/storage-conformance.ts`)
+ * `await` inside an operation in memory. One conformance suite (`test/helpers/storage-conformance/`)
  * runs against every adapter.
  *
  * Records are plain data; an adapter returns copies, never objects the caller can mutate.
@@ -18,11 +18,6 @@ import type {
   EventRecord,
   StoredFailureReason,
 } from '../records.js';
-import type {
-  BeginIdempotentInput,
-  CompleteIdempotentInput,
-  IdempotencyBegin,
-} from './idempotency-store.js';
 
 /** The endpoint fields an update may replace (a merge patch already applied to values). */
 export interface EndpointChanges {
@@ -155,14 +150,10 @@ export interface DeliveryPage {
   readonly totalElements: number;
 }
 
-// The Idempotency-Key types moved to their own port (`idempotency-store.ts`).
-export type {
-  BeginIdempotentInput,
-  CompleteIdempotentInput,
-  IdempotencyBegin,
-} from './idempotency-store.js';
-
-/** The sender's storage. Every method is one atomic operation. */
+/**
+ * The sender's storage. Every method is one atomic operation. Idempotency-Key records are not
+ * here: they have their own port, `IdempotencyStore` (`idempotency-store.ts`).
+ */
 export interface SenderStorage {
   /** Stores a new endpoint. */
   insertEndpoint(endpoint: EndpointRecord): Promise<void>;
@@ -237,30 +228,11 @@ export interface SenderStorage {
    * Retention (docs/design.md §5.11: purged rows are gone). Deletes up to `limit` final (DELIVERED or
    * FAILED) deliveries whose `updatedAtMs` is before `cutoffMs`, with their attempts; a PENDING
    * delivery is never deleted. Also deletes, however many, the events created before `cutoffMs`
-   * that have no delivery left and the idempotency records expired at `cutoffMs`: an event whose
-   * last delivery this call deleted at once, the others at the latest in a call that returns less
-   * than `limit`. A caller that repeats the call until it returns less than `limit` has purged
-   * everything eligible, in batches of bounded size.
+   * that have no delivery left: an event whose last delivery this call deleted at once, the
+   * others at the latest in a call that returns less than `limit`. A caller that repeats the
+   * call until it returns less than `limit` has purged everything eligible, in batches of bounded
+   * size.
    * @returns how many deliveries were deleted (at most `limit`).
    */
   purgeBefore(cutoffMs: number, limit: number): Promise<number>;
-
-  /**
-   * Looks up the Idempotency-Key record of `scope` and, when there is no live one (none, or
-   * expired), creates it in flight for this request, expiring at `nowMs + inFlightTtlMs`
-   * (docs/design.md §5.10). Concurrent calls with the same scope: exactly one gets `started`.
-   */
-  beginIdempotent(input: BeginIdempotentInput): Promise<IdempotencyBegin>;
-  /**
-   * Stores the response of the request that began `scope` and keeps it until `nowMs + ttlMs`.
-   * The first response wins: a record already completed, or a live record with another body hash
-   * (begun after this request's own record expired), is left as it is. With no live record (this
-   * request's in-flight record expired), the completed record is created.
-   */
-  completeIdempotent(input: CompleteIdempotentInput): Promise<void>;
-  /**
-   * Drops the in-flight record of `scope` if it has this body hash (its request failed before a
-   * response worth replaying): the key is free again. Completed records are left as they are.
-   */
-  abandonIdempotent(scope: string, bodyHash: string): Promise<void>;
 }

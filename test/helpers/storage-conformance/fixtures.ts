@@ -1,5 +1,5 @@
 // Shared fixtures of the SenderStorage contract suite: the storage factory's types, the suite's
-// time-to-live values, and the steps its cases are written in. Times are passed in (`nowMs`,
+// lease, and the steps its cases are written in. Times are passed in (`nowMs`,
 // attempt times), so no case depends on a clock or sleeps.
 import { expect, it } from 'vitest';
 import {
@@ -9,7 +9,6 @@ import {
 import type {
   AttemptDecision,
   ClaimedDelivery,
-  IdempotencyBegin,
   RecordAttemptResult,
   SenderStorage,
 } from '../../../src/sender/ports/sender-storage.js';
@@ -35,10 +34,6 @@ export interface SenderStorageFixture {
 export type SenderStorageFactory = () => Promise<SenderStorageFixture>;
 
 export const LEASE_MS = 30_000;
-/** How long a completed idempotency record lives (docs/design.md §5.10: 24 h). */
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-/** How long an in-flight idempotency record holds its key. */
-export const IN_FLIGHT_TTL_MS = 5 * 60 * 1000;
 
 /** The one item of `items`; fails the test otherwise. */
 export function only<T>(items: readonly T[]): T {
@@ -150,22 +145,6 @@ export async function failOnce(
     ok: false,
     decision: retryAt(atMs + MINUTE_MS),
     healthPolicy,
-  });
-}
-
-/** Begins `scope` at `nowMs` with the suite's time-to-live values. */
-export function begin(
-  storage: SenderStorage,
-  scope: string,
-  hash: string,
-  nowMs: number,
-): Promise<IdempotencyBegin> {
-  return storage.beginIdempotent({
-    scope,
-    bodyHash: hash,
-    nowMs,
-    ttlMs: IDEMPOTENCY_TTL_MS,
-    inFlightTtlMs: IN_FLIGHT_TTL_MS,
   });
 }
 

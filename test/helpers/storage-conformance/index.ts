@@ -9,7 +9,6 @@ import { describeDeliveriesAndClaims } from './deliveries-and-claims.js';
 import { describeEndpoints } from './endpoints.js';
 import type { SenderStorageFactory } from './fixtures.js';
 import { describeHistory } from './history.js';
-import { describeIdempotency } from './idempotency.js';
 import { describeLedger } from './ledger.js';
 import { describeRetention } from './retention.js';
 
@@ -23,7 +22,6 @@ export function describeSenderStorage(name: string, make: SenderStorageFactory):
     describeHistory(make);
     describeAttemptsAndHealth(make);
     describeRetention(make);
-    describeIdempotency(make);
     describeCopies(make);
     describeLedger(make);
   });

@@ -3,13 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { DeliveryQuery, SenderStorage } from '../../../src/sender/ports/sender-storage.js';
 import type { DeliveryRecord } from '../../../src/sender/records.js';
 import {
-  bodyHash,
   DAY_MS,
   DELIVERED,
   deliveryRecord,
   eventRecord,
   finalDeliveryRecord,
-  idempotencyScope,
   ORG_A,
   ORG_B,
   parkedDeliveryRecord,
@@ -18,10 +16,8 @@ import {
 import {
   addEndpoint,
   at,
-  begin,
   claim,
   delivery,
-  IDEMPOTENCY_TTL_MS,
   idsOf,
   only,
   publish,
@@ -181,36 +177,6 @@ export function describeRetention(make: SenderStorageFactory): void {
         expect(await storage.getDelivery(ORG_A, only(deliveries).id)).toBeNull();
         expect(await listedIds(storage, { endpointId: endpoint.id })).toEqual([]);
       });
-
-      itWith(
-        'purgeBefore drops idempotency records expired at the cutoff and keeps live ones',
-        async (storage) => {
-          const expired = idempotencyScope('expired');
-          const live = idempotencyScope('live');
-          const hash = bodyHash('{"url":"https://a.example"}');
-          const response = { status: 201, body: '{"id":"wh_1"}' };
-          for (const [scope, nowMs] of [
-            [expired, CUTOFF - IDEMPOTENCY_TTL_MS],
-            [live, CUTOFF - IDEMPOTENCY_TTL_MS + 1],
-          ] as const) {
-            await begin(storage, scope, hash, nowMs);
-            await storage.completeIdempotent({
-              scope,
-              bodyHash: hash,
-              response,
-              nowMs,
-              ttlMs: IDEMPOTENCY_TTL_MS,
-            });
-          }
-          await storage.purgeBefore(CUTOFF, 100);
-          // Seen from a time before either expiry, only the purged record is missing.
-          const before = CUTOFF - IDEMPOTENCY_TTL_MS + 2;
-          expect(await begin(storage, expired, bodyHash('other body'), before)).toEqual({
-            outcome: 'started',
-          });
-          expect(await begin(storage, live, hash, before)).toEqual({ outcome: 'replay', response });
-        },
-      );
 
       it('random histories purged in random batches -> exactly the final deliveries before the cutoff are gone, the rest intact', () =>
         fc.assert(
