@@ -24,7 +24,11 @@ export function describeUnknownOptions(cases: readonly UnknownOptionsCase[]): vo
         `${caller}: unknown option \`${typo}\` (did you mean \`${known}\`?)`,
       );
       expect(error.issues).toEqual([
-        { path: typo, message: `unknown option \`${typo}\` (did you mean \`${known}\`?)` },
+        {
+          path: typo,
+          code: 'unrecognized_key',
+          message: `unknown option \`${typo}\` (did you mean \`${known}\`?)`,
+        },
       ]);
     });
 
