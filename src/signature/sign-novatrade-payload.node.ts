@@ -43,7 +43,11 @@ export function signNovatradePayload(
   options?: SignNovatradeOptions,
 ): string {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw invalidOption('options', `options must be an object; got ${describeValue(options)}.`);
+    throw invalidOption(
+      'options',
+      `options must be an object; got ${describeValue(options)}.`,
+      'invalid_type',
+    );
   }
   let timestampSeconds: number;
   if (options?.timestamp === undefined) {

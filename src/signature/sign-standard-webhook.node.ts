@@ -64,7 +64,11 @@ export function signStandardWebhook(
   options: SignStandardWebhookOptions,
 ): StandardWebhookHeaders {
   if (typeof options !== 'object' || options === null) {
-    throw invalidOption('options', `options must be an object; got ${describeValue(options)}.`);
+    throw invalidOption(
+      'options',
+      `options must be an object; got ${describeValue(options)}.`,
+      'invalid_type',
+    );
   }
   let timestampSeconds: number;
   if (options.timestamp === undefined) {

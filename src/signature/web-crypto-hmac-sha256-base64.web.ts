@@ -22,6 +22,7 @@ export function createWebCryptoHmacSha256Base64(
   options?: WebCryptoHmacOptions,
 ): HmacSha256Base64Async {
   return createWebCryptoHmac<Uint8Array>(options, {
+    owner: 'createWebCryptoHmacSha256Base64',
     id: latin1Of,
     bytes: (key) => key,
     encode: base64Encode,

@@ -21,6 +21,7 @@ export type { WebCryptoHmacOptions } from './internal/web-crypto-hmac.web.js';
  */
 export function createWebCryptoHmacSha256Hex(options?: WebCryptoHmacOptions): HmacSha256HexAsync {
   return createWebCryptoHmac<string>(options, {
+    owner: 'createWebCryptoHmacSha256Hex',
     id: (key) => key,
     bytes: utf8Encode,
     encode: hexEncode,

@@ -45,6 +45,7 @@ function assertFiniteMs(value: unknown, name: string): asserts value is number {
       `${name} must be a finite number of milliseconds; got ${
         typeof value === 'number' ? String(value) : describeValue(value)
       }.`,
+      'invalid_type',
     );
   }
 }
@@ -86,11 +87,16 @@ export function createFakeClock(options: FakeClockOptions = {}): FakeClock {
         throw invalidOption(
           'ms',
           `ms must not be negative; got ${String(ms)}. A clock does not run backwards: use set(nowMs).`,
+          'too_small',
         );
       }
       const next = current + ms;
       if (!Number.isFinite(next)) {
-        throw invalidOption('ms', `Advancing by ${String(ms)} ms leaves the finite range.`);
+        throw invalidOption(
+          'ms',
+          `Advancing by ${String(ms)} ms leaves the finite range.`,
+          'too_big',
+        );
       }
       current = next;
       return current;

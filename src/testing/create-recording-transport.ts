@@ -2,6 +2,7 @@ import type { DeliveryFailureReason } from '../core/catalog/enum-values.js';
 import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
+import { typeIssueCode } from '../core/internal/type-issue-code.js';
 import type { WebhookHandlerTarget } from '../receiver/adapters/webhook-handler-target.js';
 import type { Transport, TransportRequest, TransportResult } from '../sender/ports/transport.js';
 
@@ -64,6 +65,7 @@ export function createRecordingTransport(
     throw invalidOption(
       'receiver',
       `createRecordingTransport: \`receiver\` must be a WebhookReceiver, got ${describeValue(receiver)}.`,
+      typeIssueCode(receiver),
     );
   }
   if (
@@ -73,6 +75,7 @@ export function createRecordingTransport(
     throw invalidOption(
       'status',
       'createRecordingTransport: `status` must be 0 (no response), an HTTP status or a function.',
+      typeof status === 'number' ? 'invalid_value' : 'invalid_type',
     );
   }
   const requests: TransportRequest[] = [];

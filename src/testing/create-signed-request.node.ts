@@ -4,6 +4,7 @@ import { isRecord } from '../core/catalog/internal/schema-kit.js';
 import { WebhookValidationError } from '../core/errors.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
+import { typeIssueCode } from '../core/internal/type-issue-code.js';
 import { EUDR_HEADERS, EUDR_PROFILE } from '../core/profiles/eudr-profile.js';
 import { NOVATRADE_HEADERS, NOVATRADE_PROFILE } from '../core/profiles/novatrade-profile.js';
 import { STANDARD_WEBHOOKS_PROFILE } from '../core/profiles/standard-webhooks-profile.js';
@@ -323,6 +324,7 @@ function readProfile(value: unknown): SignedRequestProfile {
   throw invalidOption(
     'profile',
     `profile must be 'novatrade', 'eudr' or 'standard-webhooks'; got ${describeValue(value)}.`,
+    typeof value === 'string' ? 'invalid_value' : typeIssueCode(value),
   );
 }
 
@@ -340,6 +342,7 @@ function readUrl(value: unknown): string {
     throw invalidOption(
       'url',
       `url must be an absolute http: or https: URL, e.g. '${DEFAULT_URL}'; got ${describeValue(value)}.`,
+      typeof value === 'string' ? 'invalid_format' : typeIssueCode(value),
     );
   }
   return value as string;
@@ -351,6 +354,11 @@ function readId(value: unknown, name: string, fallback: string): string {
   throw invalidOption(
     name,
     `${name} must be a non-empty string without control characters; got ${describeValue(value)}.`,
+    typeof value !== 'string'
+      ? typeIssueCode(value)
+      : value === ''
+        ? 'too_small'
+        : 'invalid_format',
   );
 }
 
@@ -360,6 +368,7 @@ function readHeaderOverrides(value: unknown): readonly (readonly [string, string
     throw invalidOption(
       'headers',
       `headers must be an object of header names to values (or null to remove); got ${describeValue(value)}.`,
+      'invalid_type',
     );
   }
   const entries = Object.entries(value);
@@ -368,6 +377,7 @@ function readHeaderOverrides(value: unknown): readonly (readonly [string, string
       throw invalidOption(
         `headers.${name}`,
         `A header name must be an RFC 9110 token (letters, digits, !#$%&'*+-.^_\`|~); got a name of ${name.length} characters.`,
+        'invalid_format',
       );
     }
     if (headerValue !== null && !isHeaderValue(headerValue)) {
@@ -375,6 +385,7 @@ function readHeaderOverrides(value: unknown): readonly (readonly [string, string
         `headers.${name}`,
         `headers.${name} must be a string without control characters, or null to remove the ` +
           `header; got ${describeValue(headerValue)}.`,
+        typeof headerValue === 'string' ? 'invalid_format' : 'invalid_type',
       );
     }
   }

@@ -2,6 +2,7 @@ import type { EventDataMap } from '../catalog/event-data.js';
 import { EVENT_TYPES } from '../catalog/event-types.js';
 import { describeValue } from '../internal/describe-value.js';
 import { invalidOption } from '../internal/invalid-option.js';
+import { typeIssueCode } from '../internal/type-issue-code.js';
 import { NOVATRADE_HEALTH_POLICY } from '../retry/health-policy.js';
 import { NOVATRADE_RETRY_POLICY } from '../retry/retry-policy.js';
 import { buildStandardWebhookSignature } from '../signature/build-standard-webhook-signature.js';
@@ -66,6 +67,7 @@ export const STANDARD_WEBHOOKS_PROFILE: WireProfile<EventDataMap> = Object.freez
         'hmacBase64',
         'STANDARD_WEBHOOKS_PROFILE signs with a byte-key HMAC: pass `hmacBase64` (e.g. ' +
           `nodeHmacSha256Base64) in the signing context; got ${describeValue(hmacBase64)}.`,
+        typeIssueCode(hmacBase64),
       );
     }
     const timestampSeconds = Math.floor(context.nowMs / 1000);

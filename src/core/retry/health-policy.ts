@@ -1,4 +1,7 @@
+import type { ValidationIssueCode } from '../errors.js';
+import { integerProblem } from '../internal/integer-problem.js';
 import { invalidOption } from '../internal/invalid-option.js';
+import { typeIssueCode } from '../internal/type-issue-code.js';
 
 /**
  * When failing endpoints are taken out of rotation, as data (docs/design.md §4, §5.2).
@@ -114,16 +117,21 @@ export function evaluateEndpointHealth(
  */
 export function assertHealthPolicy(policy: HealthPolicy): void {
   const { maxConsecutiveFailures: count, maxFailureDurationMs: duration, action } = policy;
-  const fail = (path: string, expected: string) =>
-    invalidOption(path, `Invalid health ${path}: expected ${expected}.`);
+  const fail = (path: string, expected: string, code: ValidationIssueCode) =>
+    invalidOption(path, `Invalid health ${path}: expected ${expected}.`, code);
   if (count === undefined && duration === undefined) {
-    throw fail('policy', 'maxConsecutiveFailures or maxFailureDurationMs (or both)');
+    throw fail('policy', 'maxConsecutiveFailures or maxFailureDurationMs (or both)', 'required');
   }
-  if (count !== undefined && !(Number.isInteger(count) && count >= 1)) {
-    throw fail('maxConsecutiveFailures', 'a whole number >= 1');
+  const countProblem = integerProblem(count);
+  if (countProblem !== undefined) {
+    throw fail('maxConsecutiveFailures', 'a whole number >= 1', countProblem);
   }
   if (duration !== undefined && !(Number.isFinite(duration) && duration > 0)) {
-    throw fail('maxFailureDurationMs', 'a positive number of ms');
+    const code = Number.isFinite(duration) ? 'too_small' : 'invalid_type';
+    throw fail('maxFailureDurationMs', 'a positive number of ms', code);
   }
-  if (action !== 'PAUSED' && action !== 'DISABLED') throw fail('action', "'PAUSED' or 'DISABLED'");
+  if (action !== 'PAUSED' && action !== 'DISABLED') {
+    const code = typeof action === 'string' ? 'invalid_value' : typeIssueCode(action);
+    throw fail('action', "'PAUSED' or 'DISABLED'", code);
+  }
 }

@@ -1,4 +1,6 @@
+import type { ValidationIssueCode } from '../errors.js';
 import { describeValue } from '../internal/describe-value.js';
+import { integerProblem } from '../internal/integer-problem.js';
 import { invalidOption } from '../internal/invalid-option.js';
 
 /**
@@ -107,11 +109,12 @@ export interface NextAttemptInput {
  */
 export function nextAttemptAt(policy: RetryPolicy, input: NextAttemptInput): number | null {
   const { attempts, firstAttemptAtMs, lastAttemptAtMs } = input;
-  if (!Number.isInteger(attempts) || attempts < 1) {
-    throw invalid('attempts', `a whole number >= 1, got ${describe(attempts)}`);
+  const attemptsProblem = attempts === undefined ? 'required' : integerProblem(attempts);
+  if (attemptsProblem !== undefined) {
+    throw invalid('attempts', `a whole number >= 1, got ${describe(attempts)}`, attemptsProblem);
   }
   if (!Number.isFinite(firstAttemptAtMs) || !Number.isFinite(lastAttemptAtMs)) {
-    throw invalid('firstAttemptAtMs/lastAttemptAtMs', 'finite epoch milliseconds');
+    throw invalid('firstAttemptAtMs/lastAttemptAtMs', 'finite epoch milliseconds', 'invalid_type');
   }
   const retryIndex = attempts - 1; // the retry to schedule now: 0 = first retry
   const { schedule } = policy;
@@ -130,7 +133,9 @@ export function nextAttemptAt(policy: RetryPolicy, input: NextAttemptInput): num
     gapMs = interval;
   }
   if (policy.jitter) {
-    if (!input.random) throw invalid('random', 'a random source when the policy has jitter');
+    if (!input.random) {
+      throw invalid('random', 'a random source when the policy has jitter', 'required');
+    }
     scheduledMs += Math.floor(gapMs * policy.jitter.maxRatio * input.random());
   }
   let dueMs = Math.max(scheduledMs, lastAttemptAtMs);
@@ -168,10 +173,18 @@ export function assertRetryPolicy(policy: RetryPolicy): void {
   let previous = 0;
   for (const [i, delay] of delays.entries()) {
     if (!Number.isFinite(delay) || delay <= 0) {
-      throw invalid(`${name}[${i}]`, `a positive number of ms, got ${describe(delay)}`);
+      throw invalid(
+        `${name}[${i}]`,
+        `a positive number of ms, got ${describe(delay)}`,
+        positiveNumberCode(delay),
+      );
     }
     if (schedule.kind === 'offsets' && delay <= previous) {
-      throw invalid(`${name}[${i}]`, 'offsets strictly increasing from the first attempt');
+      throw invalid(
+        `${name}[${i}]`,
+        'offsets strictly increasing from the first attempt',
+        'invalid_value',
+      );
     }
     previous = delay;
   }
@@ -179,11 +192,18 @@ export function assertRetryPolicy(policy: RetryPolicy): void {
     throw invalid(
       'maxRetryAfterMs',
       `a positive number of ms, got ${describe(policy.maxRetryAfterMs)}`,
+      positiveNumberCode(policy.maxRetryAfterMs),
     );
   }
   const ratio = policy.jitter?.maxRatio;
   if (ratio !== undefined && !(ratio > 0 && ratio <= 1)) {
-    throw invalid('jitter.maxRatio', `a number in (0, 1], got ${describe(ratio)}`);
+    const code =
+      typeof ratio !== 'number' || Number.isNaN(ratio)
+        ? 'invalid_type'
+        : ratio > 1
+          ? 'too_big'
+          : 'too_small';
+    throw invalid('jitter.maxRatio', `a number in (0, 1], got ${describe(ratio)}`, code);
   }
 }
 
@@ -228,8 +248,13 @@ export function isSuccessStatus(status: number | null | undefined): boolean {
 }
 
 /** `invalid_option` naming `option`, saying what was expected (CONTRIBUTING.md, "Errors"). */
-function invalid(option: string, expected: string) {
-  return invalidOption(option, `Invalid retry ${option}: expected ${expected}.`);
+function invalid(option: string, expected: string, code: ValidationIssueCode) {
+  return invalidOption(option, `Invalid retry ${option}: expected ${expected}.`, code);
+}
+
+/** The code of a value that is not a positive, finite number: `invalid_type` or `too_small`. */
+function positiveNumberCode(value: unknown): ValidationIssueCode {
+  return typeof value === 'number' && Number.isFinite(value) ? 'too_small' : 'invalid_type';
 }
 
 /** Numbers are shown (they are never secret and say most); anything else by its type. */

@@ -40,7 +40,11 @@ export function buildEudrSignature(
 ): string {
   assertPayload(payload);
   if (typeof options !== 'object' || options === null) {
-    throw invalidOption('options', `options must be an object; got ${describeValue(options)}.`);
+    throw invalidOption(
+      'options',
+      `options must be an object; got ${describeValue(options)}.`,
+      'invalid_type',
+    );
   }
   const secret = assertSingleSecret(options.secret);
   const { hmac } = options;

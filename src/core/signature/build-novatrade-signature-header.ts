@@ -49,7 +49,11 @@ export function buildNovatradeSignatureHeader(
 ): string {
   assertPayload(payload);
   if (typeof options !== 'object' || options === null) {
-    throw invalidOption('options', `options must be an object; got ${describeValue(options)}.`);
+    throw invalidOption(
+      'options',
+      `options must be an object; got ${describeValue(options)}.`,
+      'invalid_type',
+    );
   }
   const secrets = assertSecrets(options.secret);
   assertTimestampSeconds(options.timestampSeconds, 'timestampSeconds');

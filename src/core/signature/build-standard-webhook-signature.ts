@@ -1,5 +1,7 @@
+import type { ValidationIssueCode } from '../errors.js';
 import { describeValue } from '../internal/describe-value.js';
 import { invalidOption } from '../internal/invalid-option.js';
+import { typeIssueCode } from '../internal/type-issue-code.js';
 import type { HmacSha256Base64 } from './hmac-sha256-base64.js';
 import { assertHmacFunction, checkedBase64Digest } from './internal/assert-hmac.js';
 import { assertPayload } from './internal/assert-payload.js';
@@ -56,7 +58,11 @@ export function buildStandardWebhookSignature(
 ): string {
   assertPayload(payload);
   if (typeof options !== 'object' || options === null) {
-    throw invalidOption('options', `options must be an object; got ${describeValue(options)}.`);
+    throw invalidOption(
+      'options',
+      `options must be an object; got ${describeValue(options)}.`,
+      'invalid_type',
+    );
   }
   const { keys } = decodeStandardSecrets(options.secret);
   const { id, timestampSeconds, hmac } = options;
@@ -74,8 +80,10 @@ export function buildStandardWebhookSignature(
 /** Checks a message id to sign: 1 to 256 visible ASCII characters, no `.`. */
 function assertSignableId(id: unknown): asserts id is string {
   let problem: string | undefined;
+  let code: ValidationIssueCode = 'invalid_format';
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_STANDARD_ID_LENGTH) {
     problem = `id must be 1 to ${MAX_STANDARD_ID_LENGTH} characters; got ${describeValue(id)}.`;
+    code = typeof id !== 'string' ? typeIssueCode(id) : id.length === 0 ? 'too_small' : 'too_big';
   } else {
     for (let i = 0; i < id.length && problem === undefined; i++) {
       const c = id.charCodeAt(i);
@@ -86,5 +94,5 @@ function assertSignableId(id: unknown): asserts id is string {
       }
     }
   }
-  if (problem !== undefined) throw invalidOption('id', problem);
+  if (problem !== undefined) throw invalidOption('id', problem, code);
 }

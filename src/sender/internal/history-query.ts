@@ -4,7 +4,7 @@
 
 import { type ValidationIssue, WebhookValidationError } from '../../core/errors.js';
 import { describeValue } from '../../core/internal/describe-value.js';
-import { type IntegerRange, integerOption } from '../../core/internal/integer-option.js';
+import { integerProblem } from '../../core/internal/integer-problem.js';
 import { typeIssueCode } from '../../core/internal/type-issue-code.js';
 import type { DeliveryStatus } from '../records.js';
 
@@ -115,30 +115,26 @@ export function parseHistoryQuery(query: DeliveryHistoryQuery | undefined): Pars
 }
 
 /**
- * `value` checked by the one integer-option rule (`integerOption`: its range and issue code), its
- * issue collected into `issues` with the message of this query instead of thrown alone. The
- * message names the range, never the value.
+ * `value` checked by the one integer rule (`integerProblem`: its range and issue code), its issue
+ * collected into `issues` with a message that names the range, never the value.
  */
 function integerParameter(
   value: unknown,
   name: string,
-  range: IntegerRange,
+  range: { readonly min: number; readonly max?: number },
   issues: ValidationIssue[],
   note?: string,
 ): number | undefined {
-  try {
-    return integerOption('listDeliveries', name, value, range);
-  } catch (error) {
-    const issue = error instanceof WebhookValidationError ? error.issues[0] : undefined;
-    if (issue === undefined) throw error;
-    const min = range.min ?? 1;
-    const expected =
-      range.max === undefined ? `an integer >= ${min}` : `an integer from ${min} to ${range.max}`;
-    issues.push({
-      path: name,
-      code: issue.code ?? 'invalid_value',
-      message: `expected ${expected}${note === undefined ? '' : ` (${note})`}`,
-    });
-    return undefined;
-  }
+  const code = integerProblem(value, range);
+  if (code === undefined) return value as number | undefined;
+  const expected =
+    range.max === undefined
+      ? `an integer >= ${range.min}`
+      : `an integer from ${range.min} to ${range.max}`;
+  issues.push({
+    path: name,
+    code,
+    message: `expected ${expected}${note === undefined ? '' : ` (${note})`}`,
+  });
+  return undefined;
 }

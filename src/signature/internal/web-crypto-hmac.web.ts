@@ -2,7 +2,7 @@
 // hex digest, byte key with a base64 digest): key import and cache, message assembly, subtle
 // lookup. Only how a key is named and read, and how the digest is written, differ.
 import { concatBytes, utf8Encode } from '../../core/internal/bytes.js';
-import { describeValue } from '../../core/internal/describe-value.js';
+import { integerOptionOr } from '../../core/internal/integer-option.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
 import type { HmacMessage } from '../../core/signature/hmac-sha256-hex.js';
 import { canJoinStrings } from '../../core/signature/internal/can-join-strings.js';
@@ -24,6 +24,8 @@ export interface WebCryptoHmacOptions {
 
 /** How one primitive names and reads its keys and writes its digest. */
 export interface WebCryptoKeyCodec<K> {
+  /** The public factory's name, for option messages (`createWebCryptoHmacSha256Hex`). */
+  readonly owner: string;
   /** The cache key of `key` (the key itself for strings). */
   readonly id: (key: K) => string;
   /** The raw key bytes to import. */
@@ -46,15 +48,7 @@ export function createWebCryptoHmac<K>(
   options: WebCryptoHmacOptions | undefined,
   codec: WebCryptoKeyCodec<K>,
 ): (key: K, message: HmacMessage) => Promise<string> {
-  const maxCachedKeys = options?.maxCachedKeys ?? 64;
-  if (!Number.isSafeInteger(maxCachedKeys) || maxCachedKeys < 1) {
-    throw invalidOption(
-      'maxCachedKeys',
-      `maxCachedKeys must be a positive integer; got ${
-        typeof maxCachedKeys === 'number' ? String(maxCachedKeys) : describeValue(maxCachedKeys)
-      }.`,
-    );
-  }
+  const maxCachedKeys = integerOptionOr(codec.owner, 'maxCachedKeys', options?.maxCachedKeys, 64);
   const keys = new LruCache<Promise<CryptoKey>>(maxCachedKeys);
 
   function subtle(): SubtleCrypto {
@@ -63,6 +57,7 @@ export function createWebCryptoHmac<K>(
       throw invalidOption(
         'subtle',
         'WebCrypto (globalThis.crypto.subtle) is not available in this runtime; pass options.subtle.',
+        'required',
       );
     }
     return found;

@@ -8,6 +8,10 @@ import { invalidOption } from '../../core/internal/invalid-option.js';
  */
 export function assertOptionsObject(options: unknown): asserts options is object {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalidOption('options', `options must be an object; got ${describeValue(options)}.`);
+    throw invalidOption(
+      'options',
+      `options must be an object; got ${describeValue(options)}.`,
+      'invalid_type',
+    );
   }
 }

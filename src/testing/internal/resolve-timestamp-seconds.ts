@@ -1,5 +1,6 @@
 import { describeValue } from '../../core/internal/describe-value.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
+import { typeIssueCode } from '../../core/internal/type-issue-code.js';
 import { MAX_TIMESTAMP_SECONDS } from '../../core/signature/constants.js';
 import { assertTimestampSeconds } from '../../core/signature/internal/assert-timestamp-seconds.js';
 
@@ -16,6 +17,7 @@ export function resolveTimestampSeconds(timestampSeconds: unknown, now: unknown)
     throw invalidOption(
       'now',
       `now must be a function returning epoch milliseconds (like Date.now); got ${describeValue(now)}.`,
+      typeIssueCode(now),
     );
   }
   if (timestampSeconds !== undefined) {
@@ -29,6 +31,7 @@ export function resolveTimestampSeconds(timestampSeconds: unknown, now: unknown)
       `now() must return finite epoch milliseconds; got ${
         typeof nowMs === 'number' ? String(nowMs) : describeValue(nowMs)
       }.`,
+      'invalid_value',
     );
   }
   const seconds = Math.floor(nowMs / 1000);
@@ -37,6 +40,7 @@ export function resolveTimestampSeconds(timestampSeconds: unknown, now: unknown)
       'now',
       `now() must return epoch milliseconds from 1000 to ${MAX_TIMESTAMP_SECONDS}999 (a Unix ` +
         `second the signature header can carry); got ${String(nowMs)}.`,
+      nowMs < 1000 ? 'too_small' : 'too_big',
     );
   }
   return seconds;

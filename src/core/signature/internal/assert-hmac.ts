@@ -1,6 +1,7 @@
 import type { WebhookValidationError } from '../../errors.js';
 import { describeValue } from '../../internal/describe-value.js';
 import { invalidOption } from '../../internal/invalid-option.js';
+import { typeIssueCode } from '../../internal/type-issue-code.js';
 import { isBase64Digest } from './base64.js';
 import { isLowercaseSignatureHex } from './hex.js';
 
@@ -14,6 +15,7 @@ export function assertHmacFunction(hmac: unknown): void {
     throw invalidOption(
       'hmac',
       `hmac must be an HMAC-SHA256 function; got ${describeValue(hmac)}.`,
+      typeIssueCode(hmac),
     );
   }
 }
@@ -33,6 +35,7 @@ export function badDigest(digest: unknown): WebhookValidationError {
   return invalidOption(
     'hmac',
     `The hmac function must return the digest as 64 lowercase hex characters; got ${describeValue(digest)}.`,
+    'invalid_value',
   );
 }
 
@@ -52,5 +55,6 @@ export function badBase64Digest(digest: unknown): WebhookValidationError {
   return invalidOption(
     'hmac',
     `The hmac function must return the digest as 44 characters of standard, padded base64; got ${describeValue(digest)}.`,
+    'invalid_value',
   );
 }

@@ -1,5 +1,6 @@
 import { describeValue } from '../../internal/describe-value.js';
 import { invalidOption } from '../../internal/invalid-option.js';
+import { typeIssueCode } from '../../internal/type-issue-code.js';
 import { MAX_SIGNATURES_PER_HEADER } from '../constants.js';
 
 /**
@@ -21,6 +22,11 @@ export function assertSignatureList(
     throw invalidOption(
       'signatures',
       `signatures must be an array of 1 to ${MAX_SIGNATURES_PER_HEADER} signatures of ${kind}; got ${describeValue(signatures)}.`,
+      Array.isArray(signatures)
+        ? signatures.length === 0
+          ? 'too_small'
+          : 'too_big'
+        : typeIssueCode(signatures),
     );
   }
   for (let i = 0; i < signatures.length; i++) {
@@ -29,6 +35,7 @@ export function assertSignatureList(
       throw invalidOption(
         'signatures',
         `signatures[${i}] must be ${kind}; got ${describeValue(signature)}.`,
+        typeof signature === 'string' ? 'invalid_format' : typeIssueCode(signature),
       );
     }
   }

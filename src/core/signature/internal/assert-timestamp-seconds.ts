@@ -1,4 +1,5 @@
 import { describeValue } from '../../internal/describe-value.js';
+import { integerProblem } from '../../internal/integer-problem.js';
 import { invalidOption } from '../../internal/invalid-option.js';
 import { MAX_TIMESTAMP_SECONDS } from '../constants.js';
 
@@ -9,16 +10,13 @@ import { MAX_TIMESTAMP_SECONDS } from '../constants.js';
  * @throws WebhookValidationError `invalid_option` naming `name`.
  */
 export function assertTimestampSeconds(value: unknown, name: string): asserts value is number {
-  if (
-    typeof value === 'number' &&
-    Number.isInteger(value) &&
-    value >= 1 &&
-    value <= MAX_TIMESTAMP_SECONDS
-  ) {
-    return;
-  }
+  const code =
+    value === undefined
+      ? 'required'
+      : integerProblem(value, { min: 1, max: MAX_TIMESTAMP_SECONDS });
+  if (code === undefined) return;
   const hint =
-    typeof value === 'number' && Number.isInteger(value) && value > MAX_TIMESTAMP_SECONDS
+    code === 'too_big'
       ? ' It looks like milliseconds: divide by 1000 (Math.floor(Date.now() / 1000)).'
       : '';
   throw invalidOption(
@@ -26,5 +24,6 @@ export function assertTimestampSeconds(value: unknown, name: string): asserts va
     `${name} must be Unix seconds, a positive integer of at most 12 digits; got ${
       typeof value === 'number' ? String(value) : describeValue(value)
     }.${hint}`,
+    code,
   );
 }

@@ -1,6 +1,7 @@
 // The steps every Standard Webhooks verifier shares (sync and async): only the HMAC call differs.
 import { describeValue } from '../../internal/describe-value.js';
 import { invalidOption } from '../../internal/invalid-option.js';
+import { typeIssueCode } from '../../internal/type-issue-code.js';
 import { STANDARD_WEBHOOKS_HEADERS } from '../constants.js';
 import type { HmacMessage } from '../hmac-sha256-hex.js';
 import { assertPayload } from './assert-payload.js';
@@ -61,6 +62,7 @@ export function prepareStandardVerification(
       'headers must be the request headers (a Headers object or a record such as ' +
         "Node's req.headers; { id, timestamp, signature } for a verifier built with " +
         `createStandardWebhookVerifier); got ${describeValue(headers)}.`,
+      typeIssueCode(headers),
     );
   }
   const values = headers as StandardHeaderValues;

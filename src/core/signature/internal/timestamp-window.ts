@@ -38,7 +38,11 @@ export function checkWindowOptions(
     return { toleranceSeconds: DEFAULT_TOLERANCE_SECONDS, now: defaultNow };
   }
   if (typeof options !== 'object' || options === null) {
-    throw invalidOption('options', `options must be an object; got ${describeValue(options)}.`);
+    throw invalidOption(
+      'options',
+      `options must be an object; got ${describeValue(options)}.`,
+      'invalid_type',
+    );
   }
   const { toleranceSeconds = DEFAULT_TOLERANCE_SECONDS, now = defaultNow } = options;
   if (
@@ -53,12 +57,18 @@ export function checkWindowOptions(
           ? String(toleranceSeconds)
           : describeValue(toleranceSeconds)
       }. There is no value that turns the replay check off.`,
+      typeof toleranceSeconds === 'number' &&
+        !Number.isNaN(toleranceSeconds) &&
+        toleranceSeconds <= 0
+        ? 'too_small'
+        : 'invalid_type',
     );
   }
   if (typeof now !== 'function') {
     throw invalidOption(
       'now',
       `options.now must be a function returning epoch milliseconds; got ${describeValue(now)}.`,
+      'invalid_type',
     );
   }
   return { toleranceSeconds, now };
@@ -77,6 +87,7 @@ export function readWindow(options: CheckedWindowOptions): TimestampWindow {
       `options.now() must return a finite number of epoch milliseconds; got ${
         typeof nowMs === 'number' ? String(nowMs) : describeValue(nowMs)
       }.`,
+      'invalid_value',
     );
   }
   return { toleranceSeconds: options.toleranceSeconds, nowMs };
@@ -136,6 +147,7 @@ export function assertWithinWindow(
       `\`now\` returned ${window.nowMs}, which looks like seconds; pass epoch milliseconds ` +
         `(Date.now()). Read as seconds it is close to the ${headerName} timestamp: the clock ` +
         'is right, its unit is not.',
+      'invalid_value',
     );
   }
   if (ageSeconds > 0) {
