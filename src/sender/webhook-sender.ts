@@ -343,32 +343,35 @@ export class WebhookSender<D = EventDataMap> {
     this.#manual = new ManualDeliveries(context);
     this.#idempotency = new IdempotencyGuard({ store: settings.idempotencyStore, clock });
     this.#dispatcher = new Dispatcher({
-      storage,
-      transport: settings.transport,
-      profile,
-      catalog: context.catalog,
-      clock,
-      logger,
-      hooks: context.hooks,
-      notifier: settings.notifier,
-      leaseMs: settings.leaseMs,
-      maxInFlight: settings.maxInFlight,
-      reservedInFlight: settings.reservedInFlight,
-      maxInFlightPerEndpoint: settings.maxInFlightPerEndpoint,
-      maxInFlightPerOrigin: settings.maxInFlightPerOrigin,
-      pollIntervalMs: settings.pollIntervalMs,
-      owner: settings.workerId,
-      purge: () => this.purgeExpired(),
-      purgeIntervalMs: settings.purgeIntervalMs,
-      randomFloat: () => {
-        const [a = 0, b = 0, c = 0, d = 0] = random(4);
-        return (((a << 24) | (b << 16) | (c << 8) | d) >>> 0) / 2 ** 32;
+      config: {
+        profile,
+        catalog: context.catalog,
+        owner: settings.workerId,
+        leaseMs: settings.leaseMs,
+        maxInFlight: settings.maxInFlight,
+        reservedInFlight: settings.reservedInFlight,
+        maxInFlightPerEndpoint: settings.maxInFlightPerEndpoint,
+        maxInFlightPerOrigin: settings.maxInFlightPerOrigin,
+        pollIntervalMs: settings.pollIntervalMs,
+        purgeIntervalMs: settings.purgeIntervalMs,
       },
-      // Most attempts return the very record already cached (a storage may share one frozen copy
-      // until the endpoint changes): nothing to do, not even a wait.
-      onEndpointChanged: (endpoint) =>
-        subscriptions.isCached(endpoint) ? undefined : subscriptions.cacheEndpoint(endpoint),
-      emitMeta: (input) => this.#publisher.emitMeta(input),
+      ports: {
+        storage,
+        transport: settings.transport,
+        clock,
+        logger,
+        hooks: context.hooks,
+        notifier: settings.notifier,
+        random,
+      },
+      host: {
+        // Most attempts return the very record already cached (a storage may share one frozen
+        // copy until the endpoint changes): nothing to do, not even a wait.
+        endpointChanged: (endpoint) =>
+          subscriptions.isCached(endpoint) ? undefined : subscriptions.cacheEndpoint(endpoint),
+        emitMeta: (input) => this.#publisher.emitMeta(input),
+        purge: () => this.purgeExpired(),
+      },
     });
   }
 

@@ -9,11 +9,7 @@ import type { EventCatalog } from '../../core/catalog/event-catalog.js';
 import { META_EVENT_TYPES } from '../../core/catalog/event-types.js';
 import { formatTimestamp } from '../../core/profiles/format-timestamp.js';
 import type { OutboundEvent, WireProfile } from '../../core/profiles/wire-profile.js';
-import {
-  nextAttemptAt,
-  parseRetryAfter,
-  RETRY_AFTER_STATUSES,
-} from '../../core/retry/retry-policy.js';
+import type { RandomSource } from '../../core/random.js';
 import { summarizeError } from '../../logging/internal/summarize-error.js';
 import { nodeHmacSha256Base64 } from '../../signature/node-hmac-sha256-base64.node.js';
 import { nodeHmacSha256Hex } from '../../signature/node-hmac-sha256-hex.node.js';
@@ -24,13 +20,13 @@ import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
 import type {
-  AttemptDecision,
   ClaimedDelivery,
   RecordAttemptResult,
   SenderStorage,
 } from '../ports/sender-storage.js';
 import type { Transport, TransportResult } from '../ports/transport.js';
 import type { AttemptRecord, DeliveryRecord, EndpointRecord, EventRecord } from '../records.js';
+import { decideAttempt } from './decide-attempt.js';
 import type { HookBus } from './hook-bus.js';
 import { LogThrottle } from './log-throttle.js';
 import { maskedErrorSummary, secretValues } from './masked-error-summary.js';
@@ -70,38 +66,77 @@ const NOT_BUILT: Readonly<Record<BuildStage, string>> = {
     "secrets fit the profile's secret format (rotateSecret with overlapMs: 0 replaces them)",
 };
 
-/** What the dispatcher needs from the sender. */
-export interface DispatcherDeps {
+/**
+ * The dispatcher's settings: plain values fixed at construction (the sender's checked options,
+ * its profile and catalog).
+ */
+export interface DispatcherConfig {
+  /** Serialises, signs, times out, retries and counts health (docs/design.md §4). */
+  readonly profile: WireProfile;
+  /** Converts an event to an endpoint's schema version (docs/design.md §5.7). */
+  readonly catalog: EventCatalog;
+  /** This worker's name in claims. */
+  readonly owner: string;
+  readonly leaseMs: number;
+  readonly maxInFlight: number;
+  /** Of `maxInFlight`, the slots only endpoints with nothing in flight may take (§5.17). */
+  readonly reservedInFlight: number;
+  readonly maxInFlightPerEndpoint: number;
+  /** The transport's connections per origin (`Infinity`: no cap, docs/design.md §5.18). */
+  readonly maxInFlightPerOrigin: number;
+  readonly pollIntervalMs: number;
+  readonly purgeIntervalMs: number;
+}
+
+/** The ports the dispatcher works through: the sender's own, shared with its other modules. */
+export interface DispatcherPorts {
   readonly storage: SenderStorage;
   readonly transport: Transport;
-  readonly profile: WireProfile;
-  readonly catalog: EventCatalog;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly hooks: HookBus;
-  readonly notifier: Notifier | undefined;
-  readonly leaseMs: number;
-  readonly maxInFlight: number;
-  readonly maxInFlightPerEndpoint: number;
-  /** The transport's connections per origin (`Infinity`: no cap). */
-  readonly maxInFlightPerOrigin: number;
-  /** Of `maxInFlight`, the slots only endpoints with nothing in flight may take. */
-  readonly reservedInFlight: number;
-  readonly pollIntervalMs: number;
-  readonly owner: string;
-  /** Deletes expired history (the sender's `purgeExpired`). */
-  readonly purge: () => Promise<unknown>;
-  readonly purgeIntervalMs: number;
-  /** A uniform number in [0, 1), for retry jitter. */
-  readonly randomFloat: () => number;
-  /** Updates the sender's endpoint cache; `undefined` when there was nothing to update. */
-  readonly onEndpointChanged: (endpoint: EndpointRecord) => Promise<void> | undefined;
-  readonly emitMeta: (input: {
-    organizationUuid: string;
-    type: string;
-    data: Record<string, unknown>;
-    excludeEndpointId: string;
-  }) => Promise<void>;
+  /** Hears about auto-paused endpoints; none when absent. */
+  readonly notifier?: Notifier | undefined;
+  /** Random bytes, for retry jitter. */
+  readonly random: RandomSource;
+}
+
+/** A meta-event about an endpoint, for its organization's other endpoints (docs/design.md §5.4). */
+export interface MetaEventInput {
+  readonly organizationUuid: string;
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+  readonly excludeEndpointId: string;
+}
+
+/**
+ * What the dispatcher calls back into: all it needs of the sender beyond the ports. A fake of
+ * these three methods drives a dispatcher in a test.
+ */
+export interface DispatcherHost {
+  /**
+   * An attempt returned this endpoint record: bring the sender's endpoint cache up to date
+   * before the attempt's hooks run. `undefined` when there was nothing to update (the usual
+   * case: no wait at all).
+   */
+  endpointChanged(endpoint: EndpointRecord): Promise<void> | undefined;
+  /** Publishes a meta-event (a throw is logged and reported; the dispatcher carries on). */
+  emitMeta(input: MetaEventInput): Promise<void>;
+  /** Deletes what retention lets go (the sender's `purgeExpired`), every `purgeIntervalMs`. */
+  purge(): Promise<unknown>;
+}
+
+/** What a {@link Dispatcher} is built from. */
+export interface DispatcherDeps {
+  readonly config: DispatcherConfig;
+  readonly ports: DispatcherPorts;
+  readonly host: DispatcherHost;
+}
+
+/** A uniform number in [0, 1) from 32 random bits. */
+function randomFloat(random: RandomSource): number {
+  const [a = 0, b = 0, c = 0, d = 0] = random(4);
+  return (((a << 24) | (b << 16) | (c << 8) | d) >>> 0) / 2 ** 32;
 }
 
 /** How long `stop()` waits for aborted attempts to end before it leaves them behind, ms. */
@@ -118,7 +153,10 @@ const iso = (ms: number | null): string | undefined =>
   ms === null ? undefined : formatTimestamp(ms, 'seconds-when-whole');
 
 export class Dispatcher {
-  readonly #deps: DispatcherDeps;
+  readonly #config: DispatcherConfig;
+  readonly #ports: DispatcherPorts;
+  readonly #host: DispatcherHost;
+  readonly #randomFloat: () => number;
   /** Attempts in flight per endpoint id and per origin (the claim's rooms). */
   readonly #inFlight = new Map<string, number>();
   readonly #inFlightByOrigin = new Map<string, number>();
@@ -140,7 +178,11 @@ export class Dispatcher {
   readonly #throttle = new LogThrottle();
 
   constructor(deps: DispatcherDeps) {
-    this.#deps = deps;
+    this.#config = deps.config;
+    this.#ports = deps.ports;
+    this.#host = deps.host;
+    const { random } = deps.ports;
+    this.#randomFloat = () => randomFloat(random);
   }
 
   /** Claims what is due now (within the caps), sends it, and waits for those attempts. */
@@ -155,8 +197,9 @@ export class Dispatcher {
    * at which everything due and within the rooms was taken.
    */
   async #claimAndSend(): Promise<{ started: Promise<void>[]; more: boolean; claimedAtMs: number }> {
-    const { storage, maxInFlight, maxInFlightPerEndpoint, maxInFlightPerOrigin } = this.#deps;
-    const { leaseMs, owner, clock, reservedInFlight } = this.#deps;
+    const { storage, clock } = this.#ports;
+    const { maxInFlight, maxInFlightPerEndpoint, maxInFlightPerOrigin } = this.#config;
+    const { leaseMs, owner, reservedInFlight } = this.#config;
     const room = maxInFlight - this.#total;
     const claimedAtMs = clock.now();
     if (room <= 0) return { started: [], more: false, claimedAtMs };
@@ -219,7 +262,8 @@ export class Dispatcher {
   /** Signs and sends one claimed delivery, then records the attempt and its consequences. */
   async #deliver(claimed: ClaimedDelivery): Promise<void> {
     const { delivery, event, endpoint } = claimed;
-    const { clock, profile, transport, storage, owner } = this.#deps;
+    const { clock, transport, storage } = this.#ports;
+    const { profile, owner } = this.#config;
     const startedAtMs = clock.now();
     const attemptNumber = delivery.attempts + 1;
     const secrets: string[] = [];
@@ -304,13 +348,15 @@ export class Dispatcher {
         failureReason: result.failureReason,
         responseBody: result.responseBody,
       };
-      const decision = this.#decide(
-        delivery.test,
-        attemptNumber,
-        delivery.firstAttemptAtMs ?? startedAtMs,
-        startedAtMs,
+      const decision = decideAttempt({
+        test: delivery.test,
+        attempts: attemptNumber,
+        firstAttemptAtMs: delivery.firstAttemptAtMs ?? startedAtMs,
+        lastAttemptAtMs: startedAtMs,
         result,
-      );
+        retryPolicy: profile.retryPolicy,
+        random: this.#randomFloat,
+      });
       const recorded = await storage.recordAttempt({
         deliveryId: delivery.id,
         owner,
@@ -368,7 +414,7 @@ export class Dispatcher {
       },
       `${NOT_BUILT[stage]}; nothing was sent, recorded as a failed attempt (INTERNAL_ERROR) and retried on the schedule`,
     );
-    this.#deps.hooks.emit('sender.error', {
+    this.#ports.hooks.emit('sender.error', {
       error,
       during: stage,
       endpointId: endpoint.id,
@@ -399,7 +445,7 @@ export class Dispatcher {
       'the transport threw instead of resolving a result; counted as NETWORK_ERROR ' +
         '(a Transport resolves every network or HTTP failure as a TransportResult)',
     );
-    this.#deps.hooks.emit('sender.error', {
+    this.#ports.hooks.emit('sender.error', {
       error,
       during: 'transport.send',
       endpointId: endpoint.id,
@@ -444,7 +490,7 @@ export class Dispatcher {
       { stage: 'dispatch', call, ...ids, error: summarizeError(error) },
       `${call} failed; ${consequence}`,
     );
-    this.#deps.hooks.emit('sender.error', { error, during: call, ...ids });
+    this.#ports.hooks.emit('sender.error', { error, during: call, ...ids });
   }
 
   /**
@@ -457,37 +503,9 @@ export class Dispatcher {
     fields: Record<string, unknown>,
     message: string,
   ): void {
-    const suppressed = this.#throttle.admit(key, this.#deps.clock.now());
+    const suppressed = this.#throttle.admit(key, this.#ports.clock.now());
     if (suppressed < 0) return;
-    this.#deps.logger[level](suppressed > 0 ? { ...fields, suppressed } : fields, message);
-  }
-
-  #decide(
-    test: boolean,
-    attempts: number,
-    firstAttemptAtMs: number,
-    lastAttemptAtMs: number,
-    result: TransportResult,
-  ): AttemptDecision {
-    if (result.failureReason === null) {
-      return { status: 'DELIVERED', nextAttemptAtMs: null, failureReason: null };
-    }
-    if (test)
-      return { status: 'FAILED', nextAttemptAtMs: null, failureReason: result.failureReason };
-    const retryAfterMs =
-      result.statusCode !== null && RETRY_AFTER_STATUSES.has(result.statusCode)
-        ? parseRetryAfter(result.retryAfter, lastAttemptAtMs)
-        : null;
-    const next = nextAttemptAt(this.#deps.profile.retryPolicy, {
-      attempts,
-      firstAttemptAtMs,
-      lastAttemptAtMs,
-      retryAfterMs,
-      random: this.#deps.randomFloat,
-    });
-    return next === null
-      ? { status: 'FAILED', nextAttemptAtMs: null, failureReason: result.failureReason }
-      : { status: 'PENDING', nextAttemptAtMs: next, failureReason: null };
+    this.#ports.logger[level](suppressed > 0 ? { ...fields, suppressed } : fields, message);
   }
 
   /**
@@ -503,7 +521,7 @@ export class Dispatcher {
     const { endpoint } = recorded;
     // The sender's endpoint cache first: a listener that publishes from a hook must already see
     // the endpoint's new status (a pause), or it would create a delivery to a paused endpoint.
-    const caching = endpoint === null ? undefined : this.#deps.onEndpointChanged(endpoint);
+    const caching = endpoint === null ? undefined : this.#host.endpointChanged(endpoint);
     if (caching === undefined) return this.#report(recorded, event, attempt);
     return caching.then(
       () => this.#report(recorded, event, attempt),
@@ -525,7 +543,7 @@ export class Dispatcher {
     event: EventRecord,
     attempt: AttemptRecord,
   ): Promise<void> | undefined {
-    const { hooks } = this.#deps;
+    const { hooks } = this.#ports;
     const { delivery, endpoint } = recorded;
     const outcome =
       delivery.status === 'DELIVERED'
@@ -583,7 +601,7 @@ export class Dispatcher {
     aboutMeta: boolean,
     terminal: boolean,
   ): Promise<void> {
-    const { hooks, notifier, logger, clock } = this.#deps;
+    const { hooks, notifier, logger, clock } = this.#ports;
     const { delivery } = recorded;
     if (recorded.transition !== 'stay') {
       const reason =
@@ -675,14 +693,14 @@ export class Dispatcher {
   ): Promise<void> {
     const clean = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
     try {
-      await this.#deps.emitMeta({
+      await this.#host.emitMeta({
         organizationUuid: endpoint.organizationUuid,
         type,
         data: clean,
         excludeEndpointId: endpoint.id,
       });
     } catch (error) {
-      this.#deps.logger.error(
+      this.#ports.logger.error(
         {
           stage: 'meta-event',
           organizationUuid: endpoint.organizationUuid,
@@ -692,7 +710,7 @@ export class Dispatcher {
         },
         `could not emit the meta-event ${type}; the organization's other endpoints do not get it`,
       );
-      this.#deps.hooks.emit('sender.error', {
+      this.#ports.hooks.emit('sender.error', {
         error,
         during: `meta-event ${type}`,
         endpointId: endpoint.id,
@@ -704,7 +722,7 @@ export class Dispatcher {
     const data =
       schemaVersion === event.schemaVersion
         ? event.data
-        : convertEventData(this.#deps.catalog, {
+        : convertEventData(this.#config.catalog, {
             type: event.type,
             data: { ...event.data },
             fromVersion: event.schemaVersion,
@@ -728,7 +746,7 @@ export class Dispatcher {
     const key = own ? event.id : `${event.id}:${outbound.schemaVersion}`;
     let body = bodies.get(key);
     if (body === undefined) {
-      body = this.#deps.profile.serializeBody(outbound);
+      body = this.#config.profile.serializeBody(outbound);
       if (bodies.size >= BODY_CACHE_SIZE) {
         const oldest = bodies.keys().next().value;
         if (oldest !== undefined) bodies.delete(oldest);
@@ -764,12 +782,13 @@ export class Dispatcher {
   }
 
   async #run(): Promise<void> {
-    const { storage, clock, pollIntervalMs } = this.#deps;
+    const { storage, clock } = this.#ports;
+    const { pollIntervalMs, purgeIntervalMs, maxInFlight } = this.#config;
     while (!this.#stopping) {
-      if (clock.now() - this.#lastPurgeAtMs >= this.#deps.purgeIntervalMs) {
+      if (clock.now() - this.#lastPurgeAtMs >= purgeIntervalMs) {
         this.#lastPurgeAtMs = clock.now();
         try {
-          await this.#deps.purge();
+          await this.#host.purge();
         } catch (error) {
           this.#callFailed('purgeExpired', error, {}, 'retrying at the next purgeIntervalMs');
         }
@@ -785,7 +804,7 @@ export class Dispatcher {
       if (this.#stopping) break;
       // A full claim: more may be due now. Otherwise sleep until the next due time, a freed slot
       // (a finished attempt wakes the loop) or a publish.
-      if (more && this.#total < this.#deps.maxInFlight) {
+      if (more && this.#total < maxInFlight) {
         // Yield a macrotask even then, so timers and I/O keep running between claims.
         await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
@@ -848,12 +867,12 @@ export class Dispatcher {
       // is left behind after one more grace period: its claims lapse with their leases.
       this.#abort.abort();
       if (!(await within(running(), STOP_GRACE_MS))) {
-        this.#deps.logger.warn(
+        this.#ports.logger.warn(
           { attempts: this.#running.size },
           'stop: attempts still running after the deadline were left behind; their claims lapse with their leases',
         );
       }
     }
-    await this.#deps.transport.close?.();
+    await this.#ports.transport.close?.();
   }
 }
