@@ -121,6 +121,7 @@ export class MemoryStorage implements SenderStorage {
       throw invalidOption(
         'options',
         `MemoryStorage: expected an options object or nothing, got ${describeValue(options)}.`,
+        'invalid_type',
       );
     }
     assertKnownOptions(options, MEMORY_STORAGE_OPTION_NAMES, 'MemoryStorage');

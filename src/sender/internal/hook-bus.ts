@@ -26,6 +26,7 @@ export class HookBus {
       throw invalidOption(
         'listener',
         `sender.on('${String(name)}'): the listener must be a function, got ${describeValue(listener)}.`,
+        'invalid_type',
       );
     }
     let set = this.#listeners.get(name);

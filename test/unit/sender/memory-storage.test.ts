@@ -457,6 +457,28 @@ describe('MemoryStorage — inserts and copies', () => {
   });
 });
 
+describe('MemoryStorage constructor', () => {
+  it.each([
+    [5],
+    ['{}'],
+    [null],
+    [[]],
+  ])('options %j -> invalid_option at options, code invalid_type', (options) => {
+    expect(() => new MemoryStorage(options as never)).toThrow(
+      expect.objectContaining({
+        code: 'invalid_option',
+        issues: [
+          {
+            path: 'options',
+            code: 'invalid_type',
+            message: expect.stringContaining('expected an options object or nothing'),
+          },
+        ],
+      }),
+    );
+  });
+});
+
 describe('MemoryStorage — retention memory', () => {
   // A full GC on demand, without starting the worker with --expose-gc.
   setFlagsFromString('--expose-gc');

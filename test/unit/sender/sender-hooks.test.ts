@@ -163,3 +163,21 @@ describe('sender hook payloads', () => {
     }
   });
 });
+
+describe('sender.on', () => {
+  it('a listener that is not a function -> invalid_option at listener, code invalid_type', async () => {
+    const { sender } = await setup([]);
+    expect(() => sender.on('delivery.failed', 'log it' as never)).toThrow(
+      expect.objectContaining({
+        code: 'invalid_option',
+        issues: [
+          {
+            path: 'listener',
+            code: 'invalid_type',
+            message: expect.stringContaining('the listener must be a function'),
+          },
+        ],
+      }),
+    );
+  });
+});
