@@ -1,7 +1,9 @@
 // The dispatcher: claims due deliveries with a lease, signs at send time, sends, records the
 // attempt with the next step of the retry schedule, and reacts to health transitions with the
 // notifier and meta-events (docs/design.md §2, §5.1, §5.2, §5.4). Scheduling is data: a due time per
-// delivery in storage, never one timer per delivery.
+// delivery in storage, never one timer per delivery. It is built from one narrow interface:
+// settings (`DispatcherConfig`), the ports (`DispatcherPorts`) and `DispatcherHost`, the only calls
+// back into the sender, so a test drives it with a fake host of three methods.
 
 import { setMaxListeners } from 'node:events';
 import { convertEventData } from '../../core/catalog/convert-event-data.js';
@@ -30,6 +32,7 @@ import { decideAttempt } from './decide-attempt.js';
 import type { HookBus } from './hook-bus.js';
 import { LogThrottle } from './log-throttle.js';
 import { maskedErrorSummary, secretValues } from './masked-error-summary.js';
+import type { MetaEventInput } from './publisher.js';
 
 const META_TYPES: ReadonlySet<string> = new Set(META_EVENT_TYPES);
 
@@ -101,14 +104,6 @@ export interface DispatcherPorts {
   readonly random: RandomSource;
 }
 
-/** A meta-event about an endpoint, for its organization's other endpoints (docs/design.md §5.4). */
-export interface MetaEventInput {
-  readonly organizationUuid: string;
-  readonly type: string;
-  readonly data: Record<string, unknown>;
-  readonly excludeEndpointId: string;
-}
-
 /**
  * What the dispatcher calls back into: all it needs of the sender beyond the ports. A fake of
  * these three methods drives a dispatcher in a test.
@@ -120,7 +115,10 @@ export interface DispatcherHost {
    * case: no wait at all).
    */
   endpointChanged(endpoint: EndpointRecord): Promise<void> | undefined;
-  /** Publishes a meta-event (a throw is logged and reported; the dispatcher carries on). */
+  /**
+   * Publishes a meta-event about an endpoint to its organization's other endpoints (docs/design.md
+   * §5.4). A throw is logged and reported; the dispatcher carries on.
+   */
   emitMeta(input: MetaEventInput): Promise<void>;
   /** Deletes what retention lets go (the sender's `purgeExpired`), every `purgeIntervalMs`. */
   purge(): Promise<unknown>;

@@ -10,9 +10,9 @@ import {
   Dispatcher,
   type DispatcherConfig,
   type DispatcherHost,
-  type MetaEventInput,
 } from '../../../../src/sender/internal/dispatcher.js';
 import { HookBus } from '../../../../src/sender/internal/hook-bus.js';
+import type { MetaEventInput } from '../../../../src/sender/internal/publisher.js';
 import { MemoryStorage } from '../../../../src/sender/memory-storage.js';
 import type { Transport, TransportResult } from '../../../../src/sender/ports/transport.js';
 import type { EndpointRecord } from '../../../../src/sender/records.js';
