@@ -8,7 +8,6 @@ export * from './core/catalog/index.js';
 // Errors
 export {
   type ConflictErrorCode,
-  type DeliveryErrorCode,
   isWebhooksError,
   type StorageErrorCode,
   type ValidationErrorCode,
@@ -16,7 +15,6 @@ export {
   type ValidationIssueCode,
   type VerificationErrorCode,
   WebhookConflictError,
-  WebhookDeliveryError,
   WebhookStorageError,
   WebhooksError,
   type WebhooksErrorCode,

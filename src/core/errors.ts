@@ -38,13 +38,6 @@ export type ValidationErrorCode =
   | 'invalid_endpoint'
   | 'invalid_event_input';
 
-/** Codes of {@link WebhookDeliveryError}: an outbound delivery could not be made. */
-export type DeliveryErrorCode =
-  | 'timeout'
-  | 'network_error'
-  | 'blocked_destination'
-  | 'invalid_response';
-
 /**
  * Codes of {@link WebhookStorageError}: a storage adapter failed or found inconsistent data, or a
  * reservation held in a store lapsed before its holder finished (`lease_lapsed`).
@@ -58,11 +51,14 @@ export type ConflictErrorCode =
   | 'idempotency_key_reused'
   | 'idempotency_key_in_flight';
 
-/** Every stable error code this library uses. */
+/**
+ * Every stable error code this library uses. An outbound delivery never throws: how an attempt
+ * failed is data on the delivery record (`DeliveryFailureReason`: a timeout, a network error, a
+ * blocked destination), retried on the schedule, not an error a caller catches.
+ */
 export type WebhooksErrorCode =
   | VerificationErrorCode
   | ValidationErrorCode
-  | DeliveryErrorCode
   | StorageErrorCode
   | ConflictErrorCode;
 
@@ -149,17 +145,9 @@ export interface ValidationIssue {
   /** Dotted path of the field, e.g. `data.orderUuid` (empty for the whole input). */
   readonly path: string;
   /** What is wrong with the field: branch on this, never on `message`. */
-  readonly code?: ValidationIssueCode;
+  readonly code: ValidationIssueCode;
   /** What was wrong with it, for people. Never contains the rejected value. */
   readonly message: string;
-}
-
-/** An outbound delivery failed before a usable HTTP response arrived. */
-export class WebhookDeliveryError extends WebhooksError<DeliveryErrorCode> {
-  constructor(code: DeliveryErrorCode, message: string, options?: WebhooksErrorOptions) {
-    super(code, message, options);
-    this.name = 'WebhookDeliveryError';
-  }
 }
 
 /** A storage adapter failed; nothing was half-written (adapters make each operation atomic). */

@@ -5,7 +5,6 @@
 export {
   isWebhooksError,
   WebhookConflictError,
-  WebhookDeliveryError,
   WebhookStorageError,
   WebhooksError,
   WebhookValidationError,

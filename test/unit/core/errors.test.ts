@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   isWebhooksError,
   WebhookConflictError,
-  WebhookDeliveryError,
   WebhookStorageError,
   WebhooksError,
   WebhookValidationError,
@@ -13,7 +12,6 @@ describe('WebhooksError and subclasses', () => {
   it.each([
     [new WebhookVerificationError('signature_mismatch', 'm'), 'WebhookVerificationError'],
     [new WebhookValidationError('invalid_option', 'm'), 'WebhookValidationError'],
-    [new WebhookDeliveryError('timeout', 'm'), 'WebhookDeliveryError'],
     [new WebhookStorageError('storage_unavailable', 'm'), 'WebhookStorageError'],
     [new WebhookConflictError('not_found', 'm'), 'WebhookConflictError'],
   ] as const)('%s has its name, code, message and is a WebhooksError', (error, name) => {
@@ -27,12 +25,12 @@ describe('WebhooksError and subclasses', () => {
 
   it('forwards cause, and omits it when not given', () => {
     const cause = new Error('low level');
-    expect(new WebhookDeliveryError('network_error', 'x', { cause }).cause).toBe(cause);
-    expect('cause' in new WebhookDeliveryError('network_error', 'x')).toBe(false);
+    expect(new WebhookStorageError('storage_unavailable', 'x', { cause }).cause).toBe(cause);
+    expect('cause' in new WebhookStorageError('storage_unavailable', 'x')).toBe(false);
   });
 
   it('a validation error carries its issues, empty by default', () => {
-    const issues = [{ path: 'events[0]', message: 'unknown type' }];
+    const issues = [{ path: 'events[0]', code: 'invalid_value' as const, message: 'unknown type' }];
     expect(
       new WebhookValidationError('invalid_subscription_pattern', 'x', { issues }).issues,
     ).toEqual(issues);
@@ -68,5 +66,19 @@ describe('WebhooksError and subclasses', () => {
       code: 'missing_header',
       name: 'WebhookVerificationError',
     });
+  });
+});
+
+describe('the error classes of the package', () => {
+  it('has no delivery error class: a failed delivery is data on its record, never thrown', async () => {
+    const errors = await import('../../../src/core/errors.js');
+    expect(Object.keys(errors).sort()).toEqual([
+      'WebhookConflictError',
+      'WebhookStorageError',
+      'WebhookValidationError',
+      'WebhookVerificationError',
+      'WebhooksError',
+      'isWebhooksError',
+    ]);
   });
 });

@@ -72,7 +72,7 @@ describe('MemoryStorage (no options yet)', () => {
     expect(thrown(() => new MemoryStorage(5 as never)).issues).toEqual([
       {
         path: 'options',
-        code: expect.any(String),
+        code: 'invalid_type',
         message: expect.stringContaining('expected an options object'),
       },
     ]);
