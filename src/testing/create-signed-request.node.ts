@@ -160,8 +160,8 @@ const PROFILES: { readonly [P in SignedRequestProfile]: WireProfile } = {
  * @param options - `secret` (required), `timestampSeconds`, `now`, `url`, `profile`,
  *   `deliveryId`, `endpointId`, `headers`.
  * @returns a {@link SignedRequest}; `body` is a string unless the body was given as bytes.
- * @throws WebhookValidationError `invalid_payload_type` when `event` is not an object, a string
- *   or a Uint8Array; `invalid_event` listing the envelope fields that cannot be serialized;
+ * @throws WebhookValidationError `invalid_event_input` (issue `invalid_type` at `event`) when
+ *   `event` is not an object, a string or a Uint8Array; `invalid_event` listing the envelope fields that cannot be serialized;
  *   `invalid_secret`; `invalid_option` naming `options`, `timestampSeconds`, `now`, `url`,
  *   `profile`, `deliveryId`, `endpointId`, `headers` or `headers.<name>`.
  * @example

@@ -133,8 +133,8 @@ export function safeParseEudrEvent(
  * @param raw - the raw request body (UTF-8 bytes or text).
  * @param options - `strict` as in {@link parseEudrEvent}.
  * @throws WebhookValidationError `invalid_json` for a body that is not UTF-8 JSON (the message
- *   gives its length, never its content); `invalid_payload_type` for an input that is not a
- *   string or bytes; otherwise as {@link parseEudrEvent}.
+ *   gives its length, never its content), and for an input that is not a string or bytes (one
+ *   issue, `invalid_type`); otherwise as {@link parseEudrEvent}.
  * @example
  * ```ts
  * const event = parseEudrEventJson(await request.text());

@@ -93,8 +93,8 @@ export function safeParseEvent(input: unknown, options?: ParseEventOptions): Saf
  * @param raw - the raw request body.
  * @param options - `strict` as in {@link parseEvent}.
  * @throws WebhookValidationError `invalid_json` for a body that is not UTF-8 JSON (the message
- *   gives its length, never its content); `invalid_payload_type` for an input that is not a
- *   string or bytes (e.g. an already parsed object); otherwise as {@link parseEvent}.
+ *   gives its length, never its content), and for an input that is not a string or bytes (e.g.
+ *   an already parsed object; one issue, `invalid_type`); otherwise as {@link parseEvent}.
  * @example
  * ```ts
  * const event = parseEventJson(await request.text());
