@@ -1,10 +1,9 @@
 import { WebhookStorageError } from '../core/errors.js';
 import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { describeValue } from '../core/internal/describe-value.js';
-import { integerOptionOr } from '../core/internal/integer-option.js';
+import { integerOptionOr, requiredIntegerOption } from '../core/internal/integer-option.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
 import { stringIssueCode } from './internal/dedupe-arguments.js';
-import { requiredInteger } from './internal/required-integer.js';
 import type { Inbox, InboxEntry, InboxFailure } from './ports/inbox.js';
 
 /** Options of {@link MemoryInbox}. */
@@ -149,7 +148,7 @@ export class MemoryInbox implements Inbox {
    * ```
    */
   async pending(limit: number): Promise<readonly InboxEntry[]> {
-    requiredInteger('MemoryInbox.pending', 'limit', limit);
+    requiredIntegerOption('MemoryInbox.pending', 'limit', limit);
     // Array.prototype.sort is stable, and the Map yields entries in the order they were added.
     const ordered = [...this.#entries.values()];
     if (!isSortedByReceivedAt(ordered)) ordered.sort((a, b) => a.receivedAtMs - b.receivedAtMs);
@@ -196,7 +195,7 @@ function copyIn(entry: InboxEntry): StoredEntry {
       entry.receivedAtMs === undefined ? 'required' : 'invalid_type',
     );
   }
-  requiredInteger('MemoryInbox.add', 'entry.attempts', entry.attempts, { min: 0 });
+  requiredIntegerOption('MemoryInbox.add', 'entry.attempts', entry.attempts, { min: 0 });
   let event: unknown;
   try {
     event = structuredClone(entry.event);

@@ -1,5 +1,5 @@
 import type { ValidationIssueCode } from '../errors.js';
-import { integerProblem } from '../internal/integer-problem.js';
+import { integerIssueCode } from '../internal/integer-option.js';
 import { invalidOption } from '../internal/invalid-option.js';
 import { typeIssueCode } from '../internal/type-issue-code.js';
 
@@ -122,7 +122,7 @@ export function assertHealthPolicy(policy: HealthPolicy): void {
   if (count === undefined && duration === undefined) {
     throw fail('policy', 'maxConsecutiveFailures or maxFailureDurationMs (or both)', 'required');
   }
-  const countProblem = integerProblem(count);
+  const countProblem = count === undefined ? undefined : integerIssueCode(count);
   if (countProblem !== undefined) {
     throw fail('maxConsecutiveFailures', 'a whole number >= 1', countProblem);
   }

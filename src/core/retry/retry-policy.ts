@@ -1,6 +1,6 @@
 import type { ValidationIssueCode } from '../errors.js';
 import { describeValue } from '../internal/describe-value.js';
-import { integerProblem } from '../internal/integer-problem.js';
+import { integerIssueCode } from '../internal/integer-option.js';
 import { invalidOption } from '../internal/invalid-option.js';
 
 /**
@@ -109,7 +109,7 @@ export interface NextAttemptInput {
  */
 export function nextAttemptAt(policy: RetryPolicy, input: NextAttemptInput): number | null {
   const { attempts, firstAttemptAtMs, lastAttemptAtMs } = input;
-  const attemptsProblem = attempts === undefined ? 'required' : integerProblem(attempts);
+  const attemptsProblem = attempts === undefined ? 'required' : integerIssueCode(attempts);
   if (attemptsProblem !== undefined) {
     throw invalid('attempts', `a whole number >= 1, got ${describe(attempts)}`, attemptsProblem);
   }

@@ -1,8 +1,8 @@
 import { base64UrlEncode } from '../../core/internal/bytes.js';
 import { describeValue } from '../../core/internal/describe-value.js';
+import { requiredIntegerOption } from '../../core/internal/integer-option.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
 import { webCryptoRandom } from '../../platform-random.js';
-import { requiredInteger } from './required-integer.js';
 
 /** The issue code of a value that should have been a non-empty string. */
 export function stringIssueCode(value: unknown): 'required' | 'invalid_type' | 'too_small' {
@@ -28,7 +28,11 @@ export function assertDedupeKey(key: unknown): asserts key is string {
  * @throws WebhookValidationError `invalid_option` naming `ttlMs`.
  */
 export function checkDedupeTtlMs(ttlMs: unknown, owner: string): number {
-  return requiredInteger(owner, 'ttlMs', typeof ttlMs === 'number' ? Math.floor(ttlMs) : ttlMs);
+  return requiredIntegerOption(
+    owner,
+    'ttlMs',
+    typeof ttlMs === 'number' ? Math.floor(ttlMs) : ttlMs,
+  );
 }
 
 /** 16 random bytes (128 bits) as unpadded base64url: no two reservations share one. */

@@ -4,7 +4,7 @@
 
 import { type ValidationIssue, WebhookValidationError } from '../../core/errors.js';
 import { describeValue } from '../../core/internal/describe-value.js';
-import { integerProblem } from '../../core/internal/integer-problem.js';
+import { describeIntegerRange, integerIssueCode } from '../../core/internal/integer-option.js';
 import { typeIssueCode } from '../../core/internal/type-issue-code.js';
 import type { DeliveryStatus } from '../records.js';
 
@@ -115,7 +115,7 @@ export function parseHistoryQuery(query: DeliveryHistoryQuery | undefined): Pars
 }
 
 /**
- * `value` checked by the one integer rule (`integerProblem`: its range and issue code), its issue
+ * `value` checked by the one integer rule (`integerIssueCode`: its range and issue code), its issue
  * collected into `issues` with a message that names the range, never the value.
  */
 function integerParameter(
@@ -125,12 +125,9 @@ function integerParameter(
   issues: ValidationIssue[],
   note?: string,
 ): number | undefined {
-  const code = integerProblem(value, range);
+  const code = value === undefined ? undefined : integerIssueCode(value, range);
   if (code === undefined) return value as number | undefined;
-  const expected =
-    range.max === undefined
-      ? `an integer >= ${range.min}`
-      : `an integer from ${range.min} to ${range.max}`;
+  const expected = describeIntegerRange(range);
   issues.push({
     path: name,
     code,

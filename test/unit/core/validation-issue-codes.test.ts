@@ -137,11 +137,7 @@ const CASES: ReadonlyArray<readonly [string, (input: never) => unknown, fc.Arbit
     (secret) => signNovatradePayload('{}', secret),
     fc.oneof(fc.anything(), fc.array(fc.anything())),
   ],
-  [
-    'signStandardWebhook',
-    (options) => signStandardWebhook('{}', options),
-    badInput(OPTION_KEYS),
-  ],
+  ['signStandardWebhook', (options) => signStandardWebhook('{}', options), badInput(OPTION_KEYS)],
   [
     'verifyNovatradeSignature (secret)',
     (secret) => verifyNovatradeSignature('{}', 't=1,v1=00', secret),

@@ -3,7 +3,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
   ConflictErrorCode,
-  DeliveryErrorCode,
   StorageErrorCode,
   ValidationErrorCode,
   VerificationErrorCode,
@@ -21,7 +20,7 @@ describe('problem codes', () => {
     expectTypeOf<Extract<ReceiverProblemCode, ValidationErrorCode>>().toEqualTypeOf<never>();
     expectTypeOf<Extract<VerificationErrorCode, ValidationErrorCode>>().toEqualTypeOf<never>();
     expectTypeOf<
-      Extract<ReceiverProblemCode, DeliveryErrorCode | StorageErrorCode | ConflictErrorCode>
+      Extract<ReceiverProblemCode, StorageErrorCode | ConflictErrorCode>
     >().toEqualTypeOf<never>();
   });
 

@@ -1,5 +1,5 @@
 import { describeValue } from '../../internal/describe-value.js';
-import { integerProblem } from '../../internal/integer-problem.js';
+import { integerIssueCode } from '../../internal/integer-option.js';
 import { invalidOption } from '../../internal/invalid-option.js';
 import { MAX_TIMESTAMP_SECONDS } from '../constants.js';
 
@@ -13,7 +13,7 @@ export function assertTimestampSeconds(value: unknown, name: string): asserts va
   const code =
     value === undefined
       ? 'required'
-      : integerProblem(value, { min: 1, max: MAX_TIMESTAMP_SECONDS });
+      : integerIssueCode(value, { min: 1, max: MAX_TIMESTAMP_SECONDS });
   if (code === undefined) return;
   const hint =
     code === 'too_big'

@@ -2,8 +2,8 @@
 // to edge runtimes); never re-exported by an entry point.
 
 import { describeValue } from '../../../core/internal/describe-value.js';
+import { requiredIntegerOption } from '../../../core/internal/integer-option.js';
 import { invalidOption } from '../../../core/internal/invalid-option.js';
-import { requiredInteger } from '../../internal/required-integer.js';
 import { problemResponse } from '../../problem.js';
 import type { ReceiverResponse } from '../../receiver-request.js';
 import type { WebhookHandlerTarget } from '../webhook-handler-target.js';
@@ -36,7 +36,7 @@ export function assertWebhookHandlerTarget(
       value === undefined ? 'required' : 'invalid_type',
     );
   }
-  requiredInteger(fnName, `${path}.maxBodyBytes`, candidate.maxBodyBytes);
+  requiredIntegerOption(fnName, `${path}.maxBodyBytes`, candidate.maxBodyBytes);
 }
 
 /**
