@@ -203,6 +203,7 @@ export class ReceiverEngine<E> {
       throw invalidOption(
         'ackMode',
         `\`ackMode\` must be 'sync' or 'async', got ${describeValue(ackMode)}.`,
+        typeof ackMode === 'string' ? 'invalid_value' : 'invalid_type',
       );
     }
     const inbox = options.inbox;
@@ -225,6 +226,7 @@ export class ReceiverEngine<E> {
       throw invalidOption(
         'inbox',
         "`inbox` is used only with ackMode 'async'; set both or neither.",
+        'invalid_value',
       );
     }
     if (options.now !== undefined && typeof options.now !== 'function') {
