@@ -1,5 +1,4 @@
-import { describeValue } from '../core/internal/describe-value.js';
-import { invalidOption } from '../core/internal/invalid-option.js';
+import { assertOptionsObject } from '../core/internal/assert-options-object.js';
 import { buildNovatradeSignatureHeader } from '../core/signature/build-novatrade-signature-header.js';
 import { assertTimestampSeconds } from '../core/signature/internal/assert-timestamp-seconds.js';
 import { nodeHmacSha256Hex } from './node-hmac-sha256-hex.node.js';
@@ -42,13 +41,7 @@ export function signNovatradePayload(
   secret: string | readonly string[],
   options?: SignNovatradeOptions,
 ): string {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw invalidOption(
-      'options',
-      `options must be an object; got ${describeValue(options)}.`,
-      'invalid_type',
-    );
-  }
+  if (options !== undefined) assertOptionsObject(options);
   let timestampSeconds: number;
   if (options?.timestamp === undefined) {
     timestampSeconds = Math.floor(Date.now() / 1000);

@@ -1,5 +1,4 @@
-import { describeValue } from '../core/internal/describe-value.js';
-import { invalidOption } from '../core/internal/invalid-option.js';
+import { assertOptionsObject } from '../core/internal/assert-options-object.js';
 import { buildStandardWebhookSignature } from '../core/signature/build-standard-webhook-signature.js';
 import { assertTimestampSeconds } from '../core/signature/internal/assert-timestamp-seconds.js';
 import { nodeHmacSha256Base64 } from './node-hmac-sha256-base64.node.js';
@@ -63,13 +62,7 @@ export function signStandardWebhook(
   payload: string | Uint8Array,
   options: SignStandardWebhookOptions,
 ): StandardWebhookHeaders {
-  if (typeof options !== 'object' || options === null) {
-    throw invalidOption(
-      'options',
-      `options must be an object; got ${describeValue(options)}.`,
-      'invalid_type',
-    );
-  }
+  assertOptionsObject(options);
   let timestampSeconds: number;
   if (options.timestamp === undefined) {
     timestampSeconds = Math.floor(Date.now() / 1000);

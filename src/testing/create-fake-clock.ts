@@ -1,6 +1,6 @@
+import { assertOptionsObject } from '../core/internal/assert-options-object.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
-import { assertOptionsObject } from './internal/assert-options-object.js';
 
 /** `2026-01-01T00:00:00Z` in epoch ms: where a fake clock starts unless told otherwise. */
 const DEFAULT_NOW_MS = Date.UTC(2026, 0, 1);

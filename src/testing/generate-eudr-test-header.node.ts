@@ -1,5 +1,5 @@
+import { assertOptionsObject } from '../core/internal/assert-options-object.js';
 import { signEudrPayload } from '../signature/sign-eudr-payload.node.js';
-import { assertOptionsObject } from './internal/assert-options-object.js';
 
 /** Options of {@link generateEudrTestHeader}. */
 export interface GenerateEudrTestHeaderOptions {

@@ -1,8 +1,8 @@
+import { assertOptionsObject } from '../core/internal/assert-options-object.js';
 import {
   type StandardWebhookHeaders,
   signStandardWebhook,
 } from '../signature/sign-standard-webhook.node.js';
-import { assertOptionsObject } from './internal/assert-options-object.js';
 import { resolveTimestampSeconds } from './internal/resolve-timestamp-seconds.js';
 
 /** Options of {@link generateStandardTestHeaders}. */

@@ -1,5 +1,5 @@
+import { assertOptionsObject } from '../core/internal/assert-options-object.js';
 import { signNovatradePayload } from '../signature/sign-novatrade-payload.node.js';
-import { assertOptionsObject } from './internal/assert-options-object.js';
 import { resolveTimestampSeconds } from './internal/resolve-timestamp-seconds.js';
 
 /** Options of {@link generateTestHeader}. */

@@ -1,5 +1,4 @@
-import { describeValue } from '../internal/describe-value.js';
-import { invalidOption } from '../internal/invalid-option.js';
+import { assertOptionsObject } from '../internal/assert-options-object.js';
 import type { HmacSha256Hex } from './hmac-sha256-hex.js';
 import { assertHmacFunction, checkedDigest } from './internal/assert-hmac.js';
 import { assertPayload } from './internal/assert-payload.js';
@@ -39,13 +38,7 @@ export function buildEudrSignature(
   options: BuildEudrSignatureOptions,
 ): string {
   assertPayload(payload);
-  if (typeof options !== 'object' || options === null) {
-    throw invalidOption(
-      'options',
-      `options must be an object; got ${describeValue(options)}.`,
-      'invalid_type',
-    );
-  }
+  assertOptionsObject(options);
   const secret = assertSingleSecret(options.secret);
   const { hmac } = options;
   assertHmacFunction(hmac);

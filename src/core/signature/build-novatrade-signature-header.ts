@@ -1,5 +1,4 @@
-import { describeValue } from '../internal/describe-value.js';
-import { invalidOption } from '../internal/invalid-option.js';
+import { assertOptionsObject } from '../internal/assert-options-object.js';
 import type { HmacSha256Hex } from './hmac-sha256-hex.js';
 import { assertHmacFunction, checkedDigest } from './internal/assert-hmac.js';
 import { assertPayload } from './internal/assert-payload.js';
@@ -48,13 +47,7 @@ export function buildNovatradeSignatureHeader(
   options: BuildNovatradeSignatureOptions,
 ): string {
   assertPayload(payload);
-  if (typeof options !== 'object' || options === null) {
-    throw invalidOption(
-      'options',
-      `options must be an object; got ${describeValue(options)}.`,
-      'invalid_type',
-    );
-  }
+  assertOptionsObject(options);
   const secrets = assertSecrets(options.secret);
   assertTimestampSeconds(options.timestampSeconds, 'timestampSeconds');
   const { hmac } = options;

@@ -1,4 +1,5 @@
 import type { ValidationIssueCode } from '../errors.js';
+import { assertOptionsObject } from '../internal/assert-options-object.js';
 import { describeValue } from '../internal/describe-value.js';
 import { invalidOption } from '../internal/invalid-option.js';
 import { typeIssueCode } from '../internal/type-issue-code.js';
@@ -57,13 +58,7 @@ export function buildStandardWebhookSignature(
   options: BuildStandardWebhookSignatureOptions,
 ): string {
   assertPayload(payload);
-  if (typeof options !== 'object' || options === null) {
-    throw invalidOption(
-      'options',
-      `options must be an object; got ${describeValue(options)}.`,
-      'invalid_type',
-    );
-  }
+  assertOptionsObject(options);
   const { keys } = decodeStandardSecrets(options.secret);
   const { id, timestampSeconds, hmac } = options;
   assertSignableId(id);

@@ -1,4 +1,5 @@
 import { WebhookVerificationError } from '../../errors.js';
+import { assertOptionsObject } from '../../internal/assert-options-object.js';
 import { describeValue } from '../../internal/describe-value.js';
 import { invalidOption } from '../../internal/invalid-option.js';
 import { DEFAULT_TOLERANCE_SECONDS } from '../constants.js';
@@ -37,13 +38,7 @@ export function checkWindowOptions(
   if (options === undefined) {
     return { toleranceSeconds: DEFAULT_TOLERANCE_SECONDS, now: defaultNow };
   }
-  if (typeof options !== 'object' || options === null) {
-    throw invalidOption(
-      'options',
-      `options must be an object; got ${describeValue(options)}.`,
-      'invalid_type',
-    );
-  }
+  assertOptionsObject(options);
   const { toleranceSeconds = DEFAULT_TOLERANCE_SECONDS, now = defaultNow } = options;
   if (
     typeof toleranceSeconds !== 'number' ||

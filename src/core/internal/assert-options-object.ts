@@ -1,5 +1,5 @@
-import { describeValue } from '../../core/internal/describe-value.js';
-import { invalidOption } from '../../core/internal/invalid-option.js';
+import { describeValue } from './describe-value.js';
+import { invalidOption } from './invalid-option.js';
 
 /**
  * Checks that `options` is a (non-array) object.
