@@ -17,7 +17,9 @@ import type {
  * several processes needs a shared store (a PostgreSQL one is planned), or a retry that reaches
  * another process runs the write again.
  *
- * Every operation is atomic (no `await` inside one) and returns copies. Records expire at
+ * Every operation is atomic (no `await` inside one) and returns copies. `begin` hands out tokens
+ * from a counter (`idem_1`, `idem_2`, …: unique per store, which is all a fence needs in one
+ * process); `complete` and `abandon` act only on the record their token began. Records expire at
  * `expiresAtMs` exactly (`nowMs >= expiresAtMs`: absent). Expired records are also dropped
  * lazily, when their scope is next used and from the oldest end on every `begin` and `complete`,
  * so memory follows the live keys between two `purgeExpired` calls. `begin` needs no `ttlMs`
@@ -40,8 +42,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.#table.complete(input);
   }
 
-  async abandon(scope: string, bodyHash: string): Promise<void> {
-    this.#table.abandon(scope, bodyHash);
+  async abandon(scope: string, token: string): Promise<void> {
+    this.#table.abandon(scope, token);
   }
 
   async purgeExpired(nowMs: number, limit: number): Promise<number> {

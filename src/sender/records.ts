@@ -121,6 +121,11 @@ export interface AttemptRecord {
 export interface IdempotencyResponse {
   /** The HTTP status sent. */
   readonly status: number;
+  /**
+   * The response headers worth replaying (`Location`, `Content-Type`, …), stored and replayed
+   * verbatim: the same names, in the same case and order. Absent when the write gave none.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
   /** The response body as sent. */
   readonly body: string;
 }
@@ -131,6 +136,11 @@ export interface IdempotencyRecord {
   readonly scope: string;
   /** SHA-256 of the raw request body (the encoding is the sender's, compared as a string). */
   readonly bodyHash: string;
+  /**
+   * What `begin` returned with `started` for this record: `complete` and `abandon` act on the
+   * record only with it (the fence against a request whose record expired mid-way).
+   */
+  readonly token: string;
   /** `in_flight` until the write's response is stored, then `completed`. */
   readonly state: 'in_flight' | 'completed';
   /** The stored response; `null` while in flight. */

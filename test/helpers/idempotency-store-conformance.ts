@@ -1,6 +1,8 @@
 // The IdempotencyStore contract (src/sender/ports/idempotency-store.ts, docs/design.md §5.10), as
 // one suite that runs against every adapter (CONTRIBUTING.md "Tests"): MemoryIdempotencyStore
 // now, a PostgreSQL one later. Times are passed in (`nowMs`), so no case depends on a clock.
+// `complete` and `abandon` carry the token of their `begin`: the cases where a request outlives its
+// in-flight record and another one begins the same key and body pin that a token fences its record.
 import { describe, expect, it } from 'vitest';
 import type {
   CompleteIdempotentInput,
@@ -60,6 +62,17 @@ export function describeIdempotencyStore(
     status: 201,
     body: '{"id":"wh_000001","secret":"whsec_one-time-secret"}',
   };
+  // What the HTTP API replays besides status and body: names in their case, in their order.
+  const CREATED_WITH_HEADERS = {
+    ...CREATED,
+    headers: {
+      Location: '/v1/webhooks/wh_000001',
+      'Content-Type': 'application/json',
+      'x-request-id': 'req_1',
+    },
+  };
+  /** `begin`'s answer when it began a record: a token of the store's making. */
+  const STARTED = { outcome: 'started', token: expect.any(String) };
 
   /** Begins `scope` at `nowMs` with the suite's time-to-live values. */
   const begin = (
@@ -70,13 +83,28 @@ export function describeIdempotencyStore(
   ): Promise<IdempotencyBegin> =>
     store.begin({ scope, bodyHash: hash, nowMs, ttlMs: TTL_MS, inFlightTtlMs: IN_FLIGHT_TTL_MS });
 
+  /** Begins `scope`, expects `started`, and returns its token. */
+  async function start(
+    store: IdempotencyStore,
+    scope: string,
+    hash: string,
+    nowMs: number,
+  ): Promise<string> {
+    const begun = await begin(store, scope, hash, nowMs);
+    expect(begun).toEqual(STARTED);
+    return (begun as { token: string }).token;
+  }
+
+  /** Completes the record `token` began (of {@link SCOPE} with {@link BODY} unless overridden). */
   const complete = (
     store: IdempotencyStore,
+    token: string,
     nowMs: number,
     overrides: Partial<CompleteIdempotentInput> = {},
   ) =>
     store.complete({
       scope: SCOPE,
+      token,
       bodyHash: BODY,
       response: CREATED,
       nowMs,
@@ -87,9 +115,11 @@ export function describeIdempotencyStore(
   describe(`${name} — IdempotencyStore contract`, () => {
     describe('begin, complete, abandon', () => {
       itWith(
-        'begin on a new scope -> started; again with the same body -> in_flight; with another body -> mismatch',
+        'begin on a new scope -> started with a token; again with the same body -> in_flight; with another body -> mismatch',
         async (store) => {
-          expect(await begin(store, SCOPE, BODY, T0)).toEqual({ outcome: 'started' });
+          const begun = await begin(store, SCOPE, BODY, T0);
+          expect(begun).toEqual(STARTED);
+          expect((begun as { token: string }).token).not.toBe('');
           expect(await begin(store, SCOPE, BODY, T0 + 1)).toEqual({ outcome: 'in_flight' });
           expect(await begin(store, SCOPE, OTHER_BODY, T0 + 2)).toEqual({ outcome: 'mismatch' });
           expect(await begin(store, SCOPE, BODY, T0 + 3)).toEqual({ outcome: 'in_flight' });
@@ -97,10 +127,25 @@ export function describeIdempotencyStore(
       );
 
       itWith(
+        'every started begin gets a token of its own: other scopes, the same scope begun again after abandon or expiry',
+        async (store) => {
+          const tokens = [
+            await start(store, SCOPE, BODY, T0),
+            await start(store, idempotencyScope('key-2'), BODY, T0),
+            await start(store, idempotencyScope('key-1', ORG_B), BODY, T0),
+          ];
+          await store.abandon(SCOPE, at(tokens, 0));
+          tokens.push(await start(store, SCOPE, BODY, T0 + 1));
+          tokens.push(await start(store, SCOPE, BODY, T0 + 1 + IN_FLIGHT_TTL_MS));
+          expect(new Set(tokens).size).toBe(tokens.length);
+        },
+      );
+
+      itWith(
         'complete -> the same body replays the stored response (one-time secret included), every time; another body -> mismatch',
         async (store) => {
-          await begin(store, SCOPE, BODY, T0);
-          await complete(store, T0 + 100);
+          const token = await start(store, SCOPE, BODY, T0);
+          await complete(store, token, T0 + 100);
           expect(await begin(store, SCOPE, BODY, T0 + 200)).toEqual({
             outcome: 'replay',
             response: CREATED,
@@ -123,8 +168,8 @@ export function describeIdempotencyStore(
         'what went in is copied: changing it after complete changes nothing',
         async (store) => {
           const response = { status: 201, body: CREATED.body };
-          await begin(store, SCOPE, BODY, T0);
-          await complete(store, T0 + 1, { response });
+          const token = await start(store, SCOPE, BODY, T0);
+          await complete(store, token, T0 + 1, { response });
           response.status = 500;
           response.body = 'changed';
           expect(await begin(store, SCOPE, BODY, T0 + 2)).toEqual({
@@ -135,10 +180,55 @@ export function describeIdempotencyStore(
       );
 
       itWith(
+        'headers round-trip verbatim (names, case, order); none stored -> none replayed',
+        async (store) => {
+          const token = await start(store, SCOPE, BODY, T0);
+          await complete(store, token, T0 + 1, { response: CREATED_WITH_HEADERS });
+          const replayed = await begin(store, SCOPE, BODY, T0 + 2);
+          expect(replayed).toStrictEqual({ outcome: 'replay', response: CREATED_WITH_HEADERS });
+          if (replayed.outcome !== 'replay') return;
+          expect(Object.keys(replayed.response.headers ?? {})).toEqual(
+            Object.keys(CREATED_WITH_HEADERS.headers),
+          );
+
+          const bare = idempotencyScope('key-2');
+          const bareToken = await start(store, bare, BODY, T0);
+          await complete(store, bareToken, T0 + 1, { scope: bare });
+          const without = await begin(store, bare, BODY, T0 + 2);
+          expect(without).toStrictEqual({ outcome: 'replay', response: CREATED });
+          if (without.outcome === 'replay') expect('headers' in without.response).toBe(false);
+        },
+      );
+
+      itWith(
+        'headers are copied both ways: changing what went in or what came out changes nothing',
+        async (store) => {
+          const headers: Record<string, string> = { ...CREATED_WITH_HEADERS.headers };
+          const token = await start(store, SCOPE, BODY, T0);
+          await complete(store, token, T0 + 1, {
+            response: { status: 201, headers, body: CREATED.body },
+          });
+          headers.Location = '/v1/webhooks/changed';
+          headers['X-Added'] = 'added';
+          const first = await begin(store, SCOPE, BODY, T0 + 2);
+          expect(first).toStrictEqual({ outcome: 'replay', response: CREATED_WITH_HEADERS });
+          if (first.outcome === 'replay') {
+            const out = first.response.headers as Record<string, string>;
+            out.Location = '/v1/webhooks/changed';
+            delete out['Content-Type'];
+          }
+          expect(await begin(store, SCOPE, BODY, T0 + 3)).toStrictEqual({
+            outcome: 'replay',
+            response: CREATED_WITH_HEADERS,
+          });
+        },
+      );
+
+      itWith(
         'a completed record lives until completion + ttlMs: replayed just before, started again (any body) from then on',
         async (store) => {
-          await begin(store, SCOPE, BODY, T0);
-          await complete(store, T0 + 100);
+          const token = await start(store, SCOPE, BODY, T0);
+          await complete(store, token, T0 + 100);
           const expiresAtMs = T0 + 100 + TTL_MS;
           expect(await begin(store, SCOPE, OTHER_BODY, expiresAtMs - 1)).toEqual({
             outcome: 'mismatch',
@@ -147,9 +237,7 @@ export function describeIdempotencyStore(
             outcome: 'replay',
             response: CREATED,
           });
-          expect(await begin(store, SCOPE, OTHER_BODY, expiresAtMs)).toEqual({
-            outcome: 'started',
-          });
+          expect(await begin(store, SCOPE, OTHER_BODY, expiresAtMs)).toEqual(STARTED);
           expect(await begin(store, SCOPE, BODY, expiresAtMs + 1)).toEqual({
             outcome: 'mismatch',
           });
@@ -159,35 +247,39 @@ export function describeIdempotencyStore(
       itWith(
         'an in-flight record never completed (a crashed request) expires at begin + inFlightTtlMs -> started',
         async (store) => {
-          await begin(store, SCOPE, BODY, T0);
+          await start(store, SCOPE, BODY, T0);
           expect(await begin(store, SCOPE, BODY, T0 + IN_FLIGHT_TTL_MS - 1)).toEqual({
             outcome: 'in_flight',
           });
-          expect(await begin(store, SCOPE, BODY, T0 + IN_FLIGHT_TTL_MS)).toEqual({
-            outcome: 'started',
-          });
+          expect(await begin(store, SCOPE, BODY, T0 + IN_FLIGHT_TTL_MS)).toEqual(STARTED);
           expect(await begin(store, SCOPE, OTHER_BODY, T0 + IN_FLIGHT_TTL_MS + 1)).toEqual({
             outcome: 'mismatch',
           });
         },
       );
 
-      itWith('abandon -> the key is free again: started, with any body', async (store) => {
-        await begin(store, SCOPE, BODY, T0);
-        await store.abandon(SCOPE, BODY);
-        expect(await begin(store, SCOPE, OTHER_BODY, T0 + 1)).toEqual({ outcome: 'started' });
-      });
+      itWith(
+        'abandon with its token -> the key is free again: started, with any body',
+        async (store) => {
+          const token = await start(store, SCOPE, BODY, T0);
+          await store.abandon(SCOPE, token);
+          expect(await begin(store, SCOPE, OTHER_BODY, T0 + 1)).toEqual(STARTED);
+        },
+      );
 
       itWith(
-        'abandon with another body, of a completed record or of an unknown scope -> nothing changes',
+        'abandon or complete with a token that did not begin the record, abandon of a completed record or of an unknown scope -> nothing changes',
         async (store) => {
-          await begin(store, SCOPE, BODY, T0);
-          await store.abandon(SCOPE, OTHER_BODY);
-          await store.abandon(idempotencyScope('unknown'), BODY);
-          expect(await begin(store, SCOPE, BODY, T0 + 1)).toEqual({ outcome: 'in_flight' });
-          await complete(store, T0 + 2);
-          await store.abandon(SCOPE, BODY);
-          expect(await begin(store, SCOPE, BODY, T0 + 3)).toEqual({
+          const token = await start(store, SCOPE, BODY, T0);
+          const otherScopeToken = await start(store, idempotencyScope('key-2'), BODY, T0);
+          await store.abandon(SCOPE, otherScopeToken);
+          await store.abandon(SCOPE, `${token}-not`);
+          await store.abandon(idempotencyScope('unknown'), token);
+          await complete(store, otherScopeToken, T0 + 1);
+          expect(await begin(store, SCOPE, BODY, T0 + 2)).toEqual({ outcome: 'in_flight' });
+          await complete(store, token, T0 + 3);
+          await store.abandon(SCOPE, token);
+          expect(await begin(store, SCOPE, BODY, T0 + 4)).toEqual({
             outcome: 'replay',
             response: CREATED,
           });
@@ -195,40 +287,117 @@ export function describeIdempotencyStore(
       );
 
       itWith('complete on a completed record -> the first response wins', async (store) => {
-        await begin(store, SCOPE, BODY, T0);
-        await complete(store, T0 + 1);
-        await complete(store, T0 + 2, { response: { status: 500, body: 'late' } });
+        const token = await start(store, SCOPE, BODY, T0);
+        await complete(store, token, T0 + 1);
+        await complete(store, token, T0 + 2, { response: { status: 500, body: 'late' } });
         expect(await begin(store, SCOPE, BODY, T0 + 3)).toEqual({
           outcome: 'replay',
           response: CREATED,
         });
         // …and its expiry is still the first completion's.
-        expect(await begin(store, SCOPE, OTHER_BODY, T0 + 1 + TTL_MS)).toEqual({
-          outcome: 'started',
-        });
+        expect(await begin(store, SCOPE, OTHER_BODY, T0 + 1 + TTL_MS)).toEqual(STARTED);
       });
 
       itWith(
-        'complete after its in-flight record expired -> stored; unless another body began the key meanwhile',
+        'complete after its in-flight record expired and nobody began the key again -> stored; unless another request began it meanwhile',
         async (store) => {
           const late = T0 + IN_FLIGHT_TTL_MS + 1;
-          await begin(store, SCOPE, BODY, T0);
-          await complete(store, late);
+          const token = await start(store, SCOPE, BODY, T0);
+          await complete(store, token, late);
           expect(await begin(store, SCOPE, BODY, late + 1)).toEqual({
             outcome: 'replay',
             response: CREATED,
           });
 
           const other = idempotencyScope('key-2');
-          await begin(store, other, BODY, T0);
-          expect(await begin(store, other, OTHER_BODY, late)).toEqual({ outcome: 'started' });
-          await complete(store, late + 1, { scope: other });
+          const first = await start(store, other, BODY, T0);
+          await start(store, other, OTHER_BODY, late);
+          await complete(store, first, late + 1, { scope: other });
           expect(await begin(store, other, OTHER_BODY, late + 2)).toEqual({
             outcome: 'in_flight',
           });
           expect(await begin(store, other, BODY, late + 2)).toEqual({ outcome: 'mismatch' });
         },
       );
+
+      describe('a request A that outlives its in-flight record, and a request B with the same key and body', () => {
+        const B_RESPONSE = { status: 201, body: '{"id":"wh_000002","secret":"whsec_b-secret"}' };
+        /** When A's in-flight record expires, and B begins. */
+        const A_EXPIRED = T0 + IN_FLIGHT_TTL_MS;
+        /** After B's begin: A's token, B's token. A began at T0, B as A's record expired. */
+        async function overtaken(store: IdempotencyStore): Promise<[string, string]> {
+          const a = await start(store, SCOPE, BODY, T0);
+          expect(await begin(store, SCOPE, BODY, A_EXPIRED - 1)).toEqual({
+            outcome: 'in_flight',
+          });
+          const b = await start(store, SCOPE, BODY, A_EXPIRED);
+          return [a, b];
+        }
+
+        itWith(
+          "A fails, then abandons -> B's record stays in flight, and B's complete is stored",
+          async (store) => {
+            const [a, b] = await overtaken(store);
+            await store.abandon(SCOPE, a);
+            expect(await begin(store, SCOPE, BODY, A_EXPIRED + 1)).toEqual({
+              outcome: 'in_flight',
+            });
+            await complete(store, b, A_EXPIRED + 2, { response: B_RESPONSE });
+            expect(await begin(store, SCOPE, BODY, A_EXPIRED + 3)).toEqual({
+              outcome: 'replay',
+              response: B_RESPONSE,
+            });
+          },
+        );
+
+        itWith(
+          "A completes late -> B's record stays in flight, then B's complete is stored (not A's response) and its expiry is B's",
+          async (store) => {
+            const [a, b] = await overtaken(store);
+            await complete(store, a, A_EXPIRED + 1);
+            expect(await begin(store, SCOPE, BODY, A_EXPIRED + 2)).toEqual({
+              outcome: 'in_flight',
+            });
+            await complete(store, b, A_EXPIRED + 3, { response: B_RESPONSE });
+            expect(await begin(store, SCOPE, BODY, A_EXPIRED + 4)).toEqual({
+              outcome: 'replay',
+              response: B_RESPONSE,
+            });
+            expect(await begin(store, SCOPE, BODY, A_EXPIRED + 3 + TTL_MS - 1)).toEqual({
+              outcome: 'replay',
+              response: B_RESPONSE,
+            });
+            expect(await begin(store, SCOPE, OTHER_BODY, A_EXPIRED + 3 + TTL_MS)).toEqual(STARTED);
+          },
+        );
+
+        itWith(
+          "B completes first, then A completes or abandons late -> B's response stays",
+          async (store) => {
+            const [a, b] = await overtaken(store);
+            await complete(store, b, A_EXPIRED + 1, { response: B_RESPONSE });
+            await complete(store, a, A_EXPIRED + 2);
+            await store.abandon(SCOPE, a);
+            expect(await begin(store, SCOPE, BODY, A_EXPIRED + 3)).toEqual({
+              outcome: 'replay',
+              response: B_RESPONSE,
+            });
+          },
+        );
+
+        itWith(
+          "B abandons, then A completes late -> no live record: A's response is stored",
+          async (store) => {
+            const [a, b] = await overtaken(store);
+            await store.abandon(SCOPE, b);
+            await complete(store, a, A_EXPIRED + 1);
+            expect(await begin(store, SCOPE, BODY, A_EXPIRED + 2)).toEqual({
+              outcome: 'replay',
+              response: CREATED,
+            });
+          },
+        );
+      });
 
       itWith('scopes are independent: organizations, routes and keys', async (store) => {
         const scopes = [
@@ -237,18 +406,15 @@ export function describeIdempotencyStore(
           idempotencyScope('key-2'),
           `${ORG_A} PATCH /v1/webhooks/wh_000001 key-1`,
         ];
-        for (const scope of scopes) {
-          expect(await begin(store, scope, BODY, T0)).toEqual({ outcome: 'started' });
-        }
-        await complete(store, T0 + 1);
-        await store.abandon(at(scopes, 1), BODY);
+        const tokens: string[] = [];
+        for (const scope of scopes) tokens.push(await start(store, scope, BODY, T0));
+        await complete(store, at(tokens, 0), T0 + 1);
+        await store.abandon(at(scopes, 1), at(tokens, 1));
         expect(await begin(store, at(scopes, 0), BODY, T0 + 2)).toEqual({
           outcome: 'replay',
           response: CREATED,
         });
-        expect(await begin(store, at(scopes, 1), OTHER_BODY, T0 + 2)).toEqual({
-          outcome: 'started',
-        });
+        expect(await begin(store, at(scopes, 1), OTHER_BODY, T0 + 2)).toEqual(STARTED);
         expect(await begin(store, at(scopes, 2), BODY, T0 + 2)).toEqual({ outcome: 'in_flight' });
         expect(await begin(store, at(scopes, 3), OTHER_BODY, T0 + 2)).toEqual({
           outcome: 'mismatch',
@@ -271,8 +437,8 @@ export function describeIdempotencyStore(
     describe('purgeExpired', () => {
       /** Completes `scope` at `nowMs`: it expires at `nowMs + TTL_MS`. */
       async function completed(store: IdempotencyStore, scope: string, nowMs: number) {
-        await begin(store, scope, BODY, nowMs);
-        await store.complete({ scope, bodyHash: BODY, response: CREATED, nowMs, ttlMs: TTL_MS });
+        const token = await start(store, scope, BODY, nowMs);
+        await complete(store, token, nowMs, { scope });
       }
 
       itWith(
@@ -296,10 +462,10 @@ export function describeIdempotencyStore(
           });
           expect(
             await begin(store, idempotencyScope('completed-expired'), OTHER_BODY, before),
-          ).toEqual({ outcome: 'started' });
-          expect(await begin(store, idempotencyScope('crashed'), OTHER_BODY, before)).toEqual({
-            outcome: 'started',
-          });
+          ).toEqual(STARTED);
+          expect(await begin(store, idempotencyScope('crashed'), OTHER_BODY, before)).toEqual(
+            STARTED,
+          );
         },
       );
 

@@ -83,21 +83,25 @@ export class IdempotencyGuard {
         'A request with this Idempotency-Key is still being processed; retry shortly.',
       );
     }
+    // The token fences this request's record: if `execute` outlives the in-flight window and
+    // another request begins the key again, this one's abandon or complete leaves that record alone.
+    const { token } = begun;
     let response: IdempotencyResponse;
     try {
-      response = await execute();
+      response = copyResponse(await execute());
     } catch (error) {
-      await store.abandon(scope, bodyHash);
+      await store.abandon(scope, token);
       throw error;
     }
     await store.complete({
       scope,
+      token,
       bodyHash,
-      response: { status: response.status, body: response.body },
+      response,
       nowMs: clock.now(),
       ttlMs: IDEMPOTENCY_TTL_MS,
     });
-    return { status: response.status, body: response.body, replayed: false };
+    return { ...copyResponse(response), replayed: false };
   }
 
   /**
@@ -115,4 +119,13 @@ export class IdempotencyGuard {
       if (deleted < PURGE_BATCH) return total;
     }
   }
+}
+
+/**
+ * The fields of an `IdempotencyResponse`, headers copied: what `execute` returned may carry more
+ * (it is the caller's object), and the record keeps status, headers and body only.
+ */
+function copyResponse(response: IdempotencyResponse): IdempotencyResponse {
+  const { status, headers, body } = response;
+  return headers === undefined ? { status, body } : { status, headers: { ...headers }, body };
 }

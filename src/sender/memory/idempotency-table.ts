@@ -5,7 +5,7 @@ import type {
   CompleteIdempotentInput,
   IdempotencyBegin,
 } from '../ports/idempotency-store.js';
-import type { IdempotencyRecord } from '../records.js';
+import type { IdempotencyRecord, IdempotencyResponse } from '../records.js';
 
 /**
  * Idempotency-Key records by scope, with the `IdempotencyStore` operations. A record expires at
@@ -19,6 +19,11 @@ export class IdempotencyTable {
    * its record expired moves to the end, so expired records gather at the front.
    */
   readonly #records = new Map<string, IdempotencyRecord>();
+  /**
+   * The last token handed out. One table, one process: a counter is unique per `begin`, and
+   * cheaper than random bytes. Tokens only fence records (they are no secret).
+   */
+  #lastToken = 0;
 
   /** `IdempotencyStore.begin`. */
   begin(input: BeginIdempotentInput): IdempotencyBegin {
@@ -26,46 +31,48 @@ export class IdempotencyTable {
     this.#sweep(nowMs);
     const live = this.#live(scope, nowMs);
     if (live === undefined) {
+      this.#lastToken += 1;
+      const token = `idem_${this.#lastToken}`;
       // Held for a while only, so that a request that crashed does not lock the key for good.
       this.#records.set(scope, {
         scope,
         bodyHash,
+        token,
         state: 'in_flight',
         response: null,
         createdAtMs: nowMs,
         expiresAtMs: nowMs + input.inFlightTtlMs,
       });
-      return { outcome: 'started' };
+      return { outcome: 'started', token };
     }
     if (live.bodyHash !== bodyHash) return { outcome: 'mismatch' };
     if (live.state === 'in_flight' || live.response === null) return { outcome: 'in_flight' };
-    return {
-      outcome: 'replay',
-      response: { status: live.response.status, body: live.response.body },
-    };
+    return { outcome: 'replay', response: copyResponse(live.response) };
   }
 
   /** `IdempotencyStore.complete`. */
   complete(input: CompleteIdempotentInput): void {
-    const { scope, bodyHash, response, nowMs } = input;
+    const { scope, token, response, nowMs } = input;
     this.#sweep(nowMs);
     const live = this.#live(scope, nowMs);
-    // The first response wins; another body's record is not this request's to complete.
-    if (live !== undefined && (live.state === 'completed' || live.bodyHash !== bodyHash)) return;
+    // The first response wins; a record another token began is not this request's to complete.
+    if (live !== undefined && (live.state === 'completed' || live.token !== token)) return;
     this.#records.set(scope, {
       scope,
-      bodyHash,
+      // The hash `begin` compared; the input's only when this request's record is gone.
+      bodyHash: live?.bodyHash ?? input.bodyHash,
+      token,
       state: 'completed',
-      response: { status: response.status, body: response.body },
+      response: copyResponse(response),
       createdAtMs: live?.createdAtMs ?? nowMs,
       expiresAtMs: nowMs + input.ttlMs,
     });
   }
 
   /** `IdempotencyStore.abandon`. */
-  abandon(scope: string, bodyHash: string): void {
+  abandon(scope: string, token: string): void {
     const record = this.#records.get(scope);
-    if (record?.state === 'in_flight' && record.bodyHash === bodyHash) {
+    if (record?.state === 'in_flight' && record.token === token) {
       this.#records.delete(scope);
     }
   }
@@ -105,4 +112,13 @@ export class IdempotencyTable {
     this.#records.delete(scope);
     return undefined;
   }
+}
+
+/**
+ * A copy of `response`, its headers copied too, so nothing the caller holds (what went in, what
+ * came out) shares an object with the stored record. No `headers` in, no `headers` out.
+ */
+function copyResponse(response: IdempotencyResponse): IdempotencyResponse {
+  const { status, headers, body } = response;
+  return headers === undefined ? { status, body } : { status, headers: { ...headers }, body };
 }

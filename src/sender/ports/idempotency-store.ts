@@ -8,6 +8,12 @@
  * clock. Records are plain data; an adapter returns copies. One conformance suite
  * (`test/helpers/idempotency-store-conformance.ts`) runs against every adapter.
  *
+ * A record is fenced by a token, as the receiver's `DedupeStore` reservations are: `begin` makes
+ * one per record it starts, and `complete` and `abandon` act only on the record their token began.
+ * A request that runs past `inFlightTtlMs` loses its record; another request with the same key and
+ * body may then begin a new one, and the first request's late `abandon` or `complete` must not
+ * free or fill the second one's record (the body hash cannot tell the two apart: it is the same).
+ *
  * Built in: `MemoryIdempotencyStore` (one process). Several processes behind one API need one
  * shared store: the records of one process are unknown to another, and a retry that reaches
  * another process would run the write again.
@@ -38,14 +44,22 @@ export interface BeginIdempotentInput {
 /**
  * What {@link IdempotencyStore.begin} found (docs/design.md §5.10):
  * - `started`: no live record; one is now held in flight for this request, which must end with
- *   `complete` or `abandon`;
+ *   `complete` or `abandon`, passing `token`;
  * - `replay`: completed with the same body hash: answer with the stored `response`;
  * - `mismatch`: a live record (in flight or completed) with another body hash: 422
  *   `idempotency-key-reused`;
  * - `in_flight`: the same body is still being handled by another request: 409.
  */
 export type IdempotencyBegin =
-  | { readonly outcome: 'started' }
+  | {
+      readonly outcome: 'started';
+      /**
+       * Names the record this call began: an opaque string the store makes, different for every
+       * `begin` that returns `started` (in memory a counter; a database adapter e.g.
+       * `gen_random_uuid()`). Not a secret, but not for clients either: it stays in the process.
+       */
+      readonly token: string;
+    }
   | { readonly outcome: 'replay'; readonly response: IdempotencyResponse }
   | { readonly outcome: 'mismatch' }
   | { readonly outcome: 'in_flight' };
@@ -53,8 +67,17 @@ export type IdempotencyBegin =
 /** Input of {@link IdempotencyStore.complete}. */
 export interface CompleteIdempotentInput {
   readonly scope: string;
+  /** The `token` of the `started` answer of this request's `begin`. */
+  readonly token: string;
+  /**
+   * The body hash given to `begin`: stored with the response when no live record is left (this
+   * request's record expired), so that a later `begin` can replay or refuse it.
+   */
   readonly bodyHash: string;
-  /** The response to replay; its body may hold a one-time secret (kept here only, never logged). */
+  /**
+   * The response to replay, stored and replayed verbatim (status, headers such as `Location` or
+   * `Content-Type`, body); its body may hold a one-time secret (kept here only, never logged).
+   */
   readonly response: IdempotencyResponse;
   /** Now, epoch ms. */
   readonly nowMs: number;
@@ -69,10 +92,14 @@ export interface CompleteIdempotentInput {
  * @example
  * ```ts
  * class TableIdempotencyStore implements IdempotencyStore {
- *   // INSERT … ON CONFLICT (scope) DO UPDATE … WHERE expires_at <= $now RETURNING …: atomic.
- *   async begin(input: BeginIdempotentInput) { … }     // { outcome: 'started' } …
+ *   // INSERT … VALUES (…, gen_random_uuid()) ON CONFLICT (scope) DO UPDATE … WHERE expires_at <= $now
+ *   // RETURNING …: atomic. { outcome: 'started', token } …
+ *   async begin(input: BeginIdempotentInput) { … }
+ *   // UPDATE … WHERE scope = $1 AND token = $2 AND state = 'in_flight' AND expires_at > $now;
+ *   // no row: INSERT … ON CONFLICT (scope) DO UPDATE … WHERE expires_at <= $now
  *   async complete(input: CompleteIdempotentInput) { … }
- *   async abandon(scope: string, bodyHash: string) { … } // DELETE … AND state = 'in_flight'
+ *   // DELETE … WHERE scope = $1 AND token = $2 AND state = 'in_flight'
+ *   async abandon(scope: string, token: string) { … }
  *   async purgeExpired(nowMs: number, limit: number) { … } // DELETE … LIMIT: one bounded batch
  * }
  * const sender = new WebhookSender({ transport, idempotencyStore: new TableIdempotencyStore() });
@@ -81,23 +108,26 @@ export interface CompleteIdempotentInput {
 export interface IdempotencyStore {
   /**
    * Looks up the record of `scope` and, when there is no live one (none, or expired), creates it
-   * in flight for this request, expiring at `nowMs + inFlightTtlMs`. Concurrent calls with the
-   * same scope: exactly one gets `started`.
+   * in flight for this request with a new token, expiring at `nowMs + inFlightTtlMs`. A live
+   * record is compared by body hash: `replay`, `mismatch` or `in_flight`. Concurrent calls with
+   * the same scope: exactly one gets `started`.
    */
   begin(input: BeginIdempotentInput): Promise<IdempotencyBegin>;
   /**
-   * Stores the response of the request that began `scope` and keeps it until `nowMs + ttlMs`.
-   * The first response wins: a record already completed, or a live record with another body hash
-   * (begun after this request's own record expired), is left as it is. With no live record (this
-   * request's in-flight record expired), the completed record is created.
+   * Stores the response of the request whose `begin` returned `token` and keeps it until
+   * `nowMs + ttlMs`, on the in-flight record that token began. The first response wins, and
+   * another request's record is not this one's: a completed record, or a live record begun by
+   * another token (another request began `scope` after this one's record expired), is left as it
+   * is. With no live record (this request's record expired and nobody began `scope` again), the
+   * completed record is created with `bodyHash`, so a retry still gets the response.
    */
   complete(input: CompleteIdempotentInput): Promise<void>;
   /**
-   * Drops the in-flight record of `scope` if it has this body hash (its request failed before a
-   * response worth replaying): the key is free again. Completed records, another body's record
-   * and unknown scopes are left alone; none is an error.
+   * Drops the in-flight record of `scope` that `token` began (its request failed before a
+   * response worth replaying): the key is free again. A record begun by another token (after
+   * this one's expired), a completed record and an unknown scope are left alone; none is an error.
    */
-  abandon(scope: string, bodyHash: string): Promise<void>;
+  abandon(scope: string, token: string): Promise<void>;
   /**
    * Deletes up to `limit` records expired at `nowMs` (`expiresAtMs <= nowMs`), in flight or
    * completed; live records are never deleted. The sender's `purgeExpired` (run by the

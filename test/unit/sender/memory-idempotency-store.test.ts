@@ -40,12 +40,18 @@ describe('MemoryIdempotencyStore — memory', () => {
     for (let k = 0; k < 5_000; k++) {
       const scope = `${ORG_A} POST /v1/webhooks key-${k}`;
       const input = { scope, bodyHash: `hash-${k}`, nowMs: nowMs + k, ttlMs: DAY_MS };
-      await store.begin({ ...input, inFlightTtlMs: 60_000 });
+      const begun = await store.begin({ ...input, inFlightTtlMs: 60_000 });
+      if (begun.outcome !== 'started') throw new Error(`key-${k}: ${begun.outcome}`);
       const secret = `whsec_${String(k).repeat(300)}`;
       if (k % 10 !== 0) {
         await store.complete({
           ...input,
-          response: { status: 201, body: `{"id":"wh_${k}","secret":"${secret}"}` },
+          token: begun.token,
+          response: {
+            status: 201,
+            headers: { Location: `/v1/webhooks/wh_${k}`, 'Content-Type': 'application/json' },
+            body: `{"id":"wh_${k}","secret":"${secret}"}`,
+          },
         });
       }
     }

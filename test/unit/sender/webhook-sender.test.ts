@@ -504,6 +504,87 @@ describe('WebhookSender.withIdempotencyKey (docs/design.md §5.10)', () => {
     expect(later).toEqual({ status: 200, body: 'after expiry', replayed: false });
   });
 
+  it('headers of the response are stored and replayed verbatim, and returned as copies', async () => {
+    const { sender } = setup();
+    const headers = { Location: '/v1/webhooks/wh_1', 'Content-Type': 'application/json' };
+    const first = await sender.withIdempotencyKey(request('key-h', '{}'), async () => ({
+      status: 201,
+      headers,
+      body: '{"id":"wh_1"}',
+    }));
+    expect(first).toStrictEqual({ status: 201, headers, body: '{"id":"wh_1"}', replayed: false });
+    expect(first.headers).not.toBe(headers);
+    (first.headers as Record<string, string>).Location = 'changed';
+    const execute = vi.fn(async () => ({ status: 500, body: '' }));
+    expect(await sender.withIdempotencyKey(request('key-h', '{}'), execute)).toStrictEqual({
+      status: 201,
+      headers,
+      body: '{"id":"wh_1"}',
+      replayed: true,
+    });
+    expect(execute).not.toHaveBeenCalled();
+    // No headers in, no headers out.
+    await sender.withIdempotencyKey(request('key-n', '{}'), async () => ({
+      status: 204,
+      body: '',
+    }));
+    expect(await sender.withIdempotencyKey(request('key-n', '{}'), execute)).toStrictEqual({
+      status: 204,
+      body: '',
+      replayed: true,
+    });
+  });
+
+  describe('a write A that runs past the 5-minute in-flight window, and a retry B with the same key and body', () => {
+    /** A pending write: `finish` resolves it with `body`, `fail` rejects it. */
+    function pending() {
+      let finish: (body: string) => void = () => {};
+      let fail: (error: Error) => void = () => {};
+      const execute = () =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          finish = (body) => resolve({ status: 201, body });
+          fail = reject;
+        });
+      return { execute, finish: (body: string) => finish(body), fail: (e: Error) => fail(e) };
+    }
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+    /** A begins, its record expires, B begins and runs: both writes pending. */
+    async function overtaken() {
+      const { sender, clock } = setup();
+      const a = pending();
+      const aDone = sender.withIdempotencyKey(request('key-ab', 'x'), a.execute);
+      await tick();
+      clock.advance(5 * 60 * 1000);
+      const b = pending();
+      const bDone = sender.withIdempotencyKey(request('key-ab', 'x'), b.execute);
+      await tick();
+      return { sender, a, aDone, b, bDone };
+    }
+    const retry = (sender: WebhookSender) =>
+      sender.withIdempotencyKey(request('key-ab', 'x'), async () => ({ status: 201, body: 'C' }));
+
+    it("A fails -> B's key is not freed: a third request is in flight, then replays B's response", async () => {
+      const { sender, a, aDone, b, bDone } = await overtaken();
+      a.fail(new Error('A failed'));
+      await expect(aDone).rejects.toThrow('A failed');
+      await expect(retry(sender)).rejects.toMatchObject({ code: 'idempotency_key_in_flight' });
+      b.finish('B');
+      await bDone;
+      expect(await retry(sender)).toEqual({ status: 201, body: 'B', replayed: true });
+    });
+
+    it("A completes late -> B's record is not filled with A's response: in flight, then B's response", async () => {
+      const { sender, a, aDone, b, bDone } = await overtaken();
+      a.finish('A');
+      expect(await aDone).toEqual({ status: 201, body: 'A', replayed: false });
+      await expect(retry(sender)).rejects.toMatchObject({ code: 'idempotency_key_in_flight' });
+      b.finish('B');
+      await bDone;
+      expect(await retry(sender)).toEqual({ status: 201, body: 'B', replayed: true });
+    });
+  });
+
   it.each([
     ['', 'too_small'],
     ['k'.repeat(256), 'too_big'],
@@ -543,9 +624,9 @@ describe('WebhookSender idempotencyStore option (docs/design.md §5.10)', () => 
         calls.push('complete');
         return inner.complete(input);
       },
-      abandon(scope, hash) {
+      abandon(scope, token) {
         calls.push('abandon');
-        return inner.abandon(scope, hash);
+        return inner.abandon(scope, token);
       },
       async purgeExpired(nowMs, limit) {
         purges.push([nowMs, limit]);
