@@ -1,6 +1,7 @@
 // Entry of the workerd bundle: a Worker whose `test` handler (`workerd test`) runs every suite and
 // prints the report as one line for run.mjs. Served cases go through the SELF service binding to
-// this Worker's own `fetch`, so requests and bodies cross workerd's real HTTP machinery.
+// this Worker's own `fetch`, so requests and bodies cross workerd's real HTTP machinery, and each
+// runs in a request of its own that ends with its response.
 import { type FetchHandler, RESULT_MARKER, runSuites } from './harness.js';
 import { suites } from './suites/index.js';
 
@@ -13,10 +14,14 @@ const handlers = new Map<string, FetchHandler>();
 let served = 0;
 
 export default {
-  async fetch(request: Request): Promise<Response> {
+  // Served handlers get what a Worker's fetch gets, env and ctx (ExecutionContext) included, as
+  // with `export default { fetch: fetchHandler(receiver) }`.
+  async fetch(request: Request, env: Env, ctx: unknown): Promise<Response> {
     const prefix = new URL(request.url).pathname.split('/')[1] ?? '';
     const handler = handlers.get(prefix);
-    return handler === undefined ? new Response('no handler', { status: 404 }) : handler(request);
+    return handler === undefined
+      ? new Response('no handler', { status: 404 })
+      : handler(request, env, ctx);
   },
 
   async test(_controller: unknown, env: Env): Promise<void> {

@@ -5,8 +5,15 @@
 /** One case: passes unless it throws or rejects. */
 export type TestFn = () => void | Promise<void>;
 
-/** A Fetch handler served by the runtime's own server (Bun.serve, Deno.serve, a service binding). */
-export type FetchHandler = (request: Request) => Response | Promise<Response>;
+/**
+ * A Fetch handler served by the runtime's own server (Bun.serve, Deno.serve, a service binding),
+ * called with what that server passes after the request (Bun's server, Deno's info, workerd's
+ * env and ExecutionContext).
+ */
+export type FetchHandler = (
+  request: Request,
+  ...context: unknown[]
+) => Response | Promise<Response>;
 
 /** A handler being served: `fetch` sends a request to it through the runtime's server. */
 export interface Served {

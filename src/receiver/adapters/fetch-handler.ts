@@ -12,7 +12,7 @@ import {
   bodyReadFailed,
   declaredContentLength,
 } from './internal/adapter-kit.js';
-import type { WebhookHandlerTarget } from './webhook-handler-target.js';
+import type { WebhookHandleOptions, WebhookHandlerTarget } from './webhook-handler-target.js';
 
 const TOO_LARGE: unique symbol = Symbol('too large');
 const READ_FAILED: unique symbol = Symbol('read failed');
@@ -60,14 +60,49 @@ async function readBody(
   return chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : concatBytes(chunks);
 }
 
+/**
+ * The request's `waitUntil`, from the arguments a runtime passes after the `Request`: the third
+ * (Workers' `fetch(request, env, ctx)`) first, then the second (`(request, context)` on Vercel
+ * Functions and Edge, Next.js middleware, Cloudflare Pages Functions, or `{ waitUntil }` passed by
+ * hand). Structural: an object with a `waitUntil` method, called on that object (workerd's
+ * `ExecutionContext` refuses a detached call). Anything else (Bun's server, Deno's serve info,
+ * Next.js's `{ params }`, a Worker's `env`) is ignored.
+ */
+function waitUntilOf(contexts: readonly unknown[]): WebhookHandleOptions['waitUntil'] {
+  for (let i = contexts.length - 1; i >= 0; i--) {
+    const context = contexts[i];
+    if (typeof context !== 'object' || context === null) continue;
+    let method: unknown;
+    try {
+      method = (context as { waitUntil?: unknown }).waitUntil;
+    } catch {
+      continue; // a getter that throws (a proxy): not an execution context
+    }
+    if (typeof method === 'function') {
+      return (work) => {
+        (method as (this: unknown, work: Promise<void>) => void).call(context, work);
+      };
+    }
+  }
+  return undefined;
+}
+
 function toResponse(response: ReceiverResponse): Response {
   return new Response(response.body, { status: response.status, headers: response.headers });
 }
 
 /**
- * Adapts a receiver to the Fetch API: returns `(request: Request) => Promise<Response>` for any
- * runtime that speaks it (Cloudflare Workers, Deno, Bun, Next.js route handlers, Hono, Node's
+ * Adapts a receiver to the Fetch API: returns `(request, env?, ctx?) => Promise<Response>` for
+ * any runtime that speaks it (Cloudflare Workers, Deno, Bun, Next.js route handlers, Hono, Node's
  * global `Request`). Never rejects: every failure is an answer.
+ *
+ * The arguments after the `Request` are the runtime's, passed on as they come: when the third or
+ * else the second is an object with a `waitUntil(promise)` method (Workers' `ExecutionContext` in
+ * `fetch(request, env, ctx)`, the `context` of Vercel Functions or Cloudflare Pages Functions,
+ * Next.js middleware's `event`, or a `{ waitUntil }` of your own), the processing that follows a
+ * 202 (`ackMode: 'async'`) is handed to it, so a runtime that ends the request with its response
+ * keeps that work alive until the handlers have run. Any other argument is ignored: Deno, Bun and
+ * Node keep running the work without it.
  *
  * A non-POST request is answered 405 (`allow: POST`) without reading its body. A POST body is
  * read as raw bytes (never decoded or re-encoded before the signature check), at most
@@ -78,7 +113,7 @@ function toResponse(response: ReceiverResponse): Response {
  *
  * @param receiver - a `WebhookReceiver` or an `EudrWebhookReceiver` (either build), or any
  *   {@link WebhookHandlerTarget}.
- * @returns the Fetch handler.
+ * @returns the Fetch handler: `(request, env?, ctx?)`, the shape of a Worker's `fetch`.
  * @throws WebhookValidationError `invalid_option` naming `receiver` (or `receiver.maxBodyBytes`)
  *   when it is not a receiver.
  * @example
@@ -89,16 +124,16 @@ function toResponse(response: ReceiverResponse): Response {
  *   .on('compliance.decision_made', (event) => book(event.data.orderUuid, event.data.decision));
  * const handler = fetchHandler(receiver);
  *
- * export default { fetch: handler }; // Cloudflare Workers, Bun
+ * export default { fetch: handler }; // Cloudflare Workers (fetch(request, env, ctx)), Bun, Deno
  * export const POST = handler; // Next.js route handler (app/webhooks/route.ts)
- * app.post('/webhooks', (c) => handler(c.req.raw)); // Hono
+ * app.post('/webhooks', (c) => handler(c.req.raw, c.env, c.executionCtx)); // Hono on Workers
  * ```
  */
 export function fetchHandler(
   receiver: WebhookHandlerTarget,
-): (request: Request) => Promise<Response> {
+): (request: Request, env?: unknown, ctx?: unknown) => Promise<Response> {
   assertWebhookHandlerTarget(receiver, 'fetchHandler');
-  return async (request) => {
+  return async (request, ...contexts) => {
     try {
       const method = request.method;
       const headers = request.headers;
@@ -116,7 +151,13 @@ export function fetchHandler(
       const body = await readBody(request, receiver.maxBodyBytes);
       if (body === TOO_LARGE) return toResponse(receiver.tooLarge());
       if (body === READ_FAILED) return toResponse(bodyReadFailed());
-      return toResponse(await receiver.handle({ method, headers, body }));
+      const waitUntil = waitUntilOf(contexts);
+      return toResponse(
+        await receiver.handle(
+          { method, headers, body },
+          waitUntil === undefined ? undefined : { waitUntil },
+        ),
+      );
     } catch {
       // Only a custom WebhookHandlerTarget can get here (the receivers' handle never throws).
       return toResponse(adapterFailed());

@@ -21,6 +21,7 @@ import {
 import { resolveLogger } from '../../logging/internal/resolve-logger.js';
 import { summarizeError } from '../../logging/internal/summarize-error.js';
 import type { LogFields, Logger, LogLevel } from '../../logging/logger.js';
+import type { WebhookHandleOptions } from '../adapters/webhook-handler-target.js';
 import { type HeadersInput, readHeader } from '../headers.js';
 import { MemoryDedupeStore } from '../memory-dedupe-store.js';
 import { MemoryInbox } from '../memory-inbox.js';
@@ -378,6 +379,9 @@ export class ReceiverEngine<E> {
    * yourself for a framework without an adapter. Never throws: every failure is an answer.
    *
    * @param request - method, headers and raw body.
+   * @param options - `waitUntil`: receives the processing that follows a 202 (async mode), for a
+   *   runtime that ends the request with its response (Workers' `ctx.waitUntil`); `fetchHandler`
+   *   passes the runtime's own. Without it the processing starts on a later macrotask, as on Node.
    * @returns status 200 (processed, duplicate or ignored), 202 (async: queued), 400 (bad JSON or
    *   event), 401 (signature), 405, 409 (this event is being processed by an earlier attempt:
    *   retry later), 413, 415, 500 (a handler failed: the sender retries) or 503 with
@@ -391,9 +395,12 @@ export class ReceiverEngine<E> {
    * reply.status(answer.status).headers(answer.headers).send(answer.body);
    * ```
    */
-  async handle(request: ReceiverRequest): Promise<ReceiverResponse> {
+  async handle(
+    request: ReceiverRequest,
+    options?: WebhookHandleOptions,
+  ): Promise<ReceiverResponse> {
     try {
-      return await this.#handle(request);
+      return await this.#handle(request, options?.waitUntil);
     } catch (error) {
       this.#report(
         error,
@@ -408,7 +415,10 @@ export class ReceiverEngine<E> {
     }
   }
 
-  async #handle(request: ReceiverRequest): Promise<ReceiverResponse> {
+  async #handle(
+    request: ReceiverRequest,
+    waitUntil: WebhookHandleOptions['waitUntil'],
+  ): Promise<ReceiverResponse> {
     if (typeof request.method !== 'string' || request.method.toUpperCase() !== 'POST') {
       return this.#reject(
         405,
@@ -560,11 +570,14 @@ export class ReceiverEngine<E> {
     await this.#complete(key, token, event, 202);
     // Start the handlers on a later macrotask, so the 202 is written first even when a handler
     // begins with synchronous work.
-    this.#track(
+    const work = this.#track(
       new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() =>
         this.#processEntry(inbox, entry),
       ),
     );
+    // A runtime that ends the request with its response (workerd) runs this work only while the
+    // request's waitUntil holds it; without it the entry waits in the inbox for drainInbox().
+    if (typeof waitUntil === 'function') this.#handOver(waitUntil, work, key, event);
     return ACK.queued;
   }
 
@@ -793,13 +806,41 @@ export class ReceiverEngine<E> {
     }
   }
 
-  #track(work: Promise<unknown>): void {
+  /** Counts `work` for `idle()`; returns it settled (never rejecting), for `waitUntil`. */
+  #track(work: Promise<unknown>): Promise<void> {
     const settled = work.then(
       () => undefined,
       () => undefined,
     );
     this.#pending.add(settled);
     void settled.then(() => this.#pending.delete(settled));
+    return settled;
+  }
+
+  /**
+   * Hands the processing after a 202 to the request's `waitUntil`. One that throws does not change
+   * the answer (the event is in the inbox): it is reported, and the work runs if the runtime lets
+   * it; otherwise `drainInbox()` picks the entry up.
+   */
+  #handOver(
+    waitUntil: (work: Promise<void>) => void,
+    work: Promise<void>,
+    key: string,
+    event: E,
+  ): void {
+    try {
+      waitUntil(work);
+    } catch (error) {
+      this.#report(
+        error,
+        { stage: 'inbox', status: 202, key, event },
+        {
+          level: 'warn',
+          message:
+            'waitUntil threw; the handlers may not run until drainInbox picks the inbox entry up',
+        },
+      );
+    }
   }
 
   /**
