@@ -18,7 +18,7 @@ const CALLS: readonly [string, (options: unknown) => unknown][] = [
   ['signNovatradePayload', (o) => signNovatradePayload('{}', SECRET, o as never)],
   ['signStandardWebhook', (o) => signStandardWebhook('{}', o as never)],
   ['createFakeClock', (o) => createFakeClock(o as never)],
-  ['generateTestHeader', (o) => generateTestHeader('{}', o as never)],
+  ['generateTestHeader', (o) => generateTestHeader(o as never)],
 ];
 
 describe.each(CALLS)('%s', (_name, call) => {
