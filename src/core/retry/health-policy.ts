@@ -112,13 +112,17 @@ export function evaluateEndpointHealth(
 /**
  * Checks a health policy once, at construction time.
  *
- * @throws WebhookValidationError `invalid_option` — no limit set, a limit not a positive whole
- *   number (failures) or positive number (ms), or an unknown action.
+ * @throws WebhookValidationError `invalid_option` — a policy that is not an object or sets no
+ *   limit (at `policy`), a limit not a positive whole number (failures) or positive number (ms),
+ *   or an unknown action.
  */
 export function assertHealthPolicy(policy: HealthPolicy): void {
-  const { maxConsecutiveFailures: count, maxFailureDurationMs: duration, action } = policy;
   const fail = (path: string, expected: string, code: ValidationIssueCode) =>
     invalidOption(path, `Invalid health ${path}: expected ${expected}.`, code);
+  if (typeof policy !== 'object' || policy === null) {
+    throw fail('policy', 'a HealthPolicy object', typeIssueCode(policy));
+  }
+  const { maxConsecutiveFailures: count, maxFailureDurationMs: duration, action } = policy;
   if (count === undefined && duration === undefined) {
     throw fail('policy', 'maxConsecutiveFailures or maxFailureDurationMs (or both)', 'required');
   }

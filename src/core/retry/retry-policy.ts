@@ -2,6 +2,7 @@ import type { ValidationIssueCode } from '../errors.js';
 import { describeValue } from '../internal/describe-value.js';
 import { integerIssueCode } from '../internal/integer-option.js';
 import { invalidOption } from '../internal/invalid-option.js';
+import { typeIssueCode } from '../internal/type-issue-code.js';
 
 /**
  * When retries happen, as data (CONTRIBUTING.md, "Retry engine").
@@ -159,17 +160,41 @@ export function maxAttempts(policy: RetryPolicy): number {
  * Checks a policy once, at construction time, so that a bad custom schedule fails early with the
  * option named (CONTRIBUTING.md, "Validate options eagerly").
  *
- * @throws WebhookValidationError `invalid_option` — offsets not strictly increasing, negative or
- *   non-finite delays, jitter outside (0, 1], non-positive `maxRetryAfterMs`.
+ * @throws WebhookValidationError `invalid_option` — a policy or schedule that is not an object
+ *   (at `policy`, `schedule`), a `kind` other than `offsets` or `intervals`, a list of delays that
+ *   is not an array, offsets not strictly increasing, negative or non-finite delays, jitter
+ *   outside (0, 1], non-positive `maxRetryAfterMs`. An empty list is a policy of no retries.
  * @example
  * ```ts
  * assertRetryPolicy({ schedule: { kind: 'intervals', intervalsMs: [1000, 5000] }, maxRetryAfterMs: 60_000 });
  * ```
  */
 export function assertRetryPolicy(policy: RetryPolicy): void {
+  // The shape first: a policy written by hand in JavaScript gets an issue, not a TypeError.
+  if (typeof policy !== 'object' || policy === null) {
+    throw invalid('policy', `a RetryPolicy object, got ${describe(policy)}`, typeIssueCode(policy));
+  }
   const { schedule } = policy;
-  const delays = schedule.kind === 'offsets' ? schedule.offsetsMs : schedule.intervalsMs;
+  if (typeof schedule !== 'object' || schedule === null) {
+    throw invalid(
+      'schedule',
+      `{ kind: 'offsets', offsetsMs } or { kind: 'intervals', intervalsMs }, got ${describe(schedule)}`,
+      typeIssueCode(schedule),
+    );
+  }
+  const kind: unknown = schedule.kind;
+  if (kind !== 'offsets' && kind !== 'intervals') {
+    throw invalid(
+      'schedule.kind',
+      `'offsets' or 'intervals', got ${describe(kind)}`,
+      typeof kind === 'string' ? 'invalid_value' : typeIssueCode(kind),
+    );
+  }
+  const delays: unknown = schedule.kind === 'offsets' ? schedule.offsetsMs : schedule.intervalsMs;
   const name = schedule.kind === 'offsets' ? 'schedule.offsetsMs' : 'schedule.intervalsMs';
+  if (!Array.isArray(delays)) {
+    throw invalid(name, `an array of ms, got ${describe(delays)}`, typeIssueCode(delays));
+  }
   let previous = 0;
   for (const [i, delay] of delays.entries()) {
     if (!Number.isFinite(delay) || delay <= 0) {

@@ -4,11 +4,17 @@
 import type { EventCatalog } from '../../core/catalog/event-catalog.js';
 import { createId } from '../../core/ids.js';
 import { describeValue } from '../../core/internal/describe-value.js';
-import { integerOption, integerOptionOr } from '../../core/internal/integer-option.js';
+import {
+  integerOption,
+  integerOptionOr,
+  requiredIntegerOption,
+} from '../../core/internal/integer-option.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
 import { NOVATRADE_PROFILE } from '../../core/profiles/novatrade-profile.js';
 import type { WireProfile } from '../../core/profiles/wire-profile.js';
 import type { RandomSource } from '../../core/random.js';
+import { assertHealthPolicy } from '../../core/retry/health-policy.js';
+import { assertRetryPolicy } from '../../core/retry/retry-policy.js';
 import { createStderrLogger } from '../../logging/create-stderr-logger.node.js';
 import { resolveLogger } from '../../logging/internal/resolve-logger.js';
 import { webCryptoRandom } from '../../platform-random.js';
@@ -21,7 +27,7 @@ import type { Notifier } from '../ports/notifier.js';
 import type { SenderStorage } from '../ports/sender-storage.js';
 import type { Transport } from '../ports/transport.js';
 import type { WebhookSenderOptions } from '../webhook-sender.js';
-import { assertProfilePolicyKeys } from './profile-policy-keys.js';
+import { assertProfilePolicyKeys, checkProfilePart } from './profile-policy-keys.js';
 import { catalogForProfile } from './sender-catalog.js';
 
 /** The options of a sender, checked, with every default filled in. */
@@ -59,6 +65,13 @@ export interface SenderSettings {
 /** The class named in option messages. */
 const OWNER = 'WebhookSender';
 
+/**
+ * The longest `profile.timeoutMs`, 2^31 - 1 ms (about 24.8 days): the longest delay a timer holds.
+ * Node fires a longer timer at once, so the attempt would time out the moment it starts;
+ * `HttpTransport` refuses the same values per request.
+ */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
 function assertPort(value: unknown, name: string, methods: readonly string[]): void {
   if (
     typeof value !== 'object' ||
@@ -71,6 +84,27 @@ function assertPort(value: unknown, name: string, methods: readonly string[]): v
       'invalid_type',
     );
   }
+}
+
+/**
+ * A sender's rule on top of `assertRetryPolicy` (for which an empty list is a policy of no
+ * retries): its profile retries at least once. Every failed attempt is retried while the schedule
+ * lasts (docs/design.md §5.1), and an empty list would turn that off without a word, each delivery
+ * FAILED after one attempt. `policy` has passed `assertRetryPolicy`.
+ *
+ * @throws WebhookValidationError `invalid_option`, `too_small` at the schedule's list.
+ */
+function assertSomeRetry(policy: WireProfile['retryPolicy']): void {
+  const { schedule } = policy;
+  const delays = schedule.kind === 'offsets' ? schedule.offsetsMs : schedule.intervalsMs;
+  if (delays.length > 0) return;
+  const path = `profile.retryPolicy.schedule.${schedule.kind === 'offsets' ? 'offsetsMs' : 'intervalsMs'}`;
+  throw invalidOption(
+    path,
+    `WebhookSender: \`${path}\` must hold at least one retry, got an empty list; a sender ` +
+      'retries every failed attempt while the schedule lasts.',
+    'too_small',
+  );
 }
 
 /**
@@ -119,7 +153,17 @@ export function parseSenderOptions(options: WebhookSenderOptions<unknown>): Send
       'invalid_type',
     );
   }
+  // A custom profile's hand-written parts: the keys first (a misspelt key is named as such, not as
+  // a missing value), then the values by the core's own checks, the one home of each rule.
   assertProfilePolicyKeys(profile);
+  checkProfilePart('profile.retryPolicy', () => assertRetryPolicy(profile.retryPolicy));
+  assertSomeRetry(profile.retryPolicy);
+  checkProfilePart('profile.healthPolicy', () => assertHealthPolicy(profile.healthPolicy));
+  // Required: the lease is derived from it (a missing one made the lease NaN).
+  const timeoutMs = requiredIntegerOption(OWNER, 'profile.timeoutMs', profile.timeoutMs, {
+    min: 1,
+    max: MAX_TIMEOUT_MS,
+  });
   const { secretFormat } = profile;
   if (
     secretFormat !== undefined &&
@@ -145,12 +189,12 @@ export function parseSenderOptions(options: WebhookSenderOptions<unknown>): Send
       'invalid_type',
     );
   }
-  const leaseMs = integerOptionOr(OWNER, 'leaseMs', options.leaseMs, profile.timeoutMs + 30_000);
-  if (leaseMs < profile.timeoutMs + 5_000) {
+  const leaseMs = integerOptionOr(OWNER, 'leaseMs', options.leaseMs, timeoutMs + 30_000);
+  if (leaseMs < timeoutMs + 5_000) {
     throw invalidOption(
       'leaseMs',
       `WebhookSender: \`leaseMs\` (${leaseMs}) must exceed the transport timeout ` +
-        `(${profile.timeoutMs} ms) plus a 5,000 ms margin, or a live worker's claim could ` +
+        `(${timeoutMs} ms) plus a 5,000 ms margin, or a live worker's claim could ` +
         'lapse mid-request and the delivery be sent twice.',
       'too_small',
     );
