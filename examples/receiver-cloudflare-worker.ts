@@ -4,13 +4,20 @@
 import { fetchHandler, WebhookReceiver } from '@novatrade24/webhooks/web';
 
 /** The bindings this Worker uses, typed structurally: no @cloudflare/workers-types needed. */
+/** What a Worker's `fetch` gets as its third argument; `waitUntil` keeps work after the answer. */
+export interface WorkerContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
 export interface Env {
   readonly NOVATRADE_WEBHOOK_SECRET: string;
   /** A Queue producer binding (`[[queues.producers]]` in wrangler.toml). */
   readonly WEBHOOK_EVENTS: { send(message: unknown): Promise<void> };
 }
 
-function createHandler(env: Env): (request: Request) => Promise<Response> {
+type Handler = (request: Request, env: Env, ctx: WorkerContext) => Promise<Response>;
+
+function createHandler(env: Env): Handler {
   // Dedupe: the default MemoryDedupeStore lasts as long as this isolate, and Cloudflare runs
   // many, so a redelivery can reach one that has not seen the event. To dedupe across isolates,
   // pass `dedupe:` a `DedupeStore` whose `reserve(key, ttlMs)` is atomic: a D1
@@ -27,11 +34,12 @@ function createHandler(env: Env): (request: Request) => Promise<Response> {
 
 // One receiver per isolate, built on the first request (bindings only arrive with a request),
 // so the WebCrypto key is imported once and reused.
-let handler: ((request: Request) => Promise<Response>) | undefined;
+let handler: Handler | undefined;
 
 export default {
-  fetch(request: Request, env: Env): Promise<Response> {
+  // `ctx` is passed on: in ackMode 'async' the handlers run after the 202 under ctx.waitUntil.
+  fetch(request: Request, env: Env, ctx: WorkerContext): Promise<Response> {
     handler ??= createHandler(env);
-    return handler(request);
+    return handler(request, env, ctx);
   },
 };

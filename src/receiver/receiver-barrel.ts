@@ -34,7 +34,10 @@ export { verifyNovatradeSignatureAsync } from '../signature/verify-novatrade-sig
 export { verifyStandardWebhookAsync } from '../signature/verify-standard-webhook.web.js';
 // Fetch adapter (`/receiver` adds the Node ones)
 export { fetchHandler } from './adapters/fetch-handler.js';
-export type { WebhookHandlerTarget } from './adapters/webhook-handler-target.js';
+export type {
+  WebhookHandleOptions,
+  WebhookHandlerTarget,
+} from './adapters/webhook-handler-target.js';
 // Verify and parse one request (WebCrypto; `/receiver` adds the node:crypto ones)
 export type {
   ConstructEudrEventOptions,

@@ -243,13 +243,16 @@ describe('examples/receiver-cloudflare-worker.ts', () => {
       },
     },
   };
+  // The Worker's execution context: collects what is handed to waitUntil (nothing in sync mode).
+  const waited: Promise<unknown>[] = [];
+  const ctx = { waitUntil: (promise: Promise<unknown>) => void waited.push(promise) };
   afterEach(() => {
     sent.length = 0;
   });
 
   it('fetch answers 200 to a signed delivery and enqueues the typed payload', async () => {
     const { signed } = decisionRequest('evt_worker');
-    expect(await read(await worker.fetch(signed.toRequest(), env))).toMatchObject({
+    expect(await read(await worker.fetch(signed.toRequest(), env, ctx))).toMatchObject({
       status: 200,
       body: { received: true },
     });
@@ -258,7 +261,7 @@ describe('examples/receiver-cloudflare-worker.ts', () => {
 
   it('fetch answers 401 to a tampered delivery and enqueues nothing', async () => {
     const { tampered } = decisionRequest('evt_worker_tampered');
-    expect(await read(await worker.fetch(tampered(), env))).toMatchObject({
+    expect(await read(await worker.fetch(tampered(), env, ctx))).toMatchObject({
       status: 401,
       body: { code: 'signature_mismatch' },
     });
@@ -268,11 +271,13 @@ describe('examples/receiver-cloudflare-worker.ts', () => {
   it('fetch answers 500 when the queue fails, and processes the sender’s retry', async () => {
     failNextSend = true;
     const { signed } = decisionRequest('evt_worker_retry');
-    expect(await read(await worker.fetch(signed.toRequest(), env))).toMatchObject({
+    expect(await read(await worker.fetch(signed.toRequest(), env, ctx))).toMatchObject({
       status: 500,
       body: { code: 'handler_failed' },
     });
-    expect((await worker.fetch(signed.toRequest(), env)).status).toBe(200);
+    expect((await worker.fetch(signed.toRequest(), env, ctx)).status).toBe(200);
     expect(sent).toHaveLength(1);
+    // Sync mode: the work is done before the answer, so nothing is left for waitUntil.
+    expect(waited).toEqual([]);
   });
 });
