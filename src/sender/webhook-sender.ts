@@ -73,6 +73,9 @@ export interface WebhookSenderOptions<D = EventDataMap> {
   /**
    * The wire profile: body, headers, signature, retry and health policies, timeout (docs/design.md §4).
    * Without `catalog`, its event data types type `publish` (`EUDR_PROFILE`: the EUDR events).
+   * A custom profile's values are checked at construction: its `retryPolicy` (at least one retry)
+   * and `healthPolicy` by the core's `assertRetryPolicy` and `assertHealthPolicy`, its `timeoutMs`
+   * an integer from 1 to 2^31 - 1; each failure is `invalid_option` at a path under `profile.`.
    * @default NOVATRADE_PROFILE
    */
   readonly profile?: WireProfile<D> | WireProfile | undefined;
@@ -660,7 +663,8 @@ export class WebhookSender<D = EventDataMap> {
    *
    * @param request - `organizationUuid`, `method`, `route` (the path template, e.g.
    *   `/v1/webhooks/{id}`), `key` (1–255 characters) and the raw `body`.
-   * @param execute - performs the write and returns the response to store.
+   * @param execute - performs the write and returns the response to store: its status, its
+   *   optional headers (`Location`, `Content-Type`, …, replayed verbatim) and its body.
    * @returns the response, and `replayed: true` when it came from a stored record.
    * @throws WebhookConflictError `idempotency_key_reused` (a different body: HTTP 422) or
    *   `idempotency_key_in_flight` (HTTP 409).
