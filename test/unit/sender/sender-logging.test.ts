@@ -214,7 +214,10 @@ describe('WebhookSender default logger: every kind of line, no secret, signature
     // A profile whose signing throws for some endpoints, quoting the secret it was given.
     const profile: WireProfile = {
       ...NOVATRADE_PROFILE,
-      retryPolicy: { schedule: { kind: 'offsets', offsetsMs: [MINUTE_MS] }, maxRetryAfterMs: 60_000 },
+      retryPolicy: {
+        schedule: { kind: 'offsets', offsetsMs: [MINUTE_MS] },
+        maxRetryAfterMs: 60_000,
+      },
       healthPolicy: { maxConsecutiveFailures: 2, action: 'PAUSED' },
       buildHeaders(body, context) {
         if (unsignable.has(context.endpointId)) {
