@@ -66,11 +66,10 @@ async function readBody(
  * Functions and Edge, Next.js middleware, Cloudflare Pages Functions, or `{ waitUntil }` passed by
  * hand). Structural: an object with a `waitUntil` method, called on that object (workerd's
  * `ExecutionContext` refuses a detached call). Anything else (Bun's server, Deno's serve info,
- * Next.js's `{ params }`, a Worker's `env`) is ignored.
+ * Next.js's `{ params }`, a Worker's `env`) is ignored, and so is every argument after the third.
  */
-function waitUntilOf(contexts: readonly unknown[]): WebhookHandleOptions['waitUntil'] {
-  for (let i = contexts.length - 1; i >= 0; i--) {
-    const context = contexts[i];
+function waitUntilOf(env: unknown, ctx: unknown): WebhookHandleOptions['waitUntil'] {
+  for (const context of [ctx, env]) {
     if (typeof context !== 'object' || context === null) continue;
     let method: unknown;
     try {
@@ -101,8 +100,8 @@ function toResponse(response: ReceiverResponse): Response {
  * `fetch(request, env, ctx)`, the `context` of Vercel Functions or Cloudflare Pages Functions,
  * Next.js middleware's `event`, or a `{ waitUntil }` of your own), the processing that follows a
  * 202 (`ackMode: 'async'`) is handed to it, so a runtime that ends the request with its response
- * keeps that work alive until the handlers have run. Any other argument is ignored: Deno, Bun and
- * Node keep running the work without it.
+ * keeps that work alive until the handlers have run. Any other argument (a fourth or later one
+ * too) is ignored: Deno, Bun and Node keep running the work without it.
  *
  * A non-POST request is answered 405 (`allow: POST`) without reading its body. A POST body is
  * read as raw bytes (never decoded or re-encoded before the signature check), at most
@@ -133,7 +132,7 @@ export function fetchHandler(
   receiver: WebhookHandlerTarget,
 ): (request: Request, env?: unknown, ctx?: unknown) => Promise<Response> {
   assertWebhookHandlerTarget(receiver, 'fetchHandler');
-  return async (request, ...contexts) => {
+  return async (request, env, ctx) => {
     try {
       const method = request.method;
       const headers = request.headers;
@@ -151,7 +150,7 @@ export function fetchHandler(
       const body = await readBody(request, receiver.maxBodyBytes);
       if (body === TOO_LARGE) return toResponse(receiver.tooLarge());
       if (body === READ_FAILED) return toResponse(bodyReadFailed());
-      const waitUntil = waitUntilOf(contexts);
+      const waitUntil = waitUntilOf(env, ctx);
       return toResponse(
         await receiver.handle(
           { method, headers, body },

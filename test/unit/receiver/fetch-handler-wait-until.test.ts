@@ -149,6 +149,17 @@ describe.each(VARIANTS)('fetchHandler and waitUntil (%s)', (_name, make) => {
     await receiver.idle();
   });
 
+  it('looks at the third and second arguments only: a waitUntil in the fourth is ignored', async () => {
+    const { receiver, ran } = asyncReceiver();
+    const fourth = new ExecutionContextLike();
+    const { request, id } = signedRequest();
+    const call = fetchHandler(receiver) as (...args: unknown[]) => Promise<Response>;
+    expect((await call(request, {}, undefined, fourth)).status).toBe(202);
+    expect(fourth.promises).toHaveLength(0);
+    await receiver.idle();
+    expect(ran).toEqual([id]);
+  });
+
   it("ignores arguments without a waitUntil method (Bun's server, Deno's serve info, Next.js's { params }); the handlers still run", async () => {
     const { receiver, ran } = asyncReceiver();
     const others: unknown[][] = [
