@@ -489,6 +489,24 @@ export function describeIdempotencyStore(
         },
       );
 
+      itWith(
+        'counts completed and in-flight records against one limit, a whole number from 0 to limit',
+        async (store) => {
+          for (let k = 0; k < 4; k++) {
+            await completed(store, idempotencyScope(`done-${k}`), T0 + k);
+            await begin(store, idempotencyScope(`crashed-${k}`), BODY, T0 + k);
+          }
+          const NOW = T0 + TTL_MS + 10;
+          const batches: number[] = [];
+          for (let calls = 0; calls < 10; calls++) {
+            const deleted = await store.purgeExpired(NOW, 3);
+            batches.push(deleted);
+            if (deleted < 3) break;
+          }
+          expect(batches).toEqual([3, 3, 2]);
+        },
+      );
+
       itWith('on an empty store -> 0', async (store) => {
         expect(await store.purgeExpired(T0, 100)).toBe(0);
       });

@@ -10,10 +10,9 @@ import {
 import type { DeliveryHistoryPage } from '../webhook-sender.js';
 import { assertOrganization } from './assert-organization.js';
 import { type DeliveryHistoryQuery, parseHistoryQuery } from './history-query.js';
+import { purgeInBatches } from './purge-in-batches.js';
 import { requireEndpoint } from './require-endpoint.js';
 import type { SenderContext } from './sender-context.js';
-
-const PURGE_BATCH = 1000;
 
 /** The history operations of `WebhookSender`, on its context. */
 export class DeliveryHistory {
@@ -72,15 +71,16 @@ export class DeliveryHistory {
     return { delivery: toDeliveryView(record), attempts: attempts.map(toAttemptView) };
   }
 
-  /** `WebhookSender.purgeExpired`: batches of 1,000 until a batch comes back short. */
+  /**
+   * `WebhookSender.purgeExpired`: batches of 1,000 until a batch comes back short.
+   * @throws WebhookStorageError `storage_corrupt` when `purgeBefore` resolves anything but a whole
+   *   number from 0 to its limit.
+   */
   async purgeExpired(): Promise<number> {
     const { storage, clock, retentionMs } = this.#context;
     const cutoffMs = clock.now() - retentionMs;
-    let total = 0;
-    for (;;) {
-      const deleted = await storage.purgeBefore(cutoffMs, PURGE_BATCH);
-      total += deleted;
-      if (deleted < PURGE_BATCH) return total;
-    }
+    return purgeInBatches((limit) => storage.purgeBefore(cutoffMs, limit), {
+      method: 'SenderStorage.purgeBefore',
+    });
   }
 }

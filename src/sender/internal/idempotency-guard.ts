@@ -5,17 +5,21 @@ import { createHash } from 'node:crypto';
 import { WebhookConflictError } from '../../core/errors.js';
 import { describeValue } from '../../core/internal/describe-value.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
+import { summarizeError } from '../../logging/internal/summarize-error.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdempotencyStore } from '../ports/idempotency-store.js';
+import type { Logger } from '../ports/logger.js';
 import type { IdempotencyResponse } from '../records.js';
 import { assertOrganization } from './assert-organization.js';
+import { copyIdempotencyResponse } from './copy-idempotency-response.js';
+import type { HookBus } from './hook-bus.js';
+import { LogThrottle } from './log-throttle.js';
+import { purgeInBatches } from './purge-in-batches.js';
 
 /** docs/design.md §5.10: records are kept 24 h. */
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** A request that crashed mid-way frees its key after this long. */
 const IDEMPOTENCY_IN_FLIGHT_TTL_MS = 5 * 60 * 1000;
-/** Expired records deleted per `IdempotencyStore.purgeExpired` call: bounded batches. */
-const PURGE_BATCH = 1000;
 
 /** The request of {@link IdempotencyGuard.run}. */
 export interface IdempotentRequest {
@@ -26,20 +30,29 @@ export interface IdempotentRequest {
   readonly body: string | Uint8Array;
 }
 
-/** What the guard needs: the records' port and the time. */
+/** What the guard needs: the records' port and the time; where to report a failed `abandon`. */
 export interface IdempotencyGuardDeps {
   readonly store: IdempotencyStore;
   readonly clock: Clock;
+  /** The sender's logger: a failed `abandon` is a warning (held back like the dispatcher's). */
+  readonly logger?: Logger | undefined;
+  /** The sender's hooks: a failed `abandon` is a `sender.error`. */
+  readonly hooks?: HookBus | undefined;
 }
 
 /** `WebhookSender.withIdempotencyKey`, and the purge of expired records, on the sender's store. */
 export class IdempotencyGuard {
   readonly #store: IdempotencyStore;
   readonly #clock: Clock;
+  readonly #logger: Logger | undefined;
+  readonly #hooks: HookBus | undefined;
+  readonly #throttle = new LogThrottle();
 
   constructor(deps: IdempotencyGuardDeps) {
     this.#store = deps.store;
     this.#clock = deps.clock;
+    this.#logger = deps.logger;
+    this.#hooks = deps.hooks;
   }
 
   /** Runs `execute` at most once for the request's scope and body (see `withIdempotencyKey`). */
@@ -88,9 +101,15 @@ export class IdempotencyGuard {
     const { token } = begun;
     let response: IdempotencyResponse;
     try {
-      response = copyResponse(await execute());
+      response = copyIdempotencyResponse(await execute());
     } catch (error) {
-      await store.abandon(scope, token);
+      // The caller gets what `execute` threw, whatever `abandon` does: that error says why the
+      // write failed. A failed abandon is reported; the key stays in flight until its hold lapses.
+      try {
+        await store.abandon(scope, token);
+      } catch (abandonError) {
+        this.#abandonFailed(abandonError);
+      }
       throw error;
     }
     await store.complete({
@@ -101,7 +120,21 @@ export class IdempotencyGuard {
       nowMs: clock.now(),
       ttlMs: IDEMPOTENCY_TTL_MS,
     });
-    return { ...copyResponse(response), replayed: false };
+    return { ...copyIdempotencyResponse(response), replayed: false };
+  }
+
+  /** Reports an `abandon` that failed after `execute` threw (the caller gets `execute`'s error). */
+  #abandonFailed(error: unknown): void {
+    const call = 'IdempotencyStore.abandon';
+    const suppressed = this.#throttle.admit(call, this.#clock.now());
+    if (suppressed >= 0) {
+      const fields = { stage: 'idempotency', call, error: summarizeError(error) };
+      this.#logger?.warn(
+        suppressed > 0 ? { ...fields, suppressed } : fields,
+        `${call} failed after the write threw; the key stays in flight until its 5-minute hold lapses`,
+      );
+    }
+    this.#hooks?.emit('sender.error', { error, during: call });
   }
 
   /**
@@ -109,23 +142,14 @@ export class IdempotencyGuard {
    * sender's `purgeExpired`; docs/design.md §5.10). An expired record already counts as absent:
    * this frees its space.
    * @returns how many records were deleted.
+   * @throws WebhookStorageError `storage_corrupt` when the store's `purgeExpired` resolves anything
+   *   but a whole number from 0 to its limit.
    */
   async purgeExpired(): Promise<number> {
     const nowMs = this.#clock.now();
-    let total = 0;
-    for (;;) {
-      const deleted = await this.#store.purgeExpired(nowMs, PURGE_BATCH);
-      total += deleted;
-      if (deleted < PURGE_BATCH) return total;
-    }
+    const store = this.#store;
+    return purgeInBatches((limit) => store.purgeExpired(nowMs, limit), {
+      method: 'IdempotencyStore.purgeExpired',
+    });
   }
-}
-
-/**
- * The fields of an `IdempotencyResponse`, headers copied: what `execute` returned may carry more
- * (it is the caller's object), and the record keeps status, headers and body only.
- */
-function copyResponse(response: IdempotencyResponse): IdempotencyResponse {
-  const { status, headers, body } = response;
-  return headers === undefined ? { status, body } : { status, headers: { ...headers }, body };
 }

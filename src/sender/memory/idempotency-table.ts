@@ -1,11 +1,12 @@
 // The memory storage's Idempotency-Key records (docs/design.md §5.10) and their expiry.
 
+import { copyIdempotencyResponse } from '../internal/copy-idempotency-response.js';
 import type {
   BeginIdempotentInput,
   CompleteIdempotentInput,
   IdempotencyBegin,
 } from '../ports/idempotency-store.js';
-import type { IdempotencyRecord, IdempotencyResponse } from '../records.js';
+import type { IdempotencyRecord } from '../records.js';
 
 /**
  * Idempotency-Key records by scope, with the `IdempotencyStore` operations. A record expires at
@@ -15,10 +16,18 @@ import type { IdempotencyRecord, IdempotencyResponse } from '../records.js';
  */
 export class IdempotencyTable {
   /**
-   * Idempotency-Key records by scope (docs/design.md §5.10), oldest first: a scope begun again after
-   * its record expired moves to the end, so expired records gather at the front.
+   * The in-flight records and the completed ones, by scope (docs/design.md §5.10); a scope is in
+   * one of them at most. Each map is in insertion order, which is the order of expiry: every
+   * `begin` holds a record for the same `inFlightTtlMs` and every `complete` keeps it for the
+   * same `ttlMs` (the sender's constants), so a record inserted later expires later. One map for
+   * both would not be: an in-flight record (5 minutes) begun after a completed one (24 hours)
+   * expires first, and the sweep, which stops at the first live record, would never reach it.
+   * A record moves to the end of `#completed` when it completes, and a scope begun again after
+   * its record expired goes to the end of `#inFlight`. Other TTLs only make the sweep stop
+   * early; `purgeExpired` still finds every expired record.
    */
-  readonly #records = new Map<string, IdempotencyRecord>();
+  readonly #inFlight = new Map<string, IdempotencyRecord>();
+  readonly #completed = new Map<string, IdempotencyRecord>();
   /**
    * The last token handed out. One table, one process: a counter is unique per `begin`, and
    * cheaper than random bytes. Tokens only fence records (they are no secret).
@@ -34,7 +43,8 @@ export class IdempotencyTable {
       this.#lastToken += 1;
       const token = `idem_${this.#lastToken}`;
       // Held for a while only, so that a request that crashed does not lock the key for good.
-      this.#records.set(scope, {
+      // The scope is in neither map now (`#live` dropped an expired record): it goes to the end.
+      this.#inFlight.set(scope, {
         scope,
         bodyHash,
         token,
@@ -47,7 +57,7 @@ export class IdempotencyTable {
     }
     if (live.bodyHash !== bodyHash) return { outcome: 'mismatch' };
     if (live.state === 'in_flight' || live.response === null) return { outcome: 'in_flight' };
-    return { outcome: 'replay', response: copyResponse(live.response) };
+    return { outcome: 'replay', response: copyIdempotencyResponse(live.response) };
   }
 
   /** `IdempotencyStore.complete`. */
@@ -57,13 +67,15 @@ export class IdempotencyTable {
     const live = this.#live(scope, nowMs);
     // The first response wins; a record another token began is not this request's to complete.
     if (live !== undefined && (live.state === 'completed' || live.token !== token)) return;
-    this.#records.set(scope, {
+    // Out of the in-flight records, to the end of the completed ones: it expires last of them.
+    this.#inFlight.delete(scope);
+    this.#completed.set(scope, {
       scope,
       // The hash `begin` compared; the input's only when this request's record is gone.
       bodyHash: live?.bodyHash ?? input.bodyHash,
       token,
       state: 'completed',
-      response: copyResponse(response),
+      response: copyIdempotencyResponse(response),
       createdAtMs: live?.createdAtMs ?? nowMs,
       expiresAtMs: nowMs + input.ttlMs,
     });
@@ -71,35 +83,34 @@ export class IdempotencyTable {
 
   /** `IdempotencyStore.abandon`. */
   abandon(scope: string, token: string): void {
-    const record = this.#records.get(scope);
-    if (record?.state === 'in_flight' && record.token === token) {
-      this.#records.delete(scope);
-    }
+    if (this.#inFlight.get(scope)?.token === token) this.#inFlight.delete(scope);
   }
 
   /**
-   * Drops the records expired at `atMs` from the oldest end, up to the first live one: each record
-   * is dropped once, so this costs O(1) amortised per call. One that expired behind a live record
-   * goes when its scope is used again, or with {@link IdempotencyTable.purgeExpired}.
+   * Drops the records expired at `atMs` from the oldest end of each map, up to its first live one:
+   * each record is dropped once, so this costs O(1) amortised per call. One that expired behind a
+   * live record (another TTL) goes when its scope is used again, or with
+   * {@link IdempotencyTable.purgeExpired}.
    */
   #sweep(atMs: number): void {
-    for (const [scope, record] of this.#records) {
-      if (record.expiresAtMs > atMs) return;
-      this.#records.delete(scope);
-    }
+    sweep(this.#inFlight, atMs);
+    sweep(this.#completed, atMs);
   }
 
   /**
-   * `IdempotencyStore.purgeExpired`: drops up to `limit` records expired at `nowMs`, oldest first,
-   * walking past live ones (a call that finds fewer than `limit` walks every record once).
+   * `IdempotencyStore.purgeExpired`: drops up to `limit` records expired at `nowMs`, oldest first
+   * in each map, walking past live ones (a call that finds fewer than `limit` walks every record
+   * once).
    */
   purgeExpired(nowMs: number, limit: number): number {
     let dropped = 0;
-    for (const [scope, record] of this.#records) {
-      if (dropped >= limit) break;
-      if (record.expiresAtMs <= nowMs) {
-        this.#records.delete(scope);
-        dropped += 1;
+    for (const records of [this.#inFlight, this.#completed]) {
+      for (const [scope, record] of records) {
+        if (dropped >= limit) return dropped;
+        if (record.expiresAtMs <= nowMs) {
+          records.delete(scope);
+          dropped += 1;
+        }
       }
     }
     return dropped;
@@ -107,18 +118,18 @@ export class IdempotencyTable {
 
   /** The record of `scope` unless it expired at `nowMs` (then it is dropped). */
   #live(scope: string, nowMs: number): IdempotencyRecord | undefined {
-    const record = this.#records.get(scope);
+    const records = this.#inFlight.has(scope) ? this.#inFlight : this.#completed;
+    const record = records.get(scope);
     if (record === undefined || record.expiresAtMs > nowMs) return record;
-    this.#records.delete(scope);
+    records.delete(scope);
     return undefined;
   }
 }
 
-/**
- * A copy of `response`, its headers copied too, so nothing the caller holds (what went in, what
- * came out) shares an object with the stored record. No `headers` in, no `headers` out.
- */
-function copyResponse(response: IdempotencyResponse): IdempotencyResponse {
-  const { status, headers, body } = response;
-  return headers === undefined ? { status, body } : { status, headers: { ...headers }, body };
+/** Drops the records of `records` expired at `atMs`, from the front up to the first live one. */
+function sweep(records: Map<string, IdempotencyRecord>, atMs: number): void {
+  for (const [scope, record] of records) {
+    if (record.expiresAtMs > atMs) return;
+    records.delete(scope);
+  }
 }

@@ -95,3 +95,61 @@ describe('MemoryIdempotencyStore — memory', () => {
     expect(left).toBeLessThan(filled * 0.02);
   });
 });
+
+describe('MemoryIdempotencyStore — the lazy sweep past completed records', () => {
+  const IN_FLIGHT_MS = 5 * 60_000;
+  const begin = (store: MemoryIdempotencyStore, scope: string, nowMs: number) =>
+    store.begin({ scope, bodyHash: 'h', nowMs, ttlMs: DAY_MS, inFlightTtlMs: IN_FLIGHT_MS });
+  const complete = async (store: MemoryIdempotencyStore, scope: string, nowMs: number) => {
+    const begun = await begin(store, scope, nowMs);
+    if (begun.outcome !== 'started') throw new Error(`${scope}: ${begun.outcome}`);
+    return (at: number) =>
+      store.complete({
+        scope,
+        token: begun.token,
+        bodyHash: 'h',
+        response: { status: 201, body: 'ok' },
+        nowMs: at,
+        ttlMs: DAY_MS,
+      });
+  };
+  /** How many expired records a begin at `nowMs` left behind: what purgeExpired still finds. */
+  const leftAfterBeginAt = async (store: MemoryIdempotencyStore, nowMs: number) => {
+    await begin(store, 'later', nowMs);
+    return store.purgeExpired(nowMs, 1_000);
+  };
+
+  it('crashed (never completed) requests begun after a completed one -> dropped by the next begin once expired', async () => {
+    const store = new MemoryIdempotencyStore();
+    await (await complete(store, 'done', T0))(T0);
+    for (let k = 0; k < 3; k++) await begin(store, `crashed-${k}`, T0 + 1);
+    expect(await leftAfterBeginAt(store, T0 + IN_FLIGHT_MS + 1)).toBe(0);
+  });
+
+  it('crashed requests begun before one that then completed -> dropped by the next begin once expired', async () => {
+    const store = new MemoryIdempotencyStore();
+    const finish = await complete(store, 'done', T0);
+    for (let k = 0; k < 3; k++) await begin(store, `crashed-${k}`, T0 + 1);
+    await finish(T0 + 2);
+    expect(await leftAfterBeginAt(store, T0 + IN_FLIGHT_MS + 2)).toBe(0);
+  });
+
+  it('completed records -> dropped from the oldest end once their 24 h are over, behind live in-flight ones too', async () => {
+    const store = new MemoryIdempotencyStore();
+    for (let k = 0; k < 3; k++) await (await complete(store, `done-${k}`, T0 + k))(T0 + k);
+    await begin(store, 'in-flight', T0 + DAY_MS);
+    const atMs = T0 + DAY_MS + 10;
+    await store.complete({
+      scope: 'elsewhere',
+      token: 'idem_none',
+      bodyHash: 'h',
+      response: { status: 201, body: 'ok' },
+      nowMs: atMs,
+      ttlMs: DAY_MS,
+    });
+    expect(await store.purgeExpired(atMs, 1_000)).toBe(0);
+    // The live ones are still there.
+    expect((await begin(store, 'in-flight', atMs)).outcome).toBe('in_flight');
+    expect((await begin(store, 'elsewhere', atMs)).outcome).toBe('replay');
+  });
+});
