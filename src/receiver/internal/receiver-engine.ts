@@ -486,7 +486,7 @@ export class ReceiverEngine<E> {
     if (this.#dedupe !== undefined) {
       let reservation: DedupeReservation;
       try {
-        reservation = await this.#reserve(this.#dedupe, key);
+        reservation = await this.#reserve(this.#dedupe, key, waitUntil);
       } catch (error) {
         this.#report(
           error,
@@ -630,27 +630,74 @@ export class ReceiverEngine<E> {
    * once with its token: the request was answered 503, so nobody will complete it, and keeping it
    * would answer the sender's retry 409 for the whole lease. Takes the key only, so a pending
    * call keeps neither the body nor the event alive.
+   *
+   * When the deadline passes first and the request has a `waitUntil`, that work (the call's late
+   * answer, then the release) is handed to it with the 503: a runtime that ends the request with
+   * its response (workerd) would otherwise drop the release, and the key would stay in progress
+   * for the lease. The promise handed over never rejects.
    */
-  #reserve(store: DedupeStore, key: string): Promise<DedupeReservation> {
-    return this.#withDeadline(
+  #reserve(
+    store: DedupeStore,
+    key: string,
+    waitUntil: WebhookHandleOptions['waitUntil'],
+  ): Promise<DedupeReservation> {
+    let answered = false;
+    // Made before the call, so it is there whenever the late answer comes; only for a waitUntil.
+    let finish: (() => void) | undefined;
+    const late =
+      typeof waitUntil === 'function'
+        ? new Promise<void>((resolve) => {
+            finish = resolve;
+          })
+        : undefined;
+    const reserving = this.#withDeadline(
       'DedupeStore.reserve',
       async () => {
-        const reservation = await store.reserve(key, this.#leaseMs);
-        if (typeof reservation !== 'object' || reservation === null) {
-          throw new TypeError('DedupeStore.reserve must resolve to { status, token? }');
+        try {
+          const reservation = await store.reserve(key, this.#leaseMs);
+          if (typeof reservation !== 'object' || reservation === null) {
+            throw new TypeError('DedupeStore.reserve must resolve to { status, token? }');
+          }
+          return reservation;
+        } finally {
+          answered = true;
         }
-        return reservation;
       },
-      (late) => {
+      (outcome) => {
+        const done = () => finish?.();
         if (
-          late.status === 'fulfilled' &&
-          late.value.status === 'reserved' &&
-          typeof late.value.token === 'string'
+          outcome.status === 'fulfilled' &&
+          outcome.value.status === 'reserved' &&
+          typeof outcome.value.token === 'string'
         ) {
-          void this.#releaseLate(store, key, late.value.token);
-        }
+          void this.#releaseLate(store, key, outcome.value.token).then(done, done);
+        } else done();
       },
     );
+    if (late === undefined || typeof waitUntil !== 'function') return reserving;
+    const handTo = waitUntil;
+    return reserving.catch((error: unknown) => {
+      // Still unanswered: the deadline passed first, and `late` settles once the call has.
+      if (!answered) this.#handOverLate(handTo, late, key);
+      throw error;
+    });
+  }
+
+  /** Hands the late end of a timed-out `reserve` to the request's `waitUntil`; a throw is reported. */
+  #handOverLate(waitUntil: (work: Promise<void>) => void, work: Promise<void>, key: string): void {
+    try {
+      waitUntil(work);
+    } catch (error) {
+      this.#report(
+        error,
+        { stage: 'dedupe', status: 503, key },
+        {
+          level: 'warn',
+          message:
+            'waitUntil threw; a reservation that arrives after its deadline may not be released before the lease lapses',
+        },
+      );
+    }
   }
 
   /** Releases a reservation that arrived after its request was answered; failures are reported. */

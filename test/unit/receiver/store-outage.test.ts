@@ -9,6 +9,7 @@ import {
   createSampleEvent,
 } from '../../../src/core/catalog/sample-events.js';
 import { WebhookStorageError } from '../../../src/core/errors.js';
+import type { WebhookHandleOptions } from '../../../src/receiver/adapters/webhook-handler-target.js';
 import { EudrWebhookReceiver as NodeEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.node.js';
 import { EudrWebhookReceiver as WebEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.web.js';
 import { MemoryDedupeStore } from '../../../src/receiver/memory-dedupe-store.js';
@@ -35,7 +36,7 @@ const TIMEOUT_MS = 250;
 
 /** What these tests use of a receiver, whichever profile and build. */
 interface TestReceiver {
-  handle(request: ReceiverRequest): Promise<ReceiverResponse>;
+  handle(request: ReceiverRequest, options?: WebhookHandleOptions): Promise<ReceiverResponse>;
   onAny(handler: (event: unknown) => unknown): unknown;
   onError(listener: (error: unknown, context: ReceiverErrorContext<unknown>) => unknown): unknown;
   idle(): Promise<void>;
@@ -284,6 +285,115 @@ describe('WebhookReceiver store outages, call by call', () => {
       await vi.advanceTimersByTimeAsync(0);
       expect(held.callsOf('release')).toEqual([]);
     }
+  });
+
+  /** A request's `waitUntil` that records the promises handed to it and whether they settled. */
+  function recordingWaitUntil() {
+    const handed: Array<{ promise: Promise<void>; settled: 'pending' | 'resolved' | 'rejected' }> =
+      [];
+    const waitUntil = (promise: Promise<void>) => {
+      const entry = { promise, settled: 'pending' as 'pending' | 'resolved' | 'rejected' };
+      handed.push(entry);
+      promise.then(
+        () => {
+          entry.settled = 'resolved';
+        },
+        () => {
+          entry.settled = 'rejected';
+        },
+      );
+    };
+    return { waitUntil, handed };
+  }
+
+  it('a reserve that misses its deadline, with a waitUntil -> its late release is handed to waitUntil with the 503; that promise resolves once the release is done', async () => {
+    const held = holdStore<DedupeStore>(new MemoryDedupeStore());
+    held.hold('reserve');
+    held.hold('release');
+    const { receiver, handler } = watched(make({ dedupe: held.store }));
+    const { waitUntil, handed } = recordingWaitUntil();
+    const request = novatrade(++counter);
+    const answer = observe(receiver.handle(request, { waitUntil }));
+    await held.called('reserve');
+    expect(handed).toEqual([]);
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS);
+    expect(answer.response?.status).toBe(503);
+    // Handed over by the time the 503 is answered: the runtime keeps the request alive for it.
+    expect(handed.map((h) => h.settled)).toEqual(['pending']);
+
+    held.letGo('reserve');
+    await held.called('release');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(handed.map((h) => h.settled)).toEqual(['pending']); // the release has not answered yet
+    held.letGo('release');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(handed.map((h) => h.settled)).toEqual(['resolved']);
+
+    expect((await receiver.handle(request)).status).toBe(200);
+    expect(handler).toHaveBeenCalledTimes(1);
+  });
+
+  it('the late release fails, or the late reserve took nothing -> the promise handed to waitUntil still resolves, never rejects', async () => {
+    for (const late of [
+      { reserve: { status: 'reserved', token: 'tok_late' }, releases: 1 },
+      { reserve: { status: 'done' }, releases: 0 },
+    ] as const) {
+      const held = holdStore<DedupeStore>({
+        reserve: async () => late.reserve,
+        complete: async () => true,
+        release: () => Promise.reject(new WebhookStorageError('storage_unavailable', 'down')),
+      });
+      held.hold('reserve');
+      const receiver = make({ dedupe: held.store });
+      const { waitUntil, handed } = recordingWaitUntil();
+      const answer = observe(receiver.handle(novatrade(++counter), { waitUntil }));
+      await held.called('reserve');
+      await vi.advanceTimersByTimeAsync(TIMEOUT_MS);
+      expect(answer.response?.status).toBe(503);
+      held.letGo('reserve');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(held.callsOf('release')).toHaveLength(late.releases);
+      expect(handed.map((h) => h.settled)).toEqual(['resolved']);
+    }
+  });
+
+  it('a reserve that fails before its deadline, or answers in time -> nothing is handed to waitUntil', async () => {
+    const failing = make({
+      dedupe: {
+        reserve: () => Promise.reject(new WebhookStorageError('storage_unavailable', 'down')),
+        complete: async () => true,
+        release: async () => {},
+      },
+    });
+    const { waitUntil, handed } = recordingWaitUntil();
+    const failed = observe(failing.handle(novatrade(++counter), { waitUntil }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(failed.response?.status).toBe(503);
+    const working = make({ dedupe: new MemoryDedupeStore() });
+    expect((await working.handle(novatrade(++counter), { waitUntil })).status).toBe(200);
+    expect(handed).toEqual([]);
+  });
+
+  it('a waitUntil that throws -> still 503, reported at warn (stage dedupe); the late reservation is still released', async () => {
+    const held = holdStore<DedupeStore>(new MemoryDedupeStore());
+    held.hold('reserve');
+    const receiver = make({ dedupe: held.store });
+    const reports = recordErrors(receiver);
+    const waitUntil = () => {
+      throw new Error('Illegal invocation');
+    };
+    const answer = observe(receiver.handle(novatrade(++counter), { waitUntil }));
+    await held.called('reserve');
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS);
+    expect(answer.response?.status).toBe(503);
+    expect(
+      reports.map((r) => [r.context.stage, r.context.status, (r.error as Error).message]),
+    ).toEqual([
+      ['dedupe', 503, 'Illegal invocation'],
+      ['dedupe', 503, expect.stringContaining('DedupeStore.reserve did not answer')],
+    ]);
+    held.letGo('reserve');
+    await held.called('release');
   });
 
   it('sync: complete never answers after the handlers succeeded -> 200 at the deadline; redeliveries get 409 until the late complete lands, then duplicate; the handler ran once', async () => {
