@@ -4,9 +4,11 @@
 // twice: with a Request handed to the handler, and through the runtime's own server
 // (Bun.serve, Deno.serve, a workerd service binding).
 import {
+  type DedupeStore,
   EudrWebhookReceiver,
   fetchHandler,
   isWebhooksError,
+  MemoryDedupeStore,
   MemoryInbox,
   RECEIVER_PROBLEM_TYPE_PREFIX,
   type WebhookHandlerTarget,
@@ -351,6 +353,50 @@ export function fetchHandlerSuite(harness: Harness): void {
         // Inbox.complete follows the handler within the same kept-alive work.
         for (let i = 0; i < 200 && (await inbox.pending(10)).length > 0; i++) await sleep(25);
         equal(await inbox.pending(10), []);
+      },
+    );
+
+    // Served on workerd, the request ends with its 503: the reservation that arrives after the
+    // deadline is released only because the receiver hands that work to the request's waitUntil.
+    test(
+      name('a reserve that answers after storeTimeoutMs: 503, then its reservation is released'),
+      async () => {
+        const inner = new MemoryDedupeStore();
+        const released: string[] = [];
+        let reserves = 0;
+        const dedupe: DedupeStore = {
+          async reserve(key, leaseMs) {
+            reserves += 1;
+            if (reserves === 1) await sleep(200); // the first one only: past the 20 ms deadline
+            return inner.reserve(key, leaseMs);
+          },
+          complete: (key, token, ttlMs) => inner.complete(key, token, ttlMs),
+          async release(key, token) {
+            await inner.release(key, token);
+            released.push(key);
+          },
+        };
+        const seen: string[] = [];
+        const receiver = new WebhookReceiver({
+          secret: SECRET,
+          dedupe,
+          storeTimeoutMs: 20,
+          logger: 'silent',
+        }).onAny((event) => {
+          seen.push(event.id);
+        });
+        const event = decisionEvent();
+        await using(receiver, async (send) => {
+          const answer = await post(send, event);
+          equal([answer.status, answer.code], [503, 'dedupe_unavailable']);
+        });
+        for (let i = 0; i < 100 && released.length === 0; i++) await sleep(50);
+        equal(released, [event.id], 'the late reservation was released within 5 s');
+        // The sender's retry finds the key free: processed once.
+        await using(receiver, async (send) => {
+          equal((await post(send, event)).status, 200);
+        });
+        equal(seen, [event.id]);
       },
     );
 
