@@ -7,9 +7,11 @@ import { Agent } from 'undici';
 import type { DeliveryFailureReason } from '../core/catalog/enum-values.js';
 import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { concatBytes } from '../core/internal/bytes.js';
-import { describeValue } from '../core/internal/describe-value.js';
+import { describeNumberOption, describeValue } from '../core/internal/describe-value.js';
 import { integerOptionOr } from '../core/internal/integer-option.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
+import { positiveNumberIssueCode } from '../core/internal/number-option.js';
+import { MAX_TIMER_MS } from '../core/internal/timer-delay.js';
 import { defaultLookup, guardedLookup, isBlocked } from './internal/guarded-lookup.node.js';
 import { TargetCache } from './internal/target-cache.node.js';
 import type { Transport, TransportRequest, TransportResult } from './ports/transport.js';
@@ -432,28 +434,22 @@ export class HttpTransport implements Transport {
   }
 }
 
-/** The longest delay a timer can hold (2^31 - 1 ms, about 24.8 days); Node fires a longer one at once. */
-const MAX_TIMEOUT_MS = 2_147_483_647;
-
+/**
+ * A request's `timeoutMs`: a positive number up to `MAX_TIMER_MS`, by the positive-number rule. A
+ * fraction is accepted, unlike the timer options read by the integer rule (`profile.timeoutMs`):
+ * this is a duration handed over the port per request, not configuration (see `TIMER_OPTION_RANGE`).
+ */
 function checkTimeout(timeoutMs: unknown): void {
-  if (
-    typeof timeoutMs !== 'number' ||
-    !Number.isFinite(timeoutMs) ||
-    timeoutMs <= 0 ||
-    timeoutMs > MAX_TIMEOUT_MS
-  ) {
-    throw invalidOption(
-      'timeoutMs',
-      `HttpTransport.send: \`timeoutMs\` must be a positive number of at most ${MAX_TIMEOUT_MS}, got ${typeof timeoutMs === 'number' ? timeoutMs : describeValue(timeoutMs)}.`,
-      timeoutMs === undefined
-        ? 'required'
-        : typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs)
-          ? 'invalid_type'
-          : timeoutMs <= 0
-            ? 'too_small'
-            : 'too_big',
-    );
-  }
+  const code =
+    timeoutMs === undefined
+      ? 'required'
+      : positiveNumberIssueCode(timeoutMs, { max: MAX_TIMER_MS });
+  if (code === undefined) return;
+  throw invalidOption(
+    'timeoutMs',
+    `HttpTransport.send: \`timeoutMs\` must be a positive number of at most ${MAX_TIMER_MS}, got ${describeNumberOption(timeoutMs)}.`,
+    code,
+  );
 }
 
 function outcome(

@@ -18,3 +18,12 @@ export function describeValue(value: unknown): string {
   }
   return `a ${typeof value}`;
 }
+
+/**
+ * What arrived for a numeric option, for its message: a number as it is (an option is the
+ * developer's own argument, docs/design.md §5.20, and a number is never a secret), anything else
+ * by {@link describeValue}. Never for a value read from a request body.
+ */
+export function describeNumberOption(value: unknown): string {
+  return typeof value === 'number' ? String(value) : describeValue(value);
+}

@@ -4,7 +4,7 @@
 // rule; the other functions word it as an `invalid_option` error.
 
 import type { ValidationIssueCode } from '../errors.js';
-import { describeValue } from './describe-value.js';
+import { describeNumberOption } from './describe-value.js';
 import { invalidOption } from './invalid-option.js';
 
 /** The accepted range of an integer, both ends included. */
@@ -62,10 +62,9 @@ export function integerOption(
   if (value === undefined) return undefined;
   const code = integerIssueCode(value, range);
   if (code === undefined) return value as number;
-  const got = typeof value === 'number' ? String(value) : describeValue(value);
   throw invalidOption(
     name,
-    `${owner}: \`${name}\` must be ${describeIntegerRange(range)}, got ${got}.`,
+    `${owner}: \`${name}\` must be ${describeIntegerRange(range)}, got ${describeNumberOption(value)}.`,
     code,
   );
 }

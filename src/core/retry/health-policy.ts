@@ -1,6 +1,7 @@
 import type { ValidationIssueCode } from '../errors.js';
 import { integerIssueCode } from '../internal/integer-option.js';
 import { invalidOption } from '../internal/invalid-option.js';
+import { positiveNumberIssueCode } from '../internal/number-option.js';
 import { typeIssueCode } from '../internal/type-issue-code.js';
 
 /**
@@ -130,9 +131,9 @@ export function assertHealthPolicy(policy: HealthPolicy): void {
   if (countProblem !== undefined) {
     throw fail('maxConsecutiveFailures', 'a whole number >= 1', countProblem);
   }
-  if (duration !== undefined && !(Number.isFinite(duration) && duration > 0)) {
-    const code = Number.isFinite(duration) ? 'too_small' : 'invalid_type';
-    throw fail('maxFailureDurationMs', 'a positive number of ms', code);
+  const durationProblem = duration === undefined ? undefined : positiveNumberIssueCode(duration);
+  if (durationProblem !== undefined) {
+    throw fail('maxFailureDurationMs', 'a positive number of ms', durationProblem);
   }
   if (action !== 'PAUSED' && action !== 'DISABLED') {
     const code = typeof action === 'string' ? 'invalid_value' : typeIssueCode(action);

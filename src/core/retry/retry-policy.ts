@@ -1,7 +1,8 @@
 import type { ValidationIssueCode } from '../errors.js';
-import { describeValue } from '../internal/describe-value.js';
+import { describeNumberOption as describe } from '../internal/describe-value.js';
 import { integerIssueCode } from '../internal/integer-option.js';
 import { invalidOption } from '../internal/invalid-option.js';
+import { positiveNumberIssueCode } from '../internal/number-option.js';
 import { typeIssueCode } from '../internal/type-issue-code.js';
 
 /**
@@ -162,8 +163,10 @@ export function maxAttempts(policy: RetryPolicy): number {
  *
  * @throws WebhookValidationError `invalid_option` — a policy or schedule that is not an object
  *   (at `policy`, `schedule`), a `kind` other than `offsets` or `intervals`, a list of delays that
- *   is not an array, offsets not strictly increasing, negative or non-finite delays, jitter
- *   outside (0, 1], non-positive `maxRetryAfterMs`. An empty list is a policy of no retries.
+ *   is not an array, offsets not strictly increasing, delays and `maxRetryAfterMs` that are not
+ *   positive, finite numbers (the positive-number rule's codes), a `jitter` that is not an object
+ *   (at `jitter`, `invalid_type`) or a `jitter.maxRatio` outside (0, 1]. An empty list is a policy
+ *   of no retries.
  * @example
  * ```ts
  * assertRetryPolicy({ schedule: { kind: 'intervals', intervalsMs: [1000, 5000] }, maxRetryAfterMs: 60_000 });
@@ -197,12 +200,9 @@ export function assertRetryPolicy(policy: RetryPolicy): void {
   }
   let previous = 0;
   for (const [i, delay] of delays.entries()) {
-    if (!Number.isFinite(delay) || delay <= 0) {
-      throw invalid(
-        `${name}[${i}]`,
-        `a positive number of ms, got ${describe(delay)}`,
-        positiveNumberCode(delay),
-      );
+    const code = positiveNumberIssueCode(delay);
+    if (code !== undefined) {
+      throw invalid(`${name}[${i}]`, `a positive number of ms, got ${describe(delay)}`, code);
     }
     if (schedule.kind === 'offsets' && delay <= previous) {
       throw invalid(
@@ -213,21 +213,32 @@ export function assertRetryPolicy(policy: RetryPolicy): void {
     }
     previous = delay;
   }
-  if (!Number.isFinite(policy.maxRetryAfterMs) || policy.maxRetryAfterMs <= 0) {
+  const { maxRetryAfterMs } = policy;
+  const maxCode =
+    maxRetryAfterMs === undefined ? 'required' : positiveNumberIssueCode(maxRetryAfterMs);
+  if (maxCode !== undefined) {
     throw invalid(
       'maxRetryAfterMs',
-      `a positive number of ms, got ${describe(policy.maxRetryAfterMs)}`,
-      positiveNumberCode(policy.maxRetryAfterMs),
+      `a positive number of ms, got ${describe(maxRetryAfterMs)}`,
+      maxCode,
     );
   }
-  const ratio = policy.jitter?.maxRatio;
-  if (ratio !== undefined && !(ratio > 0 && ratio <= 1)) {
-    const code =
-      typeof ratio !== 'number' || Number.isNaN(ratio)
-        ? 'invalid_type'
-        : ratio > 1
-          ? 'too_big'
-          : 'too_small';
+  assertJitter(policy.jitter);
+}
+
+/**
+ * `jitter`: absent (no jitter), or `{ maxRatio }` with a ratio in (0, 1]. Anything else is refused,
+ * never read as "no jitter": `jitter: 5` or `jitter: {}` must not turn jitter off (or make the
+ * schedule NaN) without a word.
+ */
+function assertJitter(jitter: unknown): void {
+  if (jitter === undefined) return;
+  if (typeof jitter !== 'object' || jitter === null || Array.isArray(jitter)) {
+    throw invalid('jitter', `an object { maxRatio }, got ${describe(jitter)}`, 'invalid_type');
+  }
+  const ratio: unknown = (jitter as { maxRatio?: unknown }).maxRatio;
+  const code = ratio === undefined ? 'required' : positiveNumberIssueCode(ratio, { max: 1 });
+  if (code !== undefined) {
     throw invalid('jitter.maxRatio', `a number in (0, 1], got ${describe(ratio)}`, code);
   }
 }
@@ -275,14 +286,4 @@ export function isSuccessStatus(status: number | null | undefined): boolean {
 /** `invalid_option` naming `option`, saying what was expected (CONTRIBUTING.md, "Errors"). */
 function invalid(option: string, expected: string, code: ValidationIssueCode) {
   return invalidOption(option, `Invalid retry ${option}: expected ${expected}.`, code);
-}
-
-/** The code of a value that is not a positive, finite number: `invalid_type` or `too_small`. */
-function positiveNumberCode(value: unknown): ValidationIssueCode {
-  return typeof value === 'number' && Number.isFinite(value) ? 'too_small' : 'invalid_type';
-}
-
-/** Numbers are shown (they are never secret and say most); anything else by its type. */
-function describe(value: unknown): string {
-  return typeof value === 'number' ? String(value) : describeValue(value);
 }

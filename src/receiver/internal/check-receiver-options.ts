@@ -1,24 +1,21 @@
 import { describeValue } from '../../core/internal/describe-value.js';
 import { integerOptionOr } from '../../core/internal/integer-option.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
+import { TIMER_OPTION_RANGE } from '../../core/internal/timer-delay.js';
 import { assertSecrets } from '../../core/signature/internal/assert-secrets.js';
+import { toleranceSecondsOption } from '../../core/signature/internal/timestamp-window.js';
 
 /** The secrets, checked and copied (a later change to the caller's array has no effect). */
 export function readSecrets(secret: unknown): readonly string[] {
   return Object.freeze([...assertSecrets(secret)]);
 }
 
-/** `toleranceSeconds`: absent, or positive and finite (no value turns the window off). */
+/**
+ * `toleranceSeconds`: absent, or positive and finite (no value turns the window off). The core's
+ * check, so a receiver's constructor and `constructEvent` refuse a value alike.
+ */
 export function readToleranceSeconds(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw invalidOption(
-      'toleranceSeconds',
-      `\`toleranceSeconds\` must be a positive, finite number of seconds, got ${typeof value === 'number' ? value : describeValue(value)}.`,
-      typeof value === 'number' && Number.isFinite(value) ? 'too_small' : 'invalid_type',
-    );
-  }
-  return value;
+  return toleranceSecondsOption(value);
 }
 
 /** `strict`: absent or a boolean. */
@@ -49,12 +46,9 @@ export function readStringList(
   return new Set(value as readonly string[]);
 }
 
-/** The longest delay a timer takes (2^31 - 1 ms, about 24.8 days); beyond it, timers fire at once. */
-export const MAX_TIMER_MS = 2_147_483_647;
-
 /**
  * `storeTimeoutMs`: absent (`fallback`), or a whole number of milliseconds from 1 to
- * {@link MAX_TIMER_MS}. No value turns the deadline off: a store that never answers must not
+ * `MAX_TIMER_MS`. No value turns the deadline off: a store that never answers must not
  * hold a request (and its body) forever (docs/design.md §5.19).
  *
  * @param owner - the receiver class, named in the message.
@@ -64,5 +58,5 @@ export function readStoreTimeoutMs(
   fallback: number,
   owner = 'WebhookReceiver',
 ): number {
-  return integerOptionOr(owner, 'storeTimeoutMs', value, fallback, { max: MAX_TIMER_MS });
+  return integerOptionOr(owner, 'storeTimeoutMs', value, fallback, TIMER_OPTION_RANGE);
 }

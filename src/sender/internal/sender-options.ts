@@ -10,6 +10,7 @@ import {
   requiredIntegerOption,
 } from '../../core/internal/integer-option.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
+import { TIMER_OPTION_RANGE } from '../../core/internal/timer-delay.js';
 import { NOVATRADE_PROFILE } from '../../core/profiles/novatrade-profile.js';
 import type { WireProfile } from '../../core/profiles/wire-profile.js';
 import type { RandomSource } from '../../core/random.js';
@@ -64,13 +65,6 @@ export interface SenderSettings {
 
 /** The class named in option messages. */
 const OWNER = 'WebhookSender';
-
-/**
- * The longest `profile.timeoutMs`, 2^31 - 1 ms (about 24.8 days): the longest delay a timer holds.
- * Node fires a longer timer at once, so the attempt would time out the moment it starts;
- * `HttpTransport` refuses the same values per request.
- */
-const MAX_TIMEOUT_MS = 2_147_483_647;
 
 function assertPort(value: unknown, name: string, methods: readonly string[]): void {
   if (
@@ -160,10 +154,14 @@ export function parseSenderOptions(options: WebhookSenderOptions<unknown>): Send
   assertSomeRetry(profile.retryPolicy);
   checkProfilePart('profile.healthPolicy', () => assertHealthPolicy(profile.healthPolicy));
   // Required: the lease is derived from it (a missing one made the lease NaN).
-  const timeoutMs = requiredIntegerOption(OWNER, 'profile.timeoutMs', profile.timeoutMs, {
-    min: 1,
-    max: MAX_TIMEOUT_MS,
-  });
+  // A timer option: a whole number of ms up to MAX_TIMER_MS; a longer timer fires at once, and the
+  // attempt would time out the moment it starts (`HttpTransport` has the same ends).
+  const timeoutMs = requiredIntegerOption(
+    OWNER,
+    'profile.timeoutMs',
+    profile.timeoutMs,
+    TIMER_OPTION_RANGE,
+  );
   const { secretFormat } = profile;
   if (
     secretFormat !== undefined &&

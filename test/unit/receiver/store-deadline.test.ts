@@ -4,10 +4,8 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebhookStorageError } from '../../../src/core/errors.js';
-import {
-  MAX_TIMER_MS,
-  readStoreTimeoutMs,
-} from '../../../src/receiver/internal/check-receiver-options.js';
+import { MAX_TIMER_MS } from '../../../src/core/internal/timer-delay.js';
+import { readStoreTimeoutMs } from '../../../src/receiver/internal/check-receiver-options.js';
 import { type LateOutcome, withDeadline } from '../../../src/receiver/internal/store-deadline.js';
 import { thrown } from '../../helpers/thrown.js';
 

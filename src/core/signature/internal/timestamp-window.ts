@@ -1,7 +1,8 @@
 import { WebhookVerificationError } from '../../errors.js';
 import { assertOptionsObject } from '../../internal/assert-options-object.js';
-import { describeValue } from '../../internal/describe-value.js';
+import { describeNumberOption, describeValue } from '../../internal/describe-value.js';
 import { invalidOption } from '../../internal/invalid-option.js';
+import { positiveNumberIssueCode } from '../../internal/number-option.js';
 import { DEFAULT_TOLERANCE_SECONDS } from '../constants.js';
 
 /** The replay-window options shared by every verifier (docs/design.md §5.6). */
@@ -25,6 +26,27 @@ export interface CheckedWindowOptions {
 }
 
 /**
+ * `toleranceSeconds`, absent (`undefined`, for the caller's default) or a positive, finite number
+ * of seconds: the one check of the option, for the verifiers, `constructEvent` and the receivers'
+ * constructors alike. Its issue code is the positive-number rule's ({@link positiveNumberIssueCode}:
+ * `invalid_type`, `too_small`, `too_big` for `+Infinity`). No value turns the window off.
+ *
+ * @throws WebhookValidationError `invalid_option` with one issue at `toleranceSeconds`.
+ */
+export function toleranceSecondsOption(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const code = positiveNumberIssueCode(value);
+  if (code === undefined) return value as number;
+  throw invalidOption(
+    'toleranceSeconds',
+    `options.toleranceSeconds must be a positive, finite number of seconds; got ${describeNumberOption(
+      value,
+    )}. There is no value that turns the replay check off.`,
+    code,
+  );
+}
+
+/**
  * Validates the window options without reading the clock.
  *
  * @param options - the caller's options (may be `undefined`).
@@ -39,26 +61,9 @@ export function checkWindowOptions(
     return { toleranceSeconds: DEFAULT_TOLERANCE_SECONDS, now: defaultNow };
   }
   assertOptionsObject(options);
-  const { toleranceSeconds = DEFAULT_TOLERANCE_SECONDS, now = defaultNow } = options;
-  if (
-    typeof toleranceSeconds !== 'number' ||
-    !(toleranceSeconds > 0) ||
-    toleranceSeconds === Number.POSITIVE_INFINITY
-  ) {
-    throw invalidOption(
-      'toleranceSeconds',
-      `options.toleranceSeconds must be a positive, finite number of seconds; got ${
-        typeof toleranceSeconds === 'number'
-          ? String(toleranceSeconds)
-          : describeValue(toleranceSeconds)
-      }. There is no value that turns the replay check off.`,
-      typeof toleranceSeconds === 'number' &&
-        !Number.isNaN(toleranceSeconds) &&
-        toleranceSeconds <= 0
-        ? 'too_small'
-        : 'invalid_type',
-    );
-  }
+  const { now = defaultNow } = options;
+  const toleranceSeconds =
+    toleranceSecondsOption(options.toleranceSeconds) ?? DEFAULT_TOLERANCE_SECONDS;
   if (typeof now !== 'function') {
     throw invalidOption(
       'now',

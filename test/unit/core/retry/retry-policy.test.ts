@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WebhookValidationError } from '../../../../src/core/errors.js';
+import { NOVATRADE_PROFILE } from '../../../../src/core/profiles/novatrade-profile.js';
 import {
   assertRetryPolicy,
   EUDR_RETRY_POLICY,
@@ -11,6 +12,9 @@ import {
   parseRetryAfter,
   type RetryPolicy,
 } from '../../../../src/core/retry/retry-policy.js';
+import { WebhookSender } from '../../../../src/sender/webhook-sender.js';
+import { createRecordingTransport } from '../../../../src/testing/index.js';
+import { thrown } from '../../../helpers/thrown.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -361,6 +365,65 @@ describe('assertRetryPolicy', () => {
     expect((error as WebhookValidationError).issues[0]?.path).toMatch(
       /schedule|maxRetryAfterMs|jitter/,
     );
+  });
+});
+
+describe('assertRetryPolicy: jitter', () => {
+  // `policy.jitter?.maxRatio` read 5, 'x' and null as "no jitter", and {} as jitter of NaN.
+  const base = {
+    schedule: { kind: 'intervals', intervalsMs: [1_000] },
+    maxRetryAfterMs: 1,
+  } as const;
+
+  it.each<[string, unknown]>([
+    ['a number', 5],
+    ['a string', 'x'],
+    ['null', null],
+    ['an array', [0.5]],
+    ['true', true],
+  ])('jitter: %s -> invalid_option, invalid_type at jitter', (_, jitter) => {
+    const error = thrown(() => assertRetryPolicy({ ...base, jitter } as never));
+    expect(error.code).toBe('invalid_option');
+    expect(error.issues).toEqual([
+      { path: 'jitter', code: 'invalid_type', message: error.message },
+    ]);
+    expect(error.message).toMatch(/^Invalid retry jitter: expected an object \{ maxRatio \}, got /);
+  });
+
+  it.each<[unknown, string]>([
+    [undefined, 'required'],
+    ['0.5', 'invalid_type'],
+    [Number.NaN, 'invalid_type'],
+    [0, 'too_small'],
+    [Number.NEGATIVE_INFINITY, 'too_small'],
+    [1.01, 'too_big'],
+    [Number.POSITIVE_INFINITY, 'too_big'],
+  ])('jitter: { maxRatio: %s } -> %s at jitter.maxRatio', (maxRatio, code) => {
+    const error = thrown(() => assertRetryPolicy({ ...base, jitter: { maxRatio } } as never));
+    expect(error.issues).toEqual([{ path: 'jitter.maxRatio', code, message: error.message }]);
+  });
+
+  it('accepts no jitter and a ratio in (0, 1]', () => {
+    expect(() => assertRetryPolicy(base)).not.toThrow();
+    expect(() => assertRetryPolicy({ ...base, jitter: { maxRatio: 1 } })).not.toThrow();
+    expect(() => assertRetryPolicy({ ...base, jitter: { maxRatio: 0.001 } })).not.toThrow();
+  });
+
+  it('new WebhookSender with a profile whose jitter is 5 -> invalid_option at profile.retryPolicy.jitter', () => {
+    const error = thrown(
+      () =>
+        new WebhookSender({
+          transport: createRecordingTransport(),
+          profile: {
+            ...NOVATRADE_PROFILE,
+            retryPolicy: { ...NOVATRADE_PROFILE.retryPolicy, jitter: 5 as never },
+          },
+        }),
+    );
+    expect(error.code).toBe('invalid_option');
+    expect(error.issues).toEqual([
+      { path: 'profile.retryPolicy.jitter', code: 'invalid_type', message: error.message },
+    ]);
   });
 });
 
