@@ -7,6 +7,7 @@
 
 import type { z } from 'zod';
 import { type ValidationIssue, WebhookValidationError } from '../errors.js';
+import { integerIssueCode } from '../internal/integer-option.js';
 import { typeIssueCode } from '../internal/type-issue-code.js';
 import { quoteType, summarizeIssues } from './internal/schema-kit.js';
 
@@ -249,18 +250,19 @@ export function createEventCatalog<const Defs extends readonly EventTypeDefiniti
     const resolved: EventCatalogVersion[] = [];
     (versions as readonly EventSchemaVersion[]).forEach((v, i) => {
       const vAt = `${at}.versions.${i}`;
-      const version: unknown = v?.version;
-      if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+      const given: unknown = v?.version;
+      // The one integer rule: a safe integer >= 1 (2 ** 53 + 2 is an integer, but not a safe one:
+      // the sender, the receiver and acceptedSchemaVersions refuse it).
+      const versionProblem = given === undefined ? typeIssueCode(given) : integerIssueCode(given);
+      if (versionProblem !== undefined) {
         issues.push({
           path: `${vAt}.version`,
-          code:
-            typeof version === 'number' && Number.isInteger(version)
-              ? 'too_small'
-              : typeIssueCode(version),
+          code: versionProblem,
           message: 'expected an integer >= 1',
         });
         return;
       }
+      const version = given as number;
       const previous = resolved[resolved.length - 1];
       if (previous !== undefined && version !== previous.version + 1) {
         issues.push({

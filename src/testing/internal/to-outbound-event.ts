@@ -4,6 +4,7 @@ import {
   type ValidationIssueCode,
   WebhookValidationError,
 } from '../../core/errors.js';
+import { integerIssueCode } from '../../core/internal/integer-option.js';
 import { typeIssueCode } from '../../core/internal/type-issue-code.js';
 import type { OutboundEvent } from '../../core/profiles/wire-profile.js';
 import { parseIsoTimestampMs } from '../../core/signature/internal/parse-iso-timestamp.js';
@@ -117,13 +118,15 @@ export function toOutboundEvent(
   checkHeaderText(issues, event.id, 'id');
   checkHeaderText(issues, event.type, 'type');
   const version = event.schemaVersion;
-  check(
-    issues,
-    typeof version === 'number' && Number.isSafeInteger(version) && version >= 1,
-    'schemaVersion',
-    () => (Number.isSafeInteger(version) ? 'too_small' : typeIssueCode(version)),
-    'expected an integer >= 1',
-  );
+  // The one integer rule (a safe integer >= 1); `required` when absent.
+  const versionProblem = version === undefined ? typeIssueCode(version) : integerIssueCode(version);
+  if (versionProblem !== undefined) {
+    issues.push({
+      path: 'schemaVersion',
+      code: versionProblem,
+      message: 'expected an integer >= 1',
+    });
+  }
   checkString(issues, event.source, 'source');
   const createdAtMs = timeMs(issues, event.createdAt, 'createdAt');
   checkString(issues, event.organizationUuid, 'organizationUuid');

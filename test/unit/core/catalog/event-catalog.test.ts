@@ -114,6 +114,11 @@ describe('createEventCatalog', () => {
       'definitions.0.versions.0.version',
     ],
     [
+      'an integer version past the safe integers (2 ** 53 + 2)',
+      [{ type: 'a.b', versions: [{ version: 2 ** 53 + 2, schema: v1 }] }],
+      'definitions.0.versions.0.version',
+    ],
+    [
       'a gap in versions',
       [
         {

@@ -3,6 +3,8 @@
 // same issue shape and wording for the same bad value.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createEventCatalog } from '../../../../src/core/catalog/event-catalog.js';
 import {
   describeIntegerRange,
   integerIssueCode,
@@ -10,9 +12,14 @@ import {
   integerOptionOr,
   requiredIntegerOption,
 } from '../../../../src/core/internal/integer-option.js';
+import { positiveIntegerListProblem } from '../../../../src/core/internal/positive-integer-list.js';
 import { MemoryDedupeStore, WebhookReceiver } from '../../../../src/receiver/index.js';
 import { HttpTransport, WebhookSender } from '../../../../src/sender/index.js';
-import { createRecordingTransport } from '../../../../src/testing/index.js';
+import {
+  createRecordingTransport,
+  createSampleEvent,
+  createSignedRequest,
+} from '../../../../src/testing/index.js';
 import { thrown } from '../../../helpers/thrown.js';
 
 function reference(value: unknown, min: number, max: number): string | undefined {
@@ -127,5 +134,68 @@ describe('one rule across the package', () => {
       expect(error.issues).toEqual([{ path: name, code, message: error.message }]);
       expect(error.message).toBe(`${owner}: \`${name}\` must be a positive integer, got ${value}.`);
     }
+  });
+});
+
+describe('the integer rule where it used to be written by hand', () => {
+  // 2 ** 53 + 2 is an integer (Number.isInteger) but not a safe one: the catalog accepted it as a
+  // schema version while acceptedSchemaVersions, the sender and the receiver refused it.
+  const unsafe = 2 ** 53 + 2;
+  const schema = z.looseObject({});
+
+  /** The issue code each site gives a schema version `value`, or `undefined` when accepted. */
+  const sites: readonly [string, (value: unknown) => string | undefined][] = [
+    [
+      'createEventCatalog versions[].version',
+      (value) => {
+        try {
+          createEventCatalog([
+            { type: 'order.shipped', versions: [{ version: value, schema }] },
+          ] as never);
+          return undefined;
+        } catch (error) {
+          return thrownCode(error, 'definitions.0.versions.0.version');
+        }
+      },
+    ],
+    [
+      'positiveIntegerListProblem (acceptedSchemaVersions)',
+      (value) => positiveIntegerListProblem([value]),
+    ],
+    [
+      'createSignedRequest schemaVersion',
+      (value) => {
+        const event = { ...createSampleEvent('prospect.submitted'), schemaVersion: value };
+        try {
+          createSignedRequest(event as never, { secret: 'whsec_integer_rule' });
+          return undefined;
+        } catch (error) {
+          return thrownCode(error, 'schemaVersion');
+        }
+      },
+    ],
+  ];
+
+  function thrownCode(error: unknown, path: string): string | undefined {
+    const issue = (error as { issues?: { path: string; code: string }[] }).issues?.find(
+      (i) => i.path === path,
+    );
+    if (issue === undefined) throw error;
+    return issue.code;
+  }
+
+  it.each(sites)('%s: 2 ** 53 + 2 is invalid_type, as integerIssueCode says', (_, codeOf) => {
+    expect(integerIssueCode(unsafe)).toBe('invalid_type');
+    expect(codeOf(unsafe)).toBe('invalid_type');
+  });
+
+  it.each(sites)('%s: the rule code for any value', (_, codeOf) => {
+    fc.assert(
+      fc.property(fc.oneof(anyValue, fc.constantFrom(unsafe, -unsafe, 2 ** 60)), (value) => {
+        fc.pre(value !== undefined);
+        expect(codeOf(value)).toBe(integerIssueCode(value));
+      }),
+      { numRuns: 200 },
+    );
   });
 });
