@@ -52,16 +52,16 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 /**
  * The {@link ValidationIssueCode} of a zod issue (zod 4's codes, and zod 3's names for the same
- * failures). `input` is the value that was parsed: a wrong type where the value at the issue's path
- * is absent is `required`, decided from the input itself, never from the message.
+ * failures). `input` is the value that was parsed: where the value at the issue's path is absent,
+ * a wrong type, a missing discriminator (zod 4's `invalid_union` at the discriminator's path), a
+ * missing enum or literal value are all `required`, decided from the input itself, never from the
+ * message.
  */
 export function issueCode(
   issue: { readonly code: string; readonly path: readonly PropertyKey[] },
   input: unknown,
 ): ValidationIssueCode {
   switch (issue.code) {
-    case 'invalid_type':
-      return valueAt(input, issue.path) === undefined ? 'required' : 'invalid_type';
     case 'too_small':
       return 'too_small';
     case 'too_big':
@@ -72,10 +72,11 @@ export function issueCode(
     case 'unrecognized_keys':
       return 'unrecognized_key';
     default:
-      // invalid_value, invalid_enum_value, invalid_literal, and the ones without a narrower
-      // meaning: custom (a refinement), invalid_union, invalid_key, invalid_element,
-      // not_multiple_of.
-      return 'invalid_value';
+      // invalid_type, and invalid_value, invalid_enum_value, invalid_literal, invalid_union and
+      // the ones without a narrower meaning (custom, a refinement; invalid_key; invalid_element;
+      // not_multiple_of): nothing there is `required`.
+      if (valueAt(input, issue.path) === undefined) return 'required';
+      return issue.code === 'invalid_type' ? 'invalid_type' : 'invalid_value';
   }
 }
 
@@ -92,19 +93,56 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /**
+ * A key zod reports as unrecognized is named in the issue's path only when it reads as a field
+ * name: a short identifier (`extra`, `orderId`). Anything else (spaces, quotes, control
+ * characters, a long string) is text from the request body, which no message or path repeats
+ * (docs/design.md §5.20): its issue stays at the parent object's path, one issue per key still.
+ */
+const NAMEABLE_KEY = /^[A-Za-z_$][\w$]{0,63}$/;
+
+/** The fixed message of an unrecognized key; the path names the key, the message never does. */
+export const UNRECOGNIZED_KEY_MESSAGE = 'unrecognized key: the schema does not allow it';
+
+/** The message when the key is not named in the path either (see {@link NAMEABLE_KEY}). */
+export const UNNAMED_UNRECOGNIZED_KEY_MESSAGE =
+  'unrecognized key (not shown: its name is not a plain identifier): the schema does not allow it';
+
+/**
  * Field issues of a zod error over `input` (the value that was parsed), each path prefixed with
- * `prefix` and each with its {@link issueCode}. Values are never copied.
+ * `prefix` and each with its {@link issueCode}. Values are never copied. zod's one
+ * `unrecognized_keys` issue, whose message quotes every key, becomes one `unrecognized_key` issue
+ * per key, at `[...path, key]` for a key that reads as a field name, else at `path`, with a fixed
+ * message.
  */
 export function toIssues(
   error: z.ZodError,
   input: unknown,
   prefix: readonly PropertyKey[] = [],
 ): ValidationIssue[] {
-  return error.issues.map((issue) => ({
-    path: formatPath([...prefix, ...issue.path]),
-    code: issueCode(issue, input),
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue): ValidationIssue[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) =>
+        NAMEABLE_KEY.test(key)
+          ? {
+              path: formatPath([...prefix, ...issue.path, key]),
+              code: 'unrecognized_key',
+              message: UNRECOGNIZED_KEY_MESSAGE,
+            }
+          : {
+              path: formatPath([...prefix, ...issue.path]),
+              code: 'unrecognized_key',
+              message: UNNAMED_UNRECOGNIZED_KEY_MESSAGE,
+            },
+      );
+    }
+    return [
+      {
+        path: formatPath([...prefix, ...issue.path]),
+        code: issueCode(issue, input),
+        message: issue.message,
+      },
+    ];
+  });
 }
 
 /** True for a non-null, non-array object. */

@@ -4,8 +4,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { issueCode, toIssues } from '../../../../src/core/catalog/internal/schema-kit.js';
+import { createEventCatalog } from '../../../../src/core/catalog/event-catalog.js';
+import {
+  issueCode,
+  toIssues,
+  UNNAMED_UNRECOGNIZED_KEY_MESSAGE,
+  UNRECOGNIZED_KEY_MESSAGE,
+} from '../../../../src/core/catalog/internal/schema-kit.js';
 import { parseEvent, parseEventJson } from '../../../../src/core/catalog/parse-event.js';
+import { parseEventData } from '../../../../src/core/catalog/parse-event-data.js';
 import { createSampleEvent } from '../../../../src/core/catalog/sample-events.js';
 import type { ValidationIssueCode } from '../../../../src/core/errors.js';
 import { thrown } from '../../../helpers/thrown.js';
@@ -55,6 +62,36 @@ describe('toIssues: one ValidationIssueCode per zod issue code', () => {
       'invalid_value',
     ],
     ['invalid_union -> invalid_value', z.union([z.string(), z.number()]), true, 'invalid_value'],
+    [
+      'invalid_union, the value absent -> required',
+      z.object({ a: z.union([z.string(), z.number()]) }),
+      {},
+      'required',
+    ],
+    [
+      'a discriminated union, the discriminator absent -> required',
+      z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('a') }),
+        z.object({ kind: z.literal('b') }),
+      ]),
+      {},
+      'required',
+    ],
+    [
+      'a discriminated union, an unknown discriminator -> invalid_value',
+      z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('a') }),
+        z.object({ kind: z.literal('b') }),
+      ]),
+      { kind: 'c' },
+      'invalid_value',
+    ],
+    [
+      'invalid_value (enum), the field absent -> required',
+      z.object({ e: z.enum(['A']) }),
+      {},
+      'required',
+    ],
     ['not_multiple_of -> invalid_value', z.number().multipleOf(3), 4, 'invalid_value'],
     [
       'invalid_key (record) -> invalid_value',
@@ -126,6 +163,88 @@ describe('toIssues: one ValidationIssueCode per zod issue code', () => {
         }
       }),
     );
+  });
+});
+
+describe('toIssues: unrecognized keys, one issue per key, no key text in a message', () => {
+  const strict = z.strictObject({
+    id: z.string(),
+    nested: z.strictObject({ n: z.int() }).optional(),
+  });
+  const issuesOf = (input: unknown) => {
+    const result = strict.safeParse(input);
+    if (result.success) throw new Error('expected a zod failure');
+    return toIssues(result.error, input, ['data']);
+  };
+
+  it('a key that reads as a field name: at [...path, key], with the fixed message', () => {
+    expect(issuesOf({ id: 'x', extra: 1, orderId_2: 2, nested: { n: 1, $k: 3 } })).toEqual([
+      { path: 'data.nested.$k', code: 'unrecognized_key', message: UNRECOGNIZED_KEY_MESSAGE },
+      { path: 'data.extra', code: 'unrecognized_key', message: UNRECOGNIZED_KEY_MESSAGE },
+      { path: 'data.orderId_2', code: 'unrecognized_key', message: UNRECOGNIZED_KEY_MESSAGE },
+    ]);
+  });
+
+  it('any other key (spaces, quotes, a leading digit, non-ASCII, 65 characters): at the parent path, unnamed', () => {
+    const keys = ['has space', 'quote"d', '1st', 'clé', 'k'.repeat(65), '', 'a.b'];
+    const input = { id: 'x', ...Object.fromEntries(keys.map((k) => [k, 'SECRET_VALUE'])) };
+    const issues = issuesOf(input);
+    expect(issues).toEqual(
+      keys.map(() => ({
+        path: 'data',
+        code: 'unrecognized_key',
+        message: UNNAMED_UNRECOGNIZED_KEY_MESSAGE,
+      })),
+    );
+    expect(issuesOf({ id: 'x', ['k'.repeat(64)]: 1 })[0]?.path).toBe(`data.${'k'.repeat(64)}`);
+  });
+
+  it('property: no message holds an input key, and a path holds one only as a short identifier', () => {
+    const key = fc.oneof(fc.string({ maxLength: 70 }), fc.string({ unit: 'binary', maxLength: 8 }));
+    fc.assert(
+      fc.property(fc.dictionary(key, fc.constant(1), { maxKeys: 5 }), (extra) => {
+        const keys = Object.keys(extra);
+        fc.pre(keys.length > 0 && !keys.some((k) => ['id', 'nested', '__proto__'].includes(k)));
+        const input = { id: 'x', ...extra };
+        const issues = issuesOf(input);
+        expect(issues).toHaveLength(keys.length);
+        for (const issue of issues) {
+          expect(issue.code).toBe('unrecognized_key');
+          expect([UNRECOGNIZED_KEY_MESSAGE, UNNAMED_UNRECOGNIZED_KEY_MESSAGE]).toContain(
+            issue.message,
+          );
+          if (issue.path !== 'data') {
+            expect(issue.path).toMatch(/^data\.[A-Za-z_$][\w$]{0,63}$/);
+          }
+        }
+      }),
+    );
+  });
+
+  it('a custom catalog strict schema through parseEventData: one issue per key; the message quotes no key', () => {
+    const catalog = createEventCatalog([
+      {
+        type: 'order.shipped',
+        versions: [
+          {
+            version: 1,
+            schema: z.looseObject({ id: z.string() }),
+            strictSchema: z.strictObject({ id: z.string() }),
+          },
+        ],
+      },
+    ]);
+    const data = { id: 'o-1', extra: 1, 'Bearer sk_live_123 "x"': 2 };
+    const error = thrown(() =>
+      parseEventData(catalog, { type: 'order.shipped', schemaVersion: 1, data, strict: true }),
+    );
+    expect(error.code).toBe('invalid_event');
+    expect(error.issues).toEqual([
+      { path: 'data.extra', code: 'unrecognized_key', message: UNRECOGNIZED_KEY_MESSAGE },
+      { path: 'data', code: 'unrecognized_key', message: UNNAMED_UNRECOGNIZED_KEY_MESSAGE },
+    ]);
+    expect(error.message).not.toContain('sk_live');
+    expect(JSON.stringify(error.issues)).not.toContain('sk_live');
   });
 });
 
