@@ -99,9 +99,42 @@ describe('docs/design.md citations', () => {
   it('no file cites the documents outside the repository', () => {
     const stale = citingFiles()
       .filter((path) => !path.endsWith('design-citations.test.ts'))
-      .filter((path) =>
-        /\bDESIGN(?:\.md)? §|spec digest|\bSTYLE\.md|seeds\//.test(readFileSync(path, 'utf8')),
-      );
+      .filter((path) => citesOutside(readFileSync(path, 'utf8')));
     expect(stale.map((path) => relative(root, path))).toEqual([]);
   });
+
+  it('the outside-citation guard sees a citation in any case and across a comment line break', () => {
+    for (const text of [
+      'see spec digest §1.9',
+      'Spec digest §1.14: the vector',
+      '(new types are non-breaking, spec\n * digest §1.9)',
+      '// per the spec\n// Digest, §2',
+      'SPEC   DIGEST',
+      'DESIGN.md §5.1',
+      'DESIGN\n * §5.1',
+      'see style.md',
+      'the seeds/ folder',
+    ]) {
+      expect(citesOutside(text), text).toBe(true);
+    }
+    for (const text of ['docs/design.md §5.1', 'a digest of the spec', 'specification digest']) {
+      expect(citesOutside(text), text).toBe(false);
+    }
+  });
 });
+
+/**
+ * True when `text` cites a document outside the repository: a spec digest, the shared DESIGN.md or
+ * STYLE.md, the seeds. Case-insensitive (except `DESIGN`, which `docs/design.md` must not match),
+ * over the whole file, and tolerant of a line break with its comment marker between two words
+ * (`spec\n * digest`).
+ */
+function citesOutside(text: string): boolean {
+  const gap = String.raw`(?:\s|\/\/|\*|#)+`;
+  return (
+    new RegExp(String.raw`\bspec${gap}digest\b`, 'i').test(text) ||
+    new RegExp(String.raw`\bDESIGN(?:\.md)?${gap}§`).test(text) ||
+    /\bSTYLE\.md\b/i.test(text) ||
+    /\bseeds\//i.test(text)
+  );
+}

@@ -29,9 +29,9 @@ export type WebhookEvent<T extends EventType = EventType> = T extends EventType
   : never;
 
 /**
- * An event this SDK cannot type: a `type` outside the catalog (new types are non-breaking, spec
- * digest §1.9, docs/design.md §7, A-24), or a catalog type with a `schemaVersion` this SDK does not know. Lenient
- * parsing returns it with its envelope checked and `data` as a plain object.
+ * An event this SDK cannot type: a `type` outside the catalog (new types are non-breaking,
+ * docs/design.md §6.1 and §7, A-24), or a catalog type with a `schemaVersion` this SDK does not
+ * know. Lenient parsing returns it with its envelope checked and `data` as a plain object.
  */
 export type UnknownWebhookEvent = EventEnvelope<string, Record<string, unknown>, string | null>;
 

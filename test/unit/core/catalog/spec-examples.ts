@@ -18,7 +18,7 @@ export const DOC_ENVELOPE_JSON = `{
   }
 }`;
 
-/** Spec digest §1.14: the computed signature vector's body (324 bytes, no whitespace). */
+/** The signature page's computed vector (docs/design.md §6.5): its body, 324 bytes, no whitespace. */
 export const VECTOR_BODY =
   '{"id":"evt_test_0001","type":"compliance.decision_made","schemaVersion":1,"source":"SYSTEM","createdAt":"2026-04-22T10:30:00Z","organizationUuid":"550e8400-e29b-41d4-a716-446655440000","partnerUuid":"11111111-2222-3333-4444-555555555555","data":{"orderUuid":"00000000-0000-0000-0000-000000000000","decision":"VALID_EXPORT"}}';
 
