@@ -344,7 +344,12 @@ export class WebhookSender<D = EventDataMap> {
     this.#publisher = new Publisher(context);
     this.#history = new DeliveryHistory(context);
     this.#manual = new ManualDeliveries(context);
-    this.#idempotency = new IdempotencyGuard({ store: settings.idempotencyStore, clock });
+    this.#idempotency = new IdempotencyGuard({
+      store: settings.idempotencyStore,
+      clock,
+      logger,
+      hooks: context.hooks,
+    });
     this.#dispatcher = new Dispatcher({
       config: {
         profile,

@@ -650,6 +650,37 @@ describe('WebhookSender idempotencyStore option (docs/design.md §5.10)', () => 
     expect(calls).toEqual(['begin', 'complete', 'begin', 'abandon']);
   });
 
+  it("a failed abandon after a failed write: the caller gets the write's error; the abandon failure is a sender.error and a warning", async () => {
+    const inner = new MemoryIdempotencyStore();
+    const store: IdempotencyStore = {
+      begin: (input) => inner.begin(input),
+      complete: (input) => inner.complete(input),
+      abandon: async () => {
+        throw new Error('store down');
+      },
+      purgeExpired: (nowMs, limit) => inner.purgeExpired(nowMs, limit),
+    };
+    const warnings: unknown[] = [];
+    const logger = {
+      debug() {},
+      info() {},
+      warn: (fields: unknown) => void warnings.push(fields),
+      error() {},
+    };
+    const { sender } = setup({ idempotencyStore: store, logger });
+    const errors: string[] = [];
+    sender.on('sender.error', ({ during }) => void errors.push(during));
+    await expect(
+      sender.withIdempotencyKey(request('k-abandon'), async () => {
+        throw new Error('write failed');
+      }),
+    ).rejects.toThrow('write failed');
+    expect(errors).toEqual(['IdempotencyStore.abandon']);
+    expect(warnings).toEqual([
+      expect.objectContaining({ stage: 'idempotency', call: 'IdempotencyStore.abandon' }),
+    ]);
+  });
+
   it('two senders (two processes) on one shared store replay each other; on their own default stores they do not', async () => {
     const shared = new MemoryIdempotencyStore();
     const one = setup({ idempotencyStore: shared }).sender;
