@@ -1,9 +1,8 @@
 // MemoryIdempotencyStore: the shared IdempotencyStore contract, and what only the memory adapter
 // promises (memory follows the live keys).
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { MemoryIdempotencyStore } from '../../../src/sender/memory-idempotency-store.js';
+import { measureHeap } from '../../helpers/heap-measure.js';
 import { describeIdempotencyStore } from '../../helpers/idempotency-store-conformance.js';
 import { DAY_MS, ORG_A, T0 } from '../../helpers/sender-records.js';
 
@@ -12,29 +11,6 @@ describeIdempotencyStore('MemoryIdempotencyStore', async () => ({
 }));
 
 describe('MemoryIdempotencyStore — memory', () => {
-  // A full GC on demand, without starting the worker with --expose-gc.
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  const settledHeap = () => {
-    for (let i = 0; i < 4; i++) gc();
-    return process.memoryUsage().heapUsed;
-  };
-
-  /** Heap bytes that `fill` adds, and that are still there after `empty`. */
-  async function measure(
-    fill: () => Promise<void>,
-    empty: () => Promise<void>,
-  ): Promise<{ filled: number; left: number }> {
-    // A small round first, so that compiled code and feedback are not counted as records.
-    await fill();
-    await empty();
-    const base = settledHeap();
-    await fill();
-    const filled = settledHeap() - base;
-    await empty();
-    return { filled, left: settledHeap() - base };
-  }
-
   /** 5,000 records, one in ten never completed (a crashed request), from `nowMs` on. */
   async function fillAt(store: MemoryIdempotencyStore, nowMs: number): Promise<void> {
     for (let k = 0; k < 5_000; k++) {
@@ -60,7 +36,7 @@ describe('MemoryIdempotencyStore — memory', () => {
   it('expired records -> dropped by later begins, from the oldest end; memory follows the live keys', async () => {
     const store = new MemoryIdempotencyStore();
     let nowMs = T0;
-    const { filled, left } = await measure(
+    const { filled, left } = await measureHeap(
       async () => {
         nowMs += 10 * DAY_MS;
         await fillAt(store, nowMs);
@@ -82,7 +58,7 @@ describe('MemoryIdempotencyStore — memory', () => {
   it('purgeExpired in batches -> every expired record is freed, with no begin in between', async () => {
     const store = new MemoryIdempotencyStore();
     let nowMs = T0;
-    const { filled, left } = await measure(
+    const { filled, left } = await measureHeap(
       async () => {
         nowMs += 10 * DAY_MS;
         await fillAt(store, nowMs);

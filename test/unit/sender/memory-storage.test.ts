@@ -1,11 +1,10 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WebhookConflictError } from '../../../src/core/errors.js';
 import { MemoryStorage } from '../../../src/sender/memory-storage.js';
 import type { DeliveryRecord, EndpointRecord } from '../../../src/sender/records.js';
 import { fairClaimOrder, type WaitingDelivery } from '../../helpers/fair-claim-reference.js';
+import { measureHeap } from '../../helpers/heap-measure.js';
 import {
   attemptRecord,
   DAY_MS,
@@ -480,29 +479,6 @@ describe('MemoryStorage constructor', () => {
 });
 
 describe('MemoryStorage — retention memory', () => {
-  // A full GC on demand, without starting the worker with --expose-gc.
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  const settledHeap = () => {
-    for (let i = 0; i < 4; i++) gc();
-    return process.memoryUsage().heapUsed;
-  };
-
-  /** Heap bytes that `fill` adds to `storage`, and that are still there after `empty`. */
-  async function measure(
-    fill: () => Promise<void>,
-    empty: () => Promise<void>,
-  ): Promise<{ filled: number; left: number }> {
-    // A small round first, so that compiled code and feedback are not counted as rows.
-    await fill();
-    await empty();
-    const base = settledHeap();
-    await fill();
-    const filled = settledHeap() - base;
-    await empty();
-    return { filled, left: settledHeap() - base };
-  }
-
   it('purgeBefore in batches -> purged deliveries, attempts, events and their index entries are all freed', async () => {
     const storage = new MemoryStorage();
     const endpoints = [endpointRecord(), endpointRecord(), endpointRecord()];
@@ -561,7 +537,7 @@ describe('MemoryStorage — retention memory', () => {
         if (deleted < 997) break;
       }
     };
-    const { filled, left } = await measure(fill, empty);
+    const { filled, left } = await measureHeap(fill, empty);
     expect(purged).toBe(60_000);
     // About 1 KiB per event with its deliveries and attempts: a leak of the rows would show.
     expect(filled).toBeGreaterThan(20_000_000);
