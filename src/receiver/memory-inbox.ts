@@ -3,8 +3,14 @@ import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { integerOptionOr, requiredIntegerOption } from '../core/internal/integer-option.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
-import { stringIssueCode } from './internal/dedupe-arguments.js';
-import type { Inbox, InboxEntry, InboxFailure } from './ports/inbox.js';
+import { randomToken, stringIssueCode } from './internal/dedupe-arguments.js';
+import type {
+  Inbox,
+  InboxClaim,
+  InboxClaimOptions,
+  InboxEntry,
+  InboxFailure,
+} from './ports/inbox.js';
 
 /** Options of {@link MemoryInbox}. */
 export interface MemoryInboxOptions {
@@ -31,6 +37,10 @@ interface StoredEntry {
   readonly receivedAtMs: number;
   attempts: number;
   lastFailure: InboxFailure | undefined;
+  /** The token of the live claim; undefined when never claimed or after `fail`. */
+  leaseToken: string | undefined;
+  /** When the lease lapses, in epoch milliseconds; -Infinity when never claimed. */
+  leaseExpiresAtMs: number;
 }
 
 /**
@@ -38,8 +48,9 @@ interface StoredEntry {
  * the process exits. Plug in a durable inbox to survive restarts.
  *
  * Behaves like a durable store: `add` keeps a copy of the entry (the event is copied with
- * `structuredClone`) and `pending` returns fresh copies, so neither the caller nor a handler can
- * change what is stored.
+ * `structuredClone`), and `claim` and `pending` return fresh copies, so neither the caller nor a
+ * handler can change what is stored. Claims follow the port's lease contract: an entry is handed
+ * to one claim at a time, and `complete` and `fail` act only with the token of the live lease.
  *
  * @example
  * ```ts
@@ -100,59 +111,116 @@ export class MemoryInbox implements Inbox {
   }
 
   /**
-   * Removes the entry: its handlers succeeded. Unknown keys are ignored.
+   * Leases up to `limit` entries that no live lease holds, oldest `receivedAtMs` first (ties in
+   * the order they were added), each under a fresh random token until `nowMs + leaseMs`.
    *
-   * @param key - the entry's key (a non-empty string).
-   * @throws WebhookValidationError `invalid_option` naming `key` (as a rejection).
+   * @param limit - the most entries to lease (a positive integer).
+   * @param options - `leaseMs` (a positive integer), `nowMs` (finite epoch milliseconds), and
+   *   `key` to consider only that entry.
+   * @returns copies of the leased entries with their tokens.
+   * @throws WebhookValidationError `invalid_option` naming `limit`, `options`, `options.leaseMs`,
+   *   `options.nowMs` or `options.key` (as a rejection).
    * @example
    * ```ts
-   * await inbox.complete(event.id);
+   * for (const { entry, token } of await inbox.claim(100, { leaseMs: 300_000, nowMs: Date.now() })) {
+   *   await process(entry);
+   *   await inbox.complete(entry.key, token);
+   * }
    * ```
    */
-  async complete(key: string): Promise<void> {
-    assertKey(key);
-    this.#entries.delete(key);
+  async claim(limit: number, options: InboxClaimOptions): Promise<readonly InboxClaim[]> {
+    requiredIntegerOption('MemoryInbox.claim', 'limit', limit);
+    const { leaseMs, nowMs, key } = checkClaimOptions(options);
+    let candidates: StoredEntry[];
+    if (key === undefined) {
+      candidates = this.#ordered();
+    } else {
+      const stored = this.#entries.get(key);
+      candidates = stored === undefined ? [] : [stored];
+    }
+    const claims: InboxClaim[] = [];
+    for (const stored of candidates) {
+      if (claims.length >= limit) break;
+      if (stored.leaseExpiresAtMs > nowMs) continue;
+      const token = randomToken();
+      stored.leaseToken = token;
+      stored.leaseExpiresAtMs = nowMs + leaseMs;
+      claims.push({ entry: copyOut(stored), token });
+    }
+    return claims;
   }
 
   /**
-   * Adds one to the entry's `attempts` and sets its `lastFailure`; it stays pending. Unknown keys
-   * (already completed) are ignored.
+   * Removes the entry (its handlers succeeded) if it is still leased with `token`.
    *
    * @param key - the entry's key (a non-empty string).
-   * @param failure - `code` (a non-empty string) and `atMs` (finite epoch milliseconds).
-   * @throws WebhookValidationError `invalid_option` naming `key`, `failure`, `failure.code` or
-   *   `failure.atMs` (as a rejection).
+   * @param token - the token `claim` returned (a non-empty string).
+   * @returns `true` if removed; `false` if another claim holds it now, or it is gone.
+   * @throws WebhookValidationError `invalid_option` naming `key` or `token` (as a rejection).
    * @example
    * ```ts
-   * await inbox.fail(event.id, { code: 'handler_error', atMs: Date.now() });
+   * await inbox.complete(claim.entry.key, claim.token);
    * ```
    */
-  async fail(key: string, failure: InboxFailure): Promise<void> {
+  async complete(key: string, token: string): Promise<boolean> {
     assertKey(key);
+    assertToken(token);
+    const stored = this.#entries.get(key);
+    if (stored === undefined || stored.leaseToken !== token) return false;
+    this.#entries.delete(key);
+    return true;
+  }
+
+  /**
+   * If the entry is still leased with `token`: adds one to its `attempts`, sets its
+   * `lastFailure` and ends the token. The entry stays pending, and is not claimed again before
+   * its lease lapses.
+   *
+   * @param key - the entry's key (a non-empty string).
+   * @param token - the token `claim` returned (a non-empty string).
+   * @param failure - `code` (a non-empty string) and `atMs` (finite epoch milliseconds).
+   * @returns `true` if recorded; `false` if the token no longer holds the lease (nothing changed).
+   * @throws WebhookValidationError `invalid_option` naming `key`, `token`, `failure`,
+   *   `failure.code` or `failure.atMs` (as a rejection).
+   * @example
+   * ```ts
+   * await inbox.fail(claim.entry.key, claim.token, { code: 'handler_error', atMs: Date.now() });
+   * ```
+   */
+  async fail(key: string, token: string, failure: InboxFailure): Promise<boolean> {
+    assertKey(key);
+    assertToken(token);
     const lastFailure = copyFailure(failure);
     const stored = this.#entries.get(key);
-    if (stored === undefined) return;
+    if (stored === undefined || stored.leaseToken !== token) return false;
     stored.attempts += 1;
     stored.lastFailure = lastFailure;
+    stored.leaseToken = undefined;
+    return true;
   }
 
   /**
-   * Copies of the pending entries, oldest `receivedAtMs` first (ties in the order they were
-   * added), at most `limit`.
+   * Copies of the pending entries, leased or not, oldest `receivedAtMs` first (ties in the order
+   * they were added), at most `limit`. Read-only: leases nothing.
    *
    * @param limit - the most entries to return (a positive integer).
    * @throws WebhookValidationError `invalid_option` naming `limit` (as a rejection).
    * @example
    * ```ts
-   * for (const entry of await inbox.pending(100)) await process(entry);
+   * console.table(await inbox.pending(100));
    * ```
    */
   async pending(limit: number): Promise<readonly InboxEntry[]> {
     requiredIntegerOption('MemoryInbox.pending', 'limit', limit);
+    return this.#ordered().slice(0, limit).map(copyOut);
+  }
+
+  /** The stored entries, oldest `receivedAtMs` first, ties in the order they were added. */
+  #ordered(): StoredEntry[] {
     // Array.prototype.sort is stable, and the Map yields entries in the order they were added.
     const ordered = [...this.#entries.values()];
     if (!isSortedByReceivedAt(ordered)) ordered.sort((a, b) => a.receivedAtMs - b.receivedAtMs);
-    return ordered.slice(0, limit).map(copyOut);
+    return ordered;
   }
 
   /**
@@ -213,7 +281,49 @@ function copyIn(entry: InboxEntry): StoredEntry {
     receivedAtMs: entry.receivedAtMs,
     attempts: entry.attempts,
     lastFailure: entry.lastFailure === undefined ? undefined : copyFailure(entry.lastFailure),
+    leaseToken: undefined,
+    leaseExpiresAtMs: Number.NEGATIVE_INFINITY,
   };
+}
+
+/** Checks `claim`'s options; `leaseMs` floored to whole milliseconds. */
+function checkClaimOptions(options: InboxClaimOptions): {
+  leaseMs: number;
+  nowMs: number;
+  key: string | undefined;
+} {
+  if (typeof options !== 'object' || options === null) {
+    throw invalidOption(
+      'options',
+      `options must be { leaseMs, nowMs, key? }; got ${describeValue(options)}.`,
+      options === undefined ? 'required' : 'invalid_type',
+    );
+  }
+  const leaseMs = requiredIntegerOption(
+    'MemoryInbox.claim',
+    'options.leaseMs',
+    typeof options.leaseMs === 'number' ? Math.floor(options.leaseMs) : options.leaseMs,
+  );
+  if (typeof options.nowMs !== 'number' || !Number.isFinite(options.nowMs)) {
+    throw invalidOption(
+      'options.nowMs',
+      `options.nowMs must be finite epoch milliseconds; got ${describeNumber(options.nowMs)}.`,
+      options.nowMs === undefined ? 'required' : 'invalid_type',
+    );
+  }
+  if (options.key !== undefined) assertKey(options.key, 'options.key');
+  return { leaseMs, nowMs: options.nowMs, key: options.key };
+}
+
+/** Throws `invalid_option` naming `token` unless it is a non-empty string. */
+function assertToken(token: unknown): asserts token is string {
+  if (typeof token !== 'string' || token === '') {
+    throw invalidOption(
+      'token',
+      `token must be the non-empty string that claim returned; got ${describeValue(token)}.`,
+      stringIssueCode(token),
+    );
+  }
 }
 
 function copyOut(stored: StoredEntry): InboxEntry {

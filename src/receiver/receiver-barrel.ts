@@ -59,7 +59,13 @@ export { type HeadersInput, type HeadersLike, type HeadersRecord, readHeader } f
 export { MemoryDedupeStore, type MemoryDedupeStoreOptions } from './memory-dedupe-store.js';
 export { MemoryInbox, type MemoryInboxOptions } from './memory-inbox.js';
 export type { DedupeReservation, DedupeStore } from './ports/dedupe-store.js';
-export type { Inbox, InboxEntry, InboxFailure } from './ports/inbox.js';
+export type {
+  Inbox,
+  InboxClaim,
+  InboxClaimOptions,
+  InboxEntry,
+  InboxFailure,
+} from './ports/inbox.js';
 export {
   type ProblemCode,
   RECEIVER_PROBLEM_TYPE_PREFIX,

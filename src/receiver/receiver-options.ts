@@ -87,6 +87,11 @@ export interface ReceiverCommonOptions {
    * later) instead of a duplicate 200, because the first attempt may still fail. Keep it above
    * your slowest sync handler; use `ackMode: 'async'` for slow work. Handlers that outlast it are
    * reported as a `WebhookStorageError` `lease_lapsed` (stage `dedupe`).
+   *
+   * Async mode: also the lease of an inbox entry being processed (`Inbox.claim`). Another process
+   * may take the entry over once it lapses, and a failed entry is not tried again before it
+   * lapses. Keep it above your slowest async handler; one that outlasts it is reported as
+   * `lease_lapsed` at stage `inbox`.
    * @default 300_000 (5 minutes)
    */
   readonly processingLeaseMs?: number | undefined;

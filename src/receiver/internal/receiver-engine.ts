@@ -26,7 +26,7 @@ import { type HeadersInput, readHeader } from '../headers.js';
 import { MemoryDedupeStore } from '../memory-dedupe-store.js';
 import { MemoryInbox } from '../memory-inbox.js';
 import type { DedupeReservation, DedupeStore } from '../ports/dedupe-store.js';
-import type { Inbox, InboxEntry } from '../ports/inbox.js';
+import type { Inbox, InboxClaim, InboxEntry } from '../ports/inbox.js';
 import { ACK, problemResponse } from '../problem.js';
 import {
   type AckMode,
@@ -48,7 +48,7 @@ import { isParseFailure, isVerificationFailure } from './classify-error.js';
 import { isRawBody, RAW_BODY_HELP } from './raw-body.js';
 import { type LateOutcome, withDeadline } from './store-deadline.js';
 
-/** Inbox entries read per batch by `drainInbox`. */
+/** Inbox entries claimed per batch by `drainInbox`. */
 const DRAIN_BATCH = 100;
 
 /**
@@ -170,7 +170,6 @@ export class ReceiverEngine<E> {
   readonly #routes: Route<E>[] = [];
   readonly #anyHandlers: Handler<E>[] = [];
   readonly #errorListeners: ErrorListener<E>[] = [];
-  readonly #inFlight = new Set<string>();
   readonly #pending = new Set<Promise<void>>();
 
   /**
@@ -213,13 +212,14 @@ export class ReceiverEngine<E> {
       (typeof inbox !== 'object' ||
         inbox === null ||
         typeof inbox.add !== 'function' ||
+        typeof inbox.claim !== 'function' ||
         typeof inbox.complete !== 'function' ||
         typeof inbox.fail !== 'function' ||
         typeof inbox.pending !== 'function')
     ) {
       throw invalidOption(
         'inbox',
-        `\`inbox\` must be an Inbox (add, complete, fail and pending methods), got ${describeValue(inbox)}.`,
+        `\`inbox\` must be an Inbox (add, claim, complete, fail and pending methods), got ${describeValue(inbox)}.`,
         'invalid_type',
       );
     }
@@ -569,10 +569,11 @@ export class ReceiverEngine<E> {
     // The inbox owns the event now: from here on a redelivery is a duplicate.
     await this.#complete(key, token, event, 202);
     // Start the handlers on a later macrotask, so the 202 is written first even when a handler
-    // begins with synchronous work.
+    // begins with synchronous work. They run under a lease on the entry (docs/receiver.md,
+    // "Inbox adapters"): another process draining the same inbox leaves it alone meanwhile.
     const work = this.#track(
       new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() =>
-        this.#processEntry(inbox, entry),
+        this.#claimAndProcess(inbox, entry, event),
       ),
     );
     // A runtime that ends the request with its response (workerd) runs this work only while the
@@ -803,9 +804,36 @@ export class ReceiverEngine<E> {
     for (const handler of this.#anyHandlers) await handler(event, context);
   }
 
-  async #processEntry(inbox: Inbox, entry: InboxEntry): Promise<boolean> {
-    if (this.#inFlight.has(entry.key)) return false;
-    this.#inFlight.add(entry.key);
+  /**
+   * The work after a 202: leases the entry just added and runs its handlers. No lease (another
+   * process claimed it first, or the claim failed) leaves the entry to whoever holds it, or to
+   * `drainInbox()`.
+   */
+  async #claimAndProcess(inbox: Inbox, entry: InboxEntry, event: E): Promise<void> {
+    let claims: readonly InboxClaim[];
+    try {
+      claims = await this.#withDeadline('Inbox.claim', () =>
+        inbox.claim(1, { leaseMs: this.#leaseMs, nowMs: this.#now(), key: entry.key }),
+      );
+    } catch (error) {
+      this.#report(
+        error,
+        { stage: 'inbox', status: null, key: entry.key, event },
+        {
+          level: 'warn',
+          call: 'Inbox.claim',
+          message: 'claiming the inbox entry failed; it stays pending for drainInbox',
+        },
+      );
+      return;
+    }
+    const claim = claims.find((c) => c.entry.key === entry.key);
+    if (claim !== undefined) await this.#processEntry(inbox, claim);
+  }
+
+  /** Runs the handlers of a claimed entry, then completes or fails it with the claim's token. */
+  async #processEntry(inbox: Inbox, claim: InboxClaim): Promise<boolean> {
+    const { entry, token } = claim;
     const event = entry.event as E;
     let call = 'Inbox.complete';
     try {
@@ -830,11 +858,20 @@ export class ReceiverEngine<E> {
           code: isWebhooksError(error) ? error.code : 'handler_error',
           atMs: this.#now(),
         };
-        await this.#withDeadline('Inbox.fail', () => inbox.fail(entry.key, failure));
+        const recorded = await this.#withDeadline('Inbox.fail', () =>
+          inbox.fail(entry.key, token, failure),
+        );
+        if (recorded !== true) this.#leaseLapsed(entry.key, event, call);
         return false;
       }
       // A missed deadline here leaves the entry pending: drainInbox runs it again (at least once).
-      await this.#withDeadline('Inbox.complete', () => inbox.complete(entry.key));
+      const removed = await this.#withDeadline('Inbox.complete', () =>
+        inbox.complete(entry.key, token),
+      );
+      if (removed !== true) {
+        this.#leaseLapsed(entry.key, event, call);
+        return false;
+      }
       return true;
     } catch (error) {
       this.#report(
@@ -848,9 +885,27 @@ export class ReceiverEngine<E> {
         },
       );
       return false;
-    } finally {
-      this.#inFlight.delete(entry.key);
     }
+  }
+
+  /**
+   * `Inbox.complete` or `Inbox.fail` was refused: the handlers outlasted the entry's lease, and
+   * another claim (maybe another process) may be running them too. Reported: the lease is too
+   * short for these handlers.
+   */
+  #leaseLapsed(key: string, event: E, call: string): void {
+    this.#report(
+      new WebhookStorageError(
+        'lease_lapsed',
+        `The inbox lease lapsed before the handlers finished; raise processingLeaseMs (${this.#leaseMs} ms).`,
+      ),
+      { stage: 'inbox', status: null, key, event },
+      {
+        level: 'warn',
+        call,
+        message: `the inbox lease lapsed before the handlers finished; raise processingLeaseMs (${this.#leaseMs} ms)`,
+      },
+    );
   }
 
   /** Counts `work` for `idle()`; returns it settled (never rejecting), for `waitUntil`. */
@@ -892,13 +947,17 @@ export class ReceiverEngine<E> {
 
   /**
    * Processes the inbox's pending entries again (async mode): entries left by a crash, or whose
-   * handlers failed. Call it at start-up, and on an interval if handlers can fail transiently.
-   * Each pending entry is tried at most once per call; entries being processed are skipped.
+   * handlers failed. Call it at start-up, and on an interval if handlers can fail transiently or
+   * another process may die. Entries are claimed in batches under `processingLeaseMs` leases, so
+   * entries that a live process (this one or another) is processing are left alone, as are failed
+   * entries whose last attempt's lease has not lapsed yet. Each entry is tried at most once per
+   * call.
    *
    * @returns how many entries were processed and how many failed again. An entry whose
-   *   `Inbox.complete` or `Inbox.fail` misses `storeTimeoutMs` counts as failed and stays pending.
-   * @throws WebhookStorageError `storage_unavailable` (as a rejection) when `Inbox.pending` does
-   *   not answer within `storeTimeoutMs`; whatever `Inbox.pending` rejects with.
+   *   `Inbox.complete` or `Inbox.fail` misses `storeTimeoutMs`, or is refused because its lease
+   *   lapsed, counts as failed and stays pending.
+   * @throws WebhookStorageError `storage_unavailable` (as a rejection) when `Inbox.claim` does
+   *   not answer within `storeTimeoutMs`; whatever `Inbox.claim` rejects with.
    * @example
    * ```ts
    * const receiver = new WebhookReceiver({ secret, ackMode: 'async', inbox: durableInbox });
@@ -914,21 +973,21 @@ export class ReceiverEngine<E> {
     let failed = 0;
     let skipped = 0;
     for (;;) {
-      const limit = DRAIN_BATCH + seen.size;
-      const batch = (await this.#withDeadline('Inbox.pending', () => inbox.pending(limit))).filter(
-        (entry) => !seen.has(entry.key) && !this.#inFlight.has(entry.key),
+      const claims = await this.#withDeadline('Inbox.claim', () =>
+        inbox.claim(DRAIN_BATCH, { leaseMs: this.#leaseMs, nowMs: this.#now() }),
       );
-      // Entries that failed maxInboxAttempts times stay in the inbox for inspection, unprocessed:
-      // a poison event must not run (and fail) on every drain forever.
-      for (const entry of batch.filter((e) => e.attempts >= this.#maxInboxAttempts)) {
-        seen.add(entry.key);
-        skipped++;
-      }
-      if (batch.length === 0) break;
-      for (const entry of batch) {
-        seen.add(entry.key);
-        if (entry.attempts >= this.#maxInboxAttempts) continue;
-        if (await this.#processEntry(inbox, entry)) processed++;
+      if (claims.length === 0) break;
+      for (const claim of claims) {
+        const key = claim.entry.key;
+        // Claimed again in this call (its lease lapsed while the drain ran): it keeps the new
+        // lease, untried, so the loop ends and no entry runs twice per call.
+        if (seen.has(key)) continue;
+        seen.add(key);
+        // Entries that failed maxInboxAttempts times stay in the inbox for inspection, unprocessed
+        // (a poison event must not run and fail on every drain); the lease keeps them out of the
+        // next claims until it lapses.
+        if (claim.entry.attempts >= this.#maxInboxAttempts) skipped++;
+        else if (await this.#processEntry(inbox, claim)) processed++;
         else failed++;
       }
     }

@@ -15,7 +15,10 @@ import type { WebhookHandlerTarget } from '../../../src/receiver/adapters/webhoo
 import { EudrWebhookReceiver } from '../../../src/receiver/eudr-webhook-receiver.node.js';
 import { MemoryDedupeStore } from '../../../src/receiver/memory-dedupe-store.js';
 import { MemoryInbox } from '../../../src/receiver/memory-inbox.js';
-import type { HandlerContext } from '../../../src/receiver/receiver-options.js';
+import {
+  DEFAULT_PROCESSING_LEASE_MS,
+  type HandlerContext,
+} from '../../../src/receiver/receiver-options.js';
 import { WebhookReceiver } from '../../../src/receiver/webhook-receiver.node.js';
 import { signEudrPayload } from '../../../src/signature/sign-eudr-payload.node.js';
 import { signNovatradePayload } from '../../../src/signature/sign-novatrade-payload.node.js';
@@ -389,15 +392,23 @@ export function describeReceiverAdapter(
       expect(await started.promise).toBe(event.id);
       expect((await inbox.pending(10)).map((entry) => entry.key)).toEqual([event.id]);
 
-      // Receiver B: the restarted process, on the same inbox and dedupe store.
+      // Receiver B: the restarted process, on the same inbox and dedupe store. Its clock runs
+      // ahead by the processing lease for the drain: the dead process's lease has lapsed.
+      let aheadMs = 0;
       const processed: string[] = [];
-      const restarted = new WebhookReceiver({ secret: SECRET, ackMode: 'async', inbox, dedupe }).on(
-        'compliance.decision_made',
-        (e) => {
-          processed.push(e.id);
-        },
-      );
+      const restarted = new WebhookReceiver({
+        secret: SECRET,
+        ackMode: 'async',
+        inbox,
+        dedupe,
+        now: () => Date.now() + aheadMs,
+      }).on('compliance.decision_made', (e) => {
+        processed.push(e.id);
+      });
+      expect(await restarted.drainInbox()).toEqual({ processed: 0, failed: 0, skipped: 0 });
+      aheadMs = DEFAULT_PROCESSING_LEASE_MS;
       expect(await restarted.drainInbox()).toEqual({ processed: 1, failed: 0, skipped: 0 });
+      aheadMs = 0;
       expect(processed).toEqual([event.id]);
       expect(await inbox.pending(10)).toEqual([]);
 

@@ -201,8 +201,8 @@ describe('issue codes on the receiver side', () => {
       'required',
     ],
     [
-      'inbox.fail(k, { code: "" })',
-      () => new MemoryInbox().fail('k', { code: '', atMs: 0 }),
+      'inbox.fail(k, t, { code: "" })',
+      () => new MemoryInbox().fail('k', 't', { code: '', atMs: 0 }),
       'failure.code',
       'too_small',
     ],

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WebhookStorageError, WebhookValidationError } from '../../../src/core/errors.js';
 import { MemoryInbox } from '../../../src/receiver/memory-inbox.js';
 import type { InboxEntry } from '../../../src/receiver/ports/inbox.js';
+import { describeInbox } from '../../helpers/inbox-suite.js';
 import { thrown } from '../../helpers/thrown.js';
 
 const T0 = 1_729_684_200_000;
@@ -19,100 +20,15 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
-describe('MemoryInbox — add and pending', () => {
-  it('add(entry) then pending(10) -> [an equal entry]', async () => {
-    const inbox = new MemoryInbox();
-    await inbox.add(entry('evt_1'));
-    expect(await inbox.pending(10)).toEqual([entry('evt_1')]);
-    expect(inbox.size).toBe(1);
-  });
+// The port's contract (add, claim, complete, fail, pending; leases; two receivers on one inbox).
+describeInbox('MemoryInbox', async () => ({ inbox: new MemoryInbox() }));
 
-  it('add(entry with an existing key) -> ignored, the first entry stays', async () => {
-    const inbox = new MemoryInbox();
-    await inbox.add(entry('evt_1', T0, { version: 1 }));
-    await inbox.add(entry('evt_1', T0 + 5, { version: 2 }));
-    expect(await inbox.pending(10)).toEqual([entry('evt_1', T0, { version: 1 })]);
-  });
-
-  it('pending() -> oldest receivedAtMs first, whatever the order of add', async () => {
-    const inbox = new MemoryInbox();
-    await inbox.add(entry('evt_late', T0 + 300));
-    await inbox.add(entry('evt_early', T0 + 100));
-    await inbox.add(entry('evt_middle', T0 + 200));
-    const keys = (await inbox.pending(10)).map((e) => e.key);
-    expect(keys).toEqual(['evt_early', 'evt_middle', 'evt_late']);
-  });
-
-  it('pending() with equal receivedAtMs -> in the order they were added', async () => {
-    const inbox = new MemoryInbox();
-    await inbox.add(entry('evt_z', T0 + 1));
-    await inbox.add(entry('evt_b', T0));
-    await inbox.add(entry('evt_a', T0));
-    const keys = (await inbox.pending(10)).map((e) => e.key);
-    expect(keys).toEqual(['evt_b', 'evt_a', 'evt_z']);
-  });
-
-  it('pending(limit) -> at most limit entries, the oldest', async () => {
-    const inbox = new MemoryInbox();
-    for (let i = 5; i >= 1; i--) await inbox.add(entry(`evt_${i}`, T0 + i));
-    const keys = (await inbox.pending(2)).map((e) => e.key);
-    expect(keys).toEqual(['evt_1', 'evt_2']);
-  });
-
-  it('pending() on an empty inbox -> []', async () => {
-    expect(await new MemoryInbox().pending(1)).toEqual([]);
-  });
-
-  it('add(entry with attempts and lastFailure) -> both kept', async () => {
-    const inbox = new MemoryInbox();
-    const failed = { ...entry('evt_1'), attempts: 2, lastFailure: { code: 'timeout', atMs: T0 } };
-    await inbox.add(failed);
-    expect(await inbox.pending(1)).toEqual([failed]);
-  });
-});
-
-describe('MemoryInbox — complete and fail', () => {
-  it('complete(key) -> the entry is no longer pending', async () => {
-    const inbox = new MemoryInbox();
-    await inbox.add(entry('evt_1'));
-    await inbox.add(entry('evt_2'));
-    await inbox.complete('evt_1');
-    expect((await inbox.pending(10)).map((e) => e.key)).toEqual(['evt_2']);
-  });
-
-  it('complete(unknown key) -> resolves, nothing changes', async () => {
-    const inbox = new MemoryInbox();
-    await inbox.add(entry('evt_1'));
-    await expect(inbox.complete('evt_unknown')).resolves.toBeUndefined();
-    expect(inbox.size).toBe(1);
-  });
-
-  it('fail(key) twice -> attempts 2, lastFailure is the second failure, still pending', async () => {
-    const inbox = new MemoryInbox();
-    await inbox.add(entry('evt_1'));
-    await inbox.fail('evt_1', { code: 'handler_error', atMs: T0 + 1 });
-    await inbox.fail('evt_1', { code: 'timeout', atMs: T0 + 2 });
-    expect(await inbox.pending(10)).toEqual([
-      { ...entry('evt_1'), attempts: 2, lastFailure: { code: 'timeout', atMs: T0 + 2 } },
-    ]);
-  });
-
-  it('fail(unknown key) -> resolves, nothing is added', async () => {
-    const inbox = new MemoryInbox();
-    await expect(
-      inbox.fail('evt_unknown', { code: 'handler_error', atMs: T0 }),
-    ).resolves.toBeUndefined();
-    expect(inbox.size).toBe(0);
-  });
-
-  it('add(key) after complete(key) -> pending again', async () => {
-    const inbox = new MemoryInbox();
-    await inbox.add(entry('evt_1'));
-    await inbox.complete('evt_1');
-    await inbox.add(entry('evt_1', T0 + 9));
-    expect(await inbox.pending(10)).toEqual([entry('evt_1', T0 + 9)]);
-  });
-});
+/** Leases `key` and returns the token; fails the test unless exactly that entry is claimed. */
+async function claimToken(inbox: MemoryInbox, key: string): Promise<string> {
+  const claims = await inbox.claim(1, { leaseMs: 60_000, nowMs: T0, key });
+  expect(claims.map((c) => c.entry.key)).toEqual([key]);
+  return claims[0]?.token as string;
+}
 
 describe('MemoryInbox — full inbox', () => {
   it('add(new key) when maxEntries are pending -> rejects with storage_unavailable', async () => {
@@ -135,47 +51,9 @@ describe('MemoryInbox — full inbox', () => {
   it('add(new key) after complete() freed a slot -> stored', async () => {
     const inbox = new MemoryInbox({ maxEntries: 1 });
     await inbox.add(entry('evt_1'));
-    await inbox.complete('evt_1');
+    expect(await inbox.complete('evt_1', await claimToken(inbox, 'evt_1'))).toBe(true);
     await inbox.add(entry('evt_2'));
     expect((await inbox.pending(10)).map((e) => e.key)).toEqual(['evt_2']);
-  });
-});
-
-describe('MemoryInbox — copies', () => {
-  it('mutating the added entry or its event afterwards -> the stored entry is unchanged', async () => {
-    const inbox = new MemoryInbox();
-    const event = { id: 'evt_1', data: { amount: 1 } };
-    const added = { ...entry('evt_1', T0, event), lastFailure: { code: 'timeout', atMs: T0 } };
-    await inbox.add(added);
-    event.data.amount = 999;
-    added.lastFailure.code = 'changed';
-    const [stored] = await inbox.pending(1);
-    expect(stored?.event).toEqual({ id: 'evt_1', data: { amount: 1 } });
-    expect(stored?.lastFailure).toEqual({ code: 'timeout', atMs: T0 });
-  });
-
-  it('mutating what pending() returned -> the next pending() is unchanged', async () => {
-    const inbox = new MemoryInbox();
-    await inbox.add(entry('evt_1', T0, { id: 'evt_1', data: { amount: 1 } }));
-    await inbox.fail('evt_1', { code: 'timeout', atMs: T0 });
-    const [first] = await inbox.pending(1);
-    (first?.event as { data: { amount: number } }).data.amount = 999;
-    (first as { attempts: number }).attempts = 42;
-    (first?.lastFailure as { code: string }).code = 'changed';
-    const [second] = await inbox.pending(1);
-    expect(second).toEqual({
-      ...entry('evt_1', T0, { id: 'evt_1', data: { amount: 1 } }),
-      attempts: 1,
-      lastFailure: { code: 'timeout', atMs: T0 },
-    });
-    expect(second).not.toBe(first);
-  });
-
-  it('pending() on an entry that never failed -> has no lastFailure property', async () => {
-    const inbox = new MemoryInbox();
-    await inbox.add(entry('evt_1'));
-    const [stored] = await inbox.pending(1);
-    expect(stored).not.toHaveProperty('lastFailure');
   });
 });
 
@@ -218,11 +96,11 @@ describe('MemoryInbox — validation', () => {
     });
   }
 
-  it('complete("") / fail("") -> reject with invalid_option naming key', async () => {
+  it('complete("", token) / fail("", token) -> reject with invalid_option naming key', async () => {
     const inbox = new MemoryInbox();
     for (const promise of [
-      inbox.complete(''),
-      inbox.fail('', { code: 'handler_error', atMs: T0 }),
+      inbox.complete('', 'token'),
+      inbox.fail('', 'token', { code: 'handler_error', atMs: T0 }),
     ]) {
       expect(await rejectionOf(promise)).toMatchObject({
         code: 'invalid_option',
@@ -231,11 +109,50 @@ describe('MemoryInbox — validation', () => {
     }
   });
 
-  it('fail(key, { atMs: NaN }) -> rejects with invalid_option naming failure.atMs', async () => {
+  it('complete(key, "") / fail(key, undefined) -> reject with invalid_option naming token', async () => {
+    const inbox = new MemoryInbox();
+    for (const promise of [
+      inbox.complete('evt_1', ''),
+      inbox.fail('evt_1', undefined as never, { code: 'handler_error', atMs: T0 }),
+    ]) {
+      expect(await rejectionOf(promise)).toMatchObject({
+        code: 'invalid_option',
+        issues: [{ path: 'token' }],
+      });
+    }
+  });
+
+  it('fail(key, token, { atMs: NaN }) -> rejects with invalid_option naming failure.atMs; nothing recorded', async () => {
     const inbox = new MemoryInbox();
     await inbox.add(entry('evt_1'));
-    const error = await rejectionOf(inbox.fail('evt_1', { code: 'timeout', atMs: Number.NaN }));
+    const token = await claimToken(inbox, 'evt_1');
+    const error = await rejectionOf(
+      inbox.fail('evt_1', token, { code: 'timeout', atMs: Number.NaN }),
+    );
     expect(error).toMatchObject({ code: 'invalid_option', issues: [{ path: 'failure.atMs' }] });
     expect((await inbox.pending(1))[0]?.attempts).toBe(0);
+    expect(await inbox.complete('evt_1', token)).toBe(true);
   });
+
+  const badClaims: readonly [string, unknown, unknown][] = [
+    ['limit', 0, { leaseMs: 1, nowMs: T0 }],
+    ['limit', 1.5, { leaseMs: 1, nowMs: T0 }],
+    ['options', 1, undefined],
+    ['options', 1, null],
+    ['options.leaseMs', 1, { leaseMs: 0, nowMs: T0 }],
+    ['options.leaseMs', 1, { nowMs: T0 }],
+    ['options.nowMs', 1, { leaseMs: 1, nowMs: Number.NaN }],
+    ['options.nowMs', 1, { leaseMs: 1 }],
+    ['options.key', 1, { leaseMs: 1, nowMs: T0, key: '' }],
+  ];
+  for (const [path, limit, options] of badClaims) {
+    it(`claim(${String(limit)}, ${JSON.stringify(options) ?? 'undefined'}) -> rejects with invalid_option naming ${path}; nothing leased`, async () => {
+      const inbox = new MemoryInbox();
+      await inbox.add(entry('evt_1'));
+      const error = await rejectionOf(inbox.claim(limit as number, options as never));
+      expect(error).toBeInstanceOf(WebhookValidationError);
+      expect(error).toMatchObject({ code: 'invalid_option', issues: [{ path }] });
+      expect((await inbox.claim(1, { leaseMs: 1, nowMs: T0 })).length).toBe(1);
+    });
+  }
 });

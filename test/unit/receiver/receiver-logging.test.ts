@@ -13,7 +13,7 @@ import { EudrWebhookReceiver as NodeEudrReceiver } from '../../../src/receiver/e
 import { EudrWebhookReceiver as WebEudrReceiver } from '../../../src/receiver/eudr-webhook-receiver.web.js';
 import { MemoryDedupeStore } from '../../../src/receiver/memory-dedupe-store.js';
 import type { DedupeStore } from '../../../src/receiver/ports/dedupe-store.js';
-import type { Inbox } from '../../../src/receiver/ports/inbox.js';
+import type { Inbox, InboxEntry } from '../../../src/receiver/ports/inbox.js';
 import type { ReceiverRequest } from '../../../src/receiver/receiver-request.js';
 import type { WebhookReceiverOptions } from '../../../src/receiver/webhook-receiver.js';
 import { WebhookReceiver as NodeReceiver } from '../../../src/receiver/webhook-receiver.node.js';
@@ -191,12 +191,16 @@ describe('WebhookReceiver (node:crypto), default logger', () => {
   });
 
   it('async mode: a failing handler and a failing inbox are logged; the answer was already 202', async () => {
-    const entries = new Map<string, unknown>();
+    const entries = new Map<string, InboxEntry>();
     const inbox: Inbox = {
       add: async (entry) => {
         entries.set(entry.key, entry);
       },
-      complete: async () => {},
+      claim: async (_limit, { key }) => {
+        const entry = key === undefined ? undefined : entries.get(key);
+        return entry === undefined ? [] : [{ entry, token: 'lease-token' }];
+      },
+      complete: async () => true,
       fail: failing('inbox table is read-only'),
       pending: async () => [],
     };

@@ -493,18 +493,36 @@ describe('WebhookReceiver store outages, call by call', () => {
     expect(memory.size).toBe(1);
   });
 
-  it('drainInbox: inbox.pending never answers -> rejects with storage_unavailable at the deadline', async () => {
+  it('async: inbox.claim after the 202 never answers -> idle() still resolves, no handler runs, the entry stays pending and is reported', async () => {
+    const memory = new MemoryInbox();
+    const inbox = holdStore<Inbox>(memory);
+    inbox.hold('claim');
+    const { receiver, handler, reports } = watched(make({ ackMode: 'async', inbox: inbox.store }));
+    const answer = observe(receiver.handle(novatrade(++counter)));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(answer.response?.status).toBe(202);
+    const idle = receiver.idle();
+    await inbox.called('claim');
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS);
+    await idle;
+    expect(handler).not.toHaveBeenCalled();
+    expect(reports.map((r) => [r.context.stage, r.context.status])).toEqual([['inbox', null]]);
+    expect((reports[0]?.error as Error).message).toContain('Inbox.claim');
+    expect(memory.size).toBe(1);
+  });
+
+  it('drainInbox: inbox.claim never answers -> rejects with storage_unavailable at the deadline', async () => {
     const inbox = holdStore<Inbox>(new MemoryInbox());
-    inbox.hold('pending');
+    inbox.hold('claim');
     const receiver = make({ ackMode: 'async', inbox: inbox.store });
     const drained = receiver.drainInbox().then(
       () => 'resolved',
       (error: unknown) => error,
     );
-    await inbox.called('pending');
+    await inbox.called('claim');
     await vi.advanceTimersByTimeAsync(TIMEOUT_MS);
     const error = await drained;
     expect(error).toBeInstanceOf(WebhookStorageError);
-    expect((error as Error).message).toContain('Inbox.pending');
+    expect((error as Error).message).toContain('Inbox.claim');
   });
 });

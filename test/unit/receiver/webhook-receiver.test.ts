@@ -343,19 +343,27 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
   it('async: an entry left by a crash is processed by drainInbox after a restart, exactly once', async () => {
     const inbox = new MemoryInbox();
     const dedupe = new MemoryDedupeStore();
-    const crashed = receiver({ ackMode: 'async', inbox, dedupe }).onAny(
+    let nowMs = T * 1000;
+    const clock = { now: () => nowMs };
+    const crashed = receiver({ ackMode: 'async', inbox, dedupe, ...clock }).onAny(
       () => new Promise(() => {}), // never settles: the process "dies" mid-handler
     );
     const sent = event('kyc.verification_completed');
     expect((await crashed.handle(request(sent))).status).toBe(202);
+    await vi.waitFor(async () => {
+      // The crashed process leased the entry: nobody else takes it while the lease holds.
+      expect(await inbox.claim(1, { leaseMs: 1, nowMs })).toEqual([]);
+    });
     expect(await inbox.pending(10)).toHaveLength(1);
 
     const handler = vi.fn();
-    const restarted = receiver({ ackMode: 'async', inbox, dedupe }).onAny(handler);
+    const restarted = receiver({ ackMode: 'async', inbox, dedupe, ...clock }).onAny(handler);
     // The sender's duplicate is still a duplicate: the id was accepted before the crash.
     expect(JSON.parse((await restarted.handle(request(sent))).body)).toMatchObject({
       duplicate: true,
     });
+    expect(await restarted.drainInbox()).toEqual({ processed: 0, failed: 0, skipped: 0 });
+    nowMs += DEFAULT_PROCESSING_LEASE_MS; // the dead process's lease lapses
     expect(await restarted.drainInbox()).toEqual({ processed: 1, failed: 0, skipped: 0 });
     expect(handler).toHaveBeenCalledTimes(1);
     expect(handler.mock.calls[0]?.[0]).toEqual(sent);
@@ -366,8 +374,9 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
   it('async: a failing handler keeps the entry pending with attempts; drainInbox retries it', async () => {
     const inbox = new MemoryInbox();
     let fail = true;
+    let nowMs = T * 1000;
     const attempts: number[] = [];
-    const r = receiver({ ackMode: 'async', inbox }).onAny((_e, context) => {
+    const r = receiver({ ackMode: 'async', inbox, now: () => nowMs }).onAny((_e, context) => {
       attempts.push(context.attempt);
       if (fail) throw new Error('flaky');
     });
@@ -378,8 +387,12 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
       attempts: 1,
       lastFailure: { code: 'handler_error', atMs: T * 1000 },
     });
+    // A failed entry is tried again once the lease of its last attempt lapses, not before.
+    expect(await r.drainInbox()).toEqual({ processed: 0, failed: 0, skipped: 0 });
+    nowMs += DEFAULT_PROCESSING_LEASE_MS;
     expect(await r.drainInbox()).toEqual({ processed: 0, failed: 1, skipped: 0 });
     fail = false;
+    nowMs += DEFAULT_PROCESSING_LEASE_MS;
     expect(await r.drainInbox()).toEqual({ processed: 1, failed: 0, skipped: 0 });
     expect(attempts).toEqual([1, 2, 3]);
   });
@@ -441,12 +454,17 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
 
   it('async: an entry that failed maxInboxAttempts times is skipped by drainInbox (left for inspection)', async () => {
     const inbox = new MemoryInbox();
-    const r = receiver({ ackMode: 'async', inbox, maxInboxAttempts: 2 }).onAny(() => {
-      throw new Error('poison');
-    });
+    let nowMs = T * 1000;
+    const r = receiver({ ackMode: 'async', inbox, maxInboxAttempts: 2, now: () => nowMs }).onAny(
+      () => {
+        throw new Error('poison');
+      },
+    );
     await r.handle(request(event('prospect.submitted')));
     await r.idle();
+    nowMs += DEFAULT_PROCESSING_LEASE_MS;
     expect(await r.drainInbox()).toEqual({ processed: 0, failed: 1, skipped: 0 });
+    nowMs += DEFAULT_PROCESSING_LEASE_MS;
     expect(await r.drainInbox()).toEqual({ processed: 0, failed: 0, skipped: 1 });
     expect(await inbox.pending(10)).toEqual([expect.objectContaining({ attempts: 2 })]);
   });
