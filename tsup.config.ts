@@ -1,3 +1,4 @@
+import { cpSync, readdirSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 // One build for every entry point: ESM + CJS, with .d.ts / .d.cts next to each (CONTRIBUTING.md, packaging).
@@ -8,6 +9,7 @@ export default defineConfig({
     web: 'src/web/index.ts',
     testing: 'src/testing/index.ts',
     sender: 'src/sender/index.ts',
+    postgres: 'src/postgres/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -17,4 +19,15 @@ export default defineConfig({
   platform: 'node',
   splitting: true,
   treeshake: true,
+  // `pg` and PGlite are optional peers the entry never imports (the caller passes a pool); keep
+  // them out of the bundle should a type-only import ever turn into a value import.
+  external: ['pg', /^@electric-sql\/pglite/],
+  // The migrations run from the module scripts/embed-migrations.mjs generates; the .sql files
+  // themselves ship too, for whoever reviews or applies them by hand (docs/postgres.md).
+  async onSuccess() {
+    const from = 'src/postgres/migrations';
+    for (const file of readdirSync(from).filter((name) => name.endsWith('.sql'))) {
+      cpSync(`${from}/${file}`, `dist/migrations/${file}`);
+    }
+  },
 });

@@ -39,10 +39,16 @@ export type ValidationErrorCode =
   | 'invalid_event_input';
 
 /**
- * Codes of {@link WebhookStorageError}: a storage adapter failed or found inconsistent data, or a
- * reservation held in a store lapsed before its holder finished (`lease_lapsed`).
+ * Codes of {@link WebhookStorageError}: a storage adapter failed or found inconsistent data, a
+ * reservation held in a store lapsed before its holder finished (`lease_lapsed`), or a database
+ * schema was migrated by a newer version of this package than the one running
+ * (`schema_too_new`).
  */
-export type StorageErrorCode = 'storage_unavailable' | 'storage_corrupt' | 'lease_lapsed';
+export type StorageErrorCode =
+  | 'storage_unavailable'
+  | 'storage_corrupt'
+  | 'lease_lapsed'
+  | 'schema_too_new';
 
 /** Codes of {@link WebhookConflictError}: the request conflicts with the current state. */
 export type ConflictErrorCode =

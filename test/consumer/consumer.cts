@@ -34,3 +34,10 @@ const standardHeaders = signStandardWebhook('{}', { id: 'evt_1', secret: standar
 const { id }: { id: string } = verifyStandardWebhook('{}', standardHeaders, standardSecret);
 const testHeaders = generateStandardTestHeaders({ payload: '{}', secret: standardSecret });
 void [id, testHeaders, constructStandardEvent, verifyStandardWebhookAsync];
+
+import {
+  migrate,
+  WebhookStorageError as PostgresStorageError,
+} from '@novatrade24/webhooks/postgres';
+
+void [migrate, PostgresStorageError];

@@ -170,3 +170,17 @@ void eudrSender.publish({
 });
 // @ts-expect-error: not an EUDR type
 void eudrSender.publish({ organizationUuid: 'org', type: 'compliance.decision_made', data: {} });
+
+// `/postgres`: a pg Pool or Client fits the structural connection type (no pg types in ours).
+import {
+  DEFAULT_POSTGRES_SCHEMA,
+  type MigrateResult,
+  migrate,
+  type PostgresConnection,
+} from '@novatrade24/webhooks/postgres';
+import pg from 'pg';
+
+const pgPool: PostgresConnection = new pg.Pool({ connectionString: 'postgres://localhost/db' });
+const migrated: Promise<MigrateResult> = migrate(pgPool, { schema: DEFAULT_POSTGRES_SCHEMA });
+const viaClient: Promise<MigrateResult> = migrate(new pg.Client(), { lockTimeoutMs: 5_000 });
+void [migrated, viaClient];

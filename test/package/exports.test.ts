@@ -15,6 +15,7 @@ const ENTRIES = [
   '@novatrade24/webhooks/web',
   '@novatrade24/webhooks/testing',
   '@novatrade24/webhooks/sender',
+  '@novatrade24/webhooks/postgres',
 ] as const;
 
 /** The runtime export names of `entry` as a Node ESM consumer sees them. */

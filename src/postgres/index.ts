@@ -1,0 +1,28 @@
+// Entry point `@novatrade24/webhooks/postgres`: durable storage on PostgreSQL, or on PGlite through
+// `@electric-sql/pglite/node-postgres` (one SQL path). Explicit names, grouped by section
+// (CONTRIBUTING.md). Guide: docs/postgres.md. This entry imports neither `pg` nor PGlite: the
+// caller passes a pool or a client.
+
+// Errors, re-exported for convenience
+export {
+  isWebhooksError,
+  WebhookConflictError,
+  WebhookStorageError,
+  WebhooksError,
+  WebhookValidationError,
+} from '../core/errors.js';
+// Schema and migrations
+export {
+  DEFAULT_POSTGRES_SCHEMA,
+  type MigrateOptions,
+  type MigrateResult,
+  migrate,
+} from './migrate.js';
+// Connections: a pg Pool or Client, over PostgreSQL or PGlite
+export type {
+  PostgresClient,
+  PostgresConnection,
+  PostgresPool,
+  PostgresPoolClient,
+  PostgresQueryResult,
+} from './postgres-connection.js';

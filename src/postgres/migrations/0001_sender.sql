@@ -1,0 +1,142 @@
+-- 0001_sender: the tables of PostgresStorage, the sender's storage (docs/postgres.md, "The schema").
+--
+-- migrate() runs this file in one transaction under the migration lock, with `search_path` set to
+-- the storage's schema (default novatrade_webhooks), so the names below are unqualified. To apply
+-- it by hand, see docs/postgres.md, "Applying the migrations by hand".
+--
+-- Times are epoch milliseconds as `double precision`: the storage port's times are JavaScript
+-- numbers, and float8 holds every one of them exactly (a bigint would turn a fraction of a
+-- millisecond into an error). Statuses are checked; failure reasons are open enums, kept as text.
+
+-- Claim turns (fair dispatch): each claim of an endpoint's delivery stamps the endpoint with the
+-- next value, so "least recently claimed" spans claims, workers and machines. CACHE 1 (the
+-- default) keeps the values in claim order across sessions.
+CREATE SEQUENCE endpoint_turn_seq AS bigint;
+
+-- The order deliveries became due, the tie-break between equal due times of one endpoint.
+CREATE SEQUENCE delivery_due_seq AS bigint;
+
+-- Lease tokens: each claim takes a new one, so a claim that lapsed and was taken over is told
+-- apart from the claim that holds the delivery now (fencing).
+CREATE SEQUENCE lease_token_seq AS bigint;
+
+-- One row per registered endpoint. `origin` is originOf(url) from @novatrade24/webhooks/sender,
+-- written with the URL: the key of the per-origin room in claims. `last_claimed` (0: never
+-- claimed) orders the turns. The row is updated by every claim (last_claimed) and by attempts
+-- (health) but none of those columns is indexed: the fill factor leaves room on each page for
+-- those updates to stay heap-only (HOT), without index writes.
+CREATE TABLE endpoints (
+  id text PRIMARY KEY,
+  organization_uuid text NOT NULL,
+  url text NOT NULL,
+  origin text NOT NULL,
+  description text,
+  events text[] NOT NULL,
+  partner_ids text[],
+  accepted_schema_versions integer[] NOT NULL,
+  status text NOT NULL CHECK (status IN ('ACTIVE', 'PAUSED', 'DISABLED')),
+  -- [{ "secret": "whsec_…", "createdAtMs": n, "expiresAtMs": n | null }], newest first; replaced
+  -- whole by an update.
+  secrets jsonb NOT NULL,
+  consecutive_failures integer NOT NULL DEFAULT 0 CHECK (consecutive_failures >= 0),
+  failing_since_ms double precision,
+  last_claimed bigint NOT NULL DEFAULT 0,
+  created_at_ms double precision NOT NULL,
+  updated_at_ms double precision NOT NULL
+) WITH (fillfactor = 80);
+
+-- listEndpoints: an organization's endpoints, oldest first.
+CREATE INDEX endpoints_organization_idx ON endpoints (organization_uuid, created_at_ms, id);
+
+-- One row per published event, however many endpoints receive it. `data` is `json`, not `jsonb`:
+-- it is stored as the producer's text (key order included) and never queried inside.
+CREATE TABLE events (
+  id text PRIMARY KEY,
+  organization_uuid text NOT NULL,
+  type text NOT NULL,
+  schema_version integer NOT NULL,
+  source text NOT NULL,
+  partner_uuid text,
+  created_at_ms double precision NOT NULL,
+  data json NOT NULL
+);
+
+-- Retention: events older than the cutoff that have no delivery left.
+CREATE INDEX events_created_idx ON events (created_at_ms);
+
+-- One row per (event, endpoint): the delivery record, its schedule and its lease.
+--
+-- `endpoint_id` has no foreign key: history outlives a deleted endpoint. `next_attempt_at_ms` is
+-- the record's due time (NULL once final); `due_at_ms` is when the row is claimable: the due time
+-- while unclaimed, the lease expiry while claimed (so a lapsed lease is claimable through the same
+-- index), NULL once final. `due_seq` breaks ties between equal due times: the order the delivery
+-- became due. A lease is `lease_owner` (the worker), `lease_token` (from lease_token_seq) and
+-- `lease_until_ms`; it stays on the row after a lapse until another claim replaces it, and on a
+-- delivery parked while its attempt is in flight, so that attempt is still recorded.
+CREATE TABLE deliveries (
+  id text PRIMARY KEY,
+  organization_uuid text NOT NULL,
+  endpoint_id text NOT NULL,
+  event_id text NOT NULL REFERENCES events (id),
+  event_type text NOT NULL,
+  schema_version integer NOT NULL,
+  status text NOT NULL CHECK (status IN ('PENDING', 'DELIVERED', 'FAILED')),
+  attempts integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  next_attempt_at_ms double precision,
+  due_at_ms double precision,
+  due_seq bigint NOT NULL DEFAULT nextval('delivery_due_seq'),
+  first_attempt_at_ms double precision,
+  last_attempt_at_ms double precision,
+  last_status_code integer,
+  last_failure_reason text,
+  failure_reason text,
+  test boolean NOT NULL DEFAULT false,
+  replay_of text,
+  lease_owner text,
+  lease_token bigint,
+  lease_until_ms double precision,
+  created_at_ms double precision NOT NULL,
+  updated_at_ms double precision NOT NULL,
+  CONSTRAINT deliveries_pending_due CHECK (
+    (status = 'PENDING') = (next_attempt_at_ms IS NOT NULL)
+    AND (status = 'PENDING') = (due_at_ms IS NOT NULL)
+  ),
+  CONSTRAINT deliveries_lease_whole CHECK (
+    (lease_owner IS NULL) = (lease_token IS NULL)
+    AND (lease_token IS NULL) = (lease_until_ms IS NULL)
+  )
+);
+
+-- The due rows, and only those (the partial index on due rows): candidates of a claim
+-- (`due_at_ms <= now`), and nextDueAtMs (the smallest `due_at_ms`). Final rows, the bulk of the
+-- table, are not in it.
+CREATE INDEX deliveries_due_idx ON deliveries (due_at_ms) WHERE status = 'PENDING';
+
+-- Per endpoint, its due rows in claim order (earliest due, then the order they became due): a
+-- claim takes each endpoint's first rows from here, and steps from one endpoint with due work to
+-- the next without reading the others' backlogs. Parking an endpoint's pending work uses it too.
+CREATE INDEX deliveries_endpoint_due_idx ON deliveries (endpoint_id, due_at_ms, due_seq)
+  WHERE status = 'PENDING';
+
+-- History (listDeliveries): an organization's, an endpoint's or an event's deliveries.
+CREATE INDEX deliveries_organization_created_idx ON deliveries (organization_uuid, created_at_ms, id);
+CREATE INDEX deliveries_endpoint_created_idx ON deliveries (endpoint_id, created_at_ms, id);
+CREATE INDEX deliveries_event_idx ON deliveries (event_id);
+
+-- Retention (purgeBefore): final rows by last change, oldest first, in bounded batches.
+CREATE INDEX deliveries_final_updated_idx ON deliveries (updated_at_ms) WHERE status <> 'PENDING';
+
+-- One row per HTTP attempt, deleted with its delivery. `id` gives the order they were recorded
+-- (listAttempts: first first); `attempt` is the record's number, not assumed unique.
+CREATE TABLE attempts (
+  delivery_id text NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+  id bigint GENERATED ALWAYS AS IDENTITY,
+  attempt integer NOT NULL,
+  started_at_ms double precision NOT NULL,
+  duration_ms double precision NOT NULL,
+  status_code integer,
+  failure_reason text,
+  -- The first 4 KiB of the response body, decoded as UTF-8.
+  response_body text NOT NULL,
+  PRIMARY KEY (delivery_id, id)
+);

@@ -1,0 +1,197 @@
+// The cases of `migrate` that hold on every engine, run over real PostgreSQL and over PGlite
+// (test/integration/postgres/migrate*.test.ts), each through a pg Pool and through one pg Client.
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { WebhookStorageError } from '../../../src/core/errors.js';
+import type { Migration } from '../../../src/postgres/internal/migration.js';
+import { applyMigrations, migrate } from '../../../src/postgres/migrate.js';
+import { MIGRATIONS } from '../../../src/postgres/migrations/index.js';
+import type { PostgresConnection } from '../../../src/postgres/postgres-connection.js';
+
+/** What the suite needs from an engine; everything it hands out is closed by the engine. */
+export interface MigrateSuiteEngine {
+  /** A pool on the database. */
+  pool(): pg.Pool;
+  /** A connected client of its own (on PGlite: over the same single session). */
+  client(): Promise<pg.Client>;
+  /** A schema name nobody uses yet. */
+  newSchemaName(): string;
+}
+
+/** The tables of migration 0001 (later migrations add their own). */
+export const SENDER_TABLES = ['attempts', 'deliveries', 'endpoints', 'events'] as const;
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
+export async function tablesOf(db: Queryable, schema: string): Promise<string[]> {
+  const { rows } = await db.query<{ tablename: string }>(
+    'SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = $1 ORDER BY tablename',
+    [schema],
+  );
+  return rows.map((row) => row.tablename);
+}
+
+export async function migrationRows(
+  db: Queryable,
+  schema: string,
+): Promise<{ version: number; name: string; checksum: string; applied_at: Date }[]> {
+  const { rows } = await db.query(
+    `SELECT version, name, checksum, applied_at FROM "${schema}".schema_migrations ORDER BY version`,
+  );
+  return rows;
+}
+
+async function schemaExists(db: Queryable, schema: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT FROM pg_catalog.pg_namespace WHERE nspname = $1', [
+    schema,
+  ]);
+  return rows.length === 1;
+}
+
+/** The error `promise` rejects with; fails the test when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+const LATEST = MIGRATIONS.at(-1)?.version ?? 0;
+
+export function describeMigrate(name: string, engine: () => MigrateSuiteEngine): void {
+  describe.each([
+    ['a pg Pool', async (): Promise<PostgresConnection> => engine().pool()],
+    ['a pg Client', async (): Promise<PostgresConnection> => engine().client()],
+  ] as const)(`migrate on ${name} through %s`, (_, connect) => {
+    it('creates the schema with every table, and lists every migration in schema_migrations', async () => {
+      const schema = engine().newSchemaName();
+      const result = await migrate(await connect(), { schema });
+
+      expect(result).toEqual({
+        schema,
+        version: LATEST,
+        applied: MIGRATIONS.map(({ version, name }) => ({ version, name })),
+      });
+      const tables = await tablesOf(engine().pool(), schema);
+      expect(tables).toEqual(expect.arrayContaining([...SENDER_TABLES, 'schema_migrations']));
+      const rows = await migrationRows(engine().pool(), schema);
+      expect(rows.map(({ version, name, checksum }) => ({ version, name, checksum }))).toEqual(
+        MIGRATIONS.map(({ version, name, checksum }) => ({ version, name, checksum })),
+      );
+    });
+
+    it('creates the partial index on due rows and the per-endpoint claim order', async () => {
+      const schema = engine().newSchemaName();
+      await migrate(await connect(), { schema });
+
+      const { rows } = await engine()
+        .pool()
+        .query<{ indexname: string; indexdef: string }>(
+          `SELECT indexname, indexdef FROM pg_catalog.pg_indexes
+           WHERE schemaname = $1 AND tablename = 'deliveries'`,
+          [schema],
+        );
+      const definition = (index: string) => rows.find((row) => row.indexname === index)?.indexdef;
+      expect(definition('deliveries_due_idx')).toMatch(
+        /\(due_at_ms\) WHERE \(status = 'PENDING'::text\)$/,
+      );
+      expect(definition('deliveries_endpoint_due_idx')).toMatch(
+        /\(endpoint_id, due_at_ms, due_seq\) WHERE \(status = 'PENDING'::text\)$/,
+      );
+    });
+
+    it('a second run applies nothing and leaves schema_migrations as it was', async () => {
+      const schema = engine().newSchemaName();
+      await migrate(await connect(), { schema });
+      const before = await migrationRows(engine().pool(), schema);
+
+      const again = await migrate(await connect(), { schema });
+
+      expect(again).toEqual({ schema, version: LATEST, applied: [] });
+      expect(await migrationRows(engine().pool(), schema)).toEqual(before);
+    });
+
+    it('applies only the missing versions of a schema migrated by an older package', async () => {
+      const schema = engine().newSchemaName();
+      const first = MIGRATIONS.slice(0, 1);
+      await applyMigrations(await connect(), { schema, lockTimeoutMs: 5_000, migrations: first });
+
+      const result = await migrate(await connect(), { schema });
+
+      expect(result.applied).toEqual(
+        MIGRATIONS.slice(1).map(({ version, name }) => ({ version, name })),
+      );
+      expect((await migrationRows(engine().pool(), schema)).map((row) => row.version)).toEqual(
+        MIGRATIONS.map((m) => m.version),
+      );
+    });
+
+    it('refuses a schema newer than the package with schema_too_new, changing nothing', async () => {
+      const schema = engine().newSchemaName();
+      await migrate(await connect(), { schema });
+      await engine()
+        .pool()
+        .query(
+          `INSERT INTO "${schema}".schema_migrations (version, name, checksum) VALUES ($1, 'from_the_future', '')`,
+          [LATEST + 1],
+        );
+      const before = await migrationRows(engine().pool(), schema);
+
+      const error = await rejection(migrate(await connect(), { schema }));
+
+      expect(error).toBeInstanceOf(WebhookStorageError);
+      expect(error).toMatchObject({ code: 'schema_too_new' });
+      expect((error as Error).message).toContain(`version ${LATEST + 1}`);
+      expect(await migrationRows(engine().pool(), schema)).toEqual(before);
+    });
+
+    it('a failing migration rolls everything back, the schema included, and names itself', async () => {
+      const schema = engine().newSchemaName();
+      const broken: Migration[] = [
+        ...MIGRATIONS,
+        { version: LATEST + 1, name: '9999_broken', checksum: '', sql: 'SELECT no_such_column' },
+      ];
+      const connection = await connect();
+
+      const error = await rejection(
+        applyMigrations(connection, { schema, lockTimeoutMs: 5_000, migrations: broken }),
+      );
+
+      expect(error).toBeInstanceOf(WebhookStorageError);
+      expect(error).toMatchObject({ code: 'storage_unavailable' });
+      expect((error as Error).message).toContain('9999_broken');
+      expect((error as Error).message).toContain('42703'); // undefined_column
+      expect((error as { cause?: unknown }).cause).toMatchObject({ code: '42703' });
+      expect(await schemaExists(engine().pool(), schema)).toBe(false);
+      // The connection is usable afterwards: a pool replaced the failed client, a client rolled back.
+      expect(await migrate(connection, { schema })).toMatchObject({ version: LATEST });
+    });
+
+    it('leaves the session as it found it: search_path and lock_timeout are local to the transaction', async () => {
+      const client = await engine().client();
+      const before = await client.query('SHOW search_path');
+      const timeout = await client.query('SHOW lock_timeout');
+
+      await migrate(client, { schema: engine().newSchemaName(), lockTimeoutMs: 1234 });
+
+      expect((await client.query('SHOW search_path')).rows).toEqual(before.rows);
+      expect((await client.query('SHOW lock_timeout')).rows).toEqual(timeout.rows);
+    });
+
+    it('migrates into a schema that exists already (made by a DBA), and only into it', async () => {
+      const schema = engine().newSchemaName();
+      await engine().pool().query(`CREATE SCHEMA "${schema}"`);
+
+      await migrate(await connect(), { schema });
+
+      expect(await tablesOf(engine().pool(), schema)).toEqual(
+        expect.arrayContaining([...SENDER_TABLES]),
+      );
+      expect(await tablesOf(engine().pool(), 'public')).not.toEqual(
+        expect.arrayContaining(['deliveries']),
+      );
+    });
+  });
+}

@@ -1,0 +1,123 @@
+// migrate() on real PostgreSQL (127.0.0.1:5432, database `test`; `bash .ci/run` starts it): the
+// shared cases, then what needs separate sessions: several processes migrating at once, and a
+// lock held by another session.
+import type pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { WebhookStorageError } from '../../../src/core/errors.js';
+import { migrate, migrationLockKey } from '../../../src/postgres/migrate.js';
+import { MIGRATIONS } from '../../../src/postgres/migrations/index.js';
+import {
+  describeMigrate,
+  migrationRows,
+  rejection,
+  SENDER_TABLES,
+  tablesOf,
+} from '../../helpers/postgres/migrate-suite.js';
+import { usePostgresTestDatabase } from '../../helpers/postgres/real-postgres.js';
+
+const db = usePostgresTestDatabase({ max: 6 });
+
+describeMigrate('PostgreSQL', () => ({
+  pool: () => db().pool,
+  client: () => db().connect(),
+  newSchemaName: () => db().newSchemaName(),
+}));
+
+describe('migrate on PostgreSQL, several sessions', () => {
+  it('5 concurrent calls on separate connections all succeed, and each version is applied once', async () => {
+    const schema = db().newSchemaName();
+    const clients = await Promise.all(Array.from({ length: 5 }, () => db().connect()));
+
+    const results = await Promise.all(clients.map((client) => migrate(client, { schema })));
+
+    expect(results.every((result) => result.version === MIGRATIONS.at(-1)?.version)).toBe(true);
+    // One call applied everything; the others waited for its lock, then found nothing to do.
+    const applied = results.map((result) => result.applied.length);
+    expect(applied.filter((count) => count === MIGRATIONS.length)).toHaveLength(1);
+    expect(applied.filter((count) => count === 0)).toHaveLength(4);
+    expect((await migrationRows(db().pool, schema)).map((row) => row.version)).toEqual(
+      MIGRATIONS.map((m) => m.version),
+    );
+    expect(await tablesOf(db().pool, schema)).toEqual(expect.arrayContaining([...SENDER_TABLES]));
+  });
+
+  it('5 concurrent calls through one pool all succeed, and each version is applied once', async () => {
+    const schema = db().newSchemaName();
+
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => migrate(db().pool, { schema })),
+    );
+
+    const applied = results.flatMap((result) => result.applied.map((m) => m.version));
+    expect(applied).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  describe('while another session holds the migration lock', () => {
+    let holder: pg.Client | undefined;
+    afterAll(async () => {
+      await holder?.query('ROLLBACK');
+    });
+
+    it('gives up after lockTimeoutMs with storage_unavailable (cause: lock_not_available), changing nothing', async () => {
+      const schema = db().newSchemaName();
+      holder = await db().connect();
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        migrationLockKey(schema),
+      ]);
+
+      const error = await rejection(migrate(db().pool, { schema, lockTimeoutMs: 50 }));
+
+      expect(error).toBeInstanceOf(WebhookStorageError);
+      expect(error).toMatchObject({ code: 'storage_unavailable', cause: { code: '55P03' } });
+      expect((error as Error).message).toContain('lockTimeoutMs (50 ms)');
+      const { rows } = await db().pool.query(
+        'SELECT FROM pg_catalog.pg_namespace WHERE nspname = $1',
+        [schema],
+      );
+      expect(rows).toEqual([]);
+
+      // Once the holder lets go, the same call goes through.
+      await holder.query('ROLLBACK');
+      expect((await migrate(db().pool, { schema, lockTimeoutMs: 50 })).applied).toHaveLength(
+        MIGRATIONS.length,
+      );
+    });
+
+    it('the lock is per schema: another schema migrates meanwhile', async () => {
+      const held = db().newSchemaName();
+      const other = db().newSchemaName();
+      holder = await db().connect();
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        migrationLockKey(held),
+      ]);
+
+      const result = await migrate(db().pool, { schema: other, lockTimeoutMs: 50 });
+
+      expect(result.applied).toHaveLength(MIGRATIONS.length);
+      await holder.query('ROLLBACK');
+    });
+  });
+
+  it('an up-to-date schema is only read: a role without the CREATE right can run migrate', async () => {
+    const schema = db().newSchemaName();
+    await migrate(db().pool, { schema });
+    const role = `${schema}_reader`;
+    const client = await db().connect();
+    await client.query(`CREATE ROLE "${role}" NOLOGIN`);
+    try {
+      await client.query(`GRANT USAGE ON SCHEMA "${schema}" TO "${role}"`);
+      await client.query(`GRANT SELECT ON "${schema}".schema_migrations TO "${role}"`);
+      await client.query(`SET ROLE "${role}"`);
+
+      const result = await migrate(client, { schema });
+
+      expect(result).toEqual({ schema, version: MIGRATIONS.at(-1)?.version, applied: [] });
+    } finally {
+      await client.query('RESET ROLE');
+      await client.query(`DROP OWNED BY "${role}"`);
+      await client.query(`DROP ROLE "${role}"`);
+    }
+  });
+});

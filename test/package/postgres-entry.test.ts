@@ -1,0 +1,89 @@
+// The `/postgres` entry as built (npm test builds first): it loads without `pg` or PGlite (the
+// caller passes a pool; both are optional peers), and the build ships the migrations as .sql files
+// next to the code that embeds them.
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DIST = join(ROOT, 'dist');
+
+// Static `import … from "x"`, `export … from "x"`, `import("x")` and `require("x")`.
+const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)(["'])([^"'\n]+)\1/g;
+
+/** Every specifier in `entry` and the chunks it reaches through relative imports. */
+function specifiers(entry: string): string[] {
+  const seen = new Set<string>();
+  const found: string[] = [];
+  const queue = [resolve(DIST, entry)];
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const match of readFileSync(file, 'utf8').matchAll(SPECIFIER)) {
+      const specifier = match[2] as string;
+      found.push(specifier);
+      if (specifier.startsWith('.')) queue.push(join(dirname(file), specifier));
+    }
+  }
+  return found;
+}
+
+describe.each(['postgres.js', 'postgres.cjs'])('dist/%s', (entry) => {
+  it('imports neither pg nor PGlite, directly or through a chunk', () => {
+    const bare = specifiers(entry).filter((s) => !s.startsWith('.'));
+    expect(bare.filter((s) => s === 'pg' || s.startsWith('pg/') || s.includes('pglite'))).toEqual(
+      [],
+    );
+  });
+});
+
+describe('the /postgres entry', () => {
+  it('loads in a Node process where pg and PGlite cannot be resolved', async () => {
+    // A loader hook that fails any import of pg or @electric-sql/pglite, then ESM and CJS loads.
+    const hook = `
+      import { registerHooks } from 'node:module';
+      registerHooks({
+        resolve(specifier, context, next) {
+          if (specifier === 'pg' || specifier.startsWith('@electric-sql/pglite')) {
+            throw new Error('blocked: ' + specifier);
+          }
+          return next(specifier, context);
+        },
+      });
+      const esm = await import('@novatrade24/webhooks/postgres');
+      const { createRequire } = await import('node:module');
+      const cjs = createRequire(import.meta.url)('@novatrade24/webhooks/postgres');
+      console.log(JSON.stringify([typeof esm.migrate, typeof cjs.migrate]));
+    `;
+    const hasRegisterHooks = await import('node:module').then(
+      (m) => typeof (m as { registerHooks?: unknown }).registerHooks === 'function',
+    );
+    if (!hasRegisterHooks) {
+      // Node before 22.15 has no synchronous hooks: the static scan above stands in for it.
+      expect(specifiers('postgres.js').some((s) => s === 'pg')).toBe(false);
+      return;
+    }
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', hook],
+      { cwd: import.meta.dirname },
+    );
+    expect(JSON.parse(stdout)).toEqual(['function', 'function']);
+  });
+
+  it('ships every migration as a .sql file in dist/migrations, as in the sources', () => {
+    const sources = join(ROOT, 'src', 'postgres', 'migrations');
+    const names = readdirSync(sources).filter((name) => name.endsWith('.sql'));
+    expect(names.length).toBeGreaterThan(0);
+    expect(readdirSync(join(DIST, 'migrations')).sort()).toEqual(names.sort());
+    for (const name of names) {
+      expect(readFileSync(join(DIST, 'migrations', name), 'utf8')).toBe(
+        readFileSync(join(sources, name), 'utf8'),
+      );
+    }
+  });
+});
