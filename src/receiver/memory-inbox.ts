@@ -3,7 +3,14 @@ import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { integerOptionOr, requiredIntegerOption } from '../core/internal/integer-option.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
-import { randomToken, stringIssueCode } from './internal/dedupe-arguments.js';
+import { randomToken } from './internal/dedupe-arguments.js';
+import {
+  assertInboxKey,
+  assertInboxToken,
+  checkInboxClaim,
+  checkInboxEntry,
+  checkInboxFailure,
+} from './internal/inbox-arguments.js';
 import type {
   Inbox,
   InboxClaim,
@@ -130,7 +137,7 @@ export class MemoryInbox implements Inbox {
    */
   async claim(limit: number, options: InboxClaimOptions): Promise<readonly InboxClaim[]> {
     requiredIntegerOption('MemoryInbox.claim', 'limit', limit);
-    const { leaseMs, nowMs, key } = checkClaimOptions(options);
+    const { leaseMs, nowMs, key } = checkInboxClaim('MemoryInbox.claim', options);
     let candidates: StoredEntry[];
     if (key === undefined) {
       candidates = this.#ordered();
@@ -163,8 +170,8 @@ export class MemoryInbox implements Inbox {
    * ```
    */
   async complete(key: string, token: string): Promise<boolean> {
-    assertKey(key);
-    assertToken(token);
+    assertInboxKey(key);
+    assertInboxToken(token);
     const stored = this.#entries.get(key);
     if (stored === undefined || stored.leaseToken !== token) return false;
     this.#entries.delete(key);
@@ -188,9 +195,9 @@ export class MemoryInbox implements Inbox {
    * ```
    */
   async fail(key: string, token: string, failure: InboxFailure): Promise<boolean> {
-    assertKey(key);
-    assertToken(token);
-    const lastFailure = copyFailure(failure);
+    assertInboxKey(key);
+    assertInboxToken(token);
+    const lastFailure = checkInboxFailure(failure);
     const stored = this.#entries.get(key);
     if (stored === undefined || stored.leaseToken !== token) return false;
     stored.attempts += 1;
@@ -248,22 +255,7 @@ function isSortedByReceivedAt(entries: readonly StoredEntry[]): boolean {
 
 /** Checks `entry` and returns an independent copy of it. */
 function copyIn(entry: InboxEntry): StoredEntry {
-  if (typeof entry !== 'object' || entry === null) {
-    throw invalidOption(
-      'entry',
-      `entry must be an object; got ${describeValue(entry)}.`,
-      entry === undefined ? 'required' : 'invalid_type',
-    );
-  }
-  assertKey(entry.key, 'entry.key');
-  if (typeof entry.receivedAtMs !== 'number' || !Number.isFinite(entry.receivedAtMs)) {
-    throw invalidOption(
-      'entry.receivedAtMs',
-      `entry.receivedAtMs must be finite epoch milliseconds; got ${describeNumber(entry.receivedAtMs)}.`,
-      entry.receivedAtMs === undefined ? 'required' : 'invalid_type',
-    );
-  }
-  requiredIntegerOption('MemoryInbox.add', 'entry.attempts', entry.attempts, { min: 0 });
+  const checked = checkInboxEntry('MemoryInbox.add', entry);
   let event: unknown;
   try {
     event = structuredClone(entry.event);
@@ -276,54 +268,14 @@ function copyIn(entry: InboxEntry): StoredEntry {
     );
   }
   return {
-    key: entry.key,
+    key: checked.key,
     event,
-    receivedAtMs: entry.receivedAtMs,
-    attempts: entry.attempts,
-    lastFailure: entry.lastFailure === undefined ? undefined : copyFailure(entry.lastFailure),
+    receivedAtMs: checked.receivedAtMs,
+    attempts: checked.attempts,
+    lastFailure: checked.lastFailure,
     leaseToken: undefined,
     leaseExpiresAtMs: Number.NEGATIVE_INFINITY,
   };
-}
-
-/** Checks `claim`'s options; `leaseMs` floored to whole milliseconds. */
-function checkClaimOptions(options: InboxClaimOptions): {
-  leaseMs: number;
-  nowMs: number;
-  key: string | undefined;
-} {
-  if (typeof options !== 'object' || options === null) {
-    throw invalidOption(
-      'options',
-      `options must be { leaseMs, nowMs, key? }; got ${describeValue(options)}.`,
-      options === undefined ? 'required' : 'invalid_type',
-    );
-  }
-  const leaseMs = requiredIntegerOption(
-    'MemoryInbox.claim',
-    'options.leaseMs',
-    typeof options.leaseMs === 'number' ? Math.floor(options.leaseMs) : options.leaseMs,
-  );
-  if (typeof options.nowMs !== 'number' || !Number.isFinite(options.nowMs)) {
-    throw invalidOption(
-      'options.nowMs',
-      `options.nowMs must be finite epoch milliseconds; got ${describeNumber(options.nowMs)}.`,
-      options.nowMs === undefined ? 'required' : 'invalid_type',
-    );
-  }
-  if (options.key !== undefined) assertKey(options.key, 'options.key');
-  return { leaseMs, nowMs: options.nowMs, key: options.key };
-}
-
-/** Throws `invalid_option` naming `token` unless it is a non-empty string. */
-function assertToken(token: unknown): asserts token is string {
-  if (typeof token !== 'string' || token === '') {
-    throw invalidOption(
-      'token',
-      `token must be the non-empty string that claim returned; got ${describeValue(token)}.`,
-      stringIssueCode(token),
-    );
-  }
 }
 
 function copyOut(stored: StoredEntry): InboxEntry {
@@ -336,45 +288,4 @@ function copyOut(stored: StoredEntry): InboxEntry {
   return stored.lastFailure === undefined
     ? entry
     : { ...entry, lastFailure: { ...stored.lastFailure } };
-}
-
-function copyFailure(failure: InboxFailure): InboxFailure {
-  if (typeof failure !== 'object' || failure === null) {
-    throw invalidOption(
-      'failure',
-      `failure must be { code, atMs }; got ${describeValue(failure)}.`,
-      failure === undefined ? 'required' : 'invalid_type',
-    );
-  }
-  if (typeof failure.code !== 'string' || failure.code === '') {
-    throw invalidOption(
-      'failure.code',
-      `failure.code must be a non-empty string; got ${describeValue(failure.code)}.`,
-      stringIssueCode(failure.code),
-    );
-  }
-  if (typeof failure.atMs !== 'number' || !Number.isFinite(failure.atMs)) {
-    throw invalidOption(
-      'failure.atMs',
-      `failure.atMs must be finite epoch milliseconds; got ${describeNumber(failure.atMs)}.`,
-      failure.atMs === undefined ? 'required' : 'invalid_type',
-    );
-  }
-  return { code: failure.code, atMs: failure.atMs };
-}
-
-/** Throws `invalid_option` naming `path` unless `key` is a non-empty string. */
-function assertKey(key: unknown, path = 'key'): asserts key is string {
-  if (typeof key !== 'string' || key === '') {
-    throw invalidOption(
-      path,
-      `${path} must be a non-empty string; got ${describeValue(key)}.`,
-      stringIssueCode(key),
-    );
-  }
-}
-
-/** Numbers are not secret: show them; anything else by type only. */
-function describeNumber(value: unknown): string {
-  return typeof value === 'number' ? String(value) : describeValue(value);
 }
