@@ -26,3 +26,10 @@ export type {
   PostgresPoolClient,
   PostgresQueryResult,
 } from './postgres-connection.js';
+// Receiver: dedupe keys across processes
+export { PostgresDedupeStore, type PostgresDedupeStoreOptions } from './postgres-dedupe-store.js';
+// Sender: Idempotency-Key records across processes
+export {
+  PostgresIdempotencyStore,
+  type PostgresIdempotencyStoreOptions,
+} from './postgres-idempotency-store.js';
