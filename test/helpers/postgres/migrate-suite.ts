@@ -7,6 +7,7 @@ import type { Migration } from '../../../src/postgres/internal/migration.js';
 import { applyMigrations, migrate } from '../../../src/postgres/migrate.js';
 import { MIGRATIONS } from '../../../src/postgres/migrations/index.js';
 import type { PostgresConnection } from '../../../src/postgres/postgres-connection.js';
+import { resetSchema } from './real-postgres.js';
 
 /** What the suite needs from an engine; everything it hands out is closed by the engine. */
 export interface MigrateSuiteEngine {
@@ -193,5 +194,55 @@ export function describeMigrate(name: string, engine: () => MigrateSuiteEngine):
         expect.arrayContaining(['deliveries']),
       );
     });
+  });
+}
+
+/**
+ * The test helper `resetSchema` on a migrated schema: rows gone, sequences and identities back at
+ * their start, `schema_migrations` kept (what the storage suites rely on between cases).
+ */
+export function describeResetSchema(name: string, engine: () => MigrateSuiteEngine): void {
+  it(`resetSchema on ${name} empties every table but schema_migrations and restarts the sequences`, async () => {
+    const schema = engine().newSchemaName();
+    const pool = engine().pool();
+    await migrate(pool, { schema });
+    const q = (table: string) => `"${schema}".${table}`;
+    await pool.query(
+      `INSERT INTO ${q('events')} (id, organization_uuid, type, schema_version, source, created_at_ms, data)
+       VALUES ('evt_1', 'org', 'kyc.verified', 1, 'API', 0, '{}')`,
+    );
+    await pool.query(
+      `INSERT INTO ${q('deliveries')} (id, organization_uuid, endpoint_id, event_id, event_type, schema_version, status, next_attempt_at_ms, due_at_ms, created_at_ms, updated_at_ms)
+       VALUES ('del_1', 'org', 'wh_1', 'evt_1', 'kyc.verified', 1, 'PENDING', 0, 0, 0, 0)`,
+    );
+    await pool.query(
+      `INSERT INTO ${q('attempts')} (delivery_id, attempt, started_at_ms, duration_ms, response_body) VALUES ('del_1', 1, 0, 1, '')`,
+    );
+    await pool.query(`SELECT nextval('${q('endpoint_turn_seq')}')`);
+    const versions = await migrationRows(pool, schema);
+
+    await resetSchema(pool, schema);
+
+    for (const table of SENDER_TABLES) {
+      expect((await pool.query(`SELECT count(*)::int AS n FROM ${q(table)}`)).rows).toEqual([
+        { n: 0 },
+      ]);
+    }
+    expect(await migrationRows(pool, schema)).toEqual(versions);
+    expect(
+      (await pool.query(`SELECT nextval('${q('endpoint_turn_seq')}')::int AS n`)).rows,
+    ).toEqual([{ n: 1 }]);
+    await pool.query(
+      `INSERT INTO ${q('events')} (id, organization_uuid, type, schema_version, source, created_at_ms, data)
+       VALUES ('evt_1', 'org', 'kyc.verified', 1, 'API', 0, '{}')`,
+    );
+    await pool.query(
+      `INSERT INTO ${q('deliveries')} (id, organization_uuid, endpoint_id, event_id, event_type, schema_version, status, created_at_ms, updated_at_ms)
+       VALUES ('del_1', 'org', 'wh_1', 'evt_1', 'kyc.verified', 1, 'DELIVERED', 0, 0)`,
+    );
+    const attempt = await pool.query(
+      `INSERT INTO ${q('attempts')} (delivery_id, attempt, started_at_ms, duration_ms, response_body) VALUES ('del_1', 1, 0, 1, '') RETURNING id::int`,
+    );
+    expect(attempt.rows).toEqual([{ id: 1 }]);
   });
 }

@@ -7,7 +7,11 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../src/postgres/migrate.js';
 import { MIGRATIONS } from '../../../src/postgres/migrations/index.js';
-import { describeMigrate } from '../../helpers/postgres/migrate-suite.js';
+import {
+  describeMigrate,
+  describeResetSchema,
+  type MigrateSuiteEngine,
+} from '../../helpers/postgres/migrate-suite.js';
 import { openPGliteCount, usePGliteTestDatabase } from '../../helpers/postgres/pglite.js';
 import { uniqueSchemaName } from '../../helpers/postgres/real-postgres.js';
 
@@ -17,7 +21,7 @@ afterAll(async () => {
   await Promise.all(clients.map((client) => client.end()));
 });
 
-describeMigrate('PGlite', () => ({
+const engine = (): MigrateSuiteEngine => ({
   pool: () => db().pool,
   async client() {
     const client = new pg.Client(createPgConfig(db().pglite));
@@ -26,7 +30,10 @@ describeMigrate('PGlite', () => ({
     return client;
   },
   newSchemaName: uniqueSchemaName,
-}));
+});
+
+describeMigrate('PGlite', engine);
+describeResetSchema('PGlite', engine);
 
 describe('migrate on PGlite', () => {
   it('concurrent calls through its pool queue on the single session; each version is applied once', async () => {

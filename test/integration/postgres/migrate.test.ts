@@ -8,6 +8,8 @@ import { migrate, migrationLockKey } from '../../../src/postgres/migrate.js';
 import { MIGRATIONS } from '../../../src/postgres/migrations/index.js';
 import {
   describeMigrate,
+  describeResetSchema,
+  type MigrateSuiteEngine,
   migrationRows,
   rejection,
   SENDER_TABLES,
@@ -17,11 +19,14 @@ import { usePostgresTestDatabase } from '../../helpers/postgres/real-postgres.js
 
 const db = usePostgresTestDatabase({ max: 6 });
 
-describeMigrate('PostgreSQL', () => ({
+const engine = (): MigrateSuiteEngine => ({
   pool: () => db().pool,
   client: () => db().connect(),
   newSchemaName: () => db().newSchemaName(),
-}));
+});
+
+describeMigrate('PostgreSQL', engine);
+describeResetSchema('PostgreSQL', engine);
 
 describe('migrate on PostgreSQL, several sessions', () => {
   it('5 concurrent calls on separate connections all succeed, and each version is applied once', async () => {
