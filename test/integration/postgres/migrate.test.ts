@@ -1,7 +1,7 @@
 // migrate() on real PostgreSQL (127.0.0.1:5432, database `test`; `bash .ci/run` starts it): the
 // shared cases, then what needs separate sessions: several processes migrating at once, and a
 // lock held by another session.
-import type pg from 'pg';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebhookStorageError } from '../../../src/core/errors.js';
 import { migrate, migrationLockKey } from '../../../src/postgres/migrate.js';
@@ -103,6 +103,19 @@ describe('migrate on PostgreSQL, several sessions', () => {
       expect(result.applied).toHaveLength(MIGRATIONS.length);
       await holder.query('ROLLBACK');
     });
+  });
+
+  it('a database that cannot be reached -> storage_unavailable with the driver error as cause', async () => {
+    const unreachable = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/test' });
+    try {
+      const error = await rejection(migrate(unreachable, { schema: db().newSchemaName() }));
+
+      expect(error).toBeInstanceOf(WebhookStorageError);
+      expect(error).toMatchObject({ code: 'storage_unavailable', cause: { code: 'ECONNREFUSED' } });
+      expect((error as Error).message).toContain('could not connect');
+    } finally {
+      await unreachable.end();
+    }
   });
 
   it('an up-to-date schema is only read: a role without the CREATE right can run migrate', async () => {
