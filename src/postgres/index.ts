@@ -33,3 +33,5 @@ export {
   PostgresIdempotencyStore,
   type PostgresIdempotencyStoreOptions,
 } from './postgres-idempotency-store.js';
+// Receiver: the inbox of the async ack mode
+export { PostgresInbox, type PostgresInboxOptions } from './postgres-inbox.js';
