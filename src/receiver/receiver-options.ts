@@ -71,7 +71,7 @@ export type Handler<E> = (event: E, context: HandlerContext) => unknown;
 export interface ReceiverCommonOptions {
   /**
    * Where accepted event ids are remembered; `false` turns dedupe off (your handlers must then be
-   * idempotent on their own). Use `RedisDedupeStore` when several processes receive webhooks.
+   * idempotent on their own). Use `RedisDedupeStore` or `PostgresDedupeStore` when several processes receive webhooks.
    * @default new MemoryDedupeStore()
    */
   readonly dedupe?: DedupeStore | false | undefined;

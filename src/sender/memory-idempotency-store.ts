@@ -14,7 +14,7 @@ import type {
 /**
  * Idempotency-Key records in process memory: the default `idempotencyStore` of `WebhookSender`.
  * Nothing survives a restart, and another process does not see the records: an API served by
- * several processes needs a shared store (a PostgreSQL one is planned), or a retry that reaches
+ * several processes needs a shared store (`PostgresIdempotencyStore`), or a retry that reaches
  * another process runs the write again.
  *
  * Every operation is atomic (no `await` inside one) and returns copies. `begin` hands out tokens

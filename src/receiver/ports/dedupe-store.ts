@@ -14,8 +14,9 @@
  * `reserve` must be atomic: two concurrent calls with the same key give exactly one `'reserved'`.
  * Never implement it as "check, then set". A reservation carries a random `token`; `complete` and
  * `release` act only while the key is still held with that token, so an attempt whose lease
- * lapsed (a handler slower than the lease) cannot complete or free a later attempt's reservation. Built in: `MemoryDedupeStore` (one process) and
- * `RedisDedupeStore` (`SET key pending NX PX lease`, any number of processes).
+ * lapsed (a handler slower than the lease) cannot complete or free a later attempt's reservation. Built in: `MemoryDedupeStore` (one process),
+ * `RedisDedupeStore` (`SET key pending NX PX lease`, any number of processes) and
+ * `PostgresDedupeStore` from `@novatrade24/webhooks/postgres` (one statement per call).
  *
  * @example
  * ```ts

@@ -14,8 +14,8 @@
  * body may then begin a new one, and the first request's late `abandon` or `complete` must not
  * free or fill the second one's record (the body hash cannot tell the two apart: it is the same).
  *
- * Built in: `MemoryIdempotencyStore` (one process). Several processes behind one API need one
- * shared store: the records of one process are unknown to another, and a retry that reaches
+ * Built in: `MemoryIdempotencyStore` (one process) and `PostgresIdempotencyStore` from
+ * `@novatrade24/webhooks/postgres`. Several processes behind one API need one shared store: the records of one process are unknown to another, and a retry that reaches
  * another process would run the write again.
  */
 
