@@ -10,6 +10,7 @@ import {
   checkInboxClaim,
   checkInboxEntry,
   checkInboxFailure,
+  checkInboxLimit,
 } from '../receiver/internal/inbox-arguments.js';
 import type {
   Inbox,
@@ -198,7 +199,7 @@ export class PostgresInbox implements Inbox {
    */
   async claim(limit: number, options: InboxClaimOptions): Promise<readonly InboxClaim[]> {
     const operation = 'PostgresInbox.claim';
-    const max = requiredIntegerOption(operation, 'limit', limit, { min: 1, max: MAX_LIMIT });
+    const max = checkInboxLimit(operation, limit);
     const { leaseMs, nowMs, key } = checkInboxClaim(operation, options);
     const { rows } =
       key === undefined

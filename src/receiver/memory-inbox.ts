@@ -1,7 +1,7 @@
 import { WebhookStorageError } from '../core/errors.js';
 import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { describeValue } from '../core/internal/describe-value.js';
-import { integerOptionOr, requiredIntegerOption } from '../core/internal/integer-option.js';
+import { integerOptionOr } from '../core/internal/integer-option.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
 import { randomToken } from './internal/dedupe-arguments.js';
 import {
@@ -10,6 +10,7 @@ import {
   checkInboxClaim,
   checkInboxEntry,
   checkInboxFailure,
+  checkInboxLimit,
 } from './internal/inbox-arguments.js';
 import type {
   Inbox,
@@ -121,7 +122,7 @@ export class MemoryInbox implements Inbox {
    * Leases up to `limit` entries that no live lease holds, oldest `receivedAtMs` first (ties in
    * the order they were added), each under a fresh random token until `nowMs + leaseMs`.
    *
-   * @param limit - the most entries to lease (a positive integer).
+   * @param limit - the most entries to lease: an integer from 1 to 10,000.
    * @param options - `leaseMs` (a positive integer), `nowMs` (finite epoch milliseconds), and
    *   `key` to consider only that entry.
    * @returns copies of the leased entries with their tokens.
@@ -136,7 +137,7 @@ export class MemoryInbox implements Inbox {
    * ```
    */
   async claim(limit: number, options: InboxClaimOptions): Promise<readonly InboxClaim[]> {
-    requiredIntegerOption('MemoryInbox.claim', 'limit', limit);
+    checkInboxLimit('MemoryInbox.claim', limit);
     const { leaseMs, nowMs, key } = checkInboxClaim('MemoryInbox.claim', options);
     let candidates: StoredEntry[];
     if (key === undefined) {
@@ -210,7 +211,7 @@ export class MemoryInbox implements Inbox {
    * Copies of the pending entries, leased or not, oldest `receivedAtMs` first (ties in the order
    * they were added), at most `limit`. Read-only: leases nothing.
    *
-   * @param limit - the most entries to return (a positive integer).
+   * @param limit - the most entries to return: an integer from 1 to 10,000.
    * @throws WebhookValidationError `invalid_option` naming `limit` (as a rejection).
    * @example
    * ```ts
@@ -218,7 +219,7 @@ export class MemoryInbox implements Inbox {
    * ```
    */
   async pending(limit: number): Promise<readonly InboxEntry[]> {
-    requiredIntegerOption('MemoryInbox.pending', 'limit', limit);
+    checkInboxLimit('MemoryInbox.pending', limit);
     return this.#ordered().slice(0, limit).map(copyOut);
   }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createSampleEvent } from '../../src/core/catalog/sample-events.js';
 import { isWebhooksError } from '../../src/core/errors.js';
 import type { Inbox, InboxClaim, InboxEntry } from '../../src/receiver/ports/inbox.js';
-import type { ReceiverErrorContext } from '../../src/receiver/receiver-options.js';
+import type { DrainResult, ReceiverErrorContext } from '../../src/receiver/receiver-options.js';
 import { WebhookReceiver } from '../../src/receiver/webhook-receiver.node.js';
 import { signNovatradePayload } from '../../src/signature/sign-novatrade-payload.node.js';
 
@@ -249,6 +249,25 @@ export function describeInbox(name: string, makeInbox: () => Promise<InboxFixtur
       expect(keysOf(await inbox.claim(10, { leaseMs: LEASE_MS, nowMs: T0 }))).toEqual(['evt_old']);
     });
 
+    test('claim(10_000) -> accepted; claim(10_001) and pending(10_001) -> invalid_option naming limit, nothing leased', async ({
+      inbox,
+    }) => {
+      await inbox.add(entry('evt_1'));
+      for (const call of [
+        () => inbox.claim(10_001, { leaseMs: LEASE_MS, nowMs: T0 }),
+        () => inbox.pending(10_001),
+      ]) {
+        const error = await call().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toMatchObject({ code: 'invalid_option', issues: [{ path: 'limit' }] });
+      }
+      expect(keysOf(await inbox.claim(10_000, { leaseMs: LEASE_MS, nowMs: T0 }))).toEqual([
+        'evt_1',
+      ]);
+    });
+
     test('claim() on an empty inbox -> []', async ({ inbox }) => {
       expect(await inbox.claim(10, { leaseMs: LEASE_MS, nowMs: T0 })).toEqual([]);
     });
@@ -414,6 +433,40 @@ export function describeInbox(name: string, makeInbox: () => Promise<InboxFixtur
       expect([...runs.keys()].sort()).toEqual(events.map((e) => e.id).sort());
       expect([...runs.values()].every((n) => n === 1)).toBe(true);
       expect(await inbox.pending(100)).toEqual([]);
+    });
+
+    test('a backlog of handlers shorter than the lease -> each lease starts with its handler: the other receiver draining meanwhile runs no entry twice', async ({
+      inbox,
+      another,
+    }) => {
+      const other = another ? await another() : inbox;
+      const clock = { nowMs: T0 };
+      const events = Array.from({ length: 3 }, sampleEvent);
+      for (const [i, event] of events.entries()) {
+        await inbox.add({ key: event.id, event, receivedAtMs: T0 + i, attempts: 0 });
+      }
+      const runs: string[] = [];
+      const reports: unknown[] = [];
+      const b = receiverOn(other, clock)
+        .onAny((e) => void runs.push(e.id))
+        .onError((error) => void reports.push(error));
+      let fromB: DrainResult | undefined;
+      // Each of A's handlers takes 40 s of the 60 s lease. At T0 + 80 s, while A's second handler
+      // runs, B's periodic drain fires: with the whole backlog leased at T0, the second and third
+      // entries' leases would have lapsed by then, and both would run twice.
+      const a = receiverOn(inbox, clock)
+        .onAny(async (e) => {
+          runs.push(e.id);
+          clock.nowMs += 40_000;
+          if (clock.nowMs === T0 + 80_000) fromB = await b.drainInbox();
+        })
+        .onError((error) => void reports.push(error));
+      const fromA = await a.drainInbox();
+      expect([...runs].sort()).toEqual(events.map((e) => e.id).sort());
+      expect(fromA).toEqual({ processed: 2, failed: 0, skipped: 0 });
+      expect(fromB).toEqual({ processed: 1, failed: 0, skipped: 0 });
+      expect(reports).toEqual([]);
+      expect(await inbox.pending(10)).toEqual([]);
     });
 
     test('an event being processed after its 202 -> the other receiver drains nothing', async ({

@@ -41,6 +41,20 @@ export function checkInboxEntry(owner: string, entry: InboxEntry): CheckedInboxE
   };
 }
 
+/** The most entries one `claim` or `pending` call may ask for: one bounded batch, in every adapter. */
+export const MAX_INBOX_LIMIT = 10_000;
+
+/**
+ * Checks the `limit` of `claim` or `pending`: an integer from 1 to {@link MAX_INBOX_LIMIT}. The one
+ * rule for every adapter, so that none accepts a batch another refuses.
+ *
+ * @param owner - the method, named in the messages (`MemoryInbox.claim`).
+ * @throws WebhookValidationError `invalid_option` naming `limit`.
+ */
+export function checkInboxLimit(owner: string, limit: number): number {
+  return requiredIntegerOption(owner, 'limit', limit, { min: 1, max: MAX_INBOX_LIMIT });
+}
+
 /**
  * Checks `claim`'s options; `leaseMs` is floored to whole milliseconds.
  *

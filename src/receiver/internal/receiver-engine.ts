@@ -48,9 +48,6 @@ import { isParseFailure, isVerificationFailure } from './classify-error.js';
 import { isRawBody, RAW_BODY_HELP } from './raw-body.js';
 import { type LateOutcome, withDeadline } from './store-deadline.js';
 
-/** Inbox entries claimed per batch by `drainInbox`. */
-const DRAIN_BATCH = 100;
-
 /**
  * `Retry-After` of the "retry later" answers, in seconds: 409 (in progress) and 503 (a store is
  * down). A sender never retries earlier than its own schedule, so this only spaces retries out.
@@ -812,8 +809,10 @@ export class ReceiverEngine<E> {
   async #claimAndProcess(inbox: Inbox, entry: InboxEntry, event: E): Promise<void> {
     let claims: readonly InboxClaim[];
     try {
-      claims = await this.#withDeadline('Inbox.claim', () =>
-        inbox.claim(1, { leaseMs: this.#leaseMs, nowMs: this.#now(), key: entry.key }),
+      claims = checkedClaims(
+        await this.#withDeadline('Inbox.claim', () =>
+          inbox.claim(1, { leaseMs: this.#leaseMs, nowMs: this.#now(), key: entry.key }),
+        ),
       );
     } catch (error) {
       this.#report(
@@ -828,7 +827,11 @@ export class ReceiverEngine<E> {
       return;
     }
     const claim = claims.find((c) => c.entry.key === entry.key);
-    if (claim !== undefined) await this.#processEntry(inbox, claim);
+    if (claim === undefined) return;
+    // A redelivery (dedupe off, or after the dedupe window) of an entry that already failed
+    // maxInboxAttempts times: left for inspection, unprocessed, as drainInbox leaves it.
+    if (claim.entry.attempts >= this.#maxInboxAttempts) return;
+    await this.#processEntry(inbox, claim);
   }
 
   /** Runs the handlers of a claimed entry, then completes or fails it with the claim's token. */
@@ -948,16 +951,17 @@ export class ReceiverEngine<E> {
   /**
    * Processes the inbox's pending entries again (async mode): entries left by a crash, or whose
    * handlers failed. Call it at start-up, and on an interval if handlers can fail transiently or
-   * another process may die. Entries are claimed in batches under `processingLeaseMs` leases, so
-   * entries that a live process (this one or another) is processing are left alone, as are failed
-   * entries whose last attempt's lease has not lapsed yet. Each entry is tried at most once per
-   * call.
+   * another process may die. Entries are claimed one at a time, each right before its handlers
+   * run, under a `processingLeaseMs` lease that therefore starts with them: entries that a live
+   * process (this one or another) is processing are left alone, as are failed entries whose last
+   * attempt's lease has not lapsed yet. Each entry is tried at most once per call.
    *
    * @returns how many entries were processed and how many failed again. An entry whose
    *   `Inbox.complete` or `Inbox.fail` misses `storeTimeoutMs`, or is refused because its lease
    *   lapsed, counts as failed and stays pending.
    * @throws WebhookStorageError `storage_unavailable` (as a rejection) when `Inbox.claim` does
-   *   not answer within `storeTimeoutMs`; whatever `Inbox.claim` rejects with.
+   *   not answer within `storeTimeoutMs`; `storage_corrupt` when it resolves something other
+   *   than an array of `{ entry, token }`; whatever `Inbox.claim` rejects with.
    * @example
    * ```ts
    * const receiver = new WebhookReceiver({ secret, ackMode: 'async', inbox: durableInbox });
@@ -973,14 +977,20 @@ export class ReceiverEngine<E> {
     let failed = 0;
     let skipped = 0;
     for (;;) {
-      const claims = await this.#withDeadline('Inbox.claim', () =>
-        inbox.claim(DRAIN_BATCH, { leaseMs: this.#leaseMs, nowMs: this.#now() }),
+      // One entry per claim, right before it runs: a lease taken for a whole batch would start
+      // ticking for the last entries while the first ones ran, and another process could take
+      // an entry over (and run it a second time) before its turn came, however short every
+      // handler is (docs/design.md §5.27).
+      const claims = checkedClaims(
+        await this.#withDeadline('Inbox.claim', () =>
+          inbox.claim(1, { leaseMs: this.#leaseMs, nowMs: this.#now() }),
+        ),
       );
       if (claims.length === 0) break;
       for (const claim of claims) {
         const key = claim.entry.key;
         // Claimed again in this call (its lease lapsed while the drain ran): it keeps the new
-        // lease, untried, so the loop ends and no entry runs twice per call.
+        // lease, untried, so it is not handed out again and no entry runs twice per call.
         if (seen.has(key)) continue;
         seen.add(key);
         // Entries that failed maxInboxAttempts times stay in the inbox for inspection, unprocessed
@@ -1036,4 +1046,41 @@ export class ReceiverEngine<E> {
       }
     }
   }
+}
+
+/**
+ * `Inbox.claim`'s answer, checked before anything is read from it: an array of
+ * `{ entry: { key, attempts, … }, token }`. Anything else is a faulty adapter, refused as
+ * `storage_corrupt` (so it is reported, never a `TypeError` lost after the 202).
+ */
+function checkedClaims(value: unknown): readonly InboxClaim[] {
+  if (!Array.isArray(value)) {
+    throw new WebhookStorageError(
+      'storage_corrupt',
+      `Inbox.claim must resolve an array of { entry, token }; got ${describeValue(value)}. Fix the inbox adapter.`,
+    );
+  }
+  for (const claim of value as unknown[]) {
+    if (!isClaim(claim)) {
+      throw new WebhookStorageError(
+        'storage_corrupt',
+        `Inbox.claim resolved an item that is not { entry: { key, attempts, … }, token } (a non-empty key and token, a non-negative integer attempts); got ${describeValue(claim)}. Fix the inbox adapter.`,
+      );
+    }
+  }
+  return value as readonly InboxClaim[];
+}
+
+function isClaim(value: unknown): value is InboxClaim {
+  if (typeof value !== 'object' || value === null) return false;
+  const { entry, token } = value as { entry?: unknown; token?: unknown };
+  if (typeof token !== 'string' || token === '') return false;
+  if (typeof entry !== 'object' || entry === null) return false;
+  const { key, attempts } = entry as { key?: unknown; attempts?: unknown };
+  return (
+    typeof key === 'string' &&
+    key !== '' &&
+    Number.isSafeInteger(attempts) &&
+    (attempts as number) >= 0
+  );
 }

@@ -9,7 +9,7 @@
  * entry is still leased with that token, so when a handler outlives its lease and another process
  * takes the entry over, the first process can neither remove the entry nor count a failure on it.
  * Two live processes draining one inbox therefore never run an entry twice (unless a handler runs
- * longer than the lease). A failed entry keeps its lease until it lapses: that is the shortest
+ * longer than the lease): the receiver leases each entry right before running it, one at a time. A failed entry keeps its lease until it lapses: that is the shortest
  * time between two attempts, whichever process makes the next one.
  *
  * Every method is one atomic operation: `claim` must never hand one entry to two concurrent
@@ -49,9 +49,15 @@ export interface Inbox {
    * `options.key`, only that entry is considered. An entry handed to one call is handed to no
    * other call until its lease lapses.
    *
-   * @param limit - the most entries to lease (a positive integer).
+   * The receiver claims one entry at a time (`limit` 1), right before running its handlers, so
+   * that each lease starts when its handlers start: a batch leased at once would let the lease of
+   * the last entries lapse before their turn. A larger `limit` is for tooling.
+   *
+   * @param limit - the most entries to lease: an integer from 1 to 10,000 (a larger or
+   *   non-integer `limit` is refused with `invalid_option` naming `limit`, in every adapter).
    * @param options - `leaseMs`, `nowMs`, and optionally `key`.
-   * @returns the leased entries with their tokens; `[]` when none is free.
+   * @returns an array (always: the receiver refuses anything else as `storage_corrupt`) of the
+   *   leased entries with their tokens; `[]` when none is free.
    */
   claim(limit: number, options: InboxClaimOptions): Promise<readonly InboxClaim[]>;
   /**
@@ -72,8 +78,8 @@ export interface Inbox {
   fail(key: string, token: string, failure: InboxFailure): Promise<boolean>;
   /**
    * Read-only, for tooling and tests: the pending entries (added, not completed), leased or not,
-   * oldest `receivedAtMs` first (ties in the order they were added), at most `limit`. Leases
-   * nothing.
+   * oldest `receivedAtMs` first (ties in the order they were added), at most `limit` (an integer
+   * from 1 to 10,000). Leases nothing.
    */
   pending(limit: number): Promise<readonly InboxEntry[]>;
 }

@@ -80,14 +80,14 @@ describe('integer checks elsewhere on the receiver side', () => {
     ).toEqual([expect.objectContaining({ path: 'storeTimeoutMs', code: 'too_big' })]);
   });
 
-  it('MemoryInbox.pending(limit) and add(entry.attempts) use the shared check', async () => {
+  it('MemoryInbox.pending(limit) (1 to 10,000, the one inbox limit rule) and add(entry.attempts) use the shared check', async () => {
     const inbox = new MemoryInbox();
     const pending = await rejection(inbox.pending(0));
     expect(pending.issues).toEqual([
       {
         path: 'limit',
         code: 'too_small',
-        message: 'MemoryInbox.pending: `limit` must be a positive integer, got 0.',
+        message: 'MemoryInbox.pending: `limit` must be an integer from 1 to 10000, got 0.',
       },
     ]);
     const missing = await rejection(inbox.pending(undefined as never));

@@ -345,15 +345,23 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
     const dedupe = new MemoryDedupeStore();
     let nowMs = T * 1000;
     const clock = { now: () => nowMs };
-    const crashed = receiver({ ackMode: 'async', inbox, dedupe, ...clock }).onAny(
-      () => new Promise(() => {}), // never settles: the process "dies" mid-handler
-    );
+    let started!: () => void;
+    const handlerStarted = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const dying = vi.fn(() => {
+      started();
+      return new Promise<void>(() => {}); // never settles: the process "dies" mid-handler
+    });
+    const crashed = receiver({ ackMode: 'async', inbox, dedupe, ...clock }).onAny(dying);
     const sent = event('kyc.verification_completed');
     expect((await crashed.handle(request(sent))).status).toBe(202);
-    await vi.waitFor(async () => {
-      // The crashed process leased the entry: nobody else takes it while the lease holds.
-      expect(await inbox.claim(1, { leaseMs: 1, nowMs })).toEqual([]);
-    });
+    // Probe only once the handler runs (a probe before the claim after the 202 would take the
+    // lease itself, and the handler would never run). A handler that never starts times out here.
+    await handlerStarted;
+    expect(dying).toHaveBeenCalledTimes(1);
+    // The crashed process leased the entry: nobody else takes it while the lease holds.
+    expect(await inbox.claim(1, { leaseMs: 1, nowMs })).toEqual([]);
     expect(await inbox.pending(10)).toHaveLength(1);
 
     const handler = vi.fn();
@@ -467,6 +475,69 @@ describe.each(VARIANTS)('WebhookReceiver (%s).handle', (_name, make) => {
     nowMs += DEFAULT_PROCESSING_LEASE_MS;
     expect(await r.drainInbox()).toEqual({ processed: 0, failed: 0, skipped: 1 });
     expect(await inbox.pending(10)).toEqual([expect.objectContaining({ attempts: 2 })]);
+  });
+
+  it('async, dedupe off: a redelivery of an entry that failed maxInboxAttempts times -> 202, its handlers do not run again (left for inspection)', async () => {
+    const inbox = new MemoryInbox();
+    let nowMs = T * 1000;
+    const attempts: number[] = [];
+    const r = receiver({
+      ackMode: 'async',
+      inbox,
+      dedupe: false,
+      maxInboxAttempts: 2,
+      processingLeaseMs: 1000,
+      now: () => nowMs,
+    }).onAny((_e, context) => {
+      attempts.push(context.attempt);
+      throw new Error('poison');
+    });
+    const sent = event('prospect.submitted');
+    for (let delivery = 1; delivery <= 4; delivery++) {
+      expect((await r.handle(request(sent))).status).toBe(202);
+      await r.idle();
+      nowMs += 1000; // the failed attempt's lease lapses
+    }
+    expect(attempts).toEqual([1, 2]);
+    expect(await inbox.pending(10)).toEqual([expect.objectContaining({ attempts: 2 })]);
+    expect(await r.drainInbox()).toEqual({ processed: 0, failed: 0, skipped: 1 });
+  });
+
+  it.each([
+    ['not an array', { length: 1 }],
+    ['an item without a token', [{ entry: { key: 'k', attempts: 0 } }]],
+  ])('async: Inbox.claim resolving %s -> reported as storage_corrupt (stage inbox, warn log); drainInbox rejects with it', async (_what, answer) => {
+    const inbox = new MemoryInbox();
+    vi.spyOn(inbox, 'claim').mockResolvedValue(answer as never);
+    const reports: { error: unknown; stage: string }[] = [];
+    const logged: { level: string; fields: Record<string, unknown> }[] = [];
+    const log = (level: string) => (fields: Record<string, unknown>) =>
+      void logged.push({ level, fields });
+    const handler = vi.fn();
+    const r = receiver({
+      ackMode: 'async',
+      inbox,
+      logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    })
+      .onAny(handler)
+      .onError((error, context) => void reports.push({ error, stage: context.stage }));
+    expect((await r.handle(request(event('prospect.submitted')))).status).toBe(202);
+    await r.idle();
+    expect(handler).not.toHaveBeenCalled();
+    expect(reports).toHaveLength(1);
+    expect(reports[0]?.error).toBeInstanceOf(WebhookStorageError);
+    expect(reports[0]).toMatchObject({ error: { code: 'storage_corrupt' }, stage: 'inbox' });
+    expect(logged).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        fields: expect.objectContaining({ stage: 'inbox', call: 'Inbox.claim' }),
+      }),
+    ]);
+    await expect(r.drainInbox()).rejects.toMatchObject({
+      name: 'WebhookStorageError',
+      code: 'storage_corrupt',
+    });
+    expect(await inbox.pending(10)).toHaveLength(1);
   });
 
   it('a 400 never quotes the body: unknown types in strict mode and bad fields are named by path only', async () => {
