@@ -42,13 +42,14 @@ export type ValidationErrorCode =
  * Codes of {@link WebhookStorageError}: a storage adapter failed or found inconsistent data, a
  * reservation held in a store lapsed before its holder finished (`lease_lapsed`), or a database
  * schema was migrated by a newer version of this package than the one running
- * (`schema_too_new`).
+ * (`schema_too_new`) or from other SQL than this package's migrations (`schema_mismatch`).
  */
 export type StorageErrorCode =
   | 'storage_unavailable'
   | 'storage_corrupt'
   | 'lease_lapsed'
-  | 'schema_too_new';
+  | 'schema_too_new'
+  | 'schema_mismatch';
 
 /** Codes of {@link WebhookConflictError}: the request conflicts with the current state. */
 export type ConflictErrorCode =

@@ -67,9 +67,12 @@ const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
  *   name, or a `lockTimeoutMs` out of range.
  * @throws WebhookStorageError `schema_too_new` when the schema was migrated by a newer version of
  *   this package (its version is above this package's last migration): nothing is changed;
- *   upgrade the package. `storage_unavailable` when a lock was not granted within
- *   `lockTimeoutMs`, the database refused a statement, or the connection failed (the driver's
- *   error is the `cause`): nothing is changed.
+ *   upgrade the package. `schema_mismatch` when `schema_migrations` does not list exactly the
+ *   versions 1 to n, or records a checksum other than this package's for one of them (the schema
+ *   was built from other SQL): nothing is changed. `storage_unavailable` when a lock was not granted within
+ *   `lockTimeoutMs`, the database refused a statement (the message names the step and
+ *   the SQLSTATE, never the driver's text), or the connection failed (the driver's error is the
+ *   `cause`): nothing is changed.
  * @example
  * ```ts
  * import pg from 'pg';
@@ -129,7 +132,11 @@ export async function applyMigrations(
   try {
     return await withSession(connection, async (session) => {
       phase = 'could not start the transaction';
-      await session.query('BEGIN');
+      // READ COMMITTED whatever the session's default_transaction_isolation: each statement then
+      // reads what was committed before it ran, so the reads after the lock is granted see what
+      // the lock's previous holder committed. Under REPEATABLE READ or SERIALIZABLE the snapshot
+      // would date from before the wait, and a waiter would create what already exists.
+      await session.query('BEGIN ISOLATION LEVEL READ COMMITTED');
       try {
         phase = 'could not take the migration lock';
         await session.query("SELECT set_config('lock_timeout', $1, true)", [`${lockTimeoutMs}ms`]);
@@ -138,13 +145,14 @@ export async function applyMigrations(
         ]);
         phase = 'could not read the schema version';
         const applied = await appliedVersions(session, schema);
-        const current = Math.max(0, ...applied);
+        const current = Math.max(0, ...applied.keys());
         if (current > latest) {
           throw new WebhookStorageError(
             'schema_too_new',
             `migrate: schema "${schema}" is at version ${current}, newer than this package's migrations (up to ${latest}): it was migrated by a newer @novatrade24/webhooks. Upgrade the package; an older one does not write to tables it does not know.`,
           );
         }
+        assertAppliedMatch(schema, applied, migrations);
         const done: { version: number; name: string }[] = [];
         for (const migration of migrations) {
           if (applied.has(migration.version)) continue;
@@ -172,11 +180,16 @@ export async function applyMigrations(
 }
 
 /**
- * The versions listed in the schema's `schema_migrations`, after creating the schema and the
- * table if they are missing; leaves `search_path` on the schema for the rest of the transaction.
- * Existence is read from the catalog first, so an up-to-date schema needs no CREATE right.
+ * The versions listed in the schema's `schema_migrations`, each with its recorded checksum, after
+ * creating the schema and the table if they are missing; leaves `search_path` on the schema (then
+ * `pg_temp`, so no temporary object shadows a name of the migrations) for the rest of the
+ * transaction. Existence is read from the catalog first, so an up-to-date schema needs no CREATE
+ * right.
  */
-async function appliedVersions(session: PostgresClient, schema: string): Promise<Set<number>> {
+async function appliedVersions(
+  session: PostgresClient,
+  schema: string,
+): Promise<Map<number, string>> {
   const quoted = quoteIdentifier(schema);
   const found = await session.query(
     `SELECT
@@ -190,10 +203,43 @@ async function appliedVersions(session: PostgresClient, schema: string): Promise
   );
   const row = found.rows[0] as { has_schema: boolean; has_table: boolean };
   if (!row.has_schema) await session.query(`CREATE SCHEMA ${quoted}`);
-  await session.query("SELECT set_config('search_path', $1, true)", [quoted]);
+  await session.query("SELECT set_config('search_path', $1, true)", [`${quoted}, pg_temp`]);
   if (!row.has_table) await session.query(SCHEMA_MIGRATIONS_TABLE);
-  const versions = await session.query('SELECT version FROM schema_migrations');
-  return new Set(versions.rows.map((r) => Number(r.version)));
+  const versions = await session.query('SELECT version, checksum FROM schema_migrations');
+  return new Map(versions.rows.map((r) => [Number(r.version), String(r.checksum)]));
+}
+
+/**
+ * Checks what `schema_migrations` lists against the package's migrations (the caller has already
+ * refused a version above them): versions 1 to n without a gap, each recorded with the checksum
+ * of the package's migration of that version. Anything else means the schema was not built from
+ * this package's SQL (a migration edited after it was applied, rows written by hand), and applying
+ * more on top of it could fail halfway or leave tables the storage reads wrong.
+ *
+ * @throws WebhookStorageError `schema_mismatch`.
+ */
+function assertAppliedMatch(
+  schema: string,
+  applied: ReadonlyMap<number, string>,
+  migrations: readonly Migration[],
+): void {
+  const versions = [...applied.keys()].sort((a, b) => a - b);
+  const gap = versions.findIndex((version, index) => version !== index + 1);
+  if (gap !== -1) {
+    throw new WebhookStorageError(
+      'schema_mismatch',
+      `migrate: schema "${schema}" lists versions ${versions.join(', ')} in schema_migrations; expected 1 to ${versions.length} without a gap (version ${gap + 1} is missing or out of place). The table was changed by hand: nothing was changed; restore it, or migrate a new schema.`,
+    );
+  }
+  for (const migration of migrations) {
+    const recorded = applied.get(migration.version);
+    if (recorded !== undefined && recorded !== migration.checksum) {
+      throw new WebhookStorageError(
+        'schema_mismatch',
+        `migrate: schema "${schema}" records version ${migration.version} (${migration.name}) with checksum ${recorded || '(empty)'}, but this package's ${migration.name} has checksum ${migration.checksum}: the schema was built from other SQL (an edited migration or another build). Nothing was changed; migrate a new schema, or restore the recorded SQL's package.`,
+      );
+    }
+  }
 }
 
 /**
@@ -210,6 +256,13 @@ export const SCHEMA_MIGRATIONS_TABLE = `CREATE TABLE schema_migrations (
 /** PostgreSQL's SQLSTATE for a lock not granted within `lock_timeout`. */
 const LOCK_NOT_AVAILABLE = '55P03';
 
+/** A SQLSTATE: five digits or upper-case letters. */
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+/** A Node.js system error code (`ECONNREFUSED`, `ETIMEDOUT`). */
+const SYSTEM_ERROR_CODE = /^E[A-Z0-9_]{1,40}$/;
+/** A constraint name as PostgreSQL reports it: an identifier of at most 63 bytes. */
+const CONSTRAINT_NAME = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
+
 function storageUnavailable(
   schema: string,
   phase: string,
@@ -224,11 +277,19 @@ function storageUnavailable(
       { cause },
     );
   }
-  const detail = cause instanceof Error ? cause.message : String(cause);
-  const code = typeof sqlState === 'string' ? ` (SQLSTATE ${sqlState})` : '';
+  // Only the error's codes, never the driver's message: it may quote values (a constraint's
+  // detail, a row). The driver's error stays available as the `cause`.
+  const constraint = (cause as { constraint?: unknown } | null)?.constraint;
+  const details: string[] = [];
+  if (typeof sqlState === 'string' && SQLSTATE.test(sqlState)) details.push(`SQLSTATE ${sqlState}`);
+  else if (typeof sqlState === 'string' && SYSTEM_ERROR_CODE.test(sqlState)) details.push(sqlState);
+  if (typeof constraint === 'string' && CONSTRAINT_NAME.test(constraint)) {
+    details.push(`constraint ${constraint}`);
+  }
+  const detail = details.length > 0 ? ` (${details.join(', ')})` : '';
   return new WebhookStorageError(
     'storage_unavailable',
-    `migrate: ${phase} on schema "${schema}": ${detail}${code}. Nothing was changed.`,
+    `migrate: ${phase} on schema "${schema}"${detail}. Nothing was changed; the cause holds the database's error.`,
     { cause },
   );
 }

@@ -4,7 +4,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebhookStorageError } from '../../../src/core/errors.js';
-import { migrate, migrationLockKey } from '../../../src/postgres/migrate.js';
+import { applyMigrations, migrate, migrationLockKey } from '../../../src/postgres/migrate.js';
 import { MIGRATIONS } from '../../../src/postgres/migrations/index.js';
 import {
   describeMigrate,
@@ -55,6 +55,60 @@ describe('migrate on PostgreSQL, several sessions', () => {
 
     const applied = results.flatMap((result) => result.applied.map((m) => m.version));
     expect(applied).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  // The lock is granted after the transaction began: under a session default of REPEATABLE READ
+  // or SERIALIZABLE, a snapshot taken before the wait would miss what the lock holder committed.
+  describe.each([
+    'repeatable read',
+    'serializable',
+  ])('on sessions whose default_transaction_isolation is %s', (isolation) => {
+    const sessions = async (count: number) =>
+      Promise.all(
+        Array.from({ length: count }, async () => {
+          const client = await db().connect();
+          await client.query(`SET default_transaction_isolation = '${isolation}'`);
+          return client;
+        }),
+      );
+
+    it('5 concurrent first-time calls all succeed, and each version is applied once', async () => {
+      const schema = db().newSchemaName();
+      const clients = await sessions(5);
+
+      const results = await Promise.all(clients.map((client) => migrate(client, { schema })));
+
+      const applied = results.flatMap((result) => result.applied.map((m) => m.version));
+      expect(applied).toEqual(MIGRATIONS.map((m) => m.version));
+      expect((await migrationRows(db().pool, schema)).map((row) => row.version)).toEqual(
+        MIGRATIONS.map((m) => m.version),
+      );
+    });
+
+    it('5 concurrent upgrades from version 1 all succeed, and each version is applied once', async () => {
+      const schema = db().newSchemaName();
+      await applyMigrations(db().pool, {
+        schema,
+        lockTimeoutMs: 5_000,
+        migrations: MIGRATIONS.slice(0, 1),
+      });
+      const clients = await sessions(5);
+
+      const results = await Promise.all(clients.map((client) => migrate(client, { schema })));
+
+      const applied = results.flatMap((result) => result.applied.map((m) => m.version));
+      expect(applied).toEqual(MIGRATIONS.slice(1).map((m) => m.version));
+    });
+
+    it('the session keeps its own default isolation level afterwards', async () => {
+      const [client] = (await sessions(1)) as [pg.Client];
+
+      await migrate(client, { schema: db().newSchemaName() });
+
+      expect((await client.query('SHOW default_transaction_isolation')).rows).toEqual([
+        { default_transaction_isolation: isolation },
+      ]);
+    });
   });
 
   describe('while another session holds the migration lock', () => {
