@@ -3,6 +3,7 @@ import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { assertOptionsObject } from '../core/internal/assert-options-object.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
+import { randomToken } from '../receiver/internal/dedupe-arguments.js';
 import type {
   BeginIdempotentInput,
   CompleteIdempotentInput,
@@ -53,20 +54,20 @@ function idempotencyStatements(schema: string) {
     `${column} = CASE WHEN r.expires_at_ms <= EXCLUDED.created_at_ms THEN EXCLUDED.${column} ELSE r.${column} END`;
   return {
     /**
-     * $1 scope, $2 body hash, $3 now ms, $4 in-flight ms. A new scope is inserted in flight with
-     * a fresh `gen_random_uuid()`; an existing record is replaced only if it expired (its
+     * $1 scope, $2 body hash, $3 now ms, $4 in-flight ms, $5 a new random token (made in
+     * JavaScript: gen_random_uuid() needs PostgreSQL 13). A new scope is inserted in flight with
+     * that token; an existing record is replaced only if it expired (its
      * `expires_at_ms` at or before now: EXCLUDED.created_at_ms). The conflict arm always updates
      * (to the same values when the record is live), so RETURNING yields the record as this
      * statement left it, read under the row lock ON CONFLICT takes: concurrent begins of one
      * scope queue on it, and exactly one finds its own token there (`started`).
      */
-    begin: `WITH fresh AS (SELECT gen_random_uuid()::text AS token)
-INSERT INTO ${table} AS r
+    begin: `INSERT INTO ${table} AS r
   (scope, body_hash, state, token, response_status, response_headers, response_body, created_at_ms, expires_at_ms)
-SELECT $1, $2, 'in_flight', fresh.token, NULL, NULL, NULL, ${at(3)}, ${atPlus(3, 4)} FROM fresh
+VALUES ($1, $2, 'in_flight', $5::text, NULL, NULL, NULL, ${at(3)}, ${atPlus(3, 4)})
 ON CONFLICT (scope) DO UPDATE SET
   ${['body_hash', 'state', 'token', 'response_status', 'response_headers', 'response_body', 'created_at_ms', 'expires_at_ms'].map(ifExpired).join(',\n  ')}
-RETURNING r.token = (SELECT token FROM fresh) AS started, r.token, r.body_hash = $2 AS same_body,
+RETURNING r.token = $5::text AS started, r.token, r.body_hash = $2 AS same_body,
   r.state, r.response_status, r.response_headers::text AS response_headers, r.response_body`,
     /**
      * $1 scope, $2 body hash, $3 token, $4 status, $5 headers (JSON array of pairs, or NULL),
@@ -120,7 +121,7 @@ const IN_FLIGHT: IdempotencyBegin = Object.freeze({ outcome: 'in_flight' });
  * Idempotency-Key records on PostgreSQL (or PGlite), shared by every process of an API
  * (docs/design.md §5.10, §5.27): one row per scope in `<schema>.idempotency_records` (created by
  * `migrate()`), with the body hash, the state (`in_flight` or `completed`), the token of the
- * `begin` that started it (`gen_random_uuid()`), the stored response and the expiry. Every
+ * `begin` that started it (16 random bytes, base64url), the stored response and the expiry. Every
  * method is **one statement**:
  *
  * - `begin`: `INSERT … ON CONFLICT (scope) DO UPDATE` that replaces the record only when it
@@ -194,6 +195,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       input.bodyHash,
       finiteMs(operation, 'nowMs', input.nowMs),
       finiteMs(operation, 'inFlightTtlMs', input.inFlightTtlMs),
+      randomToken(),
     ]);
     const row = rows[0] as BeginRow | undefined;
     if (rows.length === 1 && row !== undefined) {

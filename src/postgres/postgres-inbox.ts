@@ -4,6 +4,7 @@ import { assertOptionsObject } from '../core/internal/assert-options-object.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { requiredIntegerOption } from '../core/internal/integer-option.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
+import { randomToken } from '../receiver/internal/dedupe-arguments.js';
 import {
   assertInboxKey,
   assertInboxToken,
@@ -62,10 +63,12 @@ function inboxStatements(schema: string) {
 VALUES ($1, $2::json, $3, $4, $5, $6)
 ON CONFLICT (key) DO NOTHING`,
     /**
-     * $1 limit, $2 now ms, $3 lease ms. The oldest rows without a live lease, through the
+     * $1 limit, $2 now ms, $3 lease ms, $4 a new random token (made in JavaScript:
+     * gen_random_uuid() needs PostgreSQL 13). The oldest rows without a live lease, through the
      * (received_at_ms, seq) index, locked SKIP LOCKED (rows another claim is taking are passed
      * over, never waited for); a row that another claim leased and committed in between is
-     * checked again on its latest version and dropped. Each gets its own random token.
+     * checked again on its latest version and dropped. Each gets its own token: the random one,
+     * a dot, and the row's seq.
      */
     claim: `WITH picked AS (
   SELECT key FROM ${table}
@@ -75,16 +78,17 @@ ON CONFLICT (key) DO NOTHING`,
   FOR UPDATE SKIP LOCKED
 )
 UPDATE ${table} AS i
-SET lease_token = gen_random_uuid()::text, lease_expires_at_ms = $2 + $3::float8
+SET lease_token = $4::text || '.' || i.seq::text, lease_expires_at_ms = $2 + $3::float8
 FROM picked WHERE i.key = picked.key
 RETURNING i.key, i.seq, i.event, i.received_at_ms, i.attempts, i.last_failure_code,
   i.last_failure_at_ms, i.lease_token`,
     /**
-     * $1 key, $2 now ms, $3 lease ms: that one row, if no live lease holds it. A concurrent claim
-     * of the same row waits for the row lock and then finds the new lease: one of them wins.
+     * $1 key, $2 now ms, $3 lease ms, $4 a new random token: that one row, if no live lease holds
+     * it, under the token made as in `claim`. A concurrent claim of the same row waits for the row
+     * lock and then finds the new lease: one of them wins.
      */
     claimKey: `UPDATE ${table}
-SET lease_token = gen_random_uuid()::text, lease_expires_at_ms = $2 + $3::float8
+SET lease_token = $4::text || '.' || seq::text, lease_expires_at_ms = $2 + $3::float8
 WHERE key = $1 AND lease_expires_at_ms <= $2
 RETURNING ${ENTRY_COLUMNS}, lease_token`,
     /** $1 key, $2 token: compare and delete. */
@@ -111,9 +115,10 @@ interface EntryRow {
  * claim processing it. Each call is **one statement**:
  *
  * - `add`: `INSERT … ON CONFLICT (key) DO NOTHING`.
- * - `claim`: `UPDATE … SET lease_token = gen_random_uuid(), lease_expires_at_ms = now + lease`
- *   over the oldest rows whose lease lapsed, picked `FOR UPDATE SKIP LOCKED`, `RETURNING` them:
- *   concurrent claims (in one process or many) never get the same row.
+ * - `claim`: `UPDATE … SET lease_token = <random>.<seq>, lease_expires_at_ms = now + lease` (the
+ *   random part, 16 bytes as base64url, is made in JavaScript for each call) over the oldest rows
+ *   whose lease lapsed, picked `FOR UPDATE SKIP LOCKED`, `RETURNING` them: concurrent claims (in
+ *   one process or many) never get the same row.
  * - `complete`: `DELETE … WHERE key = $1 AND lease_token = $2`.
  * - `fail`: `UPDATE … SET attempts = attempts + 1, last_failure_… , lease_token = NULL WHERE key =
  *   $1 AND lease_token = $2`.
@@ -201,10 +206,21 @@ export class PostgresInbox implements Inbox {
     const operation = 'PostgresInbox.claim';
     const max = checkInboxLimit(operation, limit);
     const { leaseMs, nowMs, key } = checkInboxClaim(operation, options);
+    const tokenBase = randomToken();
     const { rows } =
       key === undefined
-        ? await runStoreQuery(this.#pool, operation, this.#sql.claim, [max, nowMs, leaseMs])
-        : await runStoreQuery(this.#pool, operation, this.#sql.claimKey, [key, nowMs, leaseMs]);
+        ? await runStoreQuery(this.#pool, operation, this.#sql.claim, [
+            max,
+            nowMs,
+            leaseMs,
+            tokenBase,
+          ])
+        : await runStoreQuery(this.#pool, operation, this.#sql.claimKey, [
+            key,
+            nowMs,
+            leaseMs,
+            tokenBase,
+          ]);
     if (rows.length > max) throw corrupt(operation, `at most ${max} rows`, rows.length);
     // RETURNING has no order of its own: oldest first, as the claim picked them.
     return rows
