@@ -7,6 +7,8 @@
 -- Times are epoch milliseconds as `double precision`: the storage port's times are JavaScript
 -- numbers, and float8 holds every one of them exactly (a bigint would turn a fraction of a
 -- millisecond into an error). Statuses are checked; failure reasons are open enums, kept as text.
+-- Ids and the other key columns are `COLLATE "C"`, as in 0002 and 0003: compared byte by byte,
+-- whatever the database's locale, so their order and their indexes do not depend on it.
 
 -- Claim turns (fair dispatch): each claim of an endpoint's delivery stamps the endpoint with the
 -- next value, so "least recently claimed" spans claims, workers and machines. CACHE 1 (the
@@ -26,10 +28,10 @@ CREATE SEQUENCE lease_token_seq AS bigint;
 -- (health) but none of those columns is indexed: the fill factor leaves room on each page for
 -- those updates to stay heap-only (HOT), without index writes.
 CREATE TABLE endpoints (
-  id text PRIMARY KEY,
-  organization_uuid text NOT NULL,
+  id text COLLATE "C" PRIMARY KEY,
+  organization_uuid text COLLATE "C" NOT NULL,
   url text NOT NULL,
-  origin text NOT NULL,
+  origin text COLLATE "C" NOT NULL,
   description text,
   events text[] NOT NULL,
   partner_ids text[],
@@ -48,11 +50,15 @@ CREATE TABLE endpoints (
 -- listEndpoints: an organization's endpoints, oldest first.
 CREATE INDEX endpoints_organization_idx ON endpoints (organization_uuid, created_at_ms, id);
 
+-- The per-origin room of a claim: the endpoints that share an origin (written only with the URL,
+-- so claims and attempts still update the row heap-only).
+CREATE INDEX endpoints_origin_idx ON endpoints (origin);
+
 -- One row per published event, however many endpoints receive it. `data` is `json`, not `jsonb`:
 -- it is stored as the producer's text (key order included) and never queried inside.
 CREATE TABLE events (
-  id text PRIMARY KEY,
-  organization_uuid text NOT NULL,
+  id text COLLATE "C" PRIMARY KEY,
+  organization_uuid text COLLATE "C" NOT NULL,
   type text NOT NULL,
   schema_version integer NOT NULL,
   source text NOT NULL,
@@ -74,10 +80,10 @@ CREATE INDEX events_created_idx ON events (created_at_ms);
 -- `lease_until_ms`; it stays on the row after a lapse until another claim replaces it, and on a
 -- delivery parked while its attempt is in flight, so that attempt is still recorded.
 CREATE TABLE deliveries (
-  id text PRIMARY KEY,
-  organization_uuid text NOT NULL,
-  endpoint_id text NOT NULL,
-  event_id text NOT NULL REFERENCES events (id),
+  id text COLLATE "C" PRIMARY KEY,
+  organization_uuid text COLLATE "C" NOT NULL,
+  endpoint_id text COLLATE "C" NOT NULL,
+  event_id text COLLATE "C" NOT NULL REFERENCES events (id),
   event_type text NOT NULL,
   schema_version integer NOT NULL,
   status text NOT NULL CHECK (status IN ('PENDING', 'DELIVERED', 'FAILED')),
@@ -91,8 +97,8 @@ CREATE TABLE deliveries (
   last_failure_reason text,
   failure_reason text,
   test boolean NOT NULL DEFAULT false,
-  replay_of text,
-  lease_owner text,
+  replay_of text COLLATE "C",
+  lease_owner text COLLATE "C",
   lease_token bigint,
   lease_until_ms double precision,
   created_at_ms double precision NOT NULL,
@@ -129,14 +135,15 @@ CREATE INDEX deliveries_final_updated_idx ON deliveries (updated_at_ms) WHERE st
 -- One row per HTTP attempt, deleted with its delivery. `id` gives the order they were recorded
 -- (listAttempts: first first); `attempt` is the record's number, not assumed unique.
 CREATE TABLE attempts (
-  delivery_id text NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+  delivery_id text COLLATE "C" NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
   id bigint GENERATED ALWAYS AS IDENTITY,
   attempt integer NOT NULL,
   started_at_ms double precision NOT NULL,
   duration_ms double precision NOT NULL,
   status_code integer,
   failure_reason text,
-  -- The first 4 KiB of the response body, decoded as UTF-8.
+  -- The first 4 KiB of the response body, decoded as UTF-8. `text` cannot hold U+0000: the storage
+  -- writes each NUL as U+FFFD (docs/postgres.md, "The sender's storage (planned)").
   response_body text NOT NULL,
   PRIMARY KEY (delivery_id, id)
 );

@@ -21,8 +21,8 @@ CREATE TABLE dedupe_keys (
 CREATE INDEX dedupe_keys_expires_idx ON dedupe_keys (expires_at_ms);
 
 -- One row per Idempotency-Key scope (organization + method + route + key, docs/design.md §5.10):
--- in flight under the token of the `begin` that started it (gen_random_uuid(); complete and
--- abandon act only with it), or completed with the response to replay. The headers are a JSON
+-- in flight under the token of the `begin` that started it (random, made by the store; complete
+-- and abandon act only with it), or completed with the response to replay. The headers are a JSON
 -- array of [name, value] pairs: an array keeps the names' case and order, a jsonb object would
 -- not; NULL when the response had none. The body may hold a one-time secret.
 CREATE TABLE idempotency_records (

@@ -9,7 +9,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: '0001_sender',
-    checksum: 'cdf9a8e82b20fe6882ba8125ae06975fb808a672864c4f39062ac699d5244b02',
+    checksum: '705fd40880f735dcf12cee7940ea02d8f4d74622a75c4fe694f2814847a72562',
     sql: `-- 0001_sender: the tables of PostgresStorage, the sender's storage (docs/postgres.md, "The schema").
 --
 -- migrate() runs this file in one transaction under the migration lock, with \`search_path\` set to
@@ -19,6 +19,8 @@ export const MIGRATIONS: readonly Migration[] = [
 -- Times are epoch milliseconds as \`double precision\`: the storage port's times are JavaScript
 -- numbers, and float8 holds every one of them exactly (a bigint would turn a fraction of a
 -- millisecond into an error). Statuses are checked; failure reasons are open enums, kept as text.
+-- Ids and the other key columns are \`COLLATE "C"\`, as in 0002 and 0003: compared byte by byte,
+-- whatever the database's locale, so their order and their indexes do not depend on it.
 
 -- Claim turns (fair dispatch): each claim of an endpoint's delivery stamps the endpoint with the
 -- next value, so "least recently claimed" spans claims, workers and machines. CACHE 1 (the
@@ -38,10 +40,10 @@ CREATE SEQUENCE lease_token_seq AS bigint;
 -- (health) but none of those columns is indexed: the fill factor leaves room on each page for
 -- those updates to stay heap-only (HOT), without index writes.
 CREATE TABLE endpoints (
-  id text PRIMARY KEY,
-  organization_uuid text NOT NULL,
+  id text COLLATE "C" PRIMARY KEY,
+  organization_uuid text COLLATE "C" NOT NULL,
   url text NOT NULL,
-  origin text NOT NULL,
+  origin text COLLATE "C" NOT NULL,
   description text,
   events text[] NOT NULL,
   partner_ids text[],
@@ -60,11 +62,15 @@ CREATE TABLE endpoints (
 -- listEndpoints: an organization's endpoints, oldest first.
 CREATE INDEX endpoints_organization_idx ON endpoints (organization_uuid, created_at_ms, id);
 
+-- The per-origin room of a claim: the endpoints that share an origin (written only with the URL,
+-- so claims and attempts still update the row heap-only).
+CREATE INDEX endpoints_origin_idx ON endpoints (origin);
+
 -- One row per published event, however many endpoints receive it. \`data\` is \`json\`, not \`jsonb\`:
 -- it is stored as the producer's text (key order included) and never queried inside.
 CREATE TABLE events (
-  id text PRIMARY KEY,
-  organization_uuid text NOT NULL,
+  id text COLLATE "C" PRIMARY KEY,
+  organization_uuid text COLLATE "C" NOT NULL,
   type text NOT NULL,
   schema_version integer NOT NULL,
   source text NOT NULL,
@@ -86,10 +92,10 @@ CREATE INDEX events_created_idx ON events (created_at_ms);
 -- \`lease_until_ms\`; it stays on the row after a lapse until another claim replaces it, and on a
 -- delivery parked while its attempt is in flight, so that attempt is still recorded.
 CREATE TABLE deliveries (
-  id text PRIMARY KEY,
-  organization_uuid text NOT NULL,
-  endpoint_id text NOT NULL,
-  event_id text NOT NULL REFERENCES events (id),
+  id text COLLATE "C" PRIMARY KEY,
+  organization_uuid text COLLATE "C" NOT NULL,
+  endpoint_id text COLLATE "C" NOT NULL,
+  event_id text COLLATE "C" NOT NULL REFERENCES events (id),
   event_type text NOT NULL,
   schema_version integer NOT NULL,
   status text NOT NULL CHECK (status IN ('PENDING', 'DELIVERED', 'FAILED')),
@@ -103,8 +109,8 @@ CREATE TABLE deliveries (
   last_failure_reason text,
   failure_reason text,
   test boolean NOT NULL DEFAULT false,
-  replay_of text,
-  lease_owner text,
+  replay_of text COLLATE "C",
+  lease_owner text COLLATE "C",
   lease_token bigint,
   lease_until_ms double precision,
   created_at_ms double precision NOT NULL,
@@ -141,14 +147,15 @@ CREATE INDEX deliveries_final_updated_idx ON deliveries (updated_at_ms) WHERE st
 -- One row per HTTP attempt, deleted with its delivery. \`id\` gives the order they were recorded
 -- (listAttempts: first first); \`attempt\` is the record's number, not assumed unique.
 CREATE TABLE attempts (
-  delivery_id text NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+  delivery_id text COLLATE "C" NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
   id bigint GENERATED ALWAYS AS IDENTITY,
   attempt integer NOT NULL,
   started_at_ms double precision NOT NULL,
   duration_ms double precision NOT NULL,
   status_code integer,
   failure_reason text,
-  -- The first 4 KiB of the response body, decoded as UTF-8.
+  -- The first 4 KiB of the response body, decoded as UTF-8. \`text\` cannot hold U+0000: the storage
+  -- writes each NUL as U+FFFD (docs/postgres.md, "The sender's storage (planned)").
   response_body text NOT NULL,
   PRIMARY KEY (delivery_id, id)
 );
@@ -157,7 +164,7 @@ CREATE TABLE attempts (
   {
     version: 2,
     name: '0002_dedupe_idempotency',
-    checksum: '29c6e803095ea86ec4ae611a2ee669c7c524b227d6bf4f69b7079efa7add6814',
+    checksum: '96ebc9f887aab5430697de8643fadd1caedd8c2fd7b91d286d36ed30f5afa80d',
     sql: `-- 0002_dedupe_idempotency: the receiver's dedupe keys (PostgresDedupeStore) and the sender's
 -- Idempotency-Key records (PostgresIdempotencyStore) (docs/postgres.md, "Dedupe store" and
 -- "Idempotency-Key store"). Names are unqualified: migrate() sets \`search_path\` to the schema.
@@ -181,8 +188,8 @@ CREATE TABLE dedupe_keys (
 CREATE INDEX dedupe_keys_expires_idx ON dedupe_keys (expires_at_ms);
 
 -- One row per Idempotency-Key scope (organization + method + route + key, docs/design.md §5.10):
--- in flight under the token of the \`begin\` that started it (gen_random_uuid(); complete and
--- abandon act only with it), or completed with the response to replay. The headers are a JSON
+-- in flight under the token of the \`begin\` that started it (random, made by the store; complete
+-- and abandon act only with it), or completed with the response to replay. The headers are a JSON
 -- array of [name, value] pairs: an array keeps the names' case and order, a jsonb object would
 -- not; NULL when the response had none. The body may hold a one-time secret.
 CREATE TABLE idempotency_records (

@@ -148,6 +148,66 @@ export function describeMigrate(name: string, engine: () => MigrateSuiteEngine):
       expect(await migrationRows(engine().pool(), schema)).toEqual(before);
     });
 
+    it("refuses a recorded checksum other than the package's with schema_mismatch, changing nothing", async () => {
+      const schema = engine().newSchemaName();
+      await migrate(await connect(), { schema });
+      await engine()
+        .pool()
+        .query(`UPDATE "${schema}".schema_migrations SET checksum = 'edited' WHERE version = 1`);
+      const before = await migrationRows(engine().pool(), schema);
+
+      const error = await rejection(migrate(await connect(), { schema }));
+
+      expect(error).toBeInstanceOf(WebhookStorageError);
+      expect(error).toMatchObject({ code: 'schema_mismatch' });
+      expect((error as Error).message).toContain('version 1 (0001_sender)');
+      expect((error as Error).message).toContain('edited');
+      expect(await migrationRows(engine().pool(), schema)).toEqual(before);
+    });
+
+    it('refuses a changed checksum of a version older than the ones it would apply, applying nothing', async () => {
+      const schema = engine().newSchemaName();
+      await applyMigrations(await connect(), {
+        schema,
+        lockTimeoutMs: 5_000,
+        migrations: [{ ...(MIGRATIONS[0] as Migration), checksum: 'other-build' }],
+      });
+
+      const error = await rejection(migrate(await connect(), { schema }));
+
+      expect(error).toMatchObject({ code: 'schema_mismatch' });
+      expect((await migrationRows(engine().pool(), schema)).map((row) => row.version)).toEqual([1]);
+    });
+
+    it('refuses versions with a gap in schema_migrations with schema_mismatch, applying nothing', async () => {
+      const schema = engine().newSchemaName();
+      await migrate(await connect(), { schema });
+      await engine().pool().query(`DELETE FROM "${schema}".schema_migrations WHERE version = 1`);
+      const before = await migrationRows(engine().pool(), schema);
+
+      const error = await rejection(migrate(await connect(), { schema }));
+
+      expect(error).toBeInstanceOf(WebhookStorageError);
+      expect(error).toMatchObject({ code: 'schema_mismatch' });
+      expect((error as Error).message).toContain('without a gap');
+      expect(await migrationRows(engine().pool(), schema)).toEqual(before);
+    });
+
+    it('runs the migrations with search_path set to the schema, then pg_temp', async () => {
+      const schema = engine().newSchemaName();
+      const probe: Migration = {
+        version: 1,
+        name: '0001_probe',
+        checksum: 'probe',
+        sql: "CREATE TABLE probe AS SELECT current_setting('search_path') AS search_path",
+      };
+
+      await applyMigrations(await connect(), { schema, lockTimeoutMs: 5_000, migrations: [probe] });
+
+      const { rows } = await engine().pool().query(`SELECT search_path FROM "${schema}".probe`);
+      expect(rows).toEqual([{ search_path: `"${schema}", pg_temp` }]);
+    });
+
     it('a failing migration rolls everything back, the schema included, and names itself', async () => {
       const schema = engine().newSchemaName();
       const broken: Migration[] = [
@@ -164,6 +224,8 @@ export function describeMigrate(name: string, engine: () => MigrateSuiteEngine):
       expect(error).toMatchObject({ code: 'storage_unavailable' });
       expect((error as Error).message).toContain('9999_broken');
       expect((error as Error).message).toContain('42703'); // undefined_column
+      // The driver's message stays in the cause: it may quote values.
+      expect((error as Error).message).not.toContain('no_such_column');
       expect((error as { cause?: unknown }).cause).toMatchObject({ code: '42703' });
       expect(await schemaExists(engine().pool(), schema)).toBe(false);
       // The connection is usable afterwards: a pool replaced the failed client, a client rolled back.
@@ -179,6 +241,73 @@ export function describeMigrate(name: string, engine: () => MigrateSuiteEngine):
 
       expect((await client.query('SHOW search_path')).rows).toEqual(before.rows);
       expect((await client.query('SHOW lock_timeout')).rows).toEqual(timeout.rows);
+    });
+
+    it('a refused constraint names the SQLSTATE and the constraint, never the row', async () => {
+      const schema = engine().newSchemaName();
+      const refused: Migration[] = [
+        ...MIGRATIONS,
+        {
+          version: LATEST + 1,
+          name: '9999_refused',
+          checksum: '',
+          sql: `CREATE TABLE secret_probe (v text CONSTRAINT secret_probe_short CHECK (length(v) < 3));
+                INSERT INTO secret_probe VALUES ('top-secret-value')`,
+        },
+      ];
+
+      const error = await rejection(
+        applyMigrations(await connect(), { schema, lockTimeoutMs: 5_000, migrations: refused }),
+      );
+
+      expect(error).toMatchObject({ code: 'storage_unavailable', cause: { code: '23514' } });
+      expect((error as Error).message).toContain('SQLSTATE 23514');
+      expect((error as Error).message).toContain('constraint secret_probe_short');
+      expect((error as Error).message).not.toContain('top-secret-value');
+      expect(String((error as { cause?: unknown }).cause)).toContain('secret_probe');
+    });
+
+    it('gives id and key columns the "C" collation, and endpoints an index on origin', async () => {
+      const schema = engine().newSchemaName();
+      await migrate(await connect(), { schema });
+
+      const { rows } = await engine()
+        .pool()
+        .query<{ column: string }>(
+          `SELECT c.relname || '.' || a.attname AS column
+           FROM pg_catalog.pg_attribute a
+           JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+           JOIN pg_catalog.pg_collation l ON l.oid = a.attcollation
+           WHERE n.nspname = $1 AND c.relkind = 'r' AND l.collname = 'C'
+           ORDER BY 1`,
+          [schema],
+        );
+      expect(rows.map((row) => row.column)).toEqual(
+        expect.arrayContaining([
+          'attempts.delivery_id',
+          'deliveries.endpoint_id',
+          'deliveries.event_id',
+          'deliveries.id',
+          'deliveries.organization_uuid',
+          'deliveries.replay_of',
+          'endpoints.id',
+          'endpoints.organization_uuid',
+          'endpoints.origin',
+          'events.id',
+          'events.organization_uuid',
+        ]),
+      );
+      const index = await engine()
+        .pool()
+        .query<{ indexdef: string }>(
+          `SELECT indexdef FROM pg_catalog.pg_indexes
+           WHERE schemaname = $1 AND indexname = 'endpoints_origin_idx'`,
+          [schema],
+        );
+      expect(index.rows.map((row) => row.indexdef)).toEqual([
+        expect.stringMatching(/ON \S+\.endpoints USING btree \(origin\)$/),
+      ]);
     });
 
     it('migrates into a schema that exists already (made by a DBA), and only into it', async () => {

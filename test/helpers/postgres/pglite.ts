@@ -1,8 +1,8 @@
 // Embedded PostgreSQL (PGlite) for tests, opened from a prepared data directory instead of by
 // initdb: a fresh PGlite runs initdb in WebAssembly (about 3 s on the CI machine), while loading a
 // dump of a data directory takes about 0.5 s. The dump is made once per PGlite version (and, for a
-// migrated one, per set of migrations) and cached under node_modules/.cache (never committed); a
-// second process that finds it only loads it.
+// migrated one, per set of migrations and version of migrate.ts) and cached under
+// node_modules/.cache (never committed); a second process that finds it only loads it.
 //
 //   const db = usePGliteTestDatabase({ migrated: true }); // beforeAll / afterAll of this file
 //   it('…', async () => { await db().pool.query('SELECT …'); });
@@ -11,6 +11,7 @@
 // before it, and there is no second connection to hold a lock from. Each instance holds a few
 // hundred MB, so a process may have at most MAX_OPEN_PGLITE open at once (vitest runs each test
 // file in its own process; open one per file and reset it between cases with resetSchema).
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -46,12 +47,22 @@ function pgliteVersion(): string {
 /** What the data directory holds: nothing but initdb's, or the default schema migrated. */
 export type PGliteDumpKind = 'empty' | 'migrated';
 
+/**
+ * SHA-256 (hex, first 12) of migrate.ts, the runner that made a migrated dump: a change to it (its
+ * schema_migrations DDL, how it records versions) makes a new dump, as a changed migration does.
+ */
+function runnerHash(): string {
+  const source = readFileSync(join(ROOT, 'src', 'postgres', 'migrate.ts'), 'utf8');
+  return createHash('sha256').update(source.replace(/\r\n?/g, '\n')).digest('hex').slice(0, 12);
+}
+
 function dumpPath(kind: PGliteDumpKind): string {
-  // A migrated dump is keyed by the migrations it holds, so a new or changed one makes a new dump.
+  // A migrated dump is keyed by the migrations it holds and by the runner that applied them, so a
+  // new or changed migration, or a changed migrate.ts, makes a new dump.
   const key =
     kind === 'empty'
       ? 'empty'
-      : `migrated-${MIGRATIONS.map((m) => `${m.version}.${m.checksum.slice(0, 12)}`).join('-')}`;
+      : `migrated-${MIGRATIONS.map((m) => `${m.version}.${m.checksum.slice(0, 12)}`).join('-')}-runner.${runnerHash()}`;
   return join(CACHE_DIR, `pglite-${pgliteVersion()}-${key}.tar`);
 }
 
