@@ -55,8 +55,8 @@ export type IdempotencyBegin =
       readonly outcome: 'started';
       /**
        * Names the record this call began: an opaque string the store makes, different for every
-       * `begin` that returns `started` (in memory a counter; a database adapter e.g.
-       * `gen_random_uuid()`). Not a secret, but not for clients either: it stays in the process.
+       * `begin` that returns `started` (in memory a counter; a database adapter a random
+       * token it makes and binds as a parameter). Not a secret, but not for clients either: it stays in the process.
        */
       readonly token: string;
     }
@@ -92,7 +92,7 @@ export interface CompleteIdempotentInput {
  * @example
  * ```ts
  * class TableIdempotencyStore implements IdempotencyStore {
- *   // INSERT … VALUES (…, gen_random_uuid()) ON CONFLICT (scope) DO UPDATE … WHERE expires_at <= $now
+ *   // INSERT … VALUES (…, $token) ON CONFLICT (scope) DO UPDATE … WHERE expires_at <= $now
  *   // RETURNING …: atomic. { outcome: 'started', token } …
  *   async begin(input: BeginIdempotentInput) { … }
  *   // UPDATE … WHERE scope = $1 AND token = $2 AND state = 'in_flight' AND expires_at > $now;
