@@ -11,6 +11,7 @@ import {
 } from '../receiver/internal/dedupe-arguments.js';
 import type { DedupeReservation, DedupeStore } from '../receiver/ports/dedupe-store.js';
 import {
+  boundedPurgeStatement,
   checkedRowCount,
   purgeLimit,
   quotedSchemaOption,
@@ -88,17 +89,8 @@ SET state = 'done', expires_at_ms = ${nowAt(4)} + $3::float8
 WHERE key = $1 AND token = $2 AND state = 'in_progress' AND expires_at_ms > ${nowAt(4)}`,
     /** $1 key, $2 token: compare and delete (an expired lease of this token goes too). */
     release: `DELETE FROM ${table} WHERE key = $1 AND token = $2 AND state = 'in_progress'`,
-    /**
-     * $1 limit, $2 now ms or NULL. The oldest expired rows through the expires_at_ms index,
-     * locked SKIP LOCKED (a reserve taking one over, or another purge, is neither waited for nor
-     * undone), deleted by ctid. The outer condition is checked again on the row's latest version,
-     * so a key reserved again in between is kept.
-     */
-    purge: `DELETE FROM ${table}
-WHERE ctid = ANY (ARRAY(
-  SELECT ctid FROM ${table} WHERE expires_at_ms <= ${nowAt(2)}
-  ORDER BY expires_at_ms LIMIT $1 FOR UPDATE SKIP LOCKED
-)) AND expires_at_ms <= ${nowAt(2)}`,
+    /** $1 limit, $2 now ms or NULL: one bounded batch of expired keys. */
+    purge: boundedPurgeStatement(table, nowAt(2)),
   };
 }
 

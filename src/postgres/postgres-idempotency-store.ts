@@ -12,6 +12,7 @@ import type {
 } from '../sender/ports/idempotency-store.js';
 import type { IdempotencyResponse } from '../sender/records.js';
 import {
+  boundedPurgeStatement,
   checkedRowCount,
   purgeLimit,
   quotedSchemaOption,
@@ -90,16 +91,8 @@ ON CONFLICT (scope) DO UPDATE SET
 WHERE r.expires_at_ms <= EXCLUDED.created_at_ms OR (r.state = 'in_flight' AND r.token = EXCLUDED.token)`,
     /** $1 scope, $2 token: compare and delete. */
     abandon: `DELETE FROM ${table} WHERE scope = $1 AND token = $2 AND state = 'in_flight'`,
-    /**
-     * $1 limit, $2 now ms: the oldest expired records through the expires_at_ms index, locked
-     * SKIP LOCKED, deleted by ctid; the outer condition is checked again on the row's latest
-     * version, so a scope begun again in between is kept.
-     */
-    purge: `DELETE FROM ${table}
-WHERE ctid = ANY (ARRAY(
-  SELECT ctid FROM ${table} WHERE expires_at_ms <= ${at(2)}
-  ORDER BY expires_at_ms LIMIT $1 FOR UPDATE SKIP LOCKED
-)) AND expires_at_ms <= ${at(2)}`,
+    /** $1 limit, $2 now ms: one bounded batch of expired records. */
+    purge: boundedPurgeStatement(table, at(2)),
   };
 }
 

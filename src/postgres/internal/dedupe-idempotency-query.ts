@@ -95,3 +95,18 @@ export function checkedRowCount(operation: string, rowCount: unknown, max: numbe
 export function quotedSchemaOption(owner: string, schema: unknown): string {
   return quoteIdentifier(assertSchemaName(owner, schema ?? DEFAULT_POSTGRES_SCHEMA));
 }
+
+/**
+ * One bounded purge batch of `table` (quoted and schema-qualified), as one statement: the oldest
+ * rows expired at `now` (an SQL expression of the time, epoch ms) through the `expires_at_ms`
+ * index, at most `$1`, locked `SKIP LOCKED` (a reserve or begin taking one over, or another
+ * purge, is neither waited for nor undone), and deleted by `ctid`. The outer condition is checked
+ * again on each row's latest version, so a key reserved or begun again in between is kept.
+ */
+export function boundedPurgeStatement(table: string, now: string): string {
+  return `DELETE FROM ${table}
+WHERE ctid = ANY (ARRAY(
+  SELECT ctid FROM ${table} WHERE expires_at_ms <= ${now}
+  ORDER BY expires_at_ms LIMIT $1 FOR UPDATE SKIP LOCKED
+)) AND expires_at_ms <= ${now}`;
+}
