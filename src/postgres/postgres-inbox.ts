@@ -2,7 +2,6 @@ import { WebhookStorageError } from '../core/errors.js';
 import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { assertOptionsObject } from '../core/internal/assert-options-object.js';
 import { describeValue } from '../core/internal/describe-value.js';
-import { requiredIntegerOption } from '../core/internal/integer-option.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
 import { randomToken } from '../receiver/internal/dedupe-arguments.js';
 import {
@@ -306,14 +305,13 @@ export class PostgresInbox implements Inbox {
    */
   async pending(limit: number): Promise<readonly InboxEntry[]> {
     const operation = 'PostgresInbox.pending';
-    const max = requiredIntegerOption(operation, 'limit', limit, { min: 1, max: MAX_LIMIT });
+    const max = checkInboxLimit(operation, limit);
     const { rows } = await runStoreQuery(this.#pool, operation, this.#sql.pending, [max]);
     return rows.map((row) => entryOf(operation, row).entry);
   }
 }
 
 /** Most entries one `claim` or `pending` call returns (one bounded statement). */
-const MAX_LIMIT = 10_000;
 
 /** The event as JSON text for the `json` column. */
 function eventJson(event: unknown): string {
