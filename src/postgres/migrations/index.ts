@@ -9,7 +9,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: '0001_sender',
-    checksum: '705fd40880f735dcf12cee7940ea02d8f4d74622a75c4fe694f2814847a72562',
+    checksum: 'f8dcba0edc46ef9688efe09e486f27672ef994c4cb1c2872dd682f951df12809',
     sql: `-- 0001_sender: the tables of PostgresStorage, the sender's storage (docs/postgres.md, "The schema").
 --
 -- migrate() runs this file in one transaction under the migration lock, with \`search_path\` set to
@@ -35,10 +35,9 @@ CREATE SEQUENCE delivery_due_seq AS bigint;
 CREATE SEQUENCE lease_token_seq AS bigint;
 
 -- One row per registered endpoint. \`origin\` is originOf(url) from @novatrade24/webhooks/sender,
--- written with the URL: the key of the per-origin room in claims. \`last_claimed\` (0: never
--- claimed) orders the turns. The row is updated by every claim (last_claimed) and by attempts
--- (health) but none of those columns is indexed: the fill factor leaves room on each page for
--- those updates to stay heap-only (HOT), without index writes.
+-- written with the URL: the key of the per-origin room in claims. The row is updated by attempts
+-- (health) but no health column is indexed: the fill factor leaves room on each page for those
+-- updates to stay heap-only (HOT), without index writes.
 CREATE TABLE endpoints (
   id text COLLATE "C" PRIMARY KEY,
   organization_uuid text COLLATE "C" NOT NULL,
@@ -54,10 +53,19 @@ CREATE TABLE endpoints (
   secrets jsonb NOT NULL,
   consecutive_failures integer NOT NULL DEFAULT 0 CHECK (consecutive_failures >= 0),
   failing_since_ms double precision,
-  last_claimed bigint NOT NULL DEFAULT 0,
   created_at_ms double precision NOT NULL,
   updated_at_ms double precision NOT NULL
 ) WITH (fillfactor = 80);
+
+-- Each endpoint's turn in fair dispatch: \`last_claimed\` (0: never claimed) is stamped from
+-- endpoint_turn_seq by every claim that takes one of its deliveries. A table of its own, written
+-- only by claims: a claim locks delivery rows and then turn rows, never an endpoint row, so it
+-- never waits for an attempt that holds the endpoint row and parks that endpoint's deliveries.
+-- Created with its endpoint, deleted with it.
+CREATE TABLE endpoint_turns (
+  endpoint_id text COLLATE "C" PRIMARY KEY REFERENCES endpoints (id) ON DELETE CASCADE,
+  last_claimed bigint NOT NULL DEFAULT 0
+) WITH (fillfactor = 70);
 
 -- listEndpoints: an organization's endpoints, oldest first.
 CREATE INDEX endpoints_organization_idx ON endpoints (organization_uuid, created_at_ms, id);

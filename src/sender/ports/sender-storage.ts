@@ -53,7 +53,11 @@ export interface ClaimDueInput {
   readonly limit: number;
   /** How long the claim holds, ms. An unfinished claim lapses and the delivery is claimed again. */
   readonly leaseMs: number;
-  /** Who claims (a worker id): only this owner can record the attempt or release the claim. */
+  /**
+   * Who claims (a worker id), kept with the claim for diagnostics. Recording and releasing go by
+   * the claim's `leaseToken`, not by the owner: a worker that claims a delivery again after its own
+   * lease lapsed holds a new token, and its first attempt is refused (fencing).
+   */
   readonly owner: string;
   /** Endpoints not to claim for (their in-flight cap is reached). */
   readonly skipEndpointIds?: ReadonlySet<string> | undefined;
@@ -90,6 +94,12 @@ export interface ClaimedDelivery {
   readonly delivery: DeliveryRecord;
   readonly event: EventRecord;
   readonly endpoint: EndpointRecord;
+  /**
+   * This claim's lease token, opaque and new for every claim: `recordAttempt` and `releaseClaim`
+   * act only with the token of the claim that holds the delivery now (fencing). A claim that
+   * lapsed and was claimed again, by any worker, is refused.
+   */
+  readonly leaseToken: string;
 }
 
 /** What the sender decided about a claimed delivery after one attempt. */
@@ -103,8 +113,11 @@ export interface AttemptDecision {
 /** Input of {@link SenderStorage.recordAttempt}. */
 export interface RecordAttemptInput {
   readonly deliveryId: string;
-  /** The claim's owner; a lapsed or foreign claim makes the call a no-op that returns `null`. */
-  readonly owner: string;
+  /**
+   * The claim's `leaseToken` (from `claimDue`); a claim that lapsed and was claimed again makes
+   * the call a no-op that returns `null`.
+   */
+  readonly leaseToken: string;
   readonly attempt: AttemptRecord;
   readonly decision: AttemptDecision;
   /**
@@ -212,12 +225,16 @@ export interface SenderStorage {
    * parks the delivery instead (FAILED `ENDPOINT_PAUSED` / `ENDPOINT_DISABLED`). If the delivery
    * was parked while its attempt was in flight, the attempt is still appended; a success makes it
    * DELIVERED, a failure leaves it parked.
-   * @returns the outcome, or `null` when the claim is not held by `owner` any more (it lapsed and
-   *   another worker claimed the delivery): nothing is written.
+   * @returns the outcome, or `null` when `leaseToken` is not the token of the delivery's claim any
+   *   more (it lapsed and the delivery was claimed again, by this worker or another): nothing is
+   *   written.
    */
   recordAttempt(input: RecordAttemptInput): Promise<RecordAttemptResult | null>;
-  /** Frees a claim without an attempt (a stopping worker): the delivery is due again at once. */
-  releaseClaim(deliveryId: string, owner: string): Promise<void>;
+  /**
+   * Frees a claim without an attempt (a stopping worker): the delivery is due again at once. A
+   * `leaseToken` that is not the delivery's current claim's changes nothing.
+   */
+  releaseClaim(deliveryId: string, leaseToken: string): Promise<void>;
   /**
    * When the next delivery becomes claimable: the earliest `nextAttemptAtMs` of an unclaimed
    * PENDING delivery, or the lease expiry of a claimed one; `null` when nothing is PENDING.
