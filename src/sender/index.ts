@@ -53,6 +53,14 @@ export type {
   RecordAttemptResult,
   SenderStorage,
 } from './ports/sender-storage.js';
+export type {
+  EndpointChange,
+  StorageChangeListener,
+  StorageWatch,
+  StorageWatcher,
+  StorageWatchFailure,
+  StorageWatchOptions,
+} from './ports/storage-changes.js';
 export type { Transport, TransportRequest, TransportResult } from './ports/transport.js';
 // Stored records
 export type {

@@ -29,6 +29,7 @@ import { ManualDeliveries } from './internal/manual-deliveries.js';
 import { Publisher } from './internal/publisher.js';
 import type { SenderContext } from './internal/sender-context.js';
 import { parseSenderOptions } from './internal/sender-options.js';
+import { StorageChangeSubscription } from './internal/storage-change-subscription.js';
 import { SubscriptionCache } from './internal/subscription-cache.js';
 import type { Clock } from './ports/clock.js';
 import type { IdempotencyStore } from './ports/idempotency-store.js';
@@ -310,6 +311,7 @@ export class WebhookSender<D = EventDataMap> {
   readonly #history: DeliveryHistory;
   readonly #manual: ManualDeliveries;
   readonly #idempotency: IdempotencyGuard;
+  readonly #changes: StorageChangeSubscription;
 
   constructor(options: WebhookSenderOptions<D>) {
     assertKnownOptions(options, WEBHOOK_SENDER_OPTION_NAMES, 'WebhookSender');
@@ -380,6 +382,14 @@ export class WebhookSender<D = EventDataMap> {
         emitMeta: (input) => this.#publisher.emitMeta(input),
         purge: () => this.purgeExpired(),
       },
+    });
+    this.#changes = new StorageChangeSubscription({
+      storage,
+      subscriptions,
+      wake: context.wake,
+      logger,
+      clock,
+      hooks: context.hooks,
     });
   }
 
@@ -711,18 +721,25 @@ export class WebhookSender<D = EventDataMap> {
   /**
    * Starts the dispatcher loop: it sends due deliveries as they fall due, sleeping at most
    * `pollIntervalMs` between checks, and wakes at once on `publish`. Idempotent.
+   *
+   * With a storage that has a change feed (`SenderStorage.watch`: `PostgresStorage`), it also
+   * listens to the changes of every process on that storage: work another process stores wakes
+   * the loop at once, and another process's endpoint change reaches the next `publish` without
+   * waiting out `endpointCacheTtlMs`. Polling stays the backstop; a dropped feed reconnects with
+   * backoff, then claims once. `stop()` closes the feed.
    */
   start(): void {
     this.#dispatcher.start();
+    this.#changes.start();
   }
 
   /**
    * Stops the loop and waits for in-flight attempts up to `deadlineMs` (default 10 s); attempts
    * still running then are aborted and their claims released, so another worker (or the next
-   * start) sends them again. Nothing is lost. Closes the transport.
+   * start) sends them again. Nothing is lost. Closes the transport and the storage's change feed.
    */
-  stop(options?: { readonly deadlineMs?: number }): Promise<void> {
-    return this.#dispatcher.stop(options?.deadlineMs ?? 10_000);
+  async stop(options?: { readonly deadlineMs?: number }): Promise<void> {
+    await Promise.all([this.#changes.stop(), this.#dispatcher.stop(options?.deadlineMs ?? 10_000)]);
   }
 
   /**

@@ -2,7 +2,9 @@
 // `SubscriptionIndex` per organization (docs/design.md §2), read from storage on first use and trusted
 // for `endpointCacheTtlMs`. Changes made through this sender apply at once; the TTL bounds how
 // long another process's changes go unseen (storage re-checks each endpoint's status when
-// deliveries are stored, so a stale index never sends to a paused endpoint).
+// deliveries are stored, so a stale index never sends to a paused endpoint). With a storage change
+// feed (`SenderStorage.watch`), another process's change drops the organization's index at once
+// (`forget`), so the next publish reads it again: the TTL is then only the backstop.
 
 import { SubscriptionIndex } from '../../core/subscription/subscription-index.js';
 import type { Clock } from '../ports/clock.js';
@@ -111,6 +113,22 @@ export class SubscriptionCache {
     }
     org.index.remove(record.id);
     addToIndex(org, record);
+  }
+
+  /**
+   * Drops the organization's index (another process changed one of its endpoints): the next
+   * publish reads it from storage again, whatever its TTL. A read already under way is not
+   * cached when it lands, since it may predate the change.
+   */
+  forget(organizationUuid: string): void {
+    this.#organizations.delete(organizationUuid);
+    this.#loaded.delete(organizationUuid);
+  }
+
+  /** Drops every organization's index (changes may have been missed: a feed reconnected). */
+  forgetAll(): void {
+    this.#organizations.clear();
+    this.#loaded.clear();
   }
 
   /** Takes a deleted endpoint out of its organization's index. */

@@ -18,6 +18,11 @@ import type {
   EventRecord,
   StoredFailureReason,
 } from '../records.js';
+import type {
+  StorageChangeListener,
+  StorageWatch,
+  StorageWatchOptions,
+} from './storage-changes.js';
 
 /** The endpoint fields an update may replace (a merge patch already applied to values). */
 export interface EndpointChanges {
@@ -211,7 +216,8 @@ export interface SenderStorage {
    * one delivery per turn, least recently claimed endpoint first (an endpoint never claimed before
    * comes before every endpoint claimed before; ties go to the endpoint whose earliest due
    * delivery is oldest); inside one endpoint, the earliest due delivery first (ties in the order
-   * the deliveries became due). "Least recently claimed" spans calls and workers: a claim that
+   * the deliveries became due: inserted, retried or released; a delivery whose claim lapsed keeps
+   * the place it had before that claim). "Least recently claimed" spans calls and workers: a claim that
    * takes a delivery of an endpoint sends it to the back of the line. So an endpoint with one due
    * delivery waits behind at most one delivery of each other endpoint, however long their
    * backlogs, and a claim with `limit: 1` takes it as soon as every other endpoint with due work
@@ -252,4 +258,21 @@ export interface SenderStorage {
    * @returns how many deliveries were deleted (at most `limit`).
    */
   purgeBefore(cutoffMs: number, limit: number): Promise<number>;
+
+  /**
+   * Optional: the change feed of a storage several processes share (`storage-changes.ts`). The
+   * running sender subscribes at `start()` and closes the subscription at `stop()`: `due` wakes
+   * its dispatcher, `endpointChanged` drops that organization's cached subscription index (the
+   * next publish reads it again), `resync` drops every cached index and claims once, `failed` is
+   * logged (once a minute per kind, docs/design.md §5.23). Without it, another process's work is
+   * claimed at the next poll (`pollIntervalMs`) and its endpoint changes are seen once the cache
+   * expires (`endpointCacheTtlMs`). Polling stays the backstop with it. A storage one process
+   * owns, such as `MemoryStorage`, leaves it out.
+   *
+   * Resolves once listening; connection failures go to `listener.failed` and are retried with
+   * backoff until `options.signal` aborts.
+   *
+   * @throws the signal's reason when `options.signal` aborts before the feed listens.
+   */
+  watch?(listener: StorageChangeListener, options?: StorageWatchOptions): Promise<StorageWatch>;
 }

@@ -8,6 +8,7 @@ import type {
   MemoryIdempotencyStore,
   MemoryStorage,
   SenderStorage,
+  StorageWatcher,
 } from '../../../src/sender/index.js';
 
 describe('sender ports', () => {
@@ -42,6 +43,16 @@ describe('sender ports', () => {
       | 'releaseClaim'
       | 'nextDueAtMs'
       | 'purgeBefore'
+      | 'watch'
     >();
+  });
+
+  it('watch is optional on SenderStorage, the StorageWatcher capability, and absent from MemoryStorage', () => {
+    type WatchKeys = {
+      [K in keyof SenderStorage]-?: undefined extends SenderStorage[K] ? K : never;
+    }[keyof SenderStorage];
+    expectTypeOf<WatchKeys>().toEqualTypeOf<'watch'>();
+    expectTypeOf<Required<Pick<SenderStorage, 'watch'>>>().toEqualTypeOf<StorageWatcher>();
+    expectTypeOf<Extract<keyof MemoryStorage, 'watch'>>().toEqualTypeOf<never>();
   });
 });
