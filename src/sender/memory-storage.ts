@@ -73,8 +73,10 @@ function conflict(code: 'not_found' | 'invalid_state', message: string): Webhook
  * by due time, claimed with a lease (docs/design.md §2).
  *
  * Decisions where the port leaves room (the conformance suite pins each one):
- * - A claim is held until its owner records or releases it, or another worker claims the lapsed
- *   delivery; `recordAttempt` after a lapse that nobody took over still counts.
+ * - A claim is held until its token records or releases it, or the lapsed delivery is claimed
+ *   again (by any worker, its former owner included: the new claim has a new token);
+ *   `recordAttempt` after a lapse that nobody took over still counts. Tokens are `c` and a
+ *   number unique within the storage.
  * - `recordAttempt` stamps `updatedAtMs` (and a health trip's endpoint and parked deliveries)
  *   with the attempt's end, `startedAtMs + durationMs`. Health counts the attempt (at
  *   `startedAtMs`, a success when `attempt.failureReason` is `null`) whenever a policy is given,
@@ -257,7 +259,7 @@ export class MemoryStorage implements SenderStorage {
   async recordAttempt(input: RecordAttemptInput): Promise<RecordAttemptResult | null> {
     const { attempt, decision, healthPolicy } = input;
     const delivery = this.#deliveries.get(input.deliveryId);
-    if (delivery === undefined || delivery.claim?.owner !== input.owner) return null;
+    if (delivery === undefined || delivery.claim?.token !== input.leaseToken) return null;
     if (decision.status === 'PENDING' && !Number.isFinite(decision.nextAttemptAtMs)) {
       throw conflict(
         'invalid_state',
@@ -340,9 +342,9 @@ export class MemoryStorage implements SenderStorage {
     };
   }
 
-  async releaseClaim(deliveryId: string, owner: string): Promise<void> {
+  async releaseClaim(deliveryId: string, leaseToken: string): Promise<void> {
     const delivery = this.#deliveries.get(deliveryId);
-    if (delivery === undefined || delivery.claim?.owner !== owner) return;
+    if (delivery === undefined || delivery.claim?.token !== leaseToken) return;
     const endpoint = this.#endpoints.get(delivery.endpointId);
     this.#schedule.unclaim(delivery, endpoint);
     if (delivery.status === 'PENDING' && endpoint !== undefined)

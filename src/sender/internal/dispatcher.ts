@@ -223,7 +223,7 @@ export class Dispatcher {
       const originCount = this.#inFlightByOrigin.get(origin) ?? 0;
       if (count >= maxInFlightPerEndpoint || originCount >= maxInFlightPerOrigin) {
         // Claimed beyond a room (a storage that ignores one): hand it back for a later round.
-        released.push(storage.releaseClaim(item.delivery.id, owner));
+        released.push(storage.releaseClaim(item.delivery.id, item.leaseToken));
         continue;
       }
       this.#inFlight.set(endpointId, count + 1);
@@ -259,9 +259,9 @@ export class Dispatcher {
 
   /** Signs and sends one claimed delivery, then records the attempt and its consequences. */
   async #deliver(claimed: ClaimedDelivery): Promise<void> {
-    const { delivery, event, endpoint } = claimed;
+    const { delivery, event, endpoint, leaseToken } = claimed;
     const { clock, transport, storage } = this.#ports;
-    const { profile, owner } = this.#config;
+    const { profile } = this.#config;
     const startedAtMs = clock.now();
     const attemptNumber = delivery.attempts + 1;
     const secrets: string[] = [];
@@ -331,7 +331,7 @@ export class Dispatcher {
         // Aborted by stop(): no attempt happened as far as the receiver is concerned. A response
         // that succeeded as the abort fired is recorded below, so it is not delivered twice.
         call = 'storage.releaseClaim';
-        await storage.releaseClaim(delivery.id, owner);
+        await storage.releaseClaim(delivery.id, leaseToken);
         return;
       }
       if (result.failureReason === 'BLOCKED_DESTINATION') {
@@ -357,7 +357,7 @@ export class Dispatcher {
       });
       const recorded = await storage.recordAttempt({
         deliveryId: delivery.id,
-        owner,
+        leaseToken,
         attempt,
         decision,
         healthPolicy: delivery.test ? null : profile.healthPolicy,

@@ -136,7 +136,7 @@ export class DueSchedule {
       endpoint.lastClaimSeq = ++this.#seq; // to the back of the line
       this.#unqueue(delivery, endpoint);
       const claim = new Claim(delivery, owner, nowMs + leaseMs, ++this.#seq);
-      delivery.claim = claim; // a lapsed claim's former owner loses it here
+      delivery.claim = claim; // a lapsed claim's token stops counting here
       this.#leases.push(claim);
       endpoint.claims.add(claim);
       byEndpoint.set(id, (byEndpoint.get(id) ?? 0) + 1);
@@ -145,6 +145,7 @@ export class DueSchedule {
         delivery: toDeliveryRecord(delivery),
         event: delivery.event,
         endpoint: endpoint.shared,
+        leaseToken: claim.token,
       });
     }
     for (const line of asideLines) this.#relocate(line);
@@ -169,9 +170,17 @@ export class DueSchedule {
     return next;
   }
 
-  /** Puts a PENDING delivery in its endpoint's due heap. */
+  /**
+   * Puts a PENDING delivery in its endpoint's due heap, behind the deliveries already due at the
+   * same time (it became due now: inserted, retried or released).
+   */
   enqueue(delivery: StoredDelivery, endpoint: StoredEndpoint): void {
     delivery.seq = ++this.#seq;
+    this.#wait(delivery, endpoint);
+  }
+
+  /** Puts a delivery back in its endpoint's due heap with the order key it had (`seq`). */
+  #wait(delivery: StoredDelivery, endpoint: StoredEndpoint): void {
     endpoint.due.push(delivery);
     this.#reposition(endpoint);
   }
@@ -284,7 +293,12 @@ export class DueSchedule {
     }
   }
 
-  /** Lapsed claims: their deliveries wait again at their due time (the claim stays recorded). */
+  /**
+   * Lapsed claims: their deliveries wait again at their due time, in the place they had in their
+   * endpoint's line before the claim (their `seq` is unchanged: a lapse is not a new due time,
+   * and an adapter can order by a key stored once, docs/design.md §5.17). The claim stays
+   * recorded until the delivery is claimed again.
+   */
   #requeueLapsed(nowMs: number): void {
     for (;;) {
       const claim = this.#leases.peek();
@@ -293,7 +307,7 @@ export class DueSchedule {
       const endpoint = this.#endpoints.get(claim.delivery.endpointId);
       if (endpoint === undefined) throw corrupt(claim.delivery.id); // deletion parks every claim
       endpoint.claims.delete(claim);
-      this.enqueue(claim.delivery, endpoint);
+      this.#wait(claim.delivery, endpoint);
     }
   }
 }

@@ -40,12 +40,15 @@ export class Claim implements HeapItem {
   readonly owner: string;
   readonly leaseUntilMs: number;
   readonly seq: number;
+  /** The claim's lease token (`ClaimedDelivery.leaseToken`): `c` and the storage-wide `seq`. */
+  readonly token: string;
 
   constructor(delivery: StoredDelivery, owner: string, leaseUntilMs: number, seq: number) {
     this.delivery = delivery;
     this.owner = owner;
     this.leaseUntilMs = leaseUntilMs;
     this.seq = seq;
+    this.token = `c${seq}`;
   }
 }
 
@@ -89,7 +92,7 @@ export class StoredDelivery implements HeapItem {
   readonly test: boolean;
   readonly replayOf: string | null;
   history: AttemptHistory | null;
-  /** Kept after the lease lapses, until another worker claims it: the owner may still record. */
+  /** Kept after the lease lapses, until it is claimed again: its token may still record. */
   claim: Claim | null = null;
 
   constructor(record: DeliveryRecord, event: EventRecord, endpointId: string) {

@@ -25,11 +25,13 @@ import {
   failOnce,
   idsOf,
   LEASE_MS,
+  NEVER_ISSUED_TOKEN,
   only,
   publish,
   record,
   type SenderStorageFactory,
   storageCases,
+  tokenOf,
 } from './fixtures.js';
 
 /** Attempts and health: `recordAttempt`, its decisions and the endpoint health it moves. */
@@ -40,25 +42,63 @@ export function describeAttemptsAndHealth(make: SenderStorageFactory): void {
     // -------------------------------------------------------------------------- recordAttempt
     describe('recordAttempt', () => {
       itWith(
-        'recordAttempt by another owner -> null, nothing written, the claim still held',
+        "recordAttempt with a token that is not the claim's -> null, nothing written, the claim still held",
         async (storage) => {
           const endpoint = await addEndpoint(storage);
           const { deliveries } = await publish(storage, [endpoint]);
-          const claimed = only(await claim(storage, T0, 'worker-a')).delivery;
+          const claimed = only(await claim(storage, T0, 'worker-a'));
+          expect(claimed.leaseToken).toBeTypeOf('string');
+          for (const leaseToken of [NEVER_ISSUED_TOKEN, '', `${claimed.leaseToken}0`]) {
+            expect(
+              await record(storage, claimed.delivery, {
+                leaseToken,
+                atMs: T0,
+                ok: true,
+                decision: DELIVERED,
+              }),
+            ).toBeNull();
+          }
+          expect(await delivery(storage, claimed.delivery.id)).toEqual(only(deliveries));
+          expect(await storage.listAttempts(claimed.delivery.id)).toEqual([]);
+          expect((await endpointOf(storage, endpoint.id)).health).toEqual(HEALTHY);
           expect(
-            await record(storage, claimed, {
-              owner: 'worker-b',
+            await record(storage, claimed.delivery, {
+              leaseToken: claimed.leaseToken,
+              atMs: T0,
+              ok: true,
+              decision: DELIVERED,
+            }),
+          ).not.toBeNull();
+        },
+      );
+
+      itWith(
+        'every claim has a new token: the same owner claiming again after its own lapse is fenced off its first claim',
+        async (storage) => {
+          const endpoint = await addEndpoint(storage);
+          await publish(storage, [endpoint]);
+          const first = only(await claim(storage, T0, 'worker-a'));
+          const second = only(await claim(storage, T0 + LEASE_MS, 'worker-a'));
+          expect(second.delivery.id).toBe(first.delivery.id);
+          expect(second.leaseToken).not.toBe(first.leaseToken);
+          expect(
+            await record(storage, first.delivery, {
+              leaseToken: first.leaseToken,
               atMs: T0,
               ok: true,
               decision: DELIVERED,
             }),
           ).toBeNull();
-          expect(await delivery(storage, claimed.id)).toEqual(only(deliveries));
-          expect(await storage.listAttempts(claimed.id)).toEqual([]);
-          expect((await endpointOf(storage, endpoint.id)).health).toEqual(HEALTHY);
-          expect(
-            await record(storage, claimed, { atMs: T0, ok: true, decision: DELIVERED }),
-          ).not.toBeNull();
+          await storage.releaseClaim(first.delivery.id, first.leaseToken);
+          expect(await claim(storage, T0 + LEASE_MS + 1, 'worker-b')).toEqual([]);
+          expect(await storage.listAttempts(first.delivery.id)).toEqual([]);
+          const recorded = await record(storage, second.delivery, {
+            leaseToken: second.leaseToken,
+            atMs: T0 + LEASE_MS,
+            ok: true,
+            decision: DELIVERED,
+          });
+          expect(recorded?.delivery).toMatchObject({ status: 'DELIVERED', attempts: 1 });
         },
       );
 
@@ -89,24 +129,24 @@ export function describeAttemptsAndHealth(make: SenderStorageFactory): void {
       });
 
       itWith(
-        'a lapsed claim taken over by B: recordAttempt by A -> null, nothing written; B records',
+        "a lapsed claim taken over by B: recordAttempt with A's token -> null, nothing written; B records",
         async (storage) => {
           const endpoint = await addEndpoint(storage);
           await publish(storage, [endpoint]);
-          const byA = only(await claim(storage, T0, 'worker-a')).delivery;
-          const byB = only(await claim(storage, T0 + LEASE_MS, 'worker-b')).delivery;
+          const byA = only(await claim(storage, T0, 'worker-a'));
+          const byB = only(await claim(storage, T0 + LEASE_MS, 'worker-b'));
           expect(
-            await record(storage, byA, {
-              owner: 'worker-a',
+            await record(storage, byA.delivery, {
+              leaseToken: byA.leaseToken,
               atMs: T0,
               ok: true,
               decision: DELIVERED,
             }),
           ).toBeNull();
-          expect((await delivery(storage, byA.id)).status).toBe('PENDING');
-          expect(await storage.listAttempts(byA.id)).toEqual([]);
-          const recorded = await record(storage, byB, {
-            owner: 'worker-b',
+          expect((await delivery(storage, byA.delivery.id)).status).toBe('PENDING');
+          expect(await storage.listAttempts(byA.delivery.id)).toEqual([]);
+          const recorded = await record(storage, byB.delivery, {
+            leaseToken: byB.leaseToken,
             atMs: T0 + LEASE_MS,
             ok: true,
             decision: DELIVERED,
@@ -220,7 +260,7 @@ export function describeAttemptsAndHealth(make: SenderStorageFactory): void {
           };
           const recorded = await storage.recordAttempt({
             deliveryId: claimed.id,
-            owner: 'worker-a',
+            leaseToken: tokenOf(storage, claimed.id),
             attempt: blocked,
             decision: retryAt(T0 + MINUTE_MS),
             healthPolicy: NOVATRADE_HEALTH_POLICY,

@@ -20,6 +20,7 @@ import {
   delivery,
   idsOf,
   LEASE_MS,
+  NEVER_ISSUED_TOKEN,
   only,
   publish,
   record,
@@ -223,7 +224,10 @@ export function describeDeliveriesAndClaims(make: SenderStorageFactory): void {
             delivery: only(early.deliveries),
             event: early.event,
             endpoint: b,
+            leaseToken: expect.any(String),
           });
+          // Every claim has a token of its own.
+          expect(new Set(claimed.map((item) => item.leaseToken)).size).toBe(claimed.length);
         },
       );
 
@@ -486,35 +490,39 @@ export function describeDeliveriesAndClaims(make: SenderStorageFactory): void {
     // --------------------------------------------------------------- releaseClaim, nextDueAtMs
     describe('releaseClaim and nextDueAtMs', () => {
       itWith(
-        'releaseClaim -> the delivery is due again at once, for any owner',
+        "releaseClaim with the claim's token -> the delivery is due again at once, for any owner; the released token is dead",
         async (storage) => {
           const endpoint = await addEndpoint(storage);
           const { deliveries } = await publish(storage, [endpoint]);
-          await claim(storage, T0, 'worker-a');
-          await storage.releaseClaim(only(deliveries).id, 'worker-a');
+          const first = only(await claim(storage, T0, 'worker-a'));
+          await storage.releaseClaim(first.delivery.id, first.leaseToken);
           expect(await storage.nextDueAtMs()).toBe(T0);
           const again = only(await claim(storage, T0 + 1, 'worker-b'));
           expect(again.delivery).toEqual(only(deliveries));
+          expect(again.leaseToken).not.toBe(first.leaseToken);
           expect(
             await record(storage, again.delivery, {
-              owner: 'worker-a',
+              leaseToken: first.leaseToken,
               atMs: T0,
               ok: true,
               decision: DELIVERED,
             }),
           ).toBeNull();
+          await storage.releaseClaim(first.delivery.id, first.leaseToken);
+          expect(await claim(storage, T0 + 2, 'worker-a')).toEqual([]);
         },
       );
 
       itWith(
-        'releaseClaim by another owner, or of an unclaimed delivery -> nothing changes',
+        'releaseClaim with another token, or of an unclaimed delivery -> nothing changes',
         async (storage) => {
           const endpoint = await addEndpoint(storage);
           const { deliveries } = await publish(storage, [endpoint]);
-          await storage.releaseClaim(only(deliveries).id, 'worker-a');
-          await claim(storage, T0, 'worker-a');
-          await storage.releaseClaim(only(deliveries).id, 'worker-b');
-          await storage.releaseClaim('del_unknown', 'worker-a');
+          await storage.releaseClaim(only(deliveries).id, NEVER_ISSUED_TOKEN);
+          const claimed = only(await claim(storage, T0, 'worker-a'));
+          await storage.releaseClaim(only(deliveries).id, NEVER_ISSUED_TOKEN);
+          await storage.releaseClaim(only(deliveries).id, `${claimed.leaseToken}0`);
+          await storage.releaseClaim('del_unknown', claimed.leaseToken);
           expect(await claim(storage, T0 + 1, 'worker-b')).toEqual([]);
           expect(await storage.nextDueAtMs()).toBe(T0 + LEASE_MS);
         },

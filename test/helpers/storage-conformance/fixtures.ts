@@ -97,27 +97,52 @@ export async function publish(
   return { event, deliveries };
 }
 
-export function claim(
+/**
+ * The lease token of the latest claim of each delivery made through {@link claim}, per storage:
+ * what {@link record} sends unless told otherwise, as the worker that claimed would.
+ */
+const latestTokens = new WeakMap<SenderStorage, Map<string, string>>();
+
+/** A token no claim ever returns (the suite's stand-in for "never claimed"). */
+export const NEVER_ISSUED_TOKEN = 'never-issued';
+
+/** Claims through `claimDue`, and remembers each claimed delivery's lease token for {@link record}. */
+export async function claim(
   storage: SenderStorage,
   nowMs: number,
   owner = 'worker-a',
   options: { limit?: number; skip?: readonly string[] } = {},
 ): Promise<readonly ClaimedDelivery[]> {
-  return storage.claimDue({
+  const claimed = await storage.claimDue({
     nowMs,
     limit: options.limit ?? 100,
     leaseMs: LEASE_MS,
     owner,
     skipEndpointIds: options.skip === undefined ? undefined : new Set(options.skip),
   });
+  remember(storage, claimed);
+  return claimed;
 }
 
-/** Records one attempt of a claimed delivery (a 204 when `ok`, else a 500) at `atMs`. */
+/** Remembers the lease tokens of claims made without {@link claim} (a direct `claimDue`). */
+export function remember(storage: SenderStorage, claimed: readonly ClaimedDelivery[]): void {
+  let tokens = latestTokens.get(storage);
+  if (tokens === undefined) {
+    tokens = new Map();
+    latestTokens.set(storage, tokens);
+  }
+  for (const item of claimed) tokens.set(item.delivery.id, item.leaseToken);
+}
+
+/**
+ * Records one attempt of a claimed delivery (a 204 when `ok`, else a 500) at `atMs`, with
+ * `leaseToken` or else the token of the delivery's latest claim through {@link claim}.
+ */
 export function record(
   storage: SenderStorage,
   claimed: DeliveryRecord,
   input: {
-    owner?: string;
+    leaseToken?: string;
     atMs: number;
     ok: boolean;
     decision: AttemptDecision;
@@ -126,11 +151,19 @@ export function record(
 ): Promise<RecordAttemptResult | null> {
   return storage.recordAttempt({
     deliveryId: claimed.id,
-    owner: input.owner ?? 'worker-a',
+    leaseToken:
+      input.leaseToken ?? latestTokens.get(storage)?.get(claimed.id) ?? NEVER_ISSUED_TOKEN,
     attempt: attemptRecord(claimed, input.atMs, input.ok),
     decision: input.decision,
     healthPolicy: input.healthPolicy === undefined ? NOVATRADE_HEALTH_POLICY : input.healthPolicy,
   });
+}
+
+/** The token of the delivery's latest claim through {@link claim} (fails the test without one). */
+export function tokenOf(storage: SenderStorage, deliveryId: string): string {
+  const token = latestTokens.get(storage)?.get(deliveryId);
+  expect(token).toBeTypeOf('string');
+  return token as string;
 }
 
 /** Claims `delivery` (it must be the only one due) and records a failed attempt with a retry. */

@@ -4,11 +4,13 @@
 // Times are passed in (`nowMs`, attempt times), so no case depends on a clock or sleeps.
 import { describe } from 'vitest';
 import { describeAttemptsAndHealth } from './attempts-and-health.js';
+import { describeClaimOrder } from './claim-order.js';
 import { describeCopies } from './copies.js';
 import { describeDeliveriesAndClaims } from './deliveries-and-claims.js';
 import { describeEndpoints } from './endpoints.js';
 import type { SenderStorageFactory } from './fixtures.js';
 import { describeHistory } from './history.js';
+import { describeInserts } from './inserts.js';
 import { describeLedger } from './ledger.js';
 import { describeRetention } from './retention.js';
 
@@ -18,7 +20,9 @@ export type { SenderStorageFactory, SenderStorageFixture } from './fixtures.js';
 export function describeSenderStorage(name: string, make: SenderStorageFactory): void {
   describe(`${name} — SenderStorage contract`, () => {
     describeEndpoints(make);
+    describeInserts(make);
     describeDeliveriesAndClaims(make);
+    describeClaimOrder(make);
     describeHistory(make);
     describeAttemptsAndHealth(make);
     describeRetention(make);

@@ -9,6 +9,7 @@ import {
   claim,
   delivery,
   LEASE_MS,
+  NEVER_ISSUED_TOKEN,
   publish,
   record,
   type SenderStorageFactory,
@@ -61,7 +62,12 @@ export function describeLedger(make: SenderStorageFactory): void {
             const { deliveries: first } = await publish(storage, [a, b], T0);
             const { deliveries: second } = await publish(storage, [a, b], T0 + 1_000);
             const ids = [...first, ...second].map((d) => d.id);
-            const holder = new Map<string, { owner: string; leaseUntilMs: number }>();
+            // Who holds each delivery's claim, with which token; and each worker's latest token
+            // per delivery (what it records or releases with, as a real worker would).
+            const holder = new Map<string, { token: string; leaseUntilMs: number }>();
+            const tokens = new Map<string, Map<string, string>>();
+            const tokenOfWorker = (owner: string, id: string) =>
+              tokens.get(owner)?.get(id) ?? NEVER_ISSUED_TOKEN;
             const finals = new Map<string, DeliveryRecord['status']>();
             let now = T0;
             const snapshot = () => Promise.all(ids.map((id) => delivery(storage, id)));
@@ -81,9 +87,12 @@ export function describeLedger(make: SenderStorageFactory): void {
                 for (const item of claimed) {
                   expect(claimableIds.has(item.delivery.id)).toBe(true);
                   holder.set(item.delivery.id, {
-                    owner: step.owner,
+                    token: item.leaseToken,
                     leaseUntilMs: now + LEASE_MS,
                   });
+                  const mine = tokens.get(step.owner) ?? new Map<string, string>();
+                  mine.set(item.delivery.id, item.leaseToken);
+                  tokens.set(step.owner, mine);
                 }
                 // Oldest first inside one endpoint (fair dispatch takes turns across them).
                 for (const endpoint of [a, b]) {
@@ -94,9 +103,10 @@ export function describeLedger(make: SenderStorageFactory): void {
                 }
               } else {
                 const id = at(ids, step.which);
-                const held = holder.get(id)?.owner === step.owner;
+                const token = tokenOfWorker(step.owner, id);
+                const held = holder.get(id)?.token === token;
                 if (step.kind === 'release') {
-                  await storage.releaseClaim(id, step.owner);
+                  await storage.releaseClaim(id, token);
                   if (held) holder.delete(id);
                 } else {
                   const current = at(before, step.which);
@@ -107,7 +117,7 @@ export function describeLedger(make: SenderStorageFactory): void {
                         ? retryAt(now + MINUTE_MS)
                         : failedFinally();
                   const result = await record(storage, current, {
-                    owner: step.owner,
+                    leaseToken: token,
                     atMs: now,
                     ok: step.outcome === 'success',
                     decision,
