@@ -15,12 +15,19 @@ import {
   PostgresChangeFeed,
   type PostgresChangeFeedOptions,
 } from '../../../src/postgres/postgres-change-feed.js';
+import { MemoryStorage } from '../../../src/sender/memory-storage.js';
+import type { SenderStorage } from '../../../src/sender/ports/sender-storage.js';
 import type {
   EndpointChange,
   StorageChangeListener,
   StorageWatch,
   StorageWatchFailure,
+  StorageWatchOptions,
 } from '../../../src/sender/ports/storage-changes.js';
+import { WebhookSender } from '../../../src/sender/webhook-sender.js';
+import { createRecordingTransport } from '../../../src/testing/create-recording-transport.js';
+import { EVENT_FIXTURES } from '../../../src/testing/event-fixtures.js';
+import { recordingLogger } from '../../helpers/log-capture.js';
 import { TEST_DATABASE_URL, usePostgresTestDatabase } from '../../helpers/postgres/index.js';
 
 const db = usePostgresTestDatabase({ max: 4 });
@@ -368,5 +375,145 @@ describe('PostgresChangeFeed on PostgreSQL', () => {
     expect(
       () => new PostgresChangeFeed({ pool, unknown: true } as unknown as PostgresChangeFeedOptions),
     ).toThrow(/unknown option/);
+  });
+});
+
+describe('a WebhookSender whose storage watches through PostgresChangeFeed', () => {
+  /** The worker's storage: `memory` (shared with `other`), watched through the real feed. */
+  async function setUp() {
+    const application = appName();
+    const memory = new MemoryStorage();
+    const { state: connection, connect } = connector(application);
+    const feed = new PostgresChangeFeed({
+      schema: db().schema,
+      connect,
+      reconnect: { minDelayMs: 10, maxDelayMs: 100 },
+    });
+    const tap = recorder();
+    const storage = new Proxy(memory, {
+      get(target, key) {
+        if (key === 'watch') {
+          // The sender's listener, heard first by the recorder (to wait on), then called.
+          return (listener: StorageChangeListener, options?: StorageWatchOptions) =>
+            feed.watch(
+              {
+                due: () => {
+                  tap.due();
+                  listener.due();
+                },
+                endpointChanged: (change) => {
+                  tap.endpointChanged(change);
+                  listener.endpointChanged(change);
+                },
+                resync: () => {
+                  tap.resync();
+                  listener.resync();
+                },
+                failed: (failure) => {
+                  tap.failed(failure);
+                  listener.failed(failure);
+                },
+              },
+              options,
+            );
+        }
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as SenderStorage;
+    const transport = createRecordingTransport();
+    const logger = recordingLogger();
+    const worker = new WebhookSender({
+      storage,
+      transport,
+      logger,
+      pollIntervalMs: 600_000,
+      endpointCacheTtlMs: 600_000,
+    });
+    const other = new WebhookSender({
+      storage: memory,
+      transport: createRecordingTransport(),
+      logger: 'silent',
+    });
+    worker.start();
+    const listening = () =>
+      untilBackends(application, (pids) => pids.length === 1).then(async ([pid]) => {
+        // LISTEN has run when the session is idle after it.
+        for (;;) {
+          const { rows } = await db().pool.query<{ query: string; state: string }>(
+            'SELECT query, state FROM pg_stat_activity WHERE pid = $1',
+            [pid],
+          );
+          if (rows[0]?.state === 'idle' && rows[0].query.startsWith('LISTEN')) return pid as number;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      });
+    const pid = await listening();
+    return { feed, tap, transport, logger, worker, other, pid, connection };
+  }
+
+  const publish = (sender: WebhookSender) =>
+    sender.publish({
+      organizationUuid: ORG,
+      type: 'compliance.decision_made',
+      partnerUuid: EVENT_FIXTURES['compliance.decision_made'].partnerUuid,
+      data: EVENT_FIXTURES['compliance.decision_made'].data,
+    });
+  const endpoint = (sender: WebhookSender, host: string) =>
+    sender.createEndpoint(ORG, { url: `https://${host}.example/hooks`, events: ['compliance.*'] });
+  const untilRequests = async (transport: { readonly requests: readonly unknown[] }, n: number) => {
+    const deadline = performance.now() + WAIT_MS;
+    while (transport.requests.length < n) {
+      if (performance.now() > deadline) throw new Error(`${transport.requests.length} requests`);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  };
+
+  it('due work and endpoint changes notified on the database reach the sleeping worker at once', async () => {
+    const { feed, tap, transport, worker, other } = await setUp();
+    try {
+      await endpoint(other, 'first');
+      expect((await publish(worker)).deliveries).toBe(1); // cached for 10 minutes now
+      await untilRequests(transport, 1);
+      const { endpoint: second } = await endpoint(other, 'second');
+      await db().pool.query(`SELECT ${feed.sql.endpointNotify('$1', '$2')}`, [ORG, second.id]);
+      await tap.until((h) => count(h, 'endpoint') === 1, 'the endpoint change');
+      expect((await publish(worker)).deliveries).toBe(2);
+      await untilRequests(transport, 3);
+
+      // Work stored by the other sender (no notification from MemoryStorage): the worker sleeps
+      // for 10 minutes, so only the NOTIFY below can make it claim.
+      await publish(other);
+      await db().pool.query(`SELECT ${feed.sql.dueNotify}`);
+      await untilRequests(transport, 5);
+    } finally {
+      await worker.stop({ deadlineMs: 1_000 });
+    }
+  });
+
+  it('the LISTEN session terminated: the worker logs it, reconnects with backoff, resyncs once and claims what it missed', async () => {
+    const { tap, transport, logger, worker, other, pid, connection } = await setUp();
+    try {
+      await endpoint(other, 'first');
+      // Stored without a notification, while the worker sleeps for 10 minutes: only the resync's
+      // claim can find it.
+      await publish(other);
+      connection.failNext = 1;
+      await db().pool.query('SELECT pg_terminate_backend($1)', [pid]);
+      await tap.until((h) => count(h, 'resync') === 1, 'resync');
+      await untilRequests(transport, 1);
+      expect(
+        logger.calls
+          .filter((c) => c.fields.call === 'storage.watch')
+          .map((c) => [c.level, c.fields.phase, c.fields.attempt]),
+      ).toEqual([
+        ['error', 'connection_lost', undefined],
+        ['error', 'reconnect', 1],
+      ]);
+      expect(JSON.stringify(logger.calls)).not.toContain(SECRET_CANARY);
+      expect(count(tap.heard, 'resync')).toBe(1);
+    } finally {
+      await worker.stop({ deadlineMs: 1_000 });
+    }
   });
 });
