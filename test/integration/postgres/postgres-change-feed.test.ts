@@ -191,6 +191,52 @@ describe('PostgresChangeFeed on PostgreSQL', () => {
     ]);
   });
 
+  it('the CTE form a storage statement uses: one due per statement however many rows, one change per endpoint row', async () => {
+    const listener = recorder();
+    const { feed } = await watchWith(
+      { schema: db().schema, connect: connector(appName()).connect },
+      listener,
+    );
+    const session = await db().pool.connect();
+    try {
+      await session.query(
+        'CREATE TEMP TABLE rows_cte (id text, organization_uuid text, status text)',
+      );
+      // A volatile CTE runs when the final SELECT reads it (a CTE nobody reads is not run).
+      await session.query(
+        `WITH inserted AS (
+           INSERT INTO rows_cte SELECT 'ep_' || g, $1, 'PENDING' FROM generate_series(1, 3) AS g
+           RETURNING id, organization_uuid, status
+         ),
+         notified AS (
+           SELECT ${feed.sql.dueNotify} WHERE EXISTS (SELECT 1 FROM inserted WHERE status = 'PENDING')
+         )
+         SELECT (SELECT count(*) FROM inserted) AS rows, (SELECT count(*) FROM notified) AS notified`,
+        [ORG],
+      );
+      await session.query(
+        `WITH updated AS (
+           UPDATE rows_cte SET status = 'PAUSED' WHERE id IN ('ep_1', 'ep_2')
+           RETURNING id, organization_uuid
+         ),
+         notified AS (SELECT ${feed.sql.endpointNotify('organization_uuid', 'id')} FROM updated)
+         SELECT updated.* FROM updated WHERE (SELECT count(*) FROM notified) >= 0`,
+      );
+    } finally {
+      session.release(true); // its temporary table goes with it
+    }
+    await listener.until((h) => count(h, 'endpoint') === 2, 'two endpoint changes');
+    expect(listener.heard).toHaveLength(3);
+    expect(listener.heard[0]).toEqual({ kind: 'due' });
+    // The rows of one UPDATE come in no promised order.
+    expect(listener.heard.slice(1)).toEqual(
+      expect.arrayContaining([
+        { kind: 'endpoint', change: { organizationUuid: ORG, endpointId: 'ep_1' } },
+        { kind: 'endpoint', change: { organizationUuid: ORG, endpointId: 'ep_2' } },
+      ]),
+    );
+  });
+
   it('two schemas on one database never hear each other', async () => {
     const a = recorder();
     const b = recorder();
