@@ -4,7 +4,10 @@
 // resync (drop its caches, claim once), since notifications sent meanwhile are lost: PostgreSQL
 // queues them only for sessions that listen. Polling stays the backstop (docs/design.md §2).
 
-import pRetry, { AbortError } from 'p-retry';
+// `makeRetriable`, not the default export: p-retry is ESM only, and the CJS build loads it with
+// require(esm), where the bundler's interop hands the default import the module namespace
+// instead of the function. A named export reads the same in both builds.
+import { AbortError, makeRetriable } from 'p-retry';
 import { WebhookStorageError, WebhookValidationError } from '../core/errors.js';
 import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { assertOptionsObject } from '../core/internal/assert-options-object.js';
@@ -377,7 +380,7 @@ class ChangeFeedWatch implements StorageWatch {
 
   /** Opens a session with p-retry: immediately, then after growing, jittered delays. */
   #connect(during: 'listen' | 'reconnect', signal: AbortSignal): Promise<ListenSession> {
-    return pRetry(
+    const retried = makeRetriable(
       async () => {
         const attempt = {};
         this.#live = attempt;
@@ -417,6 +420,7 @@ class ChangeFeedWatch implements StorageWatch {
         },
       },
     );
+    return retried();
   }
 
   /** The live session dropped: report it, reopen it with backoff, then resync once. */
