@@ -142,6 +142,8 @@ export interface WebhookSenderOptions<D = EventDataMap> {
    * the endpoints from storage again, ms. Changes made through this sender apply at once; the TTL
    * bounds how long another process's changes (several senders on one storage, docs/design.md §6) can
    * go unseen: a new endpoint may miss events, a resumed one may get them parked, for that long.
+   * A started sender on a storage with a change feed (`SenderStorage.watch`) sees them at once,
+   * and the TTL is only the backstop.
    * Storage re-checks each endpoint's status when deliveries are stored, so a stale cache never
    * sends to a paused endpoint. `0` reads storage on every publish.
    * @default 5000

@@ -71,7 +71,12 @@ export class StorageChangeSubscription {
     let opened: Promise<StorageWatch | undefined>;
     try {
       opened = storage.watch(listener, { signal: abort.signal }).then(
-        (watch) => watch,
+        (watch) => {
+          // Indexes loaded before the feed listened (a publish before start()) may predate a
+          // change nobody notified this sender of: read them again.
+          if (!abort.signal.aborted) this.#deps.subscriptions.forgetAll();
+          return watch;
+        },
         (error: unknown) => {
           // Aborted by stop(): nothing to report. Otherwise the feed gave up (it should retry):
           // the sender polls as it would without one.

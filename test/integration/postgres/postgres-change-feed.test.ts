@@ -436,12 +436,13 @@ describe('a WebhookSender whose storage watches through PostgresChangeFeed', () 
       reconnect: { minDelayMs: 10, maxDelayMs: 100 },
     });
     const tap = recorder();
+    let opened: Promise<StorageWatch> | undefined;
     const storage = new Proxy(memory, {
       get(target, key) {
         if (key === 'watch') {
           // The sender's listener, heard first by the recorder (to wait on), then called.
           return (listener: StorageChangeListener, options?: StorageWatchOptions) =>
-            feed.watch(
+            (opened = feed.watch(
               {
                 due: () => {
                   tap.due();
@@ -461,7 +462,7 @@ describe('a WebhookSender whose storage watches through PostgresChangeFeed', () 
                 },
               },
               options,
-            );
+            ));
         }
         const value = Reflect.get(target, key, target) as unknown;
         return typeof value === 'function' ? value.bind(target) : value;
@@ -494,6 +495,8 @@ describe('a WebhookSender whose storage watches through PostgresChangeFeed', () 
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
       });
+    await opened; // the sender's watch has resolved: it listens, and its caches start afresh
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const pid = await listening();
     return { feed, tap, transport, logger, worker, other, pid, connection };
   }

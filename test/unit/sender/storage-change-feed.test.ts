@@ -197,6 +197,7 @@ describe('WebhookSender on a storage with a change feed', () => {
     const { feed, worker, other } = twoSenders();
     await endpoint(other, ORG, 'first');
     worker.start();
+    await settle(1); // the feed listens
     expect((await publish(worker)).deliveries).toBe(1); // the organization is cached now
     const { endpoint: created } = await endpoint(other, ORG, 'second');
     // Within the TTL (the clock has not moved) the cached index misses it: the window the feed closes.
@@ -207,10 +208,23 @@ describe('WebhookSender on a storage with a change feed', () => {
     await worker.stop({ deadlineMs: 1_000 });
   });
 
+  it('indexes cached before start() are read again once the feed listens', async () => {
+    const { feed, worker, other } = twoSenders();
+    await endpoint(other, ORG, 'first');
+    expect((await publish(worker)).deliveries).toBe(1); // cached, before any feed
+    await endpoint(other, ORG, 'second'); // never notified to the worker
+    worker.start();
+    await settle(1);
+    expect(feed.listeners).toHaveLength(1);
+    expect((await publish(worker)).deliveries).toBe(2);
+    await worker.stop({ deadlineMs: 1_000 });
+  });
+
   it('endpointChanged(): a pause or resume by another process applies to the next publish', async () => {
     const { feed, worker, other } = twoSenders();
     const { endpoint: ep } = await endpoint(other);
     worker.start();
+    await settle(1);
     const before = await publish(worker);
     expect(before.deliveries).toBe(1);
     await other.updateEndpoint(ORG, ep.id, { status: 'PAUSED' });
@@ -245,6 +259,7 @@ describe('WebhookSender on a storage with a change feed', () => {
     const { feed, worker, other } = twoSenders();
     await endpoint(other);
     worker.start();
+    await settle(1);
     expect((await publish(worker)).deliveries).toBe(1);
     await worker.stop({ deadlineMs: 0 });
     expect(feed.closes).toBe(1);
