@@ -9,7 +9,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: '0001_sender',
-    checksum: 'f8dcba0edc46ef9688efe09e486f27672ef994c4cb1c2872dd682f951df12809',
+    checksum: 'fd9e77de0c8266ecf789d7f6552dd1dab757b931ca00dae71eec8716cabf9a73',
     sql: `-- 0001_sender: the tables of PostgresStorage, the sender's storage (docs/postgres.md, "The schema").
 --
 -- migrate() runs this file in one transaction under the migration lock, with \`search_path\` set to
@@ -34,12 +34,18 @@ CREATE SEQUENCE delivery_due_seq AS bigint;
 -- apart from the claim that holds the delivery now (fencing).
 CREATE SEQUENCE lease_token_seq AS bigint;
 
+-- The three sequences are used in blocks: a statement takes one value v and numbers its rows
+-- v * 16777216 + 1, + 2, … in its own order (a fan-out's deliveries, a claim's deliveries in claim
+-- order), so one call to nextval orders a whole statement's rows after every earlier statement's.
+
 -- One row per registered endpoint. \`origin\` is originOf(url) from @novatrade24/webhooks/sender,
 -- written with the URL: the key of the per-origin room in claims. The row is updated by attempts
 -- (health) but no health column is indexed: the fill factor leaves room on each page for those
 -- updates to stay heap-only (HOT), without index writes.
 CREATE TABLE endpoints (
   id text COLLATE "C" PRIMARY KEY,
+  -- The order endpoints were stored: the tie-break of listEndpoints between equal creation times.
+  seq bigint GENERATED ALWAYS AS IDENTITY,
   organization_uuid text COLLATE "C" NOT NULL,
   url text NOT NULL,
   origin text COLLATE "C" NOT NULL,
@@ -68,7 +74,7 @@ CREATE TABLE endpoint_turns (
 ) WITH (fillfactor = 70);
 
 -- listEndpoints: an organization's endpoints, oldest first.
-CREATE INDEX endpoints_organization_idx ON endpoints (organization_uuid, created_at_ms, id);
+CREATE INDEX endpoints_organization_idx ON endpoints (organization_uuid, created_at_ms, seq);
 
 -- The per-origin room of a claim: the endpoints that share an origin (written only with the URL,
 -- so claims and attempts still update the row heap-only).
@@ -93,12 +99,15 @@ CREATE INDEX events_created_idx ON events (created_at_ms);
 -- One row per (event, endpoint): the delivery record, its schedule and its lease.
 --
 -- \`endpoint_id\` has no foreign key: history outlives a deleted endpoint. \`next_attempt_at_ms\` is
--- the record's due time (NULL once final); \`due_at_ms\` is when the row is claimable: the due time
--- while unclaimed, the lease expiry while claimed (so a lapsed lease is claimable through the same
--- index), NULL once final. \`due_seq\` breaks ties between equal due times: the order the delivery
--- became due. A lease is \`lease_owner\` (the worker), \`lease_token\` (from lease_token_seq) and
--- \`lease_until_ms\`; it stays on the row after a lapse until another claim replaces it, and on a
--- delivery parked while its attempt is in flight, so that attempt is still recorded.
+-- the record's due time (NULL once final); \`due_at_ms\` is when the row is next claimable: the due
+-- time while unclaimed, the lease expiry while claimed (so nextDueAtMs is one index read), NULL
+-- once final. \`due_seq\` breaks ties between equal due times: the order the delivery became due
+-- (inserted, retried, released, or its lease seen lapsed by a claim). \`claimed\` is true from a
+-- claim until the attempt is recorded, the claim released, or a claim finds the lease lapsed and
+-- puts the row back in line (with a new \`due_seq\`). A lease is \`lease_owner\` (the worker),
+-- \`lease_token\` (from lease_token_seq) and \`lease_until_ms\`; it stays on the row after a lapse
+-- until another claim replaces it, and on a delivery parked while its attempt is in flight, so
+-- that attempt is still recorded.
 CREATE TABLE deliveries (
   id text COLLATE "C" PRIMARY KEY,
   organization_uuid text COLLATE "C" NOT NULL,
@@ -110,7 +119,8 @@ CREATE TABLE deliveries (
   attempts integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
   next_attempt_at_ms double precision,
   due_at_ms double precision,
-  due_seq bigint NOT NULL DEFAULT nextval('delivery_due_seq'),
+  due_seq bigint NOT NULL DEFAULT nextval('delivery_due_seq') * 16777216,
+  claimed boolean NOT NULL DEFAULT false,
   first_attempt_at_ms double precision,
   last_attempt_at_ms double precision,
   last_status_code integer,
@@ -133,16 +143,20 @@ CREATE TABLE deliveries (
   )
 );
 
--- The due rows, and only those (the partial index on due rows): candidates of a claim
--- (\`due_at_ms <= now\`), and nextDueAtMs (the smallest \`due_at_ms\`). Final rows, the bulk of the
--- table, are not in it.
+-- The PENDING rows by when they are next claimable: nextDueAtMs (the smallest \`due_at_ms\`). Final
+-- rows, the bulk of the table, are not in it.
 CREATE INDEX deliveries_due_idx ON deliveries (due_at_ms) WHERE status = 'PENDING';
 
--- Per endpoint, its due rows in claim order (earliest due, then the order they became due): a
--- claim takes each endpoint's first rows from here, and steps from one endpoint with due work to
--- the next without reading the others' backlogs. Parking an endpoint's pending work uses it too.
-CREATE INDEX deliveries_endpoint_due_idx ON deliveries (endpoint_id, due_at_ms, due_seq)
-  WHERE status = 'PENDING';
+-- Per endpoint, its PENDING rows, the unclaimed ones in claim order (earliest due, then the order
+-- they became due): a claim steps from one endpoint with pending work to the next (a skip scan on
+-- the first column) and takes each endpoint's first rows, without reading the others' backlogs.
+-- Parking an endpoint's pending work reads it too.
+CREATE INDEX deliveries_endpoint_due_idx
+  ON deliveries (endpoint_id, claimed, next_attempt_at_ms, due_seq) WHERE status = 'PENDING';
+
+-- The claims, by lease expiry: a claim finds the lapsed ones here (as many as are in flight).
+CREATE INDEX deliveries_lease_idx ON deliveries (lease_until_ms)
+  WHERE status = 'PENDING' AND claimed;
 
 -- History (listDeliveries): an organization's, an endpoint's or an event's deliveries.
 CREATE INDEX deliveries_organization_created_idx ON deliveries (organization_uuid, created_at_ms, id);
@@ -163,7 +177,7 @@ CREATE TABLE attempts (
   status_code integer,
   failure_reason text,
   -- The first 4 KiB of the response body, decoded as UTF-8. \`text\` cannot hold U+0000: the storage
-  -- writes each NUL as U+FFFD (docs/postgres.md, "The sender's storage (planned)").
+  -- writes each NUL as U+FFFD (docs/postgres.md, "The sender's storage").
   response_body text NOT NULL,
   PRIMARY KEY (delivery_id, id)
 );
