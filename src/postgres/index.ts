@@ -33,10 +33,10 @@ export {
   PostgresIdempotencyStore,
   type PostgresIdempotencyStoreOptions,
 } from './postgres-idempotency-store.js';
+// Receiver: the inbox of the async ack mode
+export { PostgresInbox, type PostgresInboxOptions } from './postgres-inbox.js';
 // Sender: the sender's storage (endpoints, events, deliveries, claims, attempts)
 export {
   PostgresStorage,
   type PostgresStorageOptions,
 } from './postgres-storage.js';
-// Receiver: the inbox of the async ack mode
-export { PostgresInbox, type PostgresInboxOptions } from './postgres-inbox.js';

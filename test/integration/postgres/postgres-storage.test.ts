@@ -1,0 +1,484 @@
+// PostgresStorage against the real PostgreSQL at 127.0.0.1:5432 (database `test`), in a schema of
+// its own: the whole SenderStorage contract suite, then what only this adapter promises: claimers
+// in separate sessions that never share a delivery, group commit of recordAttempt, storage errors
+// without values, and its options.
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { WebhookStorageError } from '../../../src/core/errors.js';
+import type {
+  PostgresPool,
+  PostgresPoolClient,
+} from '../../../src/postgres/postgres-connection.js';
+import {
+  PostgresStorage,
+  type PostgresStorageOptions,
+} from '../../../src/postgres/postgres-storage.js';
+import type { ClaimedDelivery } from '../../../src/sender/ports/sender-storage.js';
+import type { EndpointRecord } from '../../../src/sender/records.js';
+import { TEST_DATABASE_URL, usePostgresTestDatabase } from '../../helpers/postgres/index.js';
+import {
+  attemptRecord,
+  DELIVERED,
+  deliveryRecord,
+  endpointRecord,
+  eventRecord,
+  ORG_A,
+  T0,
+} from '../../helpers/sender-records.js';
+import { describeSenderStorage } from '../../helpers/storage-conformance/index.js';
+import { thrown } from '../../helpers/thrown.js';
+import { describeUnknownOptions } from '../../helpers/unknown-options-suite.js';
+
+const LEASE_MS = 60_000;
+
+const db = usePostgresTestDatabase({ migrated: true, max: 6 });
+
+/** A storage on this file's schema. */
+const storageWith = (options: Partial<PostgresStorageOptions> = {}) =>
+  new PostgresStorage({ pool: db().pool, schema: db().schema, ...options });
+
+/**
+ * Empty tables: a fresh storage for the next case, in one round trip (the property cases make a
+ * storage per run). The sequences go on: the storage needs their order, not their values.
+ */
+const emptyTables = async () => {
+  await db().pool.query(
+    ['attempts', 'deliveries', 'events', 'endpoint_turns', 'endpoints']
+      .map((table) => `DELETE FROM ${db().qualified(table)};`)
+      .join(' '),
+  );
+};
+
+describeSenderStorage('PostgresStorage', async () => {
+  await emptyTables();
+  return { storage: storageWith() };
+});
+
+/** A pool of its own on the test database: another process, as far as the server can tell. */
+const otherPool = (max = 1) => new pg.Pool({ connectionString: TEST_DATABASE_URL, max });
+
+/** `count` endpoints and `perEndpoint` PENDING deliveries each, all due at T0 (one fan-out per round). */
+async function backlog(storage: PostgresStorage, count: number, perEndpoint: number) {
+  const endpoints: EndpointRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const endpoint = endpointRecord({ url: `https://receiver-${i % 7}.example/hooks` });
+    await storage.insertEndpoint(endpoint);
+    endpoints.push(endpoint);
+  }
+  for (let round = 0; round < perEndpoint; round++) {
+    const event = eventRecord({ createdAtMs: T0 });
+    await storage.insertEvent(
+      event,
+      endpoints.map((endpoint) => deliveryRecord(event, endpoint, { nextAttemptAtMs: T0 + round })),
+    );
+  }
+  return endpoints;
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('PostgresStorage — several processes', () => {
+  it('20 claimers in separate sessions over 5,000 due deliveries -> each claimed by exactly one claimer per lease, the per-endpoint cap held; after the lapse the leases are claimed again and the old holder is refused', async () => {
+    await emptyTables();
+    const pools = Array.from({ length: 20 }, () => otherPool());
+    try {
+      const storages = pools.map((pool) => new PostgresStorage({ pool, schema: db().schema }));
+      await backlog(storageWith(), 50, 100);
+      // A worker that claims 250 and dies: its leases lapse at NOW + LEASE_MS.
+      const NOW = T0 + 1_000; // every delivery is due
+      const dead = await storageWith().claimDue({
+        nowMs: NOW,
+        limit: 250,
+        leaseMs: LEASE_MS,
+        owner: 'dead',
+      });
+      expect(dead).toHaveLength(250);
+      const MAX_PER_ENDPOINT = 3;
+
+      /** Every claimer claims and records until nothing is due at `nowMs`; returns its claims. */
+      const drain = (nowMs: number) =>
+        Promise.all(
+          storages.map(async (storage, index) => {
+            const owner = `worker-${index}`;
+            const mine: ClaimedDelivery[] = [];
+            for (;;) {
+              const held: ClaimedDelivery[] = [];
+              // Two claims before recording, the second within the room the first left.
+              for (let round = 0; round < 2; round++) {
+                const inFlight = new Map<string, number>();
+                for (const c of held) {
+                  inFlight.set(c.endpoint.id, (inFlight.get(c.endpoint.id) ?? 0) + 1);
+                }
+                const claimed = await storage.claimDue({
+                  nowMs,
+                  limit: 40,
+                  leaseMs: LEASE_MS,
+                  owner,
+                  maxPerEndpoint: MAX_PER_ENDPOINT,
+                  inFlightByEndpoint: inFlight,
+                });
+                held.push(...claimed);
+              }
+              const perEndpoint = new Map<string, number>();
+              for (const c of held) {
+                perEndpoint.set(c.endpoint.id, (perEndpoint.get(c.endpoint.id) ?? 0) + 1);
+              }
+              expect(Math.max(0, ...perEndpoint.values())).toBeLessThanOrEqual(MAX_PER_ENDPOINT);
+              if (held.length === 0) return mine;
+              const results = await Promise.all(
+                held.map((c) =>
+                  storage.recordAttempt({
+                    deliveryId: c.delivery.id,
+                    leaseToken: c.leaseToken,
+                    attempt: attemptRecord(c.delivery, nowMs, true),
+                    decision: DELIVERED,
+                    healthPolicy: null,
+                  }),
+                ),
+              );
+              expect(results.every((r) => r?.delivery.status === 'DELIVERED')).toBe(true);
+              mine.push(...held);
+            }
+          }),
+        );
+
+      const first = (await drain(NOW)).flat();
+      expect(first).toHaveLength(4_750);
+      expect(new Set(first.map((c) => c.delivery.id)).size).toBe(4_750);
+      const deadIds = new Set(dead.map((c) => c.delivery.id));
+      expect(first.some((c) => deadIds.has(c.delivery.id))).toBe(false);
+
+      const second = (await drain(NOW + LEASE_MS)).flat();
+      expect(second.map((c) => c.delivery.id).sort()).toEqual([...deadIds].sort());
+      const refused = await Promise.all(
+        dead.map((c) =>
+          storageWith().recordAttempt({
+            deliveryId: c.delivery.id,
+            leaseToken: c.leaseToken,
+            attempt: attemptRecord(c.delivery, T0, false),
+            decision: DELIVERED,
+            healthPolicy: null,
+          }),
+        ),
+      );
+      expect(refused.every((r) => r === null)).toBe(true);
+      const { rows } = await db().pool.query(
+        `SELECT status, attempts, count(*)::integer AS n FROM ${db().qualified('deliveries')}
+         GROUP BY status, attempts`,
+      );
+      expect(rows).toEqual([{ status: 'DELIVERED', attempts: 1, n: 5_000 }]);
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()));
+      await emptyTables();
+    }
+  }, 120_000);
+});
+
+/** A pool over the test pool that counts the transactions and statements sent through it. */
+function countingPool(): {
+  pool: PostgresPool;
+  transactions: () => number;
+  statements: () => number;
+} {
+  let transactions = 0;
+  let statements = 0;
+  const count = (text: string) => {
+    statements += 1;
+    if (text.startsWith('BEGIN')) transactions += 1;
+  };
+  const pool: PostgresPool = {
+    query: (text, values) => {
+      count(text);
+      return db().pool.query(text, values);
+    },
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await db().pool.connect();
+      return {
+        query: (text, values) => {
+          count(text);
+          return client.query(text, values);
+        },
+        release: (destroy) => client.release(destroy),
+      };
+    },
+    get totalCount() {
+      return db().pool.totalCount;
+    },
+  };
+  return { pool, transactions: () => transactions, statements: () => statements };
+}
+
+describe('PostgresStorage — group commit', () => {
+  it('200 concurrent recordAttempt calls -> each caller its own result, in fewer transactions than calls', async () => {
+    await emptyTables();
+    try {
+      await backlog(storageWith(), 40, 5);
+      const claimed = await storageWith().claimDue({
+        nowMs: T0 + 10,
+        limit: 200,
+        leaseMs: LEASE_MS,
+        owner: 'w',
+      });
+      expect(claimed).toHaveLength(200);
+      const { pool, transactions, statements } = countingPool();
+      const storage = new PostgresStorage({ pool, schema: db().schema });
+      const results = await Promise.all(
+        claimed.map((c, i) =>
+          storage.recordAttempt({
+            deliveryId: c.delivery.id,
+            leaseToken: c.leaseToken,
+            attempt: attemptRecord(c.delivery, T0 + 10 + i, true),
+            decision: DELIVERED,
+            healthPolicy: null,
+          }),
+        ),
+      );
+      expect(results.map((r) => r?.delivery.id)).toEqual(claimed.map((c) => c.delivery.id));
+      expect(results.every((r) => r?.delivery.lastAttemptAtMs !== undefined)).toBe(true);
+      results.forEach((r, i) => {
+        expect(r?.delivery.lastAttemptAtMs).toBe(T0 + 10 + i);
+      });
+      // 200 calls, batches of at most 100: 2 transactions of 4 statements each.
+      expect(transactions()).toBe(2);
+      expect(statements()).toBe(8);
+    } finally {
+      await emptyTables();
+    }
+  });
+
+  it('a batch whose statement fails -> retried call by call: only the bad call rejects, the others are recorded', async () => {
+    await emptyTables();
+    try {
+      await backlog(storageWith(), 10, 1);
+      const claimed = await storageWith().claimDue({
+        nowMs: T0,
+        limit: 10,
+        leaseMs: LEASE_MS,
+        owner: 'w',
+      });
+      const { pool, transactions } = countingPool();
+      const storage = new PostgresStorage({ pool, schema: db().schema });
+      const bad = claimed[3] as ClaimedDelivery;
+      const outcomes = await Promise.allSettled(
+        claimed.map((c) =>
+          storage.recordAttempt({
+            deliveryId: c.delivery.id,
+            leaseToken: c.leaseToken,
+            // attempts.attempt is an integer column: 1.5 makes the statement fail.
+            attempt: { ...attemptRecord(c.delivery, T0, true), attempt: c === bad ? 1.5 : 1 },
+            decision: DELIVERED,
+            healthPolicy: null,
+          }),
+        ),
+      );
+      expect(outcomes.map((o) => o.status)).toEqual(
+        claimed.map((c) => (c === bad ? 'rejected' : 'fulfilled')),
+      );
+      const rejected = outcomes[3] as PromiseRejectedResult;
+      expect(rejected.reason).toBeInstanceOf(WebhookStorageError);
+      expect(rejected.reason).toMatchObject({ code: 'storage_unavailable' });
+      expect((rejected.reason as Error).message).not.toContain(bad.delivery.id);
+      // One batch of 10 that failed, then 10 transactions of one.
+      expect(transactions()).toBe(11);
+      const reader = storageWith();
+      expect(await reader.getDelivery(ORG_A, bad.delivery.id)).toMatchObject({
+        status: 'PENDING',
+        attempts: 0,
+      });
+      for (const c of claimed.filter((x) => x !== bad)) {
+        expect(await reader.getDelivery(ORG_A, c.delivery.id)).toMatchObject({
+          status: 'DELIVERED',
+          attempts: 1,
+        });
+      }
+    } finally {
+      await emptyTables();
+    }
+  });
+});
+
+describe('PostgresStorage — errors', () => {
+  it('a connection whose query rejects -> storage_unavailable naming the operation, the cause kept, no value in the message', async () => {
+    const cause = new Error('connect ECONNREFUSED 127.0.0.1:1');
+    const storage = new PostgresStorage({ pool: { query: () => Promise.reject(cause) } });
+    const endpoint = endpointRecord({ id: 'wh_canary_1', url: 'https://canary.example/x' });
+    const event = eventRecord({ id: 'evt_canary_2', data: { secret: 'body-canary' } });
+    const delivery = deliveryRecord(event, endpoint, { id: 'del_canary_3' });
+    const runs: readonly [string, () => Promise<unknown>][] = [
+      ['insertEndpoint', () => storage.insertEndpoint(endpoint)],
+      ['getEndpoint', () => storage.getEndpoint(ORG_A, endpoint.id)],
+      ['listEndpoints', () => storage.listEndpoints(ORG_A)],
+      [
+        'updateEndpoint',
+        () =>
+          storage.updateEndpoint({
+            organizationUuid: ORG_A,
+            endpointId: endpoint.id,
+            changes: { url: 'https://canary.example/y' },
+            nowMs: T0,
+          }),
+      ],
+      ['deleteEndpoint', () => storage.deleteEndpoint(ORG_A, endpoint.id, T0)],
+      ['insertEvent', () => storage.insertEvent(event, [delivery])],
+      ['insertDeliveries', () => storage.insertDeliveries([delivery])],
+      ['getDelivery', () => storage.getDelivery(ORG_A, delivery.id)],
+      ['listAttempts', () => storage.listAttempts(delivery.id)],
+      [
+        'claimDue',
+        () => storage.claimDue({ nowMs: T0, limit: 1, leaseMs: LEASE_MS, owner: 'owner-canary' }),
+      ],
+      [
+        'recordAttempt',
+        () =>
+          storage.recordAttempt({
+            deliveryId: delivery.id,
+            leaseToken: '12345',
+            attempt: attemptRecord(delivery, T0, false),
+            decision: DELIVERED,
+            healthPolicy: null,
+          }),
+      ],
+      ['releaseClaim', () => storage.releaseClaim(delivery.id, '12345')],
+      ['nextDueAtMs', () => storage.nextDueAtMs()],
+      ['purgeBefore', () => storage.purgeBefore(T0, 10)],
+    ];
+    for (const [operation, run] of runs) {
+      const error = await rejectionOf(run());
+      expect(error).toBeInstanceOf(WebhookStorageError);
+      expect(error).toMatchObject({ code: 'storage_unavailable', cause });
+      const message = (error as Error).message;
+      expect(message).toContain(`PostgresStorage.${operation}:`);
+      for (const value of ['canary', '12345']) expect(message).not.toContain(value);
+    }
+  });
+
+  it('a conflict names no id: a delivery id already stored -> invalid_state, SQL detail only in the cause', async () => {
+    await emptyTables();
+    try {
+      const storage = storageWith();
+      const endpoint = endpointRecord();
+      await storage.insertEndpoint(endpoint);
+      const event = eventRecord();
+      const delivery = deliveryRecord(event, endpoint);
+      await storage.insertEvent(event, [delivery]);
+      const again = eventRecord();
+      const error = await rejectionOf(
+        storage.insertEvent(again, [deliveryRecord(again, endpoint, { id: delivery.id })]),
+      );
+      expect(error).toMatchObject({ name: 'WebhookConflictError', code: 'invalid_state' });
+      expect((error as Error).message).not.toContain(delivery.id);
+      expect(await storage.getEvent(ORG_A, again.id)).toBeNull();
+    } finally {
+      await emptyTables();
+    }
+  });
+
+  it('a schema migrate() has not run on -> storage_unavailable with SQLSTATE 42P01, the server error as cause', async () => {
+    const storage = storageWith({ schema: 'no_such_schema_for_storage' });
+    const error = await rejectionOf(
+      storage.claimDue({ nowMs: T0, limit: 1, leaseMs: LEASE_MS, owner: 'w' }),
+    );
+    expect(error).toMatchObject({ code: 'storage_unavailable' });
+    expect((error as Error).message).toContain('SQLSTATE 42P01');
+    expect((error as Error & { cause: { code?: string } }).cause.code).toBe('42P01');
+  });
+
+  it('response bodies: U+0000 is stored as U+FFFD, the rest as sent', async () => {
+    await emptyTables();
+    try {
+      const storage = storageWith();
+      await backlog(storage, 1, 1);
+      const [claimed] = await storage.claimDue({
+        nowMs: T0,
+        limit: 1,
+        leaseMs: LEASE_MS,
+        owner: 'w',
+      });
+      const delivery = (claimed as ClaimedDelivery).delivery;
+      await storage.recordAttempt({
+        deliveryId: delivery.id,
+        leaseToken: (claimed as ClaimedDelivery).leaseToken,
+        attempt: { ...attemptRecord(delivery, T0, true), responseBody: 'a\u0000b\u00e9' },
+        decision: DELIVERED,
+        healthPolicy: null,
+      });
+      expect((await storage.listAttempts(delivery.id))[0]?.responseBody).toBe('a\uFFFDb\u00e9');
+    } finally {
+      await emptyTables();
+    }
+  });
+});
+
+describe('PostgresStorage — options', () => {
+  it('no pool, or one without query -> invalid_option naming pool', () => {
+    expect(thrown(() => new PostgresStorage(undefined as never)).issues[0]?.path).toBe('options');
+    expect(thrown(() => new PostgresStorage({} as never)).issues[0]).toMatchObject({
+      path: 'pool',
+      code: 'required',
+    });
+    expect(thrown(() => new PostgresStorage({ pool: {} as never })).issues[0]?.path).toBe('pool');
+  });
+
+  for (const bad of ['', 'Public', 'a-b', 'x; DROP TABLE y', '1abc', 'a'.repeat(64), 42]) {
+    it(`schema ${JSON.stringify(bad)} -> invalid_option naming schema`, () => {
+      expect(thrown(() => storageWith({ schema: bad as string })).issues[0]?.path).toBe('schema');
+    });
+  }
+
+  for (const bad of [0, 1.5, 10_001, Number.NaN, '10']) {
+    it(`recordBatchSize ${String(bad)} -> invalid_option naming recordBatchSize`, () => {
+      expect(thrown(() => storageWith({ recordBatchSize: bad as number })).issues[0]?.path).toBe(
+        'recordBatchSize',
+      );
+    });
+  }
+
+  it('recordBatchSize 1 -> one transaction per call', async () => {
+    await emptyTables();
+    try {
+      await backlog(storageWith(), 5, 1);
+      const claimed = await storageWith().claimDue({
+        nowMs: T0,
+        limit: 5,
+        leaseMs: LEASE_MS,
+        owner: 'w',
+      });
+      const { pool, transactions } = countingPool();
+      const storage = new PostgresStorage({ pool, schema: db().schema, recordBatchSize: 1 });
+      await Promise.all(
+        claimed.map((c) =>
+          storage.recordAttempt({
+            deliveryId: c.delivery.id,
+            leaseToken: c.leaseToken,
+            attempt: attemptRecord(c.delivery, T0, true),
+            decision: DELIVERED,
+            healthPolicy: null,
+          }),
+        ),
+      );
+      expect(transactions()).toBe(5);
+    } finally {
+      await emptyTables();
+    }
+  });
+
+  describeUnknownOptions([
+    [
+      'PostgresStorage',
+      (extra) =>
+        new PostgresStorage({
+          pool: { query: async () => ({ rows: [], rowCount: 0 }) },
+          ...extra,
+        }),
+      'PostgresStorage',
+      'schema',
+    ],
+  ]);
+});
