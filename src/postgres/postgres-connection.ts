@@ -23,6 +23,13 @@ export interface PostgresClient {
 export interface PostgresPoolClient extends PostgresClient {
   /** Returns the client to the pool; with an error or `true`, the pool closes it instead. */
   release(destroy?: Error | boolean): void;
+  /**
+   * `pg`'s event emitter methods. While a client is checked out, pg-pool takes its own `error`
+   * listener off, and a session that dies between two statements then emits `error` with no
+   * listener, which ends the process: the adapters listen for as long as they hold a client.
+   */
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /**
