@@ -10,7 +10,7 @@ import type {
   PostgresPool,
   PostgresQueryResult,
 } from '../../postgres-connection.js';
-import { isPool } from '../with-session.js';
+import { isPool, onPooledClient } from '../with-session.js';
 
 /** What a failed statement reported, read from the driver's error (codes only). */
 export interface DriverFailure {
@@ -102,8 +102,10 @@ export class StorageConnection {
     return this.#exclusive(async () => {
       try {
         if (!this.#pooled) return await this.#connection.query(text, values);
-        return await onPooledSession(this.#connection as PostgresPool, (session) =>
-          session.query(text, values),
+        return await onPooledClient(
+          this.#connection as PostgresPool,
+          (session) => session.query(text, values),
+          refusedByServer,
         );
       } catch (error) {
         throw storageFailure(operation, error, conflict);
@@ -124,11 +126,18 @@ export class StorageConnection {
     return this.#exclusive(async () => {
       try {
         if (!this.#pooled) return await inTransaction(this.#connection, work);
-        return await onPooledSession(this.#connection as PostgresPool, (session) =>
-          inTransaction(session, work),
+        return await onPooledClient(
+          this.#connection as PostgresPool,
+          (session) => inTransaction(session, work),
+          refusedByServer,
         );
       } catch (error) {
-        throw storageFailure(operation, error, conflict);
+        // A failed rollback closed the session; the caller hears the error that caused it.
+        throw storageFailure(
+          operation,
+          error instanceof SessionLost ? error.cause : error,
+          conflict,
+        );
       }
     });
   }
@@ -152,23 +161,6 @@ class SessionLost extends Error {
     super('The rollback failed: the session is closed.', { cause });
     this.name = 'SessionLost';
   }
-}
-
-/** `work` on a client checked out of `pool`, returned to it unless its session is in doubt. */
-async function onPooledSession<T>(
-  pool: PostgresPool,
-  work: (session: PostgresClient) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  let result: T;
-  try {
-    result = await work(client);
-  } catch (error) {
-    client.release(refusedByServer(error) ? undefined : true);
-    throw error instanceof SessionLost ? error.cause : error;
-  }
-  client.release();
-  return result;
 }
 
 async function inTransaction<T>(
