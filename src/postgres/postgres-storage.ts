@@ -134,9 +134,9 @@ WHERE id = $1 AND lease_token = $2::bigint`,
  *
  * Decisions where the port leaves room, beyond MemoryStorage's:
  * - `claimDue` takes at most 10,000 deliveries per call, whatever `limit` says.
- * - A lapsed claim waits again behind what already waits when a claim first finds it lapsed (a
- *   new place in its endpoint's line, as in memory); until then `nextDueAtMs` counts its lease
- *   expiry.
+ * - A lapsed claim waits again in the place it had in its endpoint's line (docs/design.md §5.29);
+ *   `nextDueAtMs` counts its lease expiry until a claim finds it lapsed, and its due time after,
+ *   as in memory.
  * - `purgeBefore` takes the final deliveries with the oldest `updatedAtMs` first, and passes over
  *   one an attempt is being recorded for at that moment (the next call takes it).
  * - A delivery inserted while a health trip pauses its endpoint may be stored PENDING: it is

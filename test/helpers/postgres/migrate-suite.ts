@@ -99,7 +99,10 @@ export function describeMigrate(name: string, engine: () => MigrateSuiteEngine):
         /\(due_at_ms\) WHERE \(status = 'PENDING'::text\)$/,
       );
       expect(definition('deliveries_endpoint_due_idx')).toMatch(
-        /\(endpoint_id, due_at_ms, due_seq\) WHERE \(status = 'PENDING'::text\)$/,
+        /\(endpoint_id, claimed, next_attempt_at_ms, due_seq\) WHERE \(status = 'PENDING'::text\)$/,
+      );
+      expect(definition('deliveries_lease_idx')).toMatch(
+        /\(lease_until_ms\) WHERE \(\(status = 'PENDING'::text\) AND claimed\)$/,
       );
     });
 

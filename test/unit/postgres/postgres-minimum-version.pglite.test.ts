@@ -4,12 +4,24 @@
 // each store method runs), must use none of the features listed below. Random tokens are made in
 // JavaScript (gen_random_uuid() is PostgreSQL 13) and sent as parameters.
 import { describe, expect, it } from 'vitest';
+import { NOVATRADE_HEALTH_POLICY } from '../../../src/core/retry/health-policy.js';
 import { MIGRATIONS } from '../../../src/postgres/migrations/index.js';
 import type { PostgresConnection } from '../../../src/postgres/postgres-connection.js';
 import { PostgresDedupeStore } from '../../../src/postgres/postgres-dedupe-store.js';
 import { PostgresIdempotencyStore } from '../../../src/postgres/postgres-idempotency-store.js';
 import { PostgresInbox } from '../../../src/postgres/postgres-inbox.js';
+import { PostgresStorage } from '../../../src/postgres/postgres-storage.js';
 import { usePGliteTestDatabase } from '../../helpers/postgres/index.js';
+import {
+  attemptRecord,
+  DELIVERED,
+  deliveryRecord,
+  endpointRecord,
+  eventRecord,
+  ORG_A,
+  retryAt,
+  T0,
+} from '../../helpers/sender-records.js';
 
 /** Features newer than PostgreSQL 11, each with the version that added it. */
 const NEWER_THAN_11: readonly (readonly [RegExp, number])[] = [
@@ -105,5 +117,86 @@ describe('PostgreSQL 11 is enough', () => {
     expect(byKey?.token).toBe(`${String(claimKeySent?.values[3])}.1`); // the random part, then seq
     expect(batch.map((claim) => claim.entry.key)).toEqual(['evt_b']);
     expect(batch[0]?.token).not.toBe(byKey?.token);
+  });
+
+  it('every statement of PostgresStorage', async () => {
+    const { pool, sent } = recordingPool();
+    const storage = new PostgresStorage({ pool });
+    const endpoint = endpointRecord();
+    const other = endpointRecord({ url: 'https://other.example/hooks' });
+    await storage.insertEndpoint(endpoint);
+    await storage.insertEndpoint(other);
+    await storage.getEndpoint(ORG_A, endpoint.id);
+    await storage.listEndpoints(ORG_A);
+    await storage.listAllEndpoints();
+    const event = eventRecord();
+    await storage.insertEvent(event, [
+      deliveryRecord(event, endpoint),
+      deliveryRecord(event, endpoint),
+      deliveryRecord(event, other),
+    ]);
+    await storage.insertDeliveries([deliveryRecord(event, other)]);
+    await storage.getEvent(ORG_A, event.id);
+    const claimed = await storage.claimDue({
+      nowMs: T0,
+      limit: 3,
+      leaseMs: 1_000,
+      owner: 'w',
+      maxPerEndpoint: 2,
+      inFlightByEndpoint: new Map([[other.id, 1]]),
+      maxPerOrigin: 3,
+      inFlightByOrigin: new Map([['https://other.example', 1]]),
+      skipEndpointIds: new Set(['wh_none']),
+      reservedForIdle: 1,
+    });
+    expect(claimed.length).toBeGreaterThan(1);
+    const [first, second] = claimed as [(typeof claimed)[0], (typeof claimed)[0]];
+    await storage.recordAttempt({
+      deliveryId: first.delivery.id,
+      leaseToken: first.leaseToken,
+      attempt: attemptRecord(first.delivery, T0, false),
+      decision: retryAt(T0 + 60_000),
+      healthPolicy: NOVATRADE_HEALTH_POLICY,
+    });
+    await storage.releaseClaim(second.delivery.id, second.leaseToken);
+    const again = await storage.claimDue({ nowMs: T0 + 5_000, limit: 10, leaseMs: 1, owner: 'v' });
+    for (const item of again) {
+      await storage.recordAttempt({
+        deliveryId: item.delivery.id,
+        leaseToken: item.leaseToken,
+        attempt: attemptRecord(item.delivery, T0 + 5_000, true),
+        decision: DELIVERED,
+        healthPolicy: null,
+      });
+    }
+    await storage.getDelivery(ORG_A, first.delivery.id);
+    await storage.listAttempts(first.delivery.id);
+    for (const sortField of ['createdAt', 'lastAttemptAt'] as const) {
+      await storage.listDeliveries({
+        organizationUuid: ORG_A,
+        endpointId: endpoint.id,
+        eventId: event.id,
+        status: 'DELIVERED',
+        sinceMs: 0,
+        page: 0,
+        size: 10,
+        sortField,
+        sortDirection: 'desc',
+      });
+    }
+    await storage.nextDueAtMs();
+    await storage.updateEndpoint({
+      organizationUuid: ORG_A,
+      endpointId: other.id,
+      changes: { status: 'PAUSED', url: 'https://moved.example/hooks' },
+      nowMs: T0 + 6_000,
+      parkPending: 'ENDPOINT_PAUSED',
+    });
+    await storage.deleteEndpoint(ORG_A, endpoint.id, T0 + 7_000);
+    await storage.purgeBefore(T0 + 10_000_000, 10);
+
+    expect(sent.length).toBeGreaterThanOrEqual(20);
+    for (const { text } of sent)
+      expect({ text, newer: newerFeatures(text) }).toEqual({ text, newer: [] });
   });
 });

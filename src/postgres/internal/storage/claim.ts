@@ -25,8 +25,8 @@ export const MAX_CLAIM_LIMIT = 10_000;
  * 1. `pending_endpoints`: every endpoint with a PENDING delivery, by a skip scan of
  *    `deliveries_endpoint_due_idx` (one index descent per endpoint, whatever its backlog).
  * 2. `lapsed`: claims whose lease lapsed (`deliveries_lease_idx`: as many as are in flight),
- *    locked SKIP LOCKED and put back in line behind what already waits, in the order their leases
- *    end (a new `due_seq` block): the memory schedule does the same when a claim finds them.
+ *    locked SKIP LOCKED; each goes back in its endpoint's line in the place it had before its
+ *    claim (its `due_seq` is kept, docs/design.md §5.29), as the memory schedule does.
  * 3. `turns`: those endpoints that may take part (not skipped, room left) with their origin, turn
  *    (`endpoint_turns.last_claimed`, read without a lock) and room: the least of `limit`,
  *    `maxPerEndpoint - inFlight` and `maxPerOrigin - inFlightByOrigin`.
@@ -39,7 +39,8 @@ export const MAX_CLAIM_LIMIT = 10_000;
  * 6. `walk`: down the line once, taking a candidate unless its origin is at its room or the
  *    places left are the reserve and its endpoint has something in flight; stops at `limit`.
  * 7. `claimed`: the taken rows get the lease (due at its expiry, owner, a token from one block of
- *    `lease_token_seq` in claim order); the lapsed rows not taken are put back in line.
+ *    `lease_token_seq` in claim order); the lapsed rows not taken wait again at their due time
+ *    (their lapsed token still records until another claim replaces it).
  * 8. `stamped`: the claimed endpoints' turn rows, locked in id order and stamped from one block of
  *    `endpoint_turn_seq` with their last claim's place (never lowered).
  * The result: each claimed delivery with its event and endpoint, in claim order.
@@ -59,16 +60,10 @@ pending_endpoints (endpoint_id) AS (
     WHERE d.status = 'PENDING' AND d.endpoint_id > p.endpoint_id ORDER BY d.endpoint_id LIMIT 1)
   FROM pending_endpoints AS p WHERE p.endpoint_id IS NOT NULL
 ),
-lapsed_locked AS (
-  SELECT id, endpoint_id, next_attempt_at_ms, lease_until_ms, lease_token FROM ${deliveries}
+lapsed AS (
+  SELECT id, endpoint_id, next_attempt_at_ms, due_seq FROM ${deliveries}
   WHERE status = 'PENDING' AND claimed AND lease_until_ms <= $1::float8
   FOR UPDATE SKIP LOCKED
-),
-due_block AS (SELECT nextval('${schema}.delivery_due_seq') * 16777216 AS base),
-lapsed AS (
-  SELECT l.id, l.endpoint_id, l.next_attempt_at_ms,
-    b.base + row_number() OVER (ORDER BY l.lease_until_ms, l.lease_token) AS due_seq
-  FROM lapsed_locked AS l CROSS JOIN due_block AS b
 ),
 in_flight AS (SELECT * FROM unnest($7::text[], $8::integer[]) AS f(endpoint_id, n)),
 origin_in_flight AS (SELECT * FROM unnest($10::text[], $11::integer[]) AS f(origin, n)),
@@ -154,7 +149,7 @@ claimed AS (
 ),
 requeued AS (
   UPDATE ${deliveries} AS d
-  SET claimed = false, due_at_ms = d.next_attempt_at_ms, due_seq = l.due_seq
+  SET claimed = false, due_at_ms = d.next_attempt_at_ms
   FROM lapsed AS l
   WHERE d.id = l.id AND l.id NOT IN (SELECT id FROM chosen)
 ),
