@@ -18,6 +18,17 @@ export {
   type MigrateResult,
   migrate,
 } from './migrate.js';
+// Sender: the change feed across processes (LISTEN/NOTIFY), what PostgresStorage.watch uses
+export {
+  type PGliteListener,
+  PostgresChangeFeed,
+  type PostgresChangeFeedOptions,
+  type PostgresChangeFeedReconnectOptions,
+  type PostgresListenClient,
+  type PostgresListenOwnClient,
+  type PostgresListenPoolClient,
+  type PostgresNotification,
+} from './postgres-change-feed.js';
 // Connections: a pg Pool or Client, over PostgreSQL or PGlite
 export type {
   PostgresClient,
@@ -38,5 +49,6 @@ export { PostgresInbox, type PostgresInboxOptions } from './postgres-inbox.js';
 // Sender: the sender's storage (endpoints, events, deliveries, claims, attempts)
 export {
   PostgresStorage,
+  type PostgresStorageChangeFeedOptions,
   type PostgresStorageOptions,
 } from './postgres-storage.js';

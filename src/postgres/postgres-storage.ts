@@ -1,7 +1,9 @@
 import { WebhookConflictError } from '../core/errors.js';
 import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { assertOptionsObject } from '../core/internal/assert-options-object.js';
+import { describeValue } from '../core/internal/describe-value.js';
 import { integerOptionOr } from '../core/internal/integer-option.js';
+import { invalidOption } from '../core/internal/invalid-option.js';
 import type {
   ClaimDueInput,
   ClaimedDelivery,
@@ -13,11 +15,17 @@ import type {
   SenderStorage,
 } from '../sender/ports/sender-storage.js';
 import type {
+  StorageChangeListener,
+  StorageWatch,
+  StorageWatchOptions,
+} from '../sender/ports/storage-changes.js';
+import type {
   AttemptRecord,
   DeliveryRecord,
   EndpointRecord,
   EventRecord,
 } from '../sender/records.js';
+import { type ChangeFeedSql, changeFeedSql } from './internal/change-feed-channels.js';
 import { quotedSchemaOption, storePoolOption } from './internal/dedupe-idempotency-query.js';
 import { claimStatement, claimValues, MAX_CLAIM_LIMIT } from './internal/storage/claim.js';
 import { StorageConnection } from './internal/storage/connection.js';
@@ -47,6 +55,9 @@ import {
   eventOf,
   leaseTokenOf,
 } from './internal/storage/rows.js';
+import { isPool } from './internal/with-session.js';
+import { DEFAULT_POSTGRES_SCHEMA } from './migrate.js';
+import { PostgresChangeFeed, type PostgresChangeFeedOptions } from './postgres-change-feed.js';
 import type { PostgresConnection } from './postgres-connection.js';
 
 /** Options of {@link PostgresStorage}. */
@@ -71,37 +82,70 @@ export interface PostgresStorageOptions {
    * @default 100
    */
   readonly recordBatchSize?: number;
+  /**
+   * Where a started sender's change feed (`watch`, docs/postgres.md "Several workers") takes its
+   * LISTEN session, so that it claims at once when another process stores due work and sees other
+   * processes' endpoint changes at once:
+   * - absent: a client checked out of `pool` for each started sender (size the pool one larger),
+   *   when `pool` is a pool of more than one client; none otherwise (a single client, or a pool
+   *   over PGlite: pass `{ pglite }`);
+   * - `{ connect }`: a dedicated `pg.Client` per watch, outside the pool; `{ pglite }`: PGlite's
+   *   own `listen`, which hears every client of the instance; `reconnect` tunes the backoff;
+   * - `false`: no feed (polling and `endpointCacheTtlMs` only).
+   * The storage's statements notify in every case, for the other processes.
+   */
+  readonly changeFeed?: false | PostgresStorageChangeFeedOptions;
 }
+
+/** {@link PostgresStorageOptions.changeFeed}: at most one of `connect` and `pglite`. */
+export type PostgresStorageChangeFeedOptions = Pick<
+  PostgresChangeFeedOptions,
+  'connect' | 'pglite' | 'reconnect'
+>;
 
 /** Every option of {@link PostgresStorageOptions} (a type test keeps the list complete). */
 export const POSTGRES_STORAGE_OPTION_NAMES = [
   'pool',
   'schema',
   'recordBatchSize',
+  'changeFeed',
 ] as const satisfies readonly (keyof PostgresStorageOptions)[];
 
 const DEFAULT_RECORD_BATCH_SIZE = 100;
 const MAX_RECORD_BATCH_SIZE = 10_000;
 
-/** The statements of one schema, built once per storage. Values are always bound parameters. */
-function storageStatements(schema: string) {
+/**
+ * The statements of one schema, built once per storage. Values are always bound parameters.
+ * Writes notify the schema's change feed (`notify`): a published batch and a release once each
+ * on the due channel, every endpoint write and health trip on the endpoint channel.
+ */
+function storageStatements(schema: string, notify: ChangeFeedSql) {
   return {
-    endpoints: endpointStatements(schema),
+    endpoints: endpointStatements(schema, notify),
     history: historyStatements(schema),
-    insertEvent: insertDeliveriesStatement(schema, true),
-    insertDeliveries: insertDeliveriesStatement(schema, false),
+    insertEvent: insertDeliveriesStatement(schema, true, notify.dueNotify),
+    insertDeliveries: insertDeliveriesStatement(schema, false, notify.dueNotify),
     claim: claimStatement(schema),
     record: recordAttemptStatements(schema),
+    /** A health trip's endpoints, from `unnest($1 organizations, $2 ids) AS t(o, e)`. */
+    tripNotify: notify.endpointNotify('t.o', 't.e'),
     /**
      * $1 delivery id, $2 token: frees the claim if it is still the token's; a PENDING delivery is
-     * due again at once, behind what already waits (a new `due_seq`).
+     * due again at once, behind what already waits (a new `due_seq`), and idle workers hear it.
      */
-    release: `UPDATE ${schema}.deliveries SET
-  lease_owner = NULL, lease_token = NULL, lease_until_ms = NULL, claimed = false,
-  due_at_ms = CASE WHEN status = 'PENDING' THEN next_attempt_at_ms END,
-  due_seq = CASE WHEN status = 'PENDING'
-    THEN nextval('${schema}.delivery_due_seq') * 16777216 + 1 ELSE due_seq END
-WHERE id = $1 AND lease_token = $2::bigint`,
+    release: `WITH released AS (
+  UPDATE ${schema}.deliveries SET
+    lease_owner = NULL, lease_token = NULL, lease_until_ms = NULL, claimed = false,
+    due_at_ms = CASE WHEN status = 'PENDING' THEN next_attempt_at_ms END,
+    due_seq = CASE WHEN status = 'PENDING'
+      THEN nextval('${schema}.delivery_due_seq') * 16777216 + 1 ELSE due_seq END
+  WHERE id = $1 AND lease_token = $2::bigint
+  RETURNING status
+),
+notified AS (
+  SELECT ${notify.dueNotify} WHERE EXISTS (SELECT 1 FROM released WHERE status = 'PENDING')
+)
+SELECT (SELECT count(*) FROM notified)::integer AS notified`,
     purge: purgeStatement(schema),
   };
 }
@@ -168,6 +212,7 @@ export class PostgresStorage implements SenderStorage {
   readonly #schema: string;
   readonly #sql: ReturnType<typeof storageStatements>;
   readonly #records: GroupCommit<RecordAttemptInput, RecordAttemptResult | null>;
+  readonly #feed: PostgresChangeFeed | undefined;
 
   /**
    * @param options - `pool` (required), `schema` (default `'novatrade_webhooks'`) and
@@ -181,7 +226,9 @@ export class PostgresStorage implements SenderStorage {
     assertKnownOptions(options, POSTGRES_STORAGE_OPTION_NAMES, 'PostgresStorage');
     this.#db = new StorageConnection(storePoolOption(options.pool));
     this.#schema = quotedSchemaOption('PostgresStorage', options.schema);
-    this.#sql = storageStatements(this.#schema);
+    const schemaName = options.schema ?? DEFAULT_POSTGRES_SCHEMA;
+    this.#sql = storageStatements(this.#schema, changeFeedSql(schemaName));
+    this.#feed = changeFeedOf(options.pool, schemaName, options.changeFeed);
     const batchSize = integerOptionOr(
       'PostgresStorage',
       'recordBatchSize',
@@ -192,7 +239,7 @@ export class PostgresStorage implements SenderStorage {
     this.#records = new GroupCommit(
       (inputs) =>
         this.#db.transaction('PostgresStorage.recordAttempt', (statement) =>
-          recordBatch(this.#sql.record, statement, inputs),
+          recordBatch(this.#sql.record, statement, inputs, this.#sql.tripNotify),
         ),
       batchSize,
     );
@@ -366,6 +413,23 @@ export class PostgresStorage implements SenderStorage {
     return next;
   }
 
+  // ----------------------------------------------------------------------------- change feed
+
+  /**
+   * The change feed (docs/design.md §5.30): a LISTEN session on this schema's channels, so a
+   * started sender claims at once when any process stores due work and drops its cached endpoints
+   * when any process changes one. A storage without a feed (`changeFeed: false`, or a single
+   * client or one-client pool without `{ pglite }`) gives a watch that never calls the listener:
+   * polling and `endpointCacheTtlMs` then do the work.
+   */
+  async watch(
+    listener: StorageChangeListener,
+    options?: StorageWatchOptions,
+  ): Promise<StorageWatch> {
+    if (this.#feed === undefined) return { close: async () => {} };
+    return this.#feed.watch(listener, options);
+  }
+
   // ------------------------------------------------------------------------------- retention
 
   async purgeBefore(cutoffMs: number, limit: number): Promise<number> {
@@ -390,3 +454,40 @@ function assertDueTimes(deliveries: readonly DeliveryRecord[]): void {
     }
   }
 }
+
+/** The storage's change feed from its options (see {@link PostgresStorageOptions.changeFeed}). */
+function changeFeedOf(
+  pool: PostgresConnection,
+  schema: string,
+  option: false | PostgresStorageChangeFeedOptions | undefined,
+): PostgresChangeFeed | undefined {
+  if (option === false) return undefined;
+  if (option !== undefined) {
+    if (typeof option !== 'object' || option === null || Array.isArray(option)) {
+      throw invalidOption(
+        'changeFeed',
+        `PostgresStorage: \`changeFeed\` must be false or an object { connect?, pglite?, reconnect? }, got ${describeValue(option)}.`,
+        'invalid_type',
+      );
+    }
+    assertKnownOptions(option, CHANGE_FEED_OPTION_NAMES, 'PostgresStorage.changeFeed');
+    if (option.connect !== undefined || option.pglite !== undefined) {
+      return new PostgresChangeFeed({ schema, ...option });
+    }
+  }
+  // The default: the pool's own clients, when it has more than one to spare.
+  if (!isPool(pool) || (pool as { options?: { max?: unknown } }).options?.max === 1) {
+    return undefined;
+  }
+  return new PostgresChangeFeed({
+    schema,
+    pool,
+    ...(option?.reconnect === undefined ? {} : { reconnect: option.reconnect }),
+  });
+}
+
+const CHANGE_FEED_OPTION_NAMES = [
+  'connect',
+  'pglite',
+  'reconnect',
+] as const satisfies readonly (keyof PostgresStorageChangeFeedOptions)[];

@@ -1,11 +1,12 @@
 // PostgresStorage's endpoint statements: insert (with its turn row), read, update and delete,
 // each one statement. Update and delete lock the endpoint row first, then park its PENDING
 // deliveries in the same statement (lock order: endpoint rows, then delivery rows; see
-// postgres-storage.ts).
+// postgres-storage.ts). Every write notifies the change feed's endpoint channel once.
 
 import { originOf } from '../../../sender/origin-of.js';
 import type { EndpointChanges, EndpointUpdate } from '../../../sender/ports/sender-storage.js';
 import type { EndpointRecord } from '../../../sender/records.js';
+import type { ChangeFeedSql } from '../change-feed-channels.js';
 import { endpointColumns, secretsJson } from './rows.js';
 
 /**
@@ -27,7 +28,10 @@ WHERE parked.endpoint_id IN (${endpointIds}) AND parked.status = 'PENDING'`;
 }
 
 /** The statements of the endpoint operations for one schema. */
-export function endpointStatements(schema: string) {
+export function endpointStatements(schema: string, notify: ChangeFeedSql) {
+  // Each write notifies the change feed once, from a CTE the final SELECT reads (one that nobody
+  // reads is not run): $1 organization and $2 id in every write.
+  const changed = notify.endpointNotify('$2', '$1');
   const endpoints = `${schema}.endpoints`;
   const columns = endpointColumns('e');
   return {
@@ -42,8 +46,12 @@ export function endpointStatements(schema: string) {
   VALUES ($1, $2, $3, $4, $5, $6::text[], $7::text[], $8::integer[], $9, $10::jsonb, $11, $12,
     $13, $14)
   RETURNING id
-)
-INSERT INTO ${schema}.endpoint_turns (endpoint_id) SELECT id FROM inserted`,
+),
+turns AS (
+  INSERT INTO ${schema}.endpoint_turns (endpoint_id) SELECT id FROM inserted
+),
+notified AS (SELECT ${changed} FROM inserted)
+SELECT count(*)::integer AS notified FROM notified`,
     /** $1 organization, $2 id. */
     get: `SELECT ${columns} FROM ${endpoints} AS e WHERE e.id = $2 AND e.organization_uuid = $1`,
     /** $1 organization: oldest first, ties in the order they were stored. */
@@ -79,8 +87,9 @@ updated AS (
 ),
 parked AS (
   ${parkPendingStatement(schema, 'SELECT id FROM updated WHERE $14::text IS NOT NULL', '$14', '$13')}
-)
-SELECT * FROM updated`,
+),
+notified AS (SELECT ${notify.endpointNotify('$1', '$2')} FROM updated)
+SELECT * FROM updated WHERE (SELECT count(*) FROM notified) >= 0`,
     /**
      * $1 organization, $2 id, $3 now ms: the row (its turn row goes with it), and its PENDING
      * deliveries parked ENDPOINT_DELETED. Returns the organization and id when it existed.
@@ -90,8 +99,9 @@ SELECT * FROM updated`,
 ),
 parked AS (
   ${parkPendingStatement(schema, 'SELECT id FROM deleted', "'ENDPOINT_DELETED'", '$3')}
-)
-SELECT id FROM deleted`,
+),
+notified AS (SELECT ${notify.endpointNotify('$1', '$2')} FROM deleted)
+SELECT id FROM deleted WHERE (SELECT count(*) FROM notified) >= 0`,
   };
 }
 

@@ -43,9 +43,14 @@ const DELIVERY_ARRAYS = [
  * - **Due order.** The PENDING ones are numbered in array order from one block of
  *   `delivery_due_seq`.
  *
- * Returns `due`: how many deliveries became claimable.
+ * Returns `due`: how many deliveries became claimable; when any did, the statement notifies the
+ * change feed's due channel once (`dueNotify`), whatever the batch's size.
  */
-export function insertDeliveriesStatement(schema: string, withEvent: boolean): string {
+export function insertDeliveriesStatement(
+  schema: string,
+  withEvent: boolean,
+  dueNotify: string,
+): string {
   const n = DELIVERY_ARRAYS.length;
   const arrays = DELIVERY_ARRAYS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
   const names = DELIVERY_ARRAYS.map(([name]) => name).join(', ');
@@ -109,8 +114,13 @@ inserted AS (
   FROM planned AS p CROSS JOIN block AS b
   ORDER BY p.ord
   RETURNING status
+),
+notified AS (
+  SELECT ${dueNotify} WHERE EXISTS (SELECT 1 FROM inserted WHERE status = 'PENDING')
 )
-SELECT count(*) FILTER (WHERE status = 'PENDING')::integer AS due FROM inserted`;
+SELECT count(*) FILTER (WHERE status = 'PENDING')::integer AS due,
+  (SELECT count(*) FROM notified)::integer AS notified
+FROM inserted`;
 }
 
 /** The values of {@link insertDeliveriesStatement}: one array per column, then the event's. */

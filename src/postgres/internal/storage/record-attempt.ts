@@ -310,12 +310,28 @@ export async function recordBatch(
   statements: ReturnType<typeof recordAttemptStatements>,
   statement: Statement,
   inputs: readonly RecordAttemptInput[],
+  endpointNotify: string,
 ): Promise<(RecordAttemptResult | null)[]> {
   const ids = [...new Set(inputs.map((input) => input.deliveryId))];
   const { rows } = await statement(statements.lock, [ids]);
   const plan = planBatch(inputs, rows);
   // An attempt refused by its token changes nothing; a trip needs a recorded attempt.
   if (plan.recorded > 0) await statement(statements.write, plan.values);
+  // A health trip changed an endpoint's status: every process's cache hears it at commit (the
+  // change feed). Rare, so one more statement then; a batch without a trip notifies nothing
+  // (its retries lie in the future, and this worker is awake).
+  const tripped = new Map<string, string>();
+  for (const result of plan.results) {
+    if (result !== null && result.transition !== 'stay' && result.endpoint !== null) {
+      tripped.set(result.endpoint.id, result.endpoint.organizationUuid);
+    }
+  }
+  if (tripped.size > 0) {
+    await statement(`SELECT ${endpointNotify} FROM unnest($1::text[], $2::text[]) AS t(o, e)`, [
+      [...tripped.values()],
+      [...tripped.keys()],
+    ]);
+  }
   return plan.results;
 }
 
