@@ -482,3 +482,130 @@ describe('PostgresStorage — options', () => {
     ],
   ]);
 });
+
+describe('PostgresStorage — change feed', () => {
+  /** A listener that records every call, and waits for the next one of a kind. */
+  function recordingListener() {
+    const calls: { kind: string; change?: { organizationUuid: string; endpointId: string } }[] = [];
+    const waiters: (() => void)[] = [];
+    const push = (call: (typeof calls)[number]) => {
+      calls.push(call);
+      for (const wake of waiters.splice(0)) wake();
+    };
+    const until = async (predicate: () => boolean, what: string) => {
+      const deadline = Date.now() + 5_000;
+      while (!predicate()) {
+        if (Date.now() > deadline)
+          throw new Error(`no ${what} within 5 s: ${JSON.stringify(calls)}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 50);
+        });
+      }
+    };
+    return {
+      calls,
+      until,
+      listener: {
+        due: () => push({ kind: 'due' }),
+        endpointChanged: (change: { organizationUuid: string; endpointId: string }) =>
+          push({ kind: 'endpoint', change }),
+        resync: () => push({ kind: 'resync' }),
+        failed: () => push({ kind: 'failed' }),
+      },
+    };
+  }
+
+  it("another process's endpoint writes, published work, releases and health trips reach a watch at once", async () => {
+    await emptyTables();
+    const watcherPool = otherPool(3);
+    const watching = new PostgresStorage({ pool: watcherPool, schema: db().schema });
+    const { calls, until, listener } = recordingListener();
+    const watch = await watching.watch(listener);
+    try {
+      const writer = storageWith();
+      const endpoint = endpointRecord();
+      await writer.insertEndpoint(endpoint);
+      const change = { organizationUuid: ORG_A, endpointId: endpoint.id };
+      await until(() => calls.some((c) => c.kind === 'endpoint'), 'insert notification');
+      expect(calls.filter((c) => c.kind === 'endpoint')).toEqual([{ kind: 'endpoint', change }]);
+
+      await writer.updateEndpoint({
+        organizationUuid: ORG_A,
+        endpointId: endpoint.id,
+        changes: { description: 'changed' },
+        nowMs: T0,
+      });
+      await until(() => calls.filter((c) => c.kind === 'endpoint').length === 2, 'update');
+
+      // One fan-out of 3 deliveries: one due notification, not three.
+      const event = eventRecord();
+      await writer.insertEvent(
+        event,
+        [1, 2, 3].map(() => deliveryRecord(event, endpoint)),
+      );
+      await until(() => calls.some((c) => c.kind === 'due'), 'due notification');
+      const claimed = await writer.claimDue({ nowMs: T0, limit: 1, leaseMs: LEASE_MS, owner: 'w' });
+      await writer.releaseClaim((claimed[0] as ClaimedDelivery).delivery.id, 'no-such-token');
+      const [first] = claimed as [ClaimedDelivery];
+      await writer.releaseClaim(first.delivery.id, first.leaseToken);
+      await until(() => calls.filter((c) => c.kind === 'due').length === 2, 'release notification');
+
+      // A health trip changes the endpoint's status: the watch hears it.
+      const [again] = (await writer.claimDue({
+        nowMs: T0,
+        limit: 1,
+        leaseMs: LEASE_MS,
+        owner: 'w',
+      })) as [ClaimedDelivery];
+      const tripped = await writer.recordAttempt({
+        deliveryId: again.delivery.id,
+        leaseToken: again.leaseToken,
+        attempt: attemptRecord(again.delivery, T0, false),
+        decision: { status: 'PENDING', nextAttemptAtMs: T0 + 60_000, failureReason: null },
+        healthPolicy: { maxConsecutiveFailures: 1, action: 'PAUSED' },
+      });
+      expect(tripped?.transition).toBe('pause');
+      await until(() => calls.filter((c) => c.kind === 'endpoint').length === 3, 'trip');
+
+      await writer.deleteEndpoint(ORG_A, endpoint.id, T0);
+      await until(() => calls.filter((c) => c.kind === 'endpoint').length === 4, 'delete');
+      expect(calls.filter((c) => c.kind === 'due')).toHaveLength(2);
+      expect(calls.filter((c) => c.kind === 'failed' || c.kind === 'resync')).toEqual([]);
+    } finally {
+      await watch.close();
+      await watcherPool.end();
+      await emptyTables();
+    }
+  });
+
+  it('changeFeed: false, or a single client -> a watch that never calls the listener; the statements still notify', async () => {
+    const client = await db().connect();
+    const { calls, listener } = recordingListener();
+    const quiet = [
+      new PostgresStorage({ pool: client, schema: db().schema }),
+      storageWith({ changeFeed: false }),
+    ];
+    const watches = await Promise.all(quiet.map((storage) => storage.watch(listener)));
+    const { calls: heard, until, listener: hearing } = recordingListener();
+    const watch = await storageWith().watch(hearing);
+    try {
+      await (quiet[1] as PostgresStorage).insertEndpoint(endpointRecord());
+      await until(() => heard.length > 0, 'notification from a storage without a feed');
+      expect(calls).toEqual([]);
+    } finally {
+      await watch.close();
+      await Promise.all(watches.map((w) => w.close()));
+      await emptyTables();
+    }
+  });
+
+  it('changeFeed that is not false or an object, or with an unknown key -> invalid_option naming it', () => {
+    expect(thrown(() => storageWith({ changeFeed: true as never })).issues[0]?.path).toBe(
+      'changeFeed',
+    );
+    const unknown = thrown(() => storageWith({ changeFeed: { pool: db().pool } as never }));
+    expect(unknown.code).toBe('invalid_option');
+    expect(unknown.message).toContain('pool');
+  });
+});
