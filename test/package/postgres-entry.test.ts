@@ -69,6 +69,39 @@ describe('the /postgres entry', () => {
     expect(JSON.parse(stdout)).toEqual(['function', 'function', 'blocked: pg']);
   });
 
+  it('from the CJS build, the change feed retries through p-retry (ESM only, loaded by require)', async () => {
+    // A PGlite stand-in whose first listen fails: the feed's first reconnect goes through p-retry.
+    const script = `
+      const { PostgresChangeFeed } = require('@novatrade24/webhooks/postgres');
+      let calls = 0;
+      const pglite = {
+        async listen() {
+          calls += 1;
+          if (calls === 1) throw new Error('first listen fails');
+          return async () => {};
+        },
+      };
+      const feed = new PostgresChangeFeed({ pglite, reconnect: { minDelayMs: 1, maxDelayMs: 2 } });
+      const failures = [];
+      // The feed's retry timers are unref'd: keep the process up until the watch opens.
+      const alive = setTimeout(() => console.log('{"timedOut":true}'), 10_000);
+      const noop = () => {};
+      feed
+        .watch({ due: noop, endpointChanged: noop, resync: noop, failed: (f) => failures.push(f.during) })
+        .then(async (watch) => {
+          await watch.close();
+          clearTimeout(alive);
+          console.log(JSON.stringify({ calls, failures }));
+        });
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
+      cwd: import.meta.dirname,
+    });
+    const result = JSON.parse(stdout) as { calls: number; failures: string[] };
+    // One failed listen, then the session listens on both channels of the schema.
+    expect(result).toEqual({ calls: 3, failures: ['listen'] });
+  });
+
   it('ships every migration as a .sql file in dist/migrations, as in the sources', () => {
     const sources = join(ROOT, 'src', 'postgres', 'migrations');
     const names = readdirSync(sources).filter((name) => name.endsWith('.sql'));
