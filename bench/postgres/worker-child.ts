@@ -6,9 +6,15 @@
 // Messages (IPC): `{ type: 'start' }` starts a new sender (`started`, with whether the storage has
 // a change feed the sender will use); `{ type: 'stop' }` stops it (`stopped`, with its counts and
 // the statements of its run). It reports `ready` (with its pid and its backends' pids) once its
-// pool holds every connection, and exits when the parent disconnects. With `feed off` the sender
-// sees the storage without its `watch` (a Proxy hides it), so it wakes only by polling.
-import { PostgresStorage } from '../../src/postgres/postgres-storage.js';
+// pool holds every connection, and exits when the parent disconnects. With `feed off` the storage
+// is made with `changeFeed: false` (when it has the option) and the sender sees it without its
+// `watch` (a Proxy hides it), so it wakes only by polling. With `feed on` the storage takes its
+// LISTEN session from the pool (one client fewer for queries).
+import {
+  POSTGRES_STORAGE_OPTION_NAMES,
+  PostgresStorage,
+  type PostgresStorageOptions,
+} from '../../src/postgres/postgres-storage.js';
 import { HttpTransport } from '../../src/sender/http-transport.node.js';
 import type { SenderStorage } from '../../src/sender/ports/sender-storage.js';
 import { WebhookSender } from '../../src/sender/webhook-sender.js';
@@ -22,7 +28,15 @@ const poolMax = Number(maxArg);
 const raw = benchPool({ max: poolMax, role });
 const counter = new QueryCounter();
 const pool = countingPool(raw, counter);
-const storage = new PostgresStorage({ pool, schema });
+// Feed off: the storage's own `changeFeed: false` where it has that option (its `watch` then never
+// calls the listener), and in any case the sender sees the storage without `watch` (a Proxy).
+const knownOptions: readonly string[] = POSTGRES_STORAGE_OPTION_NAMES;
+const feedOff = feedArg === 'off' && knownOptions.includes('changeFeed');
+const storage = new PostgresStorage({
+  pool,
+  schema,
+  ...(feedOff ? { changeFeed: false } : {}),
+} as PostgresStorageOptions);
 const hidden: SenderStorage =
   feedArg === 'off'
     ? new Proxy(storage, {
