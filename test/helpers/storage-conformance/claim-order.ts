@@ -40,7 +40,7 @@ function coarseMs(maxMs: number): fc.Arbitrary<number> {
 }
 
 /** `endpointCount` endpoints in `storage`; `add(i, dueMs)` stores one delivery for endpoint i. */
-async function setupIn(
+export async function setupIn(
   storage: SenderStorage,
   endpointCount: number,
   urlOf: (index: number) => string = () => URL_A,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStorage } from '../../../src/sender/memory-storage.js';
-import type { DeliveryRecord, EndpointRecord } from '../../../src/sender/records.js';
+import type { EndpointRecord } from '../../../src/sender/records.js';
 import { measureHeap } from '../../helpers/heap-measure.js';
 import {
   attemptRecord,
@@ -14,35 +14,15 @@ import {
   parkedDeliveryRecord,
   T0,
 } from '../../helpers/sender-records.js';
+import { setupIn } from '../../helpers/storage-conformance/claim-order.js';
 import { describeSenderStorage } from '../../helpers/storage-conformance/index.js';
 
 describeSenderStorage('MemoryStorage', async () => ({ storage: new MemoryStorage() }));
 
 const LEASE_MS = 1_000;
-const URL_A = 'https://a.example/hooks';
-
-/** A storage with `endpointCount` endpoints; `add(i, dueMs)` stores one delivery for endpoint i. */
-async function setup(endpointCount: number, urlOf: (index: number) => string = () => URL_A) {
-  const storage = new MemoryStorage();
-  const endpoints: EndpointRecord[] = [];
-  for (let i = 0; i < endpointCount; i++) {
-    const endpoint = endpointRecord({ url: urlOf(i) });
-    endpoints.push(endpoint);
-    await storage.insertEndpoint(endpoint);
-  }
-  const add = async (endpointIndex: number, dueMs: number): Promise<DeliveryRecord> => {
-    const event = eventRecord({ createdAtMs: T0 });
-    const endpoint = endpoints[endpointIndex % endpointCount] as EndpointRecord;
-    const delivery = deliveryRecord(event, endpoint, { nextAttemptAtMs: dueMs });
-    await storage.insertEvent(event, [delivery]);
-    return delivery;
-  };
-  return { storage, endpoints, add };
-}
-
 describe('MemoryStorage — due heaps', () => {
   it('skipping an endpoint with a large backlog costs per endpoint, not per waiting delivery', async () => {
-    const { storage, endpoints, add } = await setup(2);
+    const { storage, endpoints, add } = await setupIn(new MemoryStorage(), 2);
     for (let i = 0; i < 50_000; i++) await add(0, T0 + (i % 100));
     const busy = new Set([(endpoints[0] as EndpointRecord).id]);
     const started = performance.now();
