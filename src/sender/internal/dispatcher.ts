@@ -33,6 +33,7 @@ import type { HookBus } from './hook-bus.js';
 import { LogThrottle } from './log-throttle.js';
 import { maskedErrorSummary, secretValues } from './masked-error-summary.js';
 import type { MetaEventInput } from './publisher.js';
+import { RecordBacklog, type Slot } from './record-backlog.js';
 
 const META_TYPES: ReadonlySet<string> = new Set(META_EVENT_TYPES);
 
@@ -155,10 +156,18 @@ export class Dispatcher {
   readonly #ports: DispatcherPorts;
   readonly #host: DispatcherHost;
   readonly #randomFloat: () => number;
-  /** Attempts in flight per endpoint id and per origin (the claim's rooms). */
+  /**
+   * HTTP attempts in flight per endpoint id and per origin (the claim's rooms), and slots held by
+   * an ended attempt while `maxInFlight` records already wait (the backlog's `held`). A delivery
+   * whose record runs with its slot freed is in none of them: it is still leased in storage, so no
+   * claim sees it, and its endpoint's turn was taken when it was claimed.
+   */
   readonly #inFlight = new Map<string, number>();
   readonly #inFlightByOrigin = new Map<string, number>();
+  /** Deliveries from their claim to the end of their record and its consequences. */
   readonly #running = new Set<Promise<void>>();
+  /** Frees a slot when its attempt ends, while at most `maxInFlight` records wait to commit. */
+  readonly #backlog: RecordBacklog;
   /** Bodies at their event's own schema version, by event id (no key to build per delivery). */
   readonly #bodies = new Map<string, string>();
   /** Bodies converted to another schema version, by `eventId:version`. */
@@ -179,6 +188,7 @@ export class Dispatcher {
     this.#config = deps.config;
     this.#ports = deps.ports;
     this.#host = deps.host;
+    this.#backlog = new RecordBacklog(deps.config.maxInFlight);
     const { random } = deps.ports;
     this.#randomFloat = () => randomFloat(random);
   }
@@ -229,12 +239,18 @@ export class Dispatcher {
       this.#inFlight.set(endpointId, count + 1);
       this.#inFlightByOrigin.set(origin, originCount + 1);
       this.#total++;
-      const work = this.#deliver(item).finally(() => {
-        decrement(this.#inFlight, endpointId);
-        decrement(this.#inFlightByOrigin, origin);
-        this.#total--;
+      const slot: Slot = {
+        state: 'sending',
+        free: () => {
+          decrement(this.#inFlight, endpointId);
+          decrement(this.#inFlightByOrigin, origin);
+          this.#total--;
+          this.wake();
+        },
+      };
+      const work = this.#deliver(item, slot).finally(() => {
+        this.#backlog.done(slot);
         this.#running.delete(work);
-        this.wake();
       });
       this.#running.add(work);
       started.push(work);
@@ -257,8 +273,12 @@ export class Dispatcher {
     return { started, more: started.length >= room, claimedAtMs };
   }
 
-  /** Signs and sends one claimed delivery, then records the attempt and its consequences. */
-  async #deliver(claimed: ClaimedDelivery): Promise<void> {
+  /**
+   * Signs and sends one claimed delivery, then records the attempt and its consequences. The slot
+   * is handed to the backlog as soon as the attempt has a result: freed then, or held while
+   * `maxInFlight` records already wait; the claim's `.finally` ends it.
+   */
+  async #deliver(claimed: ClaimedDelivery, slot: Slot): Promise<void> {
     const { delivery, event, endpoint, leaseToken } = claimed;
     const { clock, transport, storage } = this.#ports;
     const { profile } = this.#config;
@@ -323,6 +343,9 @@ export class Dispatcher {
         };
       }
     }
+    // The request is over: its slot goes to the next claim (unless too many records wait). The
+    // delivery stays leased until the record below ends, so no claim takes it meanwhile.
+    this.#backlog.sent(slot);
     // From here on a throw is the storage's (or the endpoint cache's): the claim lapses and the
     // delivery is claimed again after the lease (at-least-once, docs/design.md §2).
     let call = 'storage.recordAttempt';
@@ -371,6 +394,12 @@ export class Dispatcher {
             'another worker sends the delivery again',
         );
         return;
+      }
+      // A retry already due (a short schedule, an offset passed during the attempt): the claims
+      // since the slot was freed did not see it, leased until now, so claim again.
+      const next = recorded.delivery.nextAttemptAtMs;
+      if (recorded.delivery.status === 'PENDING' && next !== null && next <= clock.now()) {
+        this.wake();
       }
       const after = this.#after(recorded, event, attempt);
       if (after !== undefined) await after;
@@ -807,27 +836,31 @@ export class Dispatcher {
         await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
       }
-      let waitMs = pollIntervalMs;
-      try {
-        const next = await storage.nextDueAtMs();
-        // Due at the claim and still not taken: its endpoint or origin is at its room, and only a
-        // finished attempt (which wakes the loop) can make space; no busy loop until then.
-        if (next !== null && next > claimedAtMs) {
-          waitMs = Math.min(pollIntervalMs, Math.max(0, next - clock.now()));
-        }
-      } catch {
-        // the claim above reports storage failures
-      }
-      // A publish or a finished attempt while this round ran: its work may be claimable now.
+      // A publish or a freed slot while this round ran: its work may be claimable now, so claim
+      // again without asking storage when to wake (a statement per round on a database).
       if (!this.#woken) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, waitMs);
-          this.#wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.#wake = undefined;
+        let waitMs = pollIntervalMs;
+        try {
+          const next = await storage.nextDueAtMs();
+          // Due at the claim and still not taken: its endpoint or origin is at its room, and only
+          // a freed slot (which wakes the loop) can make space; no busy loop until then.
+          if (next !== null && next > claimedAtMs) {
+            waitMs = Math.min(pollIntervalMs, Math.max(0, next - clock.now()));
+          }
+        } catch {
+          // the claim above reports storage failures
+        }
+        // Or one while storage answered.
+        if (!this.#woken) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, waitMs);
+            this.#wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          this.#wake = undefined;
+        }
       }
       // Claim once the rest of this turn of the event loop has run: the other attempts whose
       // responses arrived in the same poll end too, and a burst of publishes lands, so that one
