@@ -14,6 +14,11 @@ export interface PostgresQueryResult {
 /**
  * One session that runs queries in order: a connected `pg.Client`, or a client checked out of a
  * pool. Text without `values` may hold several statements (the simple query protocol).
+ *
+ * `query(text, values)` is all an adapter needs. When the connection is pg's own (a `pg.Pool`,
+ * including one over PGlite, or a connected `pg.Client`), `PostgresStorage` also calls pg's config
+ * form, `query({ name, text, values })`, so that each session prepares its frequent statements
+ * once (docs/postgres.md, "Prepared statements"); any other object gets `(text, values)` only.
  */
 export interface PostgresClient {
   query(text: string, values?: unknown[]): Promise<PostgresQueryResult>;

@@ -28,7 +28,7 @@ import type {
 import { type ChangeFeedSql, changeFeedSql } from './internal/change-feed-channels.js';
 import { quotedSchemaOption, storePoolOption } from './internal/dedupe-idempotency-query.js';
 import { claimStatement, claimValues, MAX_CLAIM_LIMIT } from './internal/storage/claim.js';
-import { StorageConnection } from './internal/storage/connection.js';
+import { type HotStatement, hot, StorageConnection } from './internal/storage/connection.js';
 import {
   endpointStatements,
   insertEndpointValues,
@@ -115,25 +115,27 @@ const DEFAULT_RECORD_BATCH_SIZE = 100;
 const MAX_RECORD_BATCH_SIZE = 10_000;
 
 /**
- * The statements of one schema, built once per storage. Values are always bound parameters.
+ * The statements of one schema, built once per storage. Values are always bound parameters. Each
+ * fixed text is a {@link HotStatement}: sent named, so each session plans it once (see
+ * `StorageConnection`); only `listDeliveries` and the rare trip notification go unnamed.
  * Writes notify the schema's change feed (`notify`): a published batch and a release once each
  * on the due channel, every endpoint write and health trip on the endpoint channel.
  */
 function storageStatements(schema: string, notify: ChangeFeedSql) {
   return {
-    endpoints: endpointStatements(schema, notify),
-    history: historyStatements(schema),
-    insertEvent: insertDeliveriesStatement(schema, true, notify.dueNotify),
-    insertDeliveries: insertDeliveriesStatement(schema, false, notify.dueNotify),
-    claim: claimStatement(schema),
-    record: recordAttemptStatements(schema),
+    endpoints: hotAll(endpointStatements(schema, notify)),
+    history: hotAll(historyStatements(schema)),
+    insertEvent: hot(insertDeliveriesStatement(schema, true, notify.dueNotify)),
+    insertDeliveries: hot(insertDeliveriesStatement(schema, false, notify.dueNotify)),
+    claim: hot(claimStatement(schema)),
+    record: hotAll(recordAttemptStatements(schema)),
     /** A health trip's endpoints, from `unnest($1 organizations, $2 ids) AS t(o, e)`. */
     tripNotify: notify.endpointNotify('t.o', 't.e'),
     /**
      * $1 delivery id, $2 token: frees the claim if it is still the token's; a PENDING delivery is
      * due again at once, behind what already waits (a new `due_seq`), and idle workers hear it.
      */
-    release: `WITH released AS (
+    release: hot(`WITH released AS (
   UPDATE ${schema}.deliveries SET
     lease_owner = NULL, lease_token = NULL, lease_until_ms = NULL, claimed = false,
     due_at_ms = CASE WHEN status = 'PENDING' THEN next_attempt_at_ms END,
@@ -145,9 +147,16 @@ function storageStatements(schema: string, notify: ChangeFeedSql) {
 notified AS (
   SELECT ${notify.dueNotify} WHERE EXISTS (SELECT 1 FROM released WHERE status = 'PENDING')
 )
-SELECT (SELECT count(*) FROM notified)::integer AS notified`,
-    purge: purgeStatement(schema),
+SELECT (SELECT count(*) FROM notified)::integer AS notified`),
+    purge: hot(purgeStatement(schema)),
   };
+}
+
+/** Every text of `statements` as a {@link HotStatement}. */
+function hotAll<K extends string>(statements: Record<K, string>): Record<K, HotStatement> {
+  const out = {} as Record<K, HotStatement>;
+  for (const key of Object.keys(statements) as K[]) out[key] = hot(statements[key]);
+  return out;
 }
 
 /**

@@ -35,9 +35,13 @@ export const MAX_CLAIM_LIMIT = 10_000;
  *    holds are passed over, never waited for, and a row another claim took and committed in
  *    between is checked again and dropped), merged with its lapsed ones.
  * 5. `ranked` / `line`: the candidates in claim order (rank within the endpoint, last claim,
- *    earliest due delivery, endpoint id), as arrays.
- * 6. `walk`: down the line once, taking a candidate unless its origin is at its room or the
- *    places left are the reserve and its endpoint has something in flight; stops at `limit`.
+ *    earliest due delivery, endpoint id), as arrays. `binding` (built once: referenced twice, so
+ *    never inlined into the walk, where it would be rebuilt at every step) adds whether a rule can
+ *    bind: an origin with more candidates than room, or a place within the reserve that would go
+ *    to an endpoint with something in flight.
+ * 6. `walk`: only when a rule can bind, down the line once, taking a candidate unless its origin
+ *    is at its room or the places left are the reserve and its endpoint has something in flight;
+ *    stops at `limit`. `chosen`: the walk's picks, or else the first `limit` of the line.
  * 7. `claimed`: the taken rows get the lease (due at its expiry, owner, a token from one block of
  *    `lease_token_seq` in claim order); the lapsed rows not taken wait again at their due time
  *    (their lapsed token still records until another claim replaces it).
@@ -47,8 +51,10 @@ export const MAX_CLAIM_LIMIT = 10_000;
  *
  * Cost: one index descent per endpoint with PENDING deliveries, plus at most `room` rows read
  * and locked from the head of each endpoint with due work (and the rows in flight at that head,
- * passed over), plus the lapsed claims; never an endpoint's whole backlog. Locks: delivery rows
- * (SKIP LOCKED, never waited for), then turn rows in id order; never an endpoint row.
+ * passed over), plus the lapsed claims; never an endpoint's whole backlog. The line is sorted and
+ * aggregated once; the walk, when it runs, reads it by position (at most `limit` + skipped steps).
+ * PostgresStorage sends this text as a named statement, so a session plans it once. Locks:
+ * delivery rows (SKIP LOCKED, never waited for), then turn rows in id order; never an endpoint row.
  */
 export function claimStatement(schema: string): string {
   const deliveries = `${schema}.deliveries`;
@@ -112,11 +118,22 @@ line AS (
     array_agg(in_flight + rank ORDER BY rank, last_claimed, head_at, head_seq, endpoint_id)
       AS endpoint_taken,
     array_agg(origin_in_flight ORDER BY rank, last_claimed, head_at, head_seq, endpoint_id)
-      AS origin_taken
+      AS origin_taken,
+    EXISTS (
+      SELECT 1 FROM candidates AS c GROUP BY c.origin
+      HAVING max(c.origin_in_flight) + count(*) > $9::integer
+    ) AS origin_binds
   FROM ranked
 ),
+binding AS (
+  SELECT l.*, l.origin_binds OR EXISTS (
+      SELECT 1 FROM unnest(l.endpoint_taken) WITH ORDINALITY AS t(taken, k)
+      WHERE t.k > $2::integer - $12::integer AND t.k <= $2::integer AND t.taken > 0
+    ) AS binds
+  FROM line AS l
+),
 walk (pos, taken, by_origin, id) AS (
-  SELECT 0, 0, '{}'::jsonb, NULL::text COLLATE "C"
+  SELECT 0, 0, '{}'::jsonb, NULL::text COLLATE "C" FROM binding WHERE binds
   UNION ALL
   SELECT w.pos + 1,
     w.taken + CASE WHEN s.ok THEN 1 ELSE 0 END,
@@ -124,7 +141,7 @@ walk (pos, taken, by_origin, id) AS (
       THEN jsonb_set(w.by_origin, ARRAY[s.origin], to_jsonb(s.origin_count + 1))
       ELSE w.by_origin END,
     CASE WHEN s.ok THEN s.id END
-  FROM walk AS w CROSS JOIN line AS l
+  FROM walk AS w CROSS JOIN binding AS l
   CROSS JOIN LATERAL (
     SELECT l.ids[w.pos + 1] AS id, l.origins[w.pos + 1] AS origin,
       coalesce((w.by_origin ->> l.origins[w.pos + 1])::integer, 0) AS origin_count,
@@ -137,6 +154,10 @@ walk (pos, taken, by_origin, id) AS (
 ),
 chosen AS (
   SELECT w.id, w.taken AS k FROM walk AS w WHERE w.id IS NOT NULL
+  UNION ALL
+  SELECT u.id, u.k::integer FROM binding AS l
+  CROSS JOIN LATERAL unnest(l.ids) WITH ORDINALITY AS u(id, k)
+  WHERE NOT l.binds AND u.k <= $2::integer
 ),
 lease_block AS (SELECT nextval('${schema}.lease_token_seq') * 16777216 AS base),
 claimed AS (

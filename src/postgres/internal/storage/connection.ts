@@ -3,6 +3,7 @@
 // the operation, the SQLSTATE and the constraint or column, never a value (docs/design.md §5.20):
 // the driver's error, which may quote a row, stays the `cause`.
 
+import { createHash } from 'node:crypto';
 import { WebhookConflictError, WebhookStorageError } from '../../../core/errors.js';
 import type {
   PostgresClient,
@@ -23,8 +24,34 @@ export interface DriverFailure {
 /** Turns a failure the operation expects (a unique violation, …) into a conflict; else undefined. */
 export type ConflictMapper = (failure: DriverFailure) => WebhookConflictError | undefined;
 
+/**
+ * A statement the storage runs often, sent as a named (prepared) statement where the connection
+ * takes pg's config form (see {@link StorageConnection}): each session then parses and plans it
+ * once, not on every call. `name` is `nwh_` and a hash of `text` (which holds the schema), so it
+ * is stable and unique per text and schema.
+ */
+export interface HotStatement {
+  readonly text: string;
+  readonly name: string;
+}
+
+/** `text` as a {@link HotStatement}. */
+export function hot(text: string): HotStatement {
+  return { text, name: `nwh_${createHash('sha256').update(text).digest('hex').slice(0, 24)}` };
+}
+
+/** What {@link StorageConnection} runs: plain text (unnamed) or a hot statement. */
+export type StatementText = string | HotStatement;
+
 /** Runs statements in order on one session (inside a transaction). */
-export type Statement = (text: string, values: unknown[]) => Promise<PostgresQueryResult>;
+export type Statement = (text: StatementText, values: unknown[]) => Promise<PostgresQueryResult>;
+
+/** pg's config form of `query` (`pg.Pool`, `pg.Client` and the clients a pg Pool hands out). */
+type NamedQuery = (config: {
+  name: string;
+  text: string;
+  values: unknown[];
+}) => Promise<PostgresQueryResult>;
 
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 const SYSTEM_ERROR_CODE = /^E[A-Z0-9_]{1,40}$/;
@@ -80,33 +107,53 @@ export function storageFailure(
  * dropped connection, a rollback that failed) is closed. `pool.query` would close the client on
  * any error, which over PGlite, whose pool has one client on one embedded session, ends the pool
  * for good.
+ *
+ * Named statements. A {@link HotStatement} goes as pg's `query({ name, text, values })` when the
+ * connection is pg's own (a `pg.Pool`, its clients, or a connected `pg.Client`: see
+ * {@link takesNamedStatements}), so each session prepares it once; any other connection (one that
+ * only has `query(text, values)`) gets the text, unnamed, as before. A prepared statement is the
+ * session's until it ends, so two changes to the database can break one, and each is healed by
+ * running the call again once, which is safe because the statement failed before it ran (and a
+ * transaction rolled back):
+ * - `migrate()` changed a table a statement reads, so that its result has other column types:
+ *   the server refuses the old plan ("cached plan must not change result type", SQLSTATE 0A000).
+ *   The names get a suffix no storage of this process used before, and every session prepares
+ *   them anew (the old ones stay until the session ends: a few kilobytes per change).
+ * - The session lost its prepared statements (`DISCARD ALL`, a transaction-mode pooler: 26000),
+ *   or another adapter on the same embedded session prepared a name first (42P05): named
+ *   statements are turned off for this storage.
  */
 export class StorageConnection {
   readonly #connection: PostgresConnection;
   readonly #pooled: boolean;
+  /** Whether hot statements go named (pg's config form), while nothing has turned it off. */
+  #named: boolean;
+  /** Suffix of the names after a change of result type (0: none). */
+  #generation = 0;
   /** For one client: the end of the last queued call. */
   #tail: Promise<unknown> = Promise.resolve();
 
   constructor(connection: PostgresConnection) {
     this.#connection = connection;
     this.#pooled = isPool(connection);
+    this.#named = takesNamedStatements(connection);
+  }
+
+  /** Whether hot statements are sent named (for tests and diagnostics). */
+  get namedStatements(): boolean {
+    return this.#named;
   }
 
   /** One statement (autocommit). */
   async query(
     operation: string,
-    text: string,
+    text: StatementText,
     values: unknown[],
     conflict?: ConflictMapper,
   ): Promise<PostgresQueryResult> {
     return this.#exclusive(async () => {
       try {
-        if (!this.#pooled) return await this.#connection.query(text, values);
-        return await onPooledClient(
-          this.#connection as PostgresPool,
-          (session) => session.query(text, values),
-          refusedByServer,
-        );
+        return await this.#healing((session) => this.#send(session, text, values));
       } catch (error) {
         throw storageFailure(operation, error, conflict);
       }
@@ -116,7 +163,8 @@ export class StorageConnection {
   /**
    * `work` in one READ COMMITTED transaction on one session: committed when it resolves, rolled
    * back when it rejects (a session whose rollback may not have gone through is closed, not
-   * reused).
+   * reused). `work` may run twice (see the class's "Named statements"): it must only run
+   * statements.
    */
   async transaction<T>(
     operation: string,
@@ -125,11 +173,8 @@ export class StorageConnection {
   ): Promise<T> {
     return this.#exclusive(async () => {
       try {
-        if (!this.#pooled) return await inTransaction(this.#connection, work);
-        return await onPooledClient(
-          this.#connection as PostgresPool,
-          (session) => inTransaction(session, work),
-          refusedByServer,
+        return await this.#healing((session) =>
+          inTransaction(session, work, (text, values) => this.#send(session, text, values)),
         );
       } catch (error) {
         // A failed rollback closed the session; the caller hears the error that caused it.
@@ -142,12 +187,85 @@ export class StorageConnection {
     });
   }
 
+  /** `run` on a session, once more after a failure of a prepared statement it can heal. */
+  async #healing<T>(run: (session: PostgresClient) => Promise<T>): Promise<T> {
+    try {
+      return await this.#onSession(run);
+    } catch (error) {
+      if (!this.#named || !this.#heal(error instanceof SessionLost ? error.cause : error)) {
+        throw error;
+      }
+      return this.#onSession(run);
+    }
+  }
+
+  #onSession<T>(run: (session: PostgresClient) => Promise<T>): Promise<T> {
+    if (!this.#pooled) return run(this.#connection);
+    return onPooledClient(this.#connection as PostgresPool, run, refusedByServer);
+  }
+
+  /** Whether `error` is a prepared statement's failure, after taking the measure it calls for. */
+  #heal(error: unknown): boolean {
+    const { sqlState } = driverFailure(error);
+    if (sqlState === '0A000' && STALE_PLAN.test(String((error as Error | null)?.message))) {
+      // A suffix no storage of this process used yet: other storages on the same sessions may
+      // hold statements of an earlier suffix prepared before yet another change.
+      generations++;
+      this.#generation = generations;
+      return true;
+    }
+    if (sqlState === '26000' || sqlState === '42P05') {
+      this.#named = false;
+      return true;
+    }
+    return false;
+  }
+
+  #send(session: PostgresClient, text: StatementText, values: unknown[]) {
+    if (typeof text === 'string') return session.query(text, values);
+    if (!this.#named) return session.query(text.text, values);
+    const name = this.#generation === 0 ? text.name : `${text.name}_${this.#generation}`;
+    return (session.query as unknown as NamedQuery).call(session, {
+      name,
+      text: text.text,
+      values,
+    });
+  }
+
   async #exclusive<T>(run: () => Promise<T>): Promise<T> {
     if (this.#pooled) return run();
     const result = this.#tail.then(run, run);
     this.#tail = result.catch(() => undefined);
     return result;
   }
+}
+
+const STALE_PLAN = /cached plan must not change result type/;
+
+/** The last name suffix any storage of this process took (see `StorageConnection.#heal`). */
+let generations = 0;
+
+/**
+ * Whether `connection` is pg's own, whose `query` takes the config form with a `name`: a pg-pool
+ * `Pool` (it has the `Client` class it makes clients with, and hands out pg clients), or a
+ * `pg.Client` (its protocol connection keeps the session's `parsedStatements`). A pool over
+ * PGlite (`createPgConfig`) is one too: its clients speak the extended protocol to the embedded
+ * session. Anything else, a wrapper with `query(text, values)` only, gets plain text.
+ */
+export function takesNamedStatements(connection: PostgresConnection): boolean {
+  const candidate = connection as {
+    Client?: unknown;
+    options?: unknown;
+    connection?: { parsedStatements?: unknown } | null;
+  };
+  if (isPool(connection)) {
+    return typeof candidate.Client === 'function' && typeof candidate.options === 'object';
+  }
+  return (
+    typeof candidate.connection === 'object' &&
+    candidate.connection !== null &&
+    typeof candidate.connection.parsedStatements === 'object'
+  );
 }
 
 /** Whether the server refused a statement (the session itself is fine). */
@@ -166,11 +284,12 @@ class SessionLost extends Error {
 async function inTransaction<T>(
   session: PostgresClient,
   work: (statement: Statement) => Promise<T>,
+  statement: Statement,
 ): Promise<T> {
   await session.query('BEGIN ISOLATION LEVEL READ COMMITTED');
   let result: T;
   try {
-    result = await work((text, values) => session.query(text, values));
+    result = await work(statement);
   } catch (error) {
     try {
       await session.query('ROLLBACK');

@@ -13,7 +13,7 @@ import type {
   EndpointRecord,
   StoredFailureReason,
 } from '../../../sender/records.js';
-import type { Statement } from './connection.js';
+import type { Statement, StatementText } from './connection.js';
 import {
   deliveryColumns,
   deliveryOf,
@@ -307,7 +307,7 @@ export function planBatch(inputs: readonly RecordAttemptInput[], rows: readonly 
 
 /** Runs one batch in the caller's transaction: lock, plan, write. */
 export async function recordBatch(
-  statements: ReturnType<typeof recordAttemptStatements>,
+  statements: Record<keyof ReturnType<typeof recordAttemptStatements>, StatementText>,
   statement: Statement,
   inputs: readonly RecordAttemptInput[],
   endpointNotify: string,
