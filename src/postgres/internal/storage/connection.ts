@@ -207,7 +207,7 @@ export class StorageConnection {
   /** Whether `error` is a prepared statement's failure, after taking the measure it calls for. */
   #heal(error: unknown): boolean {
     const { sqlState } = driverFailure(error);
-    if (sqlState === '0A000' && STALE_PLAN.test(String((error as Error | null)?.message))) {
+    if (sqlState === '0A000' && isStalePlan(error)) {
       // A suffix no storage of this process used yet: other storages on the same sessions may
       // hold statements of an earlier suffix prepared before yet another change.
       generations++;
@@ -240,7 +240,17 @@ export class StorageConnection {
   }
 }
 
-const STALE_PLAN = /cached plan must not change result type/;
+/**
+ * Whether a 0A000 is "cached plan must not change result type": by the server's routine (not
+ * translated, unlike the message under another `lc_messages`), else by the English message.
+ */
+function isStalePlan(error: unknown): boolean {
+  const { routine, message } = (error ?? {}) as { routine?: unknown; message?: unknown };
+  return (
+    routine === 'RevalidateCachedQuery' ||
+    /cached plan must not change result type/.test(String(message))
+  );
+}
 
 /** The last name suffix any storage of this process took (see `StorageConnection.#heal`). */
 let generations = 0;
