@@ -16,7 +16,8 @@ import { WebhookConflictError } from '../core/errors.js';
 import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
-import { evaluateEndpointHealth, HEALTHY } from '../core/retry/health-policy.js';
+import { HEALTHY } from '../core/retry/health-policy.js';
+import { healthAfterAttempt, stateAfterAttempt } from './internal/attempt-outcome.js';
 import { PARK_REASON } from './internal/park-reason.js';
 import { DueSchedule } from './memory/due-schedule.js';
 import { appendTo, historyOrder, removeFromIndex } from './memory/history-index.js';
@@ -287,43 +288,21 @@ export class MemoryStorage implements SenderStorage {
     history.lastFailureReason = attempt.failureReason;
     delivery.updatedAtMs = endedAtMs;
 
-    if (delivery.status === 'PENDING') {
-      delivery.status = decision.status;
-      delivery.nextAttemptAtMs = decision.status === 'PENDING' ? decision.nextAttemptAtMs : null;
-      delivery.failureReason = decision.status === 'FAILED' ? decision.failureReason : null;
-    } else if (decision.status === 'DELIVERED') {
-      // Parked (or its endpoint deleted) while the attempt was in flight: the receiver got it.
-      delivery.status = 'DELIVERED';
-      delivery.failureReason = null;
-    } // else: a failure leaves the parked delivery as it is
+    const after = stateAfterAttempt(delivery, decision);
+    delivery.status = after.status;
+    delivery.nextAttemptAtMs = after.nextAttemptAtMs;
+    delivery.failureReason = after.failureReason;
 
     let transition: RecordAttemptResult['transition'] = 'stay';
     let transitionReason: RecordAttemptResult['transitionReason'] = null;
     if (endpoint !== undefined && healthPolicy !== null) {
-      const evaluation = evaluateEndpointHealth(healthPolicy, {
-        health: endpoint.record.health,
-        succeeded: attempt.failureReason === null,
-        attemptAtMs: attempt.startedAtMs,
-      });
-      const trips = evaluation.transition !== 'stay' && endpoint.record.status === 'ACTIVE';
-      const health = endpoint.record.health;
-      if (
-        trips ||
-        evaluation.health.consecutiveFailures !== health.consecutiveFailures ||
-        evaluation.health.failingSinceMs !== health.failingSinceMs
-      ) {
-        // Only a change makes a new record (and a new shared copy): a success on a healthy
-        // endpoint, the usual attempt, leaves it as it is.
-        endpoint.record = {
-          ...endpoint.record,
-          health: evaluation.health,
-          ...(trips ? { status: healthPolicy.action, updatedAtMs: endedAtMs } : {}),
-        };
-      }
-      if (trips) {
+      const health = healthAfterAttempt(endpoint.record, healthPolicy, attempt, endedAtMs);
+      // Only a change makes a new record (and a new shared copy).
+      if (health.changed !== null) endpoint.record = health.changed;
+      if (health.transition !== 'stay') {
         // Take the endpoint out of rotation and park its pending work (docs/design.md §5.2, §5.3).
-        transition = evaluation.transition;
-        transitionReason = evaluation.reason;
+        transition = health.transition;
+        transitionReason = health.transitionReason;
         this.#schedule.parkPending(endpoint, PARK_REASON[healthPolicy.action], endedAtMs);
       }
     }

@@ -1,8 +1,8 @@
 // PostgresStorage's recordAttempt for a batch of inputs in one transaction: lock, decide in
-// JavaScript (the memory storage's rules, the health policy's own evaluateEndpointHealth), then
+// JavaScript (the memory storage's rules, src/sender/internal/attempt-outcome.ts), then
 // write everything with one multi-row statement. Group commit (group-commit.ts) gathers the batch.
 
-import { evaluateEndpointHealth } from '../../../core/retry/health-policy.js';
+import { healthAfterAttempt, stateAfterAttempt } from '../../../sender/internal/attempt-outcome.js';
 import { PARK_REASON } from '../../../sender/internal/park-reason.js';
 import type {
   RecordAttemptInput,
@@ -186,18 +186,7 @@ export function planBatch(inputs: readonly RecordAttemptInput[], rows: readonly 
     const endpoint = endpoints.get(delivery.record.endpointId);
     attempts.push(attempt);
     const before = delivery.record;
-    let status = before.status;
-    let nextAttemptAtMs = before.nextAttemptAtMs;
-    let failureReason = before.failureReason;
-    if (before.status === 'PENDING') {
-      status = decision.status;
-      nextAttemptAtMs = decision.status === 'PENDING' ? decision.nextAttemptAtMs : null;
-      failureReason = decision.status === 'FAILED' ? decision.failureReason : null;
-    } else if (decision.status === 'DELIVERED') {
-      // Parked (or its endpoint deleted) while the attempt was in flight: the receiver got it.
-      status = 'DELIVERED';
-      failureReason = null;
-    } // else: a failure leaves the parked delivery as it is
+    const { status, nextAttemptAtMs, failureReason } = stateAfterAttempt(before, decision);
     delivery.record = {
       ...before,
       status,
@@ -220,30 +209,16 @@ export function planBatch(inputs: readonly RecordAttemptInput[], rows: readonly 
     let transition: RecordAttemptResult['transition'] = 'stay';
     let transitionReason: RecordAttemptResult['transitionReason'] = null;
     if (endpoint !== undefined && healthPolicy !== null) {
-      const evaluation = evaluateEndpointHealth(healthPolicy, {
-        health: endpoint.record.health,
-        succeeded: attempt.failureReason === null,
-        attemptAtMs: attempt.startedAtMs,
-      });
-      const trips_ = evaluation.transition !== 'stay' && endpoint.record.status === 'ACTIVE';
-      const health = endpoint.record.health;
-      if (
-        trips_ ||
-        evaluation.health.consecutiveFailures !== health.consecutiveFailures ||
-        evaluation.health.failingSinceMs !== health.failingSinceMs
-      ) {
-        endpoint.record = {
-          ...endpoint.record,
-          health: evaluation.health,
-          ...(trips_ ? { status: healthPolicy.action, updatedAtMs: endedAtMs } : {}),
-        };
+      const health = healthAfterAttempt(endpoint.record, healthPolicy, attempt, endedAtMs);
+      if (health.changed !== null) {
+        endpoint.record = health.changed;
         endpoint.dirty = true;
       }
-      if (trips_) {
+      if (health.transition !== 'stay') {
         // Out of rotation, its pending work parked (docs/design.md §5.2, §5.3): the batch's own
         // deliveries here, the others by the write statement.
-        transition = evaluation.transition;
-        transitionReason = evaluation.reason;
+        transition = health.transition;
+        transitionReason = health.transitionReason;
         const reason = PARK_REASON[healthPolicy.action];
         trips.set(endpoint.record.id, { reason, atMs: endedAtMs });
         for (const other of deliveries.values()) {
