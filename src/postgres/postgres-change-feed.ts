@@ -14,6 +14,7 @@ import { assertOptionsObject } from '../core/internal/assert-options-object.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { integerOptionOr } from '../core/internal/integer-option.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
+import { MAX_TIMER_MS } from '../core/internal/timer-delay.js';
 import type {
   StorageChangeListener,
   StorageWatch,
@@ -47,8 +48,6 @@ export type {
 
 /** The class named in messages. */
 const OWNER = 'PostgresChangeFeed';
-/** The longest delay a timer takes (2^31 - 1 ms, about 24.8 days). */
-const MAX_DELAY_MS = 2_147_483_647;
 
 /** How a dropped LISTEN session is reopened: exponential backoff with jitter (p-retry). */
 export interface PostgresChangeFeedReconnectOptions {
@@ -152,14 +151,14 @@ export class PostgresChangeFeed implements StorageWatcher {
     assertKnownOptions(reconnect, RECONNECT_OPTION_NAMES, `${OWNER} reconnect`);
     this.#minDelayMs = integerOptionOr(OWNER, 'reconnect.minDelayMs', reconnect.minDelayMs, 250, {
       min: 0,
-      max: MAX_DELAY_MS,
+      max: MAX_TIMER_MS,
     });
     this.#maxDelayMs = integerOptionOr(
       OWNER,
       'reconnect.maxDelayMs',
       reconnect.maxDelayMs,
       Math.max(30_000, this.#minDelayMs),
-      { min: this.#minDelayMs, max: MAX_DELAY_MS },
+      { min: this.#minDelayMs, max: MAX_TIMER_MS },
     );
   }
 

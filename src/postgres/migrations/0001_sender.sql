@@ -90,9 +90,9 @@ CREATE INDEX events_created_idx ON events (created_at_ms);
 -- the record's due time (NULL once final); `due_at_ms` is when the row is next claimable: the due
 -- time while unclaimed, the lease expiry while claimed (so nextDueAtMs is one index read), NULL
 -- once final. `due_seq` breaks ties between equal due times: the order the delivery became due
--- (inserted, retried, released, or its lease seen lapsed by a claim). `claimed` is true from a
--- claim until the attempt is recorded, the claim released, or a claim finds the lease lapsed and
--- puts the row back in line (with a new `due_seq`). A lease is `lease_owner` (the worker),
+-- (inserted, retried or released; a lapsed claim keeps it). `claimed` is true from a claim until
+-- the attempt is recorded, the claim released, or a claim finds the lease lapsed and puts the row
+-- back in line, in the place it had. A lease is `lease_owner` (the worker),
 -- `lease_token` (from lease_token_seq) and `lease_until_ms`; it stays on the row after a lapse
 -- until another claim replaces it, and on a delivery parked while its attempt is in flight, so
 -- that attempt is still recorded.

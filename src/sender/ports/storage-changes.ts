@@ -1,7 +1,7 @@
 /**
  * The change feed of a storage shared by several processes: an optional capability of
  * `SenderStorage` (`watch`), so that a sender hears at once what another process stored instead
- * of waiting for its next poll or for its endpoint cache to expire (docs/design.md §2, §5.27).
+ * of waiting for its next poll or for its endpoint cache to expire (docs/design.md §2, §5.27, §5.30).
  * A storage one process owns (`MemoryStorage`) has none: the sender polls and caches as it would
  * without one. Polling stays the backstop either way: a feed may miss a change while it
  * reconnects, and says so with `resync`.

@@ -4,7 +4,8 @@
 // (pg.Pool replaces a dead client; nothing restarts them), the ledger balances with nothing
 // missing, and the failure is in the sender's log (its `logger` option, printed by the workers as
 // JSON lines). An attempt whose record was cut off is sent again once its lease lapses: such sends
-// are counted and printed, bounded by terminations × workers × maxInFlight.
+// are counted and printed, bounded by terminations × workers × 2 × maxInFlight (requests in flight
+// and records waiting to commit, docs/design.md §5.32).
 //
 // Sizing: CONNECTION_LOSS_TEST_EVENTS [1500], CONNECTION_LOSS_TEST_SEED [random, printed]. The
 // figures are printed on one line starting with `[connection-loss-test]`.
@@ -185,7 +186,7 @@ describe('sender worker processes whose PostgreSQL sessions are terminated mid-r
           (l.fields.error as { code?: unknown } | undefined)?.code === 'storage_unavailable',
       );
       const poolErrors = workers.all.flatMap((w) => w.messages.filter((m) => m.t === 'pool-error'));
-      const bound = TERMINATE_AT.length * WORKERS * MAX_IN_FLIGHT;
+      const bound = TERMINATE_AT.length * WORKERS * 2 * MAX_IN_FLIGHT;
       console.log(
         `[connection-loss-test] seed=${SEED} events=${EVENTS} workers=${WORKERS} ` +
           `terminated=${JSON.stringify(terminated)} senderLogLines=${storageFailures.length} ` +
