@@ -88,7 +88,7 @@ describe('sender worker processes on one PostgreSQL schema, killed with SIGKILL 
   });
 
   it(
-    `${EVENTS} events to ${ENDPOINTS} endpoints, ${WORKERS} workers, ${KILLS} kill -9: the ledger balances and duplicate sends stay within kills × maxInFlight`,
+    `${EVENTS} events to ${ENDPOINTS} endpoints, ${WORKERS} workers, ${KILLS} kill -9: the ledger balances and duplicate sends stay within kills × 2 × maxInFlight`,
     { timeout: DEADLINE_MS + 60_000 },
     async () => {
       const { schema, pool } = db();
