@@ -41,7 +41,7 @@ import {
   insertDeliveriesStatement,
   insertDeliveriesValues,
 } from './internal/storage/inserts.js';
-import { purgeStatement } from './internal/storage/purge.js';
+import { purgeStatement, sweepStatement } from './internal/storage/purge.js';
 import {
   isIssuedToken,
   recordAttemptStatements,
@@ -149,6 +149,7 @@ notified AS (
 )
 SELECT (SELECT count(*) FROM notified)::integer AS notified`),
     purge: hot(purgeStatement(schema)),
+    sweep: hot(sweepStatement(schema)),
   };
 }
 
@@ -170,7 +171,8 @@ function hotAll<K extends string>(statements: Record<K, string>): Record<K, HotS
  * How each operation reaches the database:
  * - **One statement** for everything but `recordAttempt`: endpoint writes (with their parking),
  *   the inserts (a fan-out's deliveries as arrays expanded with `unnest`: one round trip for
- *   10,000 endpoints), every read, `releaseClaim`, `purgeBefore` (one bounded batch), and
+ *   10,000 endpoints), every read, `releaseClaim`, `purgeBefore` (one bounded batch; the call
+ *   that finds fewer than `limit` then sweeps delivery-less events, `limit` per statement), and
  *   `claimDue` (fair turns, rooms and the reserve computed in SQL over rows locked
  *   `FOR UPDATE SKIP LOCKED`; see `internal/storage/claim.ts` for its steps and cost).
  * - **Group commit** for `recordAttempt`: the calls that arrive while a batch's transaction runs
@@ -448,6 +450,16 @@ export class PostgresStorage implements SenderStorage {
     const { rows } = await this.#db.query(operation, this.#sql.purge, [cutoffMs, max]);
     const purged = rows[0]?.purged;
     if (typeof purged !== 'number') throw corruptRow(operation, 'a count', purged);
+    if (purged < max) {
+      // Every eligible delivery is gone: now the events left without one, `limit` per statement
+      // (never one unbounded DELETE), until a statement finds fewer.
+      for (;;) {
+        const swept = (await this.#db.query(operation, this.#sql.sweep, [cutoffMs, max])).rows[0]
+          ?.swept;
+        if (typeof swept !== 'number') throw corruptRow(operation, 'a count', swept);
+        if (swept < max) break;
+      }
+    }
     return purged;
   }
 }

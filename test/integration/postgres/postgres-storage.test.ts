@@ -609,3 +609,42 @@ describe('PostgresStorage — change feed', () => {
     expect(unknown.message).toContain('pool');
   });
 });
+
+describe('PostgresStorage — retention in bounded statements', () => {
+  it('more delivery-less events than limit -> all swept by the call that finds few deliveries, in statements of at most limit rows', async () => {
+    await emptyTables();
+    try {
+      const storage = storageWith();
+      const old = Array.from({ length: 23 }, (_, i) => eventRecord({ createdAtMs: T0 + i }));
+      for (const event of old) await storage.insertEvent(event, []);
+      const kept = eventRecord({ createdAtMs: T0 + 1_000 });
+      await storage.insertEvent(kept, []);
+      const { pool, sent } = recordingPool();
+      const counting = new PostgresStorage({ pool, schema: db().schema, changeFeed: false });
+      expect(await counting.purgeBefore(T0 + 1_000, 5)).toBe(0);
+      for (const event of old) expect(await storage.getEvent(ORG_A, event.id)).toBeNull();
+      expect(await storage.getEvent(ORG_A, kept.id)).toEqual(kept);
+      // One delivery statement, then sweeps of 5, 5, 5, 5, 3: each deletes at most `limit`.
+      const sweeps = sent.filter((text) => /DELETE FROM \S+\.events AS e USING victims/.test(text));
+      expect(sweeps).toHaveLength(5);
+      await pool.end();
+    } finally {
+      await emptyTables();
+    }
+  });
+});
+
+/** A pool of its own whose clients record the text of every statement they send. */
+function recordingPool(): { pool: pg.Pool; sent: string[] } {
+  const sent: string[] = [];
+  const pool = otherPool(1);
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      const config = args[0] as string | { text: string };
+      sent.push(typeof config === 'string' ? config : config.text);
+      return query(...args);
+    };
+  });
+  return { pool, sent };
+}
