@@ -1,4 +1,4 @@
-import { WebhookConflictError } from '../core/errors.js';
+import { WebhookConflictError, WebhookStorageError } from '../core/errors.js';
 import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { assertOptionsObject } from '../core/internal/assert-options-object.js';
 import { describeValue } from '../core/internal/describe-value.js';
@@ -28,7 +28,12 @@ import type {
 import { type ChangeFeedSql, changeFeedSql } from './internal/change-feed-channels.js';
 import { quotedSchemaOption, storePoolOption } from './internal/dedupe-idempotency-query.js';
 import { claimStatement, claimValues, MAX_CLAIM_LIMIT } from './internal/storage/claim.js';
-import { type HotStatement, hot, StorageConnection } from './internal/storage/connection.js';
+import {
+  driverFailure,
+  type HotStatement,
+  hot,
+  StorageConnection,
+} from './internal/storage/connection.js';
 import {
   endpointStatements,
   insertEndpointValues,
@@ -253,6 +258,7 @@ export class PostgresStorage implements SenderStorage {
           recordBatch(this.#sql.record, statement, inputs, this.#sql.tripNotify),
         ),
       batchSize,
+      inputMayBeToBlame,
     );
   }
 
@@ -512,3 +518,17 @@ const CHANGE_FEED_OPTION_NAMES = [
   'pglite',
   'reconnect',
 ] as const satisfies readonly (keyof PostgresStorageChangeFeedOptions)[];
+
+/**
+ * Whether a failed group-commit batch is worth running input by input: yes when the server refused
+ * a statement for its data, or the storage refused a row; no when the connection or the server
+ * failed (no SQLSTATE from the driver, or classes 08 connection, 53 resources, 57 operator
+ * intervention, 58 system), where each input alone would meet the same failure in turn.
+ */
+function inputMayBeToBlame(error: unknown): boolean {
+  if (error instanceof WebhookConflictError) return true;
+  if (error instanceof WebhookStorageError && error.code !== 'storage_unavailable') return true;
+  const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  const { sqlState } = driverFailure(cause);
+  return sqlState !== undefined && !/^(08|53|57|58)/.test(sqlState);
+}

@@ -304,6 +304,70 @@ describe('PostgresStorage — group commit', () => {
   });
 });
 
+describe('PostgresStorage — group commit on a lost connection', () => {
+  it('a batch that fails with the connection (no SQLSTATE) -> every caller rejects at once, not retried call by call', async () => {
+    await emptyTables();
+    try {
+      await backlog(storageWith(), 6, 1);
+      const claimed = await storageWith().claimDue({
+        nowMs: T0,
+        limit: 6,
+        leaseMs: LEASE_MS,
+        owner: 'w',
+      });
+      expect(claimed).toHaveLength(6);
+      // A pool whose sessions die on the record's write, as a dropped connection does.
+      let transactions = 0;
+      const pool: PostgresPool = {
+        query: () => Promise.reject(new Error('Connection terminated unexpectedly')),
+        async connect(): Promise<PostgresPoolClient> {
+          const client = await db().pool.connect();
+          return {
+            query: (text, values) => {
+              const sql = typeof text === 'string' ? text : (text as { text: string }).text;
+              if (sql.startsWith('BEGIN')) transactions += 1;
+              if (/INSERT INTO \S+\.attempts/.test(sql)) {
+                return Promise.reject(new Error('Connection terminated unexpectedly'));
+              }
+              return client.query(text, values);
+            },
+            release: (destroy) => client.release(destroy),
+          };
+        },
+        get totalCount() {
+          return db().pool.totalCount;
+        },
+      };
+      const storage = new PostgresStorage({ pool, schema: db().schema, changeFeed: false });
+      const outcomes = await Promise.allSettled(
+        claimed.map((c) =>
+          storage.recordAttempt({
+            deliveryId: c.delivery.id,
+            leaseToken: c.leaseToken,
+            attempt: attemptRecord(c.delivery, T0, true),
+            decision: DELIVERED,
+            healthPolicy: null,
+          }),
+        ),
+      );
+      expect(outcomes.map((o) => o.status)).toEqual(claimed.map(() => 'rejected'));
+      expect((outcomes[0] as PromiseRejectedResult).reason).toMatchObject({
+        code: 'storage_unavailable',
+      });
+      expect(transactions).toBe(1);
+      // Nothing was written: the leases still hold, and lapse as after any lost record.
+      for (const c of claimed) {
+        expect(await storageWith().getDelivery(ORG_A, c.delivery.id)).toMatchObject({
+          status: 'PENDING',
+          attempts: 0,
+        });
+      }
+    } finally {
+      await emptyTables();
+    }
+  });
+});
+
 describe('PostgresStorage — errors', () => {
   it('a connection whose query rejects -> storage_unavailable naming the operation, the cause kept, no value in the message', async () => {
     const cause = new Error('connect ECONNREFUSED 127.0.0.1:1');

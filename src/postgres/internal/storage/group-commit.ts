@@ -14,17 +14,28 @@ interface Waiting<I, R> {
  * microtask (so calls made in one turn go together); calls made while a batch runs wait for it and
  * form the next batch, of at most `maxBatch` inputs. Each caller gets its own result. A batch
  * that fails as a whole is run again input by input, so only an input that fails alone rejects its
- * caller.
+ * caller, unless the failure is one no input is to blame for (`splits`): then every caller gets it.
  */
 export class GroupCommit<I, R> {
   readonly #run: (inputs: readonly I[]) => Promise<readonly R[]>;
   readonly #maxBatch: number;
+  readonly #splits: (error: unknown) => boolean;
   readonly #queue: Waiting<I, R>[] = [];
   #draining = false;
 
-  constructor(run: (inputs: readonly I[]) => Promise<readonly R[]>, maxBatch: number) {
+  /**
+   * @param splits - whether a batch that failed with `error` is worth running input by input: not
+   *   when the failure is the connection's or the server's (each input alone would wait for the
+   *   same failure, one after another), only when an input may be to blame.
+   */
+  constructor(
+    run: (inputs: readonly I[]) => Promise<readonly R[]>,
+    maxBatch: number,
+    splits: (error: unknown) => boolean = () => true,
+  ) {
     this.#run = run;
     this.#maxBatch = maxBatch;
+    this.#splits = splits;
   }
 
   /** Queues `input`; resolves with its own result. */
@@ -54,8 +65,8 @@ export class GroupCommit<I, R> {
     try {
       results = await this.#run(batch.map((waiting) => waiting.input));
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]?.reject(error);
+      if (batch.length === 1 || !this.#splits(error)) {
+        for (const waiting of batch) waiting.reject(error);
         return;
       }
       // The batch failed or committed as a whole: nothing of it is stored. Alone, each input
