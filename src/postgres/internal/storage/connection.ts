@@ -192,9 +192,10 @@ export class StorageConnection {
     try {
       return await this.#onSession(run);
     } catch (error) {
-      if (!this.#named || !this.#heal(error instanceof SessionLost ? error.cause : error)) {
-        throw error;
-      }
+      // Whatever this.#named says now: a concurrent call may have turned naming off (or moved
+      // the suffix on) after this one sent its statement named, and this one heals all the same.
+      // Only prepared statements fail with these codes, so an unnamed one never retries.
+      if (!this.#heal(error instanceof SessionLost ? error.cause : error)) throw error;
       return this.#onSession(run);
     }
   }
