@@ -231,11 +231,13 @@ export class PostgresStorage implements SenderStorage {
   readonly #feed: PostgresChangeFeed | undefined;
 
   /**
-   * @param options - `pool` (required), `schema` (default `'novatrade_webhooks'`) and
-   *   `recordBatchSize` (default 100).
+   * @param options - `pool` (required), `schema` (default `'novatrade_webhooks'`),
+   *   `recordBatchSize` (default 100) and `changeFeed` (default: the pool's clients when it has
+   *   more than one).
    * @throws WebhookValidationError `invalid_option` naming `options`, `pool` (missing, or without
    *   a `query` method), `schema` (not a lower-case identifier), `recordBatchSize` (not an integer
-   *   from 1 to 10,000) or an unknown option (with the nearest known name).
+   *   from 1 to 10,000), `changeFeed` (not `false` or an object, an unknown key, or both `connect`
+   *   and `pglite`) or an unknown option (with the nearest known name).
    */
   constructor(options: PostgresStorageOptions) {
     assertOptionsObject(options);
