@@ -118,11 +118,13 @@ export function describePreparedStatements(
         'lease_owner = NULL', // releaseClaim
         'FOR NO KEY UPDATE', // the record's lock
         `INSERT INTO "${db.schema}".attempts`, // the record's write
-        `INSERT INTO "${db.schema}".deliveries`, // insertEvent
         `FROM "${db.schema}".endpoints AS e WHERE e.id = $2`, // getEndpoint
       ]) {
         expect(texts).toContain(phrase);
       }
+      // The fan-out's insert is planned on every call, for the length of its arrays: a generic
+      // plan made a 10,000-endpoint fan-out 50 times slower.
+      expect(texts).not.toContain(`INSERT INTO "${db.schema}".deliveries`);
       // Statements of another storage on the same schema share the names (same text).
       const other = new PostgresStorage({
         pool: db.connection,
