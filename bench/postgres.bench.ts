@@ -257,8 +257,8 @@ async function dispatch(): Promise<Comparison> {
     const pgPerSecond = median((ms[1] as number[]).map((value) => (DELIVERIES / value) * 1000));
     console.log(
       `dispatch: on PostgreSQL each of the 10 slots of the endpoint turned over every ` +
-        `${((10 * 1000) / pgPerSecond).toFixed(1)} ms (a slot is held from the claim through the ` +
-        "send to the commit of its attempt's record; on MemoryStorage every " +
+        `${((10 * 1000) / pgPerSecond).toFixed(1)} ms (a slot is held from the claim to the end of ` +
+        'its HTTP attempt, docs/design.md §5.32; on MemoryStorage every ' +
         `${((10 * 1000) / median((ms[0] as number[]).map((value) => (DELIVERIES / value) * 1000))).toFixed(2)} ms)\n`,
     );
     console.log(
