@@ -8,6 +8,7 @@ import { WebhookStorageError } from '../../../src/core/errors.js';
 import type {
   PostgresPool,
   PostgresPoolClient,
+  PostgresQueryResult,
 } from '../../../src/postgres/postgres-connection.js';
 import {
   PostgresStorage,
@@ -73,6 +74,23 @@ async function backlog(storage: PostgresStorage, count: number, perEndpoint: num
     );
   }
   return endpoints;
+}
+
+/** {@link backlog}, then every delivery claimed at `nowMs` by one worker (each endpoint's head first). */
+async function claimedBacklog(
+  count: number,
+  perEndpoint: number,
+  nowMs: number,
+): Promise<readonly ClaimedDelivery[]> {
+  await backlog(storageWith(), count, perEndpoint);
+  const claimed = await storageWith().claimDue({
+    nowMs,
+    limit: count * perEndpoint,
+    leaseMs: LEASE_MS,
+    owner: 'w',
+  });
+  expect(claimed).toHaveLength(count * perEndpoint);
+  return claimed;
 }
 
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
@@ -182,29 +200,29 @@ describe('PostgresStorage — several processes', () => {
 });
 
 /** A pool over the test pool that counts the transactions and statements sent through it. */
-function countingPool(): {
+function countingPool(failOn?: RegExp): {
   pool: PostgresPool;
   transactions: () => number;
   statements: () => number;
 } {
   let transactions = 0;
   let statements = 0;
-  const count = (text: string) => {
+  /** Counts a statement; one matching `failOn` fails as a dropped connection does (no SQLSTATE). */
+  const send = (text: unknown, run: () => Promise<PostgresQueryResult>) => {
+    const sql = typeof text === 'string' ? text : (text as { text: string }).text;
     statements += 1;
-    if (text.startsWith('BEGIN')) transactions += 1;
+    if (sql.startsWith('BEGIN')) transactions += 1;
+    if (failOn?.test(sql) === true) {
+      return Promise.reject(new Error('Connection terminated unexpectedly'));
+    }
+    return run();
   };
   const pool: PostgresPool = {
-    query: (text, values) => {
-      count(text);
-      return db().pool.query(text, values);
-    },
+    query: (text, values) => send(text, () => db().pool.query(text, values)),
     async connect(): Promise<PostgresPoolClient> {
       const client = await db().pool.connect();
       return {
-        query: (text, values) => {
-          count(text);
-          return client.query(text, values);
-        },
+        query: (text, values) => send(text, () => client.query(text, values)),
         release: (destroy) => client.release(destroy),
       };
     },
@@ -219,14 +237,7 @@ describe('PostgresStorage — group commit', () => {
   it('200 concurrent recordAttempt calls -> each caller its own result, in fewer transactions than calls', async () => {
     await emptyTables();
     try {
-      await backlog(storageWith(), 40, 5);
-      const claimed = await storageWith().claimDue({
-        nowMs: T0 + 10,
-        limit: 200,
-        leaseMs: LEASE_MS,
-        owner: 'w',
-      });
-      expect(claimed).toHaveLength(200);
+      const claimed = await claimedBacklog(40, 5, T0 + 10);
       const { pool, transactions, statements } = countingPool();
       const storage = new PostgresStorage({ pool, schema: db().schema });
       const results = await Promise.all(
@@ -256,13 +267,7 @@ describe('PostgresStorage — group commit', () => {
   it('a batch whose statement fails -> retried call by call: only the bad call rejects, the others are recorded', async () => {
     await emptyTables();
     try {
-      await backlog(storageWith(), 10, 1);
-      const claimed = await storageWith().claimDue({
-        nowMs: T0,
-        limit: 10,
-        leaseMs: LEASE_MS,
-        owner: 'w',
-      });
+      const claimed = await claimedBacklog(10, 1, T0);
       const { pool, transactions } = countingPool();
       const storage = new PostgresStorage({ pool, schema: db().schema });
       const bad = claimed[3] as ClaimedDelivery;
@@ -308,36 +313,9 @@ describe('PostgresStorage — group commit on a lost connection', () => {
   it('a batch that fails with the connection (no SQLSTATE) -> every caller rejects at once, not retried call by call', async () => {
     await emptyTables();
     try {
-      await backlog(storageWith(), 6, 1);
-      const claimed = await storageWith().claimDue({
-        nowMs: T0,
-        limit: 6,
-        leaseMs: LEASE_MS,
-        owner: 'w',
-      });
-      expect(claimed).toHaveLength(6);
+      const claimed = await claimedBacklog(6, 1, T0);
       // A pool whose sessions die on the record's write, as a dropped connection does.
-      let transactions = 0;
-      const pool: PostgresPool = {
-        query: () => Promise.reject(new Error('Connection terminated unexpectedly')),
-        async connect(): Promise<PostgresPoolClient> {
-          const client = await db().pool.connect();
-          return {
-            query: (text, values) => {
-              const sql = typeof text === 'string' ? text : (text as { text: string }).text;
-              if (sql.startsWith('BEGIN')) transactions += 1;
-              if (/INSERT INTO \S+\.attempts/.test(sql)) {
-                return Promise.reject(new Error('Connection terminated unexpectedly'));
-              }
-              return client.query(text, values);
-            },
-            release: (destroy) => client.release(destroy),
-          };
-        },
-        get totalCount() {
-          return db().pool.totalCount;
-        },
-      };
+      const { pool, transactions } = countingPool(/INSERT INTO \S+\.attempts/);
       const storage = new PostgresStorage({ pool, schema: db().schema, changeFeed: false });
       const outcomes = await Promise.allSettled(
         claimed.map((c) =>
@@ -354,7 +332,7 @@ describe('PostgresStorage — group commit on a lost connection', () => {
       expect((outcomes[0] as PromiseRejectedResult).reason).toMatchObject({
         code: 'storage_unavailable',
       });
-      expect(transactions).toBe(1);
+      expect(transactions()).toBe(1);
       // Nothing was written: the leases still hold, and lapse as after any lost record.
       for (const c of claimed) {
         expect(await storageWith().getDelivery(ORG_A, c.delivery.id)).toMatchObject({
@@ -507,13 +485,7 @@ describe('PostgresStorage — options', () => {
   it('recordBatchSize 1 -> one transaction per call', async () => {
     await emptyTables();
     try {
-      await backlog(storageWith(), 5, 1);
-      const claimed = await storageWith().claimDue({
-        nowMs: T0,
-        limit: 5,
-        leaseMs: LEASE_MS,
-        owner: 'w',
-      });
+      const claimed = await claimedBacklog(5, 1, T0);
       const { pool, transactions } = countingPool();
       const storage = new PostgresStorage({ pool, schema: db().schema, recordBatchSize: 1 });
       await Promise.all(
