@@ -81,7 +81,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { createId } from '../src/core/ids.js';
-import { HEALTHY } from '../src/core/retry/health-policy.js';
 import { webCryptoRandom } from '../src/platform-random.js';
 import { insertDeliveriesValues } from '../src/postgres/internal/storage/inserts.js';
 import { MIGRATIONS } from '../src/postgres/migrations/index.js';
@@ -90,7 +89,7 @@ import { HttpTransport } from '../src/sender/http-transport.node.js';
 import { newDeliveryRecord } from '../src/sender/internal/new-delivery-record.js';
 import { MemoryStorage } from '../src/sender/memory-storage.js';
 import type { SenderStorage } from '../src/sender/ports/sender-storage.js';
-import type { DeliveryRecord, EndpointRecord, EventRecord } from '../src/sender/records.js';
+import type { DeliveryRecord, EventRecord } from '../src/sender/records.js';
 import { WebhookSender } from '../src/sender/webhook-sender.js';
 import { EVENT_FIXTURES } from '../src/testing/event-fixtures.js';
 import { type BenchSuite, type Comparison, median } from './harness.js';
@@ -123,6 +122,7 @@ import {
   type StatementTallies,
   totalOf,
 } from './postgres/query-counter.js';
+import { fanOutEndpoints } from './sender/fan-out-endpoints.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -302,20 +302,7 @@ async function fanOut(): Promise<Comparison> {
     schema = await createBenchSchema(raw);
     const storage = new PostgresStorage({ pool: countingPool(raw, counter), schema });
     const createdAtMs = Date.now();
-    const endpoints: EndpointRecord[] = Array.from({ length: ENDPOINTS }, (_, i) => ({
-      id: createId('endpoint', webCryptoRandom),
-      organizationUuid: ORG,
-      url: `https://receiver-${i}.example/webhooks`,
-      description: null,
-      events: i % 2 === 0 ? ['compliance.*'] : ['compliance.decision_made', 'kyc.*'],
-      partnerIds: null,
-      acceptedSchemaVersions: [1],
-      status: 'ACTIVE',
-      secrets: [{ secret: `${SECRET}${i}`, createdAtMs, expiresAtMs: null }],
-      health: HEALTHY,
-      createdAtMs,
-      updatedAtMs: createdAtMs,
-    }));
+    const endpoints = fanOutEndpoints(ENDPOINTS, createdAtMs);
     let next = 0;
     const insertAll = async () => {
       while (next < endpoints.length) await storage.insertEndpoint(endpoints[next++] as never);

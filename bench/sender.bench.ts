@@ -62,23 +62,23 @@ import { Agent, request } from 'undici';
 import { createId } from '../src/core/ids.js';
 import { NOVATRADE_PROFILE } from '../src/core/profiles/novatrade-profile.js';
 import type { OutboundEvent, WireProfile } from '../src/core/profiles/wire-profile.js';
-import { HEALTHY } from '../src/core/retry/health-policy.js';
 import { webCryptoRandom } from '../src/platform-random.js';
 import { HttpTransport } from '../src/sender/http-transport.node.js';
 import { newDeliveryRecord } from '../src/sender/internal/new-delivery-record.js';
 import { MemoryStorage } from '../src/sender/memory-storage.js';
 import type { Transport, TransportResult } from '../src/sender/ports/transport.js';
-import type { DeliveryRecord, EndpointRecord, EventRecord } from '../src/sender/records.js';
+import type { DeliveryRecord, EventRecord } from '../src/sender/records.js';
 import { type PublishInput, WebhookSender } from '../src/sender/webhook-sender.js';
 import { nodeHmacSha256Hex } from '../src/signature/node-hmac-sha256-hex.node.js';
 import { EVENT_FIXTURES } from '../src/testing/event-fixtures.js';
 import { type BenchSuite, type Comparison, median } from './harness.js';
+import { BENCH_ORG, BENCH_SECRET, fanOutEndpoints } from './sender/fan-out-endpoints.js';
 import type { MemoryResult } from './sender/memory-child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw9dQ3XL0f2qY';
-const ORG = '550e8400-e29b-41d4-a716-446655440000';
+const SECRET = BENCH_SECRET;
+const ORG = BENCH_ORG;
 const PARTNER = '11111111-2222-3333-4444-555555555555';
 
 const INPUT: PublishInput = {
@@ -362,20 +362,7 @@ async function fanOut(): Promise<Comparison> {
   const PUBLISHES = 3;
   const ROUNDS = 7;
   const createdAtMs = Date.now();
-  const endpoints: EndpointRecord[] = Array.from({ length: ENDPOINTS }, (_, i) => ({
-    id: createId('endpoint', webCryptoRandom),
-    organizationUuid: ORG,
-    url: `https://receiver-${i}.example/webhooks`,
-    description: null,
-    events: i % 2 === 0 ? ['compliance.*'] : ['compliance.decision_made', 'kyc.*'],
-    partnerIds: null,
-    acceptedSchemaVersions: [1],
-    status: 'ACTIVE',
-    secrets: [{ secret: `${SECRET}${i}`, createdAtMs, expiresAtMs: null }],
-    health: HEALTHY,
-    createdAtMs,
-    updatedAtMs: createdAtMs,
-  }));
+  const endpoints = fanOutEndpoints(ENDPOINTS, createdAtMs);
 
   /** A fresh storage with the endpoints, and a sender whose index is loaded. */
   const prepare = async (profile: WireProfile = NOVATRADE_PROFILE, maxInFlight = 100) => {

@@ -12,11 +12,12 @@ import {
   type WebhookSenderOptions,
 } from '../../src/sender/webhook-sender.js';
 import { EVENT_FIXTURES } from '../../src/testing/event-fixtures.js';
+import { BENCH_ORG as ORG } from '../sender/fan-out-endpoints.js';
 import type { CpuWindow } from './cpu.js';
 import type { QueryCounter, StatementTallies } from './query-counter.js';
 
-export const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw9dQ3XL0f2qY';
-export const ORG = '550e8400-e29b-41d4-a716-446655440000';
+export { BENCH_ORG as ORG, BENCH_SECRET as SECRET } from '../sender/fan-out-endpoints.js';
+
 export const PARTNER = '11111111-2222-3333-4444-555555555555';
 
 export const INPUT: PublishInput = {
