@@ -232,6 +232,11 @@ export class PostgresStorage implements SenderStorage {
   readonly #sql: ReturnType<typeof storageStatements>;
   readonly #records: GroupCommit<RecordAttemptInput, RecordAttemptResult | null>;
   readonly #feed: PostgresChangeFeed | undefined;
+  /**
+   * A claim is a round trip and a transaction: the sender claims ahead of its free slots by
+   * default (`claimAhead`, docs/design.md §5.33).
+   */
+  readonly claimCost = 'round-trip' as const;
 
   /**
    * @param options - `pool` (required), `schema` (default `'novatrade_webhooks'`),

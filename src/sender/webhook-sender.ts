@@ -133,6 +133,18 @@ export interface WebhookSenderOptions<D = EventDataMap> {
    * @default Math.floor(maxInFlight / 10)
    */
   readonly reservedInFlight?: number | undefined;
+  /**
+   * Deliveries per endpoint the running dispatcher claims beyond what it can send at once. They
+   * wait in this process, leased, and start the moment a slot of their endpoint frees, with no
+   * claim in between: on a storage whose claim is a round trip, one claim per freed slot would
+   * cap an endpoint near `maxInFlightPerEndpoint` deliveries per claim's duration. At most
+   * `maxInFlight` wait in all; a waiting delivery whose lease could lapse during its attempt, or
+   * whose endpoint changed meanwhile, is handed back to storage unsent (docs/design.md §5.33).
+   * An integer from 0 (claim only for free slots).
+   * @default 4 × maxInFlightPerEndpoint when `storage.claimCost` is `'round-trip'`
+   * (PostgresStorage), else 0 (MemoryStorage)
+   */
+  readonly claimAhead?: number | undefined;
   /** Longest the running dispatcher sleeps between checks for due work, ms. @default 1000 */
   readonly pollIntervalMs?: number | undefined;
   /** This worker's name in claims. @default a random `worker_…` id */
@@ -179,6 +191,7 @@ export const WEBHOOK_SENDER_OPTION_NAMES = [
   'maxInFlightPerEndpoint',
   'maxInFlight',
   'reservedInFlight',
+  'claimAhead',
   'pollIntervalMs',
   'workerId',
   'endpointCacheTtlMs',
@@ -342,6 +355,7 @@ export class WebhookSender<D = EventDataMap> {
       subscriptions,
       retentionMs: settings.retentionMs,
       wake: () => this.#dispatcher.wake(),
+      endpointChanged: (endpointId) => this.#dispatcher.endpointChanged(endpointId),
     };
     this.#context = context;
     this.#endpoints = new EndpointRegistry(context);
@@ -364,6 +378,7 @@ export class WebhookSender<D = EventDataMap> {
         reservedInFlight: settings.reservedInFlight,
         maxInFlightPerEndpoint: settings.maxInFlightPerEndpoint,
         maxInFlightPerOrigin: settings.maxInFlightPerOrigin,
+        claimAhead: settings.claimAhead,
         pollIntervalMs: settings.pollIntervalMs,
         purgeIntervalMs: settings.purgeIntervalMs,
       },
@@ -389,6 +404,7 @@ export class WebhookSender<D = EventDataMap> {
       storage,
       subscriptions,
       wake: context.wake,
+      endpointChanged: (endpointId) => this.#dispatcher.endpointChanged(endpointId),
       logger,
       clock,
       hooks: context.hooks,

@@ -34,6 +34,7 @@ import { LogThrottle } from './log-throttle.js';
 import { maskedErrorSummary, secretValues } from './masked-error-summary.js';
 import type { MetaEventInput } from './publisher.js';
 import { RecordBacklog, type Slot } from './record-backlog.js';
+import { type WaitingItem, WaitingLines } from './waiting-lines.js';
 
 const META_TYPES: ReadonlySet<string> = new Set(META_EVENT_TYPES);
 
@@ -88,6 +89,11 @@ export interface DispatcherConfig {
   readonly maxInFlightPerEndpoint: number;
   /** The transport's connections per origin (`Infinity`: no cap, docs/design.md §5.18). */
   readonly maxInFlightPerOrigin: number;
+  /**
+   * Deliveries per endpoint the loop claims beyond its free slots, waiting in this process for a
+   * slot of their endpoint (docs/design.md §5.33); 0: none.
+   */
+  readonly claimAhead: number;
   readonly pollIntervalMs: number;
   readonly purgeIntervalMs: number;
 }
@@ -138,6 +144,32 @@ function randomFloat(random: RandomSource): number {
   return (((a << 24) | (b << 16) | (c << 8) | d) >>> 0) / 2 ** 32;
 }
 
+/**
+ * A claimed delivery waiting in this process for a slot of its endpoint (claimed ahead, §5.33).
+ */
+interface Waiting extends WaitingItem {
+  readonly claimed: ClaimedDelivery;
+  /** When its claim's lease ends, epoch ms (the claim's `nowMs` + `leaseMs`). */
+  readonly leaseEndsAtMs: number;
+}
+
+/**
+ * A waiting delivery starts only while its lease outlasts a whole attempt by this much, ms (the
+ * margin `leaseMs` must keep over the timeout): one that could lapse mid-request goes back unsent.
+ */
+const LEASE_MARGIN_MS = 5_000;
+
+/** `counts` plus `extra`, per key (a new map; `counts` itself when `extra` is empty). */
+function plus(
+  counts: ReadonlyMap<string, number>,
+  extra: ReadonlyMap<string, number>,
+): ReadonlyMap<string, number> {
+  if (extra.size === 0) return counts;
+  const sum = new Map(counts);
+  for (const [key, n] of extra) sum.set(key, (sum.get(key) ?? 0) + n);
+  return sum;
+}
+
 /** How long `stop()` waits for aborted attempts to end before it leaves them behind, ms. */
 const STOP_GRACE_MS = 5_000;
 
@@ -173,6 +205,13 @@ export class Dispatcher {
   /** Bodies converted to another schema version, by `eventId:version`. */
   readonly #convertedBodies = new Map<string, string>();
   readonly #origins = new Map<string, string>();
+  /**
+   * Deliveries claimed ahead (§5.33), a line per endpoint in claim order: leased in storage, in
+   * none of the rooms above until started.
+   */
+  readonly #waiting = new WaitingLines<Waiting>();
+  /** A line shorter than this after a freed slot took from it wakes the loop to claim. */
+  readonly #lowWater: number;
   #total = 0;
   #loop: Promise<void> | undefined;
   #stopping = false;
@@ -189,72 +228,76 @@ export class Dispatcher {
     this.#ports = deps.ports;
     this.#host = deps.host;
     this.#backlog = new RecordBacklog(deps.config.maxInFlight);
+    this.#lowWater = Math.ceil(deps.config.claimAhead / 2);
     const { random } = deps.ports;
     this.#randomFloat = () => randomFloat(random);
   }
 
   /** Claims what is due now (within the caps), sends it, and waits for those attempts. */
   async processDue(): Promise<number> {
-    const { started } = await this.#claimAndSend();
+    const { started } = await this.#claimAndSend(false);
     await Promise.all(started);
     return started.length;
   }
 
+  /** Most deliveries that may wait claimed ahead, in all (none when `ahead` is off). */
+  #aheadRoom(ahead: boolean): number {
+    return ahead && this.#config.claimAhead > 0 ? this.#config.maxInFlight - this.#waiting.size : 0;
+  }
+
   /**
    * `more`: the claim was full, so more may be due right now. `claimedAtMs`: the claim's `nowMs`,
-   * at which everything due and within the rooms was taken.
+   * at which everything due and within the rooms was taken. `ahead`: also claim for the line of
+   * waiting deliveries (`claimAhead`; the loop does, `processDue` does not).
    */
-  async #claimAndSend(): Promise<{ started: Promise<void>[]; more: boolean; claimedAtMs: number }> {
+  async #claimAndSend(
+    ahead: boolean,
+  ): Promise<{ started: Promise<void>[]; more: boolean; claimedAtMs: number }> {
     const { storage, clock } = this.#ports;
     const { maxInFlight, maxInFlightPerEndpoint, maxInFlightPerOrigin } = this.#config;
     const { leaseMs, owner, reservedInFlight } = this.#config;
-    const room = maxInFlight - this.#total;
+    const claimAhead = ahead ? this.#config.claimAhead : 0;
+    const room = Math.max(0, maxInFlight - this.#total) + Math.max(0, this.#aheadRoom(ahead));
     const claimedAtMs = clock.now();
     if (room <= 0) return { started: [], more: false, claimedAtMs };
     const capOrigins = maxInFlightPerOrigin !== Number.POSITIVE_INFINITY;
+    // Waiting deliveries hold their endpoint's and origin's places in the claim like those in
+    // flight, within rooms larger by `claimAhead`.
     const claimed = await storage.claimDue({
       nowMs: claimedAtMs,
       limit: room,
       leaseMs,
       owner,
-      maxPerEndpoint: maxInFlightPerEndpoint,
-      inFlightByEndpoint: this.#inFlight,
+      maxPerEndpoint: maxInFlightPerEndpoint + claimAhead,
+      inFlightByEndpoint: plus(this.#inFlight, this.#waiting.byEndpoint),
       reservedForIdle: reservedInFlight,
       ...(capOrigins
-        ? { maxPerOrigin: maxInFlightPerOrigin, inFlightByOrigin: this.#inFlightByOrigin }
+        ? {
+            maxPerOrigin: maxInFlightPerOrigin + claimAhead,
+            inFlightByOrigin: plus(this.#inFlightByOrigin, this.#waiting.byOrigin),
+          }
         : {}),
     });
     const started: Promise<void>[] = [];
     const released: Promise<void>[] = [];
+    let waited = 0;
+    const leaseEndsAtMs = claimedAtMs + leaseMs;
     for (const item of claimed) {
       const endpointId = item.endpoint.id;
       const origin = capOrigins ? this.#originOf(item.endpoint.url) : '';
-      const count = this.#inFlight.get(endpointId) ?? 0;
-      const originCount = this.#inFlightByOrigin.get(origin) ?? 0;
-      if (count >= maxInFlightPerEndpoint || originCount >= maxInFlightPerOrigin) {
+      // Behind deliveries of its endpoint that already wait: its line keeps the claim order.
+      if (this.#waiting.lengthOf(endpointId) === 0 && this.#canStart(endpointId, origin)) {
+        started.push(this.#start(item, origin));
+      } else if (claimAhead > 0 && this.#mayWait(endpointId, claimAhead)) {
+        this.#waiting.push({ endpointId, origin, claimed: item, leaseEndsAtMs });
+        waited++;
+      } else {
         // Claimed beyond a room (a storage that ignores one): hand it back for a later round.
         released.push(storage.releaseClaim(item.delivery.id, item.leaseToken));
-        continue;
       }
-      this.#inFlight.set(endpointId, count + 1);
-      this.#inFlightByOrigin.set(origin, originCount + 1);
-      this.#total++;
-      const slot: Slot = {
-        state: 'sending',
-        free: () => {
-          decrement(this.#inFlight, endpointId);
-          decrement(this.#inFlightByOrigin, origin);
-          this.#total--;
-          this.wake();
-        },
-      };
-      const work = this.#deliver(item, slot).finally(() => {
-        this.#backlog.done(slot);
-        this.#running.delete(work);
-      });
-      this.#running.add(work);
-      started.push(work);
     }
+    // A delivery put in a line above may be able to start (its endpoint's line was not empty).
+    if (waited > 0) started.push(...this.#pump());
     if (released.length > 0) {
       // One failed release must not fail the round: the attempts above are already running.
       for (const outcome of await Promise.allSettled(released)) {
@@ -268,9 +311,120 @@ export class Dispatcher {
         }
       }
     }
-    // Only what was started fills the room: deliveries handed back (a storage that ignored a room)
+    // Only what was kept fills the room: deliveries handed back (a storage that ignored a room)
     // must not make the loop claim again at once, or it would take and release them for ever.
-    return { started, more: started.length >= room, claimedAtMs };
+    return { started, more: claimed.length - released.length >= room, claimedAtMs };
+  }
+
+  /**
+   * Whether a delivery of this endpoint and origin may start now: its endpoint and origin have
+   * room, and a slot is free to it (the last `reservedInFlight` only to an endpoint with nothing
+   * in flight, docs/design.md §5.17; the claim keeps the same rule).
+   */
+  #canStart(endpointId: string, origin: string): boolean {
+    const { maxInFlight, maxInFlightPerEndpoint, maxInFlightPerOrigin } = this.#config;
+    const count = this.#inFlight.get(endpointId) ?? 0;
+    if (count >= maxInFlightPerEndpoint) return false;
+    if ((this.#inFlightByOrigin.get(origin) ?? 0) >= maxInFlightPerOrigin) return false;
+    const free = maxInFlight - this.#total;
+    return count === 0 ? free > 0 : free > this.#config.reservedInFlight;
+  }
+
+  /** Whether one more delivery of this endpoint may wait (within the claim's larger rooms). */
+  #mayWait(endpointId: string, claimAhead: number): boolean {
+    const held = (this.#inFlight.get(endpointId) ?? 0) + this.#waiting.lengthOf(endpointId);
+    return (
+      held < this.#config.maxInFlightPerEndpoint + claimAhead &&
+      this.#waiting.size < this.#config.maxInFlight
+    );
+  }
+
+  /**
+   * Hands back unsent the waiting deliveries whose lease could lapse during an attempt, then
+   * starts those that may start now, one line at a time in turn. Runs when a slot frees, after a
+   * claim that put deliveries in a line, and at every turn of the loop.
+   */
+  #pump(): Promise<void>[] {
+    const started: Promise<void>[] = [];
+    if (this.#waiting.size === 0 || this.#stopping) return started;
+    const deadline = this.#ports.clock.now() + this.#config.profile.timeoutMs + LEASE_MARGIN_MS;
+    for (;;) {
+      const late = this.#waiting.take((w) => w.leaseEndsAtMs < deadline);
+      if (late === undefined) break;
+      this.#handBack(late, 'its lease would lapse before an attempt could end');
+    }
+    while (this.#total < this.#config.maxInFlight) {
+      const waiting = this.#waiting.take((w) => this.#canStart(w.endpointId, w.origin));
+      if (waiting === undefined) break;
+      started.push(this.#start(waiting.claimed, waiting.origin));
+    }
+    return started;
+  }
+
+  /** Hands a waiting delivery back to storage unsent (its claim released; tracked until done). */
+  #handBack(waiting: Waiting, why: string): void {
+    const { delivery, endpoint, leaseToken } = waiting.claimed;
+    const work = this.#ports.storage.releaseClaim(delivery.id, leaseToken).then(
+      () => {},
+      (error: unknown) =>
+        this.#callFailed(
+          'storage.releaseClaim',
+          error,
+          { deliveryId: delivery.id, endpointId: endpoint.id },
+          `the delivery (handed back unsent: ${why}) is claimed again when its lease lapses`,
+        ),
+    );
+    const tracked = work.finally(() => this.#running.delete(tracked));
+    this.#running.add(tracked);
+  }
+
+  /**
+   * Hands back, unsent, the waiting deliveries of `endpointId` (every endpoint's when absent): the
+   * endpoint changed (its URL, secrets or status) after they were claimed with its old record.
+   * They are claimed again with the new one; a release puts them at the back of their endpoint's
+   * line (docs/design.md §5.29).
+   */
+  endpointChanged(endpointId?: string): void {
+    if (this.#handBackWaiting(endpointId, 'its endpoint changed after the claim') > 0) {
+      this.wake();
+    }
+  }
+
+  /** Hands back every waiting delivery of `endpointId` (of every endpoint when absent). */
+  #handBackWaiting(endpointId: string | undefined, why: string): number {
+    const waiting = this.#waiting.drain(endpointId);
+    for (const w of waiting) this.#handBack(w, why);
+    return waiting.length;
+  }
+
+  /** Starts a claimed delivery in a slot of its endpoint and origin. */
+  #start(item: ClaimedDelivery, origin: string): Promise<void> {
+    const endpointId = item.endpoint.id;
+    this.#inFlight.set(endpointId, (this.#inFlight.get(endpointId) ?? 0) + 1);
+    this.#inFlightByOrigin.set(origin, (this.#inFlightByOrigin.get(origin) ?? 0) + 1);
+    this.#total++;
+    const slot: Slot = {
+      state: 'sending',
+      free: () => {
+        decrement(this.#inFlight, endpointId);
+        decrement(this.#inFlightByOrigin, origin);
+        this.#total--;
+        // A waiting delivery takes the slot at once. Taken, with its endpoint's line still at
+        // least half full, no room appeared for anything else: no claim until the line runs low,
+        // so claims come in batches instead of one per freed slot (§5.33).
+        const free = this.#total;
+        this.#pump();
+        if (free === this.#total || this.#waiting.lengthOf(endpointId) < this.#lowWater) {
+          this.wake();
+        }
+      },
+    };
+    const work = this.#deliver(item, slot).finally(() => {
+      this.#backlog.done(slot);
+      this.#running.delete(work);
+    });
+    this.#running.add(work);
+    return work;
   }
 
   /**
@@ -823,15 +977,17 @@ export class Dispatcher {
       let more = false;
       let claimedAtMs = clock.now();
       this.#woken = false;
+      // Waiting deliveries whose lease ran low go back even while no slot frees (§5.33).
+      this.#pump();
       try {
-        ({ more, claimedAtMs } = await this.#claimAndSend());
+        ({ more, claimedAtMs } = await this.#claimAndSend(true));
       } catch (error) {
         this.#callFailed('storage.claimDue', error, {}, 'retrying after pollIntervalMs');
       }
       if (this.#stopping) break;
       // A full claim: more may be due now. Otherwise sleep until the next due time, a freed slot
       // (a finished attempt wakes the loop) or a publish.
-      if (more && this.#total < maxInFlight) {
+      if (more && (this.#total < maxInFlight || this.#aheadRoom(true) > 0)) {
         // Yield a macrotask even then, so timers and I/O keep running between claims.
         await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
@@ -891,6 +1047,8 @@ export class Dispatcher {
     const loop = this.#loop ?? Promise.resolve();
     this.#loop = undefined;
     await within(loop, endsAtMs - Date.now());
+    // Deliveries claimed ahead go back unsent, at once: only what is in flight may use the deadline.
+    this.#handBackWaiting(undefined, 'the sender stops');
     const running = () => Promise.allSettled([...this.#running]);
     if (!(await within(running(), endsAtMs - Date.now()))) {
       // Abort what is left: their claims are released in #deliver, so nothing is lost. Work that

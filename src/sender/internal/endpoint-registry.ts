@@ -116,6 +116,7 @@ export class EndpointRegistry {
     });
     if (updated === null) throw endpointNotFound(endpointId);
     await subscriptions.cacheEndpoint(updated);
+    this.#context.endpointChanged(endpointId);
     if (resetHealth) this.#context.wake();
     return toEndpointView(updated, clock.now());
   }
@@ -127,7 +128,10 @@ export class EndpointRegistry {
       endpointId,
       this.#context.clock.now(),
     );
-    if (deleted) await this.#context.subscriptions.removeEndpoint(organizationUuid, endpointId);
+    if (deleted) {
+      await this.#context.subscriptions.removeEndpoint(organizationUuid, endpointId);
+      this.#context.endpointChanged(endpointId);
+    }
     return deleted;
   }
 
@@ -176,6 +180,7 @@ export class EndpointRegistry {
     });
     if (updated === null) throw endpointNotFound(endpointId);
     await subscriptions.cacheEndpoint(updated);
+    this.#context.endpointChanged(endpointId);
     return { secret };
   }
 

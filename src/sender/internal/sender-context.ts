@@ -36,4 +36,9 @@ export interface SenderContext {
   readonly retentionMs: number;
   /** Wakes the dispatcher: new work is due. */
   readonly wake: () => void;
+  /**
+   * This process changed an endpoint (its URL, secrets or status) or deleted it: the dispatcher
+   * hands back what it claimed ahead for it with the old record (docs/design.md §5.33).
+   */
+  readonly endpointChanged: (endpointId: string) => void;
 }

@@ -57,6 +57,8 @@ export interface SenderSettings {
   readonly maxInFlightPerEndpoint: number;
   /** The transport's connections per origin (`Infinity`: no cap). */
   readonly maxInFlightPerOrigin: number;
+  /** Deliveries per endpoint claimed beyond the free slots (docs/design.md §5.33). */
+  readonly claimAhead: number;
   readonly pollIntervalMs: number;
   readonly purgeIntervalMs: number;
   /** This worker's name in claims. */
@@ -254,6 +256,14 @@ export function parseSenderOptions(options: WebhookSenderOptions<unknown>): Send
     options.transport.connectionsPerOrigin,
     Number.POSITIVE_INFINITY,
   );
+  const storage: SenderStorage = options.storage ?? new MemoryStorage();
+  const claimAhead = integerOptionOr(
+    OWNER,
+    'claimAhead',
+    options.claimAhead,
+    storage.claimCost === 'round-trip' ? 4 * maxInFlightPerEndpoint : 0,
+    { min: 0 },
+  );
   const pollIntervalMs = integerOptionOr(OWNER, 'pollIntervalMs', options.pollIntervalMs, 1000);
   const workerId = options.workerId ?? `worker_${createId('delivery', random).slice(4)}`;
   const purgeIntervalMs = integerOptionOr(
@@ -263,7 +273,7 @@ export function parseSenderOptions(options: WebhookSenderOptions<unknown>): Send
     60 * 60 * 1000,
   );
   return {
-    storage: options.storage ?? new MemoryStorage(),
+    storage,
     idempotencyStore: options.idempotencyStore ?? new MemoryIdempotencyStore(),
     transport: options.transport,
     profile,
@@ -283,6 +293,7 @@ export function parseSenderOptions(options: WebhookSenderOptions<unknown>): Send
     reservedInFlight,
     maxInFlightPerEndpoint,
     maxInFlightPerOrigin,
+    claimAhead,
     pollIntervalMs,
     purgeIntervalMs,
     workerId,

@@ -44,6 +44,11 @@ export interface StorageChangeSubscriptionDeps {
   readonly subscriptions: SubscriptionCache;
   /** Wakes the dispatcher (its `wake()`). */
   readonly wake: () => void;
+  /**
+   * An endpoint changed (every endpoint when `endpointId` is absent): the dispatcher hands back
+   * the deliveries it claimed ahead for it with its old record (its `endpointChanged`).
+   */
+  readonly endpointChanged: (endpointId?: string) => void;
   readonly logger: Logger;
   readonly clock: Clock;
   readonly hooks: HookBus;
@@ -74,7 +79,10 @@ export class StorageChangeSubscription {
         (watch) => {
           // Indexes loaded before the feed listened (a publish before start()) may predate a
           // change nobody notified this sender of: read them again.
-          if (!abort.signal.aborted) this.#deps.subscriptions.forgetAll();
+          if (!abort.signal.aborted) {
+            this.#deps.subscriptions.forgetAll();
+            this.#deps.endpointChanged();
+          }
           return watch;
         },
         (error: unknown) => {
@@ -115,7 +123,7 @@ export class StorageChangeSubscription {
 
   /** The listener of one subscription: inert once its subscription is stopped. */
   #listener(stopped: AbortSignal): StorageChangeListener {
-    const { subscriptions, wake } = this.#deps;
+    const { subscriptions, wake, endpointChanged } = this.#deps;
     const guard =
       <A extends unknown[]>(act: (...args: A) => void) =>
       (...args: A): void => {
@@ -128,9 +136,13 @@ export class StorageChangeSubscription {
       };
     return {
       due: guard(() => wake()),
-      endpointChanged: guard((change) => subscriptions.forget(change.organizationUuid)),
+      endpointChanged: guard((change) => {
+        subscriptions.forget(change.organizationUuid);
+        endpointChanged(change.endpointId);
+      }),
       resync: guard(() => {
         subscriptions.forgetAll();
+        endpointChanged();
         wake();
       }),
       failed: guard((failure) => this.#failed(failure)),

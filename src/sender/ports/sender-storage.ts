@@ -260,6 +260,15 @@ export interface SenderStorage {
   purgeBefore(cutoffMs: number, limit: number): Promise<number>;
 
   /**
+   * Optional: what one `claimDue` costs, for the dispatcher's default `claimAhead`. `'round-trip'`
+   * (a network round trip and a transaction, as on PostgreSQL): the dispatcher claims deliveries
+   * ahead of its free slots and starts them the moment a slot of their endpoint frees, instead of
+   * one claim per freed slot (docs/design.md §5.33). `'in-process'` (absent; `MemoryStorage`): a
+   * claim is as cheap as a function call, and nothing is claimed ahead.
+   */
+  readonly claimCost?: 'in-process' | 'round-trip' | undefined;
+
+  /**
    * Optional: the change feed of a storage several processes share (`storage-changes.ts`). The
    * running sender subscribes at `start()` and closes the subscription at `stop()`: `due` wakes
    * its dispatcher, `endpointChanged` drops that organization's cached subscription index (the

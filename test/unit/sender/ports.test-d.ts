@@ -44,14 +44,19 @@ describe('sender ports', () => {
       | 'nextDueAtMs'
       | 'purgeBefore'
       | 'watch'
+      | 'claimCost'
     >();
   });
 
-  it('watch is optional on SenderStorage, the StorageWatcher capability, and absent from MemoryStorage', () => {
-    type WatchKeys = {
+  it('watch and claimCost are optional on SenderStorage; watch is the StorageWatcher capability, absent from MemoryStorage', () => {
+    type OptionalKeys = {
       [K in keyof SenderStorage]-?: undefined extends SenderStorage[K] ? K : never;
     }[keyof SenderStorage];
-    expectTypeOf<WatchKeys>().toEqualTypeOf<'watch'>();
+    expectTypeOf<OptionalKeys>().toEqualTypeOf<'watch' | 'claimCost'>();
+    expectTypeOf<SenderStorage['claimCost']>().toEqualTypeOf<
+      'in-process' | 'round-trip' | undefined
+    >();
+    expectTypeOf<Extract<keyof MemoryStorage, 'claimCost'>>().toEqualTypeOf<never>();
     expectTypeOf<Required<Pick<SenderStorage, 'watch'>>>().toEqualTypeOf<StorageWatcher>();
     expectTypeOf<Extract<keyof MemoryStorage, 'watch'>>().toEqualTypeOf<never>();
   });

@@ -41,7 +41,7 @@ interface FakeFeed {
   holdWatch(): () => void;
 }
 
-function fakeFeed(memory: MemoryStorage): FakeFeed {
+function fakeFeed(memory: MemoryStorage, claimCost?: SenderStorage['claimCost']): FakeFeed {
   let sleepWaiters: (() => void)[] = [];
   let claimWaiters: (() => void)[] = [];
   let hold: Promise<void> | undefined;
@@ -62,6 +62,7 @@ function fakeFeed(memory: MemoryStorage): FakeFeed {
     },
   };
   const overrides: Partial<SenderStorage> = {
+    ...(claimCost === undefined ? {} : { claimCost }),
     async watch(listener: StorageChangeListener, options?: StorageWatchOptions) {
       feed.listeners.push(listener);
       feed.signals.push(options?.signal);
@@ -232,6 +233,85 @@ describe('WebhookSender on a storage with a change feed', () => {
     feed.listeners[0]?.endpointChanged({ organizationUuid: ORG, endpointId: ep.id });
     expect((await publish(worker)).deliveries).toBe(0);
     await worker.stop({ deadlineMs: 1_000 });
+  });
+
+  it('endpointChanged(): deliveries claimed ahead for an endpoint another process paused go back unsent and are parked, not sent to it', async () => {
+    const memory = new MemoryStorage();
+    const feed = fakeFeed(memory, 'round-trip');
+    const gates: (() => void)[] = [];
+    let requests = 0;
+    const worker = new WebhookSender({
+      storage: feed.storage,
+      transport: {
+        async send() {
+          requests++;
+          await new Promise<void>((resolve) => gates.push(resolve));
+          return {
+            statusCode: 204,
+            failureReason: null,
+            responseBody: '',
+            retryAfter: null,
+            durationMs: 1,
+          };
+        },
+      },
+      logger: 'silent',
+      pollIntervalMs: POLL_MS,
+      maxInFlightPerEndpoint: 1,
+    });
+    const other = new WebhookSender({
+      storage: memory,
+      transport: createRecordingTransport(),
+      logger: 'silent',
+    });
+    const { endpoint: ep } = await endpoint(other);
+    for (let i = 0; i < 3; i++) await publish(other);
+    worker.start();
+    try {
+      // One request in flight; the two other deliveries claimed ahead, waiting in the worker.
+      await within(
+        (async () => {
+          while (gates.length === 0) await settle(1);
+        })(),
+      );
+      await other.updateEndpoint(ORG, ep.id, { status: 'PAUSED' });
+      feed.listeners[0]?.endpointChanged({ organizationUuid: ORG, endpointId: ep.id });
+      gates.shift()?.();
+      await within(
+        (async () => {
+          for (;;) {
+            const page = await memory.listDeliveries({
+              organizationUuid: ORG,
+              page: 0,
+              size: 10,
+              sortField: 'createdAt',
+              sortDirection: 'asc',
+            });
+            if (page.items.every((d) => d.status !== 'PENDING')) return;
+            await settle(1);
+          }
+        })(),
+      );
+      const page = await memory.listDeliveries({
+        organizationUuid: ORG,
+        page: 0,
+        size: 10,
+        sortField: 'createdAt',
+        sortDirection: 'asc',
+      });
+      // The one in flight was delivered; the two waiting were parked by the pause, never sent.
+      // (Published in one millisecond: sorted by status, not by creation.)
+      const outcomes = page.items.map((d) => [d.status, d.failureReason, d.attempts]).sort();
+      expect(outcomes).toEqual([
+        ['DELIVERED', null, 1],
+        ['FAILED', 'ENDPOINT_PAUSED', 0],
+        ['FAILED', 'ENDPOINT_PAUSED', 0],
+      ]);
+      expect(requests).toBe(1);
+    } finally {
+      for (const open of gates.splice(0)) open();
+      await worker.stop({ deadlineMs: 1_000 });
+    }
   });
 
   it('resync(): every cached organization is read again, and the dispatcher claims once', async () => {

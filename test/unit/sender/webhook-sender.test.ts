@@ -354,6 +354,8 @@ describe('WebhookSender options', () => {
       'too_big',
       '(5) must be below `maxInFlight` (5)',
     ],
+    ['claimAhead', { claimAhead: -1 }, 'too_small', 'must be a non-negative integer, got -1.'],
+    ['claimAhead', { claimAhead: 2.5 }, 'invalid_type', 'got 2.5.'],
     ['workerId', { workerId: '' }, 'too_small', 'must be a non-empty string'],
     ['workerId', { workerId: 7 }, 'invalid_type', 'must be a non-empty string'],
     ['random', { random: 'crypto' }, 'invalid_type', 'must be a function'],
@@ -392,8 +394,122 @@ describe('WebhookSender options', () => {
       { reservedInFlight: 0 },
       { maxInFlight: 5, reservedInFlight: 4 },
       { maxInFlight: 1 },
+      { claimAhead: 0 },
     ]) {
       expect(() => new WebhookSender({ transport, ...options })).not.toThrow();
+    }
+  });
+
+  it.each([
+    { label: 'a storage whose claims run in process (no claimCost)', maxPerEndpoint: 10 },
+    { label: "claimCost 'in-process'", claimCost: 'in-process', maxPerEndpoint: 10 },
+    { label: "claimCost 'round-trip'", claimCost: 'round-trip', maxPerEndpoint: 10 + 4 * 10 },
+    {
+      label: "claimCost 'round-trip' and claimAhead: 0",
+      claimCost: 'round-trip',
+      claimAhead: 0,
+      maxPerEndpoint: 10,
+    },
+    { label: 'claimAhead: 5', claimAhead: 5, maxPerEndpoint: 10 + 5 },
+  ] as const)('$label -> the running loop claims with maxPerEndpoint $maxPerEndpoint, processDue with 10', async (row) => {
+    const { maxPerEndpoint } = row;
+    const claimCost = 'claimCost' in row ? row.claimCost : undefined;
+    const claimAhead = 'claimAhead' in row ? row.claimAhead : undefined;
+    const memory = new MemoryStorage();
+    const asked: number[] = [];
+    const storage = new Proxy(memory, {
+      get(target, key) {
+        if (key === 'claimCost') return claimCost;
+        if (key === 'claimDue') {
+          return (input: Parameters<MemoryStorage['claimDue']>[0]) => {
+            asked.push(input.maxPerEndpoint ?? -1);
+            return target.claimDue(input);
+          };
+        }
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const { transport } = scriptedTransport();
+    const sender = new WebhookSender({
+      storage,
+      transport,
+      ...(claimAhead === undefined ? {} : { claimAhead }),
+    });
+    sender.start();
+    try {
+      await vi.waitFor(() => expect(asked.length).toBeGreaterThan(0));
+    } finally {
+      await sender.stop({ deadlineMs: 1000 });
+    }
+    expect(asked[0]).toBe(maxPerEndpoint);
+    // processDue never claims ahead.
+    asked.length = 0;
+    await sender.processDue();
+    expect(asked).toEqual([10]);
+  });
+
+  it('deliveries claimed ahead with an endpoint record that then changes go back and are sent with the new one: a secret rotated with overlapMs 0 signs them', async () => {
+    const clock = createFakeClock({ nowMs: Date.parse('2026-01-01T00:00:00Z') });
+    const memory = new MemoryStorage();
+    const storage = new Proxy(memory, {
+      get(target, key) {
+        if (key === 'claimCost') return 'round-trip';
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const sent: TransportRequest[] = [];
+    const gates: (() => void)[] = [];
+    const transport: Transport = {
+      async send(request) {
+        sent.push(request);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return {
+          statusCode: 204,
+          failureReason: null,
+          responseBody: '',
+          retryAfter: null,
+          durationMs: 1,
+        };
+      },
+    };
+    const sender = new WebhookSender({ storage, transport, clock, maxInFlightPerEndpoint: 1 });
+    const { endpoint, secret: before } = await sender.createEndpoint(ORG, {
+      url: 'https://a.example/hooks',
+      events: ['compliance.*'],
+    });
+    for (let i = 0; i < 3; i++) await sender.publish(decision());
+    let succeeded = 0;
+    sender.on('delivery.succeeded', () => void succeeded++);
+    sender.start();
+    try {
+      // One request in flight, the two others claimed ahead and waiting.
+      await vi.waitFor(() => expect(sent).toHaveLength(1));
+      const { secret: after } = await sender.rotateSecret(ORG, endpoint.id, { overlapMs: 0 });
+      // Answer each request as it comes, until all three succeeded.
+      while (succeeded < 3) {
+        await vi.waitFor(() => expect(gates.length > 0 || succeeded === 3).toBe(true));
+        gates.shift()?.();
+      }
+      const verifies = (request: TransportRequest, secret: string) => {
+        try {
+          verifyNovatradeSignature(request.body, request.headers['X-Novatrade-Signature'], secret, {
+            now: () => clock.now(),
+          });
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      expect(sent.map((r) => [verifies(r, before), verifies(r, after)])).toEqual([
+        [true, false],
+        [false, true],
+        [false, true],
+      ]);
+    } finally {
+      for (const open of gates.splice(0)) open();
+      await sender.stop({ deadlineMs: 1000 });
     }
   });
 

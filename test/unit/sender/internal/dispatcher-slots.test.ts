@@ -111,6 +111,7 @@ function setup(transport: Transport, overrides: Partial<DispatcherConfig> = {}) 
       reservedInFlight: 0,
       maxInFlightPerEndpoint: 10,
       maxInFlightPerOrigin: Number.POSITIVE_INFINITY,
+      claimAhead: 0,
       pollIntervalMs: 5,
       purgeIntervalMs: 3_600_000,
       ...overrides,

@@ -67,6 +67,7 @@ function setup(transport: Transport, overrides: Partial<DispatcherConfig> = {}) 
       reservedInFlight: 1,
       maxInFlightPerEndpoint: 10,
       maxInFlightPerOrigin: Number.POSITIVE_INFINITY,
+      claimAhead: 0,
       pollIntervalMs: 1000,
       purgeIntervalMs: 60_000,
       ...overrides,
