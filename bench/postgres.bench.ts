@@ -8,8 +8,9 @@
 //
 // Common method. A dispatch run (bench/postgres/dispatch-run.ts) publishes a backlog first,
 // untimed, through a sender that is never started, then starts a fresh sender on the same storage
-// (`maxInFlightPerEndpoint: 10`, `maxInFlight` 100, HttpTransport({ allowPrivateNetworks: true }),
-// `allowInsecureUrls: true`) and times it from `start()` to its last `delivery.succeeded`: the
+// (`maxInFlightPerEndpoint: 10`, `maxInFlight` 100, `claimAhead` at its default: 40 on
+// PostgresStorage and PGlite, 0 on MemoryStorage, docs/design.md §5.33,
+// HttpTransport({ allowPrivateNetworks: true }), `allowInsecureUrls: true`) and times it from `start()` to its last `delivery.succeeded`: the
 // dispatch alone (claim, sign, send, record), not publish. Each case keeps one HttpTransport warm
 // from run to run. Receivers answer 204 at once. Rounds run every case once in an order rotated
 // from round to round after an untimed warm-up run of each; a case's figure is the median of its
