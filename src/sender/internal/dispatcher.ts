@@ -210,6 +210,11 @@ export class Dispatcher {
    * none of the rooms above until started.
    */
   readonly #waiting = new WaitingLines<Waiting>();
+  /**
+   * Endpoints changed while the loop's claim runs (`all`: every endpoint); `undefined` while none
+   * runs. What that claim returns for them carries the old record and goes back unsent.
+   */
+  #changedDuringClaim: Set<string> | 'all' | undefined;
   /** A line shorter than this after a freed slot took from it wakes the loop to claim. */
   readonly #lowWater: number;
   #total = 0;
@@ -263,7 +268,9 @@ export class Dispatcher {
     const capOrigins = maxInFlightPerOrigin !== Number.POSITIVE_INFINITY;
     // Waiting deliveries hold their endpoint's and origin's places in the claim like those in
     // flight, within rooms larger by `claimAhead`.
-    const claimed = await storage.claimDue({
+    const tracking = claimAhead > 0;
+    if (tracking) this.#changedDuringClaim = new Set();
+    const claiming = storage.claimDue({
       nowMs: claimedAtMs,
       limit: room,
       leaseMs,
@@ -278,6 +285,16 @@ export class Dispatcher {
           }
         : {}),
     });
+    let claimed: readonly ClaimedDelivery[];
+    let changed: Set<string> | 'all' | undefined;
+    try {
+      claimed = await claiming;
+    } finally {
+      if (tracking) {
+        changed = this.#changedDuringClaim;
+        this.#changedDuringClaim = undefined;
+      }
+    }
     const started: Promise<void>[] = [];
     const released: Promise<void>[] = [];
     let waited = 0;
@@ -285,8 +302,11 @@ export class Dispatcher {
     for (const item of claimed) {
       const endpointId = item.endpoint.id;
       const origin = capOrigins ? this.#originOf(item.endpoint.url) : '';
-      // Behind deliveries of its endpoint that already wait: its line keeps the claim order.
-      if (this.#waiting.lengthOf(endpointId) === 0 && this.#canStart(endpointId, origin)) {
+      if (changed === 'all' || changed?.has(endpointId)) {
+        // Its endpoint changed while the claim ran: claimed with the old record, claimed again.
+        released.push(storage.releaseClaim(item.delivery.id, item.leaseToken));
+      } else if (this.#waiting.lengthOf(endpointId) === 0 && this.#canStart(endpointId, origin)) {
+        // Behind deliveries of its endpoint that already wait: its line keeps the claim order.
         started.push(this.#start(item, origin));
       } else if (claimAhead > 0 && this.#mayWait(endpointId, claimAhead)) {
         this.#waiting.push({ endpointId, origin, claimed: item, leaseEndsAtMs });
@@ -385,9 +405,13 @@ export class Dispatcher {
    * line (docs/design.md §5.29).
    */
   endpointChanged(endpointId?: string): void {
-    if (this.#handBackWaiting(endpointId, 'its endpoint changed after the claim') > 0) {
-      this.wake();
+    const during = this.#changedDuringClaim;
+    if (during !== undefined) {
+      if (endpointId === undefined) this.#changedDuringClaim = 'all';
+      else if (during !== 'all') during.add(endpointId);
     }
+    const handedBack = this.#handBackWaiting(endpointId, 'its endpoint changed after the claim');
+    if (handedBack > 0 || during !== undefined) this.wake();
   }
 
   /** Hands back every waiting delivery of `endpointId` (of every endpoint when absent). */

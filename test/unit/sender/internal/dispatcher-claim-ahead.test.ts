@@ -158,7 +158,9 @@ function capturingStorage(
 
 function setup(
   overrides: Partial<DispatcherConfig> = {},
-  claimDue?: (memory: MemoryStorage) => (input: ClaimDueInput) => Promise<ClaimedDelivery[]>,
+  claimDue?: (
+    memory: MemoryStorage,
+  ) => (input: ClaimDueInput) => Promise<readonly ClaimedDelivery[]>,
 ) {
   const clock = createFakeClock({ nowMs: T0 });
   const memory = new MemoryStorage();
@@ -464,6 +466,56 @@ describe('Dispatcher: claim ahead (§5.33)', () => {
     expect(http.mostAt(URL_B)).toBe(1);
     // B's waiting deliveries were never handed back.
     expect(released.map((r) => r.deliveryId)).toEqual([a2, a3]);
+  });
+
+  it('an endpoint that changes while a claim runs: what that claim brings for it (the old record) goes back unsent and is claimed again', async () => {
+    let gate: (() => void) | undefined;
+    let holdNext = false;
+    const { dispatcher, memory, http, claims, released } = setup(
+      { claimAhead: 2, maxInFlightPerEndpoint: 1 },
+      (memory) => async (input) => {
+        if (holdNext) {
+          holdNext = false;
+          await new Promise<void>((resolve) => {
+            gate = resolve;
+          });
+        }
+        return memory.claimDue(input);
+      },
+    );
+    const a = await due(memory, 2, URL_A);
+    const b = await due(memory, 2, URL_B);
+    const [a1, a2] = a.deliveryIds as [string, string];
+    const [b1, b2] = b.deliveryIds as [string, string];
+    holdNext = true;
+    dispatcher.start();
+    stop = async () => {
+      gate?.();
+      http.answerAll();
+      await dispatcher.stop(1000);
+    };
+    // The first claim is under way (its answer held): A changes meanwhile.
+    await vi.waitFor(() => expect(gate).toBeDefined(), quick);
+    dispatcher.endpointChanged(a.endpoint.id);
+    gate?.();
+    // A's deliveries came back with A's old record: handed back, never sent from that claim.
+    await vi.waitFor(
+      () => expect(released.map((r) => r.deliveryId).sort()).toEqual([a1, a2].sort()),
+      quick,
+    );
+    expect(claims[0]?.claimed.map((c) => c.delivery.id).sort()).toEqual([a1, a2, b1, b2].sort());
+    // B's were not affected: one sent, one waiting. The loop claims A's again (woken by the change).
+    await vi.waitFor(() => expect(claims.length).toBeGreaterThanOrEqual(2), quick);
+    await answerUntil(http, async () => {
+      expect(await outcomes(memory, a.endpoint, a.deliveryIds)).toEqual(
+        deliveredOnce(a.deliveryIds),
+      );
+      expect(await outcomes(memory, b.endpoint, b.deliveryIds)).toEqual(
+        deliveredOnce(b.deliveryIds),
+      );
+    });
+    expect(http.sent.slice().sort()).toEqual([a1, a2, b1, b2].sort());
+    expect(released.map((r) => r.deliveryId).sort()).toEqual([a1, a2].sort());
   });
 
   it('stop() hands back the waiting deliveries at once, unsent, and waits for the one in flight', async () => {
