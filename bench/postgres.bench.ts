@@ -10,10 +10,11 @@
 // untimed, through a sender that is never started, then starts a fresh sender on the same storage
 // (`maxInFlightPerEndpoint: 10`, `maxInFlight` 100, `claimAhead` at its default: 40 on
 // PostgresStorage and PGlite, 0 on MemoryStorage, docs/design.md §5.33,
-// HttpTransport({ allowPrivateNetworks: true }), `allowInsecureUrls: true`) and times it from `start()` to its last `delivery.succeeded`: the
-// dispatch alone (claim, sign, send, record), not publish. Each case keeps one HttpTransport warm
-// from run to run. Receivers answer 204 at once. Rounds run every case once in an order rotated
-// from round to round after an untimed warm-up run of each; a case's figure is the median of its
+// HttpTransport({ allowPrivateNetworks: true }), `allowInsecureUrls: true`) and times it from
+// `start()` to its last `delivery.succeeded`: the dispatch alone (claim, sign, send, record), not
+// publish. Each case keeps one HttpTransport warm from run to run. Receivers answer 204 at once.
+// Rounds run every case once in an order rotated from round to round after an untimed warm-up run
+// of each; a case's figure is the median of its
 // rounds, a ratio the median of the per-round ratios. Statements are counted by a Proxy over the
 // pg Pool (bench/postgres/query-counter.ts): every `query` of the pool and of the clients it hands
 // out, BEGIN and COMMIT included, timed from call to answer (a wait for a free client included)

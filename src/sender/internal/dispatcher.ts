@@ -28,13 +28,22 @@ import type {
 } from '../ports/sender-storage.js';
 import type { Transport, TransportResult } from '../ports/transport.js';
 import type { AttemptRecord, DeliveryRecord, EndpointRecord, EventRecord } from '../records.js';
+import {
+  ChangeWindows,
+  changedWithin,
+  effectiveClaimAhead,
+  LEASE_MARGIN_MS,
+  MAX_CLAIM_GAP_MS,
+  plus,
+  type Waiting,
+} from './claim-ahead.js';
 import { decideAttempt } from './decide-attempt.js';
 import type { HookBus } from './hook-bus.js';
 import { LogThrottle } from './log-throttle.js';
 import { maskedErrorSummary, secretValues } from './masked-error-summary.js';
 import type { MetaEventInput } from './publisher.js';
 import { RecordBacklog, type Slot } from './record-backlog.js';
-import { type WaitingItem, WaitingLines } from './waiting-lines.js';
+import { WaitingLines } from './waiting-lines.js';
 
 const META_TYPES: ReadonlySet<string> = new Set(META_EVENT_TYPES);
 
@@ -144,32 +153,6 @@ function randomFloat(random: RandomSource): number {
   return (((a << 24) | (b << 16) | (c << 8) | d) >>> 0) / 2 ** 32;
 }
 
-/**
- * A claimed delivery waiting in this process for a slot of its endpoint (claimed ahead, §5.33).
- */
-interface Waiting extends WaitingItem {
-  readonly claimed: ClaimedDelivery;
-  /** When its claim's lease ends, epoch ms (the claim's `nowMs` + `leaseMs`). */
-  readonly leaseEndsAtMs: number;
-}
-
-/**
- * A waiting delivery starts only while its lease outlasts a whole attempt by this much, ms (the
- * margin `leaseMs` must keep over the timeout): one that could lapse mid-request goes back unsent.
- */
-const LEASE_MARGIN_MS = 5_000;
-
-/** `counts` plus `extra`, per key (a new map; `counts` itself when `extra` is empty). */
-function plus(
-  counts: ReadonlyMap<string, number>,
-  extra: ReadonlyMap<string, number>,
-): ReadonlyMap<string, number> {
-  if (extra.size === 0) return counts;
-  const sum = new Map(counts);
-  for (const [key, n] of extra) sum.set(key, (sum.get(key) ?? 0) + n);
-  return sum;
-}
-
 /** How long `stop()` waits for aborted attempts to end before it leaves them behind, ms. */
 const STOP_GRACE_MS = 5_000;
 
@@ -211,12 +194,18 @@ export class Dispatcher {
    */
   readonly #waiting = new WaitingLines<Waiting>();
   /**
-   * Endpoints changed while the loop's claim runs (`all`: every endpoint); `undefined` while none
-   * runs. What that claim returns for them carries the old record and goes back unsent.
+   * Endpoint changes while claims run: what a claim returns for a changed endpoint carries the
+   * old record and goes back unsent.
    */
-  #changedDuringClaim: Set<string> | 'all' | undefined;
+  readonly #changes = new ChangeWindows();
+  /** `claimAhead`, or 0 when the lease leaves no time to wait (docs/design.md §5.33). */
+  readonly #claimAhead: number;
   /** A line shorter than this after a freed slot took from it wakes the loop to claim. */
   readonly #lowWater: number;
+  /** When the loop's last claim began (`clock.now()`). */
+  #lastClaimAtMs = Number.NEGATIVE_INFINITY;
+  /** A pump is running: a slot freed inside it leaves the refill to it (no recursion). */
+  #pumping = false;
   #total = 0;
   #loop: Promise<void> | undefined;
   #stopping = false;
@@ -233,7 +222,12 @@ export class Dispatcher {
     this.#ports = deps.ports;
     this.#host = deps.host;
     this.#backlog = new RecordBacklog(deps.config.maxInFlight);
-    this.#lowWater = Math.ceil(deps.config.claimAhead / 2);
+    this.#claimAhead = effectiveClaimAhead(
+      deps.config.claimAhead,
+      deps.config.leaseMs,
+      deps.config.profile.timeoutMs,
+    );
+    this.#lowWater = Math.ceil(this.#claimAhead / 2);
     const { random } = deps.ports;
     this.#randomFloat = () => randomFloat(random);
   }
@@ -247,7 +241,7 @@ export class Dispatcher {
 
   /** Most deliveries that may wait claimed ahead, in all (none when `ahead` is off). */
   #aheadRoom(ahead: boolean): number {
-    return ahead && this.#config.claimAhead > 0 ? this.#config.maxInFlight - this.#waiting.size : 0;
+    return ahead && this.#claimAhead > 0 ? this.#config.maxInFlight - this.#waiting.size : 0;
   }
 
   /**
@@ -261,54 +255,56 @@ export class Dispatcher {
     const { storage, clock } = this.#ports;
     const { maxInFlight, maxInFlightPerEndpoint, maxInFlightPerOrigin } = this.#config;
     const { leaseMs, owner, reservedInFlight } = this.#config;
-    const claimAhead = ahead ? this.#config.claimAhead : 0;
+    const claimAhead = ahead ? this.#claimAhead : 0;
     const room = Math.max(0, maxInFlight - this.#total) + Math.max(0, this.#aheadRoom(ahead));
     const claimedAtMs = clock.now();
     if (room <= 0) return { started: [], more: false, claimedAtMs };
     const capOrigins = maxInFlightPerOrigin !== Number.POSITIVE_INFINITY;
     // Waiting deliveries hold their endpoint's and origin's places in the claim like those in
     // flight, within rooms larger by `claimAhead`.
-    const tracking = claimAhead > 0;
-    if (tracking) this.#changedDuringClaim = new Set();
-    const claiming = storage.claimDue({
-      nowMs: claimedAtMs,
-      limit: room,
-      leaseMs,
-      owner,
-      maxPerEndpoint: maxInFlightPerEndpoint + claimAhead,
-      inFlightByEndpoint: plus(this.#inFlight, this.#waiting.byEndpoint),
-      reservedForIdle: reservedInFlight,
-      ...(capOrigins
-        ? {
-            maxPerOrigin: maxInFlightPerOrigin + claimAhead,
-            inFlightByOrigin: plus(this.#inFlightByOrigin, this.#waiting.byOrigin),
-          }
-        : {}),
-    });
+    if (ahead) this.#lastClaimAtMs = claimedAtMs;
+    const window = claimAhead > 0 ? this.#changes.open() : undefined;
     let claimed: readonly ClaimedDelivery[];
-    let changed: Set<string> | 'all' | undefined;
     try {
-      claimed = await claiming;
+      claimed = await storage.claimDue({
+        nowMs: claimedAtMs,
+        limit: room,
+        leaseMs,
+        owner,
+        maxPerEndpoint: maxInFlightPerEndpoint + claimAhead,
+        inFlightByEndpoint: plus(this.#inFlight, this.#waiting.byEndpoint),
+        reservedForIdle: reservedInFlight,
+        ...(capOrigins
+          ? {
+              maxPerOrigin: maxInFlightPerOrigin + claimAhead,
+              inFlightByOrigin: plus(this.#inFlightByOrigin, this.#waiting.byOrigin),
+            }
+          : {}),
+      });
     } finally {
-      if (tracking) {
-        changed = this.#changedDuringClaim;
-        this.#changedDuringClaim = undefined;
-      }
+      if (window !== undefined) this.#changes.close(window);
     }
     const started: Promise<void>[] = [];
     const released: Promise<void>[] = [];
     let waited = 0;
+    let changedBack = 0;
     const leaseEndsAtMs = claimedAtMs + leaseMs;
+    // A delivery that could not start at once may wait only while its lease leaves time to.
+    const mayWait = claimAhead > 0 && leaseEndsAtMs >= this.#startDeadline();
     for (const item of claimed) {
       const endpointId = item.endpoint.id;
       const origin = capOrigins ? this.#originOf(item.endpoint.url) : '';
-      if (changed === 'all' || changed?.has(endpointId)) {
+      if (this.#stopping) {
+        // stop() began while the claim ran: nothing more starts, nothing stays claimed.
+        released.push(storage.releaseClaim(item.delivery.id, item.leaseToken));
+      } else if (changedWithin(window, endpointId)) {
         // Its endpoint changed while the claim ran: claimed with the old record, claimed again.
         released.push(storage.releaseClaim(item.delivery.id, item.leaseToken));
+        changedBack++;
       } else if (this.#waiting.lengthOf(endpointId) === 0 && this.#canStart(endpointId, origin)) {
         // Behind deliveries of its endpoint that already wait: its line keeps the claim order.
         started.push(this.#start(item, origin));
-      } else if (claimAhead > 0 && this.#mayWait(endpointId, claimAhead)) {
+      } else if (mayWait && this.#mayWait(endpointId, origin, claimAhead)) {
         this.#waiting.push({ endpointId, origin, claimed: item, leaseEndsAtMs });
         waited++;
       } else {
@@ -330,6 +326,8 @@ export class Dispatcher {
           );
         }
       }
+      // Those handed back for a change are claimable again now, with the new record.
+      if (changedBack > 0) this.wake();
     }
     // Only what was kept fills the room: deliveries handed back (a storage that ignored a room)
     // must not make the loop claim again at once, or it would take and release them for ever.
@@ -350,13 +348,25 @@ export class Dispatcher {
     return count === 0 ? free > 0 : free > this.#config.reservedInFlight;
   }
 
-  /** Whether one more delivery of this endpoint may wait (within the claim's larger rooms). */
-  #mayWait(endpointId: string, claimAhead: number): boolean {
+  /**
+   * Whether one more delivery of this endpoint and origin may wait: within the claim's rooms,
+   * larger by `claimAhead` (a storage that ignores them gets the rest handed back).
+   */
+  #mayWait(endpointId: string, origin: string, claimAhead: number): boolean {
+    const { maxInFlight, maxInFlightPerEndpoint, maxInFlightPerOrigin } = this.#config;
     const held = (this.#inFlight.get(endpointId) ?? 0) + this.#waiting.lengthOf(endpointId);
+    const heldAtOrigin =
+      (this.#inFlightByOrigin.get(origin) ?? 0) + (this.#waiting.byOrigin.get(origin) ?? 0);
     return (
-      held < this.#config.maxInFlightPerEndpoint + claimAhead &&
-      this.#waiting.size < this.#config.maxInFlight
+      held < maxInFlightPerEndpoint + claimAhead &&
+      heldAtOrigin < maxInFlightPerOrigin + claimAhead &&
+      this.#waiting.size < maxInFlight
     );
+  }
+
+  /** A waiting delivery starts only while its lease ends after this, epoch ms. */
+  #startDeadline(): number {
+    return this.#ports.clock.now() + this.#config.profile.timeoutMs + LEASE_MARGIN_MS;
   }
 
   /**
@@ -366,17 +376,24 @@ export class Dispatcher {
    */
   #pump(): Promise<void>[] {
     const started: Promise<void>[] = [];
-    if (this.#waiting.size === 0 || this.#stopping) return started;
-    const deadline = this.#ports.clock.now() + this.#config.profile.timeoutMs + LEASE_MARGIN_MS;
-    for (;;) {
-      const late = this.#waiting.take((w) => w.leaseEndsAtMs < deadline);
-      if (late === undefined) break;
-      this.#handBack(late, 'its lease would lapse before an attempt could end');
-    }
-    while (this.#total < this.#config.maxInFlight) {
-      const waiting = this.#waiting.take((w) => this.#canStart(w.endpointId, w.origin));
-      if (waiting === undefined) break;
-      started.push(this.#start(waiting.claimed, waiting.origin));
+    if (this.#waiting.size === 0 || this.#stopping || this.#pumping) return started;
+    // A delivery started here may free its slot before #start returns (a request that could not
+    // be built): that slot's free() leaves the refill to this loop instead of recursing.
+    this.#pumping = true;
+    try {
+      const deadline = this.#startDeadline();
+      for (;;) {
+        const late = this.#waiting.take((w) => w.leaseEndsAtMs < deadline);
+        if (late === undefined) break;
+        this.#handBack(late, 'its lease would lapse before an attempt could end');
+      }
+      while (this.#total < this.#config.maxInFlight) {
+        const waiting = this.#waiting.take((w) => this.#canStart(w.endpointId, w.origin));
+        if (waiting === undefined) break;
+        started.push(this.#start(waiting.claimed, waiting.origin));
+      }
+    } finally {
+      this.#pumping = false;
     }
     return started;
   }
@@ -385,7 +402,8 @@ export class Dispatcher {
   #handBack(waiting: Waiting, why: string): void {
     const { delivery, endpoint, leaseToken } = waiting.claimed;
     const work = this.#ports.storage.releaseClaim(delivery.id, leaseToken).then(
-      () => {},
+      // Claimable again once released: the loop claims it (and what else is due) at once.
+      () => this.wake(),
       (error: unknown) =>
         this.#callFailed(
           'storage.releaseClaim',
@@ -405,13 +423,9 @@ export class Dispatcher {
    * line (docs/design.md §5.29).
    */
   endpointChanged(endpointId?: string): void {
-    const during = this.#changedDuringClaim;
-    if (during !== undefined) {
-      if (endpointId === undefined) this.#changedDuringClaim = 'all';
-      else if (during !== 'all') during.add(endpointId);
-    }
-    const handedBack = this.#handBackWaiting(endpointId, 'its endpoint changed after the claim');
-    if (handedBack > 0 || during !== undefined) this.wake();
+    this.#changes.changed(endpointId);
+    // The releases wake the loop when they are done (#handBack).
+    this.#handBackWaiting(endpointId, 'its endpoint changed after the claim');
   }
 
   /** Hands back every waiting delivery of `endpointId` (of every endpoint when absent). */
@@ -433,12 +447,17 @@ export class Dispatcher {
         decrement(this.#inFlight, endpointId);
         decrement(this.#inFlightByOrigin, origin);
         this.#total--;
-        // A waiting delivery takes the slot at once. Taken, with its endpoint's line still at
-        // least half full, no room appeared for anything else: no claim until the line runs low,
-        // so claims come in batches instead of one per freed slot (§5.33).
-        const free = this.#total;
+        // A waiting delivery takes the slot at once. Refilled, with this endpoint's line still at
+        // least half full, no room appeared for other work: no claim until the line runs low (or
+        // MAX_CLAIM_GAP_MS since the last claim, for work of other endpoints due meanwhile), so
+        // claims come in batches instead of one per freed slot (§5.33).
+        const inFlightAfterFree = this.#total;
         this.#pump();
-        if (free === this.#total || this.#waiting.lengthOf(endpointId) < this.#lowWater) {
+        if (
+          inFlightAfterFree === this.#total ||
+          this.#waiting.lengthOf(endpointId) < this.#lowWater ||
+          this.#ports.clock.now() - this.#lastClaimAtMs >= MAX_CLAIM_GAP_MS
+        ) {
           this.wake();
         }
       },
@@ -573,14 +592,20 @@ export class Dispatcher {
         );
         return;
       }
+      // The attempt paused or disabled its endpoint (or found it gone or no longer ACTIVE): its
+      // deliveries claimed ahead go back, to be parked rather than sent (§5.33).
+      const after = recorded.endpoint;
+      if (recorded.transition !== 'stay' || after === null || after.status !== 'ACTIVE') {
+        this.endpointChanged(delivery.endpointId);
+      }
       // A retry already due (a short schedule, an offset passed during the attempt): the claims
       // since the slot was freed did not see it, leased until now, so claim again.
       const next = recorded.delivery.nextAttemptAtMs;
       if (recorded.delivery.status === 'PENDING' && next !== null && next <= clock.now()) {
         this.wake();
       }
-      const after = this.#after(recorded, event, attempt);
-      if (after !== undefined) await after;
+      const consequences = this.#after(recorded, event, attempt);
+      if (consequences !== undefined) await consequences;
     } catch (error) {
       this.#callFailed(
         call,

@@ -115,8 +115,8 @@ export class EndpointRegistry {
       resetHealth,
     });
     if (updated === null) throw endpointNotFound(endpointId);
-    await subscriptions.cacheEndpoint(updated);
     this.#context.endpointChanged(endpointId);
+    await subscriptions.cacheEndpoint(updated);
     if (resetHealth) this.#context.wake();
     return toEndpointView(updated, clock.now());
   }
@@ -129,8 +129,8 @@ export class EndpointRegistry {
       this.#context.clock.now(),
     );
     if (deleted) {
-      await this.#context.subscriptions.removeEndpoint(organizationUuid, endpointId);
       this.#context.endpointChanged(endpointId);
+      await this.#context.subscriptions.removeEndpoint(organizationUuid, endpointId);
     }
     return deleted;
   }
@@ -179,8 +179,8 @@ export class EndpointRegistry {
       nowMs,
     });
     if (updated === null) throw endpointNotFound(endpointId);
-    await subscriptions.cacheEndpoint(updated);
     this.#context.endpointChanged(endpointId);
+    await subscriptions.cacheEndpoint(updated);
     return { secret };
   }
 

@@ -28,6 +28,7 @@ import type { Notifier } from '../ports/notifier.js';
 import type { SenderStorage } from '../ports/sender-storage.js';
 import type { Transport } from '../ports/transport.js';
 import type { WebhookSenderOptions } from '../webhook-sender.js';
+import { LEASE_MARGIN_MS } from './claim-ahead.js';
 import { assertProfilePolicyKeys, checkProfilePart } from './profile-policy-keys.js';
 import { catalogForProfile } from './sender-catalog.js';
 
@@ -190,7 +191,7 @@ export function parseSenderOptions(options: WebhookSenderOptions<unknown>): Send
     );
   }
   const leaseMs = integerOptionOr(OWNER, 'leaseMs', options.leaseMs, timeoutMs + 30_000);
-  if (leaseMs < timeoutMs + 5_000) {
+  if (leaseMs < timeoutMs + LEASE_MARGIN_MS) {
     throw invalidOption(
       'leaseMs',
       `WebhookSender: \`leaseMs\` (${leaseMs}) must exceed the transport timeout ` +

@@ -4,7 +4,7 @@
 // waiting for the poll; an endpoint change reaches the next publish inside the cache's TTL; a
 // resync drops every cached organization and claims once; stop() closes the feed; feed failures
 // are logged once a minute without secrets (docs/design.md §5.23).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WebhookStorageError } from '../../../src/core/errors.js';
 import { MemoryStorage } from '../../../src/sender/memory-storage.js';
 import type { SenderStorage } from '../../../src/sender/ports/sender-storage.js';
@@ -269,36 +269,22 @@ describe('WebhookSender on a storage with a change feed', () => {
     worker.start();
     try {
       // One request in flight; the two other deliveries claimed ahead, waiting in the worker.
-      await within(
-        (async () => {
-          while (gates.length === 0) await settle(1);
-        })(),
-      );
+      await vi.waitFor(() => expect(gates).toHaveLength(1));
       await other.updateEndpoint(ORG, ep.id, { status: 'PAUSED' });
       feed.listeners[0]?.endpointChanged({ organizationUuid: ORG, endpointId: ep.id });
       gates.shift()?.();
-      await within(
-        (async () => {
-          for (;;) {
-            const page = await memory.listDeliveries({
-              organizationUuid: ORG,
-              page: 0,
-              size: 10,
-              sortField: 'createdAt',
-              sortDirection: 'asc',
-            });
-            if (page.items.every((d) => d.status !== 'PENDING')) return;
-            await settle(1);
-          }
-        })(),
+      const everyPage = () =>
+        memory.listDeliveries({
+          organizationUuid: ORG,
+          page: 0,
+          size: 10,
+          sortField: 'createdAt',
+          sortDirection: 'asc',
+        });
+      await vi.waitFor(async () =>
+        expect((await everyPage()).items.filter((d) => d.status === 'PENDING')).toEqual([]),
       );
-      const page = await memory.listDeliveries({
-        organizationUuid: ORG,
-        page: 0,
-        size: 10,
-        sortField: 'createdAt',
-        sortDirection: 'asc',
-      });
+      const page = await everyPage();
       // The one in flight was delivered; the two waiting were parked by the pause, never sent.
       // (Published in one millisecond: sorted by status, not by creation.)
       const outcomes = page.items.map((d) => [d.status, d.failureReason, d.attempts]).sort();

@@ -8,6 +8,7 @@ import {
   NOVATRADE_HEADERS,
   NOVATRADE_PROFILE,
 } from '../../../../src/core/profiles/novatrade-profile.js';
+import { MAX_CLAIM_GAP_MS } from '../../../../src/sender/internal/claim-ahead.js';
 import { Dispatcher, type DispatcherConfig } from '../../../../src/sender/internal/dispatcher.js';
 import { HookBus } from '../../../../src/sender/internal/hook-bus.js';
 import { MemoryStorage } from '../../../../src/sender/memory-storage.js';
@@ -47,7 +48,8 @@ const OK: TransportResult = {
 interface HeldRequest {
   readonly deliveryId: string;
   readonly url: string;
-  readonly answer: () => void;
+  /** Answers 204, or `status` (a failed attempt). */
+  readonly answer: (status?: number) => void;
 }
 
 /**
@@ -75,10 +77,12 @@ function gatedTransport(log: string[]) {
         held.push({
           deliveryId,
           url: request.url,
-          answer: () => {
+          answer: (status = 204) => {
             inFlight--;
             inFlightByUrl.set(request.url, (inFlightByUrl.get(request.url) ?? 1) - 1);
-            resolve(OK);
+            resolve(
+              status === 204 ? OK : { ...OK, statusCode: status, failureReason: 'HTTP_ERROR' },
+            );
           },
         });
       }),
@@ -620,5 +624,216 @@ describe('Dispatcher: claim ahead (§5.33)', () => {
     expect(http.most()).toBe(1);
     expect(http.sent.slice().sort()).toEqual([...deliveryIds].sort());
     expect(new Set(http.sent).size).toBe(10);
+  });
+
+  it('an attempt that pauses its endpoint (health policy) hands back the deliveries waiting for it: they are parked, never sent', async () => {
+    const profile = {
+      ...NOVATRADE_PROFILE,
+      healthPolicy: { ...NOVATRADE_PROFILE.healthPolicy, maxConsecutiveFailures: 1 },
+    } satisfies typeof NOVATRADE_PROFILE;
+    const { dispatcher, memory, http, released } = setup({
+      profile,
+      claimAhead: 4,
+      maxInFlightPerEndpoint: 1,
+    });
+    const { endpoint, deliveryIds } = await due(memory, 5, URL_A);
+    const [d1] = deliveryIds as [string];
+    dispatcher.start();
+    stop = async () => {
+      http.answerAll();
+      await dispatcher.stop(1000);
+    };
+    await vi.waitFor(() => expect(http.held).toHaveLength(1), quick);
+    // The one request fails: the endpoint is paused by its record. Its slot freed at the response
+    // (§5.32), so one more delivery of the line may go out before the pause commits; after it,
+    // none (with claimAhead 0 it would be the same one more, never the whole line).
+    http.held.shift()?.answer(503);
+    await vi.waitFor(
+      async () =>
+        expect((await memory.getEndpoint(endpoint.organizationUuid, endpoint.id))?.status).toBe(
+          'PAUSED',
+        ),
+      quick,
+    );
+    await answerUntil(http, async () => {
+      const out = Object.values(await outcomes(memory, endpoint, deliveryIds));
+      expect(out.filter((o) => o.startsWith('PENDING'))).toEqual([]);
+    });
+    expect(http.sent[0]).toBe(d1);
+    expect(http.sent.length).toBeLessThanOrEqual(2);
+    // The rest went back to storage unsent and were parked there.
+    const unsent = deliveryIds.filter((id) => !http.sent.includes(id));
+    expect(unsent.length).toBeGreaterThanOrEqual(3);
+    expect(released.map((r) => r.deliveryId)).toEqual(expect.arrayContaining(unsent));
+    for (const id of unsent) {
+      const delivery = await memory.getDelivery(endpoint.organizationUuid, id);
+      expect([delivery?.status, delivery?.failureReason, delivery?.attempts]).toEqual([
+        'FAILED',
+        'ENDPOINT_PAUSED',
+        0,
+      ]);
+    }
+  });
+
+  it('a lease that leaves no time to wait (leaseMs - timeoutMs - 5 s < 1 s): nothing is claimed ahead', async () => {
+    const { dispatcher, memory, http, claims, released } = setup({
+      claimAhead: 4,
+      maxInFlightPerEndpoint: 1,
+      leaseMs: NOVATRADE_PROFILE.timeoutMs + 5_500,
+    });
+    const a = await due(memory, 3, URL_A);
+    const b = await due(memory, 3, URL_B);
+    dispatcher.start();
+    stop = async () => {
+      http.answerAll();
+      await dispatcher.stop(1000);
+    };
+    await vi.waitFor(() => expect(http.held).toHaveLength(2), quick);
+    expect(claims[0]?.maxPerEndpoint).toBe(1);
+    expect(claims[0]?.claimed).toHaveLength(2);
+    await answerUntil(http, async () => {
+      expect(await outcomes(memory, a.endpoint, a.deliveryIds)).toEqual(
+        deliveredOnce(a.deliveryIds),
+      );
+      expect(await outcomes(memory, b.endpoint, b.deliveryIds)).toEqual(
+        deliveredOnce(b.deliveryIds),
+      );
+    });
+    // No claim, release or hand-back churn: one claim per round of freed slots, nothing released.
+    expect(released).toEqual([]);
+    expect(claims.every((c) => c.maxPerEndpoint === 1)).toBe(true);
+  });
+
+  it("work of another endpoint that becomes due while lines refill every freed slot is claimed within MAX_CLAIM_GAP_MS of the loop's last claim", async () => {
+    const { dispatcher, memory, http, claims, clock } = setup({
+      claimAhead: 10,
+      maxInFlightPerEndpoint: 1,
+    });
+    const a = await due(memory, 20, URL_A);
+    const b = endpointRecord({ url: URL_B });
+    await memory.insertEndpoint(b);
+    const event = eventRecord();
+    const later = deliveryRecord(event, b, { nextAttemptAtMs: T0 + 2 * MAX_CLAIM_GAP_MS });
+    await memory.insertEvent(event, [later]);
+    dispatcher.start();
+    stop = async () => {
+      http.answerAll();
+      await dispatcher.stop(1000);
+    };
+    await vi.waitFor(() => expect(http.held).toHaveLength(1), quick);
+    expect(claims).toHaveLength(1);
+    // A's slot turns over from its line (at least half full): no claim while the clock stands.
+    http.answerOldest();
+    await vi.waitFor(() => expect(http.sent).toHaveLength(2), quick);
+    expect(claims).toHaveLength(1);
+    // B's delivery becomes due; nothing publishes or wakes the loop, whose poll is a minute away.
+    clock.advance(2 * MAX_CLAIM_GAP_MS);
+    http.answerOldest();
+    await vi.waitFor(() => expect(http.sent).toContain(later.id), quick);
+    expect(claims.length).toBe(2);
+    expect(http.sent.filter((id) => a.deliveryIds.includes(id)).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a line whose requests cannot be built (a throwing signer) is worked off in a loop, not by recursion: the stack stays flat and every delivery gets its attempt', async () => {
+    let deepest = 0;
+    let built = 0;
+    const profile = {
+      ...NOVATRADE_PROFILE,
+      buildHeaders: (...args: Parameters<typeof NOVATRADE_PROFILE.buildHeaders>) => {
+        // The first request is sent (and held), so the others line up behind it.
+        if (built++ === 0) return NOVATRADE_PROFILE.buildHeaders(...args);
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = Number.POSITIVE_INFINITY;
+        const depth = (new Error().stack ?? '').split('\n').length;
+        Error.stackTraceLimit = limit;
+        deepest = Math.max(deepest, depth);
+        throw new Error('signer bug');
+      },
+    } satisfies typeof NOVATRADE_PROFILE;
+    const LINE = 400;
+    const { dispatcher, memory, recorded, http } = setup({
+      profile,
+      claimAhead: LINE,
+      maxInFlight: LINE,
+      maxInFlightPerEndpoint: 1,
+    });
+    const { endpoint, deliveryIds } = await due(memory, LINE, URL_A);
+    dispatcher.start();
+    stop = () => dispatcher.stop(1000);
+    await vi.waitFor(() => expect(http.held).toHaveLength(1), quick);
+    // Its slot frees: the whole line fails to build, one after another, from that one call.
+    http.answerOldest();
+    await vi.waitFor(() => expect(recorded.length).toBeGreaterThanOrEqual(LINE), {
+      timeout: 5_000,
+      interval: 5,
+    });
+    // Recursion would nest a few frames per delivery of the line: thousands here.
+    expect(deepest).toBeLessThan(150);
+    const first = await memory.getDelivery(endpoint.organizationUuid, deliveryIds[0] as string);
+    expect(first?.attempts).toBe(1);
+  });
+
+  it("stop() while the loop's claim is still running, past its deadline: what the claim brings back later goes back at once, none of it sent or left leased", async () => {
+    let gate: (() => void) | undefined;
+    const { dispatcher, memory, http, released, clock } = setup(
+      { claimAhead: 3, maxInFlightPerEndpoint: 1 },
+      (memory) => async (input) => {
+        await new Promise<void>((resolve) => {
+          gate = resolve;
+        });
+        return memory.claimDue(input);
+      },
+    );
+    const { deliveryIds } = await due(memory, 4, URL_A);
+    dispatcher.start();
+    await vi.waitFor(() => expect(gate).toBeDefined(), quick);
+    // The claim outlives stop()'s deadline; it answers after stop() returned.
+    await dispatcher.stop(10);
+    gate?.();
+    await vi.waitFor(
+      () => expect(released.map((r) => r.deliveryId).sort()).toEqual([...deliveryIds].sort()),
+      quick,
+    );
+    expect(http.sent).toEqual([]);
+    const again = await claimAsOther(memory, clock.now());
+    expect(again.map((c) => c.delivery.id).sort()).toEqual([...deliveryIds].sort());
+  });
+
+  it('an origin room binds across two endpoints of one host: their lines together stay within maxPerOrigin + claimAhead, and in flight within the origin room', async () => {
+    const storageIgnoringRooms = (memory: MemoryStorage) => (input: ClaimDueInput) =>
+      memory.claimDue({
+        ...input,
+        limit: 1000,
+        maxPerEndpoint: undefined,
+        maxPerOrigin: undefined,
+      });
+    const { dispatcher, memory, http, released } = setup(
+      {
+        claimAhead: 2,
+        maxInFlightPerEndpoint: 5,
+        maxInFlightPerOrigin: 1,
+        maxInFlight: 20,
+      },
+      storageIgnoringRooms,
+    );
+    const a = await due(memory, 4, 'https://shared.example/a');
+    const b = await due(memory, 4, 'https://shared.example/b');
+    dispatcher.start();
+    stop = async () => {
+      http.answerAll();
+      await dispatcher.stop(1000);
+    };
+    await vi.waitFor(() => expect(http.held).toHaveLength(1), quick);
+    // 1 in flight + 2 waiting for the origin (1 + claimAhead 2): the other 5 handed back.
+    expect(released).toHaveLength(5);
+    await answerUntil(http, async () => {
+      expect(await outcomes(memory, a.endpoint, a.deliveryIds)).toEqual(
+        deliveredOnce(a.deliveryIds),
+      );
+      expect(await outcomes(memory, b.endpoint, b.deliveryIds)).toEqual(
+        deliveredOnce(b.deliveryIds),
+      );
+    });
+    expect(http.most()).toBe(1);
   });
 });
