@@ -28,14 +28,19 @@ const emit = (message: Record<string, unknown>): void => {
 const describeError = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
-process.on('uncaughtException', (error) => {
-  emit({ t: 'fatal', error: describeError(error) });
+// A fatal error is reported with its stack and how it surfaced, so that a failing run says where
+// it came from (an 'error' event nobody listened to, or a rejection nobody handled).
+const fatal = (how: string) => (error: unknown) => {
+  emit({
+    t: 'fatal',
+    how,
+    error: describeError(error),
+    stack: error instanceof Error ? error.stack : undefined,
+  });
   process.exit(70);
-});
-process.on('unhandledRejection', (error) => {
-  emit({ t: 'fatal', error: describeError(error) });
-  process.exit(70);
-});
+};
+process.on('uncaughtException', fatal('uncaughtException'));
+process.on('unhandledRejection', fatal('unhandledRejection'));
 
 const config = JSON.parse(process.env.SENDER_WORKER_CONFIG ?? 'null') as SenderWorkerConfig;
 const { storage: where } = config;
