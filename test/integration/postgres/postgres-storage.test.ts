@@ -20,6 +20,7 @@ import type { EndpointRecord } from '../../../src/sender/records.js';
 import { WebhookSender } from '../../../src/sender/webhook-sender.js';
 import { EVENT_FIXTURES } from '../../../src/testing/event-fixtures.js';
 import { TEST_DATABASE_URL, usePostgresTestDatabase } from '../../helpers/postgres/index.js';
+import { OK_204, storageWith as withOverrides } from '../../helpers/sender-doubles.js';
 import {
   attemptRecord,
   DELIVERED,
@@ -694,16 +695,10 @@ describe('PostgresStorage — a sender on it claims ahead', () => {
     const storage = storageWith();
     expect(storage.claimCost).toBe('round-trip');
     let claims = 0;
-    const counted = new Proxy(storage, {
-      get(target, key) {
-        const value = Reflect.get(target, key, target) as unknown;
-        if (key === 'claimDue') {
-          return (input: Parameters<PostgresStorage['claimDue']>[0]) => {
-            claims++;
-            return target.claimDue(input);
-          };
-        }
-        return typeof value === 'function' ? value.bind(target) : value;
+    const counted = withOverrides(storage, {
+      claimDue: (input: Parameters<PostgresStorage['claimDue']>[0]) => {
+        claims++;
+        return storage.claimDue(input);
       },
     });
     let inFlight = 0;
@@ -717,13 +712,7 @@ describe('PostgresStorage — a sender on it claims ahead', () => {
         sent.set(id, (sent.get(id) ?? 0) + 1);
         await new Promise((resolve) => setImmediate(resolve));
         inFlight--;
-        return {
-          statusCode: 204,
-          failureReason: null,
-          responseBody: '',
-          retryAfter: null,
-          durationMs: 1,
-        };
+        return OK_204;
       },
     };
     const sender = new WebhookSender({ storage: counted, transport, maxInFlightPerEndpoint: 2 });

@@ -18,6 +18,7 @@ import { createFakeClock } from '../../../src/testing/create-fake-clock.js';
 import { createRecordingTransport } from '../../../src/testing/create-recording-transport.js';
 import { EVENT_FIXTURES } from '../../../src/testing/event-fixtures.js';
 import { recordingLogger } from '../../helpers/log-capture.js';
+import { OK_204 } from '../../helpers/sender-doubles.js';
 
 const ORG = '550e8400-e29b-41d4-a716-446655440000';
 const OTHER_ORG = '6ba7b810-9dad-11d1-80b4-00c04fd430c8';
@@ -246,13 +247,7 @@ describe('WebhookSender on a storage with a change feed', () => {
         async send() {
           requests++;
           await new Promise<void>((resolve) => gates.push(resolve));
-          return {
-            statusCode: 204,
-            failureReason: null,
-            responseBody: '',
-            retryAfter: null,
-            durationMs: 1,
-          };
+          return OK_204;
         },
       },
       logger: 'silent',

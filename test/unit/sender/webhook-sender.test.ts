@@ -14,6 +14,7 @@ import { WebhookSender, type WebhookSenderOptions } from '../../../src/sender/we
 import { verifyNovatradeSignature } from '../../../src/signature/verify-novatrade-signature.node.js';
 import { createFakeClock } from '../../../src/testing/create-fake-clock.js';
 import { EVENT_FIXTURES } from '../../../src/testing/event-fixtures.js';
+import { OK_204, storageWith } from '../../helpers/sender-doubles.js';
 import { thrown } from '../../helpers/thrown.js';
 
 const ORG = 'org-1';
@@ -417,17 +418,11 @@ describe('WebhookSender options', () => {
     const claimAhead = 'claimAhead' in row ? row.claimAhead : undefined;
     const memory = new MemoryStorage();
     const asked: number[] = [];
-    const storage = new Proxy(memory, {
-      get(target, key) {
-        if (key === 'claimCost') return claimCost;
-        if (key === 'claimDue') {
-          return (input: Parameters<MemoryStorage['claimDue']>[0]) => {
-            asked.push(input.maxPerEndpoint ?? -1);
-            return target.claimDue(input);
-          };
-        }
-        const value = Reflect.get(target, key, target) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
+    const storage = storageWith(memory, {
+      claimCost,
+      claimDue: (input: Parameters<MemoryStorage['claimDue']>[0]) => {
+        asked.push(input.maxPerEndpoint ?? -1);
+        return memory.claimDue(input);
       },
     });
     const { transport } = scriptedTransport();
@@ -451,27 +446,14 @@ describe('WebhookSender options', () => {
 
   it('deliveries claimed ahead with an endpoint record that then changes go back and are sent with the new one: a secret rotated with overlapMs 0 signs them', async () => {
     const clock = createFakeClock({ nowMs: Date.parse('2026-01-01T00:00:00Z') });
-    const memory = new MemoryStorage();
-    const storage = new Proxy(memory, {
-      get(target, key) {
-        if (key === 'claimCost') return 'round-trip';
-        const value = Reflect.get(target, key, target) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const storage = storageWith(new MemoryStorage(), { claimCost: 'round-trip' });
     const sent: TransportRequest[] = [];
     const gates: (() => void)[] = [];
     const transport: Transport = {
       async send(request) {
         sent.push(request);
         await new Promise<void>((resolve) => gates.push(resolve));
-        return {
-          statusCode: 204,
-          failureReason: null,
-          responseBody: '',
-          retryAfter: null,
-          durationMs: 1,
-        };
+        return OK_204;
       },
     };
     const sender = new WebhookSender({ storage, transport, clock, maxInFlightPerEndpoint: 1 });

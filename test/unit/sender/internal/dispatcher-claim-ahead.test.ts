@@ -23,6 +23,7 @@ import type { Transport, TransportResult } from '../../../../src/sender/ports/tr
 import type { EndpointRecord } from '../../../../src/sender/records.js';
 import { createFakeClock } from '../../../../src/testing/create-fake-clock.js';
 import { recordingLogger } from '../../../helpers/log-capture.js';
+import { OK_204, storageWith } from '../../../helpers/sender-doubles.js';
 import {
   deliveryRecord,
   endpointRecord,
@@ -36,13 +37,7 @@ const NO_POLL_MS = 60_000;
 const URL_A = 'https://a.example/hooks';
 const URL_B = 'https://b.example/hooks';
 
-const OK: TransportResult = {
-  statusCode: 204,
-  failureReason: null,
-  responseBody: '',
-  retryAfter: null,
-  durationMs: 1,
-};
+const OK = OK_204;
 
 /** A request held by the gated transport until the test answers it. */
 interface HeldRequest {
@@ -149,14 +144,7 @@ function capturingStorage(
       return memory.recordAttempt(input);
     },
   };
-  const storage = new Proxy(memory, {
-    get(target, key) {
-      const own = (overrides as Record<PropertyKey, unknown>)[key];
-      if (own !== undefined) return own;
-      const value = Reflect.get(target, key, target) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  }) as SenderStorage;
+  const storage: SenderStorage = storageWith(memory, overrides);
   return { storage, claims, released, recorded };
 }
 
