@@ -1,0 +1,56 @@
+// The Bearer credentials of an `Authorization` header (RFC 6750 §2.1):
+//
+//   credentials = "Bearer" 1*SP b64token
+//   b64token    = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+//
+// The scheme is case-insensitive (RFC 9110 §11.1); the token is returned as sent. Anything else is
+// not Bearer credentials: another scheme, no token, two tokens, a token with a space, a comma (a
+// header sent twice arrives joined by `, `) or any other character, or a header past
+// MAX_AUTHORIZATION_HEADER_LENGTH. The pattern has no nested quantifiers, so it runs in linear time
+// on any input, and the length cap bounds even that.
+
+/** The longest `Authorization` header read; a longer one is not Bearer credentials. */
+export const MAX_AUTHORIZATION_HEADER_LENGTH = 8192;
+
+/** RFC 6750 `b64token`. */
+const B64TOKEN = '[A-Za-z0-9\\-._~+/]+=*';
+
+const TOKEN = new RegExp(`^${B64TOKEN}$`);
+
+const BEARER = new RegExp(`^Bearer +(${B64TOKEN})$`, 'i');
+
+/**
+ * The token of a Bearer `Authorization` header, or `null` when the header is absent or is not
+ * exactly `Bearer <token>`: the scheme in any case, one space or more, then one RFC 6750 token
+ * (`A-Z a-z 0-9 - . _ ~ + /`, then optional trailing `=`). Never throws, whatever it is given.
+ *
+ * @param header - the header's value as `Headers.get` returns it (`null` when absent).
+ * @returns the token as sent, or `null`.
+ * @example
+ * ```ts
+ * bearerTokenOf('Bearer mF_9.B5f-4.1JqM'); // 'mF_9.B5f-4.1JqM'
+ * bearerTokenOf('bearer   mF_9.B5f-4.1JqM'); // 'mF_9.B5f-4.1JqM'
+ * bearerTokenOf('Basic dXNlcjpwYXNz'); // null
+ * bearerTokenOf('Bearer a, Bearer b'); // null
+ * bearerTokenOf(request.headers.get('authorization'));
+ * ```
+ */
+export function bearerTokenOf(header: unknown): string | null {
+  if (typeof header !== 'string' || header.length > MAX_AUTHORIZATION_HEADER_LENGTH) return null;
+  return BEARER.exec(header)?.[1] ?? null;
+}
+
+/**
+ * True when `token` has the form of an RFC 6750 bearer token (`b64token`), so it can be sent as
+ * `Authorization: Bearer <token>`.
+ *
+ * @param token - the candidate.
+ * @example
+ * ```ts
+ * isBearerToken('mF_9.B5f-4.1JqM=='); // true
+ * isBearerToken('two words'); // false
+ * ```
+ */
+export function isBearerToken(token: unknown): token is string {
+  return typeof token === 'string' && TOKEN.test(token);
+}
