@@ -9,10 +9,15 @@
 //   key lists are short (one key per client), so the scan costs microseconds.
 // - Digests come from WebCrypto (`crypto.subtle.digest`), present on Node >= 20, browsers,
 //   Workers, Deno and Bun. They are computed at the first request (digesting is asynchronous and
-//   construction is not); from then on the configured tokens themselves are no longer held.
+//   construction is not), and computed again if that fails. The authenticator keeps its copy of the
+//   tokens: they stay in memory anyway (the caller's options hold them), and the digests are there
+//   for the constant-time comparison, not to keep the tokens out of memory.
 // - Every option is checked at construction. Messages name a key by its index (`keys[2].token`),
 //   never by its token, and describe a rejected token by its length only. The keys are a list,
 //   not a record keyed by token, so no error path or option dump can carry a secret.
+// - Rate limits are counted per organization, with the limits of the principal's tier, so the keys
+//   of one organization must give it one tier (a key without a tier gives STANDARD): two tiers
+//   would check one counter against two limits, and `X-RateLimit-Limit` would change between calls.
 
 import { WebhookValidationError } from '../../../core/errors.js';
 import { assertKnownOptions } from '../../../core/internal/assert-known-options.js';
@@ -37,7 +42,8 @@ export interface ApiKey {
   /** The organization the key authenticates as: a non-empty string of at most 128 characters. */
   readonly organizationUuid: string;
   /**
-   * The organization's rate-limit tier.
+   * The organization's rate-limit tier: every key of one organization must give the same tier
+   * (leaving it out counts as `'STANDARD'`), since its rate limits are counted per organization.
    * @default 'STANDARD'
    */
   readonly tier?: RateLimitTier | undefined;
@@ -47,7 +53,7 @@ export interface ApiKey {
 
 /** Options of {@link createApiKeyAuthenticator}. */
 export interface ApiKeyAuthenticatorOptions {
-  /** The accepted keys: at least one, each with its own token. */
+  /** The accepted keys: at least one, each with its own token, one tier per organization. */
   readonly keys: readonly ApiKey[];
 }
 
@@ -90,7 +96,9 @@ const OWNER = 'createApiKeyAuthenticator';
  *   a non-empty array, or an unknown option), `keys[i]` (not an object, or an unknown field),
  *   `keys[i].token` (not a string, empty, shorter than 16 or longer than 1024 characters, not an
  *   RFC 6750 token, or the same as an earlier key's), `keys[i].organizationUuid`, `keys[i].tier`
- *   (not STANDARD, HIGH_VOLUME or ENTERPRISE) or `keys[i].clientId`. No message contains a token.
+ *   (not STANDARD, HIGH_VOLUME or ENTERPRISE, or not the tier of an earlier key of the same
+ *   organization, STANDARD counting for a key without one) or `keys[i].clientId`. No message
+ *   contains a token.
  * @example
  * ```ts
  * const authenticator = createApiKeyAuthenticator({
@@ -114,21 +122,17 @@ const OWNER = 'createApiKeyAuthenticator';
 export function createApiKeyAuthenticator(options: ApiKeyAuthenticatorOptions): Authenticator {
   const keys = resolveKeys(options);
   const principals = keys.map(({ principal }) => principal);
-  let tokens: readonly string[] | undefined = keys.map(({ token }) => token);
+  const tokens = keys.map(({ token }) => token);
   let digests: Promise<readonly Uint8Array[]> | undefined;
 
   function configuredDigests(): Promise<readonly Uint8Array[]> {
     if (digests === undefined) {
-      const pending = Promise.all((tokens ?? []).map(sha256));
+      const pending = Promise.all(tokens.map(sha256));
       digests = pending;
-      pending.then(
-        () => {
-          tokens = undefined; // the digests are all that is needed from now on
-        },
-        () => {
-          if (digests === pending) digests = undefined; // let the next request try again
-        },
-      );
+      // A failed digest is not kept: the next request tries again.
+      pending.catch(() => {
+        if (digests === pending) digests = undefined;
+      });
     }
     return digests;
   }
@@ -196,6 +200,7 @@ function resolveKeys(options: unknown): ResolvedKey[] {
     );
   }
   const firstIndexOf = new Map<string, number>();
+  const firstOfOrganization = new Map<string, { index: number; tier: RateLimitTier }>();
   return keys.map((key: unknown, index) => {
     const resolved = resolveKey(key, `keys[${index}]`);
     const first = firstIndexOf.get(resolved.token);
@@ -207,6 +212,17 @@ function resolveKeys(options: unknown): ResolvedKey[] {
       );
     }
     firstIndexOf.set(resolved.token, index);
+    const { organizationUuid, tier } = resolved.principal;
+    const sameOrganization = firstOfOrganization.get(organizationUuid);
+    if (sameOrganization !== undefined && sameOrganization.tier !== tier) {
+      throw invalidOption(
+        `keys[${index}].tier`,
+        `${OWNER}: \`keys[${index}].tier\` is ${tier} but \`keys[${sameOrganization.index}]\`, of the same organization, has tier ${sameOrganization.tier}` +
+          ` (a key without a tier has ${DEFAULT_API_KEY_TIER}); rate limits are counted per organization, so all its keys need the same tier.`,
+        'invalid_value',
+      );
+    }
+    if (sameOrganization === undefined) firstOfOrganization.set(organizationUuid, { index, tier });
     return resolved;
   });
 }

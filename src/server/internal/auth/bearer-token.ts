@@ -8,6 +8,9 @@
 // header sent twice arrives joined by `, `) or any other character, or a header past
 // MAX_AUTHORIZATION_HEADER_LENGTH. The pattern has no nested quantifiers, so it runs in linear time
 // on any input, and the length cap bounds even that.
+//
+// A 401 answer names the scheme in `WWW-Authenticate` (RFC 9110 §11.6.1), with the RFC 6750 §3
+// error code when the request did carry credentials: wwwAuthenticateBearer builds that value.
 
 /** The longest `Authorization` header read; a longer one is not Bearer credentials. */
 export const MAX_AUTHORIZATION_HEADER_LENGTH = 8192;
@@ -53,4 +56,38 @@ export function bearerTokenOf(header: unknown): string | null {
  */
 export function isBearerToken(token: unknown): token is string {
   return typeof token === 'string' && TOKEN.test(token);
+}
+
+/** The RFC 6750 §3.1 error codes a 401 answer of the management API can give. */
+export type BearerAuthenticationError = 'invalid_token' | 'invalid_request';
+
+const WWW_AUTHENTICATE: Readonly<Record<BearerAuthenticationError, string>> = Object.freeze({
+  invalid_token: 'Bearer error="invalid_token"',
+  invalid_request: 'Bearer error="invalid_request"',
+});
+
+/**
+ * The `WWW-Authenticate` value of a 401 answer (RFC 6750 §3): `Bearer` alone when the request
+ * carried no credentials (§3.1: then no error code), `Bearer error="invalid_token"` when its token
+ * is unknown, expired or revoked, `Bearer error="invalid_request"` when its credentials are
+ * malformed (another scheme, two tokens, characters outside the token alphabet).
+ *
+ * @param error - the RFC 6750 error code, or nothing when the request carried no credentials.
+ * @returns the header's value.
+ * @throws TypeError when `error` is neither undefined nor one of the two codes (a programming
+ *   error: the value goes into a response header).
+ * @example
+ * ```ts
+ * wwwAuthenticateBearer(); // 'Bearer'
+ * wwwAuthenticateBearer('invalid_token'); // 'Bearer error="invalid_token"'
+ * ```
+ */
+export function wwwAuthenticateBearer(error?: BearerAuthenticationError): string {
+  if (error === undefined) return 'Bearer';
+  if (typeof error === 'string' && Object.hasOwn(WWW_AUTHENTICATE, error)) {
+    return WWW_AUTHENTICATE[error];
+  }
+  throw new TypeError(
+    'wwwAuthenticateBearer: `error` must be invalid_token, invalid_request or left out.',
+  );
 }

@@ -10,6 +10,7 @@ import {
 } from '../../../../src/server/internal/auth/api-key-authenticator.js';
 import type { Principal } from '../../../../src/server/internal/auth/authenticator.js';
 import { RATE_LIMIT_TIERS } from '../../../../src/server/internal/rate-limit/rate-limit-policy.js';
+import { thrown } from '../../../helpers/thrown.js';
 import { b64token, codeUnit } from './auth-arbitraries.js';
 
 /** A request-shaped object whose Authorization header is any string, even one Headers refuses. */
@@ -29,11 +30,21 @@ const apiKey: fc.Arbitrary<ApiKey> = fc.record(
   { requiredKeys: ['token', 'organizationUuid'] },
 );
 
-const apiKeys = fc.uniqueArray(apiKey, {
-  minLength: 1,
-  maxLength: 8,
-  selector: (key) => key.token,
-});
+/** Keys with unique tokens; a key of an organization already listed takes its first key's tier. */
+const apiKeys = fc
+  .uniqueArray(apiKey, { minLength: 1, maxLength: 8, selector: (key) => key.token })
+  .map((keys) => {
+    const tierOf = new Map<string, ApiKey['tier']>();
+    return keys.map((key) => {
+      if (!tierOf.has(key.organizationUuid)) {
+        tierOf.set(key.organizationUuid, key.tier);
+        return key;
+      }
+      const { tier: _, ...rest } = key;
+      const tier = tierOf.get(key.organizationUuid);
+      return tier === undefined ? rest : { ...rest, tier };
+    });
+  });
 
 function principalOf(key: ApiKey): Principal {
   return {
@@ -105,6 +116,34 @@ describe('createApiKeyAuthenticator (properties)', () => {
         }
         expect(await authenticator.authenticate(rawRequest(`Bearer ${other}`))).toBeNull();
       }),
+    );
+  });
+
+  it('any keys with two of one organization giving different tiers -> refused at the later key, no token quoted', () => {
+    fc.assert(
+      fc.property(
+        apiKeys,
+        fc.nat(),
+        apiToken,
+        fc.constantFrom(...RATE_LIMIT_TIERS, undefined),
+        (keys, at, token, tier) => {
+          const earlier = keys[at % keys.length] as ApiKey;
+          fc.pre((earlier.tier ?? 'STANDARD') !== (tier ?? 'STANDARD'));
+          fc.pre(!keys.some((key) => key.token === token));
+          const conflicting = { token, organizationUuid: earlier.organizationUuid, tier };
+          const error = thrown(() => createApiKeyAuthenticator({ keys: [...keys, conflicting] }));
+          expect(error.code).toBe('invalid_option');
+          expect(error.issues.map((issue) => [issue.path, issue.code])).toEqual([
+            [`keys[${keys.length}].tier`, 'invalid_value'],
+          ]);
+          expect(error.message).toContain(
+            `\`keys[${keys.findIndex((key) => key.organizationUuid === earlier.organizationUuid)}]\``,
+          );
+          for (const { token: secret } of [...keys, conflicting]) {
+            expect(error.message).not.toContain(secret);
+          }
+        },
+      ),
     );
   });
 

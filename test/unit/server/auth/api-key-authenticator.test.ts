@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type ApiKey,
   createApiKeyAuthenticator,
@@ -255,6 +255,39 @@ describe('createApiKeyAuthenticator: options', () => {
       'invalid_value',
     ],
     [
+      'two keys of one organization with different tiers',
+      {
+        keys: [key({ tier: 'HIGH_VOLUME' }), key({ token: `${CANARY}2`, tier: 'ENTERPRISE' })],
+      },
+      'keys[1].tier',
+      'invalid_value',
+    ],
+    [
+      'a key of an organization without a tier (STANDARD), then one with HIGH_VOLUME',
+      { keys: [key(), key({ token: `${CANARY}2`, tier: 'HIGH_VOLUME' })] },
+      'keys[1].tier',
+      'invalid_value',
+    ],
+    [
+      'a key of an organization with HIGH_VOLUME, then one without a tier (STANDARD)',
+      { keys: [key({ tier: 'HIGH_VOLUME' }), key({ token: `${CANARY}2` })] },
+      'keys[1].tier',
+      'invalid_value',
+    ],
+    [
+      'a third key whose tier differs from the first key of its organization',
+      {
+        keys: [
+          key({ tier: 'ENTERPRISE' }),
+          key({ token: `${CANARY}2`, organizationUuid: ORG_B }),
+          key({ token: `${CANARY}3`, tier: 'ENTERPRISE' }),
+          key({ token: `${CANARY}4`, tier: 'STANDARD' }),
+        ],
+      },
+      'keys[3].tier',
+      'invalid_value',
+    ],
+    [
       'a key without an organization',
       { keys: [{ token: CANARY }] },
       'keys[0].organizationUuid',
@@ -347,6 +380,20 @@ describe('createApiKeyAuthenticator: options', () => {
     ).toBe(
       'createApiKeyAuthenticator: `keys[1].token` is the same as `keys[0].token`; each key needs its own token.',
     );
+    expect(
+      thrown(() =>
+        createApiKeyAuthenticator({
+          keys: [
+            key({ organizationUuid: ORG_B }) as never,
+            key({ token: `${CANARY}2` }) as never,
+            key({ token: `${CANARY}3`, tier: 'ENTERPRISE' }) as never,
+          ],
+        }),
+      ).message,
+    ).toBe(
+      'createApiKeyAuthenticator: `keys[2].tier` is ENTERPRISE but `keys[1]`, of the same organization, has tier STANDARD' +
+        ' (a key without a tier has STANDARD); rate limits are counted per organization, so all its keys need the same tier.',
+    );
     expect(thrown(() => createApiKeyAuthenticator({ kyes: [] } as never)).message).toContain(
       'did you mean `keys`?',
     );
@@ -364,8 +411,52 @@ describe('createApiKeyAuthenticator: options', () => {
         tier: 'ENTERPRISE',
       },
       { token: `${'c'.repeat(20)}==`, organizationUuid: ORG_A, tier: 'HIGH_VOLUME', clientId: 'x' },
-      { token: 'd'.repeat(20), organizationUuid: ORG_A, tier: undefined, clientId: undefined },
+      { token: 'd'.repeat(20), organizationUuid: ORG_B, tier: undefined, clientId: undefined },
     ];
     expect(() => createApiKeyAuthenticator({ keys })).not.toThrow();
+  });
+
+  it('several keys of one organization with the same tier -> accepted, each authenticates', async () => {
+    const tiered = createApiKeyAuthenticator({
+      keys: [
+        { token: TOKEN_A, organizationUuid: ORG_A, tier: 'HIGH_VOLUME', clientId: 'one' },
+        { token: TOKEN_B, organizationUuid: ORG_B },
+        { token: CANARY, organizationUuid: ORG_A, tier: 'HIGH_VOLUME', clientId: 'two' },
+        { token: `${CANARY}2`, organizationUuid: ORG_B, tier: 'STANDARD' },
+        { token: `${CANARY}3`, organizationUuid: ORG_B, tier: undefined },
+      ],
+    });
+    expect(await tiered.authenticate(request(`Bearer ${CANARY}`))).toStrictEqual({
+      organizationUuid: ORG_A,
+      tier: 'HIGH_VOLUME',
+      clientId: 'two',
+    });
+    for (const token of [TOKEN_B, `${CANARY}2`, `${CANARY}3`]) {
+      expect(await tiered.authenticate(request(`Bearer ${token}`))).toStrictEqual(PRINCIPAL_B);
+    }
+  });
+});
+
+describe('createApiKeyAuthenticator: digests', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('a failed digest at the first request -> that request rejects, the next one digests again', async () => {
+    const fresh = createApiKeyAuthenticator({
+      keys: [{ token: TOKEN_A, organizationUuid: ORG_A }],
+    });
+    const failing = vi
+      .spyOn(globalThis.crypto.subtle, 'digest')
+      .mockRejectedValue(new Error('digest failed'));
+    await expect(fresh.authenticate(request(`Bearer ${TOKEN_A}`))).rejects.toThrow('digest failed');
+    failing.mockRestore();
+    expect(await fresh.authenticate(request(`Bearer ${TOKEN_A}`))).toStrictEqual({
+      organizationUuid: ORG_A,
+      tier: 'STANDARD',
+    });
+    const digest = vi.spyOn(globalThis.crypto.subtle, 'digest');
+    expect(await fresh.authenticate(request(`Bearer ${TOKEN_B}`))).toBeNull();
+    expect(digest).toHaveBeenCalledTimes(1); // the presented token only: the configured digests are kept
   });
 });

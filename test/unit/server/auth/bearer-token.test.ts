@@ -4,6 +4,7 @@ import {
   bearerTokenOf,
   isBearerToken,
   MAX_AUTHORIZATION_HEADER_LENGTH,
+  wwwAuthenticateBearer,
 } from '../../../../src/server/internal/auth/bearer-token.js';
 import { b64token, codeUnit } from './auth-arbitraries.js';
 
@@ -115,5 +116,33 @@ describe('isBearerToken', () => {
     [undefined, false],
   ])('%j -> %j', (token, expected) => {
     expect(isBearerToken(token)).toBe(expected);
+  });
+});
+
+describe('wwwAuthenticateBearer', () => {
+  it.each([
+    ['no error (the request carried no credentials)', undefined, 'Bearer'],
+    ['invalid_token', 'invalid_token', 'Bearer error="invalid_token"'],
+    ['invalid_request', 'invalid_request', 'Bearer error="invalid_request"'],
+  ] as const)('%s -> %j', (_, error, value) => {
+    expect(wwwAuthenticateBearer(error)).toBe(value);
+  });
+
+  it('every value is a valid header value that Headers keeps as it is', () => {
+    for (const error of [undefined, 'invalid_token', 'invalid_request'] as const) {
+      const value = wwwAuthenticateBearer(error);
+      expect(new Headers({ 'www-authenticate': value }).get('www-authenticate')).toBe(value);
+      expect(value).toMatch(/^Bearer(?: error="[a-z_]+")?$/);
+    }
+  });
+
+  it.each([
+    ['another code', 'insufficient_scope'],
+    ['a code with a quote', 'invalid_token", realm="x'],
+    ['an inherited name', 'toString'],
+    ['null', null],
+    ['a number', 1],
+  ])('%s -> TypeError, never a header', (_, error) => {
+    expect(() => wwwAuthenticateBearer(error as never)).toThrow(TypeError);
   });
 });
