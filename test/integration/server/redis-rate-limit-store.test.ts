@@ -48,6 +48,17 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
+/**
+ * The Redis Cluster hash tag of `key` (the Cluster specification's rule): the text between the
+ * first `{` and the first `}` after it when non-empty, else the whole key.
+ */
+function hashTagOf(key: string): string {
+  const open = key.indexOf('{');
+  if (open === -1) return key;
+  const close = key.indexOf('}', open + 1);
+  return close === -1 || close === open + 1 ? key : key.slice(open + 1, close);
+}
+
 /** Two API instances: two limiters on two clients (any mix of libraries), one budget. */
 function twoInstances(clients: readonly [() => unknown, () => unknown]) {
   const keyPrefix = freshPrefix();
@@ -68,11 +79,13 @@ describe.each([
 ] as const)('RedisRateLimitStore shared by two API instances (%s)', (_, clients) => {
   it('10 STANDARD webhook calls across both -> allowed; the 11th -> 429 in either, Retry-After to the minute end', async () => {
     const { clock, a, b } = twoInstances(clients);
+    // Remaining: min(minute left, burst left), two calls per 10-second window.
+    const remaining = [2, 1, 2, 1, 2, 1, 2, 1, 1, 0];
     for (let call = 0; call < 10; call += 1) {
       clock.set(START_MS + call * 5_000);
       const decision = await (call % 2 === 0 ? a : b).check(WEBHOOK);
       expect(decision.allowed).toBe(true);
-      expect(decision.headers['X-RateLimit-Remaining']).toBe(String(9 - call));
+      expect(decision.headers['X-RateLimit-Remaining']).toBe(String(remaining[call]));
     }
     clock.set(START_MS + 51_000);
     for (const instance of [a, b]) {
@@ -90,7 +103,7 @@ describe.each([
       });
     }
     clock.set(START_MS + 60_000);
-    expect((await b.check(WEBHOOK)).headers['X-RateLimit-Remaining']).toBe('9');
+    expect((await b.check(WEBHOOK)).headers['X-RateLimit-Remaining']).toBe('2');
   });
 
   it('a burst across both -> 3 allowed, the 4th refused until the 10-second window ends', async () => {
@@ -98,7 +111,9 @@ describe.each([
     const allowed = [];
     for (const instance of [a, b, a, b]) allowed.push((await instance.check(WEBHOOK)).allowed);
     expect(allowed).toEqual([true, true, true, false]);
-    expect(await a.check(WEBHOOK)).toMatchObject({ exceeded: 'burst', retryAfterSeconds: 10 });
+    const refused = await a.check(WEBHOOK);
+    expect(refused).toMatchObject({ exceeded: 'burst', retryAfterSeconds: 10 });
+    expect(refused.headers['X-RateLimit-Remaining']).toBe('0');
     clock.set(START_MS + 10_000);
     expect((await a.check(WEBHOOK)).allowed).toBe(true);
   });
@@ -167,7 +182,125 @@ describe('RedisRateLimitStore keys and replies', () => {
     expect(await ioClient.get(redisKey)).toBe('not-a-number');
   });
 
-  it('a closed node-redis client -> rejects with storage_unavailable at once, nothing sent', async () => {
+  it.each([
+    '1.5',
+    '1e3',
+    '0x10',
+    ' 1',
+    '1 ',
+    '007',
+    '-1',
+    '',
+    '1234567890123456',
+  ])('a second counter holding %j -> rejects with storage_unavailable, and the first counter is not incremented (nothing written)', async (value) => {
+    const keyPrefix = freshPrefix();
+    const store = new RedisRateLimitStore({ client: ioClient, keyPrefix });
+    const windows = [
+      { windowMs: 60_000, limit: 5 },
+      { windowMs: 10_000, limit: 5 },
+    ];
+    const minuteKey = `${keyPrefix}{org-a:write}:60000:${START_MS}`;
+    const burstKey = `${keyPrefix}{org-a:write}:10000:${START_MS}`;
+    await ioClient.set(minuteKey, '2', 'PX', 60_000);
+    await ioClient.set(burstKey, value, 'PX', 60_000);
+    const error = await rejectionOf(store.hit('org-a:write', { windows, nowMs: START_MS }));
+    expect(error).toBeInstanceOf(WebhookStorageError);
+    expect(error).toMatchObject({ code: 'storage_unavailable' });
+    expect(await ioClient.get(minuteKey)).toBe('2');
+    expect(await ioClient.get(burstKey)).toBe(value);
+  });
+
+  it('the largest counter the script takes (15 digits) -> counted', async () => {
+    const keyPrefix = freshPrefix();
+    const store = new RedisRateLimitStore({ client: ioClient, keyPrefix });
+    const redisKey = `${keyPrefix}{k}:60000:${START_MS}`;
+    await ioClient.set(redisKey, '100000000000000', 'PX', 60_000);
+    expect(
+      await store.hit('k', { windows: [{ windowMs: 60_000, limit: 10 ** 15 }], nowMs: START_MS }),
+    ).toEqual({ allowed: true, counts: [100_000_000_000_001] });
+  });
+
+  it.each([
+    '}org-a:webhook',
+    '{org-a}:webhook',
+    'org-a}:{webhook',
+    '{}',
+    '%7D',
+  ])('a key %j with braces or a percent sign -> counted, both counters sharing one hash tag that holds no brace', async (key) => {
+    const keyPrefix = freshPrefix();
+    const store = new RedisRateLimitStore({ client: nodeClient, keyPrefix });
+    const windows = [
+      { windowMs: 60_000, limit: 2 },
+      { windowMs: 10_000, limit: 1 },
+    ];
+    expect(await store.hit(key, { windows, nowMs: START_MS })).toEqual({
+      allowed: true,
+      counts: [1, 1],
+    });
+    expect(await store.hit(key, { windows, nowMs: START_MS + 1 })).toEqual({
+      allowed: false,
+      counts: [1, 1],
+    });
+    const keys = (await nodeClient.sendCommand(['KEYS', `${keyPrefix}*`])) as string[];
+    expect(keys).toHaveLength(2);
+    const tags = keys.map((redisKey) => hashTagOf(redisKey.slice(keyPrefix.length)));
+    expect(tags[0]).toBe(tags[1]);
+    expect(tags[0]).not.toMatch(/[{}]/);
+    expect(keys.map((redisKey) => redisKey.slice(keyPrefix.length)).sort()).toEqual([
+      `{${tags[0]}}:10000:${START_MS}`,
+      `{${tags[0]}}:60000:${START_MS}`,
+    ]);
+  });
+
+  it('keys differing only in braces and their percent-encoding -> separate counters', async () => {
+    const keyPrefix = freshPrefix();
+    const store = new RedisRateLimitStore({ client: nodeClient, keyPrefix });
+    const windows = [{ windowMs: 60_000, limit: 1 }];
+    for (const key of ['a{b', 'a%7Bb', 'a%257Bb', 'a}b', 'a%7Db']) {
+      expect(await store.hit(key, { windows, nowMs: START_MS })).toEqual({
+        allowed: true,
+        counts: [1],
+      });
+    }
+    expect(await nodeClient.sendCommand(['KEYS', `${keyPrefix}*`])).toHaveLength(5);
+  });
+
+  it('a node-redis client not ready (isReady false) -> rejects with storage_unavailable at once, nothing sent', async () => {
+    const sent: unknown[] = [];
+    const client = {
+      isReady: false,
+      sendCommand: (args: readonly string[]) => {
+        sent.push(args);
+        return Promise.resolve([1, 1, 1]);
+      },
+    };
+    const limiter = new RateLimiter({ store: new RedisRateLimitStore({ client }) });
+    const error = await rejectionOf(limiter.check(WEBHOOK));
+    expect(error).toBeInstanceOf(WebhookStorageError);
+    expect(error).toMatchObject({ code: 'storage_unavailable' });
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    expect(sent).toEqual([]);
+  });
+
+  it('an ioredis client not ready (status reconnecting) -> rejects with storage_unavailable at once, nothing sent', async () => {
+    const sent: unknown[] = [];
+    const client = {
+      status: 'reconnecting',
+      call: (...args: string[]) => {
+        sent.push(args);
+        return Promise.resolve([1, 1, 1]);
+      },
+    };
+    const store = new RedisRateLimitStore({ client });
+    const error = await rejectionOf(
+      store.hit('k', { windows: [{ windowMs: 1_000, limit: 1 }], nowMs: 0 }),
+    );
+    expect(error).toMatchObject({ name: 'WebhookStorageError', code: 'storage_unavailable' });
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    expect(sent).toEqual([]);
+  });
+
+  it('a closed node-redis client -> rejects with storage_unavailable, its cause an Error', async () => {
     const closed = await createClient({ url: REDIS_URL }).connect();
     await closed.quit();
     const limiter = new RateLimiter({ store: new RedisRateLimitStore({ client: closed }) });
@@ -183,8 +316,20 @@ describe('RedisRateLimitStore keys and replies', () => {
     const error = await rejectionOf(
       store.hit('k', { windows: [{ windowMs: 1_000, limit: 1 }], nowMs: 0 }),
     );
+    expect(error).toBeInstanceOf(WebhookStorageError);
     expect(error).toMatchObject({ name: 'WebhookStorageError', code: 'storage_unavailable' });
+    expect((error as Error).cause).toBeInstanceOf(Error);
     offline.disconnect();
+  });
+
+  it("a client whose command fails -> rejects with storage_unavailable, the client's error as cause", async () => {
+    const cause = new Error("READONLY You can't write against a read only replica.");
+    const store = new RedisRateLimitStore({ client: { sendCommand: () => Promise.reject(cause) } });
+    const error = await rejectionOf(
+      store.hit('k', { windows: [{ windowMs: 1_000, limit: 1 }], nowMs: 0 }),
+    );
+    expect(error).toBeInstanceOf(WebhookStorageError);
+    expect(error).toMatchObject({ code: 'storage_unavailable', cause });
   });
 
   it('a client answering something else -> rejects with storage_unavailable', async () => {
@@ -199,6 +344,8 @@ describe('RedisRateLimitStore keys and replies', () => {
     ['no client', {}, 'client'],
     ['a client without call or sendCommand', { client: {} }, 'client'],
     ['a numeric keyPrefix', { client: { call: () => 0 }, keyPrefix: 1 }, 'keyPrefix'],
+    ['a keyPrefix with {', { client: { call: () => 0 }, keyPrefix: 'app{1}:' }, 'keyPrefix'],
+    ['a keyPrefix with }', { client: { call: () => 0 }, keyPrefix: 'app}:' }, 'keyPrefix'],
     ['an unknown option', { client: { call: () => 0 }, prefix: 'x' }, 'prefix'],
   ])('new RedisRateLimitStore(%s) -> invalid_option at %s', (_, options, path) => {
     const error = thrown(() => new RedisRateLimitStore(options as never));

@@ -34,7 +34,8 @@ export const RATE_LIMIT_CATEGORIES = ['read', 'write', 'webhook'] as const;
 
 /**
  * What a request counts against: `read` (any GET), `write` (POST, PATCH, PUT, DELETE) or
- * `webhook` (every `/v1/webhooks` route, GETs included). The value of `X-RateLimit-Category`.
+ * `webhook` (every route under a webhook prefix, GETs included: `/v1/webhooks` and
+ * `/api/v1/integration/webhook-events` by default). The value of `X-RateLimit-Category`.
  */
 export type RateLimitCategory = (typeof RATE_LIMIT_CATEGORIES)[number];
 
@@ -220,22 +221,71 @@ function assertCategoryObject(path: string, given: unknown): void {
 }
 
 /**
- * The category a management API request counts against: every `/v1/webhooks` route (GETs
- * included) is `webhook`; otherwise GET, HEAD and OPTIONS are `read` and every other method
- * (POST, PATCH, PUT, DELETE; `POST /v1/events` among them) is `write`.
+ * The path prefixes whose routes count as `webhook`: the management API's `/v1/webhooks` and the
+ * EUDR management route `/api/v1/integration/webhook-events`.
+ */
+export const DEFAULT_WEBHOOK_PREFIXES: readonly string[] = Object.freeze([
+  '/v1/webhooks',
+  '/api/v1/integration/webhook-events',
+]);
+
+/**
+ * The category a management API request counts against: every route under a webhook prefix
+ * (GETs included) is `webhook`; otherwise GET, HEAD and OPTIONS are `read` and every other method
+ * (POST, PATCH, PUT, DELETE; `POST /v1/events` among them) is `write`. A prefix matches only at a
+ * path-segment boundary: the path is the prefix, or the prefix followed by `/` (so
+ * `/v1/webhooks` and `/v1/webhooks/abc` match `/v1/webhooks`, `/v1/webhooksX` does not).
  *
  * @param method - the HTTP method, any case.
  * @param path - the request path without the query string, e.g. `/v1/webhooks/abc`.
+ * @param webhookPrefixes - the prefixes of the `webhook` routes, each starting with `/` and not
+ *   ending with one; by default {@link DEFAULT_WEBHOOK_PREFIXES}.
  * @returns the category.
+ * @throws WebhookValidationError `invalid_option` naming `webhookPrefixes` (not an array) or
+ *   `webhookPrefixes[i]` (not a string starting with `/` and not ending with one).
  * @example
  * ```ts
  * rateLimitCategoryOf('GET', '/v1/webhooks'); // 'webhook'
+ * rateLimitCategoryOf('GET', '/api/v1/integration/webhook-events/42'); // 'webhook'
+ * rateLimitCategoryOf('GET', '/v1/webhooksX'); // 'read'
  * rateLimitCategoryOf('POST', '/v1/events'); // 'write'
  * rateLimitCategoryOf('GET', '/v1/me'); // 'read'
+ * rateLimitCategoryOf('GET', '/hooks/1', ['/hooks']); // 'webhook'
  * ```
  */
-export function rateLimitCategoryOf(method: string, path: string): RateLimitCategory {
-  if (path === '/v1/webhooks' || path.startsWith('/v1/webhooks/')) return 'webhook';
+export function rateLimitCategoryOf(
+  method: string,
+  path: string,
+  webhookPrefixes: readonly string[] = DEFAULT_WEBHOOK_PREFIXES,
+): RateLimitCategory {
+  if (webhookPrefixes !== DEFAULT_WEBHOOK_PREFIXES) assertWebhookPrefixes(webhookPrefixes);
+  for (const prefix of webhookPrefixes) {
+    if (path === prefix || path.startsWith(`${prefix}/`)) return 'webhook';
+  }
   const upper = method.toUpperCase();
   return upper === 'GET' || upper === 'HEAD' || upper === 'OPTIONS' ? 'read' : 'write';
+}
+
+function assertWebhookPrefixes(prefixes: unknown): void {
+  if (!Array.isArray(prefixes)) {
+    throw invalidOption(
+      'webhookPrefixes',
+      `rateLimitCategoryOf: \`webhookPrefixes\` must be an array of path prefixes; got ${describeValue(prefixes)}.`,
+      prefixes === undefined ? 'required' : 'invalid_type',
+    );
+  }
+  prefixes.forEach((prefix: unknown, index) => {
+    if (
+      typeof prefix !== 'string' ||
+      prefix.length < 2 ||
+      !prefix.startsWith('/') ||
+      prefix.endsWith('/')
+    ) {
+      throw invalidOption(
+        `webhookPrefixes[${index}]`,
+        `rateLimitCategoryOf: \`webhookPrefixes[${index}]\` must be a path prefix starting with \`/\` and not ending with one, e.g. '/v1/webhooks'; got ${describeValue(prefix)}.`,
+        typeof prefix === 'string' ? 'invalid_format' : 'invalid_type',
+      );
+    }
+  });
 }

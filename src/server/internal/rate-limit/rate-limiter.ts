@@ -3,9 +3,13 @@
 // It decides whether a request may run and computes what the response says about it:
 //
 // - `X-RateLimit-Limit`: the category's per-minute limit of the organization's tier.
-// - `X-RateLimit-Remaining`: what is left of the current minute's budget, never negative. It
-//   describes the minute window only: a request refused by the burst cap may see a 429 with
-//   `Remaining` above 0 (its `Retry-After` is then the end of the 10-second window).
+// - `X-RateLimit-Remaining`: how many more requests would be allowed right now, never negative:
+//   the smaller of what is left of the current minute's budget and of the current 10-second
+//   burst window's (`min(perMinute − minute count, burstPer10s − burst count)`). So a 429 always
+//   says 0, whichever window refused it, and a client that sends only while `Remaining` is above
+//   0 is not refused (absent other traffic of its organization). `Remaining` may be 0 before the
+//   minute's budget is spent (the burst window is full): `Retry-After` of a 429 then says when to
+//   retry, sooner than `Reset`.
 // - `X-RateLimit-Reset`: the end of the current minute window, in Unix seconds (windows are
 //   aligned to the calendar minute, so it is a whole second, always in the future and at most
 //   60 s away).
@@ -16,11 +20,21 @@
 //
 // A refused request consumes nothing (the store's contract), so a client retrying too early does
 // not push its own recovery further away.
+//
+// A store failure fails closed: `check` rejects with `storage_unavailable` (the API answers 503)
+// rather than letting the request through. Deliberately: a limiter that lets everything through
+// during a Redis outage is a limiter an attacker can switch off (by overloading or cutting off
+// the Redis), exactly when the API most needs it.
 
-import { isWebhooksError, WebhookStorageError } from '../../../core/errors.js';
+import {
+  isWebhooksError,
+  WebhookStorageError,
+  WebhookValidationError,
+} from '../../../core/errors.js';
 import { assertKnownOptions } from '../../../core/internal/assert-known-options.js';
 import { describeValue } from '../../../core/internal/describe-value.js';
 import { invalidOption } from '../../../core/internal/invalid-option.js';
+import { assertOrganization } from '../../../sender/internal/assert-organization.js';
 import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
 import {
   BURST_WINDOW_MS,
@@ -65,7 +79,7 @@ export const RATE_LIMITER_OPTION_NAMES = [
 
 /** What {@link RateLimiter.check} is asked about: one request. */
 export interface RateLimitRequest {
-  /** The organization the request's credentials belong to: a non-empty string (≤ 200 characters). */
+  /** The organization the request's credentials belong to: a non-empty string (≤ 128 characters). */
   readonly organizationUuid: string;
   /** The organization's tier. */
   readonly tier: RateLimitTier;
@@ -77,7 +91,10 @@ export interface RateLimitRequest {
 export interface RateLimitHeaders {
   /** The per-minute limit, e.g. `'10'`. */
   readonly 'X-RateLimit-Limit': string;
-  /** What is left of this minute's budget, e.g. `'9'`; never negative. */
+  /**
+   * How many more requests would be allowed now, e.g. `'2'`: the smaller of what is left in the
+   * minute window and in the 10-second burst window; never negative, and `'0'` on every 429.
+   */
   readonly 'X-RateLimit-Remaining': string;
   /** The end of the current minute window, in Unix seconds, e.g. `'1767225660'`. */
   readonly 'X-RateLimit-Reset': string;
@@ -108,7 +125,8 @@ export interface RateLimitRefused {
 /** The decision of {@link RateLimiter.check}. */
 export type RateLimitDecision = RateLimitAllowed | RateLimitRefused;
 
-const MAX_ORGANIZATION_LENGTH = 200;
+/** The longest `organizationUuid`, as everywhere in this package (the sender's check). */
+const MAX_ORGANIZATION_LENGTH = 128;
 
 /**
  * Rate limits of the management API per organization and category: a per-minute budget and a
@@ -189,7 +207,8 @@ export class RateLimiter {
    * @param request - `organizationUuid`, `tier` and `category`.
    * @returns `{ allowed: true, headers }`, or `{ allowed: false, headers, retryAfterSeconds,
    *   exceeded, limit }`.
-   * @throws WebhookValidationError `invalid_option` naming `request`, `organizationUuid`, `tier`,
+   * @throws WebhookValidationError `invalid_option` naming `request`, `organizationUuid` (not a
+   *   string of 1 to 128 characters), `tier`,
    *   `category`, or `now` (the clock returned something other than a finite, non-negative
    *   number); WebhookStorageError `storage_unavailable` when the store fails (its error is the
    *   `cause` unless it is already a `WebhooksError`) or answers something malformed. All as
@@ -199,7 +218,7 @@ export class RateLimiter {
    * const clock = createFakeClock(); // 2026-01-01T00:00:00Z
    * const limiter = new RateLimiter({ now: clock.now });
    * await limiter.check({ organizationUuid: 'org-1', tier: 'STANDARD', category: 'webhook' });
-   * // { allowed: true, headers: { 'X-RateLimit-Limit': '10', 'X-RateLimit-Remaining': '9',
+   * // { allowed: true, headers: { 'X-RateLimit-Limit': '10', 'X-RateLimit-Remaining': '2',
    * //   'X-RateLimit-Reset': '1767225660', 'X-RateLimit-Category': 'webhook' } }
    * ```
    */
@@ -212,7 +231,7 @@ export class RateLimiter {
       );
     }
     const { organizationUuid, tier, category } = request;
-    assertOrganization(organizationUuid);
+    checkOrganization(organizationUuid);
     const limit = this.limitsOf(tier, category);
     const nowMs = this.#nowMs();
     const result = await this.#hit(`${organizationUuid}:${category}`, limit, nowMs);
@@ -220,14 +239,16 @@ export class RateLimiter {
     const minuteEndMs = windowStartMs(nowMs, MINUTE_WINDOW_MS) + MINUTE_WINDOW_MS;
     const headers: RateLimitHeaders = {
       'X-RateLimit-Limit': String(limit.perMinute),
-      'X-RateLimit-Remaining': String(Math.max(0, limit.perMinute - minuteCount)),
+      'X-RateLimit-Remaining': String(
+        Math.max(0, Math.min(limit.perMinute - minuteCount, limit.burstPer10s - burstCount)),
+      ),
       'X-RateLimit-Reset': String(minuteEndMs / 1000),
       'X-RateLimit-Category': category,
     };
     if (result.allowed) return { allowed: true, headers };
-    // The minute window refuses when its budget is spent; otherwise the burst cap did.
+    // The burst cap refused when it is reached and the minute budget is not; else the minute.
     const exceeded =
-      minuteCount >= limit.perMinute || burstCount < limit.burstPer10s ? 'minute' : 'burst';
+      burstCount >= limit.burstPer10s && minuteCount < limit.perMinute ? 'burst' : 'minute';
     const untilMs =
       exceeded === 'minute'
         ? minuteEndMs - nowMs
@@ -289,18 +310,16 @@ export class RateLimiter {
   }
 }
 
-function assertOrganization(value: unknown): void {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ORGANIZATION_LENGTH) {
+/** The sender's organization check (one limit for the package), with this method's message. */
+function checkOrganization(value: unknown): asserts value is string {
+  try {
+    assertOrganization(value);
+  } catch (error) {
+    if (!(error instanceof WebhookValidationError)) throw error;
     throw invalidOption(
       'organizationUuid',
       `RateLimiter.check: \`organizationUuid\` must be a string of 1 to ${MAX_ORGANIZATION_LENGTH} characters; got ${describeValue(value)}.`,
-      typeof value === 'string'
-        ? value.length === 0
-          ? 'too_small'
-          : 'too_big'
-        : value === undefined
-          ? 'required'
-          : 'invalid_type',
+      error.issues[0]?.code ?? 'invalid_value',
     );
   }
 }

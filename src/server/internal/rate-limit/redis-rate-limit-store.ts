@@ -1,6 +1,12 @@
 // The rate-limit store for several processes: the counters live in Redis, and each hit is one
 // EVAL of one Lua script, which Redis runs atomically, so any number of API instances share one
 // budget per organization and category with no check-then-act race.
+//
+// Redis Cluster: the counters of one key share one hash tag (the key, percent-encoded so it never
+// holds a brace), so the script's keys are in one slot. That claim holds for a standalone client
+// of either library and for ioredis' `Cluster`. The node-redis cluster client
+// (`createCluster()`) is not supported, as with the receiver's Redis dedupe store: its
+// `sendCommand` takes a routing key and other arguments, unlike the client's.
 
 import { WebhookStorageError } from '../../../core/errors.js';
 import { assertKnownOptions } from '../../../core/internal/assert-known-options.js';
@@ -13,7 +19,10 @@ import type {
 } from './rate-limit-store.js';
 import { checkHitArguments, windowStartMs } from './rate-limit-window.js';
 
-/** The part of a node-redis v4/v5 client (`createClient()` from `redis`) the store uses. */
+/**
+ * The part of a node-redis v4/v5 client (`createClient()` from `redis`) the store uses. The
+ * node-redis cluster client (`createCluster()`) is not supported; ioredis' `Cluster` is.
+ */
 export interface NodeRedisRateLimitClient {
   /** Sends a raw command, e.g. `['EVAL', script, '2', key1, key2, …]`. */
   sendCommand(args: readonly string[]): Promise<unknown>;
@@ -56,21 +65,31 @@ const DEFAULT_KEY_PREFIX = 'novatrade24:webhooks:ratelimit:';
 
 /**
  * `hit` in one round trip. KEYS[i] is the counter of window i; ARGV[2i-1] its limit and ARGV[2i]
- * its time to live in milliseconds. The script reads every counter (a missing key counts 0);
- * only if each is below its limit does it INCR each and (re)set its PEXPIRE. It answers
+ * its time to live in milliseconds. The script first reads and checks every counter (a missing
+ * key counts 0); a counter holding anything but a canonical non-negative integer Redis can INCR
+ * (`0`, or 1 to 15 digits without a leading zero: not `1.5`, `1e3`, `0x10`, ` 1` or `007`, which
+ * Lua's `tonumber` would take and INCR refuse) fails the script with an error reply before any
+ * write, so a bad counter never leaves the others half-incremented, and is not overwritten. Only
+ * if each counter is below its limit does it INCR each and (re)set its PEXPIRE. It answers
  * `{allowed (1 or 0), count of window 1, count of window 2, …}`: the counts after the hit when
- * allowed, unchanged when refused. A counter holding something that is not a number fails the
- * script (an error reply) rather than being overwritten. All KEYS share one hash tag, so the
- * script is Redis Cluster safe.
+ * allowed, unchanged when refused. All KEYS share one hash tag, so the script is Redis Cluster
+ * safe (with ioredis' `Cluster`; see the module comment).
  */
 export const RATE_LIMIT_HIT_SCRIPT = [
   'local counts = {}',
+  'for i = 1, #KEYS do',
+  "  local value = redis.call('GET', KEYS[i])",
+  '  if value == false then',
+  '    counts[i] = 0',
+  "  elseif #value <= 15 and (value == '0' or string.match(value, '^[1-9]%d*$') ~= nil) then",
+  '    counts[i] = tonumber(value)',
+  '  else',
+  "    return redis.error_reply('rate-limit counter is not a non-negative integer')",
+  '  end',
+  'end',
   'local allowed = 1',
   'for i = 1, #KEYS do',
-  "  local count = tonumber(redis.call('GET', KEYS[i]) or '0')",
-  "  if count == nil then return redis.error_reply('rate-limit counter is not a number') end",
-  '  counts[i] = count',
-  '  if count >= tonumber(ARGV[2 * i - 1]) then allowed = 0 end',
+  '  if counts[i] >= tonumber(ARGV[2 * i - 1]) then allowed = 0 end',
   'end',
   'if allowed == 1 then',
   '  for i = 1, #KEYS do',
@@ -86,8 +105,11 @@ export const RATE_LIMIT_HIT_SCRIPT = [
  * A {@link RateLimitStore} on Redis, shared by any number of API processes.
  *
  * One Redis integer per key and window instance, named
- * `<keyPrefix>{<key>}:<windowMs>:<windowStartMs>` (the braces are a Redis Cluster hash tag: the
- * counters of one key are in one slot, as a multi-key script needs). The window start in the
+ * `<keyPrefix>{<encoded key>}:<windowMs>:<windowStartMs>` (the braces are a Redis Cluster hash
+ * tag: the counters of one key are in one slot, as a multi-key script needs). The key is
+ * percent-encoded inside the tag (`%` as `%25`, `{` as `%7B`, `}` as `%7D`; everything else as
+ * is, so `org-1:webhook` stays readable) and `keyPrefix` may hold no brace, so no key (an
+ * organization id starting with `}`, say) can end the tag early or move it. The window start in the
  * name makes a new window start from zero without a reset; the PEXPIRE (the rest of the window
  * plus one more window, tolerating clocks of different processes that disagree by up to a
  * window) only reclaims the memory, so the store needs no sweeping.
@@ -119,7 +141,8 @@ export class RedisRateLimitStore implements RateLimitStore {
    * @param options - `client` (node-redis or ioredis) and `keyPrefix`
    *   (default `'novatrade24:webhooks:ratelimit:'`).
    * @throws WebhookValidationError `invalid_option` naming `options`, `client` (it has neither
-   *   `call` nor `sendCommand`), `keyPrefix` (not a string) or an unknown option.
+   *   `call` nor `sendCommand`), `keyPrefix` (not a string, or holding `{` or `}`, which would
+   *   move the Redis Cluster hash tag) or an unknown option.
    */
   constructor(options: RedisRateLimitStoreOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -138,6 +161,13 @@ export class RedisRateLimitStore implements RateLimitStore {
         'keyPrefix',
         `RedisRateLimitStore: \`keyPrefix\` must be a string; got ${describeValue(keyPrefix)}.`,
         'invalid_type',
+      );
+    }
+    if (keyPrefix.includes('{') || keyPrefix.includes('}')) {
+      throw invalidOption(
+        'keyPrefix',
+        `RedisRateLimitStore: \`keyPrefix\` must not contain \`{\` or \`}\` (the store puts each key in a Redis Cluster hash tag after it); got ${describeValue(keyPrefix)}.`,
+        'invalid_format',
       );
     }
     this.#keyPrefix = keyPrefix;
@@ -167,7 +197,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     const { windows, nowMs } = checked;
     const keys = windows.map(
       ({ windowMs }) =>
-        `${this.#keyPrefix}{${checked.key}}:${windowMs}:${windowStartMs(nowMs, windowMs)}`,
+        `${this.#keyPrefix}{${hashTagOf(checked.key)}}:${windowMs}:${windowStartMs(nowMs, windowMs)}`,
     );
     const args = windows.flatMap(({ windowMs, limit }) => {
       const ttlMs = windowStartMs(nowMs, windowMs) + windowMs - nowMs + windowMs;
@@ -209,6 +239,14 @@ export class RedisRateLimitStore implements RateLimitStore {
       );
     }
   }
+}
+
+/**
+ * `key` percent-encoded for a Redis Cluster hash tag: `%`, `{` and `}` become `%25`, `%7B` and
+ * `%7D`, so the result holds no brace and two different keys never encode alike.
+ */
+function hashTagOf(key: string): string {
+  return key.replace(/[%{}]/g, (char) => (char === '%' ? '%25' : char === '{' ? '%7B' : '%7D'));
 }
 
 /** The script's reply as a result, or `undefined` when it has another shape. */

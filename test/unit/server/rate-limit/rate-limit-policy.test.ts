@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_RATE_LIMITS,
+  DEFAULT_WEBHOOK_PREFIXES,
   defaultBurstPer10s,
   type RateLimitTableInput,
   rateLimitCategoryOf,
@@ -137,7 +138,52 @@ describe('rate-limit policy', () => {
     ['GET', '/v1/me', 'read'],
     ['head', '/v1/orders', 'read'],
     ['GET', '/v1/webhooksx', 'read'],
+    ['POST', '/v1/webhooksX', 'write'],
+    ['GET', '/api/v1/integration/webhook-events', 'webhook'],
+    ['GET', '/api/v1/integration/webhook-events/42', 'webhook'],
+    ['POST', '/api/v1/integration/webhook-events/42/replay', 'webhook'],
+    ['GET', '/api/v1/integration/webhook-eventsX', 'read'],
+    ['DELETE', '/api/v1/integration/webhook-events-old/1', 'write'],
+    ['GET', '/api/v1/integration', 'read'],
+    ['GET', '/api/v1/integration/webhook-event', 'read'],
   ])('rateLimitCategoryOf(%s, %s) -> %s', (method, path, category) => {
     expect(rateLimitCategoryOf(method, path)).toBe(category);
+    expect(rateLimitCategoryOf(method, path, DEFAULT_WEBHOOK_PREFIXES)).toBe(category);
+  });
+
+  it('DEFAULT_WEBHOOK_PREFIXES -> the management API and the EUDR management route, frozen', () => {
+    expect(DEFAULT_WEBHOOK_PREFIXES).toEqual([
+      '/v1/webhooks',
+      '/api/v1/integration/webhook-events',
+    ]);
+    expect(Object.isFrozen(DEFAULT_WEBHOOK_PREFIXES)).toBe(true);
+  });
+
+  it.each<[string, string, string]>([
+    ['GET', '/hooks', 'webhook'],
+    ['POST', '/hooks/1', 'webhook'],
+    ['GET', '/hooksX', 'read'],
+    ['GET', '/v1/webhooks', 'read'], // not among the prefixes given
+    ['POST', '/v1/webhooks/1', 'write'],
+  ])('rateLimitCategoryOf(%s, %s, [/hooks]) -> %s', (method, path, category) => {
+    expect(rateLimitCategoryOf(method, path, ['/hooks'])).toBe(category);
+  });
+
+  it('rateLimitCategoryOf with no webhook prefixes -> read or write only', () => {
+    expect(rateLimitCategoryOf('GET', '/v1/webhooks', [])).toBe('read');
+  });
+
+  it.each<[string, unknown, string, string]>([
+    ['a string', '/v1/webhooks', 'webhookPrefixes', 'invalid_type'],
+    ['null', null, 'webhookPrefixes', 'invalid_type'],
+    ['a number item', ['/v1/webhooks', 1], 'webhookPrefixes[1]', 'invalid_type'],
+    ['a prefix without a leading slash', ['v1/webhooks'], 'webhookPrefixes[0]', 'invalid_format'],
+    ['a prefix with a trailing slash', ['/v1/webhooks/'], 'webhookPrefixes[0]', 'invalid_format'],
+    ['the root', ['/'], 'webhookPrefixes[0]', 'invalid_format'],
+    ['an empty prefix', [''], 'webhookPrefixes[0]', 'invalid_format'],
+  ])('rateLimitCategoryOf(GET, /x, %s) -> invalid_option at %s', (_, prefixes, path, code) => {
+    const error = thrown(() => rateLimitCategoryOf('GET', '/x', prefixes as readonly string[]));
+    expect(error.code).toBe('invalid_option');
+    expect(error.issues).toEqual([expect.objectContaining({ path, code })]);
   });
 });

@@ -31,7 +31,10 @@ function expected(
   const allowed = inMinute < perMinute && inBurst < burst;
   const headers = {
     'X-RateLimit-Limit': String(perMinute),
-    'X-RateLimit-Remaining': String(perMinute - inMinute - (allowed ? 1 : 0)),
+    // The smaller of the two windows' budgets left after this request (counted if allowed).
+    'X-RateLimit-Remaining': String(
+      Math.min(perMinute - inMinute, burst - inBurst) - (allowed ? 1 : 0),
+    ),
     'X-RateLimit-Reset': String((minuteStart + 60_000) / 1000),
     'X-RateLimit-Category': category,
   };
@@ -58,7 +61,7 @@ const step = fc.record({
 });
 
 describe('RateLimiter properties (memory store, fake clock)', () => {
-  it('random (advance, check) sequences -> the reference model; Remaining = Limit − allowed in the minute, never negative; Reset in the next 60 s; at most Limit allowed per minute', async () => {
+  it('random (advance, check) sequences -> the reference model; Remaining = min(left in the minute, left in the burst window), never negative, 0 on every 429, and above 0 only if a request at once is allowed; Reset in the next 60 s; at most Limit allowed per minute', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: 10 ** 12 }),
@@ -83,6 +86,10 @@ describe('RateLimiter properties (memory store, fake clock)', () => {
             expect(resetMs).toBeGreaterThan(nowMs);
             expect(resetMs - nowMs).toBeLessThanOrEqual(60_000);
             if (!decision.allowed) expect(decision.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+            if (!decision.allowed) expect(remaining).toBe(0);
+            const allowedAfter = decision.allowed ? [...times, nowMs] : times;
+            // What the next request of this key at the same instant would get.
+            expect(remaining > 0).toBe(expected(allowedAfter, limits, category, nowMs).allowed);
             if (decision.allowed) allowedTimes.set(key, [...times, nowMs]);
           }
           for (const [key, times] of allowedTimes) {

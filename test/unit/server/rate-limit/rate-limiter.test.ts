@@ -42,14 +42,17 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('RateLimiter on STANDARD webhook calls (10 per minute, 3 per 10 s)', () => {
-  it('10 calls spread over the minute -> allowed with exact headers; the 11th -> 429 with Retry-After to the minute end', async () => {
+  it('10 calls spread over the minute -> allowed with exact headers (Remaining the smaller of the two windows); the 11th -> 429 with Retry-After to the minute end', async () => {
     const { clock, limiter } = setup();
-    // Two calls in each 10-second window: at 0, 5, 10, …, 45 s.
+    // Two calls in each 10-second window: at 0, 5, 10, …, 45 s. Remaining is min(minute left,
+    // burst left): 2 after the first call of a 10-second window, 1 after the second, and the
+    // minute's own 1 and 0 at the end.
+    const remaining = [2, 1, 2, 1, 2, 1, 2, 1, 1, 0];
     for (let call = 0; call < 10; call += 1) {
       clock.set(START_MS + call * 5_000);
       expect(await limiter.check(WEBHOOK)).toEqual({
         allowed: true,
-        headers: headers(10, 9 - call, START_S + 60),
+        headers: headers(10, remaining[call] ?? -1, START_S + 60),
       });
     }
     for (const [atMs, retryAfterSeconds] of [
@@ -72,15 +75,18 @@ describe('RateLimiter on STANDARD webhook calls (10 per minute, 3 per 10 s)', ()
     clock.set(START_MS + 60_000);
     expect(await limiter.check(WEBHOOK)).toEqual({
       allowed: true,
-      headers: headers(10, 9, START_S + 120),
+      headers: headers(10, 2, START_S + 120),
     });
   });
 
-  it('a burst of 3 at once -> allowed; the 4th -> 429 (burst) until the 10-second window ends, Remaining still counts the minute', async () => {
+  it("a burst of 3 at once -> allowed, Remaining 2, 1, 0; the 4th -> 429 (burst) with Remaining 0 (not the minute's 7) until the 10-second window ends", async () => {
     const { clock, limiter } = setup();
     clock.set(START_MS + 20_000);
     for (let call = 0; call < 3; call += 1) {
-      expect((await limiter.check(WEBHOOK)).allowed).toBe(true);
+      expect(await limiter.check(WEBHOOK)).toEqual({
+        allowed: true,
+        headers: headers(10, 2 - call, START_S + 60),
+      });
     }
     for (const [atMs, retryAfterSeconds] of [
       [20_000, 10],
@@ -90,7 +96,7 @@ describe('RateLimiter on STANDARD webhook calls (10 per minute, 3 per 10 s)', ()
       clock.set(START_MS + atMs);
       expect(await limiter.check(WEBHOOK)).toEqual({
         allowed: false,
-        headers: headers(10, 7, START_S + 60),
+        headers: headers(10, 0, START_S + 60),
         retryAfterSeconds,
         exceeded: 'burst',
         limit: { perMinute: 10, burstPer10s: 3 },
@@ -99,7 +105,7 @@ describe('RateLimiter on STANDARD webhook calls (10 per minute, 3 per 10 s)', ()
     clock.set(START_MS + 30_000);
     expect(await limiter.check(WEBHOOK)).toEqual({
       allowed: true,
-      headers: headers(10, 6, START_S + 60),
+      headers: headers(10, 2, START_S + 60),
     });
   });
 
@@ -114,13 +120,14 @@ describe('RateLimiter on STANDARD webhook calls (10 per minute, 3 per 10 s)', ()
     const after = [];
     for (let call = 0; call < 4; call += 1) after.push((await limiter.check(WEBHOOK)).allowed);
     expect(after).toEqual([true, true, true, false]);
-    // The minute: 6 used, so 4 remain (two in each of two later 10-second windows).
+    // The minute: 6 used, so 4 remain (two in each of two later 10-second windows). Remaining is
+    // the burst window's (2, 1) until the minute's is smaller (1, 0).
     const last = [];
     for (const atMs of [41_000, 42_000, 51_000, 52_000]) {
       clock.set(START_MS + atMs);
       last.push((await limiter.check(WEBHOOK)).headers['X-RateLimit-Remaining']);
     }
-    expect(last).toEqual(['3', '2', '1', '0']);
+    expect(last).toEqual(['2', '1', '1', '0']);
     clock.advance(1_000);
     expect(await limiter.check(WEBHOOK)).toMatchObject({ allowed: false, exceeded: 'minute' });
   });
@@ -150,15 +157,15 @@ describe('RateLimiter on STANDARD webhook calls (10 per minute, 3 per 10 s)', ()
     expect((await limiter.check(WEBHOOK)).allowed).toBe(false);
     expect(await limiter.check({ ...WEBHOOK, category: 'write' })).toEqual({
       allowed: true,
-      headers: headers(60, 59, START_S + 60, 'write'),
+      headers: headers(60, 19, START_S + 60, 'write'),
     });
     expect(await limiter.check({ ...WEBHOOK, category: 'read' })).toEqual({
       allowed: true,
-      headers: headers(300, 299, START_S + 60, 'read'),
+      headers: headers(300, 99, START_S + 60, 'read'),
     });
     expect(await limiter.check({ ...WEBHOOK, organizationUuid: 'org-b' })).toEqual({
       allowed: true,
-      headers: headers(10, 9, START_S + 60),
+      headers: headers(10, 2, START_S + 60),
     });
   });
 
@@ -168,8 +175,13 @@ describe('RateLimiter on STANDARD webhook calls (10 per minute, 3 per 10 s)', ()
     const decisions = [];
     for (let call = 0; call < 11; call += 1) decisions.push(await limiter.check(request));
     expect(decisions.map((d) => d.allowed)).toEqual([...Array(10).fill(true), false]);
-    expect(decisions[9]?.headers).toEqual(headers(30, 20, START_S + 60));
-    expect(decisions[10]).toMatchObject({ exceeded: 'burst', retryAfterSeconds: 10 });
+    expect(decisions[0]?.headers).toEqual(headers(30, 9, START_S + 60));
+    expect(decisions[9]?.headers).toEqual(headers(30, 0, START_S + 60));
+    expect(decisions[10]).toMatchObject({
+      exceeded: 'burst',
+      retryAfterSeconds: 10,
+      headers: headers(30, 0, START_S + 60),
+    });
   });
 
   it('ENTERPRISE with custom limits -> those limits', async () => {
@@ -199,6 +211,26 @@ describe('RateLimiter on STANDARD webhook calls (10 per minute, 3 per 10 s)', ()
     }
     expect(await limiter.check(WEBHOOK)).toMatchObject({ retryAfterSeconds: 7, exceeded: 'burst' });
   });
+
+  it('a store answering each (minute, burst) refusal -> exceeded burst only when the burst cap is reached and the minute budget is not; Remaining min(minute left, burst left)', async () => {
+    const cases: [number, number, 'minute' | 'burst'][] = [
+      [9, 3, 'burst'],
+      [10, 3, 'minute'],
+      [10, 0, 'minute'],
+      [9, 2, 'minute'], // neither reached (a store's own reason): the minute, the safer wait
+    ];
+    for (const [minute, burst, exceeded] of cases) {
+      const store: RateLimitStore = {
+        hit: () => Promise.resolve({ allowed: false, counts: [minute, burst] }),
+      };
+      const { limiter } = setup({ store });
+      const decision = await limiter.check(WEBHOOK);
+      expect(decision).toMatchObject({ allowed: false, exceeded });
+      expect(decision.headers['X-RateLimit-Remaining']).toBe(
+        String(Math.min(10 - minute, 3 - burst)),
+      );
+    }
+  });
 });
 
 describe('RateLimiter errors', () => {
@@ -223,10 +255,16 @@ describe('RateLimiter errors', () => {
       'too_small',
     ],
     [
-      'a long organization',
-      { ...WEBHOOK, organizationUuid: 'x'.repeat(201) },
+      'an organization of 129 characters (the package-wide limit is 128)',
+      { ...WEBHOOK, organizationUuid: 'x'.repeat(129) },
       'organizationUuid',
       'too_big',
+    ],
+    [
+      'a numeric organization',
+      { ...WEBHOOK, organizationUuid: 42 },
+      'organizationUuid',
+      'invalid_type',
     ],
     ['an unknown tier', { ...WEBHOOK, tier: 'GOLD' }, 'tier', 'invalid_value'],
     ['an unknown category', { ...WEBHOOK, category: 'admin' }, 'category', 'invalid_value'],
@@ -236,6 +274,12 @@ describe('RateLimiter errors', () => {
     const error = await rejectionOf(limiter.check(request as RateLimitRequest));
     expect(error).toMatchObject({ code: 'invalid_option', issues: [{ path, code }] });
     expect((error as Error).message).not.toMatch(/GOLD|admin|xxxx/);
+  });
+
+  it("an organization of 128 characters -> allowed (the limit agrees with the sender's)", async () => {
+    const { limiter } = setup();
+    const decision = await limiter.check({ ...WEBHOOK, organizationUuid: 'x'.repeat(128) });
+    expect(decision.allowed).toBe(true);
   });
 
   it('a clock returning NaN -> rejects with invalid_option at now', async () => {
