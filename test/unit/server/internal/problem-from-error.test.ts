@@ -11,10 +11,12 @@ import {
   WebhookValidationError,
   WebhookVerificationError,
 } from '../../../../src/core/errors.js';
-import { problemResponse } from '../../../../src/server/internal/problem.js';
+import { parseSubscriptionPatterns } from '../../../../src/core/subscription/parse-subscription-patterns.js';
+import { managementProblemResponse } from '../../../../src/server/internal/problem.js';
 import {
   DEFAULT_RETRY_AFTER_SECONDS,
   INTERNAL_ERROR_DETAIL,
+  ISSUE_MESSAGES,
   problemFromError,
 } from '../../../../src/server/internal/problem-from-error.js';
 import { thrown } from '../../../helpers/thrown.js';
@@ -63,19 +65,54 @@ const entries = <C extends string>(table: Readonly<Record<C, string>>) =>
   Object.entries(table) as [C, string][];
 
 describe('problemFromError', () => {
-  it.each(entries(VALIDATION))('WebhookValidationError %s -> %s', (code, type) => {
+  it.each(entries(VALIDATION))('WebhookValidationError %s from the request -> %s', (code, type) => {
     const error = new WebhookValidationError(code, `createEndpoint: ${CANARY}`, {
       issues: [{ path: 'url', code: 'invalid_format', message: 'must be an https URL' }],
     });
-    const problem = problemFromError(error);
+    const problem = problemFromError(error, { input: true });
     expect(problem.type).toBe(type);
     expect(problem.detail).not.toContain(CANARY);
     if (type === 'validation-error') {
-      expect(problem.errors).toEqual([{ field: 'url', message: 'must be an https URL' }]);
+      expect(problem.errors).toEqual([
+        { field: 'url', message: 'url does not have the required format.' },
+      ]);
       expect(problem.detail).toBe('The request has 1 invalid field; see errors.');
     } else {
       expect(problem.errors).toBeUndefined();
     }
+  });
+
+  it.each(
+    Object.keys(VALIDATION) as ValidationErrorCode[],
+  )('WebhookValidationError %s not from the request -> internal-error, no errors', async (code) => {
+    const error = new WebhookValidationError(code, `RateLimiter: ${CANARY}`, {
+      issues: [{ path: 'now', code: 'invalid_type', message: `now() returned ${CANARY}` }],
+    });
+    for (const options of [undefined, {}, { input: false }, { retryAfterSeconds: 5 }]) {
+      expect(problemFromError(error, options)).toEqual({
+        type: 'internal-error',
+        detail: INTERNAL_ERROR_DETAIL,
+      });
+    }
+    const response = managementProblemResponse(problemFromError(error), CONTEXT);
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).not.toContain(CANARY);
+    expect(JSON.parse(text)).not.toHaveProperty('errors');
+  });
+
+  it('answers a misconfigured option (invalid_option) 500 by default, 422 only as input', () => {
+    const error = new WebhookValidationError('invalid_option', 'x', {
+      issues: [{ path: 'problemBaseUrl', code: 'invalid_format', message: 'm' }],
+    });
+    expect(problemFromError(error).type).toBe('internal-error');
+    expect(problemFromError(error, { input: true })).toEqual({
+      type: 'validation-error',
+      detail: 'The request has 1 invalid field; see errors.',
+      errors: [
+        { field: 'problemBaseUrl', message: 'problemBaseUrl does not have the required format.' },
+      ],
+    });
   });
 
   it.each(entries(CONFLICT))('WebhookConflictError %s -> %s', (code, type) => {
@@ -101,26 +138,72 @@ describe('problemFromError', () => {
     expect(problem).toEqual({ type: 'internal-error', detail: INTERNAL_ERROR_DETAIL });
   });
 
-  it('maps every validation issue to errors[], never with a rejectedValue', async () => {
+  it('maps every validation issue to errors[] by path and code, never its message or value', async () => {
     const error = new WebhookValidationError('invalid_endpoint', 'createEndpoint: 3 problems.', {
       issues: [
-        { path: 'url', code: 'required', message: 'is required' },
-        { path: 'events.0', code: 'invalid_value', message: 'is not a catalog type' },
+        { path: 'url', code: 'required', message: `is required ${CANARY}` },
+        { path: 'events.0', code: 'invalid_value', message: `"${CANARY}" is not a catalog type` },
         { path: 'secret', code: 'too_small', message: 'must have at least 16 characters' },
+        { path: '', code: 'invalid_type', message: `got ${CANARY}` },
       ],
     });
-    const body = await problemResponse(problemFromError(error), CONTEXT).json();
+    const response = managementProblemResponse(problemFromError(error, { input: true }), CONTEXT);
+    const text = await response.text();
+    expect(text).not.toContain(CANARY);
+    const body = JSON.parse(text);
     expect(body.status).toBe(422);
-    expect(body.detail).toBe('The request has 3 invalid fields; see errors.');
+    expect(body.detail).toBe('The request has 4 invalid fields; see errors.');
     expect(body.errors).toEqual([
-      { field: 'url', message: 'is required' },
-      { field: 'events.0', message: 'is not a catalog type' },
-      { field: 'secret', message: 'must have at least 16 characters' },
+      { field: 'url', message: 'url is required.' },
+      { field: 'events.0', message: 'events.0 is not an accepted value.' },
+      { field: 'secret', message: 'secret is too small or too short.' },
+      { field: '', message: 'The request body has the wrong type.' },
     ]);
   });
 
+  it('has fixed text for every issue code, and a general one for an unknown code', () => {
+    for (const [code, text] of Object.entries(ISSUE_MESSAGES)) {
+      const error = new WebhookValidationError('invalid_event_input', 'x', {
+        issues: [{ path: 'a', code: code as never, message: CANARY }],
+      });
+      expect(problemFromError(error, { input: true }).errors).toEqual([
+        { field: 'a', message: `a ${text}` },
+      ]);
+    }
+    const future = new WebhookValidationError('invalid_event_input', 'x', {
+      issues: [{ path: 'a', code: 'future_code' as never, message: CANARY }],
+    });
+    expect(problemFromError(future, { input: true }).errors).toEqual([
+      { field: 'a', message: 'a is not valid.' },
+    ]);
+  });
+
+  it('never echoes a subscription pattern the client sent (a real parse error)', async () => {
+    const canary = 'kyc.sk_live_canary9f3bsecret';
+    let error: unknown;
+    try {
+      parseSubscriptionPatterns([canary]);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(WebhookValidationError);
+    const issues = (error as WebhookValidationError).issues;
+    // The precondition that makes this test meaningful: the issue's own message quotes it.
+    expect(issues.some((i) => i.message.includes(canary))).toBe(true);
+    const response = managementProblemResponse(problemFromError(error, { input: true }), CONTEXT);
+    expect(response.status).toBe(422);
+    const text = await response.text();
+    expect(text).not.toContain(canary);
+    expect(text).not.toContain('canary9f3b');
+    expect(JSON.parse(text).errors).toEqual(
+      issues.map((i) => ({ field: i.path, message: `${i.path} ${ISSUE_MESSAGES[i.code]}` })),
+    );
+  });
+
   it('gives an empty errors list and a general detail for a validation error without issues', () => {
-    expect(problemFromError(new WebhookValidationError('invalid_option', 'x'))).toEqual({
+    expect(
+      problemFromError(new WebhookValidationError('invalid_option', 'x'), { input: true }),
+    ).toEqual({
       type: 'validation-error',
       detail: 'The request is not valid.',
       errors: [],
@@ -136,11 +219,12 @@ describe('problemFromError', () => {
       'junk',
       { path: 1 },
     ];
-    expect(problemFromError(foreign)).toEqual({
+    expect(problemFromError(foreign, { input: true })).toEqual({
       type: 'validation-error',
       detail: 'The request has 1 invalid field; see errors.',
-      errors: [{ field: 'url', message: 'is required' }],
+      errors: [{ field: 'url', message: 'url is required.' }],
     });
+    expect(problemFromError(foreign).type).toBe('internal-error');
   });
 
   it('answers 500 for an unbranded error with a known code and for an unknown code', () => {
@@ -155,7 +239,7 @@ describe('problemFromError', () => {
     expect(problemFromError(outage, { retryAfterSeconds: 3 }).headers).toEqual({
       'Retry-After': '3',
     });
-    for (const retryAfterSeconds of [0, 1.5, 86_401, Number.NaN]) {
+    for (const retryAfterSeconds of [0, 1.5, 86_401, Number.NaN, '5' as never]) {
       const error = thrown(() => problemFromError(outage, { retryAfterSeconds }));
       expect(error.issues[0]?.path).toBe('retryAfterSeconds');
     }
@@ -174,7 +258,7 @@ describe('problemFromError', () => {
           (m) => new WebhookStorageError('storage_corrupt', m),
         ),
         async (canary, make) => {
-          const response = problemResponse(problemFromError(make(canary)), CONTEXT);
+          const response = managementProblemResponse(problemFromError(make(canary)), CONTEXT);
           expect(response.status).toBe(500);
           const text = await response.text();
           expect(text).not.toContain(JSON.stringify(canary).slice(1, -1));
@@ -195,8 +279,11 @@ describe('problemFromError', () => {
         fc.string({ minLength: 8 }).map((s) => `canary:${s}`),
         async (code, canary) => {
           const error = new WebhooksError(code as never, canary);
-          const text = await problemResponse(problemFromError(error), CONTEXT).text();
-          expect(text).not.toContain(JSON.stringify(canary).slice(1, -1));
+          for (const input of [false, true]) {
+            const problem = problemFromError(error, { input });
+            const text = await managementProblemResponse(problem, CONTEXT).text();
+            expect(text).not.toContain(JSON.stringify(canary).slice(1, -1));
+          }
         },
       ),
     );

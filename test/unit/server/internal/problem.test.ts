@@ -2,14 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   assertProblemBaseUrl,
+  assertRetryAfterSeconds,
   DEFAULT_PROBLEM_BASE_URL,
   isSecretLikeField,
+  isSecretLikeValue,
   MAX_REJECTED_VALUE_LENGTH,
+  MAX_RETRY_AFTER_SECONDS,
+  MIN_RETRY_AFTER_SECONDS,
+  managementProblemBody,
+  managementProblemResponse,
   PROBLEM_TYPES,
   type ProblemTypeSuffix,
-  problemBody,
   problemInstance,
-  problemResponse,
   safeRejectedValue,
 } from '../../../../src/server/internal/problem.js';
 import { isSaneRequestId, requestIdOf } from '../../../../src/server/internal/request-id.js';
@@ -54,11 +58,11 @@ describe('PROBLEM_TYPES', () => {
   });
 });
 
-describe('problemResponse', () => {
+describe('managementProblemResponse', () => {
   it.each(
     SUFFIXES,
   )('%s: status, type with the default base, title, headers and body', async (suffix) => {
-    const response = problemResponse({ type: suffix, detail: 'd' }, CONTEXT);
+    const response = managementProblemResponse({ type: suffix, detail: 'd' }, CONTEXT);
     const [status, title] = EXPECTED[suffix];
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
@@ -75,7 +79,7 @@ describe('problemResponse', () => {
 
   it.each(SUFFIXES)('%s: type under a custom base', async (suffix) => {
     const base = 'http://localhost:8080/errors/';
-    const response = problemResponse(
+    const response = managementProblemResponse(
       { type: suffix, detail: 'd' },
       { ...CONTEXT, problemBaseUrl: base },
     );
@@ -83,7 +87,7 @@ describe('problemResponse', () => {
   });
 
   it('passes extra headers through but never lets them replace Content-Type or X-Request-Id', () => {
-    const response = problemResponse(
+    const response = managementProblemResponse(
       {
         type: 'rate-limited',
         detail: '10 requests per minute for webhook category exceeded.',
@@ -97,7 +101,7 @@ describe('problemResponse', () => {
   });
 
   it('sends errors for validation, with a rejectedValue only where it is safe', () => {
-    const body = problemBody(
+    const body = managementProblemBody(
       {
         type: 'validation-error',
         detail: 'The request has 4 invalid fields; see errors.',
@@ -125,13 +129,38 @@ describe('problemResponse', () => {
 
   it('sends an empty errors list when one is given, and none when it is not', () => {
     expect(
-      problemBody({ type: 'validation-error', detail: 'd', errors: [] }, CONTEXT).errors,
+      managementProblemBody({ type: 'validation-error', detail: 'd', errors: [] }, CONTEXT).errors,
     ).toEqual([]);
-    expect('errors' in problemBody({ type: 'not-found', detail: 'd' }, CONTEXT)).toBe(false);
+    expect('errors' in managementProblemBody({ type: 'not-found', detail: 'd' }, CONTEXT)).toBe(
+      false,
+    );
+  });
+
+  it.each(
+    SUFFIXES.filter((s) => s !== 'validation-error'),
+  )('%s: drops errors, which belong to validation-error only', async (type) => {
+    const errors = [{ field: 'url', message: 'bad' }];
+    expect('errors' in managementProblemBody({ type, detail: 'd', errors }, CONTEXT)).toBe(false);
+    const body = await managementProblemResponse({ type, detail: 'd', errors }, CONTEXT).json();
+    expect(body).not.toHaveProperty('errors');
+  });
+
+  it.each([
+    ['a bad name', { 'Bad Name': 'x' }],
+    ['a value with a newline', { 'Retry-After': `6\r\nSet-Cookie: sid=${'s3cr3t'}` }],
+    ['a non-Latin-1 value', { 'Retry-After': '\u{1F600}' }],
+  ])('refuses %s in headers with invalid_option at headers, not quoting it', (_, headers) => {
+    const error = thrown(() =>
+      managementProblemResponse({ type: 'rate-limited', detail: 'd', headers }, CONTEXT),
+    );
+    expect(error.code).toBe('invalid_option');
+    expect(error.issues.map((i) => [i.path, i.code])).toEqual([['headers', 'invalid_value']]);
+    expect(error.message).not.toContain('s3cr3t');
+    expect(error.message).not.toContain('Bad Name');
   });
 
   it('adds extension members, but the standard members always win', () => {
-    const body = problemBody(
+    const body = managementProblemBody(
       {
         type: 'version-mismatch',
         detail: 'If-Match version 5 does not match current version 7.',
@@ -152,12 +181,12 @@ describe('problemResponse', () => {
 
   it('refuses an unknown type and an insane request id with invalid_option', () => {
     const badType = thrown(() =>
-      problemBody({ type: 'teapot' as ProblemTypeSuffix, detail: 'd' }, CONTEXT),
+      managementProblemBody({ type: 'teapot' as ProblemTypeSuffix, detail: 'd' }, CONTEXT),
     );
     expect(badType.code).toBe('invalid_option');
     expect(badType.issues.map((i) => i.path)).toEqual(['type']);
     const badId = thrown(() =>
-      problemBody({ type: 'not-found', detail: 'd' }, { ...CONTEXT, requestId: 'a b' }),
+      managementProblemBody({ type: 'not-found', detail: 'd' }, { ...CONTEXT, requestId: 'a b' }),
     );
     expect(badId.issues.map((i) => [i.path, i.code])).toEqual([['requestId', 'invalid_format']]);
   });
@@ -181,6 +210,13 @@ describe('assertProblemBaseUrl', () => {
     ['a fragment', 'https://example.com/#/'],
     ['credentials', 'https://user:pw@example.com/problems/'],
     ['empty', ''],
+    ['a leading space', ' https://example.com/problems/'],
+    ['a trailing newline after the slash', 'https://example.com/problems/\n'],
+    ['an embedded newline', 'https://example.com/pro\nblems/'],
+    ['an embedded tab', 'https://exam\tple.com/problems/'],
+    ['an uppercase host', 'https://EXAMPLE.com/problems/'],
+    ['a dot segment', 'https://example.com/a/../problems/'],
+    ['a space in the path', 'https://example.com/my problems/'],
   ])('refuses %s with invalid_option at problemBaseUrl', (_, base) => {
     const error = thrown(() => assertProblemBaseUrl(base));
     expect(error.code).toBe('invalid_option');
@@ -190,12 +226,38 @@ describe('assertProblemBaseUrl', () => {
     expect(error.message).not.toContain('user:pw');
   });
 
-  it('refuses a non-string as invalid_type, and problemResponse refuses a bad base', () => {
+  it('refuses a non-string as invalid_type, and managementProblemResponse refuses a bad base', () => {
     expect(thrown(() => assertProblemBaseUrl(42)).issues[0]?.code).toBe('invalid_type');
     const error = thrown(() =>
-      problemResponse({ type: 'not-found', detail: 'd' }, { ...CONTEXT, problemBaseUrl: 'nope' }),
+      managementProblemResponse(
+        { type: 'not-found', detail: 'd' },
+        { ...CONTEXT, problemBaseUrl: 'nope' },
+      ),
     );
     expect(error.issues[0]?.path).toBe('problemBaseUrl');
+  });
+});
+
+describe('assertRetryAfterSeconds', () => {
+  it.each([MIN_RETRY_AFTER_SECONDS, 10, MAX_RETRY_AFTER_SECONDS])('accepts %d', (value) => {
+    expect(() => assertRetryAfterSeconds(value)).not.toThrow();
+  });
+
+  it.each([
+    [0, 'too_small'],
+    [-1, 'too_small'],
+    [MAX_RETRY_AFTER_SECONDS + 1, 'too_big'],
+    [1.5, 'invalid_type'],
+    [Number.NaN, 'invalid_type'],
+    [Number.POSITIVE_INFINITY, 'invalid_type'],
+    ['5', 'invalid_type'],
+    [undefined, 'invalid_type'],
+    [null, 'invalid_type'],
+  ])('refuses %j as %s at retryAfterSeconds, naming the owner', (value, code) => {
+    const error = thrown(() => assertRetryAfterSeconds(value, 'createServer'));
+    expect(error.code).toBe('invalid_option');
+    expect(error.issues.map((i) => [i.path, i.code])).toEqual([['retryAfterSeconds', code]]);
+    expect(error.message).toContain('createServer');
   });
 });
 
@@ -221,6 +283,16 @@ describe('safeRejectedValue', () => {
     'password',
     'refreshToken',
     'signature',
+    'hmacKey',
+    'signingKey',
+    'apiKey',
+    'data.publicKEY',
+    'key',
+    'signingKeys.0',
+    'signingKeys[1]',
+    'dbPwd',
+    'jwt',
+    'idJwtClaim',
   ])('never sends the value of %s', (field) => {
     expect(isSecretLikeField(field)).toBe(true);
     expect(
@@ -236,10 +308,48 @@ describe('safeRejectedValue', () => {
     ['a webhook secret', 'whsec_abc'],
     ['a bearer token', 'Bearer abc'],
     ['undefined', undefined],
+    ['a JWT', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig'],
+    ['a JWT after spaces', '  eyJhbGciOiJIUzI1NiJ9'],
+    ['URL credentials', 'https://user:pass@example.com/hook'],
+    ['a URL user only', 'postgres://admin@db.internal:5432/x'],
+    ['a Stripe secret key', 'sk_live_51Habc'],
+    ['a Stripe test key', 'sk_test_abc'],
+    ['a publishable key', 'pk_live_abc'],
+    ['a restricted key', 'rk_test_abc'],
+    ['an uppercase key prefix', 'SK_LIVE_abc'],
   ])('drops %s', (_, rejectedValue) => {
     expect(
       safeRejectedValue({ field: 'url', message: 'm', rejectedValue, exposeRejectedValue: true }),
     ).toBeUndefined();
+  });
+
+  it.each([
+    'https://example.com/hook?a=b',
+    'https://example.com/@user',
+    'mailto:someone@example.com',
+    'sk_other',
+    'skip_live_x',
+    'keyboard',
+    'eyj lowercase is not a JWT',
+  ])('keeps the ordinary value %j', (value) => {
+    expect(isSecretLikeValue(value)).toBe(false);
+    expect(
+      safeRejectedValue({
+        field: 'url',
+        message: 'm',
+        rejectedValue: value,
+        exposeRejectedValue: true,
+      }),
+    ).toBe(value);
+  });
+
+  it.each([
+    'url',
+    'keyboardLayout',
+    'monkeys.name',
+    'events.0',
+  ])('%s is not secret-like', (field) => {
+    expect(isSecretLikeField(field)).toBe(false);
   });
 
   it.each([
@@ -306,7 +416,7 @@ describe('problem properties', () => {
             headers.set('X-Request-Id', sent);
           } catch {}
           const requestId = requestIdOf({ headers });
-          const response = problemResponse(
+          const response = managementProblemResponse(
             errors === undefined ? { type, detail } : { type, detail, errors },
             { url: path, requestId, problemBaseUrl },
           );
@@ -335,8 +445,8 @@ describe('problem properties', () => {
     fc.assert(
       fc.property(fieldInput, (input) => {
         const [entry] =
-          problemBody({ type: 'validation-error', detail: '', errors: [input] }, CONTEXT).errors ??
-          [];
+          managementProblemBody({ type: 'validation-error', detail: '', errors: [input] }, CONTEXT)
+            .errors ?? [];
         if (entry !== undefined && 'rejectedValue' in entry) {
           expect(input.exposeRejectedValue).toBe(true);
           expect(isSecretLikeField(input.field)).toBe(false);
