@@ -3,6 +3,13 @@ import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
 import {
+  type IoRedisClient,
+  type NodeRedisClient,
+  type RedisClient,
+  type RedisCommand,
+  redisCommand,
+} from '../core/internal/redis-command.js';
+import {
   assertDedupeKey,
   assertDedupeToken,
   checkDedupeTtlMs,
@@ -12,35 +19,24 @@ import type { DedupeReservation, DedupeStore } from './ports/dedupe-store.js';
 
 /**
  * The part of a node-redis v4/v5 client (`createClient()` from `redis`) that
- * {@link RedisDedupeStore} uses. The node-redis cluster client is not supported; ioredis'
- * `Cluster` is.
+ * {@link RedisDedupeStore} uses: `sendCommand(args)` and, optionally, `isReady` (`false` while
+ * the client is not connected and ready: the store then fails at once instead of queueing the
+ * command). The node-redis cluster client is not supported; ioredis' `Cluster` is.
  */
-export interface NodeRedisDedupeClient {
-  /** Sends a raw command, e.g. `['EVAL', script, '1', key, '60000', token]`. */
-  sendCommand(args: readonly string[]): Promise<unknown>;
-  /**
-   * `false` while the client is not connected and ready (connecting, reconnecting, closed): the
-   * store then fails at once instead of queueing the command.
-   */
-  readonly isReady?: boolean;
-}
+export type NodeRedisDedupeClient = NodeRedisClient;
 
-/** The part of an ioredis v5 client (`new Redis()` or `new Cluster()`) that {@link RedisDedupeStore} uses. */
-export interface IoRedisDedupeClient {
-  /** Sends a raw command, e.g. `call('EVAL', script, '1', key, '60000', token)`. */
-  call(command: string, ...args: string[]): Promise<unknown>;
-  /**
-   * The connection state; anything but `'ready'` (`'wait'`, `'connecting'`, `'reconnecting'`,
-   * `'end'`, …) makes the store fail at once instead of queueing the command.
-   */
-  readonly status?: string;
-}
+/**
+ * The part of an ioredis v5 client (`new Redis()` or `new Cluster()`) that
+ * {@link RedisDedupeStore} uses: `call(command, ...args)` and, optionally, `status` (anything but
+ * `'ready'` makes the store fail at once instead of queueing the command).
+ */
+export type IoRedisDedupeClient = IoRedisClient;
 
 /**
  * A connected Redis client from `redis` (node-redis v4/v5) or `ioredis` (v5), typed structurally
  * so either library's client is accepted without a cast and neither is a dependency.
  */
-export type RedisDedupeClient = NodeRedisDedupeClient | IoRedisDedupeClient;
+export type RedisDedupeClient = RedisClient;
 
 /** Options of {@link RedisDedupeStore}. */
 export interface RedisDedupeStoreOptions {
@@ -165,8 +161,7 @@ const DONE_RESERVATION: DedupeReservation = Object.freeze({ status: 'done' });
  * ```
  */
 export class RedisDedupeStore implements DedupeStore {
-  readonly #send: (args: readonly string[]) => Promise<unknown>;
-  readonly #notReady: () => string | undefined;
+  readonly #redis: RedisCommand;
   readonly #keyPrefix: string;
   readonly #token: () => string;
 
@@ -188,8 +183,15 @@ export class RedisDedupeStore implements DedupeStore {
     }
     assertKnownOptions(options, REDIS_DEDUPE_STORE_OPTION_NAMES, 'RedisDedupeStore');
     const { client, keyPrefix = DEFAULT_KEY_PREFIX, token } = options;
-    this.#send = commandSender(client);
-    this.#notReady = readinessOf(client);
+    const redis = redisCommand(client);
+    if (redis === undefined) {
+      throw invalidOption(
+        'client',
+        `client must be a connected node-redis client (with sendCommand) or ioredis client (with call); got ${describeValue(client)}.`,
+        client === undefined ? 'required' : 'invalid_type',
+      );
+    }
+    this.#redis = redis;
     if (typeof keyPrefix !== 'string') {
       throw invalidOption(
         'keyPrefix',
@@ -320,68 +322,7 @@ export class RedisDedupeStore implements DedupeStore {
    * Sends one command, unless the client is not ready: then it rejects at once, before the client
    * can queue the command for after a reconnect.
    */
-  async #eval(operation: string, command: string, args: readonly string[]): Promise<unknown> {
-    const state = this.#notReady();
-    if (state !== undefined) {
-      throw new WebhookStorageError(
-        'storage_unavailable',
-        `RedisDedupeStore.${operation}: the Redis client is not ready (${state}); the command was not sent. Connect the client before use; it reconnects by itself after an outage.`,
-        { cause: new Error(`Redis client not ready: ${state}`) },
-      );
-    }
-    try {
-      return await this.#send(args);
-    } catch (error) {
-      throw unavailable(operation, command, error);
-    }
+  #eval(operation: string, command: string, args: readonly string[]): Promise<unknown> {
+    return this.#redis.sendWhenReady(`RedisDedupeStore.${operation}`, command, args);
   }
-}
-
-/**
- * Why `client` cannot take a command now (`'isReady false'`, `'status "reconnecting"'`), or
- * `undefined` when it can or does not say (a client without `isReady` or `status` is trusted).
- */
-function readinessOf(client: RedisDedupeClient): () => string | undefined {
-  if (typeof (client as { call?: unknown }).call === 'function') {
-    const io = client as IoRedisDedupeClient;
-    return () => {
-      const status: unknown = io.status;
-      return typeof status === 'string' && status !== 'ready'
-        ? `status "${status.slice(0, 20)}"`
-        : undefined;
-    };
-  }
-  const node = client as NodeRedisDedupeClient;
-  return () => (node.isReady === false ? 'isReady false' : undefined);
-}
-
-/**
- * A function sending one raw command through whichever API `client` has. ioredis clients have
- * `sendCommand` too (with another signature), so `call` is checked first.
- */
-function commandSender(client: unknown): (args: readonly string[]) => Promise<unknown> {
-  if (typeof client === 'object' && client !== null) {
-    const candidate = client as { call?: unknown; sendCommand?: unknown };
-    if (typeof candidate.call === 'function') {
-      const io = client as IoRedisDedupeClient;
-      return ([command, ...args]) => io.call(command as string, ...args);
-    }
-    if (typeof candidate.sendCommand === 'function') {
-      const node = client as NodeRedisDedupeClient;
-      return (args) => node.sendCommand(args);
-    }
-  }
-  throw invalidOption(
-    'client',
-    `client must be a connected node-redis client (with sendCommand) or ioredis client (with call); got ${describeValue(client)}.`,
-    client === undefined ? 'required' : 'invalid_type',
-  );
-}
-
-function unavailable(operation: string, command: string, cause: unknown): WebhookStorageError {
-  return new WebhookStorageError(
-    'storage_unavailable',
-    `RedisDedupeStore.${operation}: Redis ${command} failed; check the connection (see cause).`,
-    { cause },
-  );
 }

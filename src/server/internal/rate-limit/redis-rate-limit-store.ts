@@ -12,6 +12,11 @@ import { WebhookStorageError } from '../../../core/errors.js';
 import { assertKnownOptions } from '../../../core/internal/assert-known-options.js';
 import { describeValue } from '../../../core/internal/describe-value.js';
 import { invalidOption } from '../../../core/internal/invalid-option.js';
+import {
+  type RedisClient,
+  type RedisCommand,
+  redisCommand,
+} from '../../../core/internal/redis-command.js';
 import type {
   RateLimitHitOptions,
   RateLimitHitResult,
@@ -20,29 +25,10 @@ import type {
 import { checkHitArguments, windowStartMs } from './rate-limit-window.js';
 
 /**
- * The part of a node-redis v4/v5 client (`createClient()` from `redis`) the store uses. The
- * node-redis cluster client (`createCluster()`) is not supported; ioredis' `Cluster` is.
- */
-export interface NodeRedisRateLimitClient {
-  /** Sends a raw command, e.g. `['EVAL', script, '2', key1, key2, …]`. */
-  sendCommand(args: readonly string[]): Promise<unknown>;
-  /** `false` while not connected and ready: the store then fails at once, sending nothing. */
-  readonly isReady?: boolean;
-}
-
-/** The part of an ioredis v5 client (`new Redis()` or `new Cluster()`) the store uses. */
-export interface IoRedisRateLimitClient {
-  /** Sends a raw command, e.g. `call('EVAL', script, '2', key1, key2, …)`. */
-  call(command: string, ...args: string[]): Promise<unknown>;
-  /** The connection state; anything but `'ready'` makes the store fail at once, sending nothing. */
-  readonly status?: string;
-}
-
-/**
  * A connected Redis client from `redis` (node-redis v4/v5) or `ioredis` (v5), typed structurally
  * so either library's client is accepted without a cast and neither is a dependency.
  */
-export type RedisRateLimitClient = NodeRedisRateLimitClient | IoRedisRateLimitClient;
+export type RedisRateLimitClient = RedisClient;
 
 /** Options of {@link RedisRateLimitStore}. */
 export interface RedisRateLimitStoreOptions {
@@ -133,8 +119,7 @@ export const RATE_LIMIT_HIT_SCRIPT = [
  * ```
  */
 export class RedisRateLimitStore implements RateLimitStore {
-  readonly #send: (args: readonly string[]) => Promise<unknown>;
-  readonly #notReady: () => string | undefined;
+  readonly #redis: RedisCommand;
   readonly #keyPrefix: string;
 
   /**
@@ -154,8 +139,15 @@ export class RedisRateLimitStore implements RateLimitStore {
     }
     assertKnownOptions(options, REDIS_RATE_LIMIT_STORE_OPTION_NAMES, 'RedisRateLimitStore');
     const { client, keyPrefix = DEFAULT_KEY_PREFIX } = options;
-    this.#send = commandSender(client);
-    this.#notReady = readinessOf(client);
+    const redis = redisCommand(client);
+    if (redis === undefined) {
+      throw invalidOption(
+        'client',
+        `RedisRateLimitStore: \`client\` must be a connected node-redis client (with sendCommand) or ioredis client (with call); got ${describeValue(client)}.`,
+        client === undefined ? 'required' : 'invalid_type',
+      );
+    }
+    this.#redis = redis;
     if (typeof keyPrefix !== 'string') {
       throw invalidOption(
         'keyPrefix',
@@ -203,13 +195,11 @@ export class RedisRateLimitStore implements RateLimitStore {
       const ttlMs = windowStartMs(nowMs, windowMs) + windowMs - nowMs + windowMs;
       return [String(limit), String(ttlMs)];
     });
-    const reply = await this.#eval([
-      'EVAL',
-      RATE_LIMIT_HIT_SCRIPT,
-      String(keys.length),
-      ...keys,
-      ...args,
-    ]);
+    const reply = await this.#redis.sendWhenReady(
+      'RedisRateLimitStore.hit',
+      'EVAL (GET, then INCR and PEXPIRE)',
+      ['EVAL', RATE_LIMIT_HIT_SCRIPT, String(keys.length), ...keys, ...args],
+    );
     const parsed = parseReply(reply, windows.length);
     if (parsed === undefined) {
       throw new WebhookStorageError(
@@ -218,26 +208,6 @@ export class RedisRateLimitStore implements RateLimitStore {
       );
     }
     return parsed;
-  }
-
-  async #eval(args: readonly string[]): Promise<unknown> {
-    const state = this.#notReady();
-    if (state !== undefined) {
-      throw new WebhookStorageError(
-        'storage_unavailable',
-        `RedisRateLimitStore.hit: the Redis client is not ready (${state}); the command was not sent. Connect the client before use; it reconnects by itself after an outage.`,
-        { cause: new Error(`Redis client not ready: ${state}`) },
-      );
-    }
-    try {
-      return await this.#send(args);
-    } catch (error) {
-      throw new WebhookStorageError(
-        'storage_unavailable',
-        'RedisRateLimitStore.hit: Redis EVAL (GET, then INCR and PEXPIRE) failed; check the connection (see cause).',
-        { cause: error },
-      );
-    }
   }
 }
 
@@ -257,42 +227,4 @@ function parseReply(reply: unknown, windowCount: number): RateLimitHitResult | u
   const [allowed, ...counts] = numbers;
   if (allowed !== 0 && allowed !== 1) return undefined;
   return { allowed: allowed === 1, counts };
-}
-
-/** Why `client` cannot take a command now, or `undefined` when it can or does not say. */
-function readinessOf(client: RedisRateLimitClient): () => string | undefined {
-  if (typeof (client as { call?: unknown }).call === 'function') {
-    const io = client as IoRedisRateLimitClient;
-    return () => {
-      const status: unknown = io.status;
-      return typeof status === 'string' && status !== 'ready'
-        ? `status "${status.slice(0, 20)}"`
-        : undefined;
-    };
-  }
-  const node = client as NodeRedisRateLimitClient;
-  return () => (node.isReady === false ? 'isReady false' : undefined);
-}
-
-/**
- * A function sending one raw command through whichever API `client` has. ioredis clients have
- * `sendCommand` too (with another signature), so `call` is checked first.
- */
-function commandSender(client: unknown): (args: readonly string[]) => Promise<unknown> {
-  if (typeof client === 'object' && client !== null) {
-    const candidate = client as { call?: unknown; sendCommand?: unknown };
-    if (typeof candidate.call === 'function') {
-      const io = client as IoRedisRateLimitClient;
-      return ([command, ...args]) => io.call(command as string, ...args);
-    }
-    if (typeof candidate.sendCommand === 'function') {
-      const node = client as NodeRedisRateLimitClient;
-      return (args) => node.sendCommand(args);
-    }
-  }
-  throw invalidOption(
-    'client',
-    `RedisRateLimitStore: \`client\` must be a connected node-redis client (with sendCommand) or ioredis client (with call); got ${describeValue(client)}.`,
-    client === undefined ? 'required' : 'invalid_type',
-  );
 }
