@@ -18,6 +18,7 @@ import type { Transport, TransportResult } from '../../../../src/sender/ports/tr
 import type { EndpointRecord } from '../../../../src/sender/records.js';
 import { createFakeClock } from '../../../../src/testing/create-fake-clock.js';
 import { recordingLogger } from '../../../helpers/log-capture.js';
+import { OK_204 } from '../../../helpers/sender-doubles.js';
 import {
   deliveryRecord,
   endpointRecord,
@@ -83,13 +84,7 @@ function countingTransport() {
       sent.push(request.url);
       await new Promise((resolve) => setTimeout(resolve, 1));
       inFlight--;
-      return {
-        statusCode: 204,
-        failureReason: null,
-        responseBody: '',
-        retryAfter: null,
-        durationMs: 1,
-      };
+      return OK_204;
     },
   };
   return { transport, sent, inFlight: () => inFlight, most: () => most };

@@ -41,6 +41,15 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
+/** STANDARD's webhook category refused in the first minute: Remaining 0, with its Retry-After. */
+const webhookRefused = (retryAfterSeconds: number, exceeded: 'minute' | 'burst') => ({
+  allowed: false,
+  headers: headers(10, 0, START_S + 60),
+  retryAfterSeconds,
+  exceeded,
+  limit: { perMinute: 10, burstPer10s: 3 },
+});
+
 describe('RateLimiter on STANDARD webhook calls (10 per minute, 3 per 10 s)', () => {
   it('10 calls spread over the minute -> allowed with exact headers (Remaining the smaller of the two windows); the 11th -> 429 with Retry-After to the minute end', async () => {
     const { clock, limiter } = setup();
@@ -64,13 +73,7 @@ describe('RateLimiter on STANDARD webhook calls (10 per minute, 3 per 10 s)', ()
       [59_999, 1],
     ] as const) {
       clock.set(START_MS + atMs);
-      expect(await limiter.check(WEBHOOK)).toEqual({
-        allowed: false,
-        headers: headers(10, 0, START_S + 60),
-        retryAfterSeconds,
-        exceeded: 'minute',
-        limit: { perMinute: 10, burstPer10s: 3 },
-      });
+      expect(await limiter.check(WEBHOOK)).toEqual(webhookRefused(retryAfterSeconds, 'minute'));
     }
     clock.set(START_MS + 60_000);
     expect(await limiter.check(WEBHOOK)).toEqual({
@@ -94,13 +97,7 @@ describe('RateLimiter on STANDARD webhook calls (10 per minute, 3 per 10 s)', ()
       [29_999, 1],
     ] as const) {
       clock.set(START_MS + atMs);
-      expect(await limiter.check(WEBHOOK)).toEqual({
-        allowed: false,
-        headers: headers(10, 0, START_S + 60),
-        retryAfterSeconds,
-        exceeded: 'burst',
-        limit: { perMinute: 10, burstPer10s: 3 },
-      });
+      expect(await limiter.check(WEBHOOK)).toEqual(webhookRefused(retryAfterSeconds, 'burst'));
     }
     clock.set(START_MS + 30_000);
     expect(await limiter.check(WEBHOOK)).toEqual({
