@@ -10,6 +10,7 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
     sender: 'src/sender/index.ts',
     postgres: 'src/postgres/index.ts',
+    server: 'src/server/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

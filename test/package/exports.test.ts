@@ -16,6 +16,7 @@ const ENTRIES = [
   '@novatrade24/webhooks/testing',
   '@novatrade24/webhooks/sender',
   '@novatrade24/webhooks/postgres',
+  '@novatrade24/webhooks/server',
 ] as const;
 
 /** The runtime export names of `entry` as a Node ESM consumer sees them. */

@@ -19,8 +19,9 @@
  *   `idempotency_key_reused` 422, `idempotency_key_in_flight` 409 (docs/design.md §5.10).
  * - A storage outage (`storage_unavailable`, `lease_lapsed`) is neither bad input nor a bug: 503
  *   `service-unavailable` with `Retry-After`, so clients retry later, as the receiver does for
- *   its stores (docs/design.md §5.19). Corrupt data or a schema mismatch is the operator's to
- *   fix: 500.
+ *   its stores (docs/design.md §5.19). So is an identity provider whose key set cannot be loaded
+ *   (`authentication_unavailable`), with a detail that says so. Corrupt data or a schema
+ *   mismatch is the operator's to fix: 500.
  * - Verification codes do not arise in the management API (it checks bearer tokens, not
  *   signatures): one that escapes is a bug, 500. So is anything else thrown.
  *
@@ -71,6 +72,7 @@ const PROBLEM_OF_OTHER_CODE: Readonly<
   storage_corrupt: 'internal-error',
   schema_too_new: 'internal-error',
   schema_mismatch: 'internal-error',
+  authentication_unavailable: 'service-unavailable',
   // verification: signatures are not checked here, so one of these is a bug
   missing_header: 'internal-error',
   malformed_header: 'internal-error',
@@ -93,6 +95,12 @@ const DETAILS: Readonly<Partial<Record<ProblemTypeSuffix, string>>> = {
   'idempotency-key-in-flight':
     'A request with this Idempotency-Key is still being processed; retry shortly.',
   'service-unavailable': 'Storage is temporarily unavailable; retry after the Retry-After delay.',
+};
+
+/** A detail by code, where the type's own detail would misname what is unavailable. */
+const DETAILS_OF_CODE: Readonly<Partial<Record<WebhooksErrorCode, string>>> = {
+  authentication_unavailable:
+    'Authentication is temporarily unavailable; retry after the Retry-After delay.',
 };
 
 /** The detail of every 500: nothing of the error, which may hold anything. */
@@ -173,7 +181,7 @@ export function problemFromError(error: unknown, options?: ProblemFromErrorOptio
   if (type === 'service-unavailable') {
     return {
       type,
-      detail: DETAILS[type] ?? INTERNAL_ERROR_DETAIL,
+      detail: detailOfCode(error) ?? DETAILS[type] ?? INTERNAL_ERROR_DETAIL,
       headers: { 'Retry-After': String(retryAfterSeconds) },
     };
   }
@@ -190,6 +198,13 @@ function problemTypeOf(error: unknown, input: boolean): ProblemTypeSuffix {
     return PROBLEM_OF_OTHER_CODE[code as Exclude<WebhooksErrorCode, ValidationErrorCode>];
   }
   return 'internal-error';
+}
+
+function detailOfCode(error: unknown): string | undefined {
+  const code: unknown = (error as { code?: unknown }).code;
+  return typeof code === 'string' && Object.hasOwn(DETAILS_OF_CODE, code)
+    ? DETAILS_OF_CODE[code as WebhooksErrorCode]
+    : undefined;
 }
 
 function validationDetail(count: number): string {
@@ -210,8 +225,14 @@ function issuesOf(error: unknown): ProblemFieldInput[] {
   return out;
 }
 
-/** Fixed text by issue code after the path: never the issue's message, which may quote input. */
-function issueMessage(path: string, code: unknown): string {
+/**
+ * The `errors[].message` of an issue: its path, then fixed text by issue code; never the issue's
+ * own message, which may quote input.
+ *
+ * @param path - the field's path (empty for the whole body).
+ * @param code - the issue's code; an unknown one gets generic text.
+ */
+export function issueMessage(path: string, code: unknown): string {
   const text =
     typeof code === 'string' && Object.hasOwn(ISSUE_MESSAGES, code)
       ? ISSUE_MESSAGES[code as ValidationIssueCode]
