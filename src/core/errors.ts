@@ -43,13 +43,16 @@ export type ValidationErrorCode =
  * reservation held in a store lapsed before its holder finished (`lease_lapsed`), or a database
  * schema was migrated by a newer version of this package than the one running
  * (`schema_too_new`) or from other SQL than this package's migrations (`schema_mismatch`).
+ * `authentication_unavailable` is the same kind of outage on another dependency: the key set that
+ * verifies the management API's bearer tokens could not be loaded, so no token can be checked.
  */
 export type StorageErrorCode =
   | 'storage_unavailable'
   | 'storage_corrupt'
   | 'lease_lapsed'
   | 'schema_too_new'
-  | 'schema_mismatch';
+  | 'schema_mismatch'
+  | 'authentication_unavailable';
 
 /** Codes of {@link WebhookConflictError}: the request conflicts with the current state. */
 export type ConflictErrorCode =

@@ -393,12 +393,13 @@ function authorizationOf(request: Request): string | null {
   }
 }
 
-/** The largest epoch milliseconds a `Date` holds (ECMA-262 §21.4.1.22). */
+/** The largest epoch milliseconds a `Date` holds (8.64e15: 100 million days). */
 const MAX_DATE_MS = 8.64e15;
 
 function nowMs(now: () => number): number {
   const value: unknown = now();
-  // A clock that returns NaN would make every `exp` check pass: refuse it rather than guess.
+  // jose would refuse such a date for every token, which would read as a 401 for everyone: name
+  // the clock instead.
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_DATE_MS) {
     throw invalidOption(
       'now',

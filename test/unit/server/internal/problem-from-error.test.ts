@@ -50,6 +50,7 @@ const STORAGE: Readonly<Record<StorageErrorCode, string>> = {
   storage_corrupt: 'internal-error',
   schema_too_new: 'internal-error',
   schema_mismatch: 'internal-error',
+  authentication_unavailable: 'service-unavailable',
 };
 const VERIFICATION: readonly VerificationErrorCode[] = [
   'missing_header',
@@ -131,6 +132,23 @@ describe('problemFromError', () => {
         ? { 'Retry-After': String(DEFAULT_RETRY_AFTER_SECONDS) }
         : undefined,
     );
+  });
+
+  it('a 503 says what is unavailable: storage, or authentication (authentication_unavailable)', async () => {
+    expect(problemFromError(new WebhookStorageError('storage_unavailable', CANARY)).detail).toBe(
+      'Storage is temporarily unavailable; retry after the Retry-After delay.',
+    );
+    const outage = new WebhookStorageError('authentication_unavailable', `jwks ${CANARY}`);
+    const problem = problemFromError(outage, { retryAfterSeconds: 30 });
+    expect(problem).toEqual({
+      type: 'service-unavailable',
+      detail: 'Authentication is temporarily unavailable; retry after the Retry-After delay.',
+      headers: { 'Retry-After': '30' },
+    });
+    const response = managementProblemResponse(problem, CONTEXT);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('30');
+    expect(await response.text()).not.toContain(CANARY);
   });
 
   it.each(VERIFICATION)('WebhookVerificationError %s -> internal-error (a bug here)', (code) => {
