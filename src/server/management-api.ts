@@ -185,6 +185,8 @@ export function kernelFor(
   settings: {
     readonly prefixes: readonly string[];
     readonly renderProblem?: ApiKernelRender | undefined;
+    /** Whether writes need an Idempotency-Key. @default 'required' */
+    readonly idempotencyKey?: 'required' | 'optional' | undefined;
   },
 ): PreparedApi {
   if (!(sender instanceof WebhookSender)) {
@@ -273,6 +275,7 @@ export function kernelFor(
         : async (principal, request) => (await dpaGate(principal, request)) === true,
     renderProblem: settings.renderProblem ?? managementProblemResponse,
     publicPaths: new Set(openApiPath === false ? [] : [openApiPath]),
+    idempotencyKey: settings.idempotencyKey ?? 'required',
   });
   return { kernel, openApiPath, deprecations };
 }

@@ -9,7 +9,8 @@
 // 4. Rate limits per organization and category: every later answer, errors included, carries
 //    `X-RateLimit-*`; a refusal is a 429 with `Retry-After`.
 // 5. Routing: an unknown path is a 404, a known path with another method a 405 with `Allow`.
-// 6. For a write: the Idempotency-Key (400 without one), then the body, read with a size cap
+// 6. For a write: the Idempotency-Key (400 without one, unless the API makes it optional: then a
+//    write without one runs once, unrecorded), then the body, read with a size cap
 //    (413), JSON only (415), parsed (400). The parsed body is handed to the route's zod validator
 //    (422 with `errors[]`).
 // 7. The route. Errors it throws become problems by their `code` (problem-from-error.ts); only
@@ -60,6 +61,11 @@ export interface KernelConfig {
   readonly renderProblem: RenderProblem;
   /** Paths served without authentication or rate limits (the OpenAPI document). */
   readonly publicPaths: ReadonlySet<string>;
+  /**
+   * Whether a write needs an Idempotency-Key: `required` (400 without one) or `optional` (a write
+   * without one runs once, with no record to replay; one that is sent is checked and honoured).
+   */
+  readonly idempotencyKey: 'required' | 'optional';
 }
 
 /**
@@ -413,7 +419,11 @@ export function createApiKernel(sender: WebhookSender<unknown>, config: KernelCo
         return next();
       }
       const key = c.req.header('idempotency-key');
-      if (key === undefined || key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+      const keyless = key === undefined && config.idempotencyKey === 'optional';
+      if (
+        !keyless &&
+        (key === undefined || key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)
+      ) {
         return problem(c, {
           type: 'malformed-request',
           detail:
@@ -489,6 +499,11 @@ export function createApiKernel(sender: WebhookSender<unknown>, config: KernelCo
     });
 
   const idempotent: ApiKernel['idempotent'] = async (c, execute) => {
+    const key = c.req.header('idempotency-key');
+    // No key where one is optional: the write runs once, with nothing stored to replay.
+    if (key === undefined && config.idempotencyKey === 'optional') {
+      return responseOf({ ...(await execute()), replayed: false });
+    }
     const route = c.get('route');
     const pathBytes = new TextEncoder().encode(`${new URL(c.req.url).pathname}\n`);
     const raw = c.get('rawBody');
@@ -500,18 +515,22 @@ export function createApiKernel(sender: WebhookSender<unknown>, config: KernelCo
         organizationUuid: c.get('principal').organizationUuid,
         method: route.method,
         route: route.template,
-        key: c.req.header('idempotency-key') ?? '',
+        key: key ?? '',
         body,
       },
       execute,
     );
+    return responseOf(answer);
+  };
+
+  function responseOf(answer: IdempotencyResponse & { readonly replayed: boolean }): Response {
     const headers = new Headers(answer.headers);
     if (answer.replayed) headers.set('Idempotent-Replayed', 'true');
     return new Response(answer.status === 204 || answer.body === '' ? null : answer.body, {
       status: answer.status,
       headers,
     });
-  };
+  }
 
   const seal = (): void => {
     app.notFound((c) => {
