@@ -2,7 +2,8 @@
 // its OpenAPI 3.1 document (docs/design.md §5.35). Explicit names, grouped by section
 // (CONTRIBUTING.md). Guide: docs/server.md.
 
-// Errors, re-exported for convenience
+// Sorted by module path (biome): errors (re-exported), the authenticators, problems, rate limits,
+// and the API factories.
 export {
   isWebhooksError,
   WebhookConflictError,
@@ -10,12 +11,14 @@ export {
   WebhooksError,
   WebhookValidationError,
 } from '../core/errors.js';
-// Authentication
 export { apiKeyAuthenticator } from './api-key-authenticator.js';
-// The APIs
 export type { RouteDeprecation } from './internal/api-env.js';
 export type { ApiKey } from './internal/auth/api-key-authenticator.js';
-// Problems
+export type {
+  JwtAlgorithm,
+  JwtAuthenticatorKeySet,
+  JwtAuthenticatorOptions,
+} from './internal/auth/jwt-authenticator.js';
 export {
   DEFAULT_PROBLEM_BASE_URL,
   PROBLEM_TYPES,
@@ -23,7 +26,6 @@ export {
   type ProblemTypeSuffix,
 } from './internal/problem.js';
 export { MemoryRateLimitStore } from './internal/rate-limit/memory-rate-limit-store.js';
-// Rate limits
 export {
   type CategoryRateLimit,
   type CategoryRateLimitInput,
@@ -40,6 +42,7 @@ export {
   RedisRateLimitStore,
   type RedisRateLimitStoreOptions,
 } from './internal/rate-limit/redis-rate-limit-store.js';
+export { jwtAuthenticator } from './jwt-authenticator.js';
 export {
   type Authenticate,
   type AuthenticatedCaller,
