@@ -12,6 +12,11 @@ export {
   WebhookValidationError,
 } from '../core/errors.js';
 export { apiKeyAuthenticator } from './api-key-authenticator.js';
+export {
+  createEudrManagementApi,
+  type EudrManagementApi,
+  type EudrManagementApiOptions,
+} from './eudr-management-api.js';
 export type { RouteDeprecation } from './internal/api-env.js';
 export type { ApiKey } from './internal/auth/api-key-authenticator.js';
 export type {
