@@ -1,9 +1,7 @@
 // The webhook management API in a Hono app on Node (@hono/node-server). The API is a Fetch
 // handler, and `c.req.raw` is the untouched Fetch `Request`: hand it over as it is. Do not read
 // the body first (`c.req.json()`, a validator middleware): the API reads it itself, bounded,
-// JSON only and hashed for Idempotency-Key. `api.app` is a Hono app too, but mounting it with
-// `app.route('/', api.app)` leaves unknown paths and wrong methods to the host's plain 404, and
-// its authentication then runs for every host route registered after it (docs/server.md).
+// JSON only and hashed for Idempotency-Key (docs/server.md).
 // Run: NT24_API_KEY=<16+ characters> NT24_ORGANIZATION_UUID=<uuid> PORT=3000 npx tsx examples/server-hono.ts
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';

@@ -3,6 +3,7 @@
 // take.
 
 import { type ApiKey, createApiKeyAuthenticator } from './internal/auth/api-key-authenticator.js';
+import { nodeSha256 } from './internal/sha256.node.js';
 import type { Authenticate } from './management-api.js';
 
 /**
@@ -25,6 +26,6 @@ import type { Authenticate } from './management-api.js';
  * ```
  */
 export function apiKeyAuthenticator(keys: readonly ApiKey[]): Authenticate {
-  const authenticator = createApiKeyAuthenticator({ keys });
+  const authenticator = createApiKeyAuthenticator({ keys }, nodeSha256);
   return (request) => authenticator.authenticate(request);
 }

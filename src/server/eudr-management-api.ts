@@ -4,18 +4,16 @@
 // bodies, 404/405), with N'entropy's `{ error, message }` errors instead of problem+json, an
 // optional Idempotency-Key and N'entropy's rate limit. Guide: docs/server-eudr.md.
 
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { UntypedEventDataMap } from '../core/catalog/event-catalog.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
 import { EUDR_PROFILE } from '../core/profiles/eudr-profile.js';
 import type { Logger } from '../logging/logger.js';
-import { WebhookSender } from '../sender/webhook-sender.js';
-import type { ApiEnv, RouteDeprecation } from './internal/api-env.js';
+import type { WebhookSender } from '../sender/webhook-sender.js';
+import type { RouteDeprecation } from './internal/api-env.js';
 import { renderEudrError } from './internal/eudr/eudr-error.js';
 import { eudrTiers } from './internal/eudr/eudr-rate-limits.js';
 import { EUDR_WEBHOOKS_PATH, registerEudrWebhookRoutes } from './internal/eudr/eudr-routes.js';
-import { requestIdOf } from './internal/request-id.js';
 import {
   type Authenticate,
   finishApi,
@@ -73,8 +71,6 @@ export interface EudrManagementApi {
   readonly fetch: (request: Request) => Promise<Response>;
   /** The OpenAPI 3.1 document the API serves. */
   readonly openApiDocument: () => Record<string, unknown>;
-  /** The Hono app, to mount with `app.route('/', api.app)` in a Hono host. */
-  readonly app: OpenAPIHono<ApiEnv>;
 }
 
 const OWNER = 'createEudrManagementApi';
@@ -117,10 +113,11 @@ export function createEudrManagementApi(
   options: EudrManagementApiOptions,
 ): EudrManagementApi {
   // Another profile would sign and shape deliveries unlike what N'entropy's receivers verify.
-  if (sender instanceof WebhookSender && sender.profile !== EUDR_PROFILE) {
+  const profile = (sender as { profile?: { name?: unknown } } | null)?.profile;
+  if (typeof profile === 'object' && profile !== null && profile.name !== EUDR_PROFILE.name) {
     throw invalidOption(
       'sender',
-      `${OWNER}: \`sender\` must use EUDR_PROFILE (new WebhookSender({ profile: EUDR_PROFILE, … })); got a sender with the profile ${profileName(sender.profile?.name)}.`,
+      `${OWNER}: \`sender\` must use EUDR_PROFILE (new WebhookSender({ profile: EUDR_PROFILE, … })); got a sender with the profile ${profileName(profile.name)}.`,
       'invalid_value',
     );
   }
@@ -137,21 +134,10 @@ export function createEudrManagementApi(
     },
   );
   registerEudrWebhookRoutes(prepared.kernel, untyped);
-  const api = finishApi(prepared, {
+  return finishApi(prepared, {
     title: "N'entropy EUDR webhook registration API",
     description:
       "Register webhook endpoints for N'entropy EUDR events (docs/server-eudr.md). List, get, update and delete are experimental extensions of this SDK.",
-  });
-  return Object.freeze({
-    fetch: async (request: Request): Promise<Response> => {
-      try {
-        return await api.app.fetch(request);
-      } catch {
-        return internalError(request);
-      }
-    },
-    openApiDocument: api.openApiDocument,
-    app: api.app,
   });
 }
 
@@ -171,18 +157,4 @@ function profileName(name: unknown): string {
   return typeof name === 'string' && /^[\w.-]{1,64}$/.test(name)
     ? `named '${name}'`
     : `named by ${describeValue(name)}`;
-}
-
-// The last resort when the app itself throws: still the EUDR shape, never a stack.
-function internalError(request: Request): Response {
-  let requestId: string;
-  try {
-    requestId = requestIdOf(request);
-  } catch {
-    requestId = 'req_unknown';
-  }
-  return renderEudrError(
-    { type: 'internal-error', detail: 'internal error' },
-    { url: '/', requestId },
-  );
 }

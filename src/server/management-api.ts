@@ -3,7 +3,6 @@
 // (`internal/api-kernel.ts`: request id, authentication, rate limits, Idempotency-Key, bodies,
 // problems) and serves its OpenAPI 3.1 document. The options are checked here, once.
 
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { UntypedEventDataMap } from '../core/catalog/event-catalog.js';
 import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { describeValue } from '../core/internal/describe-value.js';
@@ -12,8 +11,8 @@ import { invalidOption } from '../core/internal/invalid-option.js';
 import { createStderrLogger } from '../logging/create-stderr-logger.node.js';
 import type { Logger } from '../logging/logger.js';
 import { assertOrganization } from '../sender/internal/assert-organization.js';
-import { WebhookSender } from '../sender/webhook-sender.js';
-import type { ApiEnv, RouteDeprecation } from './internal/api-env.js';
+import type { WebhookSender } from '../sender/webhook-sender.js';
+import type { RouteDeprecation } from './internal/api-env.js';
 import { type ApiKernel, createApiKernel, routeKey } from './internal/api-kernel.js';
 import type { Principal } from './internal/auth/authenticator.js';
 import {
@@ -22,7 +21,10 @@ import {
   DEFAULT_PROBLEM_BASE_URL,
   managementProblemResponse,
 } from './internal/problem.js';
-import { DEFAULT_RETRY_AFTER_SECONDS } from './internal/problem-from-error.js';
+import {
+  DEFAULT_RETRY_AFTER_SECONDS,
+  INTERNAL_ERROR_DETAIL,
+} from './internal/problem-from-error.js';
 import {
   DEFAULT_WEBHOOK_PREFIXES,
   RATE_LIMIT_TIERS,
@@ -31,6 +33,7 @@ import {
 } from './internal/rate-limit/rate-limit-policy.js';
 import type { RateLimitStore } from './internal/rate-limit/rate-limit-store.js';
 import { RateLimiter } from './internal/rate-limit/rate-limiter.js';
+import { requestIdOf } from './internal/request-id.js';
 import { registerEventRoutes } from './internal/routes/event-routes.js';
 import { registerWebhookRoutes } from './internal/routes/webhook-routes.js';
 
@@ -120,8 +123,6 @@ export interface ManagementApi {
   readonly fetch: (request: Request) => Promise<Response>;
   /** The OpenAPI 3.1 document the API serves. */
   readonly openApiDocument: () => Record<string, unknown>;
-  /** The Hono app, to mount with `app.route('/', api.app)` in a Hono host. */
-  readonly app: OpenAPIHono<ApiEnv>;
 }
 
 const OWNER = 'createManagementApi';
@@ -136,7 +137,7 @@ const SILENT_LOGGER: Logger = { debug() {}, info() {}, warn() {}, error() {} };
  *
  * @param sender - the sender the routes call; start it (`sender.start()`) to deliver.
  * @param options - `authenticate` (required), rate limits, problem base, body limit, …
- * @returns `{ fetch, openApiDocument, app }`.
+ * @returns `{ fetch, openApiDocument }`.
  * @throws WebhookValidationError `invalid_option` naming the faulty option.
  * @example
  * ```ts
@@ -168,6 +169,7 @@ export function createManagementApi(
 /** A kernel and what finishing the API needs. */
 export interface PreparedApi {
   readonly kernel: ApiKernel;
+  readonly renderProblem: ApiKernelRender;
   readonly openApiPath: string | false;
   readonly deprecations: ReadonlyMap<string, RouteDeprecation>;
 }
@@ -189,7 +191,7 @@ export function kernelFor(
     readonly idempotencyKey?: 'required' | 'optional' | undefined;
   },
 ): PreparedApi {
-  if (!(sender instanceof WebhookSender)) {
+  if (!isSenderLike(sender)) {
     throw invalidOption(
       'sender',
       `${owner}: \`sender\` must be a WebhookSender; got ${describeValue(sender)}.`,
@@ -260,6 +262,7 @@ export function kernelFor(
   const resolvedLogger = resolveLogger(owner, logger);
   const limiter = resolveLimiter(owner, options.rateLimit, now);
   const deprecations = resolveDeprecations(owner, options.deprecations);
+  const renderProblem = settings.renderProblem ?? managementProblemResponse;
   const kernel = createApiKernel(sender as never, {
     authenticate: checkedAuthenticate(authenticate),
     limiter,
@@ -273,11 +276,11 @@ export function kernelFor(
       dpaGate === undefined
         ? undefined
         : async (principal, request) => (await dpaGate(principal, request)) === true,
-    renderProblem: settings.renderProblem ?? managementProblemResponse,
+    renderProblem,
     publicPaths: new Set(openApiPath === false ? [] : [openApiPath]),
     idempotencyKey: settings.idempotencyKey ?? 'required',
   });
-  return { kernel, openApiPath, deprecations };
+  return { kernel, renderProblem, openApiPath, deprecations };
 }
 
 /** How an API renders its problems (the EUDR API has its own error shape). */
@@ -292,7 +295,7 @@ export function finishApi(
   prepared: PreparedApi,
   info: { readonly title: string; readonly description: string },
 ): ManagementApi {
-  const { kernel, openApiPath, deprecations } = prepared;
+  const { kernel, renderProblem, openApiPath, deprecations } = prepared;
   const app = kernel.app;
   const documentConfig = {
     openapi: '3.1.0',
@@ -319,7 +322,9 @@ export function finishApi(
     return structuredClone(document);
   };
   if (openApiPath !== false) {
-    app.get(openApiPath, (c) => c.json(openApiDocument()));
+    kernel.servePublic(openApiPath, () =>
+      Response.json(openApiDocument(), { headers: { 'Cache-Control': 'no-cache' } }),
+    );
   }
   kernel.seal();
   return Object.freeze({
@@ -327,14 +332,15 @@ export function finishApi(
       try {
         return await app.fetch(request);
       } catch {
-        return new Response(
-          JSON.stringify({ type: 'about:blank', title: 'Internal Error', status: 500 }),
-          { status: 500, headers: { 'Content-Type': 'application/problem+json' } },
+        // Only a bug in answering an error reaches here: still a problem in the API's own
+        // shape, with the request id, and never the error.
+        return renderProblem(
+          { type: 'internal-error', detail: INTERNAL_ERROR_DETAIL },
+          { url: request.url, requestId: requestIdOf(request) },
         );
       }
     },
     openApiDocument,
-    app,
   });
 }
 
@@ -355,6 +361,30 @@ function withSecurity(document: Record<string, unknown>): Record<string, unknown
     },
     security: [{ bearerAuth: [] }],
   };
+}
+
+// The methods the routes call. Checked by shape, not `instanceof`: a sender from another loaded
+// copy of this package (its CJS and ESM builds, or two installed versions) serves as well.
+const SENDER_METHODS = [
+  'createEndpoint',
+  'getEndpoint',
+  'listEndpoints',
+  'updateEndpoint',
+  'deleteEndpoint',
+  'publish',
+  'testEndpoint',
+  'listDeliveries',
+  'getDelivery',
+  'replayDelivery',
+  'recoverDeliveries',
+  'rotateSecret',
+  'withIdempotencyKey',
+] as const;
+
+function isSenderLike(value: unknown): value is WebhookSender<UntypedEventDataMap> {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return SENDER_METHODS.every((name) => typeof candidate[name] === 'function');
 }
 
 function checkedAuthenticate(

@@ -26,11 +26,6 @@ import {
   type FakeClock,
 } from '../../src/testing/index.js';
 
-// The examples import `@novatrade24/webhooks/server` by name, as users do. vitest.config.ts maps
-// the other entries' names to the sources but not this one yet, so the name would resolve to the
-// built dist/ (a second copy of WebhookSender, which createManagementApi refuses): map it here.
-vi.mock('@novatrade24/webhooks/server', () => import('../../src/server/index.js'));
-
 const ORGANIZATION = '550e8400-e29b-41d4-a716-446655440000';
 const TOKEN = 'tok_server_examples_0123456789';
 const PROBLEMS = 'https://api.novatrade24.com/problems/';

@@ -36,7 +36,7 @@ import {
   type ProblemInput,
   problemInstance,
 } from './problem.js';
-import { issueMessage, problemFromError } from './problem-from-error.js';
+import { ISSUE_MESSAGES, issueMessage, problemFromError } from './problem-from-error.js';
 import { rateLimitCategoryOf } from './rate-limit/rate-limit-policy.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import { rateLimitedProblem } from './rate-limited-problem.js';
@@ -131,19 +131,31 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 
 /** The `errors[]` of a zod failure over `input`: fixed messages, safe rejected values only. */
 export function fieldErrorsOf(error: z.ZodError, input: unknown): ProblemFieldInput[] {
-  return error.issues.flatMap((zodIssue) =>
-    toIssues({ issues: [zodIssue] } as z.ZodError, input).map((issue): ProblemFieldInput => {
-      const entry = { field: issue.path, message: issueMessage(issue.path, issue.code) };
-      const first = zodIssue.path[0];
-      const exposable =
-        issue.code !== 'unrecognized_key' &&
-        typeof first === 'string' &&
-        EXPOSABLE_FIELDS.has(first);
-      return exposable
-        ? { ...entry, rejectedValue: valueAt(input, zodIssue.path), exposeRejectedValue: true }
-        : entry;
-    }),
-  );
+  // One entry per field: zod may report a value of the wrong type twice (an array where a string
+  // belongs fails the type and the length check), and the first issue says what is wrong.
+  const seen = new Set<string>();
+  return error.issues
+    .flatMap((zodIssue) =>
+      toIssues({ issues: [zodIssue] } as z.ZodError, input).map((issue): ProblemFieldInput => {
+        const entry = { field: issue.path, message: issueMessage(issue.path, issue.code) };
+        const first = zodIssue.path[0];
+        const exposable =
+          issue.code !== 'unrecognized_key' &&
+          typeof first === 'string' &&
+          EXPOSABLE_FIELDS.has(first);
+        return exposable
+          ? { ...entry, rejectedValue: valueAt(input, zodIssue.path), exposeRejectedValue: true }
+          : entry;
+      }),
+    )
+    .filter((entry) => {
+      // Unrecognized keys each have their own path; only repeats of one path are dropped.
+      if (seen.has(entry.field) && !entry.message.endsWith(ISSUE_MESSAGES.unrecognized_key)) {
+        return false;
+      }
+      seen.add(entry.field);
+      return true;
+    });
 }
 
 // Query values as the validator saw them: one value as a string, a repeated one as an array.
@@ -241,6 +253,11 @@ export interface ApiKernel {
     c: Context<ApiEnv>,
     execute: () => Promise<IdempotencyResponse>,
   ) => Promise<Response>;
+  /**
+   * Serves `GET path` (a path in `publicPaths`: no authentication, no rate limit) with `answer`;
+   * another method on it is a 405 like any route's.
+   */
+  readonly servePublic: (path: string, answer: () => Response) => void;
   /** Finishes the app: not-found, method-not-allowed and error handling. */
   readonly seal: () => void;
 }
@@ -290,8 +307,10 @@ export function createApiKernel(sender: WebhookSender<unknown>, config: KernelCo
   app.use('*', async (c, next) => {
     const requestId = requestIdOf(c.req.raw);
     c.set('requestId', requestId);
-    const path = new URL(c.req.url).pathname;
-    const isPublic = config.publicPaths.has(path) && c.req.method === 'GET';
+    const path = c.req.path;
+    // Hono answers HEAD with the GET route, so a public document is public for HEAD too.
+    const isPublic =
+      config.publicPaths.has(path) && (c.req.method === 'GET' || c.req.method === 'HEAD');
     if (!isPublic) {
       const refusal = await admit(c, path);
       if (refusal !== undefined) {
@@ -447,7 +466,11 @@ export function createApiKernel(sender: WebhookSender<unknown>, config: KernelCo
       }
       c.set('rawBody', body);
       if (body.byteLength === 0) {
-        cacheBodyText(c, '');
+        // No body reads as `{}`: a route whose body is optional (rotate-secret) runs with its
+        // defaults even when the client sent `Content-Type: application/json` with nothing
+        // after it (as `curl -H` does), and one whose body is required answers 422 with each
+        // missing field, not a bare 400.
+        cacheBodyText(c, '{}');
         return next();
       }
       if (!isJsonContentType(c.req.header('content-type') ?? null)) {
@@ -505,7 +528,7 @@ export function createApiKernel(sender: WebhookSender<unknown>, config: KernelCo
       return responseOf({ ...(await execute()), replayed: false });
     }
     const route = c.get('route');
-    const pathBytes = new TextEncoder().encode(`${new URL(c.req.url).pathname}\n`);
+    const pathBytes = new TextEncoder().encode(`${c.req.path}\n`);
     const raw = c.get('rawBody');
     const body = new Uint8Array(pathBytes.byteLength + raw.byteLength);
     body.set(pathBytes, 0);
@@ -532,10 +555,18 @@ export function createApiKernel(sender: WebhookSender<unknown>, config: KernelCo
     });
   }
 
+  const servePublic: ApiKernel['servePublic'] = (path, answer) => {
+    routes.push({
+      info: { method: 'GET', template: path, write: false },
+      pattern: templatePattern(path),
+    });
+    app.get(path, () => answer());
+  };
+
   const seal = (): void => {
     app.notFound((c) => {
       const ctx = c as unknown as Context<ApiEnv>;
-      const path = new URL(c.req.url).pathname;
+      const path = c.req.path;
       const allowed = routes
         .filter(({ pattern }) => pattern.test(path))
         .map(({ info }) => info.method);
@@ -552,5 +583,5 @@ export function createApiKernel(sender: WebhookSender<unknown>, config: KernelCo
     app.onError((error, c) => failure(c as unknown as Context<ApiEnv>, error));
   };
 
-  return { app, openapi, problem, json, idempotent, seal };
+  return { app, openapi, problem, json, idempotent, servePublic, seal };
 }

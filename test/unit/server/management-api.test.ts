@@ -298,11 +298,28 @@ describe('createManagementApi: HTTP refusals', () => {
     ['DELETE', '/v1/webhooks', 'GET, POST, HEAD'],
     ['GET', '/v1/webhooks/wh_x/test', 'POST'],
     ['GET', '/v1/events', 'POST'],
+    ['POST', '/openapi.json', 'GET, HEAD'],
   ])('%s %s (known path, other method) -> 405 with Allow: %s', async (method, path, allow) => {
     const response = await createApiHarness().call(method, path);
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe(allow);
     await problemOf(response, 'method-not-allowed');
+  });
+
+  it('HEAD /openapi.json without credentials -> 200, public like GET', async () => {
+    const response = await createApiHarness().call('HEAD', '/openapi.json', { org: null });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('');
+  });
+
+  it('a secret given as an array -> one error at secret (the wrong type), not a second length error', async () => {
+    const response = await createApiHarness().call('POST', '/v1/webhooks', {
+      body: { ...CREATE_BODY, secret: ['whsec_0123456789abcdef0123'] },
+    });
+    expect(response.status).toBe(422);
+    const body = await problemOf(response, 'validation-error');
+    expect(body.errors).toStrictEqual([{ field: 'secret', message: 'secret has the wrong type.' }]);
+    expect(body.detail).toBe('The request has 1 invalid field; see errors.');
   });
 
   it('a body over maxBodyBytes with a Content-Length -> 413 payload-too-large, nothing created', async () => {

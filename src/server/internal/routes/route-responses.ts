@@ -4,12 +4,22 @@
 import type { z } from '@hono/zod-openapi';
 import { problemContent } from '../schemas/problem-schema.js';
 
-/** Headers on every authenticated answer (docs/server.md, rate limits). */
-export const commonHeaders = {
+type HeaderObjects = Readonly<
+  Record<
+    string,
+    { description: string; required?: boolean; schema: { type: 'string' | 'integer' } }
+  >
+>;
+
+const requestIdHeader = {
   'X-Request-Id': {
     description: "The request id: the caller's X-Request-Id when it was sane, else a new one.",
+    required: true,
     schema: { type: 'string' },
   },
+} as const;
+
+const rateLimitHeaders = {
   'X-RateLimit-Limit': {
     description: 'The per-minute limit of the category.',
     schema: { type: 'integer' },
@@ -28,15 +38,46 @@ export const commonHeaders = {
   },
 } as const;
 
-const problem = (description: string) => ({ description, content: problemContent });
+const retryAfterHeader = {
+  'Retry-After': {
+    description: 'Seconds to wait before trying again.',
+    required: true,
+    schema: { type: 'integer' },
+  },
+} as const;
+
+/** Headers on every authenticated answer (docs/server.md, rate limits). */
+export const commonHeaders = { ...requestIdHeader, ...rateLimitHeaders } as const;
+
+const problem = (description: string, headers: HeaderObjects = commonHeaders) => ({
+  description,
+  headers,
+  content: problemContent,
+});
 
 /** The problem answers of any authenticated route. */
 export const baseErrors = {
-  401: problem('Missing or invalid bearer token (`unauthorized`).'),
-  403: problem('Authenticated but not allowed (`dpa-not-accepted`, `forbidden`).'),
-  429: problem('Rate limited (`rate-limited`), with `Retry-After`.'),
+  401: problem('Missing or invalid bearer token (`unauthorized`).', {
+    ...requestIdHeader,
+    'WWW-Authenticate': {
+      description: 'The Bearer challenge (RFC 6750).',
+      required: true,
+      schema: { type: 'string' },
+    },
+  }),
+  403: problem('Authenticated but not allowed (`dpa-not-accepted`, `forbidden`).', requestIdHeader),
+  429: problem('Rate limited (`rate-limited`), with `Retry-After`.', {
+    ...commonHeaders,
+    ...retryAfterHeader,
+  }),
   500: problem('Unexpected server error (`internal-error`).'),
-  503: problem('Storage temporarily unavailable (`service-unavailable`), with `Retry-After`.'),
+  503: problem(
+    'Storage or the key set temporarily unavailable (`service-unavailable`), with `Retry-After`.',
+    {
+      ...commonHeaders,
+      ...retryAfterHeader,
+    },
+  ),
 } as const;
 
 /** The problem answers of a route with an `{id}`. */
