@@ -1,6 +1,8 @@
 // A management API over an in-memory sender, for the API's behaviour tests: a MemoryStorage, a
 // fake clock (the sender's and the rate limiter's), a recording transport, and two organizations
-// with one API key each. `call` builds the Request and answers the Response.
+// with one API key each. `call` builds the Request and answers the Response, after checking it
+// against the API's own OpenAPI document (status, body schema, headers, problem invariants), so
+// every answer of these tests is also a check that the document describes the code.
 
 import { MemoryStorage } from '../../src/sender/memory-storage.js';
 import type { SenderStorage } from '../../src/sender/ports/sender-storage.js';
@@ -16,6 +18,10 @@ import {
   createRecordingTransport,
   type RecordingTransport,
 } from '../../src/testing/create-recording-transport.js';
+import {
+  createOpenApiResponseValidator,
+  type OpenApiResponseValidator,
+} from './openapi-response-validator.js';
 
 /** The two organizations and their API keys. */
 export const ORG_A = '3f1c9a2e-0b4d-4e8a-9c71-5d2f8b6a1e03';
@@ -86,9 +92,39 @@ export function createApiHarness(options: HarnessOptions = {}): ApiHarness {
     rateLimit: false,
     ...options.api,
   });
-  const call = (method: string, path: string, callOptions: CallOptions = {}) =>
-    api.fetch(buildRequest(method, path, callOptions));
+  let validator: OpenApiResponseValidator | undefined;
+  const call = async (method: string, path: string, callOptions: CallOptions = {}) => {
+    const request = buildRequest(method, path, callOptions);
+    const response = await api.fetch(request);
+    validator ??= createOpenApiResponseValidator(api.openApiDocument());
+    // The path as the URL parser left it (`/./x` is `/x`), which is what the API saw.
+    const { pathname, search } = new URL(request.url);
+    await assertDocumented(validator, method, pathname + search, response.clone());
+    return response;
+  };
   return { api, sender, clock, transport, call };
+}
+
+/**
+ * Checks an answer against the document: a documented operation's answer against its schema, any
+ * other problem against the `Problem` schema. HEAD answers (no body) and the document itself
+ * (served outside the operations) are not checked.
+ */
+async function assertDocumented(
+  validator: OpenApiResponseValidator,
+  method: string,
+  path: string,
+  response: Response,
+): Promise<void> {
+  if (method.toUpperCase() === 'HEAD') return;
+  let documented = true;
+  try {
+    validator.resolve(method, path);
+  } catch {
+    documented = false;
+  }
+  if (documented) await validator.assertResponse(method, path, response);
+  else if (response.status >= 400) await validator.assertProblem(path, response, response.status);
 }
 
 /** The Request that {@link ApiHarness.call} sends. */

@@ -17,6 +17,10 @@ import {
   createRecordingTransport,
   type RecordingTransport,
 } from '../../../src/testing/create-recording-transport.js';
+import {
+  createOpenApiResponseValidator,
+  type OpenApiResponseValidator,
+} from '../../helpers/openapi-response-validator.js';
 
 /** The two organizations and their N'entropy-style tokens (`eudr_live_` + 48 hex). */
 export const ORG_A = '3f1c9a2e-0b4d-4e8a-9c71-5d2f8b6a1e03';
@@ -93,8 +97,24 @@ export function createEudrHarness(options: EudrHarnessOptions = {}): EudrHarness
     rateLimit: false,
     ...options.api,
   });
-  const call = (method: string, path: string, callOptions: CallOptions = {}) =>
-    api.fetch(buildRequest(method, path, callOptions));
+  // Every answer to a documented operation is checked against the API's own OpenAPI document
+  // (status, body schema, headers); N'entropy's `{ error, message }` bodies are not problems, so
+  // answers outside the operations are left to the tests.
+  let validator: OpenApiResponseValidator | undefined;
+  const call = async (method: string, path: string, callOptions: CallOptions = {}) => {
+    const request = buildRequest(method, path, callOptions);
+    const response = await api.fetch(request);
+    validator ??= createOpenApiResponseValidator(api.openApiDocument());
+    const { pathname, search } = new URL(request.url);
+    let documented = method.toUpperCase() !== 'HEAD';
+    try {
+      validator.resolve(method, pathname);
+    } catch {
+      documented = false;
+    }
+    if (documented) await validator.assertResponse(method, pathname + search, response.clone());
+    return response;
+  };
   return { api, sender, clock, transport, call };
 }
 
