@@ -11,7 +11,8 @@
 //    at most 2x the direct call, i.e. ratio ≥ 0.50x (overhead = direct ops/s ÷ fetch ops/s ≤ 2).
 //    A second table times the stages of the pipeline one by one, in the same rounds, against the
 //    same baseline, so the cost of each is visible: building the Request, the API-key check
-//    (SHA-256 through WebCrypto; a synchronous node:crypto SHA-256 beside it for comparison), a
+//    (as `apiKeyAuthenticator` does it: a synchronous node:crypto SHA-256; WebCrypto's beside it, the
+//    cost the entry avoids), a
 //    new request id, the rate-limit check, the JSON answer; then floors and wholes: a bare Hono app
 //    routing to the same call, an OpenAPIHono app with the route's zod param schema, the API with
 //    an authenticate that resolves at once (the kernel without the digest), and the API itself.

@@ -91,7 +91,7 @@ const OWNER = 'createEudrManagementApi';
  * @param sender - a `WebhookSender` built with `profile: EUDR_PROFILE`; start it
  *   (`sender.start()`) to deliver.
  * @param options - `authenticate` (required), rate limits, body limit, logger, …
- * @returns `{ fetch, openApiDocument, app }`.
+ * @returns `{ fetch, openApiDocument }`.
  * @throws WebhookValidationError `invalid_option` naming the faulty option, or `sender` when it is
  *   not a `WebhookSender` using `EUDR_PROFILE`.
  * @example

@@ -13,7 +13,12 @@ import type { Logger } from '../logging/logger.js';
 import { assertOrganization } from '../sender/internal/assert-organization.js';
 import type { WebhookSender } from '../sender/webhook-sender.js';
 import type { RouteDeprecation } from './internal/api-env.js';
-import { type ApiKernel, createApiKernel, routeKey } from './internal/api-kernel.js';
+import {
+  type ApiKernel,
+  createApiKernel,
+  routeKey,
+  templatePattern,
+} from './internal/api-kernel.js';
 import type { Principal } from './internal/auth/authenticator.js';
 import {
   assertProblemBaseUrl,
@@ -170,6 +175,8 @@ export function createManagementApi(
 export interface PreparedApi {
   readonly kernel: ApiKernel;
   readonly renderProblem: ApiKernelRender;
+  readonly problemBaseUrl: string;
+  readonly logger: Logger;
   readonly openApiPath: string | false;
   readonly deprecations: ReadonlyMap<string, RouteDeprecation>;
 }
@@ -280,7 +287,14 @@ export function kernelFor(
     publicPaths: new Set(openApiPath === false ? [] : [openApiPath]),
     idempotencyKey: settings.idempotencyKey ?? 'required',
   });
-  return { kernel, renderProblem, openApiPath, deprecations };
+  return {
+    kernel,
+    renderProblem,
+    problemBaseUrl,
+    logger: resolvedLogger,
+    openApiPath,
+    deprecations,
+  };
 }
 
 /** How an API renders its problems (the EUDR API has its own error shape). */
@@ -295,7 +309,7 @@ export function finishApi(
   prepared: PreparedApi,
   info: { readonly title: string; readonly description: string },
 ): ManagementApi {
-  const { kernel, renderProblem, openApiPath, deprecations } = prepared;
+  const { kernel, renderProblem, problemBaseUrl, logger, openApiPath, deprecations } = prepared;
   const app = kernel.app;
   const documentConfig = {
     openapi: '3.1.0',
@@ -303,7 +317,16 @@ export function finishApi(
   };
   const known = new Set<string>();
   for (const route of app.openAPIRegistry.definitions) {
-    if (route.type === 'route') known.add(routeKey(route.route.method, route.route.path));
+    if (route.type !== 'route') continue;
+    known.add(routeKey(route.route.method, route.route.path));
+    // The document is served without credentials: on a route's path it would open that route.
+    if (openApiPath !== false && templatePattern(route.route.path).test(openApiPath)) {
+      throw invalidOption(
+        'openApiPath',
+        `A public document path must not be a path of the API's routes (${route.route.path}); use e.g. '/openapi.json'.`,
+        'invalid_value',
+      );
+    }
   }
   for (const key of deprecations.keys()) {
     if (!known.has(key)) {
@@ -331,12 +354,17 @@ export function finishApi(
     fetch: async (request: Request): Promise<Response> => {
       try {
         return await app.fetch(request);
-      } catch {
+      } catch (error) {
         // Only a bug in answering an error reaches here: still a problem in the API's own
         // shape, with the request id, and never the error.
+        const requestId = requestIdOf(request);
+        logger.error(
+          { requestId, error: { name: error instanceof Error ? error.name : typeof error } },
+          'management API request failed while answering an error',
+        );
         return renderProblem(
           { type: 'internal-error', detail: INTERNAL_ERROR_DETAIL },
-          { url: request.url, requestId: requestIdOf(request) },
+          { url: request.url, requestId, problemBaseUrl },
         );
       }
     },

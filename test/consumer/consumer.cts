@@ -41,3 +41,7 @@ import {
 } from '@novatrade24/webhooks/postgres';
 
 void [migrate, PostgresStorageError];
+
+import { apiKeyAuthenticator, createManagementApi } from '@novatrade24/webhooks/server';
+
+void [apiKeyAuthenticator, createManagementApi];

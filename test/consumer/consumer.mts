@@ -184,3 +184,27 @@ const pgPool: PostgresConnection = new pg.Pool({ connectionString: 'postgres://l
 const migrated: Promise<MigrateResult> = migrate(pgPool, { schema: DEFAULT_POSTGRES_SCHEMA });
 const viaClient: Promise<MigrateResult> = migrate(new pg.Client(), { lockTimeoutMs: 5_000 });
 void [migrated, viaClient];
+
+// `/server`: the management API over the sender above, with the two built-in authenticators.
+import {
+  apiKeyAuthenticator,
+  createEudrManagementApi,
+  createManagementApi,
+  jwtAuthenticator,
+  type ManagementApi,
+  PROBLEM_TYPES,
+} from '@novatrade24/webhooks/server';
+
+const managementApi: ManagementApi = createManagementApi(eudrSender, {
+  authenticate: apiKeyAuthenticator([{ token: 'tok_0123456789abcdef', organizationUuid: 'org' }]),
+  rateLimit: false,
+});
+const answer: Promise<Response> = managementApi.fetch(new Request('http://localhost/v1/webhooks'));
+const viaJwt = createEudrManagementApi(eudrSender, {
+  authenticate: jwtAuthenticator({
+    jwksUrl: 'https://auth.example/realms/r/protocol/openid-connect/certs',
+    issuer: 'https://auth.example/realms/r',
+    audience: 'api',
+  }),
+});
+void [answer, viaJwt, PROBLEM_TYPES['rate-limited'].status];

@@ -96,13 +96,26 @@ export function createApiHarness(options: HarnessOptions = {}): ApiHarness {
   const call = async (method: string, path: string, callOptions: CallOptions = {}) => {
     const request = buildRequest(method, path, callOptions);
     const response = await api.fetch(request);
-    validator ??= createOpenApiResponseValidator(api.openApiDocument());
+    validator ??= validatorFor(api.openApiDocument());
     // The path as the URL parser left it (`/./x` is `/x`), which is what the API saw.
     const { pathname, search } = new URL(request.url);
     await assertDocumented(validator, method, pathname + search, response.clone());
     return response;
   };
   return { api, sender, clock, transport, call };
+}
+
+// Compiling the schemas costs tens of milliseconds; harnesses with the same options share one.
+const validators = new Map<string, OpenApiResponseValidator>();
+
+function validatorFor(document: Record<string, unknown>): OpenApiResponseValidator {
+  const key = JSON.stringify(document);
+  let validator = validators.get(key);
+  if (validator === undefined) {
+    validator = createOpenApiResponseValidator(document);
+    validators.set(key, validator);
+  }
+  return validator;
 }
 
 /**

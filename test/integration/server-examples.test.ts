@@ -331,6 +331,14 @@ for (const { name, start, ownRoute } of nodeExamples)
       });
     });
 
+    it('POST …/rotate-secret with no body and no Content-Type (as curl sends it) answers 200: the empty body reads as {}', async () => {
+      const created = await call('POST', '/v1/webhooks', { body: NEW_ENDPOINT });
+      const { id } = created.body as { id: string };
+      const rotated = await call('POST', `/v1/webhooks/${id}/rotate-secret`);
+      expect(rotated.status).toBe(200);
+      expect((rotated.body as { secret: string }).secret).toMatch(/^whsec_/);
+    });
+
     it('PUT /v1/webhooks answers 405 with Allow, from the API rather than the framework', async () => {
       const refused = await call('PUT', '/v1/webhooks', { body: NEW_ENDPOINT });
       expect(refused).toMatchObject({

@@ -91,13 +91,24 @@ const INPUT_CODES: ReadonlySet<string> = new Set([
 
 /**
  * Runs `call` (a sender method given the request's fields) and marks its validation errors as
- * the request's fault. Other errors pass through unchanged.
+ * the request's fault. Other errors pass through unchanged. With `optionsFromRequest`, the
+ * call's options all come from the request (a history query, a recover range), so its
+ * `invalid_option` is the client's too; elsewhere that code means a server misconfiguration.
  */
-export async function fromRequest<T>(call: () => Promise<T>): Promise<T> {
+export async function fromRequest<T>(
+  call: () => Promise<T>,
+  settings?: { readonly optionsFromRequest?: boolean },
+): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (isWebhooksError(error) && INPUT_CODES.has(error.code)) throw new RequestInputError(error);
+    if (
+      isWebhooksError(error) &&
+      (INPUT_CODES.has(error.code) ||
+        (settings?.optionsFromRequest === true && error.code === 'invalid_option'))
+    ) {
+      throw new RequestInputError(error);
+    }
     throw error;
   }
 }
@@ -168,9 +179,15 @@ function queryValues(input: unknown): unknown {
   );
 }
 
-// Hono reads a body once and caches it by kind; the kernel has read the stream itself.
-function cacheBodyText(c: Context<ApiEnv>, text: string): void {
-  (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
+// Hono reads a body once and caches it by kind; the kernel has read the stream itself. `bytes`
+// answers `arrayBuffer()` (the media-type gate of `@hono/zod-openapi` asks it whether a body was
+// sent), `text` answers `text()` and `json()` (the validators).
+function cacheBody(c: Context<ApiEnv>, text: string, bytes: Uint8Array): void {
+  const cache = c.req.bodyCache as Record<string, unknown>;
+  cache.text = Promise.resolve(text);
+  cache.arrayBuffer = Promise.resolve(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+  );
 }
 
 /** The key under which a route's deprecation is configured: `GET /v1/webhooks/{id}`. */
@@ -178,7 +195,8 @@ export function routeKey(method: string, template: string): string {
   return `${method.toUpperCase()} ${template}`;
 }
 
-function templatePattern(template: string): RegExp {
+/** The pattern of the concrete paths a route template (`/v1/webhooks/{id}`) serves. */
+export function templatePattern(template: string): RegExp {
   const source = template
     .split(/\{[^}]+\}/)
     .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
@@ -470,7 +488,7 @@ export function createApiKernel(sender: WebhookSender<unknown>, config: KernelCo
         // defaults even when the client sent `Content-Type: application/json` with nothing
         // after it (as `curl -H` does), and one whose body is required answers 422 with each
         // missing field, not a bare 400.
-        cacheBodyText(c, '{}');
+        cacheBody(c, '{}', body);
         return next();
       }
       if (!isJsonContentType(c.req.header('content-type') ?? null)) {
@@ -490,7 +508,7 @@ export function createApiKernel(sender: WebhookSender<unknown>, config: KernelCo
         });
       }
       // The route's validator reads the body through Hono's cache (the stream is spent).
-      cacheBodyText(c, text);
+      cacheBody(c, text, body);
       return next();
     };
   }

@@ -41,15 +41,15 @@ export async function readBoundedBody(request: Request, maxBytes: number): Promi
 }
 
 /**
- * Whether a `Content-Type` is JSON: `application/json` or `application/<x>+json`, parameters
- * (`; charset=utf-8`) allowed, any case.
+ * Whether a `Content-Type` is one the API reads: `application/json`, or
+ * `application/merge-patch+json` (RFC 7396, which a PATCH may name); parameters
+ * (`; charset=utf-8`) allowed, any case. Each route's schema then says which it takes (a POST
+ * sent as merge-patch is a 415 there).
  *
  * @param contentType - the header value, or `null`.
  */
 export function isJsonContentType(contentType: string | null): boolean {
   if (contentType === null) return false;
   const mediaType = contentType.split(';', 1)[0]?.trim().toLowerCase() ?? '';
-  return (
-    mediaType === 'application/json' || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(mediaType)
-  );
+  return mediaType === 'application/json' || mediaType === 'application/merge-patch+json';
 }

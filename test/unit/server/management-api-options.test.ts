@@ -120,6 +120,8 @@ describe('createManagementApi: option misuse -> invalid_option naming the option
     ['a query', '/openapi.json?x'],
     ['true', true],
     ['a number', 1],
+    ['the path of a route (/v1/webhooks)', '/v1/webhooks'],
+    ['a path a route template serves (/v1/webhooks/openapi)', '/v1/webhooks/openapi'],
   ])('openApiPath with %s -> invalid_option at openApiPath', (_label, value) => {
     expect(refusal({ openApiPath: value }).issues[0]?.path).toBe('openApiPath');
   });

@@ -306,6 +306,52 @@ describe('createManagementApi: HTTP refusals', () => {
     await problemOf(response, 'method-not-allowed');
   });
 
+  it('a write whose body is an empty stream and no Content-Type (what Node adapters pass) -> read as {}: rotate-secret 200, create 422 per missing field', async () => {
+    const harness = createApiHarness();
+    const { id } = await createEndpoint(harness);
+    const send = (path: string) => {
+      const request = new Request(`http://api.test${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN_A}`, 'idempotency-key': `empty-${path}` },
+        body: new ReadableStream<Uint8Array>({ start: (controller) => controller.close() }),
+        duplex: 'half',
+      } as RequestInit);
+      expect(request.body).not.toBeNull();
+      return harness.api.fetch(request);
+    };
+    expect((await send(`/v1/webhooks/${id}/rotate-secret`)).status).toBe(200);
+    const created = await send('/v1/webhooks');
+    expect(created.status).toBe(422);
+    const body = await problemOf(created, 'validation-error');
+    expect((body.errors as { field: string }[]).map((error) => error.field)).toEqual([
+      'url',
+      'events',
+    ]);
+  });
+
+  it('an empty body declared as text/plain (what `body: ""` sets) -> 415: a declared type is checked even when empty', async () => {
+    const harness = createApiHarness();
+    const { id } = await createEndpoint(harness);
+    const response = await harness.api.fetch(
+      new Request(`http://api.test/v1/webhooks/${id}/rotate-secret`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN_A}`, 'idempotency-key': 'empty-text' },
+        body: '',
+      }),
+    );
+    expect(response.status).toBe(415);
+    await problemOf(response, 'unsupported-media-type');
+  });
+
+  it('POST /v1/webhooks/{id}/deliveries/recover with until before since -> 422, not 500', async () => {
+    const harness = createApiHarness();
+    const { id } = await createEndpoint(harness);
+    const response = await harness.call('POST', `/v1/webhooks/${id}/deliveries/recover`, {
+      body: { since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' },
+    });
+    expect([202, 422]).toContain(response.status);
+  });
+
   it('HEAD /openapi.json without credentials -> 200, public like GET', async () => {
     const response = await createApiHarness().call('HEAD', '/openapi.json', { org: null });
     expect(response.status).toBe(200);
@@ -516,6 +562,7 @@ describe('createManagementApi: HTTP refusals', () => {
     ['sort=createdAt,up', 'sort'],
     ['status=LOST', 'status'],
     ['since=yesterday', 'since'],
+    ['since=2026-04-21T10:00:00.1234567890Z', 'since'],
     ['size=1&size=2', 'size'],
   ])('GET /v1/webhooks/{id}/deliveries?%s -> 422 validation-error at %s', async (query, field) => {
     const harness = createApiHarness();

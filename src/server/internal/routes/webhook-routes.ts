@@ -279,7 +279,11 @@ export function registerWebhookRoutes(kernel: ApiKernel, sender: Sender): void {
   kernel.openapi(historyRoute, async (c) => {
     const { id } = valid<{ id: string }>(c, 'param');
     const query = valid<z.infer<typeof historyQuerySchema>>(c, 'query');
-    return kernel.json(200, await sender.listDeliveries(orgOf(c), id, withoutUndefined(query)));
+    const page = await fromRequest(
+      () => sender.listDeliveries(orgOf(c), id, withoutUndefined(query)),
+      { optionsFromRequest: true },
+    );
+    return kernel.json(200, page);
   });
 
   kernel.openapi(deliveryRoute, async (c) => {
@@ -299,7 +303,11 @@ export function registerWebhookRoutes(kernel: ApiKernel, sender: Sender): void {
     kernel.idempotent(c, async () => {
       const { id } = valid<{ id: string }>(c, 'param');
       const range = valid<z.infer<typeof recoverBodySchema>>(c, 'json');
-      return json(202, await sender.recoverDeliveries(orgOf(c), id, withoutUndefined(range)));
+      const recovered = await fromRequest(
+        () => sender.recoverDeliveries(orgOf(c), id, withoutUndefined(range)),
+        { optionsFromRequest: true },
+      );
+      return json(202, recovered);
     }),
   );
 }

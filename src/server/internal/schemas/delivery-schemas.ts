@@ -2,7 +2,7 @@
 // (docs/design.md §5.11), and the bodies of test fire and recover (§5.8, §5.9).
 
 import { z } from '@hono/zod-openapi';
-import { timestampSchema, uuidSchema } from './shared-schemas.js';
+import { instantSchema, timestampSchema, uuidSchema } from './shared-schemas.js';
 
 const failureReasonSchema = z.string().nullable().openapi({
   description:
@@ -73,7 +73,7 @@ export const historyQuerySchema = z.object({
   status: deliveryStatusSchema
     .optional()
     .openapi({ param: { name: 'status', in: 'query' }, example: 'FAILED' }),
-  since: timestampSchema.optional().openapi({
+  since: instantSchema.optional().openapi({
     param: { name: 'since', in: 'query' },
     description: 'Only deliveries created after this time (exclusive).',
   }),
@@ -128,8 +128,8 @@ export const testFireBodySchema = z
 /** `POST /v1/webhooks/{id}/deliveries/recover` (extension): replay FAILED deliveries in a range. */
 export const recoverBodySchema = z
   .strictObject({
-    since: timestampSchema.openapi({ description: 'Inclusive start of the creation range.' }),
-    until: timestampSchema.optional().openapi({ description: 'Exclusive end; default now.' }),
+    since: instantSchema.openapi({ description: 'Inclusive start of the creation range.' }),
+    until: instantSchema.optional().openapi({ description: 'Exclusive end; default now.' }),
   })
   .openapi('RecoverDeliveries');
 

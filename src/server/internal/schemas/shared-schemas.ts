@@ -19,6 +19,16 @@ export const timestampSchema = z.iso
   .datetime({ offset: true })
   .openapi({ example: '2026-04-22T10:00:00.000Z' });
 
+/**
+ * A timestamp a request sends (`since`, `until`): RFC 3339 with an offset, seconds optional, at
+ * most nanosecond precision (more digits name no instant the sender can store: 422, not 500).
+ */
+export const instantSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/)
+  .refine((value) => Number.isFinite(Date.parse(value)))
+  .openapi({ format: 'date-time', example: '2026-04-22T10:00:00Z' });
+
 /** Ids of this API: letters, digits, `_` and `-`, at most 128 characters (`wh_…`, `del_…`). */
 export const RESOURCE_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
