@@ -69,6 +69,24 @@ const contentType = fc.oneof(
 const text = fc.string({ unit: 'grapheme', maxLength: 40 });
 
 /** One field of the create/patch/test/publish/rotate/recover bodies, with a good or a bad value. */
+
+// Timestamps the schema's format may accept and the sender may not: long fractions, odd offsets,
+// days past the month's end.
+const timestamp = fc
+  .tuple(
+    fc.integer({ min: 1970, max: 2100 }),
+    fc.integer({ min: 1, max: 12 }),
+    fc.oneof(fc.integer({ min: 1, max: 28 }), fc.integer({ min: 0, max: 40 })),
+    fc
+      .integer({ min: 0, max: 14 })
+      .chain((length) => fc.stringMatching(new RegExp(`^\\d{${length}}$`))),
+    fc.constantFrom('Z', '+02:00', '-00:00', '+24:00', ''),
+  )
+  .map(
+    ([year, month, day, fraction, offset]) =>
+      `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T10:00:00${fraction === '' ? '' : `.${fraction}`}${offset}`,
+  );
+
 const field: fc.Arbitrary<[string, unknown]> = fc.oneof(
   fc.tuple(
     fc.constant('url'),
@@ -102,7 +120,7 @@ const field: fc.Arbitrary<[string, unknown]> = fc.oneof(
   fc.tuple(fc.constant('partnerUuid'), fc.oneof(fc.constant(PARTNER), fc.constant(null), text)),
   fc.tuple(fc.constant('source'), fc.constantFrom('API', 'WEB_APP', 'SYSTEM', 'x')),
   fc.tuple(fc.constant('overlapMs'), fc.oneof(fc.integer({ min: -1, max: 1000 }), fc.double())),
-  fc.tuple(fc.constant('since'), fc.oneof(fc.constant('2025-01-01T00:00:00Z'), text)),
+  fc.tuple(fc.constant('since'), fc.oneof(fc.constant('2025-01-01T00:00:00Z'), text, timestamp)),
   fc.tuple(fc.constant('until'), fc.oneof(fc.constant('2030-01-01T00:00:00Z'), text)),
   fc.tuple(text, fc.jsonValue({ maxDepth: 1 })),
 );
@@ -186,6 +204,26 @@ describe('management API properties: arbitrary input', () => {
     );
   });
 
+  it('arbitrary timestamps as since (history) and since/until (recover) -> 200/202 or 422, never 500', async () => {
+    const { harness, id } = await sharedHarness();
+    await fc.assert(
+      fc.asyncProperty(timestamp, timestamp, async (since, until) => {
+        const history = await harness.call(
+          'GET',
+          `/v1/webhooks/${id}/deliveries?since=${encodeURIComponent(since)}`,
+        );
+        await checkAnswer(history, 'GET');
+        expect([200, 422]).toContain(history.status);
+        const recovered = await harness.call('POST', `/v1/webhooks/${id}/deliveries/recover`, {
+          body: { since, until },
+        });
+        await checkAnswer(recovered, 'POST');
+        expect([202, 422]).toContain(recovered.status);
+      }),
+      RUNS,
+    );
+  });
+
   it('arbitrary query strings to GET /v1/webhooks/{id}/deliveries -> 200 or a problem, never 500', async () => {
     const { harness, id } = await sharedHarness();
     const key = fc.oneof(
@@ -221,6 +259,7 @@ describe('management API properties: arbitrary input', () => {
       ),
       text.map(encodeURIComponent),
       headerValue,
+      timestamp.map(encodeURIComponent),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(key, value), { maxLength: 5 }), async (pairs) => {
