@@ -24,6 +24,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { z } from 'zod';
 import { toIssues } from '../../core/catalog/internal/schema-kit.js';
 import { isWebhooksError } from '../../core/errors.js';
+import { concatBytes, utf8Encode } from '../../core/internal/bytes.js';
 import type { Logger } from '../../logging/logger.js';
 import type { IdempotencyResponse } from '../../sender/records.js';
 import type { WebhookSender } from '../../sender/webhook-sender.js';
@@ -546,11 +547,7 @@ export function createApiKernel(sender: WebhookSender<unknown>, config: KernelCo
       return responseOf({ ...(await execute()), replayed: false });
     }
     const route = c.get('route');
-    const pathBytes = new TextEncoder().encode(`${c.req.path}\n`);
-    const raw = c.get('rawBody');
-    const body = new Uint8Array(pathBytes.byteLength + raw.byteLength);
-    body.set(pathBytes, 0);
-    body.set(raw, pathBytes.byteLength);
+    const body = concatBytes([utf8Encode(`${c.req.path}\n`), c.get('rawBody')]);
     const answer = await sender.withIdempotencyKey(
       {
         organizationUuid: c.get('principal').organizationUuid,

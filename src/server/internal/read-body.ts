@@ -3,6 +3,8 @@
 // cancelled as soon as it passes the cap (a client cannot make the server hold a large body in
 // memory by leaving the length out).
 
+import { concatBytes } from '../../core/internal/bytes.js';
+
 /** The body, or `null` when it is larger than the cap. */
 export type BoundedBody = Uint8Array | null;
 
@@ -30,14 +32,7 @@ export async function readBoundedBody(request: Request, maxBytes: number): Promi
     }
     chunks.push(value);
   }
-  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  return chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : concatBytes(chunks);
 }
 
 /**

@@ -29,7 +29,7 @@ import { typeIssueCode } from '../../../core/internal/type-issue-code.js';
 import { assertOrganization } from '../../../sender/internal/assert-organization.js';
 import { RATE_LIMIT_TIERS, type RateLimitTier } from '../rate-limit/rate-limit-policy.js';
 import type { Authenticator, Principal } from './authenticator.js';
-import { bearerTokenOf, isBearerToken } from './bearer-token.js';
+import { authorizationOf, bearerTokenOf, isBearerToken } from './bearer-token.js';
 
 /** One static API key: the token a client sends as a Bearer token, and whom it names. */
 export interface ApiKey {
@@ -163,16 +163,6 @@ export function createApiKeyAuthenticator(
       return match;
     },
   });
-}
-
-/** The `Authorization` header of `request`, or `null` when it has none or no readable headers. */
-function authorizationOf(request: Request): string | null {
-  try {
-    const value: unknown = request.headers.get('authorization');
-    return typeof value === 'string' ? value : null;
-  } catch {
-    return null;
-  }
 }
 
 /**

@@ -91,3 +91,18 @@ export function wwwAuthenticateBearer(error?: BearerAuthenticationError): string
     'wwwAuthenticateBearer: `error` must be invalid_token, invalid_request or left out.',
   );
 }
+
+/**
+ * The `Authorization` header of `request`, or `null` when it has none or its headers cannot be
+ * read (an authenticator never rejects because of what a request contains).
+ *
+ * @param request - the incoming request.
+ */
+export function authorizationOf(request: Request): string | null {
+  try {
+    const value: unknown = request.headers.get('authorization');
+    return typeof value === 'string' ? value : null;
+  } catch {
+    return null;
+  }
+}

@@ -62,7 +62,7 @@ import { typeIssueCode } from '../../../core/internal/type-issue-code.js';
 import { RATE_LIMIT_TIERS, type RateLimitTier } from '../rate-limit/rate-limit-policy.js';
 import { MAX_CLIENT_ID_LENGTH } from './api-key-authenticator.js';
 import type { Authenticator, Principal } from './authenticator.js';
-import { bearerTokenOf } from './bearer-token.js';
+import { authorizationOf, bearerTokenOf } from './bearer-token.js';
 
 /** Every signature algorithm the authenticator can accept: asymmetric ones only. */
 export const JWT_ALGORITHMS = [
@@ -381,16 +381,6 @@ function clientIdIn(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_CLIENT_ID_LENGTH
     ? value
     : undefined;
-}
-
-/** The `Authorization` header of `request`, or `null` when it has none or no readable headers. */
-function authorizationOf(request: Request): string | null {
-  try {
-    const value: unknown = request.headers.get('authorization');
-    return typeof value === 'string' ? value : null;
-  } catch {
-    return null;
-  }
 }
 
 /** The largest epoch milliseconds a `Date` holds (8.64e15: 100 million days). */

@@ -13,7 +13,7 @@ import type { EndpointView } from '../../../sender/endpoint-view.js';
 import type { WebhookSender } from '../../../sender/webhook-sender.js';
 import type { ApiEnv } from '../api-env.js';
 import { type ApiKernel, fromRequest } from '../api-kernel.js';
-import { commonHeaders } from '../routes/route-responses.js';
+import { commonHeaders, requestIdHeader, retryAfterHeader } from '../routes/route-responses.js';
 import {
   createdEudrWebhookSchema,
   createEudrWebhookBodySchema,
@@ -38,14 +38,6 @@ const TAG = 'Webhook events';
 const EXPERIMENTAL =
   "Experimental: an extension of this SDK; N'entropy documents only the register call.";
 
-const requestIdHeader = {
-  'X-Request-Id': {
-    description: "The request id: the caller's X-Request-Id when it was sane, else a new one.",
-    required: true,
-    schema: { type: 'string' },
-  },
-} as const;
-
 const headerDoc = (description: string) =>
   ({ description, required: true, schema: { type: 'string' } }) as const;
 
@@ -65,12 +57,12 @@ const baseErrors = {
   }),
   429: errorAnswer('`RATE_LIMIT_EXCEEDED`.', {
     ...commonHeaders,
-    'Retry-After': headerDoc('Seconds until a request would be allowed.'),
+    ...retryAfterHeader,
   }),
   500: errorAnswer('`INTERNAL_ERROR`.'),
   503: errorAnswer('`SERVICE_UNAVAILABLE` (storage unavailable).', {
     ...requestIdHeader,
-    'Retry-After': headerDoc('Seconds to wait before trying again.'),
+    ...retryAfterHeader,
   }),
 } as const;
 

@@ -6,7 +6,7 @@
 // is not silently ignored.
 
 import { z } from '@hono/zod-openapi';
-import { RESOURCE_ID_PATTERN, timestampSchema } from '../schemas/shared-schemas.js';
+import { endpointIdParamSchema, timestampSchema } from '../schemas/shared-schemas.js';
 import { EUDR_ERROR_CODES } from './eudr-error.js';
 
 const MAX_URL_LENGTH = 2048;
@@ -122,17 +122,8 @@ export const eudrWebhookPageSchema = z
   })
   .openapi('EudrWebhookPage');
 
-/** The `{id}` path parameter: an endpoint id. Anything else names no endpoint (404). */
-export const eudrWebhookIdParamSchema = z.object({
-  id: z
-    .string()
-    .regex(RESOURCE_ID_PATTERN)
-    .openapi({
-      param: { name: 'id', in: 'path' },
-      description: 'The endpoint id.',
-      example: 'wh_abc123',
-    }),
-});
+/** The `{id}` path parameter: an endpoint id, as on the Novatrade24 API (anything else is a 404). */
+export const eudrWebhookIdParamSchema = endpointIdParamSchema;
 
 /** The headers of a write: an optional Idempotency-Key. */
 export const eudrWriteHeadersSchema = z.object({

@@ -11,7 +11,8 @@ type HeaderObjects = Readonly<
   >
 >;
 
-const requestIdHeader = {
+/** `X-Request-Id`, on every answer. */
+export const requestIdHeader = {
   'X-Request-Id': {
     description: "The request id: the caller's X-Request-Id when it was sane, else a new one.",
     required: true,
@@ -38,7 +39,8 @@ const rateLimitHeaders = {
   },
 } as const;
 
-const retryAfterHeader = {
+/** `Retry-After`, on a 429 or a 503. */
+export const retryAfterHeader = {
   'Retry-After': {
     description: 'Seconds to wait before trying again.',
     required: true,
