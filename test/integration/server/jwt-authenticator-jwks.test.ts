@@ -273,11 +273,9 @@ describe('createJwtAuthenticator with jwksUrl on a loopback server', () => {
   });
 
   it('a port nobody listens on -> rejects with authentication_unavailable, the network error as cause', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
-    const auth = authenticator({ jwksUrl: `http://127.0.0.1:${port}${CERTS_PATH}` });
+    // Port 1 (tcpmux): privileged and unused, so the connection is refused at once; a port freed
+    // by the test could be taken by a parallel test meanwhile.
+    const auth = authenticator({ jwksUrl: `http://127.0.0.1:1${CERTS_PATH}` });
     const token = await sign(current.privateKey, 'current');
     const error = await rejection(auth.authenticate(request(token)));
     expectUnavailable(error, token, /could not be downloaded/);
