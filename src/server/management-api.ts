@@ -131,6 +131,12 @@ export interface ManagementApi {
 }
 
 const OWNER = 'createManagementApi';
+const LAST_RESORT_BODY = JSON.stringify({
+  type: 'about:blank',
+  title: 'Internal Error',
+  status: 500,
+  detail: INTERNAL_ERROR_DETAIL,
+});
 const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 const SILENT_LOGGER: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -355,17 +361,29 @@ export function finishApi(
       try {
         return await app.fetch(request);
       } catch (error) {
-        // Only a bug in answering an error reaches here: still a problem in the API's own
-        // shape, with the request id, and never the error.
-        const requestId = requestIdOf(request);
-        logger.error(
-          { requestId, error: { name: error instanceof Error ? error.name : typeof error } },
-          'management API request failed while answering an error',
-        );
-        return renderProblem(
-          { type: 'internal-error', detail: INTERNAL_ERROR_DETAIL },
-          { url: request.url, requestId, problemBaseUrl },
-        );
+        // Only a bug in answering an error (a throwing logger, a request that is no Request)
+        // reaches here: still a problem in the API's own shape, never the error; and should
+        // even that fail, a fixed 500, so that `fetch` never rejects.
+        try {
+          const requestId = requestIdOf(request);
+          try {
+            logger.error(
+              { requestId, error: { name: error instanceof Error ? error.name : typeof error } },
+              'management API request failed while answering an error',
+            );
+          } catch {
+            // The logger is what failed; the answer does not depend on it.
+          }
+          return renderProblem(
+            { type: 'internal-error', detail: INTERNAL_ERROR_DETAIL },
+            { url: request.url, requestId, problemBaseUrl },
+          );
+        } catch {
+          return new Response(LAST_RESORT_BODY, {
+            status: 500,
+            headers: { 'Content-Type': 'application/problem+json' },
+          });
+        }
       }
     },
     openApiDocument,

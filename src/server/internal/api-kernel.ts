@@ -492,7 +492,7 @@ export function createApiKernel(sender: WebhookSender<unknown>, config: KernelCo
         cacheBody(c, '{}', body);
         return next();
       }
-      if (!isJsonContentType(c.req.header('content-type') ?? null)) {
+      if (!isJsonContentType(c.req.header('content-type') ?? null, info.method === 'PATCH')) {
         return problem(c, {
           type: 'unsupported-media-type',
           detail: 'Send the request body as application/json.',

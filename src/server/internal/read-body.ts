@@ -36,15 +36,17 @@ export async function readBoundedBody(request: Request, maxBytes: number): Promi
 }
 
 /**
- * Whether a `Content-Type` is one the API reads: `application/json`, or
- * `application/merge-patch+json` (RFC 7396, which a PATCH may name); parameters
- * (`; charset=utf-8`) allowed, any case. Each route's schema then says which it takes (a POST
- * sent as merge-patch is a 415 there).
+ * Whether a `Content-Type` is one a write route reads: `application/json`, and on a PATCH also
+ * `application/merge-patch+json` (RFC 7396); parameters (`; charset=utf-8`) allowed, any case.
+ * Checked here because Hono's validators take any `application/*+json` for JSON.
  *
  * @param contentType - the header value, or `null`.
+ * @param mergePatch - whether the route is a PATCH.
  */
-export function isJsonContentType(contentType: string | null): boolean {
+export function isJsonContentType(contentType: string | null, mergePatch = false): boolean {
   if (contentType === null) return false;
   const mediaType = contentType.split(';', 1)[0]?.trim().toLowerCase() ?? '';
-  return mediaType === 'application/json' || mediaType === 'application/merge-patch+json';
+  return (
+    mediaType === 'application/json' || (mergePatch && mediaType === 'application/merge-patch+json')
+  );
 }

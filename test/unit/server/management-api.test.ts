@@ -343,13 +343,42 @@ describe('createManagementApi: HTTP refusals', () => {
     await problemOf(response, 'unsupported-media-type');
   });
 
-  it('POST /v1/webhooks/{id}/deliveries/recover with until before since -> 422, not 500', async () => {
+  it('POST /v1/webhooks/{id}/deliveries/recover with until before since -> 202, an empty range: nothing replayed', async () => {
     const harness = createApiHarness();
     const { id } = await createEndpoint(harness);
     const response = await harness.call('POST', `/v1/webhooks/${id}/deliveries/recover`, {
       body: { since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' },
     });
-    expect([202, 422]).toContain(response.status);
+    expect(response.status).toBe(202);
+    expect(await jsonOf(response)).toStrictEqual({ replayed: 0 });
+  });
+
+  it.each([
+    ['POST', '/v1/webhooks', 'application/merge-patch+json'],
+    ['POST', '/v1/webhooks', 'application/vnd.api+json'],
+    ['PATCH', '/v1/webhooks/{id}', 'application/vnd.api+json'],
+  ])('%s %s sent as %s -> 415 (merge-patch is for PATCH only)', async (method, template, type) => {
+    const harness = createApiHarness();
+    const { id } = await createEndpoint(harness);
+    const body = method === 'POST' ? CREATE_BODY : { description: 'x' };
+    const response = await harness.call(method, template.replace('{id}', id), {
+      body,
+      headers: { 'content-type': type },
+    });
+    expect(response.status).toBe(415);
+    await problemOf(response, 'unsupported-media-type');
+    expect(await harness.sender.listEndpoints(ORG_A)).toHaveLength(1);
+  });
+
+  it('PATCH /v1/webhooks/{id} sent as application/merge-patch+json -> 200, patched', async () => {
+    const harness = createApiHarness();
+    const { id } = await createEndpoint(harness);
+    const response = await harness.call('PATCH', `/v1/webhooks/${id}`, {
+      body: { description: 'merge-patched' },
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
+    expect(response.status).toBe(200);
+    expect((await jsonOf(response)).description).toBe('merge-patched');
   });
 
   it('HEAD /openapi.json without credentials -> 200, public like GET', async () => {
@@ -806,5 +835,42 @@ describe('createManagementApi: the routes answer', () => {
     const response = await createApiHarness().call('GET', '/openapi.json', { org: null });
     expect(response.status).toBe(200);
     expect((await jsonOf(response)).openapi).toBe('3.1.0');
+  });
+});
+
+describe('createManagementApi: fetch never rejects', () => {
+  const failingLogger = {
+    debug() {},
+    info() {},
+    warn() {},
+    error() {
+      throw new Error('log sink down');
+    },
+  };
+
+  it('an authenticate that rejects and a logger that throws -> still a 500 internal-error problem', async () => {
+    const harness = createApiHarness({
+      api: {
+        authenticate: async () => {
+          throw new Error('identity provider down');
+        },
+        logger: failingLogger,
+      },
+    });
+    const response = await harness.api.fetch(
+      new Request('http://api.test/v1/webhooks', { headers: { 'x-request-id': 'req-trace-1' } }),
+    );
+    expect(response.status).toBe(500);
+    const body = await problemOf(response, 'internal-error');
+    expect(body.traceId).toBe('req-trace-1');
+    expect(JSON.stringify(body)).not.toContain('identity provider down');
+  });
+
+  it('an argument that is not a Request -> a 500 problem, not a rejection', async () => {
+    const harness = createApiHarness();
+    const response = await harness.api.fetch({} as Request);
+    expect(response.status).toBe(500);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await response.json()) as { status: number }).status).toBe(500);
   });
 });
