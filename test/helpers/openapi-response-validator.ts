@@ -413,3 +413,53 @@ export function createValidatingClient(
   };
   return { validator, send };
 }
+
+// Compiling the schemas costs tens of milliseconds; APIs with the same document share one.
+const validatorsByDocument = new Map<string, OpenApiResponseValidator>();
+
+/** The validator of `document`, compiled once per distinct document. */
+export function validatorFor(document: OpenApiDocument): OpenApiResponseValidator {
+  const key = JSON.stringify(document);
+  let validator = validatorsByDocument.get(key);
+  if (validator === undefined) {
+    validator = createOpenApiResponseValidator(document);
+    validatorsByDocument.set(key, validator);
+  }
+  return validator;
+}
+
+/** An API as the checked fetch needs it: its handler and its document. */
+export interface DocumentedApi extends FetchHandler {
+  readonly openApiDocument: () => OpenApiDocument;
+}
+
+/**
+ * `api.fetch` that checks every answer against the API's own document before returning it: a
+ * documented operation's answer against its schema; with `problemsOutsideOperations`, any other
+ * error answer against the `Problem` schema (the Novatrade24 API; the EUDR API's errors are not
+ * problems). HEAD answers (no body) and the document itself (served outside the operations) are
+ * not checked. The path checked is the one the URL parser left (`/./x` is `/x`), as the API saw it.
+ */
+export function createCheckedFetch(
+  api: DocumentedApi,
+  options: { readonly problemsOutsideOperations: boolean },
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const response = await api.fetch(request);
+    if (request.method === 'HEAD') return response;
+    const validator = validatorFor(api.openApiDocument());
+    const { pathname, search } = new URL(request.url);
+    let documented = true;
+    try {
+      validator.resolve(request.method, pathname);
+    } catch {
+      documented = false;
+    }
+    if (documented) {
+      await validator.assertResponse(request.method, pathname + search, response.clone());
+    } else if (options.problemsOutsideOperations && response.status >= 400) {
+      await validator.assertProblem(pathname, response.clone(), response.status);
+    }
+    return response;
+  };
+}

@@ -17,10 +17,7 @@ import {
   createRecordingTransport,
   type RecordingTransport,
 } from '../../../src/testing/create-recording-transport.js';
-import {
-  createOpenApiResponseValidator,
-  type OpenApiResponseValidator,
-} from '../../helpers/openapi-response-validator.js';
+import { createCheckedFetch } from '../../helpers/openapi-response-validator.js';
 
 /** The two organizations and their N'entropy-style tokens (`eudr_live_` + 48 hex). */
 export const ORG_A = '3f1c9a2e-0b4d-4e8a-9c71-5d2f8b6a1e03';
@@ -97,24 +94,11 @@ export function createEudrHarness(options: EudrHarnessOptions = {}): EudrHarness
     rateLimit: false,
     ...options.api,
   });
-  // Every answer to a documented operation is checked against the API's own OpenAPI document
-  // (status, body schema, headers); N'entropy's `{ error, message }` bodies are not problems, so
-  // answers outside the operations are left to the tests.
-  let validator: OpenApiResponseValidator | undefined;
-  const call = async (method: string, path: string, callOptions: CallOptions = {}) => {
-    const request = buildRequest(method, path, callOptions);
-    const response = await api.fetch(request);
-    validator ??= createOpenApiResponseValidator(api.openApiDocument());
-    const { pathname, search } = new URL(request.url);
-    let documented = method.toUpperCase() !== 'HEAD';
-    try {
-      validator.resolve(method, pathname);
-    } catch {
-      documented = false;
-    }
-    if (documented) await validator.assertResponse(method, pathname + search, response.clone());
-    return response;
-  };
+  // Every answer to a documented operation is checked against the API's own OpenAPI document;
+  // N'entropy's `{ error, message }` bodies are not problems, so other answers are the tests'.
+  const checkedFetch = createCheckedFetch(api, { problemsOutsideOperations: false });
+  const call = (method: string, path: string, callOptions: CallOptions = {}) =>
+    checkedFetch(buildRequest(method, path, callOptions));
   return { api, sender, clock, transport, call };
 }
 

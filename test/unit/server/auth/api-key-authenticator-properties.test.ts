@@ -12,11 +12,7 @@ import type { Principal } from '../../../../src/server/internal/auth/authenticat
 import { RATE_LIMIT_TIERS } from '../../../../src/server/internal/rate-limit/rate-limit-policy.js';
 import { thrown } from '../../../helpers/thrown.js';
 import { b64token, codeUnit } from './auth-arbitraries.js';
-
-/** A request-shaped object whose Authorization header is any string, even one Headers refuses. */
-function rawRequest(authorization: string | null): Request {
-  return { headers: { get: () => authorization } } as unknown as Request;
-}
+import { rawRequest } from './auth-requests.js';
 
 const apiToken = b64token(MIN_API_KEY_LENGTH, 48);
 

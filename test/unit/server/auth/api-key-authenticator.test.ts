@@ -8,6 +8,7 @@ import {
 } from '../../../../src/server/internal/auth/api-key-authenticator.js';
 import { MAX_AUTHORIZATION_HEADER_LENGTH } from '../../../../src/server/internal/auth/bearer-token.js';
 import { thrown } from '../../../helpers/thrown.js';
+import { rawRequest, UNREADABLE_REQUESTS } from './auth-requests.js';
 
 const ORG_A = '3f1c9a2e-0b4d-4e8a-9c71-5d2f8b6a1e03';
 const ORG_B = '9b2d4e6f-1a3c-4b5d-8e7f-0a1b2c3d4e5f';
@@ -21,11 +22,6 @@ function request(authorization?: string): Request {
   return new Request('https://api.example/v1/me', {
     headers: authorization === undefined ? {} : { authorization },
   });
-}
-
-/** A request-shaped object whose Authorization header is any string, even one Headers refuses. */
-function rawRequest(authorization: string | null): Request {
-  return { headers: { get: () => authorization } } as unknown as Request;
 }
 
 const authenticator = createApiKeyAuthenticator({
@@ -111,17 +107,10 @@ describe('createApiKeyAuthenticator: authenticate', () => {
     expect(await authenticator.authenticate(rawRequest(header))).toBeNull();
   });
 
-  it('a request whose headers cannot be read -> null, not a rejection', async () => {
-    const broken = {
-      headers: {
-        get: () => {
-          throw new TypeError('no headers');
-        },
-      },
-    } as unknown as Request;
-    await expect(authenticator.authenticate(broken)).resolves.toBeNull();
-    await expect(authenticator.authenticate({} as Request)).resolves.toBeNull();
-    await expect(authenticator.authenticate(rawRequest(null))).resolves.toBeNull();
+  it.each(
+    UNREADABLE_REQUESTS.map((request, index) => [index, request] as const),
+  )('unreadable request #%i (headers that throw, none, no Authorization) -> null, not a rejection', async (_index, request) => {
+    await expect(authenticator.authenticate(request)).resolves.toBeNull();
   });
 
   it('concurrent first requests -> each gets its own answer', async () => {

@@ -10,6 +10,7 @@ import type { Principal } from '../../../../src/server/internal/auth/authenticat
 import { createJwtAuthenticator } from '../../../../src/server/internal/auth/jwt-authenticator.js';
 import { RATE_LIMIT_TIERS } from '../../../../src/server/internal/rate-limit/rate-limit-policy.js';
 import { codeUnit } from './auth-arbitraries.js';
+import { rawRequest } from './auth-requests.js';
 
 const ISSUER = 'https://auth.novatrade24.com/realms/nt24-idp';
 const AUDIENCE = 'nt24-management-api';
@@ -38,10 +39,6 @@ function authenticatorWith(clockToleranceSeconds: number) {
 
 const TOLERANCES = [0, 30] as const;
 const authenticators = new Map(TOLERANCES.map((t) => [t, authenticatorWith(t)]));
-
-function rawRequest(authorization: string | null): Request {
-  return { headers: { get: () => authorization } } as unknown as Request;
-}
 
 /** A time claim near now (seconds, sometimes fractional), or something that is not a number. */
 const timeClaim: fc.Arbitrary<unknown> = fc.oneof(

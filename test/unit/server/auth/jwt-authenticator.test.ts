@@ -19,6 +19,7 @@ import {
   type JwtAuthenticatorOptions,
 } from '../../../../src/server/internal/auth/jwt-authenticator.js';
 import { thrown } from '../../../helpers/thrown.js';
+import { rawRequest, UNREADABLE_REQUESTS } from './auth-requests.js';
 
 const ISSUER = 'https://auth.novatrade24.com/realms/nt24-idp';
 const AUDIENCE = 'nt24-management-api';
@@ -86,11 +87,6 @@ function request(authorization?: string): Request {
   return new Request('https://api.example/v1/me', {
     headers: authorization === undefined ? {} : { authorization },
   });
-}
-
-/** A request-shaped object whose Authorization header is any string, even one Headers refuses. */
-function rawRequest(authorization: string | null): Request {
-  return { headers: { get: () => authorization } } as unknown as Request;
 }
 
 const BASE: JwtAuthenticatorOptions = {
@@ -368,17 +364,10 @@ describe('createJwtAuthenticator: requests that do not authenticate -> null', ()
     }
   });
 
-  it('a request whose headers cannot be read -> null, not a rejection', async () => {
-    const broken = {
-      headers: {
-        get: () => {
-          throw new TypeError('no headers');
-        },
-      },
-    } as unknown as Request;
-    await expect(standard.authenticate(broken)).resolves.toBeNull();
-    await expect(standard.authenticate({} as Request)).resolves.toBeNull();
-    await expect(standard.authenticate(rawRequest(null))).resolves.toBeNull();
+  it.each(
+    UNREADABLE_REQUESTS.map((request, index) => [index, request] as const),
+  )('unreadable request #%i (headers that throw, none, no Authorization) -> null, not a rejection', async (_index, request) => {
+    await expect(standard.authenticate(request)).resolves.toBeNull();
   });
 
   it.each<[string, () => Promise<string>]>([
