@@ -46,6 +46,25 @@ export function median(values: readonly number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/**
+ * Runs `measure(index, round)` for each of `count` cases, `rounds` times, starting each round one
+ * case later, so that no case always runs first (right after a warm-up, a truncate or a GC).
+ * Returns the results by case, in round order.
+ */
+export async function rotatedRounds<R>(
+  measure: (index: number, round: number) => Promise<R>,
+  { count, rounds }: { readonly count: number; readonly rounds: number },
+): Promise<R[][]> {
+  const results: R[][] = Array.from({ length: count }, () => []);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < count; k++) {
+      const index = (k + round) % count;
+      (results[index] as R[]).push(await measure(index, round));
+    }
+  }
+  return results;
+}
+
 /** Runs `baseline` and `cases` interleaved for several rounds and returns median ratios. */
 export async function compare(title: string, options: CompareOptions): Promise<Comparison> {
   const { baseline, cases, rounds = 7, timeMs = 120, batch = 1, async = false } = options;

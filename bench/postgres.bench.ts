@@ -94,7 +94,7 @@ import type { SenderStorage } from '../src/sender/ports/sender-storage.js';
 import type { DeliveryRecord, EventRecord } from '../src/sender/records.js';
 import { WebhookSender } from '../src/sender/webhook-sender.js';
 import { EVENT_FIXTURES } from '../src/testing/event-fixtures.js';
-import { type BenchSuite, type Comparison, median } from './harness.js';
+import { type BenchSuite, type Comparison, median, rotatedRounds } from './harness.js';
 import { ask, endChild, forkBench, forkReceiver, nextMessage } from './postgres/children.js';
 import { CpuWindow } from './postgres/cpu.js';
 import {
@@ -227,18 +227,17 @@ async function dispatch(): Promise<Comparison> {
       });
     };
     for (let index = 0; index < cases.length; index++) await once(index); // warm-up
-    const ms: number[][] = cases.map(() => []);
     const statements: StatementTallies[] = [];
     const windows: { cpu: Record<string, number>; ms: number }[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      for (let k = 0; k < cases.length; k++) {
-        const index = (k + round) % cases.length;
+    const ms = await rotatedRounds(
+      async (index) => {
         const result = await once(index);
-        (ms[index] as number[]).push(result.ms);
         if (result.statements !== undefined) statements.push(result.statements);
         if (result.cpu !== undefined) windows.push({ cpu: result.cpu, ms: result.ms });
-      }
-    }
+        return result.ms;
+      },
+      { count: cases.length, rounds: ROUNDS },
+    );
     const expected = (ROUNDS + 1) * DELIVERIES * cases.length;
     const received = await receiver.requests();
     if (received !== expected)
@@ -412,14 +411,13 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::inte
     ];
     const truncate = () => raw.query(`TRUNCATE ${q}.attempts, ${q}.deliveries, ${q}.events`);
     for (const c of cases) await c.run(); // warm-up
-    const ms: number[][] = cases.map(() => []);
-    for (let round = 0; round < ROUNDS; round++) {
-      await truncate();
-      for (let k = 0; k < cases.length; k++) {
-        const index = (k + round) % cases.length;
-        (ms[index] as number[]).push(await (cases[index] as (typeof cases)[number]).run());
-      }
-    }
+    const ms = await rotatedRounds(
+      async (index, round) => {
+        if (index === round % cases.length) await truncate(); // each round's first case
+        return (cases[index] as (typeof cases)[number]).run();
+      },
+      { count: cases.length, rounds: ROUNDS },
+    );
     console.log(
       `fan-out: ${int(ENDPOINTS)} endpoints inserted in ${int(setupMs)} ms before the rounds ` +
         `(insertEndpoint, 10 at a time); statements per 10,000-endpoint publish: ` +
@@ -525,15 +523,10 @@ async function workers(): Promise<Comparison> {
     };
 
     await run(max); // warm-up of every worker (its transport's connections, its code)
-    const results = COUNTS.map(() => [] as Awaited<ReturnType<typeof run>>[]);
-    for (let round = 0; round < ROUNDS; round++) {
-      for (let k = 0; k < COUNTS.length; k++) {
-        const index = (k + round) % COUNTS.length;
-        (results[index] as Awaited<ReturnType<typeof run>>[]).push(
-          await run(COUNTS[index] as number),
-        );
-      }
-    }
+    const results = await rotatedRounds((index) => run(COUNTS[index] as number), {
+      count: COUNTS.length,
+      rounds: ROUNDS,
+    });
     const made = results[0]?.[0]?.made ?? 0;
     COUNTS.forEach((n, i) => {
       const rs = results[i] as Awaited<ReturnType<typeof run>>[];

@@ -71,7 +71,7 @@ import type { DeliveryRecord, EventRecord } from '../src/sender/records.js';
 import { type PublishInput, WebhookSender } from '../src/sender/webhook-sender.js';
 import { nodeHmacSha256Hex } from '../src/signature/node-hmac-sha256-hex.node.js';
 import { EVENT_FIXTURES } from '../src/testing/event-fixtures.js';
-import { type BenchSuite, type Comparison, median } from './harness.js';
+import { type BenchSuite, type Comparison, median, rotatedRounds } from './harness.js';
 import { BENCH_ORG, BENCH_SECRET, fanOutEndpoints } from './sender/fan-out-endpoints.js';
 import type { MemoryResult } from './sender/memory-child.js';
 
@@ -247,13 +247,10 @@ async function throughput(): Promise<Comparison> {
 
     try {
       for (const c of cases) await c.run(); // warm-up: connections open, code optimised
-      const ms: number[][] = cases.map(() => []);
-      for (let round = 0; round < ROUNDS; round++) {
-        for (let k = 0; k < cases.length; k++) {
-          const index = (k + round) % cases.length;
-          (ms[index] as number[]).push(await (cases[index] as (typeof cases)[number]).run());
-        }
-      }
+      const ms = await rotatedRounds((index) => (cases[index] as (typeof cases)[number]).run(), {
+        count: cases.length,
+        rounds: ROUNDS,
+      });
       const received = await receiver.requests();
       const expected = (ROUNDS + 1) * DELIVERIES * cases.length;
       if (received !== expected) throw new Error(`receiver saw ${received}, not ${expected}`);
@@ -638,13 +635,10 @@ async function fairness(): Promise<Comparison> {
   ];
   try {
     for (const c of cases) await c.run(); // warm-up
-    const ms: number[][] = cases.map(() => []);
-    for (let round = 0; round < ROUNDS; round++) {
-      for (let k = 0; k < cases.length; k++) {
-        const index = (k + round) % cases.length;
-        (ms[index] as number[]).push(await (cases[index] as (typeof cases)[number]).run());
-      }
-    }
+    const ms = await rotatedRounds((index) => (cases[index] as (typeof cases)[number]).run(), {
+      count: cases.length,
+      rounds: ROUNDS,
+    });
     const base = ms[0] as number[];
     const slowMedian = median(ms[1] as number[]);
     console.log(

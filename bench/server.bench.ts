@@ -53,7 +53,7 @@ import { RateLimiter } from '../src/server/internal/rate-limit/rate-limiter.js';
 import { createRequestId } from '../src/server/internal/request-id.js';
 import { endpointIdParamSchema } from '../src/server/internal/schemas/shared-schemas.js';
 import { EVENT_FIXTURES } from '../src/testing/event-fixtures.js';
-import { type BenchSuite, type Comparison, compare, median } from './harness.js';
+import { type BenchSuite, type Comparison, compare, median, rotatedRounds } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -476,13 +476,10 @@ async function ingest(): Promise<Comparison[]> {
 
   try {
     for (const c of cases) await c.run(); // warm-up: connections open, code optimised
-    const times: RunTimes[][] = cases.map(() => []);
-    for (let round = 0; round < INGEST_ROUNDS; round++) {
-      for (let k = 0; k < cases.length; k++) {
-        const index = (k + round) % cases.length;
-        (times[index] as RunTimes[]).push(await (cases[index] as (typeof cases)[number]).run());
-      }
-    }
+    const times = await rotatedRounds((index) => (cases[index] as (typeof cases)[number]).run(), {
+      count: cases.length,
+      rounds: INGEST_ROUNDS,
+    });
     const delivering = cases.filter((c) => c.delivers).length;
     const expected = (INGEST_ROUNDS + 1) * EVENTS * delivering;
     const received = await receiver.requests();

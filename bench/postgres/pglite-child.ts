@@ -22,6 +22,7 @@ import { migrate } from '../../src/postgres/migrate.js';
 import { PostgresStorage } from '../../src/postgres/postgres-storage.js';
 import { HttpTransport } from '../../src/sender/http-transport.node.js';
 import type { SenderStorage } from '../../src/sender/ports/sender-storage.js';
+import { rotatedRounds } from '../harness.js';
 import { benchPool } from './database.js';
 import {
   INPUT,
@@ -111,7 +112,6 @@ async function run(args: readonly string[]): Promise<PGliteRunResult> {
     { storage: withoutWatch(new PostgresStorage({ pool: countingPool(lite, counter) })), counter },
     { storage: withoutWatch(new PostgresStorage({ pool: real, schema: pgSchema })) },
   ].map((c) => ({ ...c, http: new HttpTransport({ allowPrivateNetworks: true }) }));
-  const ms: number[][] = [[], []];
   const pgliteStatements: StatementTallies[] = [];
   try {
     for (const c of cases) {
@@ -133,16 +133,15 @@ async function run(args: readonly string[]): Promise<PGliteRunResult> {
       });
     };
     for (let index = 0; index < cases.length; index++) await once(index); // warm-up
-    for (let round = 0; round < rounds; round++) {
-      for (let k = 0; k < cases.length; k++) {
-        const index = (k + round) % cases.length;
+    const ms = await rotatedRounds(
+      async (index) => {
         const result = await once(index);
-        (ms[index] as number[]).push(result.ms);
-        if (index === 0 && result.statements !== undefined) {
+        if (index === 0 && result.statements !== undefined)
           pgliteStatements.push(result.statements);
-        }
-      }
-    }
+        return result.ms;
+      },
+      { count: cases.length, rounds: rounds },
+    );
     return {
       type: 'run',
       rssStartBytes,

@@ -122,17 +122,14 @@ export function createEudrManagementApi(
     );
   }
   const untyped = sender as unknown as WebhookSender<UntypedEventDataMap>;
-  const prepared = kernelFor(
-    untyped,
-    withEudrRateLimits(options),
-    OWNER,
-    EUDR_MANAGEMENT_API_OPTION_NAMES,
-    {
-      prefixes: [EUDR_WEBHOOKS_PATH],
-      renderProblem: renderEudrError,
-      idempotencyKey: 'optional',
-    },
-  );
+  const prepared = kernelFor(untyped, {
+    options: withEudrRateLimits(options),
+    owner: OWNER,
+    names: EUDR_MANAGEMENT_API_OPTION_NAMES,
+    prefixes: [EUDR_WEBHOOKS_PATH],
+    renderProblem: renderEudrError,
+    idempotencyKey: 'optional',
+  });
   registerEudrWebhookRoutes(prepared.kernel, untyped);
   return finishApi(prepared, {
     title: "N'entropy EUDR webhook registration API",

@@ -165,7 +165,10 @@ export function createManagementApi(
   options: ManagementApiOptions,
 ): ManagementApi {
   const untyped = sender as unknown as WebhookSender<UntypedEventDataMap>;
-  const kernel = kernelFor(untyped, options, OWNER, MANAGEMENT_API_OPTION_NAMES, {
+  const kernel = kernelFor(untyped, {
+    options,
+    owner: OWNER,
+    names: MANAGEMENT_API_OPTION_NAMES,
     prefixes: DEFAULT_WEBHOOK_PREFIXES,
   });
   registerWebhookRoutes(kernel.kernel, untyped);
@@ -194,16 +197,20 @@ export interface PreparedApi {
  */
 export function kernelFor(
   sender: WebhookSender<UntypedEventDataMap>,
-  options: ManagementApiOptions,
-  owner: string,
-  names: readonly string[],
   settings: {
+    /** The caller's options, checked here. */
+    readonly options: ManagementApiOptions;
+    /** The factory's name, for messages. */
+    readonly owner: string;
+    /** The option names the factory accepts. */
+    readonly names: readonly string[];
     readonly prefixes: readonly string[];
     readonly renderProblem?: ApiKernelRender | undefined;
     /** Whether writes need an Idempotency-Key. @default 'required' */
     readonly idempotencyKey?: 'required' | 'optional' | undefined;
   },
 ): PreparedApi {
+  const { options, owner, names } = settings;
   if (!isSenderLike(sender)) {
     throw invalidOption(
       'sender',
