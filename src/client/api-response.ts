@@ -1,0 +1,29 @@
+/** The rate-limit state an answer reported (`X-RateLimit-*`; spec: every response carries them). */
+export interface RateLimitInfo {
+  /** Requests allowed in the current window. */
+  readonly limit: number;
+  /** Requests left in the current window. */
+  readonly remaining: number;
+  /** When the window resets, Unix seconds. */
+  readonly resetSeconds: number;
+  /** The budget the call counted against (`read`, `write`, `webhook`), when the server said. */
+  readonly category: string | undefined;
+}
+
+/** What a client call answers: the parsed body and what the final response said about itself. */
+export interface ApiResponse<T> {
+  /** The parsed body (`undefined` for 204 No Content). */
+  readonly data: T;
+  /** The HTTP status of the final answer. */
+  readonly status: number;
+  /** The final answer's headers. */
+  readonly headers: Headers;
+  /** `X-RateLimit-*`, or `undefined` when the answer had none (or malformed ones). */
+  readonly rateLimit: RateLimitInfo | undefined;
+  /** `X-Request-Id` of the answer. */
+  readonly requestId: string | undefined;
+  /** True when the server answered from its idempotency record (`Idempotent-Replayed: true`). */
+  readonly idempotentReplayed: boolean;
+  /** How many HTTP attempts the call took (1 when the first answered). */
+  readonly attempts: number;
+}
