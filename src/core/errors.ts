@@ -23,6 +23,8 @@ export type VerificationErrorCode =
  * Codes of {@link WebhookValidationError}: input that does not have the expected shape. The
  * receiver also answers `method_not_allowed`, `unsupported_media_type` and `payload_too_large` as
  * HTTP problems (and tells `onError` listeners with this class): they are listed here only.
+ * `optional_dependency_missing`: a call needs an optional peer dependency (`msw`, `fast-check`)
+ * that is not installed.
  */
 export type ValidationErrorCode =
   | 'invalid_option'
@@ -36,7 +38,8 @@ export type ValidationErrorCode =
   | 'unsupported_media_type'
   | 'payload_too_large'
   | 'invalid_endpoint'
-  | 'invalid_event_input';
+  | 'invalid_event_input'
+  | 'optional_dependency_missing';
 
 /**
  * Codes of {@link WebhookStorageError}: a storage adapter failed or found inconsistent data, a

@@ -40,6 +40,7 @@ const PARSE_FAILURE_CODES: Readonly<Record<ValidationErrorCode, boolean>> = {
   payload_too_large: false,
   invalid_endpoint: false,
   invalid_event_input: false,
+  optional_dependency_missing: false,
 };
 
 /** A verification error of this package, from this copy or another (answered 401). */

@@ -56,6 +56,8 @@ const PROBLEM_OF_VALIDATION_CODE: Readonly<Record<ValidationErrorCode, ProblemTy
   method_not_allowed: 'method-not-allowed',
   unsupported_media_type: 'unsupported-media-type',
   payload_too_large: 'payload-too-large',
+  // a test helper's missing peer: never the request's fault
+  optional_dependency_missing: 'internal-error',
 };
 
 const PROBLEM_OF_OTHER_CODE: Readonly<

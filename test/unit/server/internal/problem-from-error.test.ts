@@ -37,6 +37,7 @@ const VALIDATION: Readonly<Record<ValidationErrorCode, string>> = {
   method_not_allowed: 'method-not-allowed',
   unsupported_media_type: 'unsupported-media-type',
   payload_too_large: 'payload-too-large',
+  optional_dependency_missing: 'internal-error',
 };
 const CONFLICT: Readonly<Record<ConflictErrorCode, string>> = {
   not_found: 'not-found',

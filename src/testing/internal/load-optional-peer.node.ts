@@ -1,0 +1,54 @@
+// The testing entry's optional peers (msw for the management API mock, fast-check for the
+// arbitraries) are loaded on first use, synchronously, so that importing
+// `@novatrade24/webhooks/testing` for a fake clock or a signed request never needs them
+// (docs/design.md §5.38). A static import would make them required: ESM links every import
+// before any code runs. `require` resolves them next to this package, as a static import would;
+// on Node >= 20.19 it also loads an ESM-only peer (require(esm)).
+
+import { createRequire } from 'node:module';
+import { WebhookValidationError } from '../../core/errors.js';
+
+/** The optional peers of the testing entry, with the range this package is tested against. */
+const PEERS = {
+  msw: '^2.8',
+  'fast-check': '^3.23 || ^4',
+} as const;
+
+/** An optional peer of the testing entry. */
+export type OptionalPeer = keyof typeof PEERS;
+
+declare const require: ((id: string) => unknown) | undefined;
+
+// The CJS build has a `require` of its own; the ESM build makes one from its URL. `typeof`
+// guards the name, which is undeclared in ESM.
+const requireHere: (id: string) => unknown =
+  typeof require === 'function' ? require : createRequire(import.meta.url);
+
+const loaded = new Map<OptionalPeer, unknown>();
+
+/**
+ * The module `peer`, loaded once.
+ *
+ * @param peer - the package name.
+ * @param feature - what needs it, for the error message (`createManagementApiHandlers`).
+ * @throws WebhookValidationError `optional_dependency_missing` when it is not installed.
+ */
+export function loadOptionalPeer<T>(peer: OptionalPeer, feature: string): T {
+  if (loaded.has(peer)) return loaded.get(peer) as T;
+  let module: unknown;
+  try {
+    module = requireHere(peer);
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND') {
+      throw new WebhookValidationError(
+        'optional_dependency_missing',
+        `${feature} needs the optional peer dependency ${peer} (${PEERS[peer]}): install it with ` +
+          `\`npm install --save-dev ${peer}\`.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  loaded.set(peer, module);
+  return module as T;
+}
