@@ -10,8 +10,8 @@ import { WebhookValidationError } from '../../core/errors.js';
 
 /** The optional peers of the testing entry, with the range this package is tested against. */
 const PEERS = {
-  msw: '^2.8',
-  'fast-check': '^3.23 || ^4',
+  msw: '^2.10.0',
+  'fast-check': '^4.0.0',
 } as const;
 
 /** An optional peer of the testing entry. */
@@ -24,7 +24,39 @@ declare const require: ((id: string) => unknown) | undefined;
 const requireHere: (id: string) => unknown =
   typeof require === 'function' ? require : createRequire(import.meta.url);
 
-const loaded = new Map<OptionalPeer, unknown>();
+/**
+ * A loader of optional peers over `requireModule` (tests pass one that fails), caching each
+ * module it loads.
+ */
+export function createPeerLoader(
+  requireModule: (id: string) => unknown,
+): <T>(peer: OptionalPeer, feature: string) => T {
+  const loaded = new Map<OptionalPeer, unknown>();
+  return <T>(peer: OptionalPeer, feature: string): T => {
+    if (loaded.has(peer)) return loaded.get(peer) as T;
+    let module: unknown;
+    try {
+      module = requireModule(peer);
+    } catch (error) {
+      // Only the peer itself missing; a module missing inside an installed peer is its own fault.
+      const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+      if (code === 'MODULE_NOT_FOUND' && String(message).includes(`'${peer}'`)) {
+        throw new WebhookValidationError(
+          'optional_dependency_missing',
+          `${feature} needs the optional peer dependency ${peer} (${PEERS[peer]}): install it ` +
+            `with \`npm install --save-dev ${peer}\`.`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    loaded.set(peer, module);
+    return module as T;
+  };
+}
+
+/** The optional peer ranges, as package.json declares them (a test keeps the two equal). */
+export const OPTIONAL_PEER_RANGES: Readonly<Record<OptionalPeer, string>> = PEERS;
 
 /**
  * The module `peer`, loaded once.
@@ -33,22 +65,5 @@ const loaded = new Map<OptionalPeer, unknown>();
  * @param feature - what needs it, for the error message (`createManagementApiHandlers`).
  * @throws WebhookValidationError `optional_dependency_missing` when it is not installed.
  */
-export function loadOptionalPeer<T>(peer: OptionalPeer, feature: string): T {
-  if (loaded.has(peer)) return loaded.get(peer) as T;
-  let module: unknown;
-  try {
-    module = requireHere(peer);
-  } catch (error) {
-    if ((error as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND') {
-      throw new WebhookValidationError(
-        'optional_dependency_missing',
-        `${feature} needs the optional peer dependency ${peer} (${PEERS[peer]}): install it with ` +
-          `\`npm install --save-dev ${peer}\`.`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-  loaded.set(peer, module);
-  return module as T;
-}
+export const loadOptionalPeer: <T>(peer: OptionalPeer, feature: string) => T =
+  createPeerLoader(requireHere);
