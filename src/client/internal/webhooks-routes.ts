@@ -1,0 +1,173 @@
+// The Novatrade24 management API's routes (docs/server.md) on an `HttpCore`: each method builds
+// one `HttpCall` (method, path with its ids percent-encoded, query, body, per-call options) and
+// hands it over; the core adds the token, the Idempotency-Key, retries and typed errors
+// (docs/design.md §5.36). Responses are passed through unvalidated (docs/design.md §5.37).
+
+import type { EventDataMap } from '../../core/catalog/event-data.js';
+import type { ApiResponse } from '../api-response.js';
+import type { DeliveryListQuery, UpdateWebhookEndpointInput } from '../input-types.js';
+import type { RequestOptions, WriteRequestOptions } from '../request-options.js';
+import type { DeliveryPage, WebhookDelivery, WebhookEndpoint } from '../resource-types.js';
+import type {
+  WebhookDeliveriesApi,
+  WebhookEndpointsApi,
+  WebhookEventsApi,
+  WebhooksClient,
+} from '../webhooks-client.js';
+import type { HttpCall, HttpCore } from './http-call.js';
+import { pathSegment } from './path-segment.js';
+import { instant, readFields, writeFields } from './request-values.js';
+
+const WEBHOOKS = '/v1/webhooks';
+
+/**
+ * The client's namespaces over `core`.
+ *
+ * @param core - sends the calls (`createHttpCore`, or a fake in tests).
+ */
+export function bindWebhooksClient<D = EventDataMap>(core: HttpCore): WebhooksClient<D> {
+  const send = <T>(call: Omit<HttpCall, 'errorFormat'>): Promise<ApiResponse<T>> =>
+    core.request<T>({ ...call, errorFormat: 'problem' });
+
+  const endpointPath = (id: unknown, method: string): string =>
+    `${WEBHOOKS}/${pathSegment(id, 'id', method)}`;
+
+  const update = async (
+    id: string,
+    patch: UpdateWebhookEndpointInput,
+    options: WriteRequestOptions | undefined,
+    method: string,
+  ): Promise<ApiResponse<WebhookEndpoint>> =>
+    send({
+      method: 'PATCH',
+      path: endpointPath(id, method),
+      body: patch,
+      // The route takes both; merge-patch says what the body means (RFC 7396).
+      contentType: 'application/merge-patch+json',
+      ...writeFields(options),
+    });
+
+  const endpoints: WebhookEndpointsApi<D> = {
+    create: async (input, options) =>
+      send({ method: 'POST', path: WEBHOOKS, body: input, ...writeFields(options) }),
+    list: async (options) => send({ method: 'GET', path: WEBHOOKS, ...readFields(options) }),
+    get: async (id, options) =>
+      send({ method: 'GET', path: endpointPath(id, 'endpoints.get'), ...readFields(options) }),
+    update: (id, patch, options) => update(id, patch, options, 'endpoints.update'),
+    pause: (id, options) => update(id, { status: 'PAUSED' }, options, 'endpoints.pause'),
+    resume: (id, options) => update(id, { status: 'ACTIVE' }, options, 'endpoints.resume'),
+    delete: async (id, options) =>
+      send({
+        method: 'DELETE',
+        path: endpointPath(id, 'endpoints.delete'),
+        ...writeFields(options),
+      }),
+    test: async (id, input, options) =>
+      send({
+        method: 'POST',
+        path: `${endpointPath(id, 'endpoints.test')}/test`,
+        body: input,
+        ...writeFields(options),
+      }),
+    rotateSecret: async (id, input, options) =>
+      send({
+        method: 'POST',
+        path: `${endpointPath(id, 'endpoints.rotateSecret')}/rotate-secret`,
+        body: input ?? {},
+        ...writeFields(options),
+      }),
+  };
+
+  const deliveriesPath = (endpointId: unknown, method: string): string =>
+    `${WEBHOOKS}/${pathSegment(endpointId, 'endpointId', method)}/deliveries`;
+
+  const list = async (
+    endpointId: string,
+    query: DeliveryListQuery | undefined,
+    options: RequestOptions | undefined,
+    method: string,
+  ): Promise<ApiResponse<DeliveryPage>> =>
+    send({
+      method: 'GET',
+      path: deliveriesPath(endpointId, method),
+      // Named fields only: the query's keys are the API's parameters, nothing else is sent.
+      query: {
+        status: query?.status,
+        since: instant(query?.since, 'since', method),
+        page: query?.page,
+        size: query?.size,
+        sort: query?.sort,
+      },
+      ...readFields(options),
+    });
+
+  const deliveries: WebhookDeliveriesApi = {
+    list: (endpointId, query, options) => list(endpointId, query, options, 'deliveries.list'),
+    listAll: (endpointId, query, options) => ({
+      [Symbol.asyncIterator]: () =>
+        allDeliveries(
+          (page) => list(endpointId, { ...query, page }, options, 'deliveries.listAll'),
+          query?.page ?? 0,
+          options?.signal,
+        ),
+    }),
+    get: async (endpointId, deliveryId, options) =>
+      send({
+        method: 'GET',
+        path: `${deliveriesPath(endpointId, 'deliveries.get')}/${pathSegment(deliveryId, 'deliveryId', 'deliveries.get')}`,
+        ...readFields(options),
+      }),
+    replay: async (endpointId, deliveryId, options) =>
+      send({
+        method: 'POST',
+        path: `${deliveriesPath(endpointId, 'deliveries.replay')}/${pathSegment(deliveryId, 'deliveryId', 'deliveries.replay')}/replay`,
+        ...writeFields(options),
+      }),
+    recover: async (endpointId, input, options) =>
+      send({
+        method: 'POST',
+        path: `${deliveriesPath(endpointId, 'deliveries.recover')}/recover`,
+        body: recoverBody(input),
+        ...writeFields(options),
+      }),
+  };
+
+  const events: WebhookEventsApi<D> = {
+    publish: async (input, options) =>
+      send({ method: 'POST', path: '/v1/events', body: input, ...writeFields(options) }),
+  };
+
+  return { endpoints, deliveries, events };
+}
+
+/** The recover body with its `Date`s as strings; other fields go as given (the server refuses them). */
+function recoverBody(input: Parameters<WebhookDeliveriesApi['recover']>[1]): unknown {
+  if (typeof input !== 'object' || input === null) return input;
+  const { since, until, ...rest } = input;
+  return {
+    ...rest,
+    since: instant(since, 'since', 'deliveries.recover'),
+    ...(until === undefined ? {} : { until: instant(until, 'until', 'deliveries.recover') }),
+  };
+}
+
+/**
+ * Every delivery of the pages from `firstPage` on: one request per page, made when the previous
+ * page is used up; stops after a page without `hasNext` (or an empty one, so a server that keeps
+ * saying `hasNext` cannot loop it forever). The signal is checked before each item and each page.
+ */
+async function* allDeliveries(
+  fetchPage: (page: number) => Promise<ApiResponse<DeliveryPage>>,
+  firstPage: number,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<WebhookDelivery, void, undefined> {
+  for (let page = firstPage; ; page += 1) {
+    signal?.throwIfAborted();
+    const { data } = await fetchPage(page);
+    for (const delivery of data.data) {
+      signal?.throwIfAborted();
+      yield delivery;
+    }
+    if (!data.pagination.hasNext || data.data.length === 0) return;
+  }
+}
