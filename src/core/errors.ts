@@ -65,6 +65,19 @@ export type ConflictErrorCode =
   | 'idempotency_key_in_flight';
 
 /**
+ * Codes of {@link WebhookClientError}: a call of the management API client (`/client`) failed.
+ * - `api_error`: the API answered an error status (`NovatradeApiError`, `EudrApiError`).
+ * - `network_error`: no answer came, after every attempt the retry policy allowed.
+ * - `token_request_failed`: the OAuth2 token endpoint refused or failed (`TokenRequestError`).
+ * - `invalid_response`: an answer the API does not send, such as a 2xx whose body is not JSON.
+ */
+export type ClientErrorCode =
+  | 'api_error'
+  | 'network_error'
+  | 'token_request_failed'
+  | 'invalid_response';
+
+/**
  * Every stable error code this library uses. An outbound delivery never throws: how an attempt
  * failed is data on the delivery record (`DeliveryFailureReason`: a timeout, a network error, a
  * blocked destination), retried on the schedule, not an error a caller catches.
@@ -73,7 +86,8 @@ export type WebhooksErrorCode =
   | VerificationErrorCode
   | ValidationErrorCode
   | StorageErrorCode
-  | ConflictErrorCode;
+  | ConflictErrorCode
+  | ClientErrorCode;
 
 // A global-registry symbol, so that isWebhooksError() recognises errors thrown by another copy of
 // this package (the ESM and the CJS build loaded side by side, or two installed versions).
@@ -176,6 +190,36 @@ export class WebhookConflictError extends WebhooksError<ConflictErrorCode> {
   constructor(code: ConflictErrorCode, message: string, options?: WebhooksErrorOptions) {
     super(code, message, options);
     this.name = 'WebhookConflictError';
+  }
+}
+
+/**
+ * A call of the management API client failed: the API answered an error (`api_error`, thrown as
+ * its subclasses `NovatradeApiError` and `EudrApiError`), no answer came (`network_error`, with the
+ * last failure as `cause`), the token endpoint failed (`token_request_failed`) or an answer was not
+ * what the API sends (`invalid_response`). The message names the method, the path and the status,
+ * never a token, a secret or anything read from a body.
+ *
+ * @example
+ * ```ts
+ * try { await client.getWebhook('wh_1'); }
+ * catch (err) { if (err instanceof WebhookClientError && err.code === 'network_error') retryLater(); }
+ * ```
+ */
+export class WebhookClientError<
+  C extends ClientErrorCode = ClientErrorCode,
+> extends WebhooksError<C> {
+  /** The HTTP status of the answer, or `undefined` when no answer came. */
+  readonly status: number | undefined;
+
+  constructor(
+    code: C,
+    message: string,
+    options?: WebhooksErrorOptions & { readonly status?: number | undefined },
+  ) {
+    super(code, message, options);
+    this.name = 'WebhookClientError';
+    this.status = options?.status;
   }
 }
 

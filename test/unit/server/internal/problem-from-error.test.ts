@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  type ClientErrorCode,
   type ConflictErrorCode,
   type StorageErrorCode,
   type ValidationErrorCode,
   type VerificationErrorCode,
+  WebhookClientError,
   WebhookConflictError,
   WebhookStorageError,
   WebhooksError,
@@ -62,6 +64,13 @@ const VERIFICATION: readonly VerificationErrorCode[] = [
   'signature_mismatch',
   'invalid_payload_type',
 ];
+
+const CLIENT: Readonly<Record<ClientErrorCode, string>> = {
+  api_error: 'internal-error',
+  network_error: 'internal-error',
+  token_request_failed: 'internal-error',
+  invalid_response: 'internal-error',
+};
 
 const entries = <C extends string>(table: Readonly<Record<C, string>>) =>
   Object.entries(table) as [C, string][];
@@ -155,6 +164,13 @@ describe('problemFromError', () => {
   it.each(VERIFICATION)('WebhookVerificationError %s -> internal-error (a bug here)', (code) => {
     const problem = problemFromError(new WebhookVerificationError(code, CANARY));
     expect(problem).toEqual({ type: 'internal-error', detail: INTERNAL_ERROR_DETAIL });
+  });
+
+  it.each(
+    entries(CLIENT),
+  )('WebhookClientError %s -> %s (the client never serves)', (code, type) => {
+    const problem = problemFromError(new WebhookClientError(code, CANARY, { status: 502 }));
+    expect(problem).toEqual({ type, detail: INTERNAL_ERROR_DETAIL });
   });
 
   it('maps every validation issue to errors[] by path and code, never its message or value', async () => {

@@ -1,0 +1,383 @@
+// The client's HTTP core: the token, the headers, the Idempotency-Key, retries, and the typed
+// errors of every call a route describes (src/client/internal/http-call.ts). Runs on any runtime
+// with the global `fetch` (no `node:` import anywhere under src/client).
+//
+// Retries run on p-retry with none of its own delay (minTimeout 0): the wait is decided here
+// (retry-delay.ts: `Retry-After` or exponential, plus 0–500 ms jitter) and spent in `shouldRetry`
+// through the injectable `sleep`, which the call's signal ends. p-retry then only counts attempts,
+// checks the signal before each one, and stops at the limit. An attempt wraps whatever it throws in
+// `AttemptFailure`, which is not a TypeError (p-retry rethrows a TypeError it does not recognise as
+// a network error without asking `shouldRetry`), and the failure is unwrapped after the last one.
+
+// `makeRetriable`, not the default export: p-retry is ESM only, and the CJS build loads it with
+// require(esm), where the bundler's interop hands the default import the module namespace instead
+// of the function (see src/postgres/postgres-change-feed.ts). A named export reads the same in both.
+import { makeRetriable } from 'p-retry';
+import { WebhookClientError, WebhookValidationError } from '../../core/errors.js';
+import type { ApiResponse } from '../api-response.js';
+import type { ClientAuth } from '../client-auth.js';
+import type { ClientRetryOptions } from '../client-retry-options.js';
+import { EudrApiError } from '../eudr-api-error.js';
+import { NovatradeApiError } from '../novatrade-api-error.js';
+import { TokenRequestError } from '../token-request-error.js';
+import { isHeaderToken } from './header-safe.js';
+import type { HttpCall, HttpCore } from './http-call.js';
+import { pathTemplate } from './path-template.js';
+import { parseRateLimitHeaders } from './rate-limit-headers.js';
+import { readCappedText } from './read-capped-text.js';
+import { readErrorBody } from './read-error-body.js';
+import {
+  type ResolvedHttpCoreOptions,
+  resolveHttpCoreOptions,
+} from './resolve-http-core-options.js';
+import { retryDelayMs } from './retry-delay.js';
+import { createTokenSource, type TokenSource } from './token-source.js';
+
+/** What the HTTP core is built from (the public client factories pass their options through). */
+export interface HttpCoreOptions {
+  /**
+   * The API's base URL: absolute `https:` (or `http:`), no query, fragment or credentials. A
+   * trailing slash is ignored and a path prefix kept (`https://host/api` + `/v1/webhooks`).
+   */
+  readonly baseUrl: string;
+  /** Client credentials, a static bearer token, or a function returning one. */
+  readonly auth: ClientAuth;
+  /** The `fetch` to send with. @default globalThis.fetch, looked up at each request */
+  readonly fetch?: typeof fetch | undefined;
+  /** The retry policy, or `false` for one attempt per call. @default DEFAULT_CLIENT_RETRY_OPTIONS */
+  readonly retry?: ClientRetryOptions | false | undefined;
+  /**
+   * The `User-Agent` to send, or `false` for none.
+   * @default `novatrade24-webhooks-client/<version>`, except in a browser page or worker (none)
+   */
+  readonly userAgent?: string | false | undefined;
+  /** The clock for token expiry and `Retry-After` dates, epoch milliseconds. @default Date.now */
+  readonly now?: (() => number) | undefined;
+  /** Random numbers in [0, 1) for the jitter. @default Math.random */
+  readonly random?: (() => number) | undefined;
+  /**
+   * Waits `ms` milliseconds between attempts, rejecting with `signal.reason` when it aborts.
+   * @default a timer
+   */
+  readonly sleep?: ((ms: number, signal: AbortSignal | undefined) => Promise<void>) | undefined;
+  /** The public factory, named in option errors. @default 'createHttpCore' */
+  readonly owner?: string | undefined;
+}
+
+/** Media types asked for: the API answers JSON, and errors as problem+json. */
+const ACCEPT = 'application/json, application/problem+json';
+
+/** The most of an error answer's body read (a problem is well under a kilobyte). */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/** The longest Idempotency-Key the API accepts (docs/design.md §5.35). */
+const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+/** The longest request id the API echoes. */
+const MAX_REQUEST_ID_LENGTH = 128;
+
+/** A failed attempt, as p-retry sees it: the failure, and whether and how to retry. */
+class AttemptFailure extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly retryable: boolean,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super('attempt failed');
+    this.name = 'AttemptFailure';
+  }
+}
+
+/**
+ * The HTTP core of the API client: sends each {@link HttpCall} with a bearer token, an
+ * `Idempotency-Key` on every write (the caller's, or a UUID made once per call and sent on every
+ * retry), and retries as {@link ClientRetryOptions} describes.
+ *
+ * @param options - the base URL, authentication, transport, retry policy and injectables.
+ * @throws WebhookValidationError `invalid_option` naming a bad option.
+ * @example
+ * ```ts
+ * const core = createHttpCore({ baseUrl: 'https://api.novatrade24.com', auth: { clientId, clientSecret, tokenUrl } });
+ * const { data } = await core.request<Page>({ method: 'GET', path: '/v1/webhooks', errorFormat: 'problem' });
+ * ```
+ */
+export function createHttpCore(options: HttpCoreOptions): HttpCore {
+  const config = resolveHttpCoreOptions(options);
+  const tokens = createTokenSource(config.auth, {
+    fetch: config.fetch,
+    now: config.now,
+    userAgent: config.userAgent,
+    owner: config.owner,
+  });
+  return {
+    request: <T>(call: HttpCall) => send<T>(config, tokens, call),
+  };
+}
+
+async function send<T>(
+  config: ResolvedHttpCoreOptions,
+  tokens: TokenSource,
+  call: HttpCall,
+): Promise<ApiResponse<T>> {
+  const signal = call.signal;
+  signal?.throwIfAborted();
+  const prepared = prepare(config, call);
+  let sent = 0;
+
+  const attempt = async (): Promise<ApiResponse<T>> => {
+    try {
+      const token = await tokens.get(signal);
+      let response = await fetchOnce(config, prepared, token, signal);
+      sent += 1;
+      if (response.status === 401 && tokens.invalidate(token)) {
+        await response.body?.cancel().catch(() => undefined);
+        const fresh = await tokens.get(signal);
+        response = await fetchOnce(config, prepared, fresh, signal);
+        sent += 1;
+      }
+      return await answer<T>(config, prepared, response, sent, signal);
+    } catch (error) {
+      throw classify(error, signal);
+    }
+  };
+
+  const run = makeRetriable(attempt, {
+    retries: config.policy.attempts - 1,
+    minTimeout: 0,
+    maxTimeout: 0,
+    factor: 1,
+    randomize: false,
+    ...(signal === undefined ? {} : { signal }),
+    shouldRetry: async ({ error, retriesConsumed }) => {
+      if (!(error instanceof AttemptFailure) || !error.retryable) return false;
+      const delayMs = retryDelayMs({
+        retryNumber: retriesConsumed + 1,
+        retryAfterMs: error.retryAfterMs,
+        policy: config.policy,
+        random: config.random(),
+      });
+      if (delayMs === undefined) return false;
+      await config.sleep(delayMs, signal);
+      signal?.throwIfAborted();
+      return true;
+    },
+  });
+
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof AttemptFailure) throw error.failure;
+    throw error; // the signal's reason (p-retry's check or the wait), as is
+  }
+}
+
+/** A call, checked and turned into what every attempt sends alike. */
+interface PreparedCall {
+  readonly method: HttpCall['method'];
+  readonly path: string;
+  readonly url: string;
+  readonly body: string | undefined;
+  readonly contentType: string;
+  readonly idempotencyKey: string | undefined;
+  readonly requestId: string | undefined;
+  readonly errorFormat: HttpCall['errorFormat'];
+}
+
+function callError(path: string, message: string): WebhookValidationError {
+  return new WebhookValidationError('invalid_option', message, {
+    issues: [{ path, code: 'invalid_format', message }],
+  });
+}
+
+function prepare(config: ResolvedHttpCoreOptions, call: HttpCall): PreparedCall {
+  const { method, path } = call;
+  if (method !== 'GET' && method !== 'POST' && method !== 'PATCH' && method !== 'DELETE') {
+    throw callError('method', `${config.owner}: the method must be GET, POST, PATCH or DELETE.`);
+  }
+  if (
+    typeof path !== 'string' ||
+    !path.startsWith('/') ||
+    path.startsWith('//') ||
+    /[?#]/.test(path)
+  ) {
+    throw callError(
+      'path',
+      `${config.owner}: a call's path must start with one "/" and have no query.`,
+    );
+  }
+  if (
+    call.idempotencyKey !== undefined &&
+    !isHeaderToken(call.idempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH)
+  ) {
+    throw callError(
+      'idempotencyKey',
+      `${config.owner}: \`idempotencyKey\` must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII ` +
+        'characters without spaces (a UUID is best).',
+    );
+  }
+  if (call.requestId !== undefined && !isHeaderToken(call.requestId, MAX_REQUEST_ID_LENGTH)) {
+    throw callError(
+      'requestId',
+      `${config.owner}: \`requestId\` must be 1 to ${MAX_REQUEST_ID_LENGTH} visible ASCII ` +
+        'characters without spaces.',
+    );
+  }
+  let body: string | undefined;
+  if (call.body !== undefined) {
+    try {
+      body = JSON.stringify(call.body);
+    } catch (cause) {
+      throw new WebhookValidationError(
+        'invalid_option',
+        `${config.owner}: the request body cannot be serialised as JSON (a BigInt or a cycle?).`,
+        {
+          cause,
+          issues: [{ path: 'body', code: 'invalid_type', message: 'not JSON-serialisable' }],
+        },
+      );
+    }
+  }
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(call.query ?? {})) {
+    if (value !== undefined) query.append(name, String(value));
+  }
+  const search = query.toString();
+  return {
+    method,
+    path,
+    url: `${config.base}${path}${search === '' ? '' : `?${search}`}`,
+    body,
+    contentType: call.contentType ?? 'application/json',
+    // Once per logical call, the same on every attempt: what makes retrying a write safe.
+    idempotencyKey:
+      method === 'GET' ? undefined : (call.idempotencyKey ?? globalThis.crypto.randomUUID()),
+    requestId: call.requestId,
+    errorFormat: call.errorFormat,
+  };
+}
+
+async function fetchOnce(
+  config: ResolvedHttpCoreOptions,
+  call: PreparedCall,
+  token: string,
+  signal: AbortSignal | undefined,
+): Promise<Response> {
+  signal?.throwIfAborted();
+  const headers = new Headers({ Accept: ACCEPT, Authorization: `Bearer ${token}` });
+  if (call.body !== undefined) headers.set('Content-Type', call.contentType);
+  if (call.idempotencyKey !== undefined) headers.set('Idempotency-Key', call.idempotencyKey);
+  if (call.requestId !== undefined) headers.set('X-Request-Id', call.requestId);
+  if (config.userAgent !== undefined) headers.set('User-Agent', config.userAgent);
+  const init: RequestInit = { method: call.method, headers };
+  if (call.body !== undefined) init.body = call.body;
+  if (signal !== undefined) init.signal = signal;
+  try {
+    return await config.fetch()(call.url, init);
+  } catch (cause) {
+    throw networkError(call, cause, signal);
+  }
+}
+
+function networkError(
+  call: PreparedCall,
+  cause: unknown,
+  signal: AbortSignal | undefined,
+): unknown {
+  if (signal?.aborted) return signal.reason;
+  return new WebhookClientError(
+    'network_error',
+    `${call.method} ${pathTemplate(call.path)}: no answer came (the request failed on the ` +
+      'network); check baseUrl and the connection.',
+    { cause },
+  );
+}
+
+async function answer<T>(
+  config: ResolvedHttpCoreOptions,
+  call: PreparedCall,
+  response: Response,
+  attempts: number,
+  signal: AbortSignal | undefined,
+): Promise<ApiResponse<T>> {
+  const { status, headers } = response;
+  if (status < 200 || status > 299) {
+    let text = '';
+    try {
+      text = await readCappedText(response, MAX_ERROR_BODY_BYTES);
+    } catch {
+      if (signal?.aborted) throw signal.reason;
+      // an error answer whose body broke off is still that error, with its status
+    }
+    const { error, retryAfterMs } = readErrorBody({
+      format: call.errorFormat,
+      method: call.method,
+      path: call.path,
+      status,
+      headers,
+      text,
+      nowMs: config.now(),
+    });
+    throw new AttemptFailure(error, isRetryableStatus(status), retryAfterMs);
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (cause) {
+    throw networkError(call, cause, signal);
+  }
+  let data: unknown;
+  if (status !== 204 && status !== 205 && text !== '') {
+    const type = headers.get('Content-Type');
+    let parsed: { value: unknown } | undefined;
+    if (type === null || /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
+      try {
+        parsed = { value: JSON.parse(text) };
+      } catch {
+        parsed = undefined;
+      }
+    }
+    if (parsed === undefined) {
+      throw new WebhookClientError(
+        'invalid_response',
+        `${call.method} ${pathTemplate(call.path)} answered ${status} with a body that is not ` +
+          'JSON; check that baseUrl points at the management API.',
+        { status },
+      );
+    }
+    data = parsed.value;
+  }
+  return {
+    data: data as T,
+    status,
+    headers,
+    rateLimit: parseRateLimitHeaders(headers),
+    requestId: headers.get('X-Request-Id') ?? undefined,
+    idempotentReplayed: headers.get('Idempotent-Replayed')?.trim().toLowerCase() === 'true',
+    attempts,
+  };
+}
+
+/** 429 and every 5xx are retried; any other answer is final. */
+function isRetryableStatus(status: number): boolean {
+  return status === 429 || (status >= 500 && status <= 599);
+}
+
+/** What p-retry gets for a failed attempt. */
+function classify(error: unknown, signal: AbortSignal | undefined): AttemptFailure {
+  if (error instanceof AttemptFailure) return error;
+  if (signal?.aborted) return new AttemptFailure(signal.reason, false, undefined);
+  if (error instanceof NovatradeApiError || error instanceof EudrApiError) {
+    return new AttemptFailure(error, isRetryableStatus(error.status), undefined);
+  }
+  if (error instanceof TokenRequestError) {
+    const retryable = error.status === undefined || isRetryableStatus(error.status);
+    const retryAfterMs =
+      error.retryAfterSeconds === undefined ? undefined : error.retryAfterSeconds * 1000;
+    return new AttemptFailure(error, retryable, retryAfterMs);
+  }
+  if (error instanceof WebhookClientError && error.code === 'network_error') {
+    return new AttemptFailure(error, true, undefined);
+  }
+  // invalid_response, the auth function's own errors, bugs: never retried
+  return new AttemptFailure(error, false, undefined);
+}
