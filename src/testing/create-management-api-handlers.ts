@@ -11,15 +11,9 @@
 
 import type { HttpHandler } from 'msw';
 import type { EudrEventDataMap } from '../core/catalog/eudr-event-data.js';
-import { isWebhooksError } from '../core/errors.js';
-import { assertKnownOptions } from '../core/internal/assert-known-options.js';
-import { describeValue } from '../core/internal/describe-value.js';
-import { integerOption, integerOptionOr } from '../core/internal/integer-option.js';
-import { invalidOption } from '../core/internal/invalid-option.js';
 import { EUDR_PROFILE } from '../core/profiles/eudr-profile.js';
 import type { Transport } from '../sender/ports/transport.js';
 import { WebhookSender } from '../sender/webhook-sender.js';
-import { apiKeyAuthenticator } from '../server/api-key-authenticator.js';
 import { createEudrManagementApi, type EudrManagementApi } from '../server/eudr-management-api.js';
 import type { RenderProblem } from '../server/internal/api-kernel.js';
 import type { ApiKey } from '../server/internal/auth/api-key-authenticator.js';
@@ -30,12 +24,10 @@ import { EUDR_WEBHOOKS_PATH } from '../server/internal/eudr/eudr-routes.js';
 import { managementProblemResponse } from '../server/internal/problem.js';
 import {
   DEFAULT_WEBHOOK_PREFIXES,
-  RATE_LIMIT_TIERS,
   type RateLimitTier,
   resolveRateLimitTable,
 } from '../server/internal/rate-limit/rate-limit-policy.js';
 import {
-  type Authenticate,
   type AuthenticatedCaller,
   createManagementApi,
   type ManagementApi,
@@ -51,11 +43,18 @@ import {
 } from './internal/mock-faults.js';
 import {
   createMockTokenEndpoint,
-  type MockTokenClient,
   type MockTokenEndpoint,
   type MockTokenRequest,
 } from './internal/mock-token-endpoint.js';
+import { checkLatency, MOCK_OWNER, resolveMockOptions } from './internal/resolve-mock-options.js';
 
+export {
+  TEST_API_KEY,
+  TEST_CLIENT_ID,
+  TEST_CLIENT_SECRET,
+  TEST_EUDR_API_KEY,
+  TEST_ORGANIZATION_UUID,
+} from './internal/mock-credentials.js';
 export type {
   MockApiName,
   MockFault,
@@ -63,21 +62,6 @@ export type {
   MockFaultStatus,
 } from './internal/mock-faults.js';
 export type { MockTokenRequest } from './internal/mock-token-endpoint.js';
-
-/** The client id of the mock's default client-credentials client. */
-export const TEST_CLIENT_ID = 'api-client-test';
-
-/** The client secret of the mock's default client-credentials client. */
-export const TEST_CLIENT_SECRET = 'test-client-secret-0123456789abcdef';
-
-/** The static API key the mock accepts by default (a Bearer token). */
-export const TEST_API_KEY = 'nt24_test_0123456789abcdef0123456789abcdef';
-
-/** The organization of the mock's default client and API key. */
-export const TEST_ORGANIZATION_UUID = '00000000-0000-4000-8000-000000000024';
-
-/** The API token the mock's EUDR registration API accepts by default (`eudr_live_` + 48 hex). */
-export const TEST_EUDR_API_KEY = 'eudr_live_000000000000000000000000000000000000000000000024';
 
 /** One client-credentials client of the mock's token endpoint. */
 export interface ManagementApiMockClient {
@@ -158,21 +142,6 @@ export interface ManagementApiMockOptions<T extends Transport = RecordingTranspo
   readonly eudr?: ManagementApiMockEudrOptions | undefined;
 }
 
-/** Every option of {@link ManagementApiMockOptions}. */
-export const MANAGEMENT_API_MOCK_OPTION_NAMES = [
-  'baseUrl',
-  'tokenUrl',
-  'clients',
-  'apiKeys',
-  'tokenLifetimeSeconds',
-  'latencyMs',
-  'clock',
-  'transport',
-  'rateLimit',
-  'allowInsecureUrls',
-  'eudr',
-] as const satisfies readonly (keyof ManagementApiMockOptions)[];
-
 /** One request the mock's APIs answered. */
 export interface MockApiRequest {
   /** Which API: `'management'` or `'eudr'`. */
@@ -252,17 +221,8 @@ export interface ManagementApiMock<T extends Transport = RecordingTransport> {
 type Msw = typeof import('msw');
 type EudrSender = WebhookSender<EudrEventDataMap>;
 
-const OWNER = 'createManagementApiHandlers';
-const DEFAULT_BASE_URL = 'https://api.novatrade24.com';
-const DEFAULT_TOKEN_URL =
-  'https://auth.novatrade24.com/realms/nt24-idp/protocol/openid-connect/token';
-const DEFAULT_TOKEN_LIFETIME_SECONDS = 300;
-const MAX_TOKEN_LIFETIME_SECONDS = 31_536_000;
-const MAX_LATENCY_MS = 2_147_483_647;
-const MAX_CLIENT_ID_LENGTH = 255;
 /** More rounds than any test's deliveries: a loop that never empties is cut off here. */
 const MAX_DELIVERY_ROUNDS = 10_000;
-const SYSTEM_CLOCK = Object.freeze({ now: () => Date.now() });
 
 /** The APIs, the senders and the tokens: what `reset()` builds anew. */
 interface MockState {
@@ -330,49 +290,12 @@ interface Mount {
 export function createManagementApiHandlers<T extends Transport = RecordingTransport>(
   options: ManagementApiMockOptions<T> = {},
 ): ManagementApiMock<T> {
-  const msw = loadOptionalPeer<Msw>('msw', OWNER);
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalidOption(
-      'options',
-      `${OWNER}: expected an options object or nothing; got ${describeValue(options)}.`,
-      'invalid_type',
-    );
-  }
-  assertKnownOptions(options, MANAGEMENT_API_MOCK_OPTION_NAMES, OWNER);
-  const baseUrl = checkBaseUrl('baseUrl', options.baseUrl ?? DEFAULT_BASE_URL);
-  const tokenUrl = checkTokenUrl(options.tokenUrl ?? DEFAULT_TOKEN_URL);
-  const clients = checkClients(options.clients);
-  const apiKeys = keyAuthenticator('apiKeys', options.apiKeys, [
-    { token: TEST_API_KEY, organizationUuid: TEST_ORGANIZATION_UUID },
-  ]);
-  const tokenLifetimeSeconds = integerOptionOr(
-    OWNER,
-    'tokenLifetimeSeconds',
-    options.tokenLifetimeSeconds,
-    DEFAULT_TOKEN_LIFETIME_SECONDS,
-    { min: 1, max: MAX_TOKEN_LIFETIME_SECONDS },
-  );
-  const initialLatencyMs = checkLatency('latencyMs', options.latencyMs) ?? 0;
-  const clock = checkClock(options.clock);
-  const allowInsecureUrls = options.allowInsecureUrls ?? false;
-  if (typeof allowInsecureUrls !== 'boolean') {
-    throw invalidOption(
-      'allowInsecureUrls',
-      `${OWNER}: \`allowInsecureUrls\` must be a boolean; got ${describeValue(allowInsecureUrls)}.`,
-      'invalid_type',
-    );
-  }
-  const rateLimit = checkRateLimit(options.rateLimit);
-  const eudr = checkEudr(options.eudr, baseUrl);
-  const defaultTransport = options.transport === undefined;
-  const transport = (options.transport ?? createRecordingTransport({ status: 200 })) as T;
-  if (typeof transport !== 'object' || transport === null || typeof transport.send !== 'function') {
-    throw invalidOption(
-      'transport',
-      `${OWNER}: \`transport\` must be a Transport (an object with send(request)); got ${describeValue(transport)}.`,
-      'invalid_type',
-    );
-  }
+  const msw = loadOptionalPeer<Msw>('msw', MOCK_OWNER);
+  const resolved = resolveMockOptions(options);
+  const { clients, apiKeys, tokenLifetimeSeconds, clock, allowInsecureUrls, rateLimit, eudr } =
+    resolved;
+  const defaultTransport = resolved.transport === undefined;
+  const transport = (resolved.transport ?? createRecordingTransport({ status: 200 })) as T;
 
   // An issued token that has not expired, else a static API key, else nobody (401).
   const managementCaller = async (
@@ -418,7 +341,7 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
   };
 
   let state = buildState();
-  let latencyMs = initialLatencyMs;
+  let latencyMs = resolved.latencyMs;
   const faults = createMockFaultQueue();
   const requests: MockApiRequest[] = [];
   const table = resolveRateLimitTable(rateLimit === false ? undefined : rateLimit.tiers);
@@ -426,7 +349,7 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
   const mounts: Mount[] = [
     {
       name: 'management',
-      ...splitBase(baseUrl),
+      ...splitBase(resolved.baseUrl),
       fetch: (current, request) => current.api.fetch(request),
       render: managementProblemResponse,
       webhookPrefixes: DEFAULT_WEBHOOK_PREFIXES,
@@ -486,7 +409,7 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
   };
 
   const handlers: HttpHandler[] = [
-    msw.http.all(tokenUrl, async ({ request }) => {
+    msw.http.all(resolved.tokenUrl, async ({ request }) => {
       await delay(latencyMs, request.signal);
       return state.tokens.handle(request);
     }),
@@ -497,8 +420,8 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
 
   return Object.freeze({
     handlers: Object.freeze(handlers),
-    baseUrl,
-    tokenUrl,
+    baseUrl: resolved.baseUrl,
+    tokenUrl: resolved.tokenUrl,
     eudrBaseUrl: eudr?.baseUrl,
     get sender() {
       return state.sender;
@@ -530,7 +453,7 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
     },
     reset(): void {
       state = buildState();
-      latencyMs = initialLatencyMs;
+      latencyMs = resolved.latencyMs;
       faults.clear();
       requests.splice(0);
       if (defaultTransport) (transport as unknown as RecordingTransport).clear();
@@ -572,226 +495,4 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
 
 function splitBase(baseUrl: string): { baseUrl: string; pathPrefix: string } {
   return { baseUrl, pathPrefix: new URL(baseUrl).pathname.replace(/\/$/, '') };
-}
-
-function parseHttpUrl(name: string, value: unknown, what: string): URL {
-  let url: URL | undefined;
-  if (typeof value === 'string') {
-    try {
-      url = new URL(value);
-    } catch {
-      url = undefined;
-    }
-  }
-  if (
-    url === undefined ||
-    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
-    url.username !== '' ||
-    url.password !== '' ||
-    url.search !== '' ||
-    url.hash !== ''
-  ) {
-    throw invalidOption(
-      name,
-      `${OWNER}: \`${name}\` must be an absolute http(s) URL without query, fragment or credentials, e.g. '${what}'; got ${describeValue(value)}.`,
-      typeof value === 'string' ? 'invalid_format' : 'invalid_type',
-    );
-  }
-  return url;
-}
-
-function checkBaseUrl(name: string, value: unknown): string {
-  const url = parseHttpUrl(name, value, DEFAULT_BASE_URL);
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-
-function checkTokenUrl(value: unknown): string {
-  return parseHttpUrl('tokenUrl', value, DEFAULT_TOKEN_URL).href;
-}
-
-function checkLatency(name: string, value: unknown): number | undefined {
-  return integerOption(OWNER, name, value, { min: 0, max: MAX_LATENCY_MS });
-}
-
-function checkClock(value: unknown): { readonly now: () => number } {
-  if (value === undefined) return SYSTEM_CLOCK;
-  if (
-    typeof value !== 'object' ||
-    value === null ||
-    typeof (value as { now?: unknown }).now !== 'function'
-  ) {
-    throw invalidOption(
-      'clock',
-      `${OWNER}: \`clock\` must be { now() } returning epoch ms, such as createFakeClock(); got ${describeValue(value)}.`,
-      'invalid_type',
-    );
-  }
-  const clock = value as { readonly now: () => number };
-  // A plain function, so that a method that uses `this` keeps working when handed on alone.
-  return Object.freeze({ now: () => clock.now() });
-}
-
-function checkRateLimit(
-  value: boolean | ManagementRateLimitOptions | undefined,
-): ManagementRateLimitOptions | false {
-  if (value === undefined || value === false) return false;
-  if (value === true) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalidOption(
-      'rateLimit',
-      `${OWNER}: \`rateLimit\` must be a boolean or { store?, tiers? }; got ${describeValue(value)}.`,
-      'invalid_type',
-    );
-  }
-  return value;
-}
-
-function checkClients(value: unknown): MockTokenClient[] {
-  if (value === undefined) {
-    return [
-      {
-        clientId: TEST_CLIENT_ID,
-        clientSecret: TEST_CLIENT_SECRET,
-        caller: {
-          organizationUuid: TEST_ORGANIZATION_UUID,
-          tier: 'STANDARD',
-          clientId: TEST_CLIENT_ID,
-        },
-      },
-    ];
-  }
-  if (!Array.isArray(value)) {
-    throw invalidOption(
-      'clients',
-      `${OWNER}: \`clients\` must be an array of { clientId, clientSecret, organizationUuid, tier? }; got ${describeValue(value)}.`,
-      'invalid_type',
-    );
-  }
-  const seen = new Set<string>();
-  return value.map((client: unknown, index): MockTokenClient => {
-    const at = `clients[${index}]`;
-    if (typeof client !== 'object' || client === null || Array.isArray(client)) {
-      throw invalidOption(
-        at,
-        `${OWNER}: \`${at}\` must be { clientId, clientSecret, organizationUuid, tier? }; got ${describeValue(client)}.`,
-        'invalid_type',
-      );
-    }
-    assertKnownOptions(
-      client,
-      ['clientId', 'clientSecret', 'organizationUuid', 'tier'],
-      `${OWNER}: ${at}`,
-    );
-    const {
-      clientId,
-      clientSecret,
-      organizationUuid,
-      tier = 'STANDARD',
-    } = client as ManagementApiMockClient;
-    if (
-      typeof clientId !== 'string' ||
-      clientId.length === 0 ||
-      clientId.length > MAX_CLIENT_ID_LENGTH
-    ) {
-      throw invalidOption(
-        `${at}.clientId`,
-        `${OWNER}: \`${at}.clientId\` must be a string of 1 to ${MAX_CLIENT_ID_LENGTH} characters; got ${describeValue(clientId)}.`,
-        typeof clientId === 'string' ? 'invalid_format' : 'invalid_type',
-      );
-    }
-    if (seen.has(clientId)) {
-      throw invalidOption(
-        `${at}.clientId`,
-        `${OWNER}: \`${at}.clientId\` repeats an earlier client's; each client needs its own id.`,
-        'invalid_value',
-      );
-    }
-    seen.add(clientId);
-    if (typeof clientSecret !== 'string' || clientSecret.length === 0) {
-      throw invalidOption(
-        `${at}.clientSecret`,
-        `${OWNER}: \`${at}.clientSecret\` must be a non-empty string.`,
-        typeof clientSecret === 'string' ? 'too_small' : 'invalid_type',
-      );
-    }
-    if (
-      typeof organizationUuid !== 'string' ||
-      organizationUuid.length === 0 ||
-      organizationUuid.length > 128
-    ) {
-      throw invalidOption(
-        `${at}.organizationUuid`,
-        `${OWNER}: \`${at}.organizationUuid\` must be a string of 1 to 128 characters; got ${describeValue(organizationUuid)}.`,
-        typeof organizationUuid === 'string' ? 'invalid_format' : 'invalid_type',
-      );
-    }
-    if (!RATE_LIMIT_TIERS.includes(tier)) {
-      throw invalidOption(
-        `${at}.tier`,
-        `${OWNER}: \`${at}.tier\` must be one of ${RATE_LIMIT_TIERS.join(', ')}; got ${describeValue(tier)}.`,
-        'invalid_value',
-      );
-    }
-    return { clientId, clientSecret, caller: { organizationUuid, tier, clientId } };
-  });
-}
-
-// The server's own static-key authenticator, its errors renamed to this option's path.
-function keyAuthenticator(
-  name: string,
-  value: unknown,
-  fallback: readonly ApiKey[],
-): Authenticate | null {
-  const keys = value ?? fallback;
-  if (Array.isArray(keys) && keys.length === 0) return null;
-  try {
-    return apiKeyAuthenticator(keys as readonly ApiKey[]);
-  } catch (error) {
-    if (isWebhooksError(error) && error.code === 'invalid_option') {
-      const issue = (error as { issues?: readonly { path: string; code: string }[] }).issues?.[0];
-      throw invalidOption(
-        `${name}${issue?.path.replace(/^keys/, '') ?? ''}`,
-        `${OWNER}: ${error.message.replace(/^createApiKeyAuthenticator: /, '').replace(/`keys/g, `\`${name}`)}`,
-        (issue?.code ?? 'invalid_value') as Parameters<typeof invalidOption>[2],
-      );
-    }
-    throw error;
-  }
-}
-
-function checkEudr(
-  value: unknown,
-  baseUrl: string,
-): { baseUrl: string; apiKeys: Authenticate | null } | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalidOption(
-      'eudr',
-      `${OWNER}: \`eudr\` must be { baseUrl, apiKeys? }; got ${describeValue(value)}.`,
-      'invalid_type',
-    );
-  }
-  assertKnownOptions(value, ['baseUrl', 'apiKeys'], `${OWNER}: eudr`);
-  const options = value as ManagementApiMockEudrOptions;
-  if (options.baseUrl === undefined) {
-    throw invalidOption(
-      'eudr.baseUrl',
-      `${OWNER}: \`eudr.baseUrl\` is required, e.g. 'https://eudr.example.test'.`,
-      'required',
-    );
-  }
-  const eudrBaseUrl = checkBaseUrl('eudr.baseUrl', options.baseUrl);
-  if (eudrBaseUrl === baseUrl) {
-    throw invalidOption(
-      'eudr.baseUrl',
-      `${OWNER}: \`eudr.baseUrl\` must differ from \`baseUrl\`: both APIs serve /openapi.json.`,
-      'invalid_value',
-    );
-  }
-  return {
-    baseUrl: eudrBaseUrl,
-    apiKeys: keyAuthenticator('eudr.apiKeys', options.apiKeys, [
-      { token: TEST_EUDR_API_KEY, organizationUuid: TEST_ORGANIZATION_UUID },
-    ]),
-  };
 }
