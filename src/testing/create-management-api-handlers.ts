@@ -20,7 +20,7 @@ import type { ApiKey } from '../server/internal/auth/api-key-authenticator.js';
 import { authorizationOf, bearerTokenOf } from '../server/internal/auth/bearer-token.js';
 import { renderEudrError } from '../server/internal/eudr/eudr-error.js';
 import { EUDR_REQUESTS_PER_MINUTE } from '../server/internal/eudr/eudr-rate-limits.js';
-import { EUDR_WEBHOOKS_PATH } from '../server/internal/eudr/eudr-routes.js';
+import { EUDR_BASE_PATH, EUDR_WEBHOOKS_PATH } from '../server/internal/eudr/eudr-routes.js';
 import { managementProblemResponse } from '../server/internal/problem.js';
 import {
   DEFAULT_WEBHOOK_PREFIXES,
@@ -78,11 +78,13 @@ export interface ManagementApiMockClient {
 /** The N'entropy EUDR registration API of the mock. */
 export interface ManagementApiMockEudrOptions {
   /**
-   * Where it is served, e.g. `'https://eudr.example.test'`: an absolute http(s) URL, other than
-   * the management API's `baseUrl`. Its routes are `POST /api/v1/integration/webhook-events` and
-   * the extensions beside it (docs/server-eudr.md).
+   * The integration API's base URL, up to and including `/api/v1/integration`, as the EUDR client
+   * takes it: `${baseUrl}/webhook-events` is the registration route (and the extensions beside
+   * it, docs/server-eudr.md), `${baseUrl}/openapi.json` its document. An absolute http(s) URL,
+   * other than the management API's `baseUrl`.
+   * @default 'https://backend.joinnentropy.com/api/v1/integration'
    */
-  readonly baseUrl: string;
+  readonly baseUrl?: string | undefined;
   /**
    * The accepted API tokens, as the server's `apiKeyAuthenticator` takes them.
    * @default [{ token: TEST_EUDR_API_KEY, organizationUuid: TEST_ORGANIZATION_UUID }]
@@ -138,8 +140,11 @@ export interface ManagementApiMockOptions<T extends Transport = RecordingTranspo
    * (422). @default false
    */
   readonly allowInsecureUrls?: boolean | undefined;
-  /** Serve the N'entropy EUDR registration API too. @default not served */
-  readonly eudr?: ManagementApiMockEudrOptions | undefined;
+  /**
+   * Serve the N'entropy EUDR registration API too: `true` with its defaults, or its options.
+   * @default not served
+   */
+  readonly eudr?: boolean | ManagementApiMockEudrOptions | undefined;
 }
 
 /** One request the mock's APIs answered. */
@@ -170,7 +175,7 @@ export interface ManagementApiMock<T extends Transport = RecordingTransport> {
   readonly baseUrl: string;
   /** The token endpoint's URL. */
   readonly tokenUrl: string;
-  /** The EUDR API's base URL, when it is served. */
+  /** The EUDR API's base URL (up to `/api/v1/integration`), when it is served. */
   readonly eudrBaseUrl: string | undefined;
   /**
    * The in-memory sender behind the API: publish events, read endpoints, `start()` it. A new one
@@ -236,7 +241,10 @@ interface MockState {
 interface Mount {
   readonly name: MockApiName;
   readonly baseUrl: string;
+  /** The path of `baseUrl`, which the request's path starts with. */
   readonly pathPrefix: string;
+  /** What replaces `pathPrefix` in the path the API sees. */
+  readonly apiPrefix: string;
   readonly fetch: (state: MockState, request: Request) => Promise<Response>;
   readonly render: RenderProblem;
   readonly webhookPrefixes: readonly string[];
@@ -332,6 +340,7 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
       const eudrApi = createEudrManagementApi(eudrSender, {
         authenticate: async (request) => (eudr.apiKeys === null ? null : eudr.apiKeys(request)),
         rateLimit: rateLimit === false ? false : {},
+        openApiPath: `${EUDR_BASE_PATH}/openapi.json`,
         now: clock.now,
         logger: 'silent',
       });
@@ -350,6 +359,7 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
     {
       name: 'management',
       ...splitBase(resolved.baseUrl),
+      apiPrefix: '',
       fetch: (current, request) => current.api.fetch(request),
       render: managementProblemResponse,
       webhookPrefixes: DEFAULT_WEBHOOK_PREFIXES,
@@ -361,6 +371,7 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
     mounts.push({
       name: 'eudr',
       ...splitBase(eudr.baseUrl),
+      apiPrefix: EUDR_BASE_PATH,
       fetch: (current, request) =>
         (current.eudr as NonNullable<MockState['eudr']>).api.fetch(request),
       render: renderEudrError,
@@ -377,6 +388,7 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
     await delay(latencyMs, request.signal);
     const url = new URL(request.url);
     const path = url.pathname.slice(mount.pathPrefix.length) || '/';
+    const apiPath = `${mount.apiPrefix}${path}`;
     const current = state;
     const fault = faults.take(mount.name, request.method, path);
     let response: Response;
@@ -384,14 +396,14 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
       const caller = fault.status === 429 ? await mount.authenticate(current, request) : null;
       response = faultResponse(fault, {
         request,
-        path,
+        path: apiPath,
         render: mount.render,
         webhookPrefixes: mount.webhookPrefixes,
         perMinuteOf: mount.perMinuteOf(caller),
         nowMs: clock.now(),
       });
     } else {
-      response = await mount.fetch(current, relativeRequest(request, mount.pathPrefix, url));
+      response = await mount.fetch(current, requestAt(request, apiPath, url));
     }
     requests.push(
       Object.freeze({
@@ -465,10 +477,9 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
   });
 }
 
-// The request as the API sees it: its URL without the base URL's path prefix.
-function relativeRequest(request: Request, pathPrefix: string, url: URL): Request {
-  if (pathPrefix === '') return request;
-  const path = url.pathname.slice(pathPrefix.length) || '/';
+// The request as the API sees it: at `path`, the API's own path for what was asked below the base.
+function requestAt(request: Request, path: string, url: URL): Request {
+  if (path === url.pathname) return request;
   const bodyless = request.method === 'GET' || request.method === 'HEAD';
   const init: RequestInit & { duplex?: 'half' } = {
     method: request.method,

@@ -33,6 +33,7 @@ const OWNER = MOCK_OWNER;
 const DEFAULT_BASE_URL = 'https://api.novatrade24.com';
 const DEFAULT_TOKEN_URL =
   'https://auth.novatrade24.com/realms/nt24-idp/protocol/openid-connect/token';
+const DEFAULT_EUDR_BASE_URL = 'https://backend.joinnentropy.com/api/v1/integration';
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 300;
 const MAX_TOKEN_LIFETIME_SECONDS = 31_536_000;
 /** The longest delay `setTimeout` takes. */
@@ -166,8 +167,8 @@ function parseHttpUrl(name: string, value: unknown, what: string): URL {
   return url;
 }
 
-function checkBaseUrl(name: string, value: unknown): string {
-  const url = parseHttpUrl(name, value, DEFAULT_BASE_URL);
+function checkBaseUrl(name: string, value: unknown, example = DEFAULT_BASE_URL): string {
+  const url = parseHttpUrl(name, value, example);
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
@@ -325,34 +326,32 @@ function checkEudr(
   value: unknown,
   baseUrl: string,
 ): { baseUrl: string; apiKeys: Authenticate | null } | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (value === undefined || value === false) return undefined;
+  const options = value === true ? {} : value;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw invalidOption(
       'eudr',
-      `${OWNER}: \`eudr\` must be { baseUrl, apiKeys? }; got ${describeValue(value)}.`,
+      `${OWNER}: \`eudr\` must be true or { baseUrl?, apiKeys? }; got ${describeValue(value)}.`,
       'invalid_type',
     );
   }
-  assertKnownOptions(value, ['baseUrl', 'apiKeys'], `${OWNER}: eudr`);
-  const options = value as ManagementApiMockEudrOptions;
-  if (options.baseUrl === undefined) {
-    throw invalidOption(
-      'eudr.baseUrl',
-      `${OWNER}: \`eudr.baseUrl\` is required, e.g. 'https://eudr.example.test'.`,
-      'required',
-    );
-  }
-  const eudrBaseUrl = checkBaseUrl('eudr.baseUrl', options.baseUrl);
+  assertKnownOptions(options, ['baseUrl', 'apiKeys'], `${OWNER}: eudr`);
+  const given = options as ManagementApiMockEudrOptions;
+  const eudrBaseUrl = checkBaseUrl(
+    'eudr.baseUrl',
+    given.baseUrl ?? DEFAULT_EUDR_BASE_URL,
+    DEFAULT_EUDR_BASE_URL,
+  );
   if (eudrBaseUrl === baseUrl) {
     throw invalidOption(
       'eudr.baseUrl',
-      `${OWNER}: \`eudr.baseUrl\` must differ from \`baseUrl\`: both APIs serve /openapi.json.`,
+      `${OWNER}: \`eudr.baseUrl\` must differ from \`baseUrl\`: each API needs its own.`,
       'invalid_value',
     );
   }
   return {
     baseUrl: eudrBaseUrl,
-    apiKeys: keyAuthenticator('eudr.apiKeys', options.apiKeys, [
+    apiKeys: keyAuthenticator('eudr.apiKeys', given.apiKeys, [
       { token: TEST_EUDR_API_KEY, organizationUuid: TEST_ORGANIZATION_UUID },
     ]),
   };

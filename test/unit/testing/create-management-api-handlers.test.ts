@@ -586,69 +586,87 @@ describe('createManagementApiHandlers: reset and close', () => {
 });
 
 describe('createManagementApiHandlers: the EUDR registration API', () => {
-  const EUDR = 'https://eudr.example.test';
+  const EUDR = 'https://eudr.example.test/api/v1/integration';
 
   it('registers an endpoint at the EUDR path with the EUDR token, delivers EUDR events, fails in EUDR words', async () => {
-    const mock = mockWith({ eudr: { baseUrl: EUDR } });
+    const mock = mockWith({ eudr: { baseUrl: `${EUDR}/` } });
     expect(mock.eudrBaseUrl).toBe(EUDR);
-    const created = await call('POST', '/api/v1/integration/webhook-events', {
+    const created = await call('POST', '/webhook-events', {
       base: EUDR,
       token: TEST_EUDR_API_KEY,
       body: { url: 'https://partner.example/eudr', events: ['supplier.created'] },
       checked: false,
     });
     expect(created.status).toBe(201);
-    expect(await json(created)).toMatchObject({ active: true, secret: expect.any(String) });
-    // the Novatrade24 key is not an EUDR token, and the other way round
-    const wrong = await call('GET', '/api/v1/integration/webhook-events', {
+    const registered = await json(created);
+    expect(registered).toMatchObject({ active: true, secret: expect.any(String) });
+    const got = await call('GET', `/webhook-events/${registered.id}`, {
       base: EUDR,
+      token: TEST_EUDR_API_KEY,
       checked: false,
     });
+    expect(got.status).toBe(200);
+    // the Novatrade24 key is not an EUDR token, and the other way round
+    const wrong = await call('GET', '/webhook-events', { base: EUDR, checked: false });
     expect(wrong.status).toBe(401);
+    expect(await json(wrong)).toMatchObject({ error: 'INVALID_TOKEN' });
     expect((await call('GET', '/v1/webhooks', { token: TEST_EUDR_API_KEY })).status).toBe(401);
 
     await mock.eudrSender?.publish({
       organizationUuid: TEST_ORGANIZATION_UUID,
       type: 'supplier.created',
       data: { externalId: 'VENDOR-001', internalId: 'clx1' },
-    } as never);
+    });
     expect(await mock.deliverDue()).toBe(1);
     expect(mock.transport.requests[0]?.headers).toHaveProperty('X-Webhook-Signature');
 
-    mock.failNext({ status: 429, match: { api: 'eudr' } });
+    mock.failNext({ status: 429, match: { api: 'eudr', path: '/webhook-events' } });
     expect((await call('GET', '/v1/webhooks', { checked: false })).status).toBe(200);
-    const limited = await call('GET', '/api/v1/integration/webhook-events', {
+    const limited = await call('GET', '/webhook-events', {
       base: EUDR,
       token: TEST_EUDR_API_KEY,
       checked: false,
     });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('x-ratelimit-limit')).toBe('100');
+    expect(limited.headers.get('x-ratelimit-category')).toBe('webhook');
     expect(await json(limited)).toEqual({
       error: 'RATE_LIMIT_EXCEEDED',
       message: '100 requests per minute for webhook category exceeded.',
     });
-    expect(mock.requests.map((r) => r.api)).toEqual([
-      'eudr',
-      'eudr',
-      'management',
-      'management',
-      'eudr',
+    expect(mock.requests.map((r) => [r.api, r.path])).toEqual([
+      ['eudr', '/webhook-events'],
+      ['eudr', `/webhook-events/${registered.id}`],
+      ['eudr', '/webhook-events'],
+      ['management', '/v1/webhooks'],
+      ['management', '/v1/webhooks'],
+      ['eudr', '/webhook-events'],
     ]);
   });
 
-  it('eudr.baseUrl is required and must differ from baseUrl', () => {
+  it("eudr: true serves it at N'entropy's URL, with its own OpenAPI document", async () => {
+    const mock = mockWith({ eudr: true });
+    expect(mock.eudrBaseUrl).toBe('https://backend.joinnentropy.com/api/v1/integration');
+    const document = await fetch(`${mock.eudrBaseUrl}/openapi.json`);
+    expect(document.status).toBe(200);
+    expect(Object.keys(((await document.json()) as { paths: object }).paths)).toContain(
+      '/api/v1/integration/webhook-events',
+    );
+    expect(mockWith().eudrBaseUrl).toBeUndefined();
+  });
+
+  it('eudr.baseUrl must be an http(s) URL other than baseUrl', () => {
     for (const [eudr, code] of [
-      [{}, 'required'],
-      [{ baseUrl: BASE }, 'invalid_value'],
+      [{ baseUrl: `${BASE}/` }, 'invalid_value'],
       [{ baseUrl: 'ftp://x' }, 'invalid_format'],
+      [{ baseUrl: 42 }, 'invalid_type'],
     ] as const) {
       const error = thrown(() => createManagementApiHandlers({ eudr: eudr as never }));
-      expect(error.issues[0]).toMatchObject({
-        path: 'eudr.baseUrl',
-        code,
-      });
+      expect(error.issues[0]).toMatchObject({ path: 'eudr.baseUrl', code });
     }
+    expect(
+      thrown(() => createManagementApiHandlers({ eudr: 'yes' as never })).issues[0]?.path,
+    ).toBe('eudr');
   });
 });
 
