@@ -27,7 +27,7 @@ export type TokenRequestFailure =
   /** No answer came (see `cause`). */
   | 'network'
   /** A 2xx without a usable bearer `access_token` or with a bad `expires_in`. */
-  | 'invalid_response';
+  | 'unexpected_response';
 
 /** What a {@link TokenRequestError} is made of. */
 export interface TokenRequestErrorInit {
@@ -84,7 +84,7 @@ function messageOf(init: TokenRequestErrorInit): string {
   switch (init.failure) {
     case 'network':
       return 'Token request failed: no answer from auth.tokenUrl; check the URL and the network.';
-    case 'invalid_response':
+    case 'unexpected_response':
       return (
         `Token request failed: auth.tokenUrl answered ${init.status ?? 'a 2xx'} without a usable ` +
         'bearer access_token and expires_in; check that auth.tokenUrl is the OAuth2 token endpoint.'

@@ -67,15 +67,15 @@ export type ConflictErrorCode =
 /**
  * Codes of {@link WebhookClientError}: a call of the management API client (`/client`) failed.
  * - `api_error`: the API answered an error status (`NovatradeApiError`, `EudrApiError`).
- * - `network_error`: no answer came, after every attempt the retry policy allowed.
+ * - `api_unreachable`: no answer came, after every attempt the retry policy allowed.
  * - `token_request_failed`: the OAuth2 token endpoint refused or failed (`TokenRequestError`).
- * - `invalid_response`: an answer the API does not send, such as a 2xx whose body is not JSON.
+ * - `unexpected_response`: an answer the API does not send, such as a 2xx whose body is not JSON.
  */
 export type ClientErrorCode =
   | 'api_error'
-  | 'network_error'
+  | 'api_unreachable'
   | 'token_request_failed'
-  | 'invalid_response';
+  | 'unexpected_response';
 
 /**
  * Every stable error code this library uses. An outbound delivery never throws: how an attempt
@@ -195,15 +195,15 @@ export class WebhookConflictError extends WebhooksError<ConflictErrorCode> {
 
 /**
  * A call of the management API client failed: the API answered an error (`api_error`, thrown as
- * its subclasses `NovatradeApiError` and `EudrApiError`), no answer came (`network_error`, with the
+ * its subclasses `NovatradeApiError` and `EudrApiError`), no answer came (`api_unreachable`, with the
  * last failure as `cause`), the token endpoint failed (`token_request_failed`) or an answer was not
- * what the API sends (`invalid_response`). The message names the method, the path and the status,
+ * what the API sends (`unexpected_response`). The message names the method, the path and the status,
  * never a token, a secret or anything read from a body.
  *
  * @example
  * ```ts
  * try { await client.getWebhook('wh_1'); }
- * catch (err) { if (err instanceof WebhookClientError && err.code === 'network_error') retryLater(); }
+ * catch (err) { if (err instanceof WebhookClientError && err.code === 'api_unreachable') retryLater(); }
  * ```
  */
 export class WebhookClientError<

@@ -34,7 +34,7 @@ export interface HttpCore {
   /**
    * Sends `call` (retrying as configured) and answers the parsed JSON body (`undefined` for a
    * 204) with the final response's facts.
-   * @throws NovatradeApiError / EudrApiError for an error answer; WebhooksError `network_error`
+   * @throws NovatradeApiError / EudrApiError for an error answer; WebhooksError `api_unreachable`
    *   when no answer came; the signal's reason when aborted.
    */
   request<T>(call: HttpCall): Promise<ApiResponse<T>>;

@@ -127,13 +127,15 @@ async function send<T>(
   const attempt = async (): Promise<ApiResponse<T>> => {
     try {
       const token = await tokens.get(signal);
+      sent += 1; // counted when sent: a request that got no answer was an attempt too
       let response = await fetchOnce(config, prepared, token, signal);
-      sent += 1;
       if (response.status === 401 && tokens.invalidate(token)) {
-        await response.body?.cancel().catch(() => undefined);
+        // One new token, at once and without using up an attempt: the token may just have
+        // expired or been revoked. A second 401 is final.
+        discard(response);
         const fresh = await tokens.get(signal);
-        response = await fetchOnce(config, prepared, fresh, signal);
         sent += 1;
+        response = await fetchOnce(config, prepared, fresh, signal);
       }
       return await answer<T>(config, prepared, response, sent, signal);
     } catch (error) {
@@ -285,7 +287,7 @@ function networkError(
 ): unknown {
   if (signal?.aborted) return signal.reason;
   return new WebhookClientError(
-    'network_error',
+    'api_unreachable',
     `${call.method} ${pathTemplate(call.path)}: no answer came (the request failed on the ` +
       'network); check baseUrl and the connection.',
     { cause },
@@ -338,7 +340,7 @@ async function answer<T>(
     }
     if (parsed === undefined) {
       throw new WebhookClientError(
-        'invalid_response',
+        'unexpected_response',
         `${call.method} ${pathTemplate(call.path)} answered ${status} with a body that is not ` +
           'JSON; check that baseUrl points at the management API.',
         { status },
@@ -355,6 +357,18 @@ async function answer<T>(
     idempotentReplayed: headers.get('Idempotent-Replayed')?.trim().toLowerCase() === 'true',
     attempts,
   };
+}
+
+/**
+ * Releases an answer whose body is not read (the first 401), so its connection is not held.
+ * Not awaited: some bodies (mocked ones among them) settle their cancel only when drained.
+ */
+function discard(response: Response): void {
+  try {
+    response.body?.cancel().catch(() => undefined);
+  } catch {
+    // a locked or already-read body: nothing to release
+  }
 }
 
 /** 429 and every 5xx are retried; any other answer is final. */
@@ -375,9 +389,9 @@ function classify(error: unknown, signal: AbortSignal | undefined): AttemptFailu
       error.retryAfterSeconds === undefined ? undefined : error.retryAfterSeconds * 1000;
     return new AttemptFailure(error, retryable, retryAfterMs);
   }
-  if (error instanceof WebhookClientError && error.code === 'network_error') {
+  if (error instanceof WebhookClientError && error.code === 'api_unreachable') {
     return new AttemptFailure(error, true, undefined);
   }
-  // invalid_response, the auth function's own errors, bugs: never retried
+  // unexpected_response, the auth function's own errors, bugs: never retried
   return new AttemptFailure(error, false, undefined);
 }

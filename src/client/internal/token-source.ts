@@ -205,7 +205,7 @@ async function requestToken(
       (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) ||
     expiresIn === null
   ) {
-    throw new TokenRequestError({ failure: 'invalid_response', status: response.status });
+    throw new TokenRequestError({ failure: 'unexpected_response', status: response.status });
   }
   return { token: token as string, refreshAtMs: tokenRefreshAtMs(obtainedAtMs, expiresIn) };
 }

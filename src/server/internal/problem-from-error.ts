@@ -85,9 +85,9 @@ const PROBLEM_OF_OTHER_CODE: Readonly<
   invalid_payload_type: 'internal-error',
   // client: the API client's own failures never reach a server's answer, so one here is a bug
   api_error: 'internal-error',
-  network_error: 'internal-error',
+  api_unreachable: 'internal-error',
   token_request_failed: 'internal-error',
-  invalid_response: 'internal-error',
+  unexpected_response: 'internal-error',
 };
 
 const DETAILS: Readonly<Partial<Record<ProblemTypeSuffix, string>>> = {

@@ -128,4 +128,78 @@ describe('createHttpCore: requests', () => {
       expect(request.headers.get('user-agent')).toBeNull();
     }
   });
+
+  it('encodes the query and answers undefined for an empty 200 and a 205', async () => {
+    const urls: string[] = [];
+    server.use(
+      http.get(`${API}/v1/x`, ({ request }) => {
+        urls.push(request.url);
+        return urls.length === 1
+          ? new HttpResponse('', { status: 200 })
+          : new HttpResponse(null, { status: 205 });
+      }),
+    );
+    const core = createHttpCore({ baseUrl: API, auth: 'tok' });
+    const call = {
+      method: 'GET',
+      path: '/v1/x',
+      query: { since: '2026-01-01T00:00:00+01:00', sort: 'createdAt,desc' },
+      errorFormat: 'problem',
+    } as const;
+    expect((await core.request(call)).data).toBeUndefined();
+    expect((await core.request(call)).data).toBeUndefined();
+    expect(new URL(urls[0] ?? '').searchParams.get('since')).toBe('2026-01-01T00:00:00+01:00');
+    expect(urls[0]).toContain('since=2026-01-01T00%3A00%3A00%2B01%3A00');
+  });
+
+  it('reads a 2xx JSON body under any JSON media type, and refuses another type', async () => {
+    const types = ['application/json; charset=utf-8', 'application/problem+json', 'text/plain'];
+    server.use(
+      http.get(`${API}/v1/x`, () =>
+        HttpResponse.text('{"a":1}', { headers: { 'Content-Type': types.shift() ?? '' } }),
+      ),
+    );
+    const core = createHttpCore({ baseUrl: API, auth: 'tok' });
+    const call = { method: 'GET', path: '/v1/x', errorFormat: 'problem' } as const;
+    expect((await core.request(call)).data).toEqual({ a: 1 });
+    expect((await core.request(call)).data).toEqual({ a: 1 });
+    await expect(core.request(call)).rejects.toMatchObject({ code: 'unexpected_response' });
+  });
+
+  it('reads at most 64 KiB of an error body and still makes the error', async () => {
+    const detail = 'x'.repeat(1024 * 1024);
+    server.use(
+      http.get(`${API}/v1/x`, () =>
+        HttpResponse.json(
+          { type: 'https://api.novatrade24.com/problems/not-found', detail },
+          { status: 404 },
+        ),
+      ),
+    );
+    const core = createHttpCore({ baseUrl: API, auth: 'tok' });
+    const failure = await core
+      .request({ method: 'GET', path: '/v1/x', errorFormat: 'problem' })
+      .catch((error: unknown) => error);
+    // cut off, the JSON no longer parses: the status is kept, the body is not
+    expect(failure).toMatchObject({ status: 404, type: 'about:blank', detail: undefined });
+  });
+
+  it('sends no User-Agent by default in a browser page', async () => {
+    const seen = record();
+    server.use(
+      http.get(`${API}/v1/x`, async ({ request }) => {
+        await seen.keep(request);
+        return HttpResponse.json({});
+      }),
+    );
+    const scope = globalThis as { document?: unknown };
+    scope.document = {};
+    try {
+      const core = createHttpCore({ baseUrl: API, auth: 'tok' });
+      await core.request({ method: 'GET', path: '/v1/x', errorFormat: 'problem' });
+    } finally {
+      delete scope.document;
+    }
+    expect(seen.requests[0]?.headers.get('user-agent')).toBeNull();
+  });
 });

@@ -23,7 +23,7 @@ describe('TokenRequestError', () => {
     expect(network.cause).toBe(cause);
     expect(network.status).toBeUndefined();
     expect(network.message).toContain('no answer from auth.tokenUrl');
-    const bad = new TokenRequestError({ failure: 'invalid_response', status: 200 });
+    const bad = new TokenRequestError({ failure: 'unexpected_response', status: 200 });
     expect(bad.message).toContain('answered 200 without a usable bearer access_token');
   });
 });

@@ -245,7 +245,7 @@ describe('createTokenSource: client credentials', () => {
   ])('refuses a 200 with %s', async (_label, body) => {
     server.use(http.post(TOKEN_URL, () => HttpResponse.json(body)));
     const failure = await failureOf(credentialsSource({ now: 0 }).get(undefined));
-    expect(failure).toMatchObject({ failure: 'invalid_response', status: 200 });
+    expect(failure).toMatchObject({ failure: 'unexpected_response', status: 200 });
   });
 
   it('takes expires_in as a digit string', async () => {
@@ -253,6 +253,25 @@ describe('createTokenSource: client credentials', () => {
       http.post(TOKEN_URL, () => HttpResponse.json({ access_token: 'x', expires_in: '300' })),
     );
     expect(await credentialsSource({ now: 0 }).get(undefined)).toBe('x');
+  });
+
+  it('never follows a redirect with the secret (a 307 is a failure, its target never hit)', async () => {
+    let followed = 0;
+    server.use(
+      http.post(TOKEN_URL, () =>
+        HttpResponse.json(null, {
+          status: 307,
+          headers: { Location: 'https://elsewhere.test.example/token' },
+        }),
+      ),
+      http.post('https://elsewhere.test.example/token', () => {
+        followed += 1;
+        return HttpResponse.json({ access_token: 'x', expires_in: 300 });
+      }),
+    );
+    const failure = await failureOf(credentialsSource({ now: 0 }).get(undefined));
+    expect(failure).toMatchObject({ failure: 'network' });
+    expect(followed).toBe(0);
   });
 
   it('reports a network failure with its cause', async () => {

@@ -67,9 +67,9 @@ const VERIFICATION: readonly VerificationErrorCode[] = [
 
 const CLIENT: Readonly<Record<ClientErrorCode, string>> = {
   api_error: 'internal-error',
-  network_error: 'internal-error',
+  api_unreachable: 'internal-error',
   token_request_failed: 'internal-error',
-  invalid_response: 'internal-error',
+  unexpected_response: 'internal-error',
 };
 
 const entries = <C extends string>(table: Readonly<Record<C, string>>) =>

@@ -1,0 +1,330 @@
+// Retries of the HTTP core: Retry-After (seconds and HTTP-date) plus jitter, exponential backoff,
+// the attempt limit, the same Idempotency-Key on every retry, and no retry of other 4xx answers.
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EudrApiError } from '../../../src/client/eudr-api-error.js';
+import { createHttpCore, type HttpCoreOptions } from '../../../src/client/internal/http-core.js';
+import { NovatradeApiError } from '../../../src/client/novatrade-api-error.js';
+import { TokenRequestError } from '../../../src/client/token-request-error.js';
+import { WebhookClientError } from '../../../src/core/errors.js';
+
+const API = 'https://api.test.example';
+const TOKEN_URL = 'https://auth.test.example/token';
+const PROBLEMS = 'https://api.novatrade24.com/problems/';
+const NOW = Date.UTC(2026, 0, 1);
+const server = setupServer();
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  server.resetHandlers();
+  vi.useRealTimers();
+});
+afterAll(() => server.close());
+
+function problem(type: string, status: number, headers: Record<string, string> = {}) {
+  return HttpResponse.json(
+    { type: `${PROBLEMS}${type}`, title: type, status, detail: 'd', traceId: 'req_x' },
+    { status, headers: { 'Content-Type': 'application/problem+json', ...headers } },
+  );
+}
+
+/** A route that answers each request with the next of `answers` (the last one repeats). */
+function route(method: 'get' | 'post', path: string, answers: readonly (() => Response)[]) {
+  const requests: Request[] = [];
+  server.use(
+    http[method](`${API}${path}`, ({ request }) => {
+      requests.push(request);
+      const answer = answers[Math.min(requests.length, answers.length) - 1];
+      if (answer === undefined) throw new Error('no answer');
+      return answer();
+    }),
+  );
+  return requests;
+}
+
+/** A core whose waits are recorded and take no time. */
+function core(options: Partial<HttpCoreOptions> = {}) {
+  const waits: number[] = [];
+  const instance = createHttpCore({
+    baseUrl: API,
+    auth: 'tok',
+    now: () => NOW,
+    random: () => 0.5, // 250 ms of jitter
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+    ...options,
+  });
+  return { core: instance, waits };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+const GET = { method: 'GET', path: '/v1/webhooks', errorFormat: 'problem' } as const;
+const POST = {
+  method: 'POST',
+  path: '/v1/webhooks',
+  body: { url: 'https://x.example' },
+  errorFormat: 'problem',
+} as const;
+
+describe('createHttpCore: retries', () => {
+  it('waits for a 429 Retry-After in seconds plus the jitter', async () => {
+    const requests = route('get', '/v1/webhooks', [
+      () => problem('rate-limited', 429, { 'Retry-After': '2' }),
+      () => HttpResponse.json({ ok: true }),
+    ]);
+    const { core: c, waits } = core();
+    const result = await c.request(GET);
+    expect(result).toMatchObject({ data: { ok: true }, attempts: 2 });
+    expect(waits).toEqual([2250]);
+    expect(requests).toHaveLength(2);
+  });
+
+  it('waits for a 503 Retry-After HTTP-date on the injected clock', async () => {
+    route('get', '/v1/webhooks', [
+      () => problem('service-unavailable', 503, { 'Retry-After': 'Thu, 01 Jan 2026 00:00:07 GMT' }),
+      () => HttpResponse.json({}),
+    ]);
+    const { core: c, waits } = core();
+    await c.request(GET);
+    expect(waits).toEqual([7250]);
+  });
+
+  it('keeps every Retry-After wait within 0-500 ms of jitter', async () => {
+    for (const random of [0, 0.999_999]) {
+      route('get', '/v1/webhooks', [
+        () => problem('rate-limited', 429, { 'Retry-After': '1' }),
+        () => HttpResponse.json({}),
+      ]);
+      const { core: c, waits } = core({ random: () => random });
+      await c.request(GET);
+      expect(waits).toEqual([random === 0 ? 1000 : 1500]);
+    }
+  });
+
+  it('backs off exponentially after a 429 without Retry-After, 500, 502, 504 and network errors', async () => {
+    const requests = route('get', '/v1/webhooks', [
+      () => problem('rate-limited', 429),
+      () => problem('internal-error', 500),
+      () => new HttpResponse('<html>Bad Gateway</html>', { status: 502 }),
+      () => HttpResponse.error(),
+      () => new HttpResponse(null, { status: 504 }),
+    ]);
+    const { core: c, waits } = core();
+    const failure = await failureOf(c.request(GET));
+    expect(requests).toHaveLength(5);
+    expect(waits).toEqual([750, 1250, 2250, 4250]);
+    expect(failure).toBeInstanceOf(NovatradeApiError);
+    expect(failure).toMatchObject({ status: 504, problemType: 'unknown', type: 'about:blank' });
+  });
+
+  it('throws api_unreachable with the last cause when no answer ever came', async () => {
+    const requests = route('get', '/v1/webhooks', [() => HttpResponse.error()]);
+    const { core: c, waits } = core({ retry: { attempts: 3 } });
+    const failure = await failureOf(c.request(GET));
+    expect(requests).toHaveLength(3);
+    expect(waits).toHaveLength(2);
+    expect(failure).toBeInstanceOf(WebhookClientError);
+    expect(failure).toMatchObject({ code: 'api_unreachable', status: undefined });
+    expect((failure as Error).cause).toBeInstanceOf(Error);
+    expect((failure as Error).message).toBe(
+      'GET /v1/webhooks: no answer came (the request failed on the network); check baseUrl and ' +
+        'the connection.',
+    );
+  });
+
+  it('sends the same Idempotency-Key on every retry of a write, a new one per call', async () => {
+    const requests = route('post', '/v1/webhooks', [
+      () => problem('service-unavailable', 503, { 'Retry-After': '1' }),
+      () => HttpResponse.error(),
+      () => problem('internal-error', 500),
+      () => HttpResponse.json({ id: 'wh_1' }, { status: 201 }),
+    ]);
+    const { core: c } = core();
+    const first = await c.request(POST);
+    expect(first).toMatchObject({ status: 201, attempts: 4 });
+    const keys = requests.map((r) => r.headers.get('idempotency-key'));
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    await c.request(POST);
+    expect(requests[4]?.headers.get('idempotency-key')).not.toBe(keys[0]);
+    await c.request({ ...POST, idempotencyKey: 'caller-key-1' });
+    expect(requests[5]?.headers.get('idempotency-key')).toBe('caller-key-1');
+  });
+
+  it("uses the caller's key on every retry too", async () => {
+    const requests = route('post', '/v1/webhooks', [
+      () => problem('internal-error', 500),
+      () => HttpResponse.json({}, { status: 201 }),
+    ]);
+    await core().core.request({ ...POST, idempotencyKey: 'caller-key-2' });
+    expect(requests.map((r) => r.headers.get('idempotency-key'))).toEqual([
+      'caller-key-2',
+      'caller-key-2',
+    ]);
+  });
+
+  it.each([
+    ['malformed-request', 400],
+    ['forbidden', 403],
+    ['not-found', 404],
+    ['idempotency-key-in-flight', 409],
+    ['invalid-state', 409],
+    ['validation-error', 422],
+    ['idempotency-key-reused', 422],
+  ])('does not retry %s (%i)', async (type, status) => {
+    const requests = route('post', '/v1/webhooks', [() => problem(type, status)]);
+    const { core: c, waits } = core();
+    const failure = await failureOf(c.request(POST));
+    expect(failure).toMatchObject({ status, problemType: type });
+    expect(requests).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+
+  it('makes one attempt with retry: false', async () => {
+    const requests = route('get', '/v1/webhooks', [
+      () => problem('service-unavailable', 503, { 'Retry-After': '1' }),
+    ]);
+    const { core: c, waits } = core({ retry: false });
+    expect(await failureOf(c.request(GET))).toMatchObject({ status: 503 });
+    expect(requests).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+
+  it('throws at once for a Retry-After over maxRetryAfterMs, with retryAfterSeconds', async () => {
+    const requests = route('get', '/v1/webhooks', [
+      () => problem('rate-limited', 429, { 'Retry-After': '3600' }),
+    ]);
+    const { core: c, waits } = core();
+    const failure = await failureOf(c.request(GET));
+    expect(failure).toMatchObject({
+      status: 429,
+      problemType: 'rate-limited',
+      retryAfterSeconds: 3600,
+    });
+    expect(requests).toHaveLength(1);
+    expect(waits).toEqual([]);
+    const short = core({ retry: { maxRetryAfterMs: 0 } });
+    route('get', '/v1/webhooks', [() => problem('rate-limited', 429, { 'Retry-After': '1' })]);
+    expect(await failureOf(short.core.request(GET))).toMatchObject({ status: 429 });
+    expect(short.waits).toEqual([]);
+  });
+
+  it('honours attempts, minDelayMs and maxDelayMs', async () => {
+    const requests = route('get', '/v1/webhooks', [() => problem('internal-error', 500)]);
+    const { core: c, waits } = core({
+      random: () => 0,
+      retry: { attempts: 4, minDelayMs: 100, maxDelayMs: 250 },
+    });
+    await failureOf(c.request(GET));
+    expect(requests).toHaveLength(4);
+    expect(waits).toEqual([100, 200, 250]);
+  });
+
+  it('retries the EUDR error format alike', async () => {
+    route('get', '/api/v1/webhooks', [
+      () =>
+        HttpResponse.json(
+          { error: 'RATE_LIMIT_EXCEEDED', message: 'm' },
+          { status: 429, headers: { 'Retry-After': '4' } },
+        ),
+      () =>
+        HttpResponse.json({ error: 'NOT_FOUND', message: 'No such resource.' }, { status: 404 }),
+    ]);
+    const { core: c, waits } = core();
+    const failure = await failureOf(
+      c.request({ method: 'GET', path: '/api/v1/webhooks', errorFormat: 'eudr' }),
+    );
+    expect(waits).toEqual([4250]);
+    expect(failure).toBeInstanceOf(EudrApiError);
+    expect(failure).toMatchObject({ status: 404, errorCode: 'NOT_FOUND' });
+  });
+
+  it('does not retry a 2xx that is not JSON (unexpected_response)', async () => {
+    const requests = route('get', '/v1/webhooks', [
+      () => new HttpResponse('<html>login</html>', { headers: { 'Content-Type': 'text/html' } }),
+    ]);
+    const failure = await failureOf(core().core.request(GET));
+    expect(failure).toMatchObject({ code: 'unexpected_response', status: 200 });
+    expect((failure as Error).message).not.toContain('login');
+    expect(requests).toHaveLength(1);
+    route('get', '/v1/webhooks', [
+      () => new HttpResponse('{not json', { headers: { 'Content-Type': 'application/json' } }),
+    ]);
+    expect(await failureOf(core().core.request(GET))).toMatchObject({
+      code: 'unexpected_response',
+    });
+  });
+
+  it("retries the token endpoint's 503 and network failures under the same policy", async () => {
+    let tokenHits = 0;
+    server.use(
+      http.post(TOKEN_URL, () => {
+        tokenHits += 1;
+        if (tokenHits === 1)
+          return HttpResponse.json({}, { status: 503, headers: { 'Retry-After': '2' } });
+        if (tokenHits === 2) return HttpResponse.error();
+        return HttpResponse.json({ access_token: 'tok_ok', expires_in: 300 });
+      }),
+    );
+    const requests = route('get', '/v1/webhooks', [() => HttpResponse.json({})]);
+    const { core: c, waits } = core({
+      auth: { clientId: 'c', clientSecret: 's3cr3t-value', tokenUrl: TOKEN_URL },
+    });
+    const result = await c.request(GET);
+    expect(result.attempts).toBe(1); // one request reached the API
+    expect(tokenHits).toBe(3);
+    expect(waits).toEqual([2250, 1250]);
+    expect(requests[0]?.headers.get('authorization')).toBe('Bearer tok_ok');
+  });
+
+  it('does not retry a token endpoint refusal (400/401)', async () => {
+    let tokenHits = 0;
+    server.use(
+      http.post(TOKEN_URL, () => {
+        tokenHits += 1;
+        return HttpResponse.json({ error: 'invalid_client' }, { status: 401 });
+      }),
+    );
+    const { core: c, waits } = core({
+      auth: { clientId: 'c', clientSecret: 's3cr3t-value', tokenUrl: TOKEN_URL },
+    });
+    const failure = await failureOf(c.request(GET));
+    expect(failure).toBeInstanceOf(TokenRequestError);
+    expect(tokenHits).toBe(1);
+    expect(waits).toEqual([]);
+  });
+
+  it('waits on real (fake) timers with the default sleep', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.setSystemTime(NOW);
+    const requests = route('get', '/v1/webhooks', [
+      () => problem('rate-limited', 429, { 'Retry-After': '3' }),
+      () => problem('service-unavailable', 503, { 'Retry-After': 'Thu, 01 Jan 2026 00:00:10 GMT' }),
+      () => HttpResponse.json({ done: true }),
+    ]);
+    const c = createHttpCore({ baseUrl: API, auth: 'tok', random: () => 0.2 }); // 100 ms jitter
+    const pending = c.request(GET);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(3099);
+    expect(requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(requests).toHaveLength(2);
+    // the date is 10 s after NOW; 3.1 s have passed on the fake clock
+    await vi.advanceTimersByTimeAsync(6_999);
+    expect(requests).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(requests).toHaveLength(3);
+    expect(await pending).toMatchObject({ data: { done: true }, attempts: 3 });
+  });
+});
