@@ -188,7 +188,8 @@ export interface WebhookDeliveriesApi {
   /**
    * Every delivery of the query, page after page (following `pagination.hasNext`), as an async
    * iterable: one request per page, made when the previous page is used up. `break` stops it
-   * without another request; `signal` aborts it (the loop rejects with the signal's reason).
+   * without another request; `signal` aborts it (the loop rejects with the signal's reason);
+   * `requestId` goes with every page, so the server's logs group the iteration.
    * Pages are offsets: with the default newest-first sort, deliveries created while iterating
    * shift later pages (an item may come twice); `sort: 'createdAt,asc'` appends them at the end.
    *
