@@ -39,16 +39,23 @@ export interface EudrApiErrorDetail {
 
 /** What an {@link EudrApiError} is made of; only `method`, `path` and `status` are required. */
 export interface EudrApiErrorInit {
+  /** The request method (`GET`, `POST`, …). */
   readonly method: string;
+  /** The request path below the base URL; the message shows it with ids as `{id}`. */
   readonly path: string;
+  /** The HTTP status of the answer. */
   readonly status: number;
   /** The body's `error` code as sent; an undocumented one reads as `UNKNOWN`. */
   readonly error?: string | undefined;
   /** The body's `message`. */
   readonly detail?: string | undefined;
+  /** The fields of a `VALIDATION_ERROR`. @default [] */
   readonly details?: readonly EudrApiErrorDetail[] | undefined;
+  /** `Retry-After` in seconds (rounded up), when the answer had one. */
   readonly retryAfterSeconds?: number | undefined;
+  /** The answer's `X-RateLimit-*`. */
   readonly rateLimit?: RateLimitInfo | undefined;
+  /** The answer's `X-Request-Id`. */
   readonly requestId?: string | undefined;
   /** The parsed body, when it was a JSON object. */
   readonly body?: Readonly<Record<string, unknown>> | undefined;
@@ -80,7 +87,9 @@ export class EudrApiError<
 > extends WebhookClientError<'api_error'> {
   /** The HTTP status of the answer. */
   declare readonly status: number;
+  /** The request method. */
   readonly method: string;
+  /** The request path below the base URL. */
   readonly path: string;
   /** The documented error code of the body's `error`, or `UNKNOWN`. */
   readonly errorCode: E;
@@ -90,6 +99,7 @@ export class EudrApiError<
   readonly details: readonly EudrApiErrorDetail[];
   /** `Retry-After` in seconds (rounded up), on a 429 or a 503 that had one. */
   readonly retryAfterSeconds: number | undefined;
+  /** The answer's `X-RateLimit-*`, when it had them. */
   readonly rateLimit: RateLimitInfo | undefined;
   /** The answer's `X-Request-Id`: quote it when reporting a failure. */
   readonly requestId: string | undefined;

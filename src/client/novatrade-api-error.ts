@@ -59,14 +59,19 @@ export interface NovatradeApiErrorInit {
   readonly status: number;
   /** The problem `type` URI. @default 'about:blank' */
   readonly type?: string | undefined;
+  /** The problem's `title`. */
   readonly title?: string | undefined;
+  /** The problem's `detail`: for people, never put into the message. */
   readonly detail?: string | undefined;
+  /** The problem's `instance` (the request path). */
   readonly instance?: string | undefined;
+  /** The problem's `traceId` (the server's request id). */
   readonly traceId?: string | undefined;
   /** The `errors[]` of a `validation-error`. @default [] */
   readonly errors?: readonly NovatradeProblemFieldError[] | undefined;
   /** `Retry-After` in seconds (rounded up), when the answer had one. */
   readonly retryAfterSeconds?: number | undefined;
+  /** The answer's `X-RateLimit-*`. */
   readonly rateLimit?: RateLimitInfo | undefined;
   /** The answer's `X-Request-Id`. */
   readonly requestId?: string | undefined;

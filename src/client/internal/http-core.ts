@@ -23,6 +23,7 @@ import { TokenRequestError } from '../token-request-error.js';
 import { isHeaderToken } from './header-safe.js';
 import type { HttpCall, HttpCore } from './http-call.js';
 import { pathTemplate } from './path-template.js';
+import { randomUuid } from './random-uuid.js';
 import { parseRateLimitHeaders } from './rate-limit-headers.js';
 import { readCappedText } from './read-capped-text.js';
 import { readErrorBody } from './read-error-body.js';
@@ -251,8 +252,7 @@ function prepare(config: ResolvedHttpCoreOptions, call: HttpCall): PreparedCall 
     body,
     contentType: call.contentType ?? 'application/json',
     // Once per logical call, the same on every attempt: what makes retrying a write safe.
-    idempotencyKey:
-      method === 'GET' ? undefined : (call.idempotencyKey ?? globalThis.crypto.randomUUID()),
+    idempotencyKey: method === 'GET' ? undefined : (call.idempotencyKey ?? randomUuid()),
     requestId: call.requestId,
     errorFormat: call.errorFormat,
   };
