@@ -73,5 +73,5 @@ export function partnerFilterArbitrary(
           minLength: 1,
           maxLength: Math.min(maxLength, pool.length),
         });
-  return fc.option(list, { nil: null, freq: 2 });
+  return fc.option(list, { nil: null, freq: 3 });
 }

@@ -54,8 +54,22 @@ function vatNumber(kit: ArbitraryKit): Arbitrary<string> {
     .map(([country, digits]) => country + digits);
 }
 
+/** Domains of generated endpoint URLs: reserved for examples (RFC 2606). */
+const URL_DOMAINS = ['example.com', 'partner.example', 'hooks.example.org'];
+
+/**
+ * An endpoint URL such as `https://acme.example.com/webhooks/novatrade`. Built here rather than
+ * with `fc.webUrl()`, whose first use costs over a second to set up.
+ */
 function endpointUrl(kit: ArbitraryKit): Arbitrary<string> {
-  return kit.fc.webUrl({ validSchemes: ['https'] });
+  const { fc } = kit;
+  return fc
+    .tuple(
+      fc.stringMatching(/^[a-z0-9]{1,20}$/),
+      fc.constantFrom(...URL_DOMAINS),
+      fc.stringMatching(/^(?:\/[a-z0-9_-]{1,12}){0,3}$/),
+    )
+    .map(([host, domain, path]) => `https://${host}.${domain}${path}`);
 }
 
 function httpStatus(kit: ArbitraryKit): Arbitrary<number | null> {

@@ -86,11 +86,14 @@ describe('eventArbitrary: validity', () => {
     expect(seenMetaPartners).toEqual(new Set([null, 'partner']));
   });
 
-  it('keeps the order of times a sender reports and never reports a meta-event as undelivered', () => {
+  it('meta-events: ids and URLs as the sender writes them, times in order, never a meta-event undelivered', () => {
     const arbitrary = eventArbitrary({
       types: ['webhook.endpoint_auto_paused', 'webhook.delivery_failed_terminal'],
     });
     for (const event of samples(arbitrary, 300)) {
+      const { endpointUrl } = event.data;
+      if (endpointUrl !== undefined) expect(new URL(endpointUrl).protocol).toBe('https:');
+      expect(event.data.endpointId).toMatch(/^wh_[0-9a-z]{26}$/);
       if (event.type === 'webhook.endpoint_auto_paused') {
         const { firstFailureAt, lastFailureAt, pausedAt } = event.data;
         const times = [firstFailureAt, lastFailureAt, pausedAt].filter(
