@@ -74,7 +74,8 @@ export type SignedRequestExpectation =
 export type GeneratedSignedRequest<E extends SignableEvent = WebhookEvent> = SignedRequest<string> &
   SignedRequestExpectation & {
     /**
-     * The event that was signed; its JSON is `body` (before any tampering). With `eudr`, its
+     * The event that was signed: `body` is the profile's serialization of it (before any
+     * tampering), which for the default events parses back equal to it. With `eudr`, its
      * `timestamp` was set to the signing time: it is the `X-Webhook-Timestamp` a receiver's
      * window checks.
      */
