@@ -11,6 +11,7 @@ export default defineConfig({
     sender: 'src/sender/index.ts',
     postgres: 'src/postgres/index.ts',
     server: 'src/server/index.ts',
+    client: 'src/client/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

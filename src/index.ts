@@ -7,6 +7,7 @@
 export * from './core/catalog/index.js';
 // Errors
 export {
+  type ClientErrorCode,
   type ConflictErrorCode,
   isWebhooksError,
   type StorageErrorCode,
@@ -14,6 +15,7 @@ export {
   type ValidationIssue,
   type ValidationIssueCode,
   type VerificationErrorCode,
+  WebhookClientError,
   WebhookConflictError,
   WebhookStorageError,
   WebhooksError,

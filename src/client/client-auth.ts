@@ -10,7 +10,7 @@
  * const auth: ClientCredentials = {
  *   clientId: 'acme-integration',
  *   clientSecret: process.env.NOVATRADE_CLIENT_SECRET!,
- *   tokenUrl: 'https://auth.novatrade24.com/realms/novatrade/protocol/openid-connect/token',
+ *   tokenUrl: 'https://auth.novatrade24.com/realms/nt24-idp/protocol/openid-connect/token',
  * };
  * ```
  */

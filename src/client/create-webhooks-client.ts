@@ -67,7 +67,7 @@ export const WEBHOOKS_CLIENT_OPTION_NAMES = [
  * status, headers, rate-limit state, request id, `idempotentReplayed` and attempts) and rejects
  * with a `NovatradeApiError` for an error answer (branch on `problemType`). Writes carry an
  * Idempotency-Key (yours, or a UUID made once per call and reused by its retries). Answers are not
- * validated again: unknown fields and enum values pass through (spec §1.9). No `node:` import:
+ * validated again: unknown fields and enum values pass through (docs/design.md §6.1). No `node:` import:
  * it runs wherever the global `fetch` does.
  *
  * @typeParam D - the event data types by type, which type `events.publish` and `endpoints.test`:

@@ -75,7 +75,7 @@ const KNOWN: ReadonlySet<string> = new Set(EUDR_API_ERROR_CODES);
  *
  * @example
  * ```ts
- * try { await eudr.registerWebhook(input); }
+ * try { await eudr.register(input); }
  * catch (err) {
  *   if (isEudrApiError(err, 'VALIDATION_ERROR')) for (const d of err.details) console.warn(d.field);
  *   else throw err;

@@ -126,7 +126,7 @@ export function problemTypeOf(type: string): NovatradeApiProblemType {
  * @typeParam P - the problem type, narrowed by {@link isNovatradeApiError}'s second argument.
  * @example
  * ```ts
- * try { await client.createWebhook(input); }
+ * try { await client.endpoints.create(input); }
  * catch (err) {
  *   if (!isNovatradeApiError(err)) throw err;
  *   switch (err.problemType) {

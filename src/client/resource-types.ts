@@ -5,7 +5,7 @@
 // document the server serves (docs/design.md §5.37).
 //
 // Responses are not validated again at run time: a newer server may add fields and enum values,
-// and a client must tolerate both (spec §1.9). Enum fields are therefore `OpenEnum`s: the known
+// and a client must tolerate both (docs/design.md §6.1). Enum fields are therefore `OpenEnum`s: the known
 // values for autocompletion, plus any other string for a `default:` branch.
 
 import type { OpenEnum } from '../core/catalog/enum-values.js';

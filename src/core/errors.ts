@@ -202,7 +202,7 @@ export class WebhookConflictError extends WebhooksError<ConflictErrorCode> {
  *
  * @example
  * ```ts
- * try { await client.getWebhook('wh_1'); }
+ * try { await client.endpoints.get('wh_1'); }
  * catch (err) { if (err instanceof WebhookClientError && err.code === 'api_unreachable') retryLater(); }
  * ```
  */

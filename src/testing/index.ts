@@ -11,8 +11,58 @@ export {
   type SampleEventOverrides,
   ZERO_UUID,
 } from '../core/catalog/sample-events.js';
+// fast-check arbitraries (fast-check is an optional peer, loaded on first use)
+export {
+  type EudrEventArbitraryOptions,
+  eudrEventArbitrary,
+} from './arbitraries/eudr-event-arbitrary.js';
+export { type EventArbitraryOptions, eventArbitrary } from './arbitraries/event-arbitrary.js';
+export {
+  type PartnerFilter,
+  type PartnerFilterArbitraryOptions,
+  partnerFilterArbitrary,
+} from './arbitraries/partner-filter-arbitrary.js';
+export {
+  type DefaultSignedEventOf,
+  type GeneratedSignedRequest,
+  type SignableEventOf,
+  type SignedRequestArbitraryOptions,
+  type SignedRequestExpectation,
+  type SignedRequestFailureCode,
+  type SignedRequestTampering,
+  type SignedRequestVariant,
+  signedRequestArbitrary,
+} from './arbitraries/signed-request-arbitrary.node.js';
+export {
+  type SubscriptionPattern,
+  type SubscriptionPatternArbitraryOptions,
+  subscriptionPatternArbitrary,
+} from './arbitraries/subscription-pattern-arbitrary.js';
+export {
+  type SubscriptionSetArbitraryOptions,
+  subscriptionSetArbitrary,
+} from './arbitraries/subscription-set-arbitrary.js';
 // Fake clock
 export { createFakeClock, type FakeClock, type FakeClockOptions } from './create-fake-clock.js';
+// The management API mocked for msw (msw is an optional peer, loaded on first use)
+export {
+  createManagementApiHandlers,
+  type ManagementApiMock,
+  type ManagementApiMockClient,
+  type ManagementApiMockEudrOptions,
+  type ManagementApiMockOptions,
+  type MockApiName,
+  type MockApiRequest,
+  type MockFault,
+  type MockFaultMatch,
+  type MockFaultStatus,
+  type MockTokenRequest,
+  TEST_API_KEY,
+  TEST_CLIENT_ID,
+  TEST_CLIENT_SECRET,
+  TEST_EUDR_API_KEY,
+  TEST_ORGANIZATION_UUID,
+} from './create-management-api-handlers.js';
 // An in-memory transport for sender tests
 export {
   createRecordingTransport,

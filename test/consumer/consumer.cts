@@ -45,3 +45,8 @@ void [migrate, PostgresStorageError];
 import { apiKeyAuthenticator, createManagementApi } from '@novatrade24/webhooks/server';
 
 void [apiKeyAuthenticator, createManagementApi];
+
+import { createWebhooksClient, NovatradeApiError } from '@novatrade24/webhooks/client';
+
+const cjsClient = createWebhooksClient({ baseUrl: 'https://api.novatrade24.com', auth: 'token' });
+void [cjsClient.endpoints.get, NovatradeApiError];

@@ -208,3 +208,47 @@ const viaJwt = createEudrManagementApi(eudrSender, {
   }),
 });
 void [answer, viaJwt, PROBLEM_TYPES['rate-limited'].status];
+
+// `/client`: the typed client; problem types narrow, `publish` is typed by the catalog.
+import {
+  type ApiResponse,
+  createEudrWebhooksClient,
+  createWebhooksClient,
+  isNovatradeApiError,
+  type WebhookEndpoint,
+  type WebhooksClient,
+} from '@novatrade24/webhooks/client';
+
+const client: WebhooksClient = createWebhooksClient({
+  baseUrl: 'https://api.novatrade24.com',
+  auth: {
+    clientId: 'api-client-example',
+    clientSecret: 'secret',
+    tokenUrl: 'https://auth.novatrade24.com/realms/nt24-idp/protocol/openid-connect/token',
+  },
+  retry: { attempts: 3 },
+});
+const listed: Promise<ApiResponse<readonly WebhookEndpoint[]>> = client.endpoints.list();
+const published = client.events.publish({
+  type: 'compliance.decision_made',
+  partnerUuid: null,
+  data: EVENT_FIXTURES['compliance.decision_made'].data,
+});
+const failure: unknown = new Error();
+if (isNovatradeApiError(failure, 'rate-limited')) {
+  const wait: number | undefined = failure.retryAfterSeconds;
+  void wait;
+}
+const eudrClient = createEudrWebhooksClient({
+  baseUrl: 'https://backend.joinnentropy.com/api/v1/integration',
+  auth: 'eudr_live_0123456789abcdef0123456789abcdef0123456789abcdef',
+});
+void [listed, published, eudrClient.register];
+
+// `/testing`: the msw mock of the management API and the arbitraries (optional peers).
+import { createManagementApiHandlers, eventArbitrary } from '@novatrade24/webhooks/testing';
+import { setupServer } from 'msw/node';
+
+const mock = createManagementApiHandlers();
+const mswServer = setupServer(...mock.handlers);
+void [mswServer, eventArbitrary];

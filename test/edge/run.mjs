@@ -1,6 +1,6 @@
 // Runs the edge suites (test/edge/README.md) against the BUILT /web entry on workerd, Bun and
 // Deno: fetches each runtime once from the npm registry into .ci/.cache (exact versions, below),
-// bundles the suites with dist/web.js for each, runs them with a deadline and reads back the one
+// bundles the suites with dist/web.js and dist/client.js for each, runs them with a deadline and reads back the one
 // JSON report line each prints. Prints `edge <runtime>: N passed, M failed` and writes
 // .ci/.cache/edge-<runtime>.json for the closing line of .ci/run. Exit status 1 if a case failed,
 // a runtime produced no report, or ran no case.
@@ -108,10 +108,14 @@ function binaryOf(name) {
   return join(dir, runtime.binary);
 }
 
-/** Bundles each entry with the built dist/web.js (never src/) and the fixtures inlined. */
+/** Bundles each entry with the built dist/web.js and dist/client.js (never src/) and the fixtures inlined. */
 async function bundle() {
   const web = join(root, 'dist', 'web.js');
-  if (!existsSync(web)) throw new Error('dist/web.js is missing: run `npm run build` first');
+  const client = join(root, 'dist', 'client.js');
+  for (const file of [web, client]) {
+    if (!existsSync(file))
+      throw new Error(`${relative(root, file)} is missing: run \`npm run build\` first`);
+  }
   const { build } = await import('tsup');
   const fixtures = {
     signatures: JSON.parse(
@@ -146,9 +150,12 @@ async function bundle() {
         name: 'built-web-entry',
         setup(b) {
           b.onResolve({ filter: /^@novatrade24\/webhooks\/web$/ }, () => ({ path: web }));
+          b.onResolve({ filter: /^@novatrade24\/webhooks\/client$/ }, () => ({ path: client }));
           b.onResolve({ filter: /^@novatrade24\/webhooks(\/.*)?$/ }, (args) => ({
             errors: [
-              { text: `the edge suites import only @novatrade24/webhooks/web, not ${args.path}` },
+              {
+                text: `the edge suites import only @novatrade24/webhooks/web and /client, not ${args.path}`,
+              },
             ],
           }));
         },
@@ -164,9 +171,10 @@ async function bundle() {
   const meta = JSON.parse(readFileSync(join(out, 'metafile-esm.json'), 'utf8'));
   const inputs = Object.keys(meta.inputs).map((p) => relative(root, join(root, p)));
   const fromSrc = inputs.filter((p) => p.startsWith('src/'));
-  if (!inputs.includes('dist/web.js') || fromSrc.length > 0) {
+  const entries = ['dist/web.js', 'dist/client.js'];
+  if (entries.some((entry) => !inputs.includes(entry)) || fromSrc.length > 0) {
     throw new Error(
-      `the bundles must load dist/web.js and no src/ file; src files: ${fromSrc.join(', ') || 'none'}`,
+      `the bundles must load ${entries.join(' and ')} and no src/ file; src files: ${fromSrc.join(', ') || 'none'}`,
     );
   }
   const nodeImports = Object.values(meta.outputs).flatMap((o) =>
@@ -298,7 +306,7 @@ async function run(name) {
 
 const started = performance.now();
 await bundle();
-step(`bundled the suites with dist/web.js (${since(started)})`);
+step(`bundled the suites with dist/web.js and dist/client.js (${since(started)})`);
 let status = 0;
 for (const name of selected) {
   const report = await run(name).catch((error) => {

@@ -17,6 +17,7 @@ const ENTRIES = [
   '@novatrade24/webhooks/sender',
   '@novatrade24/webhooks/postgres',
   '@novatrade24/webhooks/server',
+  '@novatrade24/webhooks/client',
 ] as const;
 
 /** The runtime export names of `entry` as a Node ESM consumer sees them. */

@@ -172,16 +172,22 @@ async function requestToken(
   let response: Response;
   let text: string;
   try {
-    // `redirect: 'error'`: a 307/308 would send the secret on to wherever it points.
+    // Never followed: a 307/308 would send the secret on to wherever it points. `manual`, not
+    // `error`, which Cloudflare's workerd refuses to construct (the edge suite runs there).
     response = await deps.fetch()(auth.tokenUrl, {
       method: 'POST',
       headers,
       body: form.toString(),
-      redirect: 'error',
+      redirect: 'manual',
     });
     text = await readCappedText(response, MAX_TOKEN_RESPONSE_BYTES);
   } catch (cause) {
     throw new TokenRequestError({ failure: 'network', cause });
+  }
+  // A redirect (a 3xx where fetch hands it over, an `opaqueredirect` with status 0 in browsers)
+  // is not the token endpoint's answer.
+  if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+    throw new TokenRequestError({ failure: 'unexpected_response', status: response.status });
   }
   const body = jsonObjectOf(text);
   if (!response.ok) {

@@ -1,5 +1,6 @@
 // Every edge suite, in the order they run on each runtime.
 import type { Suite } from '../harness.js';
+import { clientSuite } from './client.js';
 import { constructEventSuite } from './construct-event.js';
 import { fetchHandlerSuite } from './fetch-handler.js';
 import { verifyEudrSuite } from './verify-eudr.js';
@@ -12,4 +13,5 @@ export const suites: readonly Suite[] = [
   verifyStandardSuite,
   constructEventSuite,
   fetchHandlerSuite,
+  clientSuite,
 ];

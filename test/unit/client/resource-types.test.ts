@@ -89,7 +89,7 @@ import { createFakeHttpCore } from './fake-http-core.js';
 
 /**
  * A response as the client types it: read-only all the way down, and every string enum open
- * (`'A' | 'B' | (string & {})`, spec §1.9). Applied to both sides, so only fields, optionality,
+ * (`'A' | 'B' | (string & {})`, docs/design.md §6.1). Applied to both sides, so only fields, optionality,
  * value types and known enum values are compared.
  */
 type AsResponse<T> = T extends string

@@ -8,15 +8,27 @@ describe('@novatrade24/webhooks/testing exports', () => {
     expect(Object.keys(testing).sort()).toEqual([
       'EUDR_EVENT_FIXTURES',
       'EVENT_FIXTURES',
+      'TEST_API_KEY',
+      'TEST_CLIENT_ID',
+      'TEST_CLIENT_SECRET',
+      'TEST_EUDR_API_KEY',
+      'TEST_ORGANIZATION_UUID',
       'ZERO_UUID',
       'createFakeClock',
+      'createManagementApiHandlers',
       'createRecordingTransport',
       'createSampleEudrEvent',
       'createSampleEvent',
       'createSignedRequest',
+      'eudrEventArbitrary',
+      'eventArbitrary',
       'generateEudrTestHeader',
       'generateStandardTestHeaders',
       'generateTestHeader',
+      'partnerFilterArbitrary',
+      'signedRequestArbitrary',
+      'subscriptionPatternArbitrary',
+      'subscriptionSetArbitrary',
     ]);
   });
 });

@@ -10,15 +10,9 @@ import * as root from '../../../src/index.js';
 import { matchesSubscription, type WebhookEvent } from '../../../src/index.js';
 import * as receiverEntry from '../../../src/receiver/index.js';
 import { fetchHandler, isKnownEvent, WebhookReceiver } from '../../../src/receiver/index.js';
-import * as eudrEventArbitraryModule from '../../../src/testing/arbitraries/eudr-event-arbitrary.js';
-import * as eventArbitraryModule from '../../../src/testing/arbitraries/event-arbitrary.js';
 import { eventArbitrary } from '../../../src/testing/arbitraries/event-arbitrary.js';
-import * as partnerFilterModule from '../../../src/testing/arbitraries/partner-filter-arbitrary.js';
 import { partnerFilterArbitrary } from '../../../src/testing/arbitraries/partner-filter-arbitrary.js';
-import * as signedRequestModule from '../../../src/testing/arbitraries/signed-request-arbitrary.node.js';
 import { signedRequestArbitrary } from '../../../src/testing/arbitraries/signed-request-arbitrary.node.js';
-import * as patternModule from '../../../src/testing/arbitraries/subscription-pattern-arbitrary.js';
-import * as setModule from '../../../src/testing/arbitraries/subscription-set-arbitrary.js';
 import { subscriptionSetArbitrary } from '../../../src/testing/arbitraries/subscription-set-arbitrary.js';
 import * as testingEntry from '../../../src/testing/index.js';
 import { createFakeClock } from '../../../src/testing/index.js';
@@ -197,20 +191,10 @@ describe('docs/testing.md stays the code above', () => {
     'routing',
   ])('the %s example imports only names its entries export', (name) => {
     const block = blockWith(region(name)) as string;
-    // Until the /testing barrel lists the arbitraries, their own modules stand in for it.
-    const testing = {
-      ...testingEntry,
-      ...eventArbitraryModule,
-      ...eudrEventArbitraryModule,
-      ...patternModule,
-      ...setModule,
-      ...partnerFilterModule,
-      ...signedRequestModule,
-    };
     const entries: Record<string, object> = {
       '@novatrade24/webhooks': root,
       '@novatrade24/webhooks/receiver': receiverEntry,
-      '@novatrade24/webhooks/testing': testing,
+      '@novatrade24/webhooks/testing': testingEntry,
       'fast-check': { default: fc },
       vitest: { describe, expect, it },
     };

@@ -270,7 +270,7 @@ describe('createTokenSource: client credentials', () => {
       }),
     );
     const failure = await failureOf(credentialsSource({ now: 0 }).get(undefined));
-    expect(failure).toMatchObject({ failure: 'network' });
+    expect(failure).toMatchObject({ failure: 'unexpected_response', status: 307 });
     expect(followed).toBe(0);
   });
 
