@@ -19,7 +19,7 @@ export function bindEudrWebhooksClient(core: HttpCore): EudrWebhooksClient {
   const send = <T>(call: Omit<HttpCall, 'errorFormat'>): Promise<ApiResponse<T>> =>
     core.request<T>({ ...call, errorFormat: 'eudr' });
   const one = (id: unknown, method: string): string =>
-    `${WEBHOOK_EVENTS}/${pathSegment(id, 'id', method)}`;
+    `${WEBHOOK_EVENTS}/${pathSegment(id, { name: 'id', method })}`;
 
   return {
     register: async (input, options) =>

@@ -30,7 +30,7 @@ export function bindWebhooksClient<D = EventDataMap>(core: HttpCore): WebhooksCl
     core.request<T>({ ...call, errorFormat: 'problem' });
 
   const endpointPath = (id: unknown, method: string): string =>
-    `${WEBHOOKS}/${pathSegment(id, 'id', method)}`;
+    `${WEBHOOKS}/${pathSegment(id, { name: 'id', method })}`;
 
   const update = async (
     id: string,
@@ -79,7 +79,7 @@ export function bindWebhooksClient<D = EventDataMap>(core: HttpCore): WebhooksCl
   };
 
   const deliveriesPath = (endpointId: unknown, method: string): string =>
-    `${WEBHOOKS}/${pathSegment(endpointId, 'endpointId', method)}/deliveries`;
+    `${WEBHOOKS}/${pathSegment(endpointId, { name: 'endpointId', method })}/deliveries`;
 
   const list = async (
     endpointId: string,
@@ -114,13 +114,13 @@ export function bindWebhooksClient<D = EventDataMap>(core: HttpCore): WebhooksCl
     get: async (endpointId, deliveryId, options) =>
       send({
         method: 'GET',
-        path: `${deliveriesPath(endpointId, 'deliveries.get')}/${pathSegment(deliveryId, 'deliveryId', 'deliveries.get')}`,
+        path: `${deliveriesPath(endpointId, 'deliveries.get')}/${pathSegment(deliveryId, { name: 'deliveryId', method: 'deliveries.get' })}`,
         ...readFields(options),
       }),
     replay: async (endpointId, deliveryId, options) =>
       send({
         method: 'POST',
-        path: `${deliveriesPath(endpointId, 'deliveries.replay')}/${pathSegment(deliveryId, 'deliveryId', 'deliveries.replay')}/replay`,
+        path: `${deliveriesPath(endpointId, 'deliveries.replay')}/${pathSegment(deliveryId, { name: 'deliveryId', method: 'deliveries.replay' })}/replay`,
         ...writeFields(options),
       }),
     recover: async (endpointId, input, options) =>

@@ -100,7 +100,7 @@ describe('bindEudrWebhooksClient: the call each method builds', () => {
     expect(core.calls.map((call) => call.idempotencyKey)).toEqual([undefined, undefined]);
   });
 
-  it('percent-encodes ids and refuses empty ones before any request', async () => {
+  it('percent-encodes ids and refuses empty and dot ones before any request', async () => {
     const { core, eudr } = setup();
     await eudr.get('wh 1/../x');
     expect(core.last().path).toBe('/webhook-events/wh%201%2F..%2Fx');
@@ -108,6 +108,8 @@ describe('bindEudrWebhooksClient: the call each method builds', () => {
       () => eudr.get(''),
       () => eudr.update('', {}),
       () => eudr.delete(undefined as never),
+      () => eudr.delete('..'),
+      () => eudr.get('.'),
     ]) {
       const error = await invoke().catch((e: unknown) => e);
       expect(isWebhooksError(error) && error.code).toBe('invalid_option');

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ApiResponse } from '../../../src/client/api-response.js';
+import { createWebhooksClient } from '../../../src/client/create-webhooks-client.js';
 import type { HttpCall } from '../../../src/client/internal/http-call.js';
 import { bindWebhooksClient } from '../../../src/client/internal/webhooks-routes.js';
 import type { WebhookDelivery } from '../../../src/client/resource-types.js';
@@ -327,6 +328,44 @@ describe('bindWebhooksClient: ids in paths', () => {
     );
   });
 
+  it('keeps every id one segment of the URL fetch receives, and refuses dot segments (property)', async () => {
+    const dotty = fc.constantFrom('.', '..', '%2e', '%2E%2e', '.%2e', '...', './x', '..\\', ' ..');
+    const id = fc.oneof(fc.string({ minLength: 1, maxLength: 20, unit: 'grapheme' }), dotty);
+    await fc.assert(
+      fc.asyncProperty(id, id, async (endpointId, deliveryId) => {
+        const urls: string[] = [];
+        const client = createWebhooksClient({
+          baseUrl: 'https://api.test.example/prefix',
+          auth: 'tok',
+          retry: false,
+          fetch: async (input) => {
+            // What fetch itself sends: the URL after WHATWG parsing (dot segments resolved).
+            urls.push(new Request(input).url);
+            return new Response('{}', { headers: { 'Content-Type': 'application/json' } });
+          },
+        });
+        const call = client.deliveries.replay(endpointId, deliveryId);
+        if ([endpointId, deliveryId].some((one) => one === '.' || one === '..')) {
+          const error = await rejection(call);
+          expect(isWebhooksError(error) && error.code).toBe('invalid_option');
+          expect(urls).toEqual([]);
+          return;
+        }
+        await call;
+        const url = new URL(urls[0] ?? '');
+        const segments = url.pathname.split('/');
+        expect(segments).toHaveLength(8);
+        expect(segments.slice(0, 3)).toEqual(['', 'prefix', 'v1']);
+        expect(segments[4] === undefined ? '' : decodeURIComponent(segments[4])).toBe(endpointId);
+        expect(segments[6] === undefined ? '' : decodeURIComponent(segments[6])).toBe(deliveryId);
+        expect(segments[7]).toBe('replay');
+        expect(url.search).toBe('');
+        expect(url.hash).toBe('');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('encodes a traversal attempt so it stays inside the resource', async () => {
     const { core, client } = setup();
     await client.endpoints.get('../events');
@@ -368,8 +407,8 @@ describe('bindWebhooksClient: ids in paths', () => {
 
   it.each(
     methods,
-  )('%s rejects an empty or non-string id with invalid_option before any request', async (name, invoke) => {
-    for (const bad of ['', undefined, null, 42, {}]) {
+  )('%s rejects an empty, dot or non-string id with invalid_option before any request', async (name, invoke) => {
+    for (const bad of ['', '.', '..', undefined, null, 42, {}]) {
       const { core, client } = setup();
       const promise = invoke(client, bad);
       expect(promise).toBeInstanceOf(Promise); // a rejection, never a synchronous throw
