@@ -1,11 +1,14 @@
 // The BUILT `/client` entry (npm test builds first): no Node built-in in it or its chunks (it runs
 // on edge runtimes; test/edge runs it there), and its ESM-only dependency p-retry loads from the
 // CJS build through Node's require(esm) (Node >= 20.19) and really retries. The `/testing` entry's
-// optional peers load from its CJS build too.
+// optional peers load from both of its builds, in a plain Node process (vitest's runner lends
+// modules a `require` of its own, which would hide a build that has none).
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
@@ -84,5 +87,33 @@ describe('the CJS build of /testing', () => {
     expect(mock.handlers.length).toBeGreaterThan(1);
     expect(typeof testing.eventArbitrary().generate).toBe('function');
     return mock.close();
+  });
+});
+
+describe('the ESM build of /testing, in a plain Node process', () => {
+  it('loads msw and fast-check on first use: the mock answers, an arbitrary generates', async () => {
+    const script = `
+      const testing = await import('@novatrade24/webhooks/testing');
+      const fc = (await import('fast-check')).default;
+      const { setupServer } = await import('msw/node');
+      const mock = testing.createManagementApiHandlers();
+      const server = setupServer(...mock.handlers);
+      server.listen({ onUnhandledRequest: 'error' });
+      const response = await fetch(mock.baseUrl + '/v1/webhooks', {
+        headers: { authorization: 'Bearer ' + testing.TEST_API_KEY },
+      });
+      server.close();
+      await mock.close();
+      const [event] = fc.sample(testing.eventArbitrary(), { numRuns: 1, seed: 1 });
+      console.log(JSON.stringify({ status: response.status, type: typeof event.type }));`;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      { cwd: import.meta.dirname },
+    );
+    expect(JSON.parse(stdout.trim().split('\n').pop() as string)).toEqual({
+      status: 200,
+      type: 'string',
+    });
   });
 });

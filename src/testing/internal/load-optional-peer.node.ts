@@ -17,12 +17,10 @@ const PEERS = {
 /** An optional peer of the testing entry. */
 export type OptionalPeer = keyof typeof PEERS;
 
-declare const require: ((id: string) => unknown) | undefined;
-
-// The CJS build has a `require` of its own; the ESM build makes one from its URL. `typeof`
-// guards the name, which is undeclared in ESM.
-const requireHere: (id: string) => unknown =
-  typeof require === 'function' ? require : createRequire(import.meta.url);
+// `createRequire(import.meta.url)` in both builds: the bundler turns a bare `require` in the ESM
+// build into a shim that throws ("Dynamic require … is not supported"), and it rewrites
+// `import.meta.url` in the CJS build to the file's URL.
+const requireHere: (id: string) => unknown = createRequire(import.meta.url);
 
 /**
  * A loader of optional peers over `requireModule` (tests pass one that fails), caching each
