@@ -3,11 +3,21 @@
 
 /**
  * `promise`, or a rejection with `signal.reason` as soon as `signal` aborts (at once when it
- * already has). The promise itself is not cancelled.
+ * already has). The promise itself is not cancelled, and its rejection is handled either way, so a
+ * promise nobody waits for any more never surfaces as an unhandled rejection. The listener on
+ * `signal` is removed as soon as `promise` settles.
+ *
+ * @example
+ * ```ts
+ * const token = await abortable(tokenRequest, call.signal); // the request goes on for others
+ * ```
  */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
@@ -26,7 +36,12 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
 
 /**
  * Resolves after `ms` milliseconds, or rejects with `signal.reason` when `signal` aborts first
- * (at once when it already has). The timer is cleared on abort.
+ * (at once when it already has). The timer is cleared on abort, and the listener when it fires.
+ *
+ * @example
+ * ```ts
+ * await abortableSleep(500, call.signal);
+ * ```
  */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);

@@ -91,7 +91,11 @@ export function createTokenSource(auth: ResolvedAuth, deps: TokenSourceDeps): To
       return { get: () => Promise.resolve(auth.token), invalidate: () => false };
     case 'provider':
       return {
-        get: (signal) => abortable(provided(auth.provide, deps.owner), signal),
+        get: async (signal) => {
+          // Before calling it: a token nobody waits for would be a rejection nobody handles.
+          signal?.throwIfAborted();
+          return abortable(provided(auth.provide, deps.owner), signal);
+        },
         invalidate: () => true,
       };
     default:

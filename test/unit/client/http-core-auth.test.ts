@@ -149,6 +149,31 @@ describe('createHttpCore: authentication', () => {
     expect(authorizations).toEqual(['Bearer fn_1', 'Bearer fn_2']);
   });
 
+  it('does not call a token function for a resend after an abort, and leaves no rejection unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const controller = new AbortController();
+      const reason = new Error('caller left');
+      let provided = 0;
+      const c = core({
+        // The second call's token would fail: nobody would be left to handle it.
+        auth: () => (++provided === 1 ? 'fn_1' : Promise.reject(new Error('provider down'))),
+        fetch: async () => {
+          controller.abort(reason); // while the 401 comes back
+          return new Response('{}', { status: 401 });
+        },
+      });
+      expect(await failureOf(c.request({ ...GET, signal: controller.signal }))).toBe(reason);
+      await new Promise((resolve) => setTimeout(resolve, 10)); // unhandledRejection fires by now
+      expect(unhandled).toEqual([]);
+      expect(provided).toBe(1);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('keeps the secret out of every failure: a refusal echoing it, a network error, a 5xx', async () => {
     const failures: unknown[] = [];
     server.use(
