@@ -73,6 +73,8 @@ describe('the error classes of the package', () => {
   it('has no delivery error class: a failed delivery is data on its record, never thrown', async () => {
     const errors = await import('../../../src/core/errors.js');
     expect(Object.keys(errors).sort()).toEqual([
+      // the management API client's failures (an API answer, no answer), not deliveries
+      'WebhookClientError',
       'WebhookConflictError',
       'WebhookStorageError',
       'WebhookValidationError',
