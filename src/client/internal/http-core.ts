@@ -24,9 +24,9 @@ import { isHeaderToken } from './header-safe.js';
 import type { HttpCall, HttpCore } from './http-call.js';
 import { pathTemplate } from './path-template.js';
 import { randomUuid } from './random-uuid.js';
-import { parseRateLimitHeaders } from './rate-limit-headers.js';
 import { readCappedText } from './read-capped-text.js';
 import { readErrorBody } from './read-error-body.js';
+import { readRateLimitHeaders } from './read-rate-limit-headers.js';
 import {
   type ResolvedHttpCoreOptions,
   resolveHttpCoreOptions,
@@ -352,7 +352,7 @@ async function answer<T>(
     data: data as T,
     status,
     headers,
-    rateLimit: parseRateLimitHeaders(headers),
+    rateLimit: readRateLimitHeaders(headers),
     requestId: headers.get('X-Request-Id') ?? undefined,
     idempotentReplayed: headers.get('Idempotent-Replayed')?.trim().toLowerCase() === 'true',
     attempts,

@@ -6,8 +6,8 @@
 
 import { EudrApiError, type EudrApiErrorDetail } from '../eudr-api-error.js';
 import { NovatradeApiError, type NovatradeProblemFieldError } from '../novatrade-api-error.js';
-import { type HeaderSource, parseRateLimitHeaders } from './rate-limit-headers.js';
-import { parseRetryAfter } from './retry-after.js';
+import { type HeaderSource, readRateLimitHeaders } from './read-rate-limit-headers.js';
+import { retryAfterMsOf } from './retry-after-ms-of.js';
 
 /** The members of a problem body that have their documented type. */
 export interface ParsedProblem {
@@ -193,14 +193,14 @@ function headerOf(headers: HeaderSource, name: string): string | undefined {
 export function readErrorBody(answer: ErrorAnswer): ReadErrorBodyResult {
   const retryAfterMs =
     answer.status === 429 || answer.status === 503
-      ? parseRetryAfter(headerOf(answer.headers, 'Retry-After'), answer.nowMs)
+      ? retryAfterMsOf(headerOf(answer.headers, 'Retry-After'), answer.nowMs)
       : undefined;
   const common = {
     method: answer.method,
     path: answer.path,
     status: answer.status,
     retryAfterSeconds: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
-    rateLimit: parseRateLimitHeaders(answer.headers),
+    rateLimit: readRateLimitHeaders(answer.headers),
     requestId: headerOf(answer.headers, 'X-Request-Id'),
   };
   if (answer.format === 'eudr') {

@@ -1,5 +1,8 @@
 // The wait before a retry, as data plus a pure function (CONTRIBUTING.md, "Retry engine"): the
-// HTTP core decides whether a failure is retryable, this decides how long to wait.
+// HTTP core decides whether a failure is retryable, this decides how long to wait. Every wait is
+// at most MAX_TIMER_MS, jitter included: a timer given more fires at once (docs/design.md §5.26).
+
+import { MAX_TIMER_MS } from '../../core/internal/timer-delay.js';
 
 /** The client's retry policy, every field resolved (see `ClientRetryOptions`). */
 export interface RetryPolicy {
@@ -31,8 +34,8 @@ export interface RetryDelayInput {
 /**
  * The wait before retry `retryNumber`, in whole milliseconds: `Retry-After` when the answer gave
  * one, else `min(maxDelayMs, minDelayMs * 2^(retryNumber - 1))`, plus `floor(random * 501)` ms of
- * jitter (0–500 ms). A `Retry-After` over `maxRetryAfterMs` is not waited for: the answer is
- * `undefined`, and the call throws at once.
+ * jitter (0–500 ms), and never more than `MAX_TIMER_MS` (2^31 − 1) in all. A `Retry-After` over
+ * `maxRetryAfterMs` is not waited for: the answer is `undefined`, and the call throws at once.
  *
  * @example
  * ```ts
@@ -46,10 +49,10 @@ export function retryDelayMs(input: RetryDelayInput): number | undefined {
   const jitter = Math.min(MAX_JITTER_MS, Math.floor(random * (MAX_JITTER_MS + 1)));
   if (retryAfterMs !== undefined) {
     if (!(retryAfterMs <= policy.maxRetryAfterMs)) return undefined;
-    return Math.ceil(retryAfterMs) + jitter;
+    return Math.min(MAX_TIMER_MS, Math.ceil(retryAfterMs) + jitter);
   }
   const exponent = Math.max(0, input.retryNumber - 1);
   // 2^exponent overflows to Infinity past 1023 retries; min() keeps the cap either way.
   const backoff = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** exponent);
-  return backoff + jitter;
+  return Math.min(MAX_TIMER_MS, backoff + jitter);
 }

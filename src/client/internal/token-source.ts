@@ -17,7 +17,7 @@ import { isHeaderToken, MAX_TOKEN_LENGTH } from './header-safe.js';
 import { readCappedText } from './read-capped-text.js';
 import { jsonObjectOf } from './read-error-body.js';
 import type { ResolvedAuth } from './resolve-client-auth.js';
-import { parseRetryAfter } from './retry-after.js';
+import { retryAfterMsOf } from './retry-after-ms-of.js';
 
 /** How long before `expires_in` runs out a token is refreshed, at most. */
 export const TOKEN_REFRESH_MARGIN_MS = 60_000;
@@ -197,7 +197,7 @@ async function requestToken(
   if (!response.ok) {
     const retryAfterMs =
       response.status === 429 || response.status === 503
-        ? parseRetryAfter(response.headers.get('Retry-After'), deps.now())
+        ? retryAfterMsOf(response.headers.get('Retry-After'), deps.now())
         : undefined;
     throw new TokenRequestError({
       failure: 'refused',

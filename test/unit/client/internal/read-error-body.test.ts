@@ -266,6 +266,17 @@ describe('readErrorBody', () => {
     expect(answer({ status: 429, headers }).retryAfterMs).toBe(5000);
   });
 
+  it('reads a Retry-After of more than 9 digits as absent: retryAfterSeconds is never Infinity', () => {
+    for (const value of ['9'.repeat(400), '1000000000']) {
+      const { error, retryAfterMs } = answer({
+        status: 429,
+        headers: new Headers({ 'Retry-After': value }),
+      });
+      expect(retryAfterMs).toBeUndefined();
+      expect(error.retryAfterSeconds).toBeUndefined();
+    }
+  });
+
   it("makes an EudrApiError of the EUDR server's own answers", async () => {
     const response = renderEudrError(
       {

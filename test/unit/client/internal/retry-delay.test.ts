@@ -5,6 +5,7 @@ import {
   type RetryPolicy,
   retryDelayMs,
 } from '../../../../src/client/internal/retry-delay.js';
+import { MAX_TIMER_MS } from '../../../../src/core/internal/timer-delay.js';
 
 const POLICY: RetryPolicy = {
   attempts: 5,
@@ -62,6 +63,37 @@ describe('retryDelayMs', () => {
           expect(wait).toBeGreaterThanOrEqual(base);
           expect(wait).toBeLessThanOrEqual(base + MAX_JITTER_MS);
           expect(Number.isInteger(wait)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('never waits longer than a timer holds, jitter included', () => {
+    const longest = { ...POLICY, maxDelayMs: MAX_TIMER_MS, maxRetryAfterMs: MAX_TIMER_MS };
+    const input = { retryNumber: 40, policy: longest, random: 0.999 };
+    expect(retryDelayMs({ ...input, retryAfterMs: undefined })).toBe(MAX_TIMER_MS);
+    expect(retryDelayMs({ ...input, retryAfterMs: MAX_TIMER_MS - 1 })).toBe(MAX_TIMER_MS);
+  });
+
+  it('is a whole number of milliseconds in [0, MAX_TIMER_MS] for any policy the options allow', () => {
+    const ms = fc.integer({ min: 0, max: MAX_TIMER_MS });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2000 }),
+        fc.option(ms, { nil: undefined }),
+        fc.tuple(ms, ms).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const),
+        ms,
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (retryNumber, retryAfterMs, [minDelayMs, maxDelayMs], maxRetryAfterMs, random) => {
+          const policy = { attempts: 10, minDelayMs, maxDelayMs, maxRetryAfterMs };
+          const wait = retryDelayMs({ retryNumber, retryAfterMs, policy, random });
+          if (wait === undefined) {
+            expect(retryAfterMs).toBeGreaterThan(maxRetryAfterMs);
+            return;
+          }
+          expect(Number.isInteger(wait)).toBe(true);
+          expect(wait).toBeGreaterThanOrEqual(0);
+          expect(wait).toBeLessThanOrEqual(MAX_TIMER_MS);
         },
       ),
     );

@@ -1,6 +1,7 @@
 // `X-RateLimit-*` (docs/server.md, "Rate limits"; docs/design.md §5.34): every authenticated answer
-// of the management API carries them. They come from the network, so the parser never throws and
-// reports a malformed set as absent rather than guessing.
+// of the management API carries them. They come from the network, so the reader never throws (a
+// `read*`, not a `parse*`: CONTRIBUTING.md, "Modules") and reports a malformed set as absent
+// rather than guessing.
 
 import type { RateLimitInfo } from '../api-response.js';
 
@@ -9,7 +10,7 @@ const COUNT = /^\d{1,15}$/;
 /** A category name (`read`, `write`, `webhook`); anything else is dropped, not the whole set. */
 const CATEGORY = /^[A-Za-z0-9_.-]{1,64}$/;
 
-/** What the parser reads from: `Headers`, or anything with the same `get`. */
+/** What the reader reads from: `Headers`, or anything with the same `get`. */
 export interface HeaderSource {
   get(name: string): string | null;
 }
@@ -24,12 +25,12 @@ export interface HeaderSource {
  *   answer without a budget, such as a 401, carries none).
  * @example
  * ```ts
- * parseRateLimitHeaders(new Headers({ 'X-RateLimit-Limit': '60', 'X-RateLimit-Remaining': '59',
+ * readRateLimitHeaders(new Headers({ 'X-RateLimit-Limit': '60', 'X-RateLimit-Remaining': '59',
  *   'X-RateLimit-Reset': '1767225660', 'X-RateLimit-Category': 'write' }));
  * // { limit: 60, remaining: 59, resetSeconds: 1767225660, category: 'write' }
  * ```
  */
-export function parseRateLimitHeaders(headers: HeaderSource): RateLimitInfo | undefined {
+export function readRateLimitHeaders(headers: HeaderSource): RateLimitInfo | undefined {
   const limit = count(read(headers, 'X-RateLimit-Limit'));
   const remaining = count(read(headers, 'X-RateLimit-Remaining'));
   const resetSeconds = count(read(headers, 'X-RateLimit-Reset'));

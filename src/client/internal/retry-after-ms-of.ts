@@ -1,11 +1,16 @@
 // `Retry-After` (RFC 9110 §10.2.3): delta seconds or an HTTP-date. The client waits for it after a
 // 429 or a 503 (docs/design.md §5.34: the server sends whole seconds to the end of the window that
-// refused). The value comes from the network, so the parser never throws and accepts only the
-// grammar: `Date.parse` would read "1" as the year 2001.
+// refused). The value comes from the network, so this never throws and accepts only the grammar:
+// `Date.parse` would read "1" as the year 2001, and reads forms RFC 9110 does not have. That is
+// why the client does not reuse the sender's `parseRetryAfter` (src/core/retry/retry-policy.ts),
+// which takes what `Date.parse` takes and answers `null`: a receiver's header there only moves a
+// schedule later, here it decides how long a caller waits. Delta seconds are at most 9 digits
+// (almost 32 years): a longer value reads as absent, so no wait is ever Infinity.
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-const DELTA_SECONDS = /^\d+$/;
+/** Delta seconds: digits only, at most 9 of them. */
+const DELTA_SECONDS = /^\d{1,9}$/;
 // IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`
 const IMF_FIXDATE =
   /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
@@ -18,22 +23,23 @@ const ASCTIME =
 
 /**
  * How long a `Retry-After` value asks to wait, in milliseconds from `nowMs`: delta seconds
- * (`"120"`), or an HTTP-date in any of the three forms RFC 9110 §5.6.7 lists (IMF-fixdate, RFC 850
- * with a two-digit year, asctime). A date in the past waits 0. The weekday of a date is not
- * checked. Never throws.
+ * (`"120"`, at most 9 digits), or an HTTP-date in any of the three forms RFC 9110 §5.6.7 lists
+ * (IMF-fixdate, RFC 850 with a two-digit year, asctime). A date in the past waits 0. The weekday
+ * of a date is not checked. Never throws, and never answers more than a finite number.
  *
  * @param value - the header value (`Headers.get('Retry-After')`), or `null`/`undefined` when absent.
  * @param nowMs - the current time, epoch milliseconds (the client's `now()`).
- * @returns the wait in milliseconds (0 or more), or `undefined` when the value is absent or not
- *   in the grammar (the client then backs off exponentially).
+ * @returns the wait in milliseconds (0 or more, finite), or `undefined` when the value is absent,
+ *   not in the grammar or longer than 9 digits (the client then backs off exponentially).
  * @example
  * ```ts
- * parseRetryAfter('12', Date.now()); // 12000
- * parseRetryAfter('Thu, 01 Jan 2026 00:01:00 GMT', Date.UTC(2026, 0, 1)); // 60000
- * parseRetryAfter('soon', Date.now()); // undefined
+ * retryAfterMsOf('12', Date.now()); // 12000
+ * retryAfterMsOf('Thu, 01 Jan 2026 00:01:00 GMT', Date.UTC(2026, 0, 1)); // 60000
+ * retryAfterMsOf('soon', Date.now()); // undefined
+ * retryAfterMsOf('9'.repeat(400), Date.now()); // undefined (not Infinity)
  * ```
  */
-export function parseRetryAfter(
+export function retryAfterMsOf(
   value: string | null | undefined,
   nowMs: number,
 ): number | undefined {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseRateLimitHeaders } from '../../../../src/client/internal/rate-limit-headers.js';
+import { readRateLimitHeaders } from '../../../../src/client/internal/read-rate-limit-headers.js';
 
 const FULL = {
   'X-RateLimit-Limit': '60',
@@ -9,24 +9,24 @@ const FULL = {
   'X-RateLimit-Category': 'write',
 };
 
-describe('parseRateLimitHeaders', () => {
+describe('readRateLimitHeaders', () => {
   it('reads the four headers, names in any case', () => {
-    expect(parseRateLimitHeaders(new Headers(FULL))).toEqual({
+    expect(readRateLimitHeaders(new Headers(FULL))).toEqual({
       limit: 60,
       remaining: 0,
       resetSeconds: 1767225660,
       category: 'write',
     });
     const lower = Object.fromEntries(Object.entries(FULL).map(([k, v]) => [k.toLowerCase(), v]));
-    expect(parseRateLimitHeaders(new Headers(lower))?.limit).toBe(60);
+    expect(readRateLimitHeaders(new Headers(lower))?.limit).toBe(60);
   });
 
   it('answers undefined without the three numbers (a 401 carries none)', () => {
-    expect(parseRateLimitHeaders(new Headers())).toBeUndefined();
+    expect(readRateLimitHeaders(new Headers())).toBeUndefined();
     for (const name of ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']) {
       const headers = new Headers(FULL);
       headers.delete(name);
-      expect(parseRateLimitHeaders(headers)).toBeUndefined();
+      expect(readRateLimitHeaders(headers)).toBeUndefined();
     }
   });
 
@@ -40,7 +40,7 @@ describe('parseRateLimitHeaders', () => {
     ['60, 60'],
     ['9999999999999999'],
   ])('answers undefined for a malformed count %j', (value) => {
-    expect(parseRateLimitHeaders(new Headers({ ...FULL, 'X-RateLimit-Limit': value }))).toBe(
+    expect(readRateLimitHeaders(new Headers({ ...FULL, 'X-RateLimit-Limit': value }))).toBe(
       undefined,
     );
   });
@@ -48,9 +48,9 @@ describe('parseRateLimitHeaders', () => {
   it('keeps the numbers and drops a missing or odd category', () => {
     const headers = new Headers(FULL);
     headers.delete('X-RateLimit-Category');
-    expect(parseRateLimitHeaders(headers)?.category).toBeUndefined();
+    expect(readRateLimitHeaders(headers)?.category).toBeUndefined();
     headers.set('X-RateLimit-Category', 'a b');
-    expect(parseRateLimitHeaders(headers)).toEqual({
+    expect(readRateLimitHeaders(headers)).toEqual({
       limit: 60,
       remaining: 0,
       resetSeconds: 1767225660,
@@ -64,7 +64,7 @@ describe('parseRateLimitHeaders', () => {
         throw new Error('boom');
       },
     };
-    expect(parseRateLimitHeaders(throwing)).toBeUndefined();
+    expect(readRateLimitHeaders(throwing)).toBeUndefined();
     fc.assert(
       fc.property(
         fc.dictionary(
@@ -73,7 +73,7 @@ describe('parseRateLimitHeaders', () => {
         ),
         (values) => {
           const source = { get: (name: string) => values[name] ?? null };
-          const info = parseRateLimitHeaders(source);
+          const info = readRateLimitHeaders(source);
           if (info !== undefined) {
             for (const n of [info.limit, info.remaining, info.resetSeconds]) {
               expect(Number.isSafeInteger(n) && n >= 0).toBe(true);
@@ -98,7 +98,7 @@ describe('parseRateLimitHeaders', () => {
             'X-RateLimit-Reset': String(resetSeconds),
           });
           if (category !== undefined) headers.set('X-RateLimit-Category', category);
-          expect(parseRateLimitHeaders(headers)).toEqual({
+          expect(readRateLimitHeaders(headers)).toEqual({
             limit,
             remaining,
             resetSeconds,

@@ -1,17 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../../../../src/client/internal/retry-after.js';
+import { retryAfterMsOf } from '../../../../src/client/internal/retry-after-ms-of.js';
 
 const NOW = Date.UTC(2026, 0, 1, 0, 0, 0);
 
-describe('parseRetryAfter', () => {
+describe('retryAfterMsOf', () => {
   it.each([
     ['0', 0],
     ['12', 12_000],
     [' 7 ', 7_000],
     ['86400', 86_400_000],
+    ['999999999', 999_999_999_000],
   ])('reads delta seconds %j', (value, ms) => {
-    expect(parseRetryAfter(value, NOW)).toBe(ms);
+    expect(retryAfterMsOf(value, NOW)).toBe(ms);
   });
 
   it.each([
@@ -21,12 +22,12 @@ describe('parseRetryAfter', () => {
     ['Wed, 31 Dec 2025 23:59:00 GMT', 0], // in the past: no wait
     ['Sun, 06 Nov 1994 08:49:37 GMT', 0],
   ])('reads the HTTP-date %j', (value, ms) => {
-    expect(parseRetryAfter(value, NOW)).toBe(ms);
+    expect(retryAfterMsOf(value, NOW)).toBe(ms);
   });
 
   it('reads a two-digit RFC 850 year in the 50-year window', () => {
-    expect(parseRetryAfter('Sunday, 06-Nov-94 08:49:37 GMT', NOW)).toBe(0); // 1994, not 2094
-    expect(parseRetryAfter('Friday, 01-Jan-27 00:00:00 GMT', NOW)).toBe(365 * 86_400_000);
+    expect(retryAfterMsOf('Sunday, 06-Nov-94 08:49:37 GMT', NOW)).toBe(0); // 1994, not 2094
+    expect(retryAfterMsOf('Friday, 01-Jan-27 00:00:00 GMT', NOW)).toBe(365 * 86_400_000);
   });
 
   it.each([
@@ -38,6 +39,8 @@ describe('parseRetryAfter', () => {
     ['-1'],
     ['+3'],
     ['1e3'],
+    ['1000000000'], // 10 digits: more than 31 years is not a wait, it is garbage
+    ['99999999999'],
     ['0x10'],
     ['  1x'],
     ['Thu, 30 Feb 2026 00:00:00 GMT'], // no such day
@@ -46,12 +49,12 @@ describe('parseRetryAfter', () => {
     ['Thu, 01 Jan 2026 00:00:00 UTC'],
     ['2026-01-01T00:01:00Z'], // ISO 8601 is not an HTTP-date
   ])('answers undefined for %j', (value) => {
-    expect(parseRetryAfter(value as string | null | undefined, NOW)).toBeUndefined();
+    expect(retryAfterMsOf(value as string | null | undefined, NOW)).toBeUndefined();
   });
 
   it('answers undefined for a date when the clock is not a finite number', () => {
-    expect(parseRetryAfter('Thu, 01 Jan 2026 00:01:00 GMT', Number.NaN)).toBeUndefined();
-    expect(parseRetryAfter('5', Number.NaN)).toBe(5000);
+    expect(retryAfterMsOf('Thu, 01 Jan 2026 00:01:00 GMT', Number.NaN)).toBeUndefined();
+    expect(retryAfterMsOf('5', Number.NaN)).toBe(5000);
   });
 
   it('never throws and answers undefined or a non-negative number (any string, any clock)', () => {
@@ -76,18 +79,34 @@ describe('parseRetryAfter', () => {
         ),
         fc.double(),
         (value, now) => {
-          const ms = parseRetryAfter(value, now);
-          expect(ms === undefined || (typeof ms === 'number' && ms >= 0)).toBe(true);
+          const ms = retryAfterMsOf(value, now);
+          expect(ms === undefined || (Number.isFinite(ms) && ms >= 0)).toBe(true);
         },
       ),
     );
   });
 
-  it('round-trips delta seconds', () => {
+  it('round-trips delta seconds of up to 9 digits', () => {
     fc.assert(
-      fc.property(fc.nat({ max: 10 ** 9 }), fc.integer({ min: 0, max: 4e12 }), (seconds, now) => {
-        expect(parseRetryAfter(String(seconds), now)).toBe(seconds * 1000);
-      }),
+      fc.property(
+        fc.nat({ max: 999_999_999 }),
+        fc.integer({ min: 0, max: 4e12 }),
+        (seconds, now) => {
+          expect(retryAfterMsOf(String(seconds), now)).toBe(seconds * 1000);
+        },
+      ),
+    );
+  });
+
+  it('reads delta seconds of 10 digits or more as absent, never as Infinity', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^\d{10,400}$/),
+        fc.integer({ min: 0, max: 4e12 }),
+        (text, now) => {
+          expect(retryAfterMsOf(text, now)).toBeUndefined();
+        },
+      ),
     );
   });
 
@@ -99,7 +118,7 @@ describe('parseRetryAfter', () => {
         (seconds, now) => {
           const date = seconds * 1000;
           const text = new Date(date).toUTCString();
-          expect(parseRetryAfter(text, now)).toBe(Math.max(0, date - now));
+          expect(retryAfterMsOf(text, now)).toBe(Math.max(0, date - now));
         },
       ),
     );
