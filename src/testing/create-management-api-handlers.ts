@@ -41,11 +41,7 @@ import {
   type MockApiName,
   type MockFault,
 } from './internal/mock-faults.js';
-import {
-  createMockTokenEndpoint,
-  type MockTokenEndpoint,
-  type MockTokenRequest,
-} from './internal/mock-token-endpoint.js';
+import { createMockTokenEndpoint, type MockTokenRequest } from './internal/mock-token-endpoint.js';
 import { checkLatency, MOCK_OWNER, resolveMockOptions } from './internal/resolve-mock-options.js';
 
 export {
@@ -214,9 +210,11 @@ export interface ManagementApiMock<T extends Transport = RecordingTransport> {
    */
   readonly deliverDue: () => Promise<number>;
   /**
-   * Back to the state just after creation: new empty senders and API (no endpoints, fresh rate
-   * limits), no issued tokens, no faults, the latency of `latencyMs`, empty records and, for the
-   * default transport, no recorded deliveries. Stop a started sender before.
+   * Back to the API's state just after creation: new empty senders and API (no endpoints, fresh
+   * rate limits), no faults, the latency of `latencyMs`, empty records and, for the default
+   * transport, no recorded deliveries. The token endpoint stands for Keycloak, which does not
+   * lose its state when the API does: its clients and the tokens it issued stay valid, so a
+   * client created once per test file keeps its cached token. Stop a started sender before.
    */
   readonly reset: () => void;
   /** Stops the senders (and closes the transport). */
@@ -229,12 +227,15 @@ type EudrSender = WebhookSender<EudrEventDataMap>;
 /** More rounds than any test's deliveries: a loop that never empties is cut off here. */
 const MAX_DELIVERY_ROUNDS = 10_000;
 
-/** The APIs, the senders and the tokens: what `reset()` builds anew. */
+/**
+ * The APIs and the senders: what `reset()` builds anew. The token endpoint is not part of it: it
+ * stands for Keycloak, which keeps its clients and the tokens it issued when the API's state is
+ * wiped, so a client's cached token keeps working across `reset()`.
+ */
 interface MockState {
   readonly sender: WebhookSender;
   readonly api: ManagementApi;
   readonly eudr: { readonly sender: EudrSender; readonly api: EudrManagementApi } | undefined;
-  readonly tokens: MockTokenEndpoint;
 }
 
 /** One API the handlers serve. */
@@ -251,10 +252,7 @@ interface Mount {
   readonly perMinuteOf: (
     caller: AuthenticatedCaller | null,
   ) => (category: 'read' | 'write' | 'webhook') => number;
-  readonly authenticate: (
-    state: MockState,
-    request: Request,
-  ) => Promise<AuthenticatedCaller | null>;
+  readonly authenticate: (request: Request) => Promise<AuthenticatedCaller | null>;
 }
 
 /**
@@ -305,25 +303,23 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
   const defaultTransport = resolved.transport === undefined;
   const transport = (resolved.transport ?? createRecordingTransport({ status: 200 })) as T;
 
+  const tokens = createMockTokenEndpoint({
+    clients,
+    lifetimeSeconds: tokenLifetimeSeconds,
+    now: clock.now,
+  });
+
   // An issued token that has not expired, else a static API key, else nobody (401).
-  const managementCaller = async (
-    tokens: MockTokenEndpoint,
-    request: Request,
-  ): Promise<AuthenticatedCaller | null> => {
+  const managementCaller = async (request: Request): Promise<AuthenticatedCaller | null> => {
     const token = bearerTokenOf(authorizationOf(request));
     const caller = token === null ? null : tokens.callerOf(token);
     return caller ?? (apiKeys === null ? null : apiKeys(request));
   };
 
   const buildState = (): MockState => {
-    const tokens = createMockTokenEndpoint({
-      clients,
-      lifetimeSeconds: tokenLifetimeSeconds,
-      now: clock.now,
-    });
     const sender = new WebhookSender({ transport, clock, logger: 'silent', allowInsecureUrls });
     const api = createManagementApi(sender, {
-      authenticate: (request) => managementCaller(tokens, request),
+      authenticate: managementCaller,
       rateLimit,
       now: clock.now,
       logger: 'silent',
@@ -346,7 +342,7 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
       });
       eudrState = { sender: eudrSender, api: eudrApi };
     }
-    return { sender, api, eudr: eudrState, tokens };
+    return { sender, api, eudr: eudrState };
   };
 
   let state = buildState();
@@ -364,7 +360,7 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
       render: managementProblemResponse,
       webhookPrefixes: DEFAULT_WEBHOOK_PREFIXES,
       perMinuteOf: (caller) => (category) => table[caller?.tier ?? 'STANDARD'][category].perMinute,
-      authenticate: (current, request) => managementCaller(current.tokens, request),
+      authenticate: managementCaller,
     },
   ];
   if (eudr !== undefined) {
@@ -377,8 +373,7 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
       render: renderEudrError,
       webhookPrefixes: [EUDR_WEBHOOKS_PATH],
       perMinuteOf: () => () => EUDR_REQUESTS_PER_MINUTE,
-      authenticate: async (_current, request) =>
-        eudr.apiKeys === null ? null : eudr.apiKeys(request),
+      authenticate: async (request) => (eudr.apiKeys === null ? null : eudr.apiKeys(request)),
     });
   }
   // A base inside another's URL space (`https://h/eudr` in `https://h`) must be matched first.
@@ -393,7 +388,7 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
     const fault = faults.take(mount.name, request.method, path);
     let response: Response;
     if (fault !== undefined) {
-      const caller = fault.status === 429 ? await mount.authenticate(current, request) : null;
+      const caller = fault.status === 429 ? await mount.authenticate(request) : null;
       response = faultResponse(fault, {
         request,
         path: apiPath,
@@ -423,7 +418,7 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
   const handlers: HttpHandler[] = [
     msw.http.all(resolved.tokenUrl, async ({ request }) => {
       await delay(latencyMs, request.signal);
-      return state.tokens.handle(request);
+      return tokens.handle(request);
     }),
     ...mounts.map((mount) =>
       msw.http.all(`${mount.baseUrl}/*`, ({ request }) => serve(mount, request)),
@@ -443,9 +438,7 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
     },
     transport,
     clock,
-    get tokenRequests() {
-      return state.tokens.requests;
-    },
+    tokenRequests: tokens.requests,
     requests,
     failNext: (fault: MockFault) => faults.add(fault),
     setLatency(ms: number): void {
@@ -465,6 +458,7 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
     },
     reset(): void {
       state = buildState();
+      tokens.clearRequests();
       latencyMs = resolved.latencyMs;
       faults.clear();
       requests.splice(0);

@@ -44,10 +44,13 @@ export interface MockTokenEndpoint {
   readonly handle: (request: Request) => Promise<Response>;
   /** The caller a bearer token stands for, or `null` when it is unknown or expired. */
   readonly callerOf: (token: string) => AuthenticatedCaller | null;
-  /** Every call, in order. */
+  /** Every call, in order: one array for the endpoint's life, emptied by `clearRequests`. */
   readonly requests: readonly MockTokenRequest[];
-  /** Forgets the issued tokens and the recorded calls. */
-  readonly clear: () => void;
+  /**
+   * Forgets the recorded calls, not the issued tokens: Keycloak keeps those when the API it
+   * serves is wiped, and a client's cached token must keep working.
+   */
+  readonly clearRequests: () => void;
 }
 
 /** Keycloak's `scope` for a client without optional scopes. */
@@ -129,8 +132,7 @@ export function createMockTokenEndpoint(settings: MockTokenEndpointSettings): Mo
       }
       return entry.caller;
     },
-    clear(): void {
-      issued.clear();
+    clearRequests(): void {
       requests.splice(0);
     },
   });

@@ -558,7 +558,7 @@ describe('createManagementApiHandlers: rate limits', () => {
 });
 
 describe('createManagementApiHandlers: reset and close', () => {
-  it('reset: no endpoints, tokens, faults, records or recorded deliveries; latency back', async () => {
+  it('reset: no endpoints, faults, records or recorded deliveries; latency back; tokens stay', async () => {
     const mock = mockWith();
     const token = await issueToken();
     await call('POST', '/v1/webhooks', { body: HOOK });
@@ -580,7 +580,8 @@ describe('createManagementApiHandlers: reset and close', () => {
     const list = await call('GET', '/v1/webhooks');
     expect(list.status).toBe(200);
     expect(await list.json()).toEqual([]);
-    expect((await call('GET', '/v1/webhooks', { token })).status).toBe(401);
+    // the token endpoint is Keycloak's: the token it issued outlives the API's reset
+    expect((await call('GET', '/v1/webhooks', { token })).status).toBe(200);
     await mock.close();
   });
 });
