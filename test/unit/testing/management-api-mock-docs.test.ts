@@ -11,6 +11,7 @@ import * as clientEntry from '@novatrade24/webhooks/client';
 import { createWebhooksClient, NovatradeApiError } from '@novatrade24/webhooks/client';
 import * as testingEntry from '@novatrade24/webhooks/testing';
 import {
+  createFakeClock,
   createManagementApiHandlers,
   createSampleEvent,
   TEST_API_KEY,
@@ -26,7 +27,10 @@ const mock = createManagementApiHandlers();
 const server = setupServer(...mock.handlers);
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => mock.reset()); // no endpoints, faults or records left over; tokens stay valid
+afterEach(() => {
+  server.resetHandlers(); // drops what a test added with server.use()
+  mock.reset(); // no endpoints, faults or records left over; tokens stay valid
+});
 afterAll(() => server.close());
 
 const client = createWebhooksClient({
@@ -88,6 +92,33 @@ describe('Failures and latency', () => {
   });
 });
 
+describe('Time', () => {
+  // #region docs:msw-time
+  it('fetches a new token when the old one expires', async () => {
+    const clock = createFakeClock();
+    const mock = createManagementApiHandlers({ clock });
+    server.use(...mock.handlers);
+    const client = createWebhooksClient({
+      baseUrl: mock.baseUrl,
+      auth: { clientId: TEST_CLIENT_ID, clientSecret: TEST_CLIENT_SECRET, tokenUrl: mock.tokenUrl },
+      now: clock.now, // the client's token cache reads the same clock
+    });
+
+    await client.endpoints.list();
+    await client.endpoints.list();
+    expect(mock.tokenRequests).toHaveLength(1); // cached
+    clock.advance(300_000); // expires_in runs out
+    await client.endpoints.list();
+    expect(mock.tokenRequests).toHaveLength(2);
+  });
+  // #endregion
+
+  it("after it, the file's mock answers again: the test's mock went with its test", async () => {
+    expect((await client.endpoints.list()).status).toBe(200);
+    expect(mock.requests.map((request) => request.path)).toEqual(['/v1/webhooks']);
+  });
+});
+
 describe('Deliveries', () => {
   // #region docs:msw-deliveries
   it('signs what it delivers with the endpoint secret', async () => {
@@ -116,18 +147,19 @@ describe('Deliveries', () => {
   // #endregion
 });
 
-it('no call of this file was answered 401, and the client fetched one token in all', () => {
+it('no call of this file was answered 401; three tokens in all (one per client)', () => {
   expect(statuses).not.toContain(401);
-  expect(answers.filter((answer) => answer.url === mock.tokenUrl)).toEqual([
-    { url: mock.tokenUrl, status: 200 },
-  ]);
+  // one for the file's client, two for the Time example's own
+  expect(answers.filter((answer) => answer.url === mock.tokenUrl)).toEqual(
+    Array(3).fill({ url: mock.tokenUrl, status: 200 }),
+  );
   expect(statuses.length).toBeGreaterThan(8);
 });
 
 describe('docs/testing.md stays the code above', () => {
   const guide = readFileSync(new URL('../../../docs/testing.md', import.meta.url), 'utf8');
   const source = readFileSync(new URL(import.meta.url), 'utf8');
-  const regions = ['msw-setup', 'msw-faults', 'msw-deliveries'];
+  const regions = ['msw-setup', 'msw-faults', 'msw-deliveries', 'msw-time'];
 
   /** The region's lines, without the indentation of its `#region` line. */
   function region(name: string): string {
