@@ -102,6 +102,17 @@ function call(method: string, path: string, options: CallOptions = {}): Promise<
   return options.checked === false ? fetch(request) : checkedFetch(request);
 }
 
+/**
+ * Lets the event loop turn (with `setImmediate`, which the tests' fake timers leave real) until
+ * `condition` holds; fails when it does not within 1000 turns.
+ */
+async function until(condition: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 1000 && !condition(); turn++) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  expect(condition()).toBe(true);
+}
+
 async function json(response: Response): Promise<Record<string, unknown>> {
   return (await response.json()) as Record<string, unknown>;
 }
@@ -465,7 +476,7 @@ describe('createManagementApiHandlers: latency', () => {
     expect(() => mock.setLatency(-1)).toThrow(/`ms` must be an integer from 0/);
   });
 
-  it('an aborted request stops waiting', async () => {
+  it('an aborted request stops waiting: its latency timer is cleared at once', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     mockWith({ latencyMs: 60_000 });
     const controller = new AbortController();
@@ -473,8 +484,11 @@ describe('createManagementApiHandlers: latency', () => {
       headers: { authorization: `Bearer ${TEST_API_KEY}` },
       signal: controller.signal,
     });
+    const rejected = expect(pending).rejects.toThrow();
+    await until(() => vi.getTimerCount() === 1); // the mock is waiting out its latency
     controller.abort();
-    await expect(pending).rejects.toThrow();
+    await rejected;
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 
@@ -572,12 +586,21 @@ describe('createManagementApiHandlers: reset and close', () => {
     mock.setLatency(5000);
     const before = mock.sender;
 
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     mock.reset();
     expect(mock.sender).not.toBe(before);
     expect(mock.requests).toEqual([]);
     expect(mock.tokenRequests).toEqual([]);
     expect(mock.transport.requests).toEqual([]);
-    const list = await call('GET', '/v1/webhooks');
+    // latencyMs (0) is back: the answer comes without any timer being advanced
+    let answered = false;
+    const pending = call('GET', '/v1/webhooks').then((response) => {
+      answered = true;
+      return response;
+    });
+    await until(() => answered);
+    expect(vi.getTimerCount()).toBe(0);
+    const list = await pending;
     expect(list.status).toBe(200);
     expect(await list.json()).toEqual([]);
     // the token endpoint is Keycloak's: the token it issued outlives the API's reset
