@@ -153,12 +153,17 @@ export interface MockApiRequest {
   readonly url: string;
   /** The path below the API's base URL, without the query, e.g. `'/v1/webhooks'`. */
   readonly path: string;
-  /** The status answered. */
+  /** The status answered; 0 when nothing was answered (`aborted`). */
   readonly status: number;
   /** The `Idempotency-Key` sent, or `null`. */
   readonly idempotencyKey: string | null;
   /** `true` when a fault of `failNext` answered instead of the API. */
   readonly faulted: boolean;
+  /**
+   * `true` when the caller aborted the request while the mock's latency held it: it reached
+   * nothing (no write, no fault used up, no rate limit counted) and `status` is 0.
+   */
+  readonly aborted: boolean;
   /** When it was answered, epoch ms on the mock's clock. */
   readonly atMs: number;
 }
@@ -186,7 +191,10 @@ export interface ManagementApiMock<T extends Transport = RecordingTransport> {
   readonly clock: { readonly now: () => number };
   /** Every call of the token endpoint since creation or `reset()`, in order. */
   readonly tokenRequests: readonly MockTokenRequest[];
-  /** Every request the APIs answered since creation or `reset()`, in order. */
+  /**
+   * Every request the APIs answered since creation or `reset()`, in order, and those aborted
+   * while the latency held them (`aborted: true`).
+   */
   readonly requests: readonly MockApiRequest[];
   /**
    * Fails the next `times` requests that `match` selects with `status`, answered as the API
@@ -383,6 +391,26 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
     await delay(latencyMs, request.signal);
     const url = new URL(request.url);
     const path = url.pathname.slice(mount.pathPrefix.length) || '/';
+    const record = (status: number, outcome: { faulted?: boolean; aborted?: boolean }): void => {
+      requests.push(
+        Object.freeze({
+          api: mount.name,
+          method: request.method,
+          url: request.url,
+          path,
+          status,
+          idempotencyKey: request.headers.get('idempotency-key'),
+          faulted: outcome.faulted === true,
+          aborted: outcome.aborted === true,
+          atMs: clock.now(),
+        }),
+      );
+    };
+    // The caller gave up during the latency: like a request that never left, it reaches nothing.
+    if (request.signal.aborted) {
+      record(0, { aborted: true });
+      return Response.error();
+    }
     const apiPath = `${mount.apiPrefix}${path}`;
     const current = state;
     const fault = faults.take(mount.name, request.method, path);
@@ -400,24 +428,17 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
     } else {
       response = await mount.fetch(current, requestAt(request, apiPath, url));
     }
-    requests.push(
-      Object.freeze({
-        api: mount.name,
-        method: request.method,
-        url: request.url,
-        path,
-        status: response.status,
-        idempotencyKey: request.headers.get('idempotency-key'),
-        faulted: fault !== undefined,
-        atMs: clock.now(),
-      }),
-    );
+    record(response.status, { faulted: fault !== undefined });
     return response;
   };
 
   const handlers: HttpHandler[] = [
     msw.http.all(resolved.tokenUrl, async ({ request }) => {
       await delay(latencyMs, request.signal);
+      if (request.signal.aborted) {
+        tokens.recordAborted();
+        return Response.error();
+      }
       return tokens.handle(request);
     }),
     ...mounts.map((mount) =>
@@ -484,7 +505,8 @@ function requestAt(request: Request, path: string, url: URL): Request {
   return new Request(new URL(`${path}${url.search}`, url.origin), init);
 }
 
-// Waits `ms`, or less when the request is aborted (its answer is dropped then anyway).
+// Waits `ms`, or less when the request is aborted: the caller then reads `signal.aborted` and
+// hands the request to nothing.
 function delay(ms: number, signal: AbortSignal): Promise<void> {
   if (ms <= 0 || signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {

@@ -19,12 +19,20 @@ export interface MockTokenClient {
 
 /** One call of the token endpoint, as the mock records it. */
 export interface MockTokenRequest {
-  /** The client that asked (from the form or HTTP Basic), or `null` when none was named. */
+  /**
+   * The client that asked (from the form or HTTP Basic), or `null` when none was named or the
+   * endpoint did not read the request (aborted).
+   */
   readonly clientId: string | null;
   /** The `grant_type` sent, or `null`. */
   readonly grantType: string | null;
-  /** The status answered: 200 for an issued token. */
+  /** The status answered: 200 for an issued token; 0 when nothing was answered (aborted). */
   readonly status: number;
+  /**
+   * `true` when the caller aborted the request while the mock's latency held it: it reached
+   * nothing (no token was issued) and `status` is 0.
+   */
+  readonly aborted: boolean;
   /** When it was answered, epoch ms on the mock's clock. */
   readonly atMs: number;
 }
@@ -42,6 +50,8 @@ export interface MockTokenEndpointSettings {
 export interface MockTokenEndpoint {
   /** Answers one request to the token URL. */
   readonly handle: (request: Request) => Promise<Response>;
+  /** Records a request that was not handed to `handle`: aborted before the endpoint saw it. */
+  readonly recordAborted: () => void;
   /** The caller a bearer token stands for, or `null` when it is unknown or expired. */
   readonly callerOf: (token: string) => AuthenticatedCaller | null;
   /** Every call, in order: one array for the endpoint's life, emptied by `clearRequests`. */
@@ -120,8 +130,15 @@ export function createMockTokenEndpoint(settings: MockTokenEndpointSettings): Mo
     async handle(request: Request): Promise<Response> {
       const record = { clientId: null as string | null, grantType: null as string | null };
       const response = await answer(request, record);
-      requests.push(Object.freeze({ ...record, status: response.status, atMs: now() }));
+      requests.push(
+        Object.freeze({ ...record, status: response.status, aborted: false, atMs: now() }),
+      );
       return response;
+    },
+    recordAborted(): void {
+      requests.push(
+        Object.freeze({ clientId: null, grantType: null, status: 0, aborted: true, atMs: now() }),
+      );
     },
     callerOf(token: string): AuthenticatedCaller | null {
       const entry = issued.get(token);

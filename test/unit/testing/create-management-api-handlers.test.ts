@@ -147,8 +147,20 @@ describe('createManagementApiHandlers: the token endpoint', () => {
     const second = await json(viaBasic);
     expect(second.access_token).not.toBe(body.access_token);
     expect(mock.tokenRequests).toEqual([
-      { clientId: TEST_CLIENT_ID, grantType: 'client_credentials', status: 200, atMs: START_MS },
-      { clientId: TEST_CLIENT_ID, grantType: 'client_credentials', status: 200, atMs: START_MS },
+      {
+        clientId: TEST_CLIENT_ID,
+        grantType: 'client_credentials',
+        status: 200,
+        aborted: false,
+        atMs: START_MS,
+      },
+      {
+        clientId: TEST_CLIENT_ID,
+        grantType: 'client_credentials',
+        status: 200,
+        aborted: false,
+        atMs: START_MS,
+      },
     ]);
   });
 
@@ -489,6 +501,60 @@ describe('createManagementApiHandlers: latency', () => {
     controller.abort();
     await rejected;
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a request aborted during the latency reaches nothing: no write, no token; recorded as aborted', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const mock = mockWith({ latencyMs: 3000 });
+    mock.failNext({ status: 503 });
+    const controller = new AbortController();
+    const write = fetch(`${BASE}/v1/webhooks`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${TEST_API_KEY}`,
+        'content-type': 'application/json',
+        'idempotency-key': 'aborted-write',
+      },
+      body: JSON.stringify(HOOK),
+      signal: controller.signal,
+    });
+    const writeRejected = expect(write).rejects.toThrow();
+    await until(() => vi.getTimerCount() === 1);
+    await vi.advanceTimersByTimeAsync(50);
+    controller.abort();
+    await writeRejected;
+    await until(() => mock.requests.length === 1);
+    expect(mock.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/v1/webhooks',
+      status: 0,
+      idempotencyKey: 'aborted-write',
+      faulted: false,
+      aborted: true,
+    });
+    expect(await mock.sender.listEndpoints(TEST_ORGANIZATION_UUID)).toEqual([]);
+
+    const tokenController = new AbortController();
+    const token = tokenRequest(
+      {
+        grant_type: 'client_credentials',
+        client_id: TEST_CLIENT_ID,
+        client_secret: TEST_CLIENT_SECRET,
+      },
+      { signal: tokenController.signal },
+    );
+    const tokenRejected = expect(token).rejects.toThrow();
+    await until(() => vi.getTimerCount() === 1);
+    tokenController.abort();
+    await tokenRejected;
+    await until(() => mock.tokenRequests.length === 1);
+    expect(mock.tokenRequests).toEqual([
+      { clientId: null, grantType: null, status: 0, aborted: true, atMs: START_MS },
+    ]);
+
+    // the fault was not used up by the aborted write: the next request gets it
+    mock.setLatency(0);
+    expect((await call('GET', '/v1/webhooks')).status).toBe(503);
   });
 });
 
