@@ -133,10 +133,10 @@ export interface SignedRequestArbitraryOptions<
    */
   readonly now?: (() => number) | undefined;
   /**
-   * The receiver's replay window in seconds (its `toleranceSeconds`), positive, at most 30 days.
-   * Valid and tampered requests are signed within it, expired ones outside it, each with a margin
-   * of up to 60 s (a quarter of the window) so that a clock that moves on a little between
-   * generating and verifying does not change the outcome.
+   * The receiver's replay window in seconds (its `toleranceSeconds`), from 1 to 30 days. Valid
+   * and tampered requests are signed within it, expired ones outside it, each with a margin of a
+   * quarter of the window, at least 1 s and at most 60 s, so that a clock that moves on by up to
+   * the margin between generating and verifying does not change the outcome.
    * @default 300
    */
   readonly toleranceSeconds?: number | undefined;
@@ -151,6 +151,14 @@ const SIGNATURE_HEADERS: { readonly [P in SignedRequestProfile]: string } = {
   'standard-webhooks': STANDARD_WEBHOOKS_HEADERS.signature,
 };
 const MAX_TOLERANCE_SECONDS = 30 * 86_400;
+/**
+ * The smallest window: the receiver compares whole seconds, so a tolerance under 1 s admits only
+ * age 0, which leaves no room inside the window for the margin.
+ */
+const MIN_TOLERANCE_SECONDS = 1;
+/** The margin's bounds, seconds: a clock may move this much between generating and verifying. */
+const MIN_MARGIN_SECONDS = 1;
+const MAX_MARGIN_SECONDS = 60;
 /** How far past the window an expired request may be signed, beyond the margin: 30 days. */
 const MAX_BEYOND_SECONDS = 30 * 86_400;
 
@@ -242,9 +250,12 @@ export function signedRequestArbitrary<
       ? fc.constant(read.secret)
       : (read.secret ?? defaultSecrets(fc, profile));
 
-  // Whole seconds: the window compares whole-second ages (|age| <= tolerance).
+  // Whole seconds: the window compares whole-second ages (|age| <= tolerance). A clock that moves
+  // on by `margin` seconds (at most) between generating and verifying ages every request by as
+  // much: a valid one at the window's edge still verifies, an expired one in the future is still
+  // too new. `window >= 1 >= margin` leaves at least age 0 for valid requests.
   const window = Math.floor(tolerance);
-  const margin = Math.min(60, Math.floor(window / 4));
+  const margin = Math.max(MIN_MARGIN_SECONDS, Math.min(MAX_MARGIN_SECONDS, Math.floor(window / 4)));
   const inside = fc.integer({ min: -(window - margin), max: window - margin });
   const specs: Record<SignedRequestVariant, Arbitrary<VariantSpec>> = {
     valid: fc.record({ variant: fc.constant('valid' as const), ageSeconds: inside }),
@@ -381,12 +392,16 @@ function readNow(owner: string, value: unknown): () => number {
 
 function readTolerance(owner: string, value: unknown): number {
   if (value === undefined) return DEFAULT_TOLERANCE_SECONDS;
-  const code = positiveNumberIssueCode(value, { max: MAX_TOLERANCE_SECONDS });
+  const code =
+    positiveNumberIssueCode(value, { max: MAX_TOLERANCE_SECONDS }) ??
+    ((value as number) < MIN_TOLERANCE_SECONDS ? 'too_small' : undefined);
   if (code === undefined) return value as number;
   throw invalidOption(
     'toleranceSeconds',
-    `${owner}: \`toleranceSeconds\` must be a positive number of seconds up to ` +
-      `${MAX_TOLERANCE_SECONDS} (30 days), as the receiver's; got ${describeNumberOption(value)}.`,
+    `${owner}: \`toleranceSeconds\` must be a number of seconds from ${MIN_TOLERANCE_SECONDS} to ` +
+      `${MAX_TOLERANCE_SECONDS} (30 days), as the receiver's (which compares whole seconds, and ` +
+      `the generated requests keep at least 1 s from the window's edge); got ` +
+      `${describeNumberOption(value)}.`,
     code,
   );
 }

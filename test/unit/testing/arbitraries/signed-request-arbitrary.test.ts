@@ -192,12 +192,33 @@ describe('signedRequestArbitrary: options', () => {
         fc.property(signedRequestArbitrary({ now: clock.now, toleranceSeconds }), (signed) => {
           expect(verify(signed, clock.now, toleranceSeconds)).toBe(signed.expectedCode);
           const age = Math.abs(clock.nowSeconds() - signed.timestampSeconds);
-          const margin = Math.min(60, Math.floor(toleranceSeconds / 4));
+          const margin = Math.max(1, Math.min(60, Math.floor(toleranceSeconds / 4)));
           if (signed.variant === 'expired') expect(age).toBeGreaterThan(toleranceSeconds + margin);
           else expect(age).toBeLessThanOrEqual(toleranceSeconds - margin);
         }),
         { numRuns: 60 },
       );
+    }
+  });
+
+  it('a clock that moves on one second between generating and verifying changes no outcome', () => {
+    for (const startMs of [Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 1) + 999]) {
+      const clock = createFakeClock({ nowMs: startMs });
+      for (const toleranceSeconds of [1, 1.5, 2, 3, 4, 5, 7, 300]) {
+        for (const profile of ['novatrade', 'standard-webhooks'] as const) {
+          const arbitrary = signedRequestArbitrary({
+            profile,
+            now: clock.now,
+            toleranceSeconds,
+            variant: ['valid', 'expired'],
+          });
+          // the window's edges are what a moving clock breaks: sample enough to reach them
+          for (const signed of samples(arbitrary, toleranceSeconds < 10 ? 60 : 20)) {
+            const later = () => signed.nowMs + 1000;
+            expect(verify(signed, later, toleranceSeconds)).toBe(signed.expectedCode);
+          }
+        }
+      }
     }
   });
 
@@ -290,6 +311,7 @@ describe('signedRequestArbitrary: options', () => {
     [{ variant: [] }, 'invalid_option', 'variant', 'invalid_value'],
     [{ now: 1_767_225_600_000 }, 'invalid_option', 'now', 'invalid_type'],
     [{ toleranceSeconds: 0 }, 'invalid_option', 'toleranceSeconds', 'too_small'],
+    [{ toleranceSeconds: 0.5 }, 'invalid_option', 'toleranceSeconds', 'too_small'],
     [
       { toleranceSeconds: Number.POSITIVE_INFINITY },
       'invalid_option',
