@@ -253,7 +253,7 @@ export function signedRequestArbitrary<
   // Whole seconds: the window compares whole-second ages (|age| <= tolerance). A clock that moves
   // on by `margin` seconds (at most) between generating and verifying ages every request by as
   // much: a valid one at the window's edge still verifies, an expired one in the future is still
-  // too new. `window >= 1 >= margin` leaves at least age 0 for valid requests.
+  // too new. As `window >= 1`, `margin <= window`: age 0 at least is left for valid requests.
   const window = Math.floor(tolerance);
   const margin = Math.max(MIN_MARGIN_SECONDS, Math.min(MAX_MARGIN_SECONDS, Math.floor(window / 4)));
   const inside = fc.integer({ min: -(window - margin), max: window - margin });
