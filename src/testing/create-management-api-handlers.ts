@@ -128,7 +128,9 @@ export interface ManagementApiMockOptions<T extends Transport = RecordingTranspo
   /**
    * Rate limits: `false` for none, `true` for the published limits (STANDARD: 300 read, 60 write
    * and 10 webhook requests a minute, a third of that per 10 s), or the server's
-   * `{ store?, tiers? }`. The EUDR API, when on, gets its own 100 a minute. @default false
+   * `{ store?, tiers? }`. The EUDR API, when on, gets its own 100 a minute. A `store` given
+   * here is the caller's: `reset()` does not clear its counters (it renews only the mock's own
+   * in-memory ones). @default false
    */
   readonly rateLimit?: boolean | ManagementRateLimitOptions | undefined;
   /**
@@ -189,7 +191,7 @@ export interface ManagementApiMock<T extends Transport = RecordingTransport> {
   readonly transport: T;
   /** The mock's clock. */
   readonly clock: { readonly now: () => number };
-  /** Every call of the token endpoint since creation or `reset()`, in order. */
+  /** Every call of the token endpoint since creation or `reset()`, in order (one array). */
   readonly tokenRequests: readonly MockTokenRequest[];
   /**
    * Every request the APIs answered since creation or `reset()`, in order, and those aborted
@@ -219,8 +221,9 @@ export interface ManagementApiMock<T extends Transport = RecordingTransport> {
   readonly deliverDue: () => Promise<number>;
   /**
    * Back to the API's state just after creation: new empty senders and API (no endpoints, fresh
-   * rate limits), no faults, the latency of `latencyMs`, empty records and, for the default
-   * transport, no recorded deliveries. The token endpoint stands for Keycloak, which does not
+   * rate limits unless `rateLimit.store` is the caller's), no faults, the latency of
+   * `latencyMs`, `requests` and `tokenRequests` emptied in place (the same arrays) and, for the
+   * default transport, no recorded deliveries. The token endpoint stands for Keycloak, which does not
    * lose its state when the API does: its clients and the tokens it issued stay valid, so a
    * client created once per test file keeps its cached token. Stop a started sender before.
    */

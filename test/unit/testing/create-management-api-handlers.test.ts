@@ -11,7 +11,11 @@ import { createSampleEvent } from '../../../src/core/catalog/sample-events.js';
 import { isWebhooksError } from '../../../src/core/errors.js';
 import { verifyNovatradeSignature } from '../../../src/index.js';
 import { WebhookSender } from '../../../src/sender/webhook-sender.js';
-import { apiKeyAuthenticator, createManagementApi } from '../../../src/server/index.js';
+import {
+  apiKeyAuthenticator,
+  createManagementApi,
+  MemoryRateLimitStore,
+} from '../../../src/server/index.js';
 import { createFakeClock } from '../../../src/testing/create-fake-clock.js';
 import {
   createManagementApiHandlers,
@@ -672,6 +676,41 @@ describe('createManagementApiHandlers: reset and close', () => {
     // the token endpoint is Keycloak's: the token it issued outlives the API's reset
     expect((await call('GET', '/v1/webhooks', { token })).status).toBe(200);
     await mock.close();
+  });
+
+  it('reset empties the same record arrays: a reference taken before sees the new records', async () => {
+    const mock = mockWith();
+    const { requests, tokenRequests } = mock;
+    await issueToken();
+    await call('GET', '/v1/webhooks');
+    expect([requests.length, tokenRequests.length]).toEqual([1, 1]);
+    mock.reset();
+    expect(mock.requests).toBe(requests);
+    expect(mock.tokenRequests).toBe(tokenRequests);
+    expect([requests.length, tokenRequests.length]).toEqual([0, 0]);
+    await issueToken();
+    await call('GET', '/v1/webhooks');
+    expect([requests.length, tokenRequests.length]).toEqual([1, 1]);
+  });
+
+  it("reset renews the mock's own rate-limit counters, not those of a store the test passed", async () => {
+    const clock = createFakeClock({ nowMs: START_MS });
+    // 3 webhook requests per 10 s, then 429 (STANDARD)
+    const spend = async (): Promise<number[]> => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await call('GET', '/v1/webhooks')).status);
+      return statuses;
+    };
+    const own = mockWith({ clock, rateLimit: true });
+    expect(await spend()).toEqual([200, 200, 200, 429]);
+    own.reset();
+    expect((await call('GET', '/v1/webhooks')).status).toBe(200);
+
+    const store = new MemoryRateLimitStore();
+    const given = mockWith({ clock, rateLimit: { store } });
+    expect(await spend()).toEqual([200, 200, 200, 429]);
+    given.reset();
+    expect((await call('GET', '/v1/webhooks')).status).toBe(429);
   });
 });
 
