@@ -276,7 +276,7 @@ interface Mount {
  * `apiKeys`. `failNext` simulates 429s and 5xx, `setLatency` slow answers, and `deliverDue` runs
  * the deliveries of published events to `transport`.
  *
- * msw (2.10 or later) is an optional peer dependency: install it as a dev dependency.
+ * msw 2 (2.10 or later) is an optional peer dependency: install it as a dev dependency.
  *
  * @param options - base URLs, clients and API keys, token lifetime, latency, clock, transport,
  *   rate limits, the EUDR API.

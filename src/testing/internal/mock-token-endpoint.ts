@@ -87,7 +87,8 @@ export function createMockTokenEndpoint(settings: MockTokenEndpointSettings): Mo
     record: { clientId: string | null; grantType: string | null },
   ): Promise<Response> {
     if (request.method !== 'POST') {
-      return new Response(null, { status: 405, headers: { Allow: 'POST, OPTIONS' } });
+      // Only POST: the mock answers no CORS preflight, so `Allow` does not offer OPTIONS either.
+      return new Response(null, { status: 405, headers: { Allow: 'POST' } });
     }
     const form = await formOf(request);
     if (form === null) {

@@ -230,6 +230,11 @@ describe('createManagementApiHandlers: the token endpoint', () => {
       expect(JSON.stringify(body)).not.toContain('wrong');
     }
     expect(mock.tokenRequests.map((r) => r.status)).toEqual([401, 401, 401, 400, 400, 400, 405]);
+    // 405 offers only what is answered: OPTIONS itself is a 405 too
+    for (const method of ['GET', 'OPTIONS']) {
+      const refused = await fetch(TOKEN_URL, { method });
+      expect([refused.status, refused.headers.get('allow')]).toEqual([405, 'POST']);
+    }
   });
 });
 
