@@ -47,6 +47,14 @@ export interface WebhooksClientOptions {
    * @default a timer
    */
   readonly sleep?: ((ms: number, signal: AbortSignal | undefined) => Promise<void>) | undefined;
+  /**
+   * Milliseconds each HTTP request may take, from sending it to the end of its body: each attempt
+   * of a call, and each token request. An attempt that has not answered by then is aborted and
+   * counts as a network failure, retried by the policy (`api_unreachable` after the last one, its
+   * `cause` a `TimeoutError`). An integer from 1 to 2^31 − 1.
+   * @default 30000
+   */
+  readonly timeoutMs?: number | undefined;
 }
 
 /** Every option name of {@link WebhooksClientOptions} (a type test keeps the list complete). */
@@ -59,6 +67,7 @@ export const WEBHOOKS_CLIENT_OPTION_NAMES = [
   'now',
   'random',
   'sleep',
+  'timeoutMs',
 ] as const satisfies readonly (keyof WebhooksClientOptions)[];
 
 /**

@@ -10,8 +10,9 @@
  */
 export interface RequestOptions {
   /**
-   * Cancels the call: the request in flight and any wait between retries. The call then rejects
-   * with the signal's reason.
+   * Cancels the call: the request in flight and any wait between retries, and ends the call's wait
+   * for a token request (which goes on for the other calls waiting for it). The call then rejects
+   * with the signal's reason. No listener stays on the signal once the call has ended.
    */
   readonly signal?: AbortSignal | undefined;
   /**

@@ -21,7 +21,10 @@ export interface HttpCall {
    * core generates (a UUID) once per logical call and sends on every retry of it.
    */
   readonly idempotencyKey?: string | undefined;
-  /** Cancels the call: the request in flight and any wait between attempts. */
+  /**
+   * Cancels the call: the request in flight and any wait between attempts, and ends its wait for a
+   * token request. Never handed to `fetch` itself (each request has its own signal that follows it).
+   */
   readonly signal?: AbortSignal | undefined;
   /** An `X-Request-Id` to send (the server echoes it; it is the problem's `traceId`). */
   readonly requestId?: string | undefined;

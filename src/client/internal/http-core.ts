@@ -8,6 +8,11 @@
 // checks the signal before each one, and stops at the limit. An attempt wraps whatever it throws in
 // `AttemptFailure`, which is not a TypeError (p-retry rethrows a TypeError it does not recognise as
 // a network error without asking `shouldRetry`), and the failure is unwrapped after the last one.
+//
+// Each HTTP request has its own deadline (`timeoutMs`, with-deadline.ts): one that has not answered
+// by then, body included, is aborted and counts as a network failure, retried like one. The
+// caller's signal is never handed to `fetch` itself: the request's own signal follows it, so the
+// listener goes when the request ends and an abort still rejects with the caller's reason.
 
 // `makeRetriable`, not the default export: p-retry is ESM only, and the CJS build loads it with
 // require(esm), where the bundler's interop hands the default import the module namespace instead
@@ -33,6 +38,7 @@ import {
 } from './resolve-http-core-options.js';
 import { retryDelayMs } from './retry-delay.js';
 import { createTokenSource, type TokenSource } from './token-source.js';
+import { withDeadline } from './with-deadline.js';
 
 /** What the HTTP core is built from (the public client factories pass their options through). */
 export interface HttpCoreOptions {
@@ -61,6 +67,13 @@ export interface HttpCoreOptions {
    * @default a timer
    */
   readonly sleep?: ((ms: number, signal: AbortSignal | undefined) => Promise<void>) | undefined;
+  /**
+   * Milliseconds each HTTP request may take (an API attempt or a token request, from sending it
+   * to the end of its body): an integer from 1 to 2^31 − 1. One that has not answered by then is
+   * aborted and counts as a network failure, retried by the policy.
+   * @default 30000
+   */
+  readonly timeoutMs?: number | undefined;
   /** The public factory, named in option errors. @default 'createHttpCore' */
   readonly owner?: string | undefined;
 }
@@ -109,6 +122,7 @@ export function createHttpCore(options: HttpCoreOptions): HttpCore {
     now: config.now,
     userAgent: config.userAgent,
     owner: config.owner,
+    timeoutMs: config.timeoutMs,
   });
   return {
     request: <T>(call: HttpCall) => send<T>(config, tokens, call),
@@ -129,16 +143,15 @@ async function send<T>(
     try {
       const token = await tokens.get(signal);
       sent += 1; // counted when sent: a request that got no answer was an attempt too
-      let response = await fetchOnce(config, prepared, token, signal);
-      if (response.status === 401 && tokens.invalidate(token)) {
+      let reply = await exchange(config, { call: prepared, token, signal });
+      if (reply.status === 401 && tokens.invalidate(token)) {
         // One new token, at once and without using up an attempt: the token may just have
         // expired or been revoked. A second 401 is final.
-        discard(response);
         const fresh = await tokens.get(signal);
         sent += 1;
-        response = await fetchOnce(config, prepared, fresh, signal);
+        reply = await exchange(config, { call: prepared, token: fresh, signal });
       }
-      return await answer<T>(config, prepared, response, sent, signal);
+      return answer<T>(config, { call: prepared, reply, attempts: sent });
     } catch (error) {
       throw classify(error, signal);
     }
@@ -258,58 +271,111 @@ function prepare(config: ResolvedHttpCoreOptions, call: HttpCall): PreparedCall 
   };
 }
 
-async function fetchOnce(
-  config: ResolvedHttpCoreOptions,
-  call: PreparedCall,
-  token: string,
-  signal: AbortSignal | undefined,
-): Promise<Response> {
-  signal?.throwIfAborted();
+/** One HTTP request of a call, and who may end it. */
+interface Exchange {
+  readonly call: PreparedCall;
+  /** The bearer token to send. */
+  readonly token: string;
+  /** The caller's signal. */
+  readonly signal: AbortSignal | undefined;
+}
+
+/** An answer, its body read whole (an error's up to MAX_ERROR_BODY_BYTES). */
+interface Reply {
+  readonly status: number;
+  readonly headers: Headers;
+  /** The body as text; for an error answer, `''` when it could not be read. */
+  readonly text: string;
+}
+
+/**
+ * Sends one request and reads its answer, within `timeoutMs`.
+ *
+ * @throws WebhookClientError `api_unreachable` when no answer came in time or the network failed
+ *   (a 2xx whose body broke off included); the caller's reason when the caller aborted.
+ */
+async function exchange(config: ResolvedHttpCoreOptions, request: Exchange): Promise<Reply> {
+  const { call, token, signal } = request;
   const headers = new Headers({ Accept: ACCEPT, Authorization: `Bearer ${token}` });
   if (call.body !== undefined) headers.set('Content-Type', call.contentType);
   if (call.idempotencyKey !== undefined) headers.set('Idempotency-Key', call.idempotencyKey);
   if (call.requestId !== undefined) headers.set('X-Request-Id', call.requestId);
   if (config.userAgent !== undefined) headers.set('User-Agent', config.userAgent);
-  const init: RequestInit = { method: call.method, headers };
-  if (call.body !== undefined) init.body = call.body;
-  if (signal !== undefined) init.signal = signal;
   try {
-    return await config.fetch()(call.url, init);
-  } catch (cause) {
-    throw networkError(call, cause, signal);
+    const reply = await withDeadline(
+      async (requestSignal) => {
+        const init: RequestInit = { method: call.method, headers, signal: requestSignal };
+        if (call.body !== undefined) init.body = call.body;
+        let response: Response;
+        try {
+          response = await config.fetch()(call.url, init);
+        } catch (cause) {
+          throw unreachable(call, { cause, timeoutMs: undefined });
+        }
+        const { status } = response;
+        if (status < 200 || status > 299) {
+          let text = '';
+          try {
+            text = await readCappedText(response, MAX_ERROR_BODY_BYTES);
+          } catch {
+            // an error answer whose body broke off is still that error, with its status
+          }
+          return { status, headers: response.headers, text };
+        }
+        try {
+          return { status, headers: response.headers, text: await response.text() };
+        } catch (cause) {
+          throw unreachable(call, { cause, timeoutMs: undefined });
+        }
+      },
+      {
+        timeoutMs: config.timeoutMs,
+        signal,
+        timedOut: (cause) => unreachable(call, { cause, timeoutMs: config.timeoutMs }),
+      },
+    );
+    signal?.throwIfAborted();
+    return reply;
+  } catch (error) {
+    // The caller's abort wins over whatever the request failed with meanwhile.
+    if (signal?.aborted) throw signal.reason;
+    throw error;
   }
 }
 
-function networkError(
-  call: PreparedCall,
-  cause: unknown,
-  signal: AbortSignal | undefined,
-): unknown {
-  if (signal?.aborted) return signal.reason;
+/** Why no answer came: the network, or the request's deadline (`timeoutMs`). */
+interface Unreachable {
+  readonly cause: unknown;
+  /** The deadline that passed, when it was one. */
+  readonly timeoutMs: number | undefined;
+}
+
+function unreachable(call: PreparedCall, why: Unreachable): WebhookClientError {
+  const what =
+    why.timeoutMs === undefined
+      ? 'no answer came (the request failed on the network); check baseUrl and the connection.'
+      : `no answer came within ${why.timeoutMs} ms (timeoutMs); check baseUrl and the ` +
+        'connection, or raise timeoutMs.';
   return new WebhookClientError(
     'api_unreachable',
-    `${call.method} ${pathTemplate(call.path)}: no answer came (the request failed on the ` +
-      'network); check baseUrl and the connection.',
-    { cause },
+    `${call.method} ${pathTemplate(call.path)}: ${what}`,
+    { cause: why.cause },
   );
 }
 
-async function answer<T>(
-  config: ResolvedHttpCoreOptions,
-  call: PreparedCall,
-  response: Response,
-  attempts: number,
-  signal: AbortSignal | undefined,
-): Promise<ApiResponse<T>> {
-  const { status, headers } = response;
+/** What a call's final answer turns into. */
+interface Answered {
+  readonly call: PreparedCall;
+  readonly reply: Reply;
+  /** HTTP requests the call sent. */
+  readonly attempts: number;
+}
+
+/** The `ApiResponse` of a 2xx; an `AttemptFailure` for an error answer. */
+function answer<T>(config: ResolvedHttpCoreOptions, answered: Answered): ApiResponse<T> {
+  const { call, reply, attempts } = answered;
+  const { status, headers, text } = reply;
   if (status < 200 || status > 299) {
-    let text = '';
-    try {
-      text = await readCappedText(response, MAX_ERROR_BODY_BYTES);
-    } catch {
-      if (signal?.aborted) throw signal.reason;
-      // an error answer whose body broke off is still that error, with its status
-    }
     const { error, retryAfterMs } = readErrorBody({
       format: call.errorFormat,
       method: call.method,
@@ -320,12 +386,6 @@ async function answer<T>(
       nowMs: config.now(),
     });
     throw new AttemptFailure(error, isRetryableStatus(status), retryAfterMs);
-  }
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (cause) {
-    throw networkError(call, cause, signal);
   }
   let data: unknown;
   if (status !== 204 && status !== 205 && text !== '') {
@@ -357,18 +417,6 @@ async function answer<T>(
     idempotentReplayed: headers.get('Idempotent-Replayed')?.trim().toLowerCase() === 'true',
     attempts,
   };
-}
-
-/**
- * Releases an answer whose body is not read (the first 401), so its connection is not held.
- * Not awaited: some bodies (mocked ones among them) settle their cancel only when drained.
- */
-function discard(response: Response): void {
-  try {
-    response.body?.cancel().catch(() => undefined);
-  } catch {
-    // a locked or already-read body: nothing to release
-  }
 }
 
 /** 429 and every 5xx are retried; any other answer is final. */

@@ -5,7 +5,7 @@ import { assertKnownOptions } from '../../core/internal/assert-known-options.js'
 import { describeValue } from '../../core/internal/describe-value.js';
 import { integerOptionOr } from '../../core/internal/integer-option.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
-import { MAX_TIMER_MS } from '../../core/internal/timer-delay.js';
+import { MAX_TIMER_MS, TIMER_OPTION_RANGE } from '../../core/internal/timer-delay.js';
 import { VERSION } from '../../core/version.js';
 import { DEFAULT_CLIENT_RETRY_OPTIONS } from '../client-retry-options.js';
 import { abortableSleep } from './abortable.js';
@@ -20,6 +20,9 @@ export const DEFAULT_USER_AGENT = `novatrade24-webhooks-client/${VERSION}`;
 /** The most attempts `retry.attempts` allows. */
 export const MAX_ATTEMPTS = 10;
 
+/** How long one HTTP request of the client may take, by default (`timeoutMs`). */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
 const KNOWN_OPTIONS = [
   'baseUrl',
   'auth',
@@ -29,6 +32,7 @@ const KNOWN_OPTIONS = [
   'now',
   'random',
   'sleep',
+  'timeoutMs',
   'owner',
 ];
 const RETRY_KEYS = ['attempts', 'minDelayMs', 'maxDelayMs', 'maxRetryAfterMs'];
@@ -45,6 +49,8 @@ export interface ResolvedHttpCoreOptions {
   readonly now: () => number;
   readonly random: () => number;
   readonly sleep: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
+  /** Milliseconds each HTTP request may take (an API attempt, a token request). */
+  readonly timeoutMs: number;
   readonly owner: string;
 }
 
@@ -109,6 +115,13 @@ export function resolveHttpCoreOptions(options: HttpCoreOptions): ResolvedHttpCo
     now,
     random,
     sleep,
+    timeoutMs: integerOptionOr(
+      owner,
+      'timeoutMs',
+      options.timeoutMs,
+      DEFAULT_TIMEOUT_MS,
+      TIMER_OPTION_RANGE,
+    ),
     owner,
   };
 }

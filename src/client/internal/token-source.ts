@@ -2,8 +2,10 @@
 // `expires_in` runs out (half its life when that is 120 s or less, so a short-lived token is still
 // used), one token request however many calls need a token at once (single flight), a failed
 // request not cached, and after a 401 the token that failed dropped (only if it is still the
-// cached one: a concurrent call may have replaced it already). The secret goes into the request
-// body only; no error holds it, the token or the endpoint's `error_description`.
+// cached one: a concurrent call may have replaced it already). A token request has its own
+// deadline (`timeoutMs`), so one that never answers cannot hold every call behind it for good. The
+// secret goes into the request body only; no error holds it, the token or the endpoint's
+// `error_description`.
 
 import { WebhookValidationError } from '../../core/errors.js';
 import { describeValue } from '../../core/internal/describe-value.js';
@@ -18,6 +20,7 @@ import { readCappedText } from './read-capped-text.js';
 import { jsonObjectOf } from './read-error-body.js';
 import type { ResolvedAuth } from './resolve-client-auth.js';
 import { retryAfterMsOf } from './retry-after-ms-of.js';
+import { withDeadline } from './with-deadline.js';
 
 /** How long before `expires_in` runs out a token is refreshed, at most. */
 export const TOKEN_REFRESH_MARGIN_MS = 60_000;
@@ -46,6 +49,12 @@ export interface TokenSourceDeps {
   readonly userAgent: string | undefined;
   /** The public factory, named in messages. */
   readonly owner: string;
+  /**
+   * Milliseconds a token request may take, body included: one that has not answered by then is
+   * aborted and fails as `network` (its `cause` a `TimeoutError`), so the calls waiting for it
+   * are freed and the next one starts a new request.
+   */
+  readonly timeoutMs: number;
 }
 
 /** A cached token and when to stop using it. */
@@ -173,21 +182,33 @@ async function requestToken(
   });
   if (deps.userAgent !== undefined) headers.set('User-Agent', deps.userAgent);
   const obtainedAtMs = deps.now();
-  let response: Response;
-  let text: string;
-  try {
-    // Never followed: a 307/308 would send the secret on to wherever it points. `manual`, not
-    // `error`, which Cloudflare's workerd refuses to construct (the edge suite runs there).
-    response = await deps.fetch()(auth.tokenUrl, {
-      method: 'POST',
-      headers,
-      body: form.toString(),
-      redirect: 'manual',
-    });
-    text = await readCappedText(response, MAX_TOKEN_RESPONSE_BYTES);
-  } catch (cause) {
-    throw new TokenRequestError({ failure: 'network', cause });
-  }
+  // Its own deadline, and no caller's signal: many calls share this request (single flight), and
+  // one that stops waiting must not end it for the others.
+  const { response, text } = await withDeadline(
+    async (signal) => {
+      try {
+        // Never followed: a 307/308 would send the secret on to wherever it points. `manual`,
+        // not `error`, which Cloudflare's workerd refuses to construct (the edge suite runs there).
+        const answered = await deps.fetch()(auth.tokenUrl, {
+          method: 'POST',
+          headers,
+          body: form.toString(),
+          redirect: 'manual',
+          signal,
+        });
+        return {
+          response: answered,
+          text: await readCappedText(answered, MAX_TOKEN_RESPONSE_BYTES),
+        };
+      } catch (cause) {
+        throw new TokenRequestError({ failure: 'network', cause });
+      }
+    },
+    {
+      timeoutMs: deps.timeoutMs,
+      timedOut: (cause) => new TokenRequestError({ failure: 'network', cause }),
+    },
+  );
   // A redirect (a 3xx where fetch hands it over, an `opaqueredirect` with status 0 in browsers)
   // is not the token endpoint's answer.
   if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {

@@ -47,6 +47,8 @@ describe('createHttpCore: options', () => {
       { userAgent: 'my-app/1.0 (+https://example.com)' },
       { userAgent: false },
       { fetch: globalThis.fetch, now: () => 0, random: () => 0, sleep: async () => undefined },
+      { timeoutMs: 1 },
+      { timeoutMs: 2 ** 31 - 1 },
     ]) {
       expect(() => make(options)).not.toThrow();
     }
@@ -126,6 +128,17 @@ describe('createHttpCore: options', () => {
     [{ maxRetryAfterMs: Number.POSITIVE_INFINITY }, 'retry.maxRetryAfterMs', 'invalid_type'],
   ])('refuses retry %j', (retry, path, code) => {
     expect(issueOf({ retry })).toMatchObject({ path, code });
+  });
+
+  it.each([
+    [0, 'too_small'],
+    [-1, 'too_small'],
+    [2 ** 31, 'too_big'],
+    [1.5, 'invalid_type'],
+    [Number.POSITIVE_INFINITY, 'invalid_type'],
+    ['30000', 'invalid_type'],
+  ])('refuses timeoutMs %j', (timeoutMs, code) => {
+    expect(issueOf({ timeoutMs })).toMatchObject({ path: 'timeoutMs', code });
   });
 
   it('takes maxDelayMs from a minDelayMs above its default', () => {

@@ -2,33 +2,7 @@
 // once the wait is over, and never turns the abandoned promise into an unhandled rejection.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { abortable, abortableSleep } from '../../../../src/client/internal/abortable.js';
-
-/** A signal that counts the abort listeners still attached to it (a `once` one leaves as it fires). */
-function countingSignal() {
-  const controller = new AbortController();
-  const { signal } = controller;
-  const live = new Map<unknown, EventListener>();
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = ((
-    type: string,
-    listener: EventListener,
-    options?: AddEventListenerOptions,
-  ) => {
-    const wrapped: EventListener = (event) => {
-      if (options?.once === true) live.delete(listener);
-      listener(event);
-    };
-    live.set(listener, wrapped);
-    add(type, wrapped, options);
-  }) as typeof signal.addEventListener;
-  signal.removeEventListener = ((type: string, listener: EventListener) => {
-    const wrapped = live.get(listener);
-    live.delete(listener);
-    if (wrapped !== undefined) remove(type, wrapped);
-  }) as typeof signal.removeEventListener;
-  return { controller, signal, live };
-}
+import { countingSignal } from '../counting-signal.js';
 
 /** Every unhandled rejection seen while `run` runs and a little after. */
 async function unhandledDuring(run: () => Promise<void>): Promise<unknown[]> {
@@ -59,7 +33,7 @@ describe('abortable', () => {
   });
 
   it('rejects with the reason when the signal aborts first, and handles the later rejection', async () => {
-    const { controller, signal, live } = countingSignal();
+    const { controller, signal, listeners } = countingSignal();
     const reason = new Error('gone');
     const seen = await unhandledDuring(async () => {
       let fail: (error: Error) => void = () => undefined;
@@ -72,36 +46,36 @@ describe('abortable', () => {
       fail(new Error('later'));
     });
     expect(seen).toEqual([]);
-    expect(live.size).toBe(0);
+    expect(listeners()).toBe(0);
   });
 
   it('removes its listener when the promise settles', async () => {
-    const { signal, live } = countingSignal();
+    const { signal, listeners } = countingSignal();
     await expect(abortable(Promise.resolve('tok'), signal)).resolves.toBe('tok');
     await expect(abortable(Promise.reject(new Error('x')), signal)).rejects.toThrow('x');
-    expect(live.size).toBe(0);
+    expect(listeners()).toBe(0);
   });
 });
 
 describe('abortableSleep', () => {
   it('waits, then leaves no listener and no timer', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { signal, live } = countingSignal();
+    const { signal, listeners } = countingSignal();
     const slept = abortableSleep(1000, signal);
     await vi.advanceTimersByTimeAsync(1000);
     await expect(slept).resolves.toBeUndefined();
-    expect(live.size).toBe(0);
+    expect(listeners()).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
   });
 
   it('ends on abort with the reason, clearing its timer', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { controller, signal, live } = countingSignal();
+    const { controller, signal, listeners } = countingSignal();
     const slept = abortableSleep(60_000, signal);
     const reason = new Error('stop');
     controller.abort(reason);
     await expect(slept).rejects.toBe(reason);
     expect(vi.getTimerCount()).toBe(0);
-    expect(live.size).toBe(0);
+    expect(listeners()).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resolveClientAuth } from '../../../../src/client/internal/resolve-client-auth.js';
 import {
   createTokenSource,
@@ -48,6 +48,7 @@ function credentialsSource(clock: { now: number }, scope?: string) {
     now: () => clock.now,
     userAgent: 'ua/1',
     owner: 'test',
+    timeoutMs: 30_000,
   });
 }
 
@@ -274,6 +275,48 @@ describe('createTokenSource: client credentials', () => {
     expect(followed).toBe(0);
   });
 
+  it('ends a token request that never answers at timeoutMs, and the next call asks again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const signals: AbortSignal[] = [];
+      let answer = false;
+      const auth = resolveClientAuth(
+        { clientId: 'acme', clientSecret: SECRET, tokenUrl: TOKEN_URL },
+        'test',
+      );
+      const tokens = createTokenSource(auth, {
+        // The first request hangs and ignores its signal; the second answers.
+        fetch: () => async (_input, init) => {
+          signals.push(init?.signal as AbortSignal);
+          if (!answer) return new Promise<Response>(() => undefined);
+          return Response.json({ access_token: 'tok_late', token_type: 'Bearer', expires_in: 300 });
+        },
+        now: () => 0,
+        userAgent: undefined,
+        owner: 'test',
+        timeoutMs: 30_000,
+      });
+      const first = failureOf(tokens.get(undefined));
+      const second = failureOf(tokens.get(undefined)); // waits for the same request
+      await vi.advanceTimersByTimeAsync(30_000);
+      for (const error of [await first, await second]) {
+        expect(error).toBeInstanceOf(TokenRequestError);
+        expect(error).toMatchObject({ failure: 'network', status: undefined });
+        expect((error as Error).cause).toMatchObject({ name: 'TimeoutError' });
+        expectNoSecret(error, SECRET);
+      }
+      expect(signals).toHaveLength(1);
+      expect(signals[0]?.aborted).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+      answer = true;
+      expect(await tokens.get(undefined)).toBe('tok_late');
+      expect(signals).toHaveLength(2);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('reports a network failure with its cause', async () => {
     server.use(http.post(TOKEN_URL, () => HttpResponse.error()));
     const failure = await failureOf(credentialsSource({ now: 0 }).get(undefined));
@@ -289,6 +332,7 @@ describe('createTokenSource: a static token and a function', () => {
     now: () => 0,
     userAgent: undefined,
     owner: 'test',
+    timeoutMs: 30_000,
   };
 
   it('answers a static token and asks for no retry after a 401', async () => {
