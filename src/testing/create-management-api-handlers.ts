@@ -40,6 +40,7 @@ import {
   faultResponse,
   type MockApiName,
   type MockFault,
+  tokenFaultResponse,
 } from './internal/mock-faults.js';
 import { createMockTokenEndpoint, type MockTokenRequest } from './internal/mock-token-endpoint.js';
 import { checkLatency, MOCK_OWNER, resolveMockOptions } from './internal/resolve-mock-options.js';
@@ -203,6 +204,9 @@ export interface ManagementApiMock<T extends Transport = RecordingTransport> {
    * answers it (a 429 `rate-limited` problem with `Retry-After` and `X-RateLimit-*`; 500
    * `internal-error`; 503 `service-unavailable` with `Retry-After`; 502 and 504 a gateway's bare
    * text). Faults queue: the oldest matching one answers. A faulted request reaches nothing.
+   * The token endpoint fails only for a fault with `match: { api: 'token' }`, with an OAuth2
+   * error body (`temporarily_unavailable` with `Retry-After` for 429 and 503, `server_error` for
+   * 500) or a gateway's text (502, 504), and issues no token.
    *
    * @throws WebhookValidationError `invalid_option` naming the faulty field.
    */
@@ -439,10 +443,14 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
     msw.http.all(resolved.tokenUrl, async ({ request }) => {
       await delay(latencyMs, request.signal);
       if (request.signal.aborted) {
-        tokens.recordAborted();
+        tokens.recordUnhandled({ status: 0, faulted: false, aborted: true });
         return Response.error();
       }
-      return tokens.handle(request);
+      const fault = faults.take('token', request.method, '/');
+      if (fault === undefined) return tokens.handle(request);
+      const response = tokenFaultResponse(fault, clock.now());
+      tokens.recordUnhandled({ status: response.status, faulted: true, aborted: false });
+      return response;
     }),
     ...mounts.map((mount) =>
       msw.http.all(`${mount.baseUrl}/*`, ({ request }) => serve(mount, request)),

@@ -6,6 +6,12 @@
 // answers 502 or 504 itself: a gateway in front of it does, so those are a gateway's bare text
 // answer, without a problem body or `X-Request-Id`. A faulted request never reaches the API:
 // nothing is written, nothing counts against a rate limit.
+//
+// The token endpoint is faulted only when a fault names it (`match: { api: 'token' }`), so a
+// fault aimed at "the next request" keeps meaning the next API call. It answers as Keycloak, or
+// the gateway in front of it, would: an OAuth2 error body (RFC 6749 §5.2: `temporarily_unavailable`
+// for 429 and 503, `server_error` for 500) with `Retry-After` on 429 and 503, and the same bare
+// gateway text for 502 and 504. No token is issued.
 
 import { WebhookStorageError } from '../../core/errors.js';
 import { assertKnownOptions } from '../../core/internal/assert-known-options.js';
@@ -32,17 +38,25 @@ export type MockFaultStatus = (typeof MOCK_FAULT_STATUSES)[number];
 /** Which of the mock's APIs a request went to. */
 export type MockApiName = 'management' | 'eudr';
 
+/** What a fault can be aimed at: one of the APIs, or the token endpoint. */
+type FaultTarget = MockApiName | 'token';
+
 /** Which requests a fault answers; every field given must match. */
 export interface MockFaultMatch {
   /** The method, any case, e.g. `'POST'`. @default every method */
   readonly method?: string | undefined;
   /**
    * The path below the API's base URL, without the query: exact, as a route template
-   * (`'/v1/webhooks/{id}'`), or a `RegExp` tested against it. @default every path
+   * (`'/v1/webhooks/{id}'`), or a `RegExp` tested against it. Not with `api: 'token'`.
+   * @default every path
    */
   readonly path?: string | RegExp | undefined;
-  /** The API: the management API or the EUDR registration API. @default either */
-  readonly api?: MockApiName | undefined;
+  /**
+   * The API: the management API, the EUDR registration API, or `'token'` for the token
+   * endpoint, which only a fault naming it fails.
+   * @default either API, never the token endpoint
+   */
+  readonly api?: MockApiName | 'token' | undefined;
 }
 
 /** A simulated failure: what to answer, how many times, and to which requests. */
@@ -57,10 +71,13 @@ export interface MockFault {
   /**
    * `Retry-After` in seconds (1 to 86400). @default for 429 the seconds left in the current
    * minute window (as the API's limiter says), for 503 10 (the API's default), for 500, 502 and
-   * 504 none
+   * 504 none; the same on the token endpoint
    */
   readonly retryAfterSeconds?: number | undefined;
-  /** Which requests it answers. @default the next request of any kind */
+  /**
+   * Which requests it answers. @default the next request to either API, of any kind (never the
+   * token endpoint)
+   */
   readonly match?: MockFaultMatch | undefined;
 }
 
@@ -72,7 +89,7 @@ const OWNER = 'failNext';
 interface QueuedFault {
   readonly status: MockFaultStatus;
   readonly retryAfterSeconds: number | undefined;
-  readonly matches: (api: MockApiName, method: string, path: string) => boolean;
+  readonly matches: (api: FaultTarget, method: string, path: string) => boolean;
   remaining: number;
 }
 
@@ -84,8 +101,11 @@ export interface MockFaultQueue {
    * @throws WebhookValidationError `invalid_option` naming the faulty field.
    */
   readonly add: (fault: MockFault) => void;
-  /** The first queued fault matching the request, counted as used; `undefined` when none. */
-  readonly take: (api: MockApiName, method: string, path: string) => QueuedFault | undefined;
+  /**
+   * The first queued fault matching the request, counted as used; `undefined` when none. The
+   * token endpoint's requests are taken as `('token', method, '/')`.
+   */
+  readonly take: (api: FaultTarget, method: string, path: string) => QueuedFault | undefined;
   readonly clear: () => void;
 }
 
@@ -96,7 +116,7 @@ export function createMockFaultQueue(): MockFaultQueue {
     add(fault: MockFault): void {
       queue.push(checkFault(fault));
     },
-    take(api: MockApiName, method: string, path: string): QueuedFault | undefined {
+    take(api: FaultTarget, method: string, path: string): QueuedFault | undefined {
       const index = queue.findIndex((fault) => fault.matches(api, method, path));
       if (index === -1) return undefined;
       const fault = queue[index] as QueuedFault;
@@ -140,8 +160,8 @@ function checkFault(fault: unknown): QueuedFault {
 
 function matcherOf(
   match: MockFaultMatch | undefined,
-): (api: MockApiName, method: string, path: string) => boolean {
-  if (match === undefined) return () => true;
+): (api: FaultTarget, method: string, path: string) => boolean {
+  if (match === undefined) return (requestApi) => requestApi !== 'token';
   if (typeof match !== 'object' || match === null || Array.isArray(match)) {
     throw invalidOption(
       'match',
@@ -170,16 +190,25 @@ function matcherOf(
       typeof path === 'string' ? 'invalid_format' : 'invalid_type',
     );
   }
-  if (api !== undefined && api !== 'management' && api !== 'eudr') {
+  if (api !== undefined && api !== 'management' && api !== 'eudr' && api !== 'token') {
     throw invalidOption(
       'match.api',
-      `${OWNER}: \`match.api\` must be 'management' or 'eudr'; got ${describeValue(api)}.`,
+      `${OWNER}: \`match.api\` must be 'management', 'eudr' or 'token'; got ${describeValue(api)}.`,
+      'invalid_value',
+    );
+  }
+  if (api === 'token' && path !== undefined) {
+    throw invalidOption(
+      'match.path',
+      `${OWNER}: \`match.path\` does not apply to the token endpoint (\`match.api: 'token'\`), ` +
+        'which is one URL; drop it.',
       'invalid_value',
     );
   }
   const upperMethod = method?.toUpperCase();
   return (requestApi, requestMethod, requestPath) => {
-    if (api !== undefined && api !== requestApi) return false;
+    // The token endpoint only for a fault that names it; either API for one that names none.
+    if (api === undefined ? requestApi === 'token' : api !== requestApi) return false;
     if (upperMethod !== undefined && upperMethod !== requestMethod.toUpperCase()) return false;
     if (pathPattern !== undefined) {
       pathPattern.lastIndex = 0;
@@ -210,29 +239,38 @@ const GATEWAY_TEXT: Readonly<Record<number, string>> = {
   504: 'Gateway Timeout',
 };
 
+/** A gateway's bare answer (502, 504): text, no problem body, no `X-Request-Id`. */
+function gatewayResponse(status: 502 | 504, retryAfterSeconds: number | undefined): Response {
+  const headers: Record<string, string> = { 'Content-Type': 'text/plain; charset=utf-8' };
+  if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds);
+  return new Response(GATEWAY_TEXT[status], { status, headers });
+}
+
+/** The seconds left in the minute window of `nowMs` (at least 1), and the window's end. */
+function minuteLeft(nowMs: number): { seconds: number; endMs: number } {
+  const endMs = (Math.floor(nowMs / MINUTE_WINDOW_MS) + 1) * MINUTE_WINDOW_MS;
+  return { seconds: Math.max(1, Math.ceil((endMs - nowMs) / 1000)), endMs };
+}
+
 /** The API's answer to a request that `fault` fails. */
 export function faultResponse(
   fault: Pick<QueuedFault, 'status' | 'retryAfterSeconds'>,
   context: FaultAnswerContext,
 ): Response {
   const { status, retryAfterSeconds } = fault;
-  if (status === 502 || status === 504) {
-    const headers: Record<string, string> = { 'Content-Type': 'text/plain; charset=utf-8' };
-    if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds);
-    return new Response(GATEWAY_TEXT[status], { status, headers });
-  }
+  if (status === 502 || status === 504) return gatewayResponse(status, retryAfterSeconds);
   const { request, render, nowMs } = context;
   const problemContext = { url: request.url, requestId: requestIdOf(request) };
   if (status === 429) {
     const category = rateLimitCategoryOf(request.method, context.path, context.webhookPrefixes);
     const limit = context.perMinuteOf(category);
-    const minuteEndMs = (Math.floor(nowMs / MINUTE_WINDOW_MS) + 1) * MINUTE_WINDOW_MS;
+    const minute = minuteLeft(nowMs);
+    const minuteEndMs = minute.endMs;
     const response = render(
       rateLimitedProblem({
         limit,
         category,
-        retryAfterSeconds:
-          retryAfterSeconds ?? Math.max(1, Math.ceil((minuteEndMs - nowMs) / 1000)),
+        retryAfterSeconds: retryAfterSeconds ?? minute.seconds,
         exceeded: 'minute',
       }),
       problemContext,
@@ -256,4 +294,39 @@ export function faultResponse(
     );
   }
   return render(problem, problemContext);
+}
+
+/** The 503's `Retry-After` when the fault gives none: the API's own default. */
+const DEFAULT_UNAVAILABLE_RETRY_AFTER_SECONDS = 10;
+
+const TOKEN_ERRORS: Readonly<Record<429 | 500 | 503, readonly [string, string]>> = {
+  429: ['temporarily_unavailable', 'Too many requests; retry after the Retry-After delay.'],
+  500: ['server_error', 'An unexpected error occurred.'],
+  503: ['temporarily_unavailable', 'The service is temporarily unavailable.'],
+};
+
+/**
+ * The token endpoint's answer to a request that `fault` fails: an OAuth2 error body (`no-store`),
+ * with `Retry-After` on 429 (the seconds left in the minute) and 503 (10 s) unless the fault sets
+ * one; 502 and 504 a gateway's bare text.
+ *
+ * @param nowMs - the mock's clock, epoch ms.
+ */
+export function tokenFaultResponse(
+  fault: Pick<QueuedFault, 'status' | 'retryAfterSeconds'>,
+  nowMs: number,
+): Response {
+  const { status, retryAfterSeconds } = fault;
+  if (status === 502 || status === 504) return gatewayResponse(status, retryAfterSeconds);
+  const [error, description] = TOKEN_ERRORS[status];
+  const retryAfter =
+    retryAfterSeconds ??
+    (status === 429
+      ? minuteLeft(nowMs).seconds
+      : status === 503
+        ? DEFAULT_UNAVAILABLE_RETRY_AFTER_SECONDS
+        : undefined);
+  const headers: Record<string, string> = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+  if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
+  return Response.json({ error, error_description: description }, { status, headers });
 }

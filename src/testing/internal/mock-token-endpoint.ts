@@ -21,13 +21,18 @@ export interface MockTokenClient {
 export interface MockTokenRequest {
   /**
    * The client that asked (from the form or HTTP Basic), or `null` when none was named or the
-   * endpoint did not read the request (aborted).
+   * endpoint did not read the request (`faulted` or `aborted`).
    */
   readonly clientId: string | null;
   /** The `grant_type` sent, or `null`. */
   readonly grantType: string | null;
   /** The status answered: 200 for an issued token; 0 when nothing was answered (aborted). */
   readonly status: number;
+  /**
+   * `true` when a fault of `failNext` (`match: { api: 'token' }`) answered instead of the
+   * endpoint: no token was issued.
+   */
+  readonly faulted: boolean;
   /**
    * `true` when the caller aborted the request while the mock's latency held it: it reached
    * nothing (no token was issued) and `status` is 0.
@@ -46,12 +51,22 @@ export interface MockTokenEndpointSettings {
   readonly now: () => number;
 }
 
+/** How a token request that the endpoint did not see ended. */
+export interface UnhandledTokenRequest {
+  readonly status: number;
+  readonly faulted: boolean;
+  readonly aborted: boolean;
+}
+
 /** The token endpoint and the tokens it issued. */
 export interface MockTokenEndpoint {
   /** Answers one request to the token URL. */
   readonly handle: (request: Request) => Promise<Response>;
-  /** Records a request that was not handed to `handle`: aborted before the endpoint saw it. */
-  readonly recordAborted: () => void;
+  /**
+   * Records a request that was not handed to `handle`: answered by a fault, or aborted (status
+   * 0) before the endpoint saw it.
+   */
+  readonly recordUnhandled: (outcome: UnhandledTokenRequest) => void;
   /** The caller a bearer token stands for, or `null` when it is unknown or expired. */
   readonly callerOf: (token: string) => AuthenticatedCaller | null;
   /** Every call, in order: one array for the endpoint's life, emptied by `clearRequests`. */
@@ -132,13 +147,19 @@ export function createMockTokenEndpoint(settings: MockTokenEndpointSettings): Mo
       const record = { clientId: null as string | null, grantType: null as string | null };
       const response = await answer(request, record);
       requests.push(
-        Object.freeze({ ...record, status: response.status, aborted: false, atMs: now() }),
+        Object.freeze({
+          ...record,
+          status: response.status,
+          faulted: false,
+          aborted: false,
+          atMs: now(),
+        }),
       );
       return response;
     },
-    recordAborted(): void {
+    recordUnhandled({ status, faulted, aborted }: UnhandledTokenRequest): void {
       requests.push(
-        Object.freeze({ clientId: null, grantType: null, status: 0, aborted: true, atMs: now() }),
+        Object.freeze({ clientId: null, grantType: null, status, faulted, aborted, atMs: now() }),
       );
     },
     callerOf(token: string): AuthenticatedCaller | null {

@@ -2,8 +2,8 @@
 // end-to-end suite that client-loopback.test.ts runs against the real API over loopback HTTP, so
 // passing both proves the mock answers as the server does. Then the mock's switches as
 // docs/testing.md shows them, driven through the client: token caching and expiry on the mock's
-// clock, a 503 retried with one Idempotency-Key, a 429 surfaced as a typed error, latency, and
-// the EUDR registration call.
+// clock, a 503 retried with one Idempotency-Key, faults of the token endpoint (retried, or a
+// TokenRequestError), a 429 surfaced as a typed error, latency, and the EUDR registration call.
 //
 // msw/node is imported here (ESM) while the mock loads msw through require: the combination a
 // consumer's test file has.
@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createEudrWebhooksClient } from '../../../src/client/create-eudr-webhooks-client.js';
 import { createWebhooksClient } from '../../../src/client/create-webhooks-client.js';
 import { NovatradeApiError } from '../../../src/client/novatrade-api-error.js';
+import { TokenRequestError } from '../../../src/client/token-request-error.js';
 import { createFakeClock, type FakeClock } from '../../../src/testing/create-fake-clock.js';
 import {
   createManagementApiHandlers,
@@ -130,6 +131,49 @@ describe('the client against the msw mock: the switches of docs/testing.md', () 
     // Retry-After: 1 plus 0-500 ms of jitter
     expect(waits.every((ms) => ms >= 1000 && ms <= 1500)).toBe(true);
     expect(await mock.sender.listEndpoints(TEST_ORGANIZATION_UUID)).toHaveLength(1);
+  });
+
+  it('a 503 of the token endpoint is retried after its Retry-After, and the call succeeds', async () => {
+    const clock = createFakeClock();
+    const mock = mockOn(clock);
+    const waits: number[] = [];
+    const client = createWebhooksClient({
+      baseUrl: mock.baseUrl,
+      auth: { clientId: TEST_CLIENT_ID, clientSecret: TEST_CLIENT_SECRET, tokenUrl: mock.tokenUrl },
+      now: clock.now,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    mock.failNext({ status: 503, retryAfterSeconds: 1, match: { api: 'token' } });
+    const { status, data } = await client.endpoints.list();
+    expect([status, data]).toEqual([200, []]);
+    expect(mock.tokenRequests.map((r) => [r.status, r.faulted])).toEqual([
+      [503, true],
+      [200, false],
+    ]);
+    // Retry-After: 1 plus 0-500 ms of jitter
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThanOrEqual(1000);
+    expect(waits[0]).toBeLessThanOrEqual(1500);
+    expect(mock.requests.map((r) => r.status)).toEqual([200]);
+  });
+
+  it('a 429 of the token endpoint with retry: false is a TokenRequestError with its Retry-After', async () => {
+    const clock = createFakeClock();
+    const mock = mockOn(clock);
+    const client = clientOf(mock, clock, false);
+    mock.failNext({ status: 429, retryAfterSeconds: 7, match: { api: 'token' } });
+    const error = await client.endpoints.list().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TokenRequestError);
+    expect(error).toMatchObject({
+      code: 'token_request_failed',
+      failure: 'refused',
+      status: 429,
+      oauthError: 'temporarily_unavailable',
+      retryAfterSeconds: 7,
+    });
+    expect(mock.requests).toEqual([]);
   });
 
   it('a 429 with retry: false is a NovatradeApiError with the rate-limit headers', async () => {

@@ -155,6 +155,7 @@ describe('createManagementApiHandlers: the token endpoint', () => {
         clientId: TEST_CLIENT_ID,
         grantType: 'client_credentials',
         status: 200,
+        faulted: false,
         aborted: false,
         atMs: START_MS,
       },
@@ -162,6 +163,7 @@ describe('createManagementApiHandlers: the token endpoint', () => {
         clientId: TEST_CLIENT_ID,
         grantType: 'client_credentials',
         status: 200,
+        faulted: false,
         aborted: false,
         atMs: START_MS,
       },
@@ -443,6 +445,67 @@ describe('createManagementApiHandlers: failNext', () => {
     expect((await call('GET', '/v1/webhooks')).status).toBe(200);
   });
 
+  it("the token endpoint only for match: { api: 'token' }, answered in OAuth2 words or a gateway's", async () => {
+    const clock = createFakeClock({ nowMs: START_MS + 15_000 });
+    const mock = mockWith({ clock });
+    const credentials = {
+      grant_type: 'client_credentials',
+      client_id: TEST_CLIENT_ID,
+      client_secret: TEST_CLIENT_SECRET,
+    };
+    // a fault that names no API is the next API call's, never the token endpoint's
+    mock.failNext({ status: 503 });
+    expect((await tokenRequest(credentials)).status).toBe(200);
+    expect((await call('GET', '/v1/webhooks')).status).toBe(503);
+
+    mock.failNext({ status: 503, match: { api: 'token' } });
+    expect((await call('GET', '/v1/webhooks')).status).toBe(200);
+    const unavailable = await tokenRequest(credentials);
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.headers.get('retry-after')).toBe('10');
+    expect(unavailable.headers.get('cache-control')).toBe('no-store');
+    expect(await json(unavailable)).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: expect.any(String),
+    });
+    expect((await tokenRequest(credentials)).status).toBe(200);
+
+    mock.failNext({ status: 429, match: { api: 'token' } });
+    const limited = await tokenRequest(credentials);
+    expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '45']);
+    expect((await json(limited)).error).toBe('temporarily_unavailable');
+    mock.failNext({ status: 500, match: { api: 'token' } });
+    const failed = await tokenRequest(credentials);
+    expect([failed.status, failed.headers.get('retry-after')]).toEqual([500, null]);
+    expect((await json(failed)).error).toBe('server_error');
+    mock.failNext({ status: 504, retryAfterSeconds: 2, match: { api: 'token' } });
+    const timeout = await tokenRequest(credentials);
+    expect([timeout.status, timeout.headers.get('retry-after'), await timeout.text()]).toEqual([
+      504,
+      '2',
+      'Gateway Timeout',
+    ]);
+    // match.method narrows it as for the APIs
+    mock.failNext({ status: 502, match: { api: 'token', method: 'GET' } });
+    expect((await tokenRequest(credentials)).status).toBe(200);
+    expect((await fetch(TOKEN_URL)).status).toBe(502);
+
+    expect(mock.tokenRequests.map((r) => [r.status, r.faulted, r.clientId])).toEqual([
+      [200, false, TEST_CLIENT_ID],
+      [503, true, null],
+      [200, false, TEST_CLIENT_ID],
+      [429, true, null],
+      [500, true, null],
+      [504, true, null],
+      [200, false, TEST_CLIENT_ID],
+      [502, true, null],
+    ]);
+    expect(mock.requests.map((r) => [r.status, r.faulted])).toEqual([
+      [503, true],
+      [200, false],
+    ]);
+  });
+
   it('refuses a fault it cannot answer, naming the field', () => {
     const mock = mockWith();
     const cases: [unknown, string][] = [
@@ -453,6 +516,7 @@ describe('createManagementApiHandlers: failNext', () => {
       [{ status: 503, match: { path: 'v1/webhooks' } }, 'match.path'],
       [{ status: 503, match: { method: 'GET /x' } }, 'match.method'],
       [{ status: 503, match: { api: 'other' } }, 'match.api'],
+      [{ status: 503, match: { api: 'token', path: '/token' } }, 'match.path'],
       [{ status: 503, tmies: 2 }, 'tmies'],
       [null, 'fault'],
     ];
@@ -558,7 +622,14 @@ describe('createManagementApiHandlers: latency', () => {
     await tokenRejected;
     await until(() => mock.tokenRequests.length === 1);
     expect(mock.tokenRequests).toEqual([
-      { clientId: null, grantType: null, status: 0, aborted: true, atMs: START_MS },
+      {
+        clientId: null,
+        grantType: null,
+        status: 0,
+        faulted: false,
+        aborted: true,
+        atMs: START_MS,
+      },
     ]);
 
     // the fault was not used up by the aborted write: the next request gets it
