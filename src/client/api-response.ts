@@ -24,6 +24,12 @@ export interface ApiResponse<T> {
   readonly requestId: string | undefined;
   /** True when the server answered from its idempotency record (`Idempotent-Replayed: true`). */
   readonly idempotentReplayed: boolean;
+  /**
+   * The `Idempotency-Key` the call sent: yours, or the UUID the client generated for a write;
+   * `undefined` for a read. Store it to repeat the same write later with
+   * `{ idempotencyKey: response.idempotencyKey }`.
+   */
+  readonly idempotencyKey: string | undefined;
   /** How many HTTP attempts the call took (1 when the first answered). */
   readonly attempts: number;
 }

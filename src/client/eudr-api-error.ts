@@ -57,6 +57,8 @@ export interface EudrApiErrorInit {
   readonly rateLimit?: RateLimitInfo | undefined;
   /** The answer's `X-Request-Id`. */
   readonly requestId?: string | undefined;
+  /** The `Idempotency-Key` the call sent, when it was a write. */
+  readonly idempotencyKey?: string | undefined;
   /** The parsed body, when it was a JSON object. */
   readonly body?: Readonly<Record<string, unknown>> | undefined;
   readonly cause?: unknown;
@@ -116,7 +118,7 @@ export class EudrApiError<
       'api_error',
       `EUDR API: ${String(init.method)} ${pathTemplate(String(init.path))} answered ` +
         `${init.status} ${what}.`,
-      { status: init.status, cause: init.cause },
+      { status: init.status, idempotencyKey: init.idempotencyKey, cause: init.cause },
     );
     this.name = 'EudrApiError';
     this.method = init.method;

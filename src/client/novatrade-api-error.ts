@@ -75,6 +75,8 @@ export interface NovatradeApiErrorInit {
   readonly rateLimit?: RateLimitInfo | undefined;
   /** The answer's `X-Request-Id`. */
   readonly requestId?: string | undefined;
+  /** The `Idempotency-Key` the call sent, when it was a write. */
+  readonly idempotencyKey?: string | undefined;
   /** The parsed problem object, when the body was a JSON object. */
   readonly problem?: Readonly<Record<string, unknown>> | undefined;
   /** The underlying error, if any. */
@@ -175,6 +177,7 @@ export class NovatradeApiError<
     const problemType = problemTypeOf(type);
     super('api_error', messageOf(init.method, init.path, init.status, problemType), {
       status: init.status,
+      idempotencyKey: init.idempotencyKey,
       cause: init.cause,
     });
     this.name = 'NovatradeApiError';

@@ -211,15 +211,27 @@ export class WebhookClientError<
 > extends WebhooksError<C> {
   /** The HTTP status of the answer, or `undefined` when no answer came. */
   readonly status: number | undefined;
+  /**
+   * The `Idempotency-Key` the failed call sent, when it was a write (the caller's, or the one the
+   * client generated): retry the write with it (`{ idempotencyKey: err.idempotencyKey }`), never
+   * with a new one, so a write that did happen is answered from the server's record instead of
+   * happening twice. `undefined` for a read, and for errors that are not about one call's answer
+   * (`token_request_failed`).
+   */
+  readonly idempotencyKey: string | undefined;
 
   constructor(
     code: C,
     message: string,
-    options?: WebhooksErrorOptions & { readonly status?: number | undefined },
+    options?: WebhooksErrorOptions & {
+      readonly status?: number | undefined;
+      readonly idempotencyKey?: string | undefined;
+    },
   ) {
     super(code, message, options);
     this.name = 'WebhookClientError';
     this.status = options?.status;
+    this.idempotencyKey = options?.idempotencyKey;
   }
 }
 

@@ -359,7 +359,7 @@ function unreachable(call: PreparedCall, why: Unreachable): WebhookClientError {
   return new WebhookClientError(
     'api_unreachable',
     `${call.method} ${pathTemplate(call.path)}: ${what}`,
-    { cause: why.cause },
+    { cause: why.cause, idempotencyKey: call.idempotencyKey },
   );
 }
 
@@ -384,6 +384,7 @@ function answer<T>(config: ResolvedHttpCoreOptions, answered: Answered): ApiResp
       headers,
       text,
       nowMs: config.now(),
+      idempotencyKey: call.idempotencyKey,
     });
     throw new AttemptFailure(error, isRetryableStatus(status), retryAfterMs);
   }
@@ -403,7 +404,7 @@ function answer<T>(config: ResolvedHttpCoreOptions, answered: Answered): ApiResp
         'unexpected_response',
         `${call.method} ${pathTemplate(call.path)} answered ${status} with a body that is not ` +
           'JSON; check that baseUrl points at the management API.',
-        { status },
+        { status, idempotencyKey: call.idempotencyKey },
       );
     }
     data = parsed.value;
@@ -415,6 +416,7 @@ function answer<T>(config: ResolvedHttpCoreOptions, answered: Answered): ApiResp
     rateLimit: readRateLimitHeaders(headers),
     requestId: headers.get('X-Request-Id') ?? undefined,
     idempotentReplayed: headers.get('Idempotent-Replayed')?.trim().toLowerCase() === 'true',
+    idempotencyKey: call.idempotencyKey,
     attempts,
   };
 }

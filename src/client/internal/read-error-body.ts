@@ -162,6 +162,8 @@ export interface ErrorAnswer {
   readonly text: string;
   /** The current time, epoch milliseconds, for a `Retry-After` HTTP-date. */
   readonly nowMs: number;
+  /** The `Idempotency-Key` the call sent, when it was a write: the error carries it. */
+  readonly idempotencyKey?: string | undefined;
 }
 
 /** The typed error of an answer, with how long its `Retry-After` asked to wait. */
@@ -202,6 +204,7 @@ export function readErrorBody(answer: ErrorAnswer): ReadErrorBodyResult {
     retryAfterSeconds: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
     rateLimit: readRateLimitHeaders(answer.headers),
     requestId: headerOf(answer.headers, 'X-Request-Id'),
+    idempotencyKey: answer.idempotencyKey,
   };
   if (answer.format === 'eudr') {
     const body = readEudrErrorBody(answer.text);

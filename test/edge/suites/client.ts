@@ -137,6 +137,7 @@ export function clientSuite({ test }: Harness): void {
     equal(keys.length, 2, 'requests');
     matches(keys[0] ?? '', UUID, 'Idempotency-Key');
     equal(keys[1], keys[0], 'the same key on the retry');
+    equal(created.idempotencyKey, keys[0], 'the key on the answer');
     equal(JSON.parse(api.seen[0]?.body ?? ''), { url: ENDPOINT.url, events: ['kyc.*'] }, 'body');
   });
 

@@ -4,7 +4,8 @@
 // `WebhookSender` with `HttpTransport` delivering to a loopback receiver, and a fake clock shared
 // by the sender, the rate limits and the client's token cache. It runs the shared flow suite
 // (test/helpers/client-flow-suite.ts), every route once, the EUDR client, a 422 with `errors[]`,
-// an Idempotency-Key replay, rate-limit information, a 429 the client waits out on the fake clock,
+// an Idempotency-Key replay (and a write whose answer was lost, retried with the key on its
+// error), rate-limit information, a 429 the client waits out on the fake clock,
 // token caching and refresh, and examples/client-history.ts.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -349,6 +350,34 @@ describe('the client against createManagementApi over loopback', () => {
       .create({ ...input, description: 'other' }, { idempotencyKey: 'create-acme-1' })
       .catch((e: unknown) => e);
     expect(isNovatradeApiError(reused, 'idempotency-key-reused')).toBe(true);
+  });
+
+  it('retries a write whose answer was lost with the key on the error: answered from the record, created once', async () => {
+    let lose = true;
+    const { client } = await start({
+      client: {
+        retry: false,
+        // The server creates the endpoint, and its answer never reaches the client.
+        fetch: async (input, init) => {
+          const response = await globalThis.fetch(input, init);
+          if (lose && init?.method === 'POST' && String(input).endsWith('/v1/webhooks')) {
+            lose = false;
+            await response.arrayBuffer();
+            throw new TypeError('fetch failed');
+          }
+          return response;
+        },
+      },
+    });
+    const input = { url: 'https://partner.example/hook', events: ['compliance.*'] };
+    const lost = await client.endpoints.create(input).catch((e: unknown) => e);
+    expect(lost).toMatchObject({ code: 'api_unreachable' });
+    const { idempotencyKey } = lost as { idempotencyKey?: string };
+    expect(idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
+    const again = await client.endpoints.create(input, { idempotencyKey });
+    expect(again).toMatchObject({ status: 201, idempotentReplayed: true, idempotencyKey });
+    expect(again.data.secret).toMatch(/^whsec_/); // the one-time secret, from the record
+    expect((await client.endpoints.list()).data.map((e) => e.id)).toEqual([again.data.id]);
   });
 
   it('waits out a 429 on Retry-After (the published limits: 3 webhook calls per 10 s) and succeeds', async () => {

@@ -24,6 +24,7 @@ export function responseOf<T>(data: T, fields: Partial<ApiResponse<T>> = {}): Ap
     rateLimit: { limit: 10, remaining: 9, resetSeconds: 1_767_225_660, category: 'webhook' },
     requestId: 'req_fake',
     idempotentReplayed: false,
+    idempotencyKey: undefined,
     attempts: 1,
     ...fields,
   };

@@ -69,6 +69,7 @@ describe('createHttpCore: requests', () => {
     expect(request?.headers.get('user-agent')).toBe(`novatrade24-webhooks-client/${VERSION}`);
     expect(request?.headers.get('idempotency-key')).toBeNull();
     expect(request?.headers.get('content-type')).toBeNull();
+    expect(result.idempotencyKey).toBeUndefined();
   });
 
   it('keeps a base path prefix and tolerates a trailing slash', async () => {
@@ -113,10 +114,12 @@ describe('createHttpCore: requests', () => {
       errorFormat: 'problem',
     } as const;
     const first = await core.request(call);
-    await core.request(call);
-    await core.request({ ...call, idempotencyKey: 'my-own-key' });
+    const second = await core.request(call);
+    const own = await core.request({ ...call, idempotencyKey: 'my-own-key' });
     expect(first.idempotentReplayed).toBe(true);
     const keys = seen.requests.map((r) => r.headers.get('idempotency-key'));
+    // The answer says which key was sent, so the caller can repeat the write with it.
+    expect([first, second, own].map((r) => r.idempotencyKey)).toEqual(keys);
     expect(keys[0]).toMatch(UUID);
     expect(keys[1]).toMatch(UUID);
     expect(keys[0]).not.toBe(keys[1]);

@@ -161,6 +161,40 @@ describe('createHttpCore: retries', () => {
     expect(requests[5]?.headers.get('idempotency-key')).toBe('caller-key-1');
   });
 
+  it('puts the key a write sent on its errors, so the caller can retry it with the same key', async () => {
+    const requests = route('post', '/v1/webhooks', [
+      () => problem('service-unavailable', 503, { 'Retry-After': '1' }),
+      () => problem('idempotency-key-in-flight', 409),
+      () => HttpResponse.error(),
+      () => problem('internal-error', 500),
+      () => new HttpResponse('<html>', { headers: { 'Content-Type': 'text/html' } }),
+    ]);
+    route('get', '/v1/webhooks', [() => problem('not-found', 404)]);
+    const { core: c } = core({ retry: { attempts: 2 } });
+    const inFlight = await failureOf(c.request(POST)); // 503, then 409: not retried
+    const unreachable = await failureOf(c.request(POST)); // no answer, then 500
+    const unexpected = await failureOf(c.request(POST)); // a 2xx that is not JSON
+    const read = await failureOf(c.request(GET));
+    const keys = requests.map((r) => r.headers.get('idempotency-key'));
+    expect(inFlight).toMatchObject({ problemType: 'idempotency-key-in-flight' });
+    expect((inFlight as NovatradeApiError).idempotencyKey).toBe(keys[0]);
+    expect(keys[1]).toBe(keys[0]);
+    expect(unreachable).toBeInstanceOf(NovatradeApiError); // the last failure: the 500
+    expect((unreachable as NovatradeApiError).idempotencyKey).toBe(keys[2]);
+    expect((unexpected as WebhookClientError).idempotencyKey).toBe(keys[4]);
+    expect(new Set([keys[0], keys[2], keys[4]]).size).toBe(3);
+    expect(read).toMatchObject({ status: 404, idempotencyKey: undefined });
+  });
+
+  it('puts the key on api_unreachable after the last attempt of a write', async () => {
+    route('post', '/v1/webhooks', [() => HttpResponse.error()]);
+    const { core: c } = core({ retry: { attempts: 2 } });
+    const failure = await failureOf(c.request({ ...POST, idempotencyKey: 'caller-key-3' }));
+    expect(failure).toMatchObject({ code: 'api_unreachable', idempotencyKey: 'caller-key-3' });
+    const generated = await failureOf(c.request(POST));
+    expect((generated as WebhookClientError).idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("uses the caller's key on every retry too", async () => {
     const requests = route('post', '/v1/webhooks', [
       () => problem('internal-error', 500),
