@@ -2,13 +2,20 @@
 // token endpoint (form bodies, HTTP Basic client authentication) answers every request with one of
 // Keycloak's answers and never echoes a credential; a Basic header built as RFC 6749 §2.3.1 says
 // authenticates any client id and secret; a fault answers exactly the next `times` matching
-// requests; a simulated 429 always carries a consistent Retry-After and X-RateLimit-* set.
+// requests; only a fault naming the token endpoint ever answers it; a simulated 429 always carries
+// a consistent Retry-After and X-RateLimit-* set, and a token-endpoint fault an OAuth2 error (or a
+// gateway's text) with the documented Retry-After.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { managementProblemResponse } from '../../../src/server/internal/problem.js';
 import { DEFAULT_WEBHOOK_PREFIXES } from '../../../src/server/internal/rate-limit/rate-limit-policy.js';
-import { createMockFaultQueue, faultResponse } from '../../../src/testing/internal/mock-faults.js';
+import {
+  createMockFaultQueue,
+  faultResponse,
+  MOCK_FAULT_STATUSES,
+  tokenFaultResponse,
+} from '../../../src/testing/internal/mock-faults.js';
 import { createMockTokenEndpoint } from '../../../src/testing/internal/mock-token-endpoint.js';
 
 const CLIENT = { clientId: 'client-a', clientSecret: 'secret-a-0123456789' };
@@ -199,6 +206,62 @@ describe('mock faults (properties)', () => {
           expect(faulted).toEqual(expected);
         },
       ),
+    );
+  });
+
+  it("only a fault with match.api 'token' answers the token endpoint, and it answers nothing else", () => {
+    const target = fc.constantFrom('management' as const, 'eudr' as const, 'token' as const);
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(target, { nil: undefined }), { minLength: 1, maxLength: 6 }),
+        fc.array(target, { maxLength: 12 }),
+        (faultApis, requests) => {
+          const queue = createMockFaultQueue();
+          for (const [index, api] of faultApis.entries()) {
+            queue.add({
+              status: 503,
+              retryAfterSeconds: index + 1,
+              ...(api === undefined ? {} : { match: { api } }),
+            });
+          }
+          for (const api of requests) {
+            const fault = queue.take(api, 'POST', api === 'token' ? '/' : '/v1/webhooks');
+            if (fault === undefined) continue;
+            const named = faultApis[(fault.retryAfterSeconds as number) - 1];
+            if (api === 'token') expect(named).toBe('token');
+            else expect(named === undefined || named === api).toBe(true);
+          }
+        },
+      ),
+    );
+  });
+
+  it('a token-endpoint fault answers its status with an OAuth2 error or gateway text, Retry-After as documented', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...MOCK_FAULT_STATUSES),
+        fc.integer({ min: 0, max: 2 ** 42 }),
+        fc.option(fc.integer({ min: 1, max: 86_400 }), { nil: undefined }),
+        async (status, nowMs, retryAfterSeconds) => {
+          const response = tokenFaultResponse({ status, retryAfterSeconds }, nowMs);
+          expect(response.status).toBe(status);
+          const toMinuteEnd = Math.ceil((60_000 - (nowMs % 60_000)) / 1000);
+          const expected =
+            retryAfterSeconds ?? { 429: toMinuteEnd, 503: 10 }[status as 429 | 503] ?? null;
+          expect(response.headers.get('retry-after')).toBe(
+            expected === null ? null : String(expected),
+          );
+          if (status === 502 || status === 504) {
+            expect(await response.text()).toBe(status === 502 ? 'Bad Gateway' : 'Gateway Timeout');
+            return;
+          }
+          expect(response.headers.get('cache-control')).toBe('no-store');
+          const body = (await response.json()) as Record<string, unknown>;
+          expect(Object.keys(body).sort()).toEqual(['error', 'error_description']);
+          expect(body.error).toBe(status === 500 ? 'server_error' : 'temporarily_unavailable');
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 
