@@ -1,7 +1,8 @@
 // The bearer token of each attempt. For client credentials: one token cached until 60 s before
 // `expires_in` runs out (half its life when that is 120 s or less, so a short-lived token is still
 // used), one token request however many calls need a token at once (single flight), a failed
-// request not cached, and after a 401 the token that failed dropped (only if it is still the
+// request not cached (and a failed refresh falling back to the cached token while it has not
+// actually expired), and after a 401 the token that failed dropped (only if it is still the
 // cached one: a concurrent call may have replaced it already). A token request has its own
 // deadline (`timeoutMs`), so one that never answers cannot hold every call behind it for good. The
 // secret goes into the request body only; no error holds it, the token or the endpoint's
@@ -57,11 +58,16 @@ export interface TokenSourceDeps {
   readonly timeoutMs: number;
 }
 
-/** A cached token and when to stop using it. */
+/** A cached token, when to refresh it and when it stops working. */
 interface CachedToken {
   readonly token: string;
   /** Epoch milliseconds; `Infinity` when the answer had no `expires_in` (used until a 401). */
   readonly refreshAtMs: number;
+  /**
+   * `obtainedAt + expires_in`, epoch milliseconds (`Infinity` without `expires_in`): until then a
+   * failed refresh falls back to this token instead of failing the call.
+   */
+  readonly expiresAtMs: number;
 }
 
 /**
@@ -156,7 +162,18 @@ function credentialsSource(
       signal?.throwIfAborted();
       if (cached !== undefined && deps.now() < cached.refreshAtMs) return cached.token;
       inFlight ??= start();
-      return (await abortable(inFlight, signal)).token;
+      try {
+        return (await abortable(inFlight, signal)).token;
+      } catch (error) {
+        // A refresh in the margin failed (the token endpoint is down, or slow past its deadline):
+        // the cached token still works until it actually expires, so the call goes on with it.
+        // Not after a 401 dropped it, and not for a caller that aborted.
+        const fallback = cached;
+        if (!signal?.aborted && fallback !== undefined && deps.now() < fallback.expiresAtMs) {
+          return fallback.token;
+        }
+        throw error;
+      }
     },
     invalidate(token) {
       if (cached?.token === token) cached = undefined;
@@ -238,7 +255,12 @@ async function requestToken(
   ) {
     throw new TokenRequestError({ failure: 'unexpected_response', status: response.status });
   }
-  return { token: token as string, refreshAtMs: tokenRefreshAtMs(obtainedAtMs, expiresIn) };
+  return {
+    token: token as string,
+    refreshAtMs: tokenRefreshAtMs(obtainedAtMs, expiresIn),
+    expiresAtMs:
+      expiresIn === undefined ? Number.POSITIVE_INFINITY : obtainedAtMs + expiresIn * 1000,
+  };
 }
 
 const OAUTH_ERRORS: ReadonlySet<string> = new Set(OAUTH_ERROR_CODES);

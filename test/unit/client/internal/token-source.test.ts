@@ -167,6 +167,57 @@ describe('createTokenSource: client credentials', () => {
     expect(hits).toBe(2);
   });
 
+  it('keeps using the cached token when a refresh in the margin fails, until it really expires', async () => {
+    let hits = 0;
+    let down = false;
+    server.use(
+      http.post(TOKEN_URL, () => {
+        hits += 1;
+        return down
+          ? new HttpResponse('upstream down', { status: 503 })
+          : HttpResponse.json({
+              access_token: `tok_${hits}`,
+              token_type: 'Bearer',
+              expires_in: 300,
+            });
+      }),
+    );
+    const clock = { now: 1_000_000 };
+    const tokens = credentialsSource(clock);
+    expect(await tokens.get(undefined)).toBe('tok_1');
+    down = true;
+    clock.now += 240_000; // the refresh is due: 60 s before expires_in runs out
+    expect(await tokens.get(undefined)).toBe('tok_1');
+    clock.now += 59_999; // the last millisecond of its life
+    expect(await tokens.get(undefined)).toBe('tok_1');
+    expect(hits).toBe(3); // each call in the margin asked for a new token first
+    clock.now += 1; // expired: the refresh's failure is the call's
+    const failure = await failureOf(tokens.get(undefined));
+    expect(failure).toMatchObject({ failure: 'refused', status: 503 });
+    down = false;
+    expect(await tokens.get(undefined)).toBe('tok_5');
+  });
+
+  it('does not fall back to a token a 401 dropped, nor for a caller that aborted', async () => {
+    let hits = 0;
+    server.use(
+      http.post(TOKEN_URL, () => {
+        hits += 1;
+        return hits === 1
+          ? HttpResponse.json({ access_token: 'tok_1', token_type: 'Bearer', expires_in: 300 })
+          : new HttpResponse(null, { status: 503 });
+      }),
+    );
+    const clock = { now: 0 };
+    const tokens = credentialsSource(clock);
+    expect(await tokens.get(undefined)).toBe('tok_1');
+    clock.now = 250_000; // in the margin
+    const reason = new Error('caller left');
+    expect(await failureOf(tokens.get(AbortSignal.abort(reason)))).toBe(reason);
+    tokens.invalidate('tok_1'); // the API refused it: no longer a fallback
+    expect(await failureOf(tokens.get(undefined))).toBeInstanceOf(TokenRequestError);
+  });
+
   it('lets one waiter abort while the others still get the shared token', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => {
