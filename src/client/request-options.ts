@@ -16,8 +16,10 @@ export interface RequestOptions {
    */
   readonly signal?: AbortSignal | undefined;
   /**
-   * Sent as `X-Request-Id` (1 to 128 visible ASCII characters, else the server makes its own): the
-   * server echoes it, logs it and puts it in a problem's `traceId`.
+   * Sent as `X-Request-Id`: the server echoes it, logs it and puts it in a problem's `traceId`
+   * (without one, the server makes its own). 1 to 128 visible ASCII characters without spaces;
+   * another value rejects the call with `WebhookValidationError` `invalid_option` before anything
+   * is sent.
    */
   readonly requestId?: string | undefined;
 }
@@ -33,9 +35,12 @@ export interface RequestOptions {
  */
 export interface WriteRequestOptions extends RequestOptions {
   /**
-   * The `Idempotency-Key` (1 to 255 characters). Without one, the client generates a UUID once per
-   * call and sends it on every retry of that call; give your own to make a call idempotent across
-   * processes or restarts. The same key with another body is a 422 `idempotency-key-reused`.
+   * The `Idempotency-Key`: 1 to 255 visible ASCII characters without spaces; another value rejects
+   * the call with `WebhookValidationError` `invalid_option` before anything is sent. Without one,
+   * the client generates a UUID once per call and sends it on every retry of that call; give your
+   * own to make a call idempotent across processes or restarts, or the one on a failed write's
+   * error (`err.idempotencyKey`) to repeat it. The same key with another body is a 422
+   * `idempotency-key-reused`.
    */
   readonly idempotencyKey?: string | undefined;
 }
