@@ -30,10 +30,12 @@ export interface ExampleOptions {
   readonly log?: ((line: string) => void) | undefined;
   /** The `fetch` to use (a test passes its own). @default globalThis.fetch */
   readonly fetch?: typeof fetch | undefined;
+  /** Where the new endpoint's signing secret goes (your secret store); it is never logged. */
+  readonly storeSecret?: ((endpointId: string, secret: string) => Promise<void> | void) | undefined;
 }
 
 export interface ExampleResult {
-  /** The endpoint registered (its secret is printed once and not kept here). */
+  /** The endpoint registered (its secret goes to `storeSecret` and is not kept here). */
   readonly endpoint: WebhookEndpoint;
   /** Its delivery history, newest first. */
   readonly history: readonly WebhookDelivery[];
@@ -55,7 +57,10 @@ export async function main(options: ExampleOptions): Promise<ExampleResult> {
   });
   const { secret, ...endpoint } = created.data;
   log(`registered ${endpoint.id} -> ${endpoint.url} (${endpoint.status})`);
-  log(`signing secret: ${secret.slice(0, 10)}… (store it now; it is not shown again)`);
+  // Never log a secret, nor any part of it: logs are read by more people than secrets should be.
+  await options.storeSecret?.(endpoint.id, secret);
+  const kept = options.storeSecret === undefined ? 'not kept: pass storeSecret' : 'stored';
+  log(`signing secret issued (${secret.length} characters, ${kept}); the API never shows it again`);
 
   // 2. A test fire, so the history has something in it (it ignores the subscription filters).
   const fired = await client.endpoints.test(endpoint.id, {

@@ -460,6 +460,7 @@ describe('the client against createManagementApi over loopback', () => {
   it('runs examples/client-history.ts: registers, fires a test event and prints the history', async () => {
     const { origin, receiver, advance } = await start();
     const lines: string[] = [];
+    const stored = new Map<string, string>();
     const result = await clientHistoryExample({
       baseUrl: origin,
       auth: {
@@ -469,6 +470,9 @@ describe('the client against createManagementApi over loopback', () => {
       },
       webhookUrl: receiver.url,
       log: (line) => lines.push(line),
+      storeSecret: (id, secret) => {
+        stored.set(id, secret);
+      },
     });
     await advance(0);
     expect(result.endpoint).toMatchObject({ url: receiver.url, status: 'ACTIVE' });
@@ -477,6 +481,13 @@ describe('the client against createManagementApi over loopback', () => {
       expect.objectContaining({ eventType: 'compliance.decision_made', test: true }),
     ]);
     expect(lines[0]).toBe(`registered ${result.endpoint.id} -> ${receiver.url} (ACTIVE)`);
+    // The secret reaches the store, and no line holds any of it (not even its whsec_ prefix).
+    const secret = stored.get(result.endpoint.id) ?? '';
+    expect(secret).toMatch(/^whsec_/);
+    expect(lines[1]).toBe(
+      `signing secret issued (${secret.length} characters, stored); the API never shows it again`,
+    );
+    expect(lines.join('\n')).not.toContain('whsec_');
     expect(lines).toContain('1 deliveries');
     expect(lines.at(-1)).toMatch(/^rate limit \(webhook\): \d+\/100000 left$/);
     expect(receiver.received()).toHaveLength(1);
