@@ -7,6 +7,7 @@ import { assertKnownOptions } from '../../core/internal/assert-known-options.js'
 import { describeValue } from '../../core/internal/describe-value.js';
 import { integerOption, integerOptionOr } from '../../core/internal/integer-option.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
+import { MAX_TIMER_MS } from '../../core/internal/timer-delay.js';
 import type { Transport } from '../../sender/ports/transport.js';
 import { apiKeyAuthenticator } from '../../server/api-key-authenticator.js';
 import type { ApiKey } from '../../server/internal/auth/api-key-authenticator.js';
@@ -37,7 +38,7 @@ const DEFAULT_EUDR_BASE_URL = 'https://backend.joinnentropy.com/api/v1/integrati
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 300;
 const MAX_TOKEN_LIFETIME_SECONDS = 31_536_000;
 /** The longest delay `setTimeout` takes. */
-const MAX_LATENCY_MS = 2_147_483_647;
+const MAX_LATENCY_MS = MAX_TIMER_MS;
 const MAX_CLIENT_ID_LENGTH = 255;
 const SYSTEM_CLOCK = Object.freeze({ now: () => Date.now() });
 
