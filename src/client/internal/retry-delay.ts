@@ -51,8 +51,8 @@ export function retryDelayMs(input: RetryDelayInput): number | undefined {
     if (!(retryAfterMs <= policy.maxRetryAfterMs)) return undefined;
     return Math.min(MAX_TIMER_MS, Math.ceil(retryAfterMs) + jitter);
   }
-  const exponent = Math.max(0, input.retryNumber - 1);
-  // 2^exponent overflows to Infinity past 1023 retries; min() keeps the cap either way.
+  // At most 2^52: past 1023 retries 2^n is Infinity, and 0 · Infinity (minDelayMs 0) is NaN.
+  const exponent = Math.min(52, Math.max(0, input.retryNumber - 1));
   const backoff = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** exponent);
   return Math.min(MAX_TIMER_MS, backoff + jitter);
 }
