@@ -68,6 +68,11 @@ describe('retryDelayMs', () => {
     );
   });
 
+  it('waits 0, not NaN, with minDelayMs 0 after more than 1023 retries', () => {
+    const policy = { ...POLICY, minDelayMs: 0, maxDelayMs: 0 };
+    expect(retryDelayMs({ retryNumber: 1025, retryAfterMs: undefined, policy, random: 0 })).toBe(0);
+  });
+
   it('never waits longer than a timer holds, jitter included', () => {
     const longest = { ...POLICY, maxDelayMs: MAX_TIMER_MS, maxRetryAfterMs: MAX_TIMER_MS };
     const input = { retryNumber: 40, policy: longest, random: 0.999 };
