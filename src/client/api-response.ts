@@ -1,4 +1,14 @@
-/** The rate-limit state an answer reported (`X-RateLimit-*`; spec: every response carries them). */
+/**
+ * The rate-limit state an answer reported (`X-RateLimit-*`; spec: every response carries them).
+ *
+ * @example
+ * ```ts
+ * const { rateLimit } = await client.endpoints.list();
+ * if (rateLimit !== undefined && rateLimit.remaining === 0) {
+ *   await waitUntil(rateLimit.resetSeconds * 1000); // Unix seconds
+ * }
+ * ```
+ */
 export interface RateLimitInfo {
   /** Requests allowed in the current window. */
   readonly limit: number;
@@ -10,7 +20,18 @@ export interface RateLimitInfo {
   readonly category: string | undefined;
 }
 
-/** What a client call answers: the parsed body and what the final response said about itself. */
+/**
+ * What a client call answers: the parsed body and what the final response said about itself.
+ *
+ * @example
+ * ```ts
+ * const response = await client.endpoints.create(input);
+ * response.status; // 201
+ * response.data.secret; // whsec_…: shown in this answer only
+ * response.idempotencyKey; // the key it sent: repeat the write with it, never a new one
+ * response.attempts; // 1, or more when it was retried
+ * ```
+ */
 export interface ApiResponse<T> {
   /** The parsed body (`undefined` for 204 No Content). */
   readonly data: T;

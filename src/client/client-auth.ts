@@ -29,6 +29,12 @@ export interface ClientCredentials {
  * A function that answers the bearer token to send, called before each attempt of each call
  * (and again after a 401, which is retried once with what it answers next). It should cache the
  * token itself; it must answer a non-empty token of visible ASCII characters.
+ *
+ * @example
+ * ```ts
+ * const auth: BearerTokenProvider = async () => (await myTokenCache.current()).accessToken;
+ * const client = createWebhooksClient({ baseUrl: 'https://api.novatrade24.com', auth });
+ * ```
  */
 export type BearerTokenProvider = () => string | Promise<string>;
 

@@ -37,7 +37,16 @@ export interface ClientRetryOptions {
   readonly maxRetryAfterMs?: number | undefined;
 }
 
-/** The defaults of {@link ClientRetryOptions}. */
+/**
+ * The defaults of {@link ClientRetryOptions}.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_CLIENT_RETRY_OPTIONS.attempts; // 5
+ * // Twice the default attempts, the other defaults kept:
+ * createWebhooksClient({ baseUrl, auth, retry: { ...DEFAULT_CLIENT_RETRY_OPTIONS, attempts: 10 } });
+ * ```
+ */
 export const DEFAULT_CLIENT_RETRY_OPTIONS: Readonly<
   Required<{
     [K in keyof ClientRetryOptions]: number;

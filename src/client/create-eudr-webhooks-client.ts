@@ -12,7 +12,19 @@ import { bindEudrWebhooksClient } from './internal/eudr-routes.js';
 import { createHttpCore } from './internal/http-core.js';
 import { withOwner } from './internal/with-owner.js';
 
-/** Options of {@link createEudrWebhooksClient}. */
+/**
+ * Options of {@link createEudrWebhooksClient}.
+ *
+ * @example
+ * ```ts
+ * const options: EudrWebhooksClientOptions = {
+ *   baseUrl: 'https://backend.joinnentropy.com/api/v1/integration',
+ *   auth: process.env.EUDR_API_TOKEN!, // eudr_live_…
+ *   retry: false,
+ * };
+ * const eudr = createEudrWebhooksClient(options);
+ * ```
+ */
 export interface EudrWebhooksClientOptions {
   /**
    * The integration API's base URL, up to and including `/api/v1/integration`, e.g.

@@ -11,7 +11,20 @@ import { bindWebhooksClient } from './internal/webhooks-routes.js';
 import { withOwner } from './internal/with-owner.js';
 import type { WebhooksClient } from './webhooks-client.js';
 
-/** Options of {@link createWebhooksClient}. */
+/**
+ * Options of {@link createWebhooksClient}.
+ *
+ * @example
+ * ```ts
+ * const options: WebhooksClientOptions = {
+ *   baseUrl: 'https://api.novatrade24.com',
+ *   auth: { clientId: 'api-client-acme', clientSecret, tokenUrl },
+ *   retry: { attempts: 3 },
+ *   timeoutMs: 10_000,
+ * };
+ * const client = createWebhooksClient(options);
+ * ```
+ */
 export interface WebhooksClientOptions {
   /**
    * The API's base URL, e.g. `https://api.novatrade24.com`: absolute `https:` (or `http:`), no

@@ -5,6 +5,11 @@ import { pathTemplate } from './internal/path-template.js';
 /**
  * Every error code the EUDR management API answers with, in N'entropy's `{ error, message }`
  * shape (docs/server-eudr.md). A test keeps it equal to the server's list.
+ *
+ * @example
+ * ```ts
+ * EUDR_API_ERROR_CODES.includes('NOT_FOUND'); // true
+ * ```
  */
 export const EUDR_API_ERROR_CODES = [
   'BAD_REQUEST',
@@ -26,10 +31,26 @@ export const EUDR_API_ERROR_CODES = [
   'SERVICE_UNAVAILABLE',
 ] as const;
 
-/** A documented EUDR error code, e.g. `VALIDATION_ERROR`. */
+/**
+ * A documented EUDR error code, e.g. `VALIDATION_ERROR`.
+ *
+ * @example
+ * ```ts
+ * const retryLater: EudrApiErrorCode[] = ['RATE_LIMIT_EXCEEDED'];
+ * ```
+ */
 export type EudrApiErrorCode = (typeof EUDR_API_ERROR_CODES)[number];
 
-/** One field-level failure of a `VALIDATION_ERROR`. */
+/**
+ * One field-level failure of a `VALIDATION_ERROR`.
+ *
+ * @example
+ * ```ts
+ * if (isEudrApiError(err, 'VALIDATION_ERROR')) {
+ *   for (const { field, message } of err.details) form.setError(field, message);
+ * }
+ * ```
+ */
 export interface EudrApiErrorDetail {
   /** The field's path, e.g. `events.0` (empty for the whole body). */
   readonly field: string;
@@ -37,7 +58,15 @@ export interface EudrApiErrorDetail {
   readonly message: string;
 }
 
-/** What an {@link EudrApiError} is made of; only `method`, `path` and `status` are required. */
+/**
+ * What an {@link EudrApiError} is made of; only `method`, `path` and `status` are required.
+ *
+ * @example
+ * ```ts
+ * // A test double of the EUDR API's 404:
+ * const notFound = new EudrApiError({ method: 'GET', path: '/webhook-events/wh_1', status: 404, error: 'NOT_FOUND' });
+ * ```
+ */
 export interface EudrApiErrorInit {
   /** The request method (`GET`, `POST`, …). */
   readonly method: string;

@@ -18,6 +18,12 @@ import type { RequestOptions, WriteRequestOptions } from './request-options.js';
  * **experimental**: this SDK's own server serves them (docs/server-eudr.md), N'entropy documents
  * none of them, and their shape may change in a minor release. Errors are `EudrApiError`s
  * (N'entropy's `{ error, message, details? }`).
+ *
+ * @example
+ * ```ts
+ * const eudr: EudrWebhooksClient = createEudrWebhooksClient({ baseUrl, auth: token });
+ * const { data } = await eudr.register({ url, events: ['supplier.*'] });
+ * ```
  */
 export interface EudrWebhooksClient {
   /**

@@ -11,10 +11,24 @@ import type { WebhookDeliveryStatus, WebhookEndpointStatus } from './resource-ty
  * A data map without static types: any event type name, any object as `data`. Give it to
  * `createWebhooksClient<UntypedEventDataMap>()` when event types are known only at run time (the
  * same shape as the sender's `UntypedEventDataMap`).
+ *
+ * @example
+ * ```ts
+ * // Event types known only at run time (a custom catalog loaded from configuration):
+ * const client = createWebhooksClient<UntypedEventDataMap>({ baseUrl, auth });
+ * await client.events.publish({ type: typeFromConfig, data: payload });
+ * ```
  */
 export type UntypedEventDataMap = { readonly [type: string]: Readonly<Record<string, unknown>> };
 
-/** The event types of a data map `D`: its string keys. */
+/**
+ * The event types of a data map `D`: its string keys.
+ *
+ * @example
+ * ```ts
+ * type NovatradeType = ClientEventType<EventDataMap>; // 'compliance.decision_made' | …
+ * ```
+ */
 export type ClientEventType<D> = Extract<keyof D, string>;
 
 /**
@@ -46,6 +60,11 @@ export interface CreateWebhookEndpointInput {
 /**
  * The body of `endpoints.update` (`PATCH /v1/webhooks/{id}`), a JSON merge patch: each field given
  * replaces the stored value whole; `partnerIds: null` clears the filter.
+ *
+ * @example
+ * ```ts
+ * await client.endpoints.update(endpointId, { events: ['compliance.*'], partnerIds: null });
+ * ```
  */
 export interface UpdateWebhookEndpointInput {
   readonly url?: string | undefined;
@@ -63,6 +82,14 @@ export interface UpdateWebhookEndpointInput {
  *
  * @typeParam D - the event data types by type (`EventDataMap`, the Novatrade24 catalog, by default).
  * @typeParam T - the event type; inferred from the literal `eventType`.
+ *
+ * @example
+ * ```ts
+ * await client.endpoints.test(endpointId, {
+ *   eventType: 'compliance.decision_made',
+ *   data: { orderUuid: '00000000-0000-0000-0000-000000000000', decision: 'VALID_EXPORT' },
+ * });
+ * ```
  */
 export interface TestFireInput<
   D = EventDataMap,
@@ -75,7 +102,14 @@ export interface TestFireInput<
   readonly partnerUuid?: string | undefined;
 }
 
-/** The body of `endpoints.rotateSecret` (`POST /v1/webhooks/{id}/rotate-secret`). */
+/**
+ * The body of `endpoints.rotateSecret` (`POST /v1/webhooks/{id}/rotate-secret`).
+ *
+ * @example
+ * ```ts
+ * await client.endpoints.rotateSecret(endpointId, { overlapMs: 3_600_000 }); // old secret signs 1 h more
+ * ```
+ */
 export interface RotateSecretInput {
   /**
    * How long the current secrets keep signing next to the new one, ms (0 to 7 days; 0 ends them
@@ -86,7 +120,14 @@ export interface RotateSecretInput {
   readonly secret?: string | undefined;
 }
 
-/** The body of `deliveries.recover` (`POST /v1/webhooks/{id}/deliveries/recover`). */
+/**
+ * The body of `deliveries.recover` (`POST /v1/webhooks/{id}/deliveries/recover`).
+ *
+ * @example
+ * ```ts
+ * await client.deliveries.recover(endpointId, { since: '2026-05-01T00:00:00Z', until: new Date() });
+ * ```
+ */
 export interface RecoverDeliveriesInput {
   /** Inclusive start of the creation range: RFC 3339 with an offset, or a `Date`. */
   readonly since: string | Date;
@@ -94,10 +135,26 @@ export interface RecoverDeliveriesInput {
   readonly until?: string | Date | undefined;
 }
 
-/** A history sort: a field, then `,asc` or `,desc`. @default 'createdAt,desc' */
+/**
+ * A history sort: a field, then `,asc` or `,desc`.
+ *
+ * @default 'createdAt,desc'
+ * @example
+ * ```ts
+ * // Oldest first: deliveries created while iterating come last, none twice.
+ * client.deliveries.listAll(endpointId, { sort: 'createdAt,asc' });
+ * ```
+ */
 export type DeliverySort = `${'createdAt' | 'lastAttemptAt'}${'' | ',asc' | ',desc'}`;
 
-/** The query of `deliveries.list` (`GET /v1/webhooks/{id}/deliveries`; docs/design.md §5.11). */
+/**
+ * The query of `deliveries.list` (`GET /v1/webhooks/{id}/deliveries`; docs/design.md §5.11).
+ *
+ * @example
+ * ```ts
+ * await client.deliveries.list(endpointId, { status: 'FAILED', since: new Date(Date.now() - 86_400_000), size: 100 });
+ * ```
+ */
 export interface DeliveryListQuery {
   /** Only deliveries in this status. */
   readonly status?: WebhookDeliveryStatus | undefined;

@@ -6,6 +6,12 @@ import { pathTemplate } from './internal/path-template.js';
  * Every problem type the Novatrade24 management API documents, by `type` suffix, with its fixed
  * title: the spec's list and this SDK's extensions (docs/server.md, "Errors"). A test keeps it
  * equal to the server's `PROBLEM_TYPES`.
+ *
+ * @example
+ * ```ts
+ * NOVATRADE_PROBLEM_TYPES['rate-limited']; // 'Rate Limit Exceeded'
+ * Object.hasOwn(NOVATRADE_PROBLEM_TYPES, 'not-found'); // true
+ * ```
  */
 export const NOVATRADE_PROBLEM_TYPES = {
   'malformed-request': 'Malformed Request',
@@ -29,17 +35,44 @@ export const NOVATRADE_PROBLEM_TYPES = {
   'service-unavailable': 'Service Unavailable',
 } as const;
 
-/** A documented problem type, by its `type` suffix (`validation-error`, `rate-limited`, …). */
+/**
+ * A documented problem type, by its `type` suffix (`validation-error`, `rate-limited`, …).
+ *
+ * @example
+ * ```ts
+ * const retryLater: NovatradeProblemType[] = ['rate-limited', 'service-unavailable'];
+ * ```
+ */
 export type NovatradeProblemType = keyof typeof NOVATRADE_PROBLEM_TYPES;
 
 /**
  * What {@link NovatradeApiError.problemType} holds: a documented type, or `unknown` for any other
  * `type` (a newer server's type, `about:blank`, an answer that was not problem+json), which stays
  * readable through `type`.
+ *
+ * @example
+ * ```ts
+ * switch (err.problemType) {
+ *   case 'not-found':
+ *     return undefined;
+ *   case 'unknown': // a type this version does not know: its URI is in err.type
+ *   default:
+ *     throw err;
+ * }
+ * ```
  */
 export type NovatradeApiProblemType = NovatradeProblemType | 'unknown';
 
-/** One entry of a `validation-error`'s `errors[]`, as the server sent it. */
+/**
+ * One entry of a `validation-error`'s `errors[]`, as the server sent it.
+ *
+ * @example
+ * ```ts
+ * if (isNovatradeApiError(err, 'validation-error')) {
+ *   for (const { field, message } of err.errors) form.setError(field, message);
+ * }
+ * ```
+ */
 export interface NovatradeProblemFieldError {
   /** The field's path, dotted (`partnerIds.0`); empty for the whole body. */
   readonly field: string;
@@ -49,7 +82,20 @@ export interface NovatradeProblemFieldError {
   readonly rejectedValue?: string | number | boolean | null;
 }
 
-/** What a {@link NovatradeApiError} is made of; only `method`, `path` and `status` are required. */
+/**
+ * What a {@link NovatradeApiError} is made of; only `method`, `path` and `status` are required.
+ *
+ * @example
+ * ```ts
+ * // A test double of the API's 404:
+ * const notFound = new NovatradeApiError({
+ *   method: 'GET',
+ *   path: '/v1/webhooks/wh_1',
+ *   status: 404,
+ *   type: 'https://api.novatrade24.com/problems/not-found',
+ * });
+ * ```
+ */
 export interface NovatradeApiErrorInit {
   /** The request method (`GET`, `POST`, …). */
   readonly method: string;
@@ -175,7 +221,7 @@ export class NovatradeApiError<
   constructor(init: NovatradeApiErrorInit) {
     const type = typeof init.type === 'string' && init.type !== '' ? init.type : 'about:blank';
     const problemType = problemTypeOf(type);
-    super('api_error', messageOf(init.method, init.path, init.status, problemType), {
+    super('api_error', messageOf(init, problemType), {
       status: init.status,
       idempotencyKey: init.idempotencyKey,
       cause: init.cause,
@@ -199,11 +245,10 @@ export class NovatradeApiError<
 }
 
 function messageOf(
-  method: string,
-  path: string,
-  status: number,
+  init: Pick<NovatradeApiErrorInit, 'method' | 'path' | 'status'>,
   problemType: NovatradeApiProblemType,
 ): string {
+  const { method, path, status } = init;
   const what =
     problemType === 'unknown'
       ? 'an error that is not a documented problem type (see `type`)'

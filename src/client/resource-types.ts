@@ -10,10 +10,25 @@
 
 import type { OpenEnum } from '../core/catalog/enum-values.js';
 
-/** The known statuses of a webhook endpoint. ACTIVE delivers; PAUSED and DISABLED park events. */
+/**
+ * The known statuses of a webhook endpoint. ACTIVE delivers; PAUSED and DISABLED park events.
+ *
+ * @example
+ * ```ts
+ * const { data: endpoint } = await client.endpoints.get(endpointId);
+ * if (endpoint.status === 'PAUSED') await client.endpoints.resume(endpoint.id);
+ * ```
+ */
 export type WebhookEndpointStatus = 'ACTIVE' | 'PAUSED' | 'DISABLED';
 
-/** The known statuses of a delivery. */
+/**
+ * The known statuses of a delivery.
+ *
+ * @example
+ * ```ts
+ * const { data: page } = await client.deliveries.list(endpointId, { status: 'FAILED' });
+ * ```
+ */
 export type WebhookDeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
 
 /**
@@ -57,13 +72,28 @@ export interface WebhookEndpoint {
 /**
  * The answer of `endpoints.create`: the endpoint with its signing secret, shown only here. Store
  * the secret now: no other call returns it (a retry with the same Idempotency-Key does).
+ *
+ * @example
+ * ```ts
+ * const { data: created } = await client.endpoints.create(input);
+ * await secrets.store(created.id, created.secret); // shown in this answer only
+ * ```
  */
 export interface CreatedWebhookEndpoint extends WebhookEndpoint {
   /** `whsec_…`: verifies `X-Novatrade-Signature` (docs/signature.md). */
   readonly secret: string;
 }
 
-/** One event to one endpoint, with its latest outcome (docs/design.md §5.11). */
+/**
+ * One event to one endpoint, with its latest outcome (docs/design.md §5.11).
+ *
+ * @example
+ * ```ts
+ * for await (const delivery of client.deliveries.listAll(endpointId)) {
+ *   console.log(delivery.createdAt, delivery.eventType, delivery.status, delivery.httpStatus);
+ * }
+ * ```
+ */
 export interface WebhookDelivery {
   /** `del_…`. */
   readonly id: string;
@@ -93,7 +123,15 @@ export interface WebhookDelivery {
   readonly replayOf: string | null;
 }
 
-/** One HTTP attempt of a delivery. */
+/**
+ * One HTTP attempt of a delivery.
+ *
+ * @example
+ * ```ts
+ * const { data } = await client.deliveries.get(endpointId, deliveryId);
+ * for (const attempt of data.attempts) console.log(attempt.attempt, attempt.httpStatus, attempt.durationMs);
+ * ```
+ */
 export interface DeliveryAttempt {
   /** 1 for the first attempt. */
   readonly attempt: number;
@@ -107,13 +145,30 @@ export interface DeliveryAttempt {
   readonly responseBody: string;
 }
 
-/** The answer of `deliveries.get`: the delivery and its attempts, oldest first. */
+/**
+ * The answer of `deliveries.get`: the delivery and its attempts, oldest first.
+ *
+ * @example
+ * ```ts
+ * const { data: detail } = await client.deliveries.get(endpointId, deliveryId);
+ * detail.delivery.status; // 'FAILED'
+ * detail.attempts.length; // 3
+ * ```
+ */
 export interface DeliveryDetail {
   readonly delivery: WebhookDelivery;
   readonly attempts: readonly DeliveryAttempt[];
 }
 
-/** Where a page of history sits in the whole (zero-based pages). */
+/**
+ * Where a page of history sits in the whole (zero-based pages).
+ *
+ * @example
+ * ```ts
+ * const { data: page } = await client.deliveries.list(endpointId, { page: 0, size: 50 });
+ * if (page.pagination.hasNext) await client.deliveries.list(endpointId, { page: 1, size: 50 });
+ * ```
+ */
 export interface Pagination {
   readonly page: number;
   readonly size: number;
@@ -123,13 +178,29 @@ export interface Pagination {
   readonly hasPrevious: boolean;
 }
 
-/** One page of delivery history. */
+/**
+ * One page of delivery history.
+ *
+ * @example
+ * ```ts
+ * const { data: page } = await client.deliveries.list(endpointId);
+ * console.log(`${page.data.length} of ${page.pagination.totalElements}`);
+ * ```
+ */
 export interface DeliveryPage {
   readonly data: readonly WebhookDelivery[];
   readonly pagination: Pagination;
 }
 
-/** The answer of `events.publish`: the stored event and how many deliveries it made. */
+/**
+ * The answer of `events.publish`: the stored event and how many deliveries it made.
+ *
+ * @example
+ * ```ts
+ * const { data: event } = await client.events.publish(input);
+ * console.log(event.id, event.deliveries); // evt_…, how many endpoints it matched
+ * ```
+ */
 export interface PublishedEvent {
   /** `evt_…`: every delivery of the event carries it. */
   readonly id: string;
@@ -141,12 +212,28 @@ export interface PublishedEvent {
   readonly deliveries: number;
 }
 
-/** The answer of `endpoints.rotateSecret`: the new secret, shown only here. */
+/**
+ * The answer of `endpoints.rotateSecret`: the new secret, shown only here.
+ *
+ * @example
+ * ```ts
+ * const { data } = await client.endpoints.rotateSecret(endpointId);
+ * await secrets.store(endpointId, data.secret); // shown in this answer only
+ * ```
+ */
 export interface RotatedSecret {
   readonly secret: string;
 }
 
-/** The answer of `deliveries.recover`. */
+/**
+ * The answer of `deliveries.recover`.
+ *
+ * @example
+ * ```ts
+ * const { data } = await client.deliveries.recover(endpointId, { since: outageStartedAt });
+ * console.log(`${data.replayed} deliveries sent again`);
+ * ```
+ */
 export interface RecoverResult {
   /** FAILED deliveries replayed, each as a new delivery. */
   readonly replayed: number;

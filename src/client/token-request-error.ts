@@ -4,6 +4,12 @@ import { WebhookClientError } from '../core/errors.js';
  * The `error` codes of RFC 6749 §5.2 (and the two of §4.1.2.1 that servers also answer with) that
  * {@link TokenRequestError.oauthError} reports. Another value is not reported: the token endpoint
  * is outside this package's control, and its text could echo what it was sent.
+ *
+ * @example
+ * ```ts
+ * OAUTH_ERROR_CODES.includes('invalid_client'); // true
+ * if (err instanceof TokenRequestError && err.oauthError === 'invalid_client') alertOps();
+ * ```
  */
 export const OAUTH_ERROR_CODES = [
   'invalid_request',
@@ -17,10 +23,24 @@ export const OAUTH_ERROR_CODES = [
   'temporarily_unavailable',
 ] as const;
 
-/** A documented OAuth2 `error` code, e.g. `invalid_client`. */
+/**
+ * A documented OAuth2 `error` code, e.g. `invalid_client`.
+ *
+ * @example
+ * ```ts
+ * const fixByConfiguration: OAuthErrorCode[] = ['invalid_client', 'unauthorized_client', 'invalid_scope'];
+ * ```
+ */
 export type OAuthErrorCode = (typeof OAUTH_ERROR_CODES)[number];
 
-/** Why the token could not be obtained. */
+/**
+ * Why the token could not be obtained.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof TokenRequestError && err.failure === 'network') retryLater();
+ * ```
+ */
 export type TokenRequestFailure =
   /** The endpoint answered an error status (see `status` and `oauthError`). */
   | 'refused'
@@ -29,7 +49,15 @@ export type TokenRequestFailure =
   /** A 2xx without a usable bearer `access_token` or with a bad `expires_in`. */
   | 'unexpected_response';
 
-/** What a {@link TokenRequestError} is made of. */
+/**
+ * What a {@link TokenRequestError} is made of.
+ *
+ * @example
+ * ```ts
+ * // A test double of a token endpoint that refused the credentials:
+ * const refused = new TokenRequestError({ failure: 'refused', status: 401, oauthError: 'invalid_client' });
+ * ```
+ */
 export interface TokenRequestErrorInit {
   readonly failure: TokenRequestFailure;
   /** The HTTP status, when an answer came. */

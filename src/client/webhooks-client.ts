@@ -28,6 +28,12 @@ import type {
 /**
  * `client.endpoints`: the `/v1/webhooks` routes. Every call resolves to an {@link ApiResponse}
  * and rejects with a `NovatradeApiError` for an error answer.
+ *
+ * @example
+ * ```ts
+ * await client.endpoints.pause(endpointId); // new events are parked meanwhile
+ * await client.endpoints.resume(endpointId);
+ * ```
  */
 export interface WebhookEndpointsApi<D = EventDataMap> {
   /**
@@ -165,7 +171,16 @@ export interface WebhookEndpointsApi<D = EventDataMap> {
   ): Promise<ApiResponse<RotatedSecret>>;
 }
 
-/** `client.deliveries`: the delivery history and its replays. */
+/**
+ * `client.deliveries`: the delivery history and its replays.
+ *
+ * @example
+ * ```ts
+ * for await (const d of client.deliveries.listAll(endpointId, { status: 'FAILED' })) {
+ *   await client.deliveries.replay(endpointId, d.id);
+ * }
+ * ```
+ */
 export interface WebhookDeliveriesApi {
   /**
    * One page of an endpoint's delivery history (the last 30 days): `GET
@@ -258,7 +273,14 @@ export interface WebhookDeliveriesApi {
   ): Promise<ApiResponse<RecoverResult>>;
 }
 
-/** `client.events`: publishing over HTTP (`POST /v1/events`, an extension of this SDK's server). */
+/**
+ * `client.events`: publishing over HTTP (`POST /v1/events`, an extension of this SDK's server).
+ *
+ * @example
+ * ```ts
+ * await client.events.publish({ type: 'compliance.decision_made', partnerUuid, data });
+ * ```
+ */
 export interface WebhookEventsApi<D = EventDataMap> {
   /**
    * Publishes an event into the caller's organization: 202 with the stored event and the number
@@ -285,6 +307,13 @@ export interface WebhookEventsApi<D = EventDataMap> {
  *
  * @typeParam D - the event data types by type, for `events.publish` and `endpoints.test`
  *   (`EventDataMap`, the Novatrade24 catalog, by default; `UntypedEventDataMap` for any).
+ *
+ * @example
+ * ```ts
+ * async function failedDeliveries(client: WebhooksClient, endpointId: string) {
+ *   return (await client.deliveries.list(endpointId, { status: 'FAILED' })).data.data;
+ * }
+ * ```
  */
 export interface WebhooksClient<D = EventDataMap> {
   readonly endpoints: WebhookEndpointsApi<D>;

@@ -90,15 +90,26 @@ const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 /** The longest request id the API echoes. */
 const MAX_REQUEST_ID_LENGTH = 128;
 
+/** Whether and how a failed attempt is retried. */
+interface RetryVerdict {
+  readonly retryable: boolean;
+  /** The answer's `Retry-After`, in milliseconds, when it had one. */
+  readonly retryAfterMs?: number | undefined;
+}
+
 /** A failed attempt, as p-retry sees it: the failure, and whether and how to retry. */
 class AttemptFailure extends Error {
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+
   constructor(
     readonly failure: unknown,
-    readonly retryable: boolean,
-    readonly retryAfterMs: number | undefined,
+    verdict: RetryVerdict,
   ) {
     super('attempt failed');
     this.name = 'AttemptFailure';
+    this.retryable = verdict.retryable;
+    this.retryAfterMs = verdict.retryAfterMs;
   }
 }
 
@@ -125,15 +136,18 @@ export function createHttpCore(options: HttpCoreOptions): HttpCore {
     timeoutMs: config.timeoutMs,
   });
   return {
-    request: <T>(call: HttpCall) => send<T>(config, tokens, call),
+    request: <T>(call: HttpCall) => send<T>(call, { config, tokens }),
   };
 }
 
-async function send<T>(
-  config: ResolvedHttpCoreOptions,
-  tokens: TokenSource,
-  call: HttpCall,
-): Promise<ApiResponse<T>> {
+/** What every call of one core shares. */
+interface CoreContext {
+  readonly config: ResolvedHttpCoreOptions;
+  readonly tokens: TokenSource;
+}
+
+async function send<T>(call: HttpCall, context: CoreContext): Promise<ApiResponse<T>> {
+  const { config, tokens } = context;
   const signal = call.signal;
   signal?.throwIfAborted();
   const prepared = prepare(config, call);
@@ -386,7 +400,7 @@ function answer<T>(config: ResolvedHttpCoreOptions, answered: Answered): ApiResp
       nowMs: config.now(),
       idempotencyKey: call.idempotencyKey,
     });
-    throw new AttemptFailure(error, isRetryableStatus(status), retryAfterMs);
+    throw new AttemptFailure(error, { retryable: isRetryableStatus(status), retryAfterMs });
   }
   let data: unknown;
   if (status !== 204 && status !== 205 && text !== '') {
@@ -429,19 +443,19 @@ function isRetryableStatus(status: number): boolean {
 /** What p-retry gets for a failed attempt. */
 function classify(error: unknown, signal: AbortSignal | undefined): AttemptFailure {
   if (error instanceof AttemptFailure) return error;
-  if (signal?.aborted) return new AttemptFailure(signal.reason, false, undefined);
+  if (signal?.aborted) return new AttemptFailure(signal.reason, { retryable: false });
   if (error instanceof NovatradeApiError || error instanceof EudrApiError) {
-    return new AttemptFailure(error, isRetryableStatus(error.status), undefined);
+    return new AttemptFailure(error, { retryable: isRetryableStatus(error.status) });
   }
   if (error instanceof TokenRequestError) {
     const retryable = error.status === undefined || isRetryableStatus(error.status);
     const retryAfterMs =
       error.retryAfterSeconds === undefined ? undefined : error.retryAfterSeconds * 1000;
-    return new AttemptFailure(error, retryable, retryAfterMs);
+    return new AttemptFailure(error, { retryable, retryAfterMs });
   }
   if (error instanceof WebhookClientError && error.code === 'api_unreachable') {
-    return new AttemptFailure(error, true, undefined);
+    return new AttemptFailure(error, { retryable: true });
   }
   // unexpected_response, the auth function's own errors, bugs: never retried
-  return new AttemptFailure(error, false, undefined);
+  return new AttemptFailure(error, { retryable: false });
 }

@@ -5,17 +5,29 @@ import { WebhookValidationError } from '../../core/errors.js';
 import type { RequestOptions, WriteRequestOptions } from '../request-options.js';
 import type { HttpCall } from './http-call.js';
 
+/** Where a timestamp comes from: the field and the calling method, for the error. */
+export interface InstantContext {
+  /** The field (`since`). */
+  readonly name: string;
+  /** The calling method (`deliveries.recover`). */
+  readonly method: string;
+}
+
 /**
  * `value` as the API's timestamp: a `Date` as its ISO string, a string as it is (the server
  * checks its format), `undefined` as absent.
  *
  * @throws WebhookValidationError `invalid_option` for an invalid `Date`.
+ * @example
+ * ```ts
+ * instant(new Date(0), { name: 'since', method: 'deliveries.list' }); // '1970-01-01T00:00:00.000Z'
+ * ```
  */
 export function instant(
   value: string | Date | undefined,
-  name: string,
-  method: string,
+  context: InstantContext,
 ): string | undefined {
+  const { name, method } = context;
   if (!(value instanceof Date)) return value;
   if (Number.isNaN(value.getTime())) {
     const message = `${method}: ${name} is an invalid Date; pass a valid Date or an RFC 3339 string.`;

@@ -56,14 +56,14 @@ export function resolveClientAuth(auth: unknown, owner: string): ResolvedAuth {
   assertKnownOptions(auth, CREDENTIAL_KEYS, `${owner}: auth`);
   const { clientId, clientSecret, tokenUrl, scope } = auth as Record<string, unknown>;
   if (!isPrintableText(clientId)) {
-    throw textFieldError(owner, 'clientId', clientId);
+    throw textFieldError(clientId, { owner, field: 'clientId' });
   }
   if (!isPrintableText(clientSecret)) {
-    throw textFieldError(owner, 'clientSecret', clientSecret);
+    throw textFieldError(clientSecret, { owner, field: 'clientSecret' });
   }
-  const url = httpUrlOption(owner, 'auth.tokenUrl', tokenUrl, true);
+  const url = httpUrlOption(tokenUrl, { owner, path: 'auth.tokenUrl', allowQuery: true });
   if (scope !== undefined && !isPrintableText(scope)) {
-    throw textFieldError(owner, 'scope', scope);
+    throw textFieldError(scope, { owner, field: 'scope' });
   }
   return {
     kind: 'credentials',
@@ -74,7 +74,7 @@ export function resolveClientAuth(auth: unknown, owner: string): ResolvedAuth {
   };
 }
 
-function textFieldError(owner: string, field: string, value: unknown) {
+function textFieldError(value: unknown, { owner, field }: { owner: string; field: string }) {
   return invalidOption(
     `auth.${field}`,
     `${owner}: \`auth.${field}\` must be a non-empty string without control characters; got ` +

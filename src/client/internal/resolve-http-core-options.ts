@@ -63,7 +63,13 @@ function inBrowser(): boolean {
   return scope.document !== undefined || scope.WorkerGlobalScope !== undefined;
 }
 
-function functionOption<F>(owner: string, name: string, value: unknown): F | undefined {
+/** A function option's owner and name, for the error. */
+interface OptionName {
+  readonly owner: string;
+  readonly name: string;
+}
+
+function functionOption<F>(value: unknown, { owner, name }: OptionName): F | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'function') {
     throw invalidOption(
@@ -92,19 +98,20 @@ export function resolveHttpCoreOptions(options: HttpCoreOptions): ResolvedHttpCo
     );
   }
   assertKnownOptions(given, KNOWN_OPTIONS, owner);
-  const url = httpUrlOption(owner, 'baseUrl', options.baseUrl, false);
+  const url = httpUrlOption(options.baseUrl, { owner, path: 'baseUrl', allowQuery: false });
   const base = url.origin + url.pathname.replace(/\/+$/, '');
   const auth = resolveClientAuth(options.auth, owner);
-  const fetchOption = functionOption<typeof fetch>(owner, 'fetch', options.fetch);
+  const fetchOption = functionOption<typeof fetch>(options.fetch, { owner, name: 'fetch' });
   const userAgent = userAgentOf(owner, options.userAgent);
-  const now = functionOption<() => number>(owner, 'now', options.now) ?? (() => Date.now());
-  const random = functionOption<() => number>(owner, 'random', options.random) ?? Math.random;
+  const now =
+    functionOption<() => number>(options.now, { owner, name: 'now' }) ?? (() => Date.now());
+  const random =
+    functionOption<() => number>(options.random, { owner, name: 'random' }) ?? Math.random;
   const sleep =
-    functionOption<(ms: number, signal: AbortSignal | undefined) => Promise<void>>(
+    functionOption<(ms: number, signal: AbortSignal | undefined) => Promise<void>>(options.sleep, {
       owner,
-      'sleep',
-      options.sleep,
-    ) ?? abortableSleep;
+      name: 'sleep',
+    }) ?? abortableSleep;
   return {
     base,
     auth,

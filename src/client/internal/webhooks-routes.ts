@@ -20,6 +20,20 @@ import { instant, readFields, writeFields } from './request-values.js';
 
 const WEBHOOKS = '/v1/webhooks';
 
+/** A merge patch of one endpoint: the patch, the caller's options, the public method's name. */
+interface UpdateCall {
+  readonly patch: UpdateWebhookEndpointInput;
+  readonly options: WriteRequestOptions | undefined;
+  readonly method: string;
+}
+
+/** One page of a delivery history: the query, the caller's options, the public method's name. */
+interface ListCall {
+  readonly query: DeliveryListQuery | undefined;
+  readonly options: RequestOptions | undefined;
+  readonly method: string;
+}
+
 /**
  * The client's namespaces over `core`.
  *
@@ -34,9 +48,7 @@ export function bindWebhooksClient<D = EventDataMap>(core: HttpCore): WebhooksCl
 
   const update = async (
     id: string,
-    patch: UpdateWebhookEndpointInput,
-    options: WriteRequestOptions | undefined,
-    method: string,
+    { patch, options, method }: UpdateCall,
   ): Promise<ApiResponse<WebhookEndpoint>> =>
     send({
       method: 'PATCH',
@@ -53,9 +65,11 @@ export function bindWebhooksClient<D = EventDataMap>(core: HttpCore): WebhooksCl
     list: async (options) => send({ method: 'GET', path: WEBHOOKS, ...readFields(options) }),
     get: async (id, options) =>
       send({ method: 'GET', path: endpointPath(id, 'endpoints.get'), ...readFields(options) }),
-    update: (id, patch, options) => update(id, patch, options, 'endpoints.update'),
-    pause: (id, options) => update(id, { status: 'PAUSED' }, options, 'endpoints.pause'),
-    resume: (id, options) => update(id, { status: 'ACTIVE' }, options, 'endpoints.resume'),
+    update: (id, patch, options) => update(id, { patch, options, method: 'endpoints.update' }),
+    pause: (id, options) =>
+      update(id, { patch: { status: 'PAUSED' }, options, method: 'endpoints.pause' }),
+    resume: (id, options) =>
+      update(id, { patch: { status: 'ACTIVE' }, options, method: 'endpoints.resume' }),
     delete: async (id, options) =>
       send({
         method: 'DELETE',
@@ -83,9 +97,7 @@ export function bindWebhooksClient<D = EventDataMap>(core: HttpCore): WebhooksCl
 
   const list = async (
     endpointId: string,
-    query: DeliveryListQuery | undefined,
-    options: RequestOptions | undefined,
-    method: string,
+    { query, options, method }: ListCall,
   ): Promise<ApiResponse<DeliveryPage>> =>
     send({
       method: 'GET',
@@ -93,7 +105,7 @@ export function bindWebhooksClient<D = EventDataMap>(core: HttpCore): WebhooksCl
       // Named fields only: the query's keys are the API's parameters, nothing else is sent.
       query: {
         status: query?.status,
-        since: instant(query?.since, 'since', method),
+        since: instant(query?.since, { name: 'since', method }),
         page: query?.page,
         size: query?.size,
         sort: query?.sort,
@@ -102,13 +114,18 @@ export function bindWebhooksClient<D = EventDataMap>(core: HttpCore): WebhooksCl
     });
 
   const deliveries: WebhookDeliveriesApi = {
-    list: (endpointId, query, options) => list(endpointId, query, options, 'deliveries.list'),
+    list: (endpointId, query, options) =>
+      list(endpointId, { query, options, method: 'deliveries.list' }),
     listAll: (endpointId, query, options) => ({
       [Symbol.asyncIterator]: () =>
         allDeliveries(
-          (page) => list(endpointId, { ...query, page }, options, 'deliveries.listAll'),
-          query?.page ?? 0,
-          options?.signal,
+          (page) =>
+            list(endpointId, {
+              query: { ...query, page },
+              options,
+              method: 'deliveries.listAll',
+            }),
+          { firstPage: query?.page ?? 0, signal: options?.signal },
         ),
     }),
     get: async (endpointId, deliveryId, options) =>
@@ -146,8 +163,10 @@ function recoverBody(input: Parameters<WebhookDeliveriesApi['recover']>[1]): unk
   const { since, until, ...rest } = input;
   return {
     ...rest,
-    since: instant(since, 'since', 'deliveries.recover'),
-    ...(until === undefined ? {} : { until: instant(until, 'until', 'deliveries.recover') }),
+    since: instant(since, { name: 'since', method: 'deliveries.recover' }),
+    ...(until === undefined
+      ? {}
+      : { until: instant(until, { name: 'until', method: 'deliveries.recover' }) }),
   };
 }
 
@@ -158,8 +177,7 @@ function recoverBody(input: Parameters<WebhookDeliveriesApi['recover']>[1]): unk
  */
 async function* allDeliveries(
   fetchPage: (page: number) => Promise<ApiResponse<DeliveryPage>>,
-  firstPage: number,
-  signal: AbortSignal | undefined,
+  { firstPage, signal }: { readonly firstPage: number; readonly signal: AbortSignal | undefined },
 ): AsyncGenerator<WebhookDelivery, void, undefined> {
   for (let page = firstPage; ; page += 1) {
     signal?.throwIfAborted();
