@@ -1,8 +1,9 @@
 /**
  * How the API client retries a call. A 429 or a 503 waits for its
- * `Retry-After` plus 0–500 ms of jitter; without one, and after any other 5xx or a network failure,
- * the wait grows exponentially from `minDelayMs` (doubling per retry, at most `maxDelayMs`) plus
- * the same jitter. Other 4xx answers are never retried. Writes retry safely because every attempt
+ * `Retry-After` plus 0–500 ms of jitter; without one, and after any other 5xx, a network failure
+ * or an attempt that got no answer within `timeoutMs`, the wait grows exponentially from
+ * `minDelayMs` (doubling per retry, at most `maxDelayMs`) plus the same jitter. No wait is longer
+ * than 2^31 − 1 ms. Other 4xx answers are never retried. Writes retry safely because every attempt
  * of one call carries the same `Idempotency-Key`.
  *
  * `retry: false` on the client makes one attempt per call.

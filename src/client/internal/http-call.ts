@@ -37,8 +37,9 @@ export interface HttpCore {
   /**
    * Sends `call` (retrying as configured) and answers the parsed JSON body (`undefined` for a
    * 204) with the final response's facts.
-   * @throws NovatradeApiError / EudrApiError for an error answer; WebhooksError `api_unreachable`
-   *   when no answer came; the signal's reason when aborted.
+   * @throws NovatradeApiError / EudrApiError for an error answer; WebhookClientError
+   *   `api_unreachable` when no answer came (the network failed, or `timeoutMs` passed) after the
+   *   last attempt; each with the write's `idempotencyKey`; the signal's reason when aborted.
    */
   request<T>(call: HttpCall): Promise<ApiResponse<T>>;
 }
