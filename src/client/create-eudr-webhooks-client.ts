@@ -6,7 +6,10 @@ import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { describeValue } from '../core/internal/describe-value.js';
 import { invalidOption } from '../core/internal/invalid-option.js';
 import type { BearerTokenProvider } from './client-auth.js';
-import type { ClientRetryOptions } from './client-retry-options.js';
+import {
+  CLIENT_TRANSPORT_OPTION_NAMES,
+  type ClientTransportOptions,
+} from './client-transport-options.js';
 import type { EudrWebhooksClient } from './eudr-webhooks-client.js';
 import { bindEudrWebhooksClient } from './internal/eudr-routes.js';
 import { createHttpCore } from './internal/http-core.js';
@@ -25,7 +28,7 @@ import { withOwner } from './internal/with-owner.js';
  * const eudr = createEudrWebhooksClient(options);
  * ```
  */
-export interface EudrWebhooksClientOptions {
+export interface EudrWebhooksClientOptions extends ClientTransportOptions {
   /**
    * The integration API's base URL, up to and including `/api/v1/integration`, e.g.
    * `https://backend.joinnentropy.com/api/v1/integration`; the client appends `/webhook-events`.
@@ -36,39 +39,13 @@ export interface EudrWebhooksClientOptions {
    * it. N'entropy issues no OAuth2 client credentials.
    */
   readonly auth: string | BearerTokenProvider;
-  /** The `fetch` to send with. @default globalThis.fetch, looked up at each request */
-  readonly fetch?: typeof fetch | undefined;
-  /** The retry policy, or `false` for one attempt per call. @default DEFAULT_CLIENT_RETRY_OPTIONS */
-  readonly retry?: ClientRetryOptions | false | undefined;
-  /** The `User-Agent` to send, or `false` for none. @default `novatrade24-webhooks-client/<version>` */
-  readonly userAgent?: string | false | undefined;
-  /** The clock for `Retry-After` dates, epoch ms (tests). @default Date.now */
-  readonly now?: (() => number) | undefined;
-  /** Random numbers in [0, 1) for the retry jitter (tests). @default Math.random */
-  readonly random?: (() => number) | undefined;
-  /** Waits `ms` milliseconds between attempts, rejecting with `signal.reason` on abort (tests). */
-  readonly sleep?: ((ms: number, signal: AbortSignal | undefined) => Promise<void>) | undefined;
-  /**
-   * Milliseconds each HTTP request may take, from sending it to the end of its body: each attempt
-   * of a call, and each token request. An attempt that has not answered by then is aborted and
-   * counts as a network failure, retried by the policy (`api_unreachable` after the last one, its
-   * `cause` a `TimeoutError`). An integer from 1 to 2^31 − 1.
-   * @default 30000
-   */
-  readonly timeoutMs?: number | undefined;
 }
 
 /** Every option name of {@link EudrWebhooksClientOptions} (a type test keeps the list complete). */
 export const EUDR_WEBHOOKS_CLIENT_OPTION_NAMES = [
   'baseUrl',
   'auth',
-  'fetch',
-  'retry',
-  'userAgent',
-  'now',
-  'random',
-  'sleep',
-  'timeoutMs',
+  ...CLIENT_TRANSPORT_OPTION_NAMES,
 ] as const satisfies readonly (keyof EudrWebhooksClientOptions)[];
 
 const OWNER = 'createEudrWebhooksClient';

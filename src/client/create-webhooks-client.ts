@@ -5,7 +5,10 @@
 import type { EventDataMap } from '../core/catalog/event-data.js';
 import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import type { ClientAuth } from './client-auth.js';
-import type { ClientRetryOptions } from './client-retry-options.js';
+import {
+  CLIENT_TRANSPORT_OPTION_NAMES,
+  type ClientTransportOptions,
+} from './client-transport-options.js';
 import { createHttpCore } from './internal/http-core.js';
 import { bindWebhooksClient } from './internal/webhooks-routes.js';
 import { withOwner } from './internal/with-owner.js';
@@ -25,7 +28,7 @@ import type { WebhooksClient } from './webhooks-client.js';
  * const client = createWebhooksClient(options);
  * ```
  */
-export interface WebhooksClientOptions {
+export interface WebhooksClientOptions extends ClientTransportOptions {
   /**
    * The API's base URL, e.g. `https://api.novatrade24.com`: absolute `https:` (or `http:`), no
    * query, fragment or credentials. A path prefix is kept (`https://gateway.example/nt24` sends
@@ -38,49 +41,13 @@ export interface WebhooksClientOptions {
    * function returning one.
    */
   readonly auth: ClientAuth;
-  /** The `fetch` to send with. @default globalThis.fetch, looked up at each request */
-  readonly fetch?: typeof fetch | undefined;
-  /**
-   * The retry policy (429 and 503 after `Retry-After`, other 5xx and network errors with
-   * exponential backoff, plus 0–500 ms jitter), or `false` for one attempt per call.
-   * @default DEFAULT_CLIENT_RETRY_OPTIONS (5 attempts)
-   */
-  readonly retry?: ClientRetryOptions | false | undefined;
-  /**
-   * The `User-Agent` to send, or `false` for none.
-   * @default `novatrade24-webhooks-client/<version>` (none in a browser)
-   */
-  readonly userAgent?: string | false | undefined;
-  /** The clock for token expiry and `Retry-After` dates, epoch ms (tests). @default Date.now */
-  readonly now?: (() => number) | undefined;
-  /** Random numbers in [0, 1) for the retry jitter (tests). @default Math.random */
-  readonly random?: (() => number) | undefined;
-  /**
-   * Waits `ms` milliseconds between attempts, rejecting with `signal.reason` on abort (tests).
-   * @default a timer
-   */
-  readonly sleep?: ((ms: number, signal: AbortSignal | undefined) => Promise<void>) | undefined;
-  /**
-   * Milliseconds each HTTP request may take, from sending it to the end of its body: each attempt
-   * of a call, and each token request. An attempt that has not answered by then is aborted and
-   * counts as a network failure, retried by the policy (`api_unreachable` after the last one, its
-   * `cause` a `TimeoutError`). An integer from 1 to 2^31 − 1.
-   * @default 30000
-   */
-  readonly timeoutMs?: number | undefined;
 }
 
 /** Every option name of {@link WebhooksClientOptions} (a type test keeps the list complete). */
 export const WEBHOOKS_CLIENT_OPTION_NAMES = [
   'baseUrl',
   'auth',
-  'fetch',
-  'retry',
-  'userAgent',
-  'now',
-  'random',
-  'sleep',
-  'timeoutMs',
+  ...CLIENT_TRANSPORT_OPTION_NAMES,
 ] as const satisfies readonly (keyof WebhooksClientOptions)[];
 
 /**

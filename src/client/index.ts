@@ -17,6 +17,7 @@ export {
 export type { ApiResponse, RateLimitInfo } from './api-response.js';
 export type { BearerTokenProvider, ClientAuth, ClientCredentials } from './client-auth.js';
 export { type ClientRetryOptions, DEFAULT_CLIENT_RETRY_OPTIONS } from './client-retry-options.js';
+export type { ClientTransportOptions } from './client-transport-options.js';
 export {
   createEudrWebhooksClient,
   type EudrWebhooksClientOptions,

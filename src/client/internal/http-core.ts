@@ -21,7 +21,7 @@ import { makeRetriable } from 'p-retry';
 import { WebhookClientError, WebhookValidationError } from '../../core/errors.js';
 import type { ApiResponse } from '../api-response.js';
 import type { ClientAuth } from '../client-auth.js';
-import type { ClientRetryOptions } from '../client-retry-options.js';
+import type { ClientTransportOptions } from '../client-transport-options.js';
 import { EudrApiError } from '../eudr-api-error.js';
 import { NovatradeApiError } from '../novatrade-api-error.js';
 import { TokenRequestError } from '../token-request-error.js';
@@ -41,7 +41,7 @@ import { createTokenSource, type TokenSource } from './token-source.js';
 import { withDeadline } from './with-deadline.js';
 
 /** What the HTTP core is built from (the public client factories pass their options through). */
-export interface HttpCoreOptions {
+export interface HttpCoreOptions extends ClientTransportOptions {
   /**
    * The API's base URL: absolute `https:` (or `http:`), no query, fragment or credentials. A
    * trailing slash is ignored and a path prefix kept (`https://host/api` + `/v1/webhooks`).
@@ -49,31 +49,6 @@ export interface HttpCoreOptions {
   readonly baseUrl: string;
   /** Client credentials, a static bearer token, or a function returning one. */
   readonly auth: ClientAuth;
-  /** The `fetch` to send with. @default globalThis.fetch, looked up at each request */
-  readonly fetch?: typeof fetch | undefined;
-  /** The retry policy, or `false` for one attempt per call. @default DEFAULT_CLIENT_RETRY_OPTIONS */
-  readonly retry?: ClientRetryOptions | false | undefined;
-  /**
-   * The `User-Agent` to send, or `false` for none.
-   * @default `novatrade24-webhooks-client/<version>`, except in a browser page or worker (none)
-   */
-  readonly userAgent?: string | false | undefined;
-  /** The clock for token expiry and `Retry-After` dates, epoch milliseconds. @default Date.now */
-  readonly now?: (() => number) | undefined;
-  /** Random numbers in [0, 1) for the jitter. @default Math.random */
-  readonly random?: (() => number) | undefined;
-  /**
-   * Waits `ms` milliseconds between attempts, rejecting with `signal.reason` when it aborts.
-   * @default a timer
-   */
-  readonly sleep?: ((ms: number, signal: AbortSignal | undefined) => Promise<void>) | undefined;
-  /**
-   * Milliseconds each HTTP request may take (an API attempt or a token request, from sending it
-   * to the end of its body): an integer from 1 to 2^31 − 1. One that has not answered by then is
-   * aborted and counts as a network failure, retried by the policy.
-   * @default 30000
-   */
-  readonly timeoutMs?: number | undefined;
   /** The public factory, named in option errors. @default 'createHttpCore' */
   readonly owner?: string | undefined;
 }
