@@ -19,7 +19,8 @@ export interface DeadlineOptions {
  * Runs `run` with a signal that aborts when `options.signal` does (with its reason) or when
  * `timeoutMs` has passed (with a `TimeoutError` DOMException); rejects at once with the caller's
  * reason or with `timedOut(…)` then, whether or not `run` heeds its signal. Clears the timer and
- * removes the listener on the caller's signal as soon as it settles.
+ * removes the listener on the caller's signal as soon as it settles, or when `run` throws before
+ * returning its promise (rejecting with that error).
  *
  * @param run - the request; gets the signal to hand to `fetch`.
  * @param options - the deadline, the caller's signal, and the error of a deadline.
@@ -56,9 +57,11 @@ export async function withDeadline<T>(
     stop(options.timedOut(reason));
     controller.abort(reason);
   }, timeoutMs);
-  const running = run(controller.signal);
-  running.catch(() => undefined); // once stopped, nobody waits for it
   try {
+    // Inside the try: a `run` that throws before returning a promise must still clear the timer
+    // and the listener, or the deadline would later reject `stopped` with nobody listening.
+    const running = run(controller.signal);
+    running.catch(() => undefined); // once stopped, nobody waits for it
     return await Promise.race([running, stopped]);
   } finally {
     clearTimeout(timer);

@@ -106,4 +106,31 @@ describe('withDeadline', () => {
     expect(started).toBe(false);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('rejects with what a request throws synchronously, leaving no timer, listener or unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const caller = countingSignal();
+      const thrown = new Error('thrown before any promise');
+      const error = await rejection(
+        withDeadline(
+          () => {
+            throw thrown;
+          },
+          { timeoutMs: 1000, signal: caller.signal, timedOut },
+        ),
+      );
+      expect(error).toBe(thrown);
+      expect(vi.getTimerCount()).toBe(0);
+      expect(caller.listeners()).toBe(0);
+      await vi.advanceTimersByTimeAsync(1000); // a leaked deadline would fire now
+      caller.controller.abort(new Error('later')); // and a leaked listener now
+      await new Promise((resolve) => setImmediate(resolve)); // unhandledRejection fires by now
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });
