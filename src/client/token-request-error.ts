@@ -66,6 +66,11 @@ export interface TokenRequestErrorInit {
   readonly oauthError?: OAuthErrorCode | undefined;
   /** `Retry-After` in seconds (rounded up), when a 429 or 503 had one. */
   readonly retryAfterSeconds?: number | undefined;
+  /**
+   * The `Idempotency-Key` of the write whose retry needed this token, when an attempt of that
+   * write had already been sent (so it may have happened).
+   */
+  readonly idempotencyKey?: string | undefined;
   readonly cause?: unknown;
 }
 
@@ -82,6 +87,11 @@ const HINTS: Readonly<Partial<Record<OAuthErrorCode, string>>> = {
  * that is not a bearer token. Code `token_request_failed`. Neither the message nor any property
  * holds the client secret, a token or the endpoint's `error_description`. A 429, a 5xx or a
  * network failure was retried like any call before this was thrown.
+ *
+ * `idempotencyKey` is set when the call was a write and one of its attempts had been sent before
+ * the token failed (a retry needed a new token): that write may have happened, so retry it with
+ * this key. Each such call gets an error of its own (the shared token request's fields and
+ * `cause`, plus its key); `undefined` when nothing was sent, so nothing was written.
  *
  * @example
  * ```ts
@@ -100,6 +110,7 @@ export class TokenRequestError extends WebhookClientError<'token_request_failed'
     super('token_request_failed', messageOf(init), {
       status: init.status,
       cause: init.cause,
+      idempotencyKey: init.idempotencyKey,
     });
     this.name = 'TokenRequestError';
     this.failure = init.failure;

@@ -196,8 +196,9 @@ export class WebhookConflictError extends WebhooksError<ConflictErrorCode> {
 /**
  * A call of the management API client failed: the API answered an error (`api_error`, thrown as
  * its subclasses `NovatradeApiError` and `EudrApiError`), no answer came (`api_unreachable`, with the
- * last failure as `cause`), the token endpoint failed (`token_request_failed`) or an answer was not
- * what the API sends (`unexpected_response`). The message names the method, the path and the status,
+ * last failure as `cause`), the token endpoint failed (`token_request_failed`; also a token
+ * function's own error once an attempt of a write was sent, as `cause`) or an answer was not what
+ * the API sends (`unexpected_response`). The message names the method, the path and the status,
  * never a token, a secret or anything read from a body.
  *
  * @example
@@ -215,8 +216,9 @@ export class WebhookClientError<
    * The `Idempotency-Key` the failed call sent, when it was a write (the caller's, or the one the
    * client generated): retry the write with it (`{ idempotencyKey: err.idempotencyKey }`), never
    * with a new one, so a write that did happen is answered from the server's record instead of
-   * happening twice. `undefined` for a read, and for errors that are not about one call's answer
-   * (`token_request_failed`).
+   * happening twice. `undefined` for a read, and for a `token_request_failed` before any attempt
+   * of the write was sent (nothing was written); a `token_request_failed` after one (a retry could
+   * not get a token) carries it like any other error of the write.
    */
   readonly idempotencyKey: string | undefined;
 

@@ -39,7 +39,9 @@ export interface HttpCore {
    * 204) with the final response's facts.
    * @throws NovatradeApiError / EudrApiError for an error answer; WebhookClientError
    *   `api_unreachable` when no answer came (the network failed, or `timeoutMs` passed) after the
-   *   last attempt; each with the write's `idempotencyKey`; the signal's reason when aborted.
+   *   last attempt; each with the write's `idempotencyKey`; TokenRequestError (or, for a token
+   *   function's own error, WebhookClientError) `token_request_failed` when no token came, with
+   *   the key only when an attempt of the write had been sent; the signal's reason when aborted.
    */
   request<T>(call: HttpCall): Promise<ApiResponse<T>>;
 }

@@ -127,16 +127,24 @@ async function send<T>(call: HttpCall, context: CoreContext): Promise<ApiRespons
   signal?.throwIfAborted();
   const prepared = prepare(config, call);
   let sent = 0;
+  // Whether the latest attempt failed while getting its token (rather than in its exchange).
+  let gettingToken = false;
+  const tokenFor = async (): Promise<string> => {
+    gettingToken = true;
+    const token = await tokens.get(signal);
+    gettingToken = false;
+    return token;
+  };
 
   const attempt = async (): Promise<ApiResponse<T>> => {
     try {
-      const token = await tokens.get(signal);
+      const token = await tokenFor();
       sent += 1; // counted when sent: a request that got no answer was an attempt too
       let reply = await exchange(config, { call: prepared, token, signal });
       if (reply.status === 401 && tokens.invalidate(token)) {
         // One new token, at once and without using up an attempt: the token may just have
         // expired or been revoked. A second 401 is final.
-        const fresh = await tokens.get(signal);
+        const fresh = await tokenFor();
         sent += 1;
         reply = await exchange(config, { call: prepared, token: fresh, signal });
       }
@@ -171,9 +179,42 @@ async function send<T>(call: HttpCall, context: CoreContext): Promise<ApiRespons
   try {
     return await run();
   } catch (error) {
-    if (error instanceof AttemptFailure) throw error.failure;
-    throw error; // the signal's reason (p-retry's check or the wait), as is
+    if (!(error instanceof AttemptFailure)) throw error; // the signal's reason, as is
+    const { failure } = error;
+    const aborted = signal?.aborted === true && failure === signal.reason;
+    if (gettingToken && sent > 0 && prepared.idempotencyKey !== undefined && !aborted) {
+      // A retry of a write could not get its token, after an earlier attempt was sent: that
+      // write may have happened, and its caller needs the key to repeat it safely.
+      throw tokenFailureWithKey(failure, prepared);
+    }
+    throw failure;
   }
+}
+
+/**
+ * The error of a write whose token failed after one of its attempts was sent: a
+ * `TokenRequestError` of its own with the call's key (never the shared instance, which every
+ * waiter of one token request got: setting a key on it would give them all this call's key), or,
+ * for a token function's own error, a `token_request_failed` with that error as `cause`.
+ */
+function tokenFailureWithKey(failure: unknown, call: PreparedCall): WebhookClientError {
+  if (failure instanceof TokenRequestError) {
+    return new TokenRequestError({
+      failure: failure.failure,
+      status: failure.status,
+      oauthError: failure.oauthError,
+      retryAfterSeconds: failure.retryAfterSeconds,
+      cause: failure.cause,
+      idempotencyKey: call.idempotencyKey,
+    });
+  }
+  return new WebhookClientError(
+    'token_request_failed',
+    `${call.method} ${pathTemplate(call.path)}: the auth function failed after an attempt of ` +
+      'this write was sent, so the write may have happened; repeat it with error.idempotencyKey ' +
+      "once the function works (the function's error is the cause).",
+    { cause: failure, idempotencyKey: call.idempotencyKey },
+  );
 }
 
 /** A call, checked and turned into what every attempt sends alike. */

@@ -195,6 +195,95 @@ describe('createHttpCore: retries', () => {
     expect((generated as WebhookClientError).idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('puts the key on a token failure after an attempt of the write was sent, per call', async () => {
+    // Attempt 1 gets no answer (the write may have happened); before attempt 2 the token has
+    // expired and its refresh is refused. Each of two concurrent writes shares that one refusal
+    // (single flight) but gets an error of its own, with its own key.
+    let tokenHits = 0;
+    server.use(
+      http.post(TOKEN_URL, () => {
+        tokenHits += 1;
+        return tokenHits === 1
+          ? HttpResponse.json({ access_token: 'tok_1', token_type: 'Bearer', expires_in: 2 })
+          : HttpResponse.json({ error: 'invalid_client' }, { status: 401 });
+      }),
+    );
+    const sent: (string | null)[] = [];
+    const clock = { now: NOW };
+    const c = createHttpCore({
+      baseUrl: API,
+      auth: { clientId: 'c', clientSecret: 's3cr3t-value', tokenUrl: TOKEN_URL },
+      now: () => clock.now,
+      sleep: async () => {
+        clock.now += 5000; // past the token's expiry
+      },
+      fetch: async (input, init) => {
+        if (String(input) === TOKEN_URL) return globalThis.fetch(input, init);
+        sent.push(new Headers(init?.headers).get('idempotency-key'));
+        throw new TypeError('fetch failed');
+      },
+    });
+    const [first, second] = await Promise.all([
+      failureOf(c.request(POST)),
+      failureOf(c.request({ ...POST, idempotencyKey: 'caller-key-4' })),
+    ]);
+    expect(tokenHits).toBe(2); // the refusal was one request, shared
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sent[1]).toBe('caller-key-4');
+    for (const [failure, key] of [
+      [first, sent[0]],
+      [second, 'caller-key-4'],
+    ] as const) {
+      expect(failure).toBeInstanceOf(TokenRequestError);
+      expect(failure).toMatchObject({
+        code: 'token_request_failed',
+        failure: 'refused',
+        status: 401,
+        oauthError: 'invalid_client',
+        idempotencyKey: key,
+      });
+    }
+    expect(first).not.toBe(second);
+  });
+
+  it('puts no key on a token failure before any attempt of the write was sent', async () => {
+    server.use(
+      http.post(TOKEN_URL, () => HttpResponse.json({ error: 'invalid_client' }, { status: 401 })),
+    );
+    const { core: c } = core({
+      auth: { clientId: 'c', clientSecret: 's3cr3t-value', tokenUrl: TOKEN_URL },
+    });
+    const failure = await failureOf(c.request({ ...POST, idempotencyKey: 'caller-key-5' }));
+    expect(failure).toBeInstanceOf(TokenRequestError);
+    expect(failure).toMatchObject({ idempotencyKey: undefined });
+  });
+
+  it("wraps a token function's error after an attempt of the write was sent, with the key", async () => {
+    const own = new Error('vault down');
+    let provided = 0;
+    const requests = route('post', '/v1/webhooks', [() => HttpResponse.error()]);
+    const { core: c } = core({
+      auth: () => (++provided === 1 ? 'fn_1' : Promise.reject(own)),
+    });
+    const failure = await failureOf(c.request({ ...POST, idempotencyKey: 'caller-key-6' }));
+    expect(requests).toHaveLength(1);
+    expect(failure).toBeInstanceOf(WebhookClientError);
+    expect(failure).not.toBeInstanceOf(TokenRequestError);
+    expect(failure).toMatchObject({
+      code: 'token_request_failed',
+      idempotencyKey: 'caller-key-6',
+      cause: own,
+    });
+    expect((failure as Error).message).toMatch(/^POST \/v1\/webhooks: /);
+    expect((failure as Error).message).not.toContain('vault down');
+    // Before any attempt was sent, the function's error is the call's, unchanged.
+    const before = await failureOf(
+      core({ auth: () => Promise.reject(own) }).core.request({ ...POST }),
+    );
+    expect(before).toBe(own);
+  });
+
   it("uses the caller's key on every retry too", async () => {
     const requests = route('post', '/v1/webhooks', [
       () => problem('internal-error', 500),

@@ -26,4 +26,10 @@ describe('TokenRequestError', () => {
     const bad = new TokenRequestError({ failure: 'unexpected_response', status: 200 });
     expect(bad.message).toContain('answered 200 without a usable bearer access_token');
   });
+
+  it('carries the idempotencyKey it is given, and none by default', () => {
+    const keyed = new TokenRequestError({ failure: 'network', idempotencyKey: 'key-1' });
+    expect(keyed.idempotencyKey).toBe('key-1');
+    expect(new TokenRequestError({ failure: 'network' }).idempotencyKey).toBeUndefined();
+  });
 });
