@@ -229,7 +229,10 @@ export interface ManagementApiMock<T extends Transport = RecordingTransport> {
    * `latencyMs`, `requests` and `tokenRequests` emptied in place (the same arrays) and, for the
    * default transport, no recorded deliveries. The token endpoint stands for Keycloak, which does not
    * lose its state when the API does: its clients and the tokens it issued stay valid, so a
-   * client created once per test file keeps its cached token. Stop a started sender before.
+   * client created once per test file keeps its cached token. A request the latency still holds
+   * (token endpoint included) fails as a network error (`Response.error()`) when the latency
+   * ends, reaching nothing and recorded nowhere; one already inside the API finishes against the
+   * state it began with and is not recorded either. Stop a started sender before.
    */
   readonly reset: () => void;
   /** Stops the senders (and closes the transport). */
@@ -361,6 +364,8 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
   };
 
   let state = buildState();
+  // Counts `reset()`s: a request that began before the latest one belongs to the state it wiped.
+  let generation = 0;
   let latencyMs = resolved.latencyMs;
   const faults = createMockFaultQueue();
   const requests: MockApiRequest[] = [];
@@ -395,10 +400,16 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
   mounts.sort((a, b) => b.baseUrl.length - a.baseUrl.length);
 
   const serve = async (mount: Mount, request: Request): Promise<Response> => {
+    const born = generation;
     await delay(latencyMs, request.signal);
+    // `reset()` ran while the latency held it: it reaches neither the new state (a write would
+    // appear in a test that reset after it) nor the new faults and records; the client sees a
+    // network error, as from a server restarted under it.
+    if (generation !== born) return Response.error();
     const url = new URL(request.url);
     const path = url.pathname.slice(mount.pathPrefix.length) || '/';
     const record = (status: number, outcome: { faulted?: boolean; aborted?: boolean }): void => {
+      if (generation !== born) return; // answered by the state a reset() wiped meanwhile
       requests.push(
         Object.freeze({
           api: mount.name,
@@ -441,7 +452,9 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
 
   const handlers: HttpHandler[] = [
     msw.http.all(resolved.tokenUrl, async ({ request }) => {
+      const born = generation;
       await delay(latencyMs, request.signal);
+      if (generation !== born) return Response.error(); // as for the APIs (serve, above)
       if (request.signal.aborted) {
         tokens.recordUnhandled({ status: 0, faulted: false, aborted: true });
         return Response.error();
@@ -489,6 +502,7 @@ export function createManagementApiHandlers<T extends Transport = RecordingTrans
       return total;
     },
     reset(): void {
+      generation += 1;
       state = buildState();
       tokens.clearRequests();
       latencyMs = resolved.latencyMs;

@@ -73,7 +73,8 @@ export interface MockTokenEndpoint {
   readonly requests: readonly MockTokenRequest[];
   /**
    * Forgets the recorded calls, not the issued tokens: Keycloak keeps those when the API it
-   * serves is wiped, and a client's cached token must keep working.
+   * serves is wiped, and a client's cached token must keep working. A call `handle` is still
+   * answering is not recorded.
    */
   readonly clearRequests: () => void;
 }
@@ -96,6 +97,8 @@ export function createMockTokenEndpoint(settings: MockTokenEndpointSettings): Mo
   const clients = new Map(settings.clients.map((client) => [client.clientId, client]));
   const issued = new Map<string, { caller: AuthenticatedCaller; expiresAtMs: number }>();
   const requests: MockTokenRequest[] = [];
+  // Counts `clearRequests()`: a request it overtook is not recorded in the emptied array.
+  let cleared = 0;
 
   async function answer(
     request: Request,
@@ -145,7 +148,9 @@ export function createMockTokenEndpoint(settings: MockTokenEndpointSettings): Mo
     requests,
     async handle(request: Request): Promise<Response> {
       const record = { clientId: null as string | null, grantType: null as string | null };
+      const born = cleared;
       const response = await answer(request, record);
+      if (cleared !== born) return response;
       requests.push(
         Object.freeze({
           ...record,
@@ -172,6 +177,7 @@ export function createMockTokenEndpoint(settings: MockTokenEndpointSettings): Mo
       return entry.caller;
     },
     clearRequests(): void {
+      cleared += 1;
       requests.splice(0);
     },
   });

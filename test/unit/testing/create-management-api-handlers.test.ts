@@ -754,6 +754,74 @@ describe('createManagementApiHandlers: reset and close', () => {
     await mock.close();
   });
 
+  it('reset: a request the latency still holds fails as a network error, reaching and recording nothing', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const mock = mockWith();
+    mock.setLatency(5000);
+    const write = fetch(`${BASE}/v1/webhooks`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${TEST_API_KEY}`,
+        'content-type': 'application/json',
+        'idempotency-key': 'held-write',
+      },
+      body: JSON.stringify(HOOK),
+    });
+    const writeFailed = expect(write).rejects.toThrow(TypeError);
+    const token = tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: TEST_CLIENT_ID,
+      client_secret: TEST_CLIENT_SECRET,
+    });
+    const tokenFailed = expect(token).rejects.toThrow(TypeError);
+    await until(() => vi.getTimerCount() === 2); // both held by the latency
+    mock.reset();
+    mock.failNext({ status: 503 }); // a fault of the new state: not for the held requests
+    await vi.advanceTimersByTimeAsync(5000);
+    await writeFailed;
+    await tokenFailed;
+    expect(mock.requests).toEqual([]);
+    expect(mock.tokenRequests).toEqual([]);
+    expect(await mock.sender.listEndpoints(TEST_ORGANIZATION_UUID)).toEqual([]);
+    expect((await call('GET', '/v1/webhooks')).status).toBe(503);
+    expect(mock.requests).toHaveLength(1);
+  });
+
+  it('reset: a request already inside the API finishes against the old state, unrecorded', async () => {
+    const mock = mockWith();
+    const { handlers } = mock;
+    // The body arrives only when the test says so: the API is reading it meanwhile.
+    let finish: () => void = () => undefined;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        finish = () => {
+          controller.enqueue(new TextEncoder().encode(JSON.stringify(HOOK)));
+          controller.close();
+        };
+      },
+    });
+    const request = new Request(`${BASE}/v1/webhooks`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${TEST_API_KEY}`,
+        'content-type': 'application/json',
+        'idempotency-key': 'inside-write',
+      },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    const before = mock.sender;
+    const answered = handlers[1]?.run({ request, requestId: 'r1' });
+    await new Promise((resolve) => setImmediate(resolve));
+    mock.reset();
+    finish();
+    const result = await answered;
+    expect(result?.response?.status).toBe(201);
+    expect(mock.requests).toEqual([]);
+    expect(await before.listEndpoints(TEST_ORGANIZATION_UUID)).toHaveLength(1);
+    expect(await mock.sender.listEndpoints(TEST_ORGANIZATION_UUID)).toEqual([]);
+  });
+
   it('reset empties the same record arrays: a reference taken before sees the new records', async () => {
     const mock = mockWith();
     const { requests, tokenRequests } = mock;
