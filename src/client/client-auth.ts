@@ -1,8 +1,9 @@
 /**
  * OAuth2 client credentials against the identity provider (Keycloak): the client posts
  * `grant_type=client_credentials&client_id=…&client_secret=…` (form-encoded, plus `scope` when
- * given) to `tokenUrl`, caches the `access_token` until 60 s before its `expires_in` runs out
- * (half its life when that is 2 minutes or less), fetches one token when many calls need one at
+ * given) to `tokenUrl`, caches the `access_token` and refreshes it from 60 s before its
+ * `expires_in` runs out (half its life when that is 2 minutes or less) in the background, calls
+ * going on with the cached token until it expires; fetches one token when many calls need one at
  * the same time, and fetches a new one once when the API answers 401.
  *
  * @example

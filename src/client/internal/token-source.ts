@@ -1,12 +1,16 @@
-// The bearer token of each attempt. For client credentials: one token cached until 60 s before
-// `expires_in` runs out (half its life when that is 120 s or less, so a short-lived token is still
-// used), one token request however many calls need a token at once (single flight), a failed
-// request not cached (and a failed refresh falling back to the cached token while it has not
-// actually expired), and after a 401 the token that failed dropped (only if it is still the
-// cached one: a concurrent call may have replaced it already). A token request has its own
-// deadline (`timeoutMs`), so one that never answers cannot hold every call behind it for good. The
-// secret goes into the request body only; no error holds it, the token or the endpoint's
-// `error_description`.
+// The bearer token of each attempt. For client credentials: one token cached and refreshed from
+// 60 s before `expires_in` runs out (half its life when that is 120 s or less, so a short-lived
+// token is still used). In that margin the cached token still works, so a call goes on with it at
+// once while the refresh runs behind it: no call waits for the token endpoint (or for its
+// `timeoutMs` when it hangs) while an unexpired token is at hand, and a slow or failed refresh
+// costs nothing before the token actually expires. One token request however many calls need a
+// token at once (single flight), whether they wait for it or not; a failed one is not cached, so
+// the next call in the margin starts another. A call waits for a token request only when no
+// unexpired token is cached: the first call, after expiry, and after a 401 dropped the token that
+// failed (only if it is still the cached one: a concurrent call may have replaced it already). A
+// token request has its own deadline (`timeoutMs`), so one that never answers cannot hold the
+// calls waiting for it for good. The secret goes into the request body only; no error holds it,
+// the token or the endpoint's `error_description`.
 
 import { WebhookValidationError } from '../../core/errors.js';
 import { describeValue } from '../../core/internal/describe-value.js';
@@ -31,7 +35,11 @@ const MAX_TOKEN_RESPONSE_BYTES = 256 * 1024;
 
 /** Where the bearer token of each attempt comes from. */
 export interface TokenSource {
-  /** The token to send now; waits for a token request (ended early by `signal`). */
+  /**
+   * The token to send now: the cached one while it has not expired (starting a refresh behind it
+   * in the refresh margin), else the answer of a token request, waited for (ended early by
+   * `signal`).
+   */
   get(signal: AbortSignal | undefined): Promise<string>;
   /**
    * The API answered 401 to `token`: drops it, and tells whether one retry with a new token
@@ -64,8 +72,8 @@ interface CachedToken {
   /** Epoch milliseconds; `Infinity` when the answer had no `expires_in` (used until a 401). */
   readonly refreshAtMs: number;
   /**
-   * `obtainedAt + expires_in`, epoch milliseconds (`Infinity` without `expires_in`): until then a
-   * failed refresh falls back to this token instead of failing the call.
+   * `obtainedAt + expires_in`, epoch milliseconds (`Infinity` without `expires_in`): until then
+   * calls use this token without waiting, whatever becomes of its refresh.
    */
   readonly expiresAtMs: number;
 }
@@ -152,7 +160,8 @@ function credentialsSource(
         throw error;
       },
     );
-    // Every waiter may have aborted: the failure must not surface as an unhandled rejection.
+    // Nobody may wait for it (a refresh in the margin, or every waiter aborted): its failure must
+    // not surface as an unhandled rejection. It is not cached either: the next call asks again.
     flight.catch(() => undefined);
     return flight;
   };
@@ -160,20 +169,15 @@ function credentialsSource(
   return {
     async get(signal) {
       signal?.throwIfAborted();
-      if (cached !== undefined && deps.now() < cached.refreshAtMs) return cached.token;
-      inFlight ??= start();
-      try {
-        return (await abortable(inFlight, signal)).token;
-      } catch (error) {
-        // A refresh in the margin failed (the token endpoint is down, or slow past its deadline):
-        // the cached token still works until it actually expires, so the call goes on with it.
-        // Not after a 401 dropped it, and not for a caller that aborted.
-        const fallback = cached;
-        if (!signal?.aborted && fallback !== undefined && deps.now() < fallback.expiresAtMs) {
-          return fallback.token;
-        }
-        throw error;
+      const current = cached;
+      const nowMs = deps.now();
+      if (current !== undefined && nowMs < current.expiresAtMs) {
+        // In the margin: refresh behind the call, one request at a time, never waited for.
+        if (nowMs >= current.refreshAtMs) inFlight ??= start();
+        return current.token;
       }
+      inFlight ??= start();
+      return (await abortable(inFlight, signal)).token;
     },
     invalidate(token) {
       if (cached?.token === token) cached = undefined;

@@ -61,6 +61,15 @@ async function failureOf(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
+/** Waits (real event-loop turns, never timers) until `condition` holds. */
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  for (let turn = 0; turn < 1000; turn++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error('the condition never held');
+}
+
 function expectNoSecret(error: unknown, ...secrets: string[]) {
   for (const text of errorTexts(error)) {
     for (const secret of secrets) expect(leaks(text, secret)).toBe(false);
@@ -106,15 +115,17 @@ describe('createTokenSource: client credentials', () => {
     expect(contentTypes[0]).toBe('application/x-www-form-urlencoded');
   });
 
-  it('refreshes at expires_in - 60 s on the injected clock', async () => {
+  it('refreshes from expires_in - 60 s on the injected clock, behind the call that finds it due', async () => {
     const { forms } = tokenEndpoint(300);
     const clock = { now: 1_000_000 };
     const tokens = credentialsSource(clock);
     expect(await tokens.get(undefined)).toBe('tok_1');
     clock.now += 240_000 - 1;
     expect(await tokens.get(undefined)).toBe('tok_1');
-    clock.now += 1;
-    expect(await tokens.get(undefined)).toBe('tok_2');
+    expect(forms).toHaveLength(1);
+    clock.now += 1; // due: this call still gets tok_1, and the refresh starts
+    expect(await tokens.get(undefined)).toBe('tok_1');
+    await until(async () => (await tokens.get(undefined)) === 'tok_2');
     expect(forms).toHaveLength(2);
   });
 
@@ -167,38 +178,7 @@ describe('createTokenSource: client credentials', () => {
     expect(hits).toBe(2);
   });
 
-  it('keeps using the cached token when a refresh in the margin fails, until it really expires', async () => {
-    let hits = 0;
-    let down = false;
-    server.use(
-      http.post(TOKEN_URL, () => {
-        hits += 1;
-        return down
-          ? new HttpResponse('upstream down', { status: 503 })
-          : HttpResponse.json({
-              access_token: `tok_${hits}`,
-              token_type: 'Bearer',
-              expires_in: 300,
-            });
-      }),
-    );
-    const clock = { now: 1_000_000 };
-    const tokens = credentialsSource(clock);
-    expect(await tokens.get(undefined)).toBe('tok_1');
-    down = true;
-    clock.now += 240_000; // the refresh is due: 60 s before expires_in runs out
-    expect(await tokens.get(undefined)).toBe('tok_1');
-    clock.now += 59_999; // the last millisecond of its life
-    expect(await tokens.get(undefined)).toBe('tok_1');
-    expect(hits).toBe(3); // each call in the margin asked for a new token first
-    clock.now += 1; // expired: the refresh's failure is the call's
-    const failure = await failureOf(tokens.get(undefined));
-    expect(failure).toMatchObject({ failure: 'refused', status: 503 });
-    down = false;
-    expect(await tokens.get(undefined)).toBe('tok_5');
-  });
-
-  it('does not fall back to a token a 401 dropped, nor for a caller that aborted', async () => {
+  it('refuses an aborted caller in the margin, and waits for a new token after a 401 dropped it', async () => {
     let hits = 0;
     server.use(
       http.post(TOKEN_URL, () => {
@@ -374,6 +354,106 @@ describe('createTokenSource: client credentials', () => {
     expect(failure).toMatchObject({ failure: 'network', status: undefined });
     expect((failure as Error).cause).toBeInstanceOf(Error);
     expectNoSecret(failure, SECRET);
+  });
+});
+
+describe('createTokenSource: the refresh margin', () => {
+  /** A token endpoint that answers each request when the test says so (or never). */
+  function scriptedEndpoint() {
+    const pending: ((response: Response) => void)[] = [];
+    let count = 0;
+    return {
+      fetch: (async () => {
+        count += 1;
+        return new Promise<Response>((resolve) => pending.push(resolve)); // ignores its signal
+      }) as typeof fetch,
+      requests: () => count,
+      answer(response: Response): void {
+        const next = pending.shift();
+        if (next === undefined) throw new Error('no token request is waiting');
+        next(response);
+      },
+    };
+  }
+
+  const issued = (token: string) =>
+    Response.json({ access_token: token, token_type: 'Bearer', expires_in: 300 });
+  const down = () => new Response('upstream down', { status: 503 });
+
+  /** A source whose first token, tok_1, was obtained at 0 and lives 300 s. */
+  async function sourceWithToken(timeoutMs = 30_000) {
+    const endpoint = scriptedEndpoint();
+    const clock = { now: 0 };
+    const auth = resolveClientAuth(
+      { clientId: 'acme', clientSecret: SECRET, tokenUrl: TOKEN_URL },
+      'test',
+    );
+    const tokens = createTokenSource(auth, {
+      fetch: () => endpoint.fetch,
+      now: () => clock.now,
+      userAgent: undefined,
+      owner: 'test',
+      timeoutMs,
+    });
+    const first = tokens.get(undefined);
+    await until(() => endpoint.requests() === 1);
+    endpoint.answer(issued('tok_1'));
+    expect(await first).toBe('tok_1');
+    return { endpoint, clock, tokens };
+  }
+
+  it('answers the cached token at once while its refresh hangs, even when timeoutMs outlasts it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // 120 s for a token request, 50 s left of the token's life: waiting would outlive it.
+      const { endpoint, clock, tokens } = await sourceWithToken(120_000);
+      clock.now = 250_000;
+      expect(await tokens.get(undefined)).toBe('tok_1'); // no timer advanced
+      expect(endpoint.requests()).toBe(2); // the refresh started, and hangs
+      expect(vi.getTimerCount()).toBe(1); // its deadline, nothing else
+      await vi.advanceTimersByTimeAsync(120_000); // the refresh fails at its deadline
+      expect(vi.getTimerCount()).toBe(0);
+      await new Promise((resolve) => setImmediate(resolve)); // unhandledRejection fires by now
+      expect(unhandled).toEqual([]);
+      expect(await tokens.get(undefined)).toBe('tok_1'); // still unexpired: a new refresh behind it
+      expect(endpoint.requests()).toBe(3);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      vi.useRealTimers();
+    }
+  });
+
+  it('starts one refresh for 20 concurrent calls in the margin; later calls use the new token', async () => {
+    const { endpoint, clock, tokens } = await sourceWithToken();
+    clock.now = 250_000;
+    const all = await Promise.all(Array.from({ length: 20 }, () => tokens.get(undefined)));
+    expect(new Set(all)).toEqual(new Set(['tok_1']));
+    expect(endpoint.requests()).toBe(2);
+    endpoint.answer(issued('tok_2'));
+    await until(async () => (await tokens.get(undefined)) === 'tok_2');
+    expect(await tokens.get(undefined)).toBe('tok_2');
+    expect(endpoint.requests()).toBe(2);
+  });
+
+  it('retries a failed refresh on the next call in the margin, and fails a call past expiry', async () => {
+    const { endpoint, clock, tokens } = await sourceWithToken();
+    clock.now = 250_000;
+    expect(await tokens.get(undefined)).toBe('tok_1');
+    endpoint.answer(down()); // refresh 1 fails: nobody waited for it
+    await until(async () => {
+      await tokens.get(undefined); // starts refresh 2 once refresh 1 has failed
+      return endpoint.requests() === 3;
+    });
+    clock.now = 300_000; // expired: this call waits for the refresh under way
+    const expired = failureOf(tokens.get(undefined));
+    endpoint.answer(down());
+    const failure = await expired;
+    expect(failure).toBeInstanceOf(TokenRequestError);
+    expect(failure).toMatchObject({ failure: 'refused', status: 503 });
+    expect(endpoint.requests()).toBe(3);
   });
 });
 
