@@ -301,12 +301,15 @@ describe('bindWebhooksClient: the call each route method builds', () => {
   });
 });
 
+const notDotSegment = (id: string): boolean => id !== '.' && id !== '..';
+
 describe('bindWebhooksClient: ids in paths', () => {
   it('percent-encodes every id as one path segment (property)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }),
-        fc.string({ minLength: 1, maxLength: 40 }),
+        // `.` and `..` are refused before any request (a test of their own below).
+        fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }).filter(notDotSegment),
+        fc.string({ minLength: 1, maxLength: 40 }).filter(notDotSegment),
         async (endpointId, deliveryId) => {
           const { core, client } = setup();
           await client.endpoints.get(endpointId);
