@@ -1,35 +1,18 @@
 import { WebhookClientError } from '../core/errors.js';
+import { EUDR_API_ERROR_CODES as CODES } from '../core/internal/eudr-api-error-codes.js';
 import type { RateLimitInfo } from './api-response.js';
 import { pathTemplate } from './internal/path-template.js';
 
 /**
  * Every error code the EUDR management API answers with, in N'entropy's `{ error, message }`
- * shape (docs/server-eudr.md). A test keeps it equal to the server's list.
+ * shape (docs/server-eudr.md): the very list the server answers with.
  *
  * @example
  * ```ts
  * EUDR_API_ERROR_CODES.includes('NOT_FOUND'); // true
  * ```
  */
-export const EUDR_API_ERROR_CODES = [
-  'BAD_REQUEST',
-  'AUTHENTICATION_REQUIRED',
-  'INVALID_TOKEN',
-  'INSUFFICIENT_SCOPES',
-  'INTEGRATION_INACTIVE',
-  'NOT_FOUND',
-  'METHOD_NOT_ALLOWED',
-  'CONFLICT',
-  'INVALID_STATE',
-  'IDEMPOTENCY_KEY_IN_FLIGHT',
-  'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'VALIDATION_ERROR',
-  'IDEMPOTENCY_KEY_REUSED',
-  'RATE_LIMIT_EXCEEDED',
-  'INTERNAL_ERROR',
-  'SERVICE_UNAVAILABLE',
-] as const;
+export const EUDR_API_ERROR_CODES: typeof CODES = CODES;
 
 /**
  * A documented EUDR error code, e.g. `VALIDATION_ERROR`.

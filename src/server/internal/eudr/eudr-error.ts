@@ -19,29 +19,12 @@
 //   `Content-Type: application/json` and `X-Request-Id`. Rendering never throws: it answers an
 //   error, and a header it cannot set is left out.
 
+import { EUDR_API_ERROR_CODES } from '../../../core/internal/eudr-api-error-codes.js';
 import type { ProblemContext, ProblemInput, ProblemTypeSuffix } from '../problem.js';
 import { REQUEST_ID_HEADER } from '../request-id.js';
 
-/** Every error code the EUDR management API answers with. */
-export const EUDR_ERROR_CODES = [
-  'BAD_REQUEST',
-  'AUTHENTICATION_REQUIRED',
-  'INVALID_TOKEN',
-  'INSUFFICIENT_SCOPES',
-  'INTEGRATION_INACTIVE',
-  'NOT_FOUND',
-  'METHOD_NOT_ALLOWED',
-  'CONFLICT',
-  'INVALID_STATE',
-  'IDEMPOTENCY_KEY_IN_FLIGHT',
-  'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'VALIDATION_ERROR',
-  'IDEMPOTENCY_KEY_REUSED',
-  'RATE_LIMIT_EXCEEDED',
-  'INTERNAL_ERROR',
-  'SERVICE_UNAVAILABLE',
-] as const;
+/** Every error code the EUDR management API answers with (the list the client reads too). */
+export const EUDR_ERROR_CODES = EUDR_API_ERROR_CODES;
 
 /** An error code of the EUDR management API, e.g. `VALIDATION_ERROR`. */
 export type EudrErrorCode = (typeof EUDR_ERROR_CODES)[number];
