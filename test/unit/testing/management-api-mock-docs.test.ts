@@ -21,6 +21,7 @@ import {
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as root from '../../../src/index.js';
+import { expectImportsResolve, guideBlockWith, sourceRegion } from '../../helpers/docs-examples.js';
 
 // #region docs:msw-setup
 const mock = createManagementApiHandlers();
@@ -173,25 +174,8 @@ describe('docs/testing.md stays the code above', () => {
   const source = readFileSync(new URL(import.meta.url), 'utf8');
   const regions = ['msw-setup', 'msw-faults', 'msw-token-fault', 'msw-deliveries', 'msw-time'];
 
-  /** The region's lines, without the indentation of its `#region` line. */
-  function region(name: string): string {
-    const match = source.match(
-      new RegExp(`\\n( *)// #region docs:${name}\\n([\\s\\S]*?)\\n *// #endregion`),
-    );
-    if (match === null) throw new Error(`no region ${name}`);
-    const indent = (match[1] as string).length;
-    return (match[2] as string)
-      .split('\n')
-      .map((line) => line.slice(Math.min(indent, line.length - line.trimStart().length)))
-      .join('\n');
-  }
-
-  /** The guide's ```ts block that contains `code`, or undefined. */
-  function blockWith(code: string): string | undefined {
-    return [...guide.matchAll(/```ts\n([\s\S]*?)```/g)]
-      .map((match) => match[1] as string)
-      .find((block) => block.includes(code));
-  }
+  const region = (name: string) => sourceRegion(source, name);
+  const blockWith = (code: string) => guideBlockWith(guide, code);
 
   it.each(regions)('the %s example is in the guide verbatim', (name) => {
     expect(blockWith(region(name))).toBeDefined();
@@ -208,18 +192,6 @@ describe('docs/testing.md stays the code above', () => {
       'msw/node': { setupServer },
       vitest: { afterAll, afterEach, beforeAll, describe, expect, it },
     };
-    const imports = [...block.matchAll(/^import (.+?) from '([^']+)';$/gms)];
-    expect(imports.length).toBeGreaterThan(0);
-    for (const [, clause, from] of imports) {
-      const entry = entries[from as string];
-      expect(entry, from).toBeDefined();
-      const names = (clause as string)
-        .replace(/[{}\s]/g, ' ')
-        .split(',')
-        .map((name) => name.trim())
-        .filter((name) => name !== '' && !name.startsWith('type '));
-      for (const name of names)
-        expect(entry?.[name as keyof typeof entry], `${name} from ${from}`).toBeDefined();
-    }
+    expectImportsResolve(block, entries);
   });
 });

@@ -16,6 +16,7 @@ import { signedRequestArbitrary } from '../../../src/testing/arbitraries/signed-
 import { subscriptionSetArbitrary } from '../../../src/testing/arbitraries/subscription-set-arbitrary.js';
 import * as testingEntry from '../../../src/testing/index.js';
 import { createFakeClock } from '../../../src/testing/index.js';
+import { expectImportsResolve, guideBlockWith, sourceRegion } from '../../helpers/docs-examples.js';
 
 describe('docs/testing.md, Example: a receiver', () => {
   // #region docs:receiver
@@ -162,25 +163,8 @@ describe('docs/testing.md stays the code above', () => {
   const guide = readFileSync(new URL('../../../docs/testing.md', import.meta.url), 'utf8');
   const source = readFileSync(new URL(import.meta.url), 'utf8');
 
-  /** The region's lines, without the indentation of its `#region` line. */
-  function region(name: string): string {
-    const match = source.match(
-      new RegExp(`\\n( *)// #region docs:${name}\\n([\\s\\S]*?)\\n *// #endregion`),
-    );
-    if (match === null) throw new Error(`no region ${name}`);
-    const indent = (match[1] as string).length;
-    return (match[2] as string)
-      .split('\n')
-      .map((line) => line.slice(Math.min(indent, line.length - line.trimStart().length)))
-      .join('\n');
-  }
-
-  /** The guide's ```ts block that contains `code`, or undefined. */
-  function blockWith(code: string): string | undefined {
-    return [...guide.matchAll(/```ts\n([\s\S]*?)```/g)]
-      .map((match) => match[1] as string)
-      .find((block) => block.includes(code));
-  }
+  const region = (name: string) => sourceRegion(source, name);
+  const blockWith = (code: string) => guideBlockWith(guide, code);
 
   it.each(['receiver', 'routing'])('the %s example is in the guide verbatim', (name) => {
     expect(blockWith(region(name))).toBeDefined();
@@ -198,22 +182,6 @@ describe('docs/testing.md stays the code above', () => {
       'fast-check': { default: fc },
       vitest: { describe, expect, it },
     };
-    const imports = [...block.matchAll(/^import (.+?) from '([^']+)';$/gms)];
-    expect(imports.length).toBeGreaterThan(0);
-    for (const [, clause, from] of imports) {
-      if (clause?.startsWith('type ') === true) continue; // erased: nothing to resolve
-      const entry = entries[from as string];
-      expect(entry, from).toBeDefined();
-      const names =
-        clause?.startsWith('{') === true
-          ? clause
-              .replace(/[{}\s]/g, ' ')
-              .split(',')
-              .map((name) => name.trim())
-              .filter((name) => name !== '' && !name.startsWith('type '))
-          : ['default'];
-      for (const name of names)
-        expect(entry?.[name as keyof typeof entry], `${name} from ${from}`).toBeDefined();
-    }
+    expectImportsResolve(block, entries);
   });
 });
