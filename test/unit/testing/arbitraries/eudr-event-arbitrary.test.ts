@@ -16,6 +16,7 @@ import { eudrEventArbitrary } from '../../../../src/testing/arbitraries/eudr-eve
 import { createSignedRequest } from '../../../../src/testing/create-signed-request.node.js';
 import { thrown } from '../../../helpers/thrown.js';
 import { EUDR_ENUM_FIELDS } from '../../core/catalog/arbitraries.js';
+import { expectFieldCoverage, type SchemaShape } from './field-coverage.js';
 
 const SECRET = 'whsec_arbitrary_test_secret';
 
@@ -58,41 +59,12 @@ describe('eudrEventArbitrary', () => {
   it.each(
     EUDR_EVENT_TYPES,
   )('%s: every data field is present, and absent or null where the schema allows it', (type) => {
-    const shape = EUDR_EVENT_DATA_SCHEMAS[type].shape as Record<
-      string,
-      { safeParse(v: unknown): { success: boolean } }
-    >;
+    const shape = EUDR_EVENT_DATA_SCHEMAS[type].shape as SchemaShape;
     const events = samples(eudrEventArbitrary({ types: [type] }), 150);
-    for (const [key, field] of Object.entries(shape)) {
-      const values = events.map((event) => (event.data as Record<string, unknown>)[key]);
-      expect(
-        values.some((value) => value !== undefined && value !== null),
-        key,
-      ).toBe(true);
-      if (field.safeParse(undefined).success) {
-        expect(
-          values.some((value) => value === undefined),
-          `${key} absent`,
-        ).toBe(true);
-      } else {
-        expect(
-          values.every((value) => value !== undefined),
-          `${key} required`,
-        ).toBe(true);
-      }
-      if (field.safeParse(null).success) {
-        expect(
-          values.some((value) => value === null),
-          `${key} null`,
-        ).toBe(true);
-      }
-      const known = EUDR_ENUM_FIELDS[key];
-      if (known !== undefined) {
-        expect(new Set(values.filter((value) => typeof value === 'string')), key).toEqual(
-          new Set(known),
-        );
-      }
-    }
+    expectFieldCoverage(
+      events.map((event) => event.data as Record<string, unknown>),
+      { shape, enumFields: EUDR_ENUM_FIELDS },
+    );
   });
 
   it('types narrows what is generated, statically too', () => {

@@ -22,6 +22,7 @@ import { createFakeClock } from '../../../../src/testing/create-fake-clock.js';
 import { createSignedRequest } from '../../../../src/testing/create-signed-request.node.js';
 import { thrown } from '../../../helpers/thrown.js';
 import { NOVATRADE_ENUM_FIELDS } from '../../core/catalog/arbitraries.js';
+import { expectFieldCoverage, type SchemaShape } from './field-coverage.js';
 
 const SECRET = 'whsec_arbitrary_test_secret';
 const PARTNERS = ['11111111-2222-3333-4444-555555555555', 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee'];
@@ -125,41 +126,12 @@ describe('eventArbitrary: coverage', () => {
   it.each(
     EVENT_TYPES,
   )('%s: every data field is present, and absent or null where the schema allows it', (type) => {
-    const shape = EVENT_DATA_SCHEMAS[type].shape as Record<
-      string,
-      { safeParse(v: unknown): { success: boolean } }
-    >;
+    const shape = EVENT_DATA_SCHEMAS[type].shape as SchemaShape;
     const events = samples(eventArbitrary({ types: [type] }), 200);
-    for (const [key, field] of Object.entries(shape)) {
-      const values = events.map((event) => (event.data as Record<string, unknown>)[key]);
-      expect(
-        values.some((value) => value !== undefined && value !== null),
-        key,
-      ).toBe(true);
-      if (field.safeParse(undefined).success) {
-        expect(
-          values.some((value) => value === undefined),
-          `${key} absent`,
-        ).toBe(true);
-      } else {
-        expect(
-          values.every((value) => value !== undefined),
-          `${key} required`,
-        ).toBe(true);
-      }
-      if (field.safeParse(null).success) {
-        expect(
-          values.some((value) => value === null),
-          `${key} null`,
-        ).toBe(true);
-      }
-      const known = NOVATRADE_ENUM_FIELDS[key];
-      if (known !== undefined) {
-        expect(new Set(values.filter((value) => typeof value === 'string')), key).toEqual(
-          new Set(known),
-        );
-      }
-    }
+    expectFieldCoverage(
+      events.map((event) => event.data as Record<string, unknown>),
+      { shape, enumFields: NOVATRADE_ENUM_FIELDS },
+    );
     // Nothing outside the schema's fields by default.
     for (const event of events) {
       for (const key of Object.keys(event.data)) expect(Object.keys(shape)).toContain(key);
