@@ -12,6 +12,9 @@ export default defineConfig({
     postgres: 'src/postgres/index.ts',
     server: 'src/server/index.ts',
     client: 'src/client/index.ts',
+    otel: 'src/otel/index.ts',
+    // The `novatrade-webhooks` bin (package.json `bin`): run as ESM; its CJS twin is unused.
+    cli: 'src/cli/bin.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -23,7 +26,7 @@ export default defineConfig({
   treeshake: true,
   // `pg` and PGlite are optional peers the entry never imports (the caller passes a pool); keep
   // them out of the bundle should a type-only import ever turn into a value import.
-  external: ['pg', /^@electric-sql\/pglite/],
+  external: ['pg', /^@electric-sql\/pglite/, '@opentelemetry/api'],
   // The migrations run from the module scripts/embed-migrations.mjs generates; the .sql files
   // themselves ship too, for whoever reviews or applies them by hand (docs/postgres.md).
   async onSuccess() {

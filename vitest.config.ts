@@ -13,7 +13,7 @@ export default defineConfig({
         replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
       },
       {
-        find: /^@novatrade24\/webhooks\/(receiver|web|testing|sender|postgres|server|client)$/,
+        find: /^@novatrade24\/webhooks\/(receiver|web|testing|sender|postgres|server|client|otel)$/,
         replacement: fileURLToPath(new URL('./src/$1/index.ts', import.meta.url)),
       },
     ],

@@ -70,6 +70,13 @@ export interface ChildScript {
   ): Promise<Record<string, unknown>>;
   /** SIGKILL (kill -9: no handler runs, nothing is flushed). Resolves once the process is gone. */
   kill9(): Promise<ChildExit>;
+  /** Sends `signal` (SIGTERM, SIGINT, …) and resolves once the process is gone. */
+  stop(signal: NodeJS.Signals): Promise<ChildExit>;
+  /**
+   * The first stdout line (already received or still to come) that `match` accepts. Rejects when
+   * the child ends first or the deadline passes, quoting the tail of its output.
+   */
+  waitForLine(match: (line: string) => boolean, options: ChildWaitOptions): Promise<string>;
   /** The tail of stdout and stderr, for a failure message. */
   tail(): string;
 }
@@ -150,38 +157,11 @@ export function spawnScript(script: string, options: SpawnScriptOptions): ChildS
     },
     exited,
     tail,
-    waitForMessage(match, { timeoutMs, what }) {
-      return new Promise((resolve, reject) => {
-        let checked = 0;
-        const check = (): void => {
-          for (; checked < messages.length; checked++) {
-            const message = messages[checked] as Record<string, unknown>;
-            if (match(message)) {
-              done();
-              resolve(message);
-              return;
-            }
-          }
-          if (exit !== undefined) {
-            done();
-            reject(
-              new Error(
-                `${options.name} ended (${JSON.stringify(exit)}) before ${what}\n${tail()}`,
-              ),
-            );
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`${options.name}: no ${what} within ${timeoutMs} ms\n${tail()}`));
-        }, timeoutMs);
-        const done = (): void => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
+    waitForMessage(match, options) {
+      return waitFor(messages, match, options);
+    },
+    waitForLine(match, options) {
+      return waitFor(lines, match, options);
     },
     send(message) {
       child.stdin?.write(`${JSON.stringify(message)}\n`);
@@ -203,6 +183,47 @@ export function spawnScript(script: string, options: SpawnScriptOptions): ChildS
       if (exit === undefined) child.kill('SIGKILL');
       return exited;
     },
+    stop(signal) {
+      if (exit === undefined) child.kill(signal);
+      return exited;
+    },
   };
+
+  /** The first item of `items` (growing as output arrives) that `match` accepts. */
+  function waitFor<T>(
+    items: readonly T[],
+    match: (item: T) => boolean,
+    { timeoutMs, what }: ChildWaitOptions,
+  ): Promise<T> {
+    return new Promise((resolve, reject) => {
+      let checked = 0;
+      const check = (): void => {
+        for (; checked < items.length; checked++) {
+          const message = items[checked] as T;
+          if (match(message)) {
+            done();
+            resolve(message);
+            return;
+          }
+        }
+        if (exit !== undefined) {
+          done();
+          reject(
+            new Error(`${options.name} ended (${JSON.stringify(exit)}) before ${what}\n${tail()}`),
+          );
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`${options.name}: no ${what} within ${timeoutMs} ms\n${tail()}`));
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+  }
   return handle;
 }
