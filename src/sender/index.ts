@@ -62,6 +62,12 @@ export type {
   StorageWatchOptions,
 } from './ports/storage-changes.js';
 export type { Transport, TransportRequest, TransportResult } from './ports/transport.js';
+// Metrics in the Prometheus text format (docs/observability.md)
+export {
+  createPrometheusExporter,
+  type PrometheusExporter,
+  type PrometheusExporterOptions,
+} from './prometheus-exporter.js';
 // Stored records
 export type {
   AttemptRecord,

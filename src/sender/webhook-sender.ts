@@ -26,6 +26,7 @@ import type { DeliveryHistoryQuery } from './internal/history-query.js';
 import { HookBus } from './internal/hook-bus.js';
 import { IdempotencyGuard } from './internal/idempotency-guard.js';
 import { ManualDeliveries } from './internal/manual-deliveries.js';
+import { backlogAgeFrom } from './internal/metrics/backlog-age.js';
 import { Publisher } from './internal/publisher.js';
 import type { SenderContext } from './internal/sender-context.js';
 import { parseSenderOptions } from './internal/sender-options.js';
@@ -770,5 +771,34 @@ export class WebhookSender<D = EventDataMap> {
    */
   on<K extends SenderEventName>(name: K, listener: SenderListener<K>): () => void {
     return this.#context.hooks.on(name, listener);
+  }
+
+  /**
+   * How long the oldest waiting delivery has been due, in seconds (≥ 0, millisecond precision, by
+   * the sender's `clock`): the `webhooks_backlog_age_seconds` gauge (docs/observability.md). 0
+   * when no delivery is PENDING, or when the next one falls due in the future.
+   *
+   * What counts is what the storage's `nextDueAtMs()` reports: a PENDING delivery that is not
+   * claimed counts from its due time (a first attempt from its publish, a retry from its retry
+   * time). A claimed one (in flight, or claimed ahead and waiting in a dispatcher) counts at its
+   * lease expiry, which is in the future while the claim is live, so in-flight work never ages
+   * the backlog; a claim whose worker died counts again once its lease has lapsed.
+   * `MemoryStorage` and `PostgresStorage` (whose claim moves the row's due time to the lease
+   * expiry) agree on this. A delivery that waits because its endpoint is at its in-flight cap is
+   * due and unclaimed: it counts.
+   *
+   * One storage read (`nextDueAtMs`) per call: call it when metrics are collected, not per event.
+   *
+   * @returns the age in seconds, 0 when nothing waits.
+   * @throws the storage's error when `nextDueAtMs` fails (`WebhookStorageError` from
+   *   `PostgresStorage`).
+   * @example
+   * ```ts
+   * const age = await sender.backlogAgeSeconds(); // 0 while the dispatcher keeps up
+   * ```
+   */
+  async backlogAgeSeconds(): Promise<number> {
+    const nextDueAtMs = await this.#context.storage.nextDueAtMs();
+    return backlogAgeFrom(nextDueAtMs, this.#context.clock.now());
   }
 }
