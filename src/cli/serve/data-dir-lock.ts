@@ -78,7 +78,16 @@ export interface AcquireDataDirLockOptions {
    * @default 5000
    */
   readonly takeoverWaitMs?: number | undefined;
+  /**
+   * Awaited between the steps where another process could interleave: after reading the lock or
+   * a marker, and after taking a marker. Tests pass random delays to vary the interleavings of
+   * parallel acquisitions. @default none
+   */
+  readonly pause?: ((step: LockStep) => Promise<void>) | undefined;
 }
+
+/** A point of {@link acquireDataDirLock} where {@link AcquireDataDirLockOptions.pause} is awaited. */
+export type LockStep = 'lock-read' | 'marker-read' | 'marker-taken';
 
 /** The tokens of the locks and markers this process created and has not released: see isLive. */
 const createdHere = new Set<string>();
@@ -110,7 +119,8 @@ export async function acquireDataDirLock(
   const now = options.now ?? (() => new Date());
   const waitMs = options.takeoverWaitMs ?? 5_000;
   const lockPath = join(dir, LOCK_FILE_NAME);
-  const self = { pid, hostname, alive };
+  const pause = options.pause ?? (async () => undefined);
+  const self: Self = { pid, hostname, alive, pause };
   const owner: DataDirLockOwner = {
     pid,
     hostname,
@@ -126,6 +136,7 @@ export async function acquireDataDirLock(
       return heldLock(lockPath, owner, text);
     }
     const current = await readText(lockPath);
+    await self.pause('lock-read');
     if (current === null) continue; // released or taken over meanwhile: try again
     const holder = parseOwner(current);
     if (holder === null) {
@@ -184,6 +195,7 @@ interface Self {
   readonly pid: number;
   readonly hostname: string;
   readonly alive: (pid: number) => boolean;
+  readonly pause: (step: LockStep) => Promise<void>;
 }
 
 /** A lock or marker of this host names a running process that holds it. */
@@ -216,6 +228,7 @@ async function takeOver(
     const markerPath = `${lockPath}.takeover-${sha256Hex(subject).slice(0, 32)}`;
     if (await createExclusive(markerPath, markerText, marker)) {
       try {
+        await self.pause('marker-taken');
         // Only the holder of a marker over `staleText` deletes it, and only if it is still there.
         if ((await readText(lockPath)) === staleText) await unlinkQuietly(lockPath);
         for (const path of passed) await unlinkQuietly(path);
@@ -226,6 +239,7 @@ async function takeOver(
       return true;
     }
     const found = await readText(markerPath);
+    await self.pause('marker-read');
     if (found === null) return true; // its holder just finished: look at the lock again
     const holder = parseOwner(found);
     // Not a marker of this host (or not one at all): wait for it, then give up with a hint.
