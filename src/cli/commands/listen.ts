@@ -1,14 +1,16 @@
 // `novatrade-webhooks listen`: a local webhook receiver for development. It verifies each request
 // as a production receiver would, prints each accepted event, and forwards it unchanged to the
 // `--forward-to` targets (each narrowed by the `--events` that follow it). The secret is
-// `--secret`, or one generated once and kept in a file so that it survives restarts;
-// `--print-secret` prints it and exits. It runs until SIGINT or SIGTERM, then exits 0.
+// `--secret` (or `$NOVATRADE_WEBHOOKS_SECRET`), or one generated once and kept in a file so that
+// it survives restarts; `--print-secret` prints it and exits. It runs until SIGINT or SIGTERM,
+// then exits 0.
 // Guide: docs/cli.md, "listen".
 import { type Command, Option } from 'commander';
 import { generateWebhookSecret } from '../../signature/generate-webhook-secret.js';
 import type { CliContext } from '../internal/cli-context.js';
 import { usageError } from '../internal/cli-error.js';
 import type { ShutdownSignal } from '../internal/cli-io.js';
+import { SECRET_ENV } from '../internal/signing-options.js';
 import {
   addEventFilter,
   addForwardTarget,
@@ -98,7 +100,10 @@ export function registerListenCommand(program: Command, context: CliContext): vo
       parsePath,
       '/',
     )
-    .option('--secret <secret>', 'verify with this secret instead of the remembered one')
+    .option(
+      '--secret <secret>',
+      `verify with this secret (default: $${SECRET_ENV}, else the remembered one)`,
+    )
     .option(
       '--secret-file <file>',
       'where the generated secret is kept (default: $XDG_CONFIG_HOME/novatrade-webhooks/listen-secret, else ~/.config/novatrade-webhooks/listen-secret)',
@@ -134,20 +139,29 @@ export function registerListenCommand(program: Command, context: CliContext): vo
     .action((options: ListenOptions) => runListen(options, plan, context));
 }
 
-/** The secret to verify with: `--secret`, or the remembered one. */
+/**
+ * The secret to verify with: `--secret`, else `$NOVATRADE_WEBHOOKS_SECRET` (as `trigger`, `sign`
+ * and `verify` read it; an explicit `--secret-file` wins over it), else the remembered one.
+ */
 async function resolveSecret(options: ListenOptions, context: CliContext): Promise<ListenSecret> {
-  if (options.secret !== undefined) {
-    if (options.secretFile !== undefined) {
-      throw usageError(
-        '--secret and --secret-file cannot be used together.',
-        'Use --secret to give the secret, or --secret-file to say where it is kept.',
-      );
-    }
-    const problem = secretProblem(options.secret);
-    if (problem !== null) {
-      throw usageError(`The --secret value cannot be used: ${problem}.`);
-    }
-    return { secret: options.secret, origin: { kind: 'option' } };
+  if (options.secret !== undefined && options.secretFile !== undefined) {
+    throw usageError(
+      '--secret and --secret-file cannot be used together.',
+      'Use --secret to give the secret, or --secret-file to say where it is kept.',
+    );
+  }
+  const fromEnv = context.io.env[SECRET_ENV];
+  const given =
+    options.secret !== undefined
+      ? { secret: options.secret, where: '--secret', kind: 'option' as const }
+      : options.secretFile === undefined && fromEnv !== undefined && fromEnv !== ''
+        ? { secret: fromEnv, where: `$${SECRET_ENV}`, kind: 'env' as const }
+        : undefined;
+  if (given !== undefined) {
+    const problem = secretProblem(given.secret);
+    if (problem !== null)
+      throw usageError(`The secret of ${given.where} cannot be used: ${problem}.`);
+    return { secret: given.secret, origin: { kind: given.kind } };
   }
   return loadOrCreateSecret(options.secretFile ?? defaultSecretFile(context.io.env), {
     cwd: context.io.cwd,

@@ -6,6 +6,7 @@
 // formats are documented in docs/cli.md ("listen") and kept stable.
 import type { ShutdownSignal } from '../internal/cli-io.js';
 import type { Output } from '../internal/output.js';
+import { SECRET_ENV } from '../internal/signing-options.js';
 import { escapeForTerminal, formatClock, formatEventLine } from './event-line.js';
 import type { ForwardTarget } from './forward-plan.js';
 import type { SecretOrigin } from './listen-secret.js';
@@ -60,9 +61,9 @@ function jsonPrinter(output: Output): ListenPrinter {
         url: start.url,
         profile: start.profile,
         secret:
-          start.secret.kind === 'option'
-            ? { source: 'option' }
-            : { source: 'file', path: start.secret.path, created: start.secret.created },
+          start.secret.kind === 'file'
+            ? { source: 'file', path: start.secret.path, created: start.secret.created }
+            : { source: start.secret.kind },
         forwardTo: start.targets.map((t) => ({
           url: t.url,
           events: t.patterns === undefined ? null : t.patterns.map((p) => p.source),
@@ -116,6 +117,8 @@ function prettyPrinter(output: Output, now: () => Date): ListenPrinter {
       );
       if (start.secret.kind === 'option') {
         output.line('Verifying with the secret given by --secret.');
+      } else if (start.secret.kind === 'env') {
+        output.line(`Verifying with the secret in $${SECRET_ENV}.`);
       } else {
         const created = start.secret.created ? ', created now' : '';
         output.line(

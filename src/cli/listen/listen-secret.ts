@@ -63,6 +63,7 @@ export function defaultSecretFile(
 /** Where a secret came from, for the start-up line. */
 export type SecretOrigin =
   | { readonly kind: 'option' }
+  | { readonly kind: 'env' }
   | { readonly kind: 'file'; readonly path: string; readonly created: boolean };
 
 /** A secret and where it came from. */

@@ -381,6 +381,35 @@ describe('listen: the secret', () => {
     expect(await status).toBe(EXIT_OK);
   });
 
+  it('takes $NOVATRADE_WEBHOOKS_SECRET as trigger does; --secret and an explicit --secret-file win over it', async () => {
+    const fromEnv = await startListen([], { NOVATRADE_WEBHOOKS_SECRET: SECRET });
+    expect(fromEnv.io.messages()[0]).toMatchObject({ secret: { source: 'env' } });
+    const event = createSampleEvent('prospect.submitted', { id: 'evt_env_1' });
+    expect((await post(fromEnv.url, createSignedRequest(event, { secret: SECRET }))).status).toBe(
+      200,
+    );
+
+    const other = 'whsec_the_option_wins_over_the_env';
+    const fromOption = await startListen(['--secret', other], {
+      NOVATRADE_WEBHOOKS_SECRET: SECRET,
+    });
+    expect(fromOption.io.messages()[0]).toMatchObject({ secret: { source: 'option' } });
+    expect((await post(fromOption.url, createSignedRequest(event, { secret: other }))).status).toBe(
+      200,
+    );
+
+    const file = join(mkdtempSync(join(tmpdir(), 'nw-listen-env-')), 'listen-secret');
+    const fromFile = await startListen(['--secret-file', file], {
+      NOVATRADE_WEBHOOKS_SECRET: SECRET,
+    });
+    expect(fromFile.io.messages()[0]).toMatchObject({ secret: { source: 'file', created: true } });
+    expect(readFileSync(file, 'utf8').trim()).not.toBe(SECRET);
+
+    const bad = createFakeCliIo({ env: { NOVATRADE_WEBHOOKS_SECRET: 'has a space' } });
+    expect(await runCli(['listen', '--port', '0'], bad.io)).toBe(EXIT_USAGE);
+    expect(bad.stderr()).toContain('The secret of $NOVATRADE_WEBHOOKS_SECRET cannot be used');
+  });
+
   it('fails (exit 1) on a corrupt secret file, naming it', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'nw-listen-corrupt-'));
     const file = join(directory, 'listen-secret');
@@ -438,7 +467,7 @@ describe('listen: the command line', () => {
       ['--secret', SECRET, '--secret-file', '/tmp/x'],
       /cannot be used together/,
     ],
-    ['a secret with a space', ['--secret', 'two words'], /The --secret value cannot be used/],
+    ['a secret with a space', ['--secret', 'two words'], /The secret of --secret cannot be used/],
   ];
   it.each(usage)('refuses %s with exit 2 and a message', async (_name, args, message) => {
     const io = createFakeCliIo();
