@@ -4,40 +4,16 @@
 // the sample's `data` and is checked against the catalog strictly, as `publish` checks it
 // (docs/design.md §5.24); its value is never printed, only the failing field paths.
 import type { Command } from 'commander';
-import { getCatalogEntry } from '../../core/catalog/event-catalog.js';
-import type { EudrEventType, EventType } from '../../core/catalog/event-types.js';
-import { parseEventData } from '../../core/catalog/parse-event-data.js';
-import {
-  createSampleEudrEvent,
-  createSampleEvent,
-  ZERO_UUID,
-} from '../../core/catalog/sample-events.js';
-import { isWebhooksError, type WebhookValidationError } from '../../core/errors.js';
-import { createId } from '../../core/ids.js';
-import {
-  buildDeliveryRequest,
-  type DeliveryRequest,
-  type OutboundEvent,
-} from '../../core/profiles/wire-profile.js';
-import { webCryptoRandom } from '../../platform-random.js';
-import { catalogForProfile } from '../../sender/internal/sender-catalog.js';
-import { nodeHmacSha256Base64 } from '../../signature/node-hmac-sha256-base64.node.js';
-import { nodeHmacSha256Hex } from '../../signature/node-hmac-sha256-hex.node.js';
 import type { CliContext } from '../internal/cli-context.js';
-import { CliError, usageError } from '../internal/cli-error.js';
-import { CLI_PROFILES, type CliProfileName } from '../internal/cli-profiles.js';
+import { CliError } from '../internal/cli-error.js';
+import { type CliProfileName, SIGNATURE_HEADERS } from '../internal/cli-profiles.js';
 import { readDataOption } from '../internal/data-option.js';
 import { describeFetchFailure } from '../internal/fetch-failure.js';
 import { helpExamples } from '../internal/help-examples.js';
-import { nearestName } from '../internal/nearest-name.js';
 import { parseHttpUrl, parseTimeoutMs, parseUuid } from '../internal/option-parsers.js';
 import { printableText } from '../internal/printable-text.js';
-import {
-  asUsageErrors,
-  profileOption,
-  resolveSecrets,
-  secretOption,
-} from '../internal/signing-options.js';
+import { profileOption, resolveSecrets, secretOption } from '../internal/signing-options.js';
+import type { TriggerRequest } from '../internal/trigger-request.js';
 
 /** The options of `trigger`, as commander parses them. */
 interface TriggerOptions {
@@ -55,111 +31,6 @@ export const MAX_SHOWN_BODY_BYTES = 4096;
 
 /** The answer headers the text output shows, when present. */
 const SHOWN_HEADERS = ['content-type', 'content-length', 'location', 'retry-after', 'x-request-id'];
-
-/** The endpoint id a triggered event carries: recognisably synthetic (docs/design.md §5.8). */
-const SAMPLE_ENDPOINT_ID = `wh_${'0'.repeat(26)}`;
-
-/** What `trigger` built: the event's facts and the request to send. */
-export interface TriggerRequest {
-  readonly event: OutboundEvent;
-  readonly deliveryId: string;
-  readonly request: DeliveryRequest;
-}
-
-/**
- * Builds the signed request of a sample `type` event with `data` (the sample's when absent),
- * checked strictly against the profile's catalog.
- *
- * @throws CliError `usage` for a type outside the profile's catalog (naming the nearest), data
- *   the catalog refuses (naming the field paths), a `--partner` on an event that has none, or a
- *   refused secret.
- * @example
- * ```ts
- * const { request } = buildTriggerRequest('compliance.decision_made', {
- *   profile: 'novatrade', secrets: ['whsec_…'], nowMs: Date.now(),
- * });
- * ```
- */
-export function buildTriggerRequest(
-  type: string,
-  options: {
-    readonly profile: CliProfileName;
-    readonly secrets: readonly string[];
-    readonly nowMs: number;
-    readonly data?: Readonly<Record<string, unknown>> | undefined;
-    readonly partnerUuid?: string | undefined;
-  },
-): TriggerRequest {
-  const { profile: wireProfile, name } = CLI_PROFILES[options.profile];
-  const types = wireProfile.eventTypes;
-  if (!types.includes(type)) {
-    const nearest = nearestName(type, types);
-    throw usageError(
-      `unknown event type ${JSON.stringify(type)} for --profile ${name}` +
-        (nearest === undefined ? '.' : `; did you mean ${nearest}?`),
-      `The ${name} event types: ${types.join(', ')}.`,
-    );
-  }
-  const catalog = catalogForProfile(wireProfile);
-  const entry = getCatalogEntry(catalog, type);
-  const eudr = name === 'eudr';
-  // `type` is in the profile's catalog (checked above); the samples are plain JSON objects.
-  const sample: {
-    readonly data: unknown;
-    readonly organizationUuid?: string;
-    readonly integrationId?: string;
-  } = eudr ? createSampleEudrEvent(type as EudrEventType) : createSampleEvent(type as EventType);
-  let partnerUuid: string | null = null;
-  if (options.partnerUuid !== undefined && (eudr || entry.scope === 'organization')) {
-    throw usageError(
-      `--partner: ${type} events ${eudr ? 'of the EUDR profile ' : ''}concern the organization ` +
-        'and carry no partner.',
-    );
-  }
-  if (!eudr && entry.scope !== 'organization') partnerUuid = options.partnerUuid ?? ZERO_UUID;
-  // The latest version is the last: a catalog keeps versions ascending, never empty.
-  const schemaVersion = entry.versions.at(-1)?.version ?? 1;
-  let data: Record<string, unknown>;
-  try {
-    data = parseEventData(catalog, {
-      type,
-      schemaVersion,
-      data: options.data ?? sample.data,
-      strict: true,
-    });
-  } catch (error) {
-    if (!isWebhooksError(error) || error.code !== 'invalid_event') throw error;
-    const { issues } = error as WebhookValidationError;
-    throw usageError(
-      `--data does not fit ${type} (schema version ${schemaVersion}): ` +
-        issues.map((issue) => `${issue.path} (${issue.code})`).join(', '),
-      issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n'),
-    );
-  }
-  const event: OutboundEvent = {
-    id: createId('event', webCryptoRandom),
-    type,
-    schemaVersion,
-    source: 'SYSTEM',
-    createdAtMs: options.nowMs,
-    organizationUuid: (eudr ? sample.integrationId : sample.organizationUuid) ?? ZERO_UUID,
-    partnerUuid,
-    data,
-  };
-  const deliveryId = createId('delivery', webCryptoRandom);
-  const request = asUsageErrors(() =>
-    buildDeliveryRequest(wireProfile, {
-      event,
-      endpointId: SAMPLE_ENDPOINT_ID,
-      deliveryId,
-      secrets: options.secrets,
-      nowMs: options.nowMs,
-      hmac: nodeHmacSha256Hex,
-      hmacBase64: nodeHmacSha256Base64,
-    }),
-  );
-  return { event, deliveryId, request };
-}
 
 /** A `Headers` as a plain object of lowercase names. */
 function headersObject(headers: Headers): Record<string, string> {
@@ -248,6 +119,7 @@ export function registerTriggerCommand(program: Command, context: CliContext): v
       const secrets = resolveSecrets(options.secret, context.io.env);
       const data =
         options.data === undefined ? undefined : await readDataOption(options.data, context.io);
+      const { buildTriggerRequest } = await import('../internal/trigger-request.js');
       const built = buildTriggerRequest(type, {
         profile: options.profile,
         secrets,
@@ -268,7 +140,7 @@ async function send(
   const { output } = context;
   const { colors } = output;
   const { event, deliveryId, request } = built;
-  const signatureHeader = CLI_PROFILES[options.profile].signatureHeader.toLowerCase();
+  const signatureHeader = SIGNATURE_HEADERS[options.profile].toLowerCase();
   const bodyBytes = new TextEncoder().encode(request.body).byteLength;
   const sent = {
     method: 'POST',

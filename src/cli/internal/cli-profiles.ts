@@ -1,10 +1,6 @@
-// The wire profiles the CLI's `--profile` names (docs/design.md §4): the profile object, and the
-// header its signature travels in. One list, so `sign`, `verify` and `trigger` offer the same
-// choices.
-import { EUDR_PROFILE } from '../../core/profiles/eudr-profile.js';
-import { NOVATRADE_PROFILE } from '../../core/profiles/novatrade-profile.js';
-import { STANDARD_WEBHOOKS_PROFILE } from '../../core/profiles/standard-webhooks-profile.js';
-import type { WireProfile } from '../../core/profiles/wire-profile.js';
+// The wire profiles the CLI's `--profile` names (docs/design.md §4) and the header each one's
+// signature travels in. One list, so `sign`, `verify` and `trigger` offer the same choices. The
+// profile objects themselves are loaded only by the command that sends (trigger-request.ts).
 import {
   EUDR_SIGNATURE_HEADER,
   NOVATRADE_SIGNATURE_HEADER,
@@ -17,29 +13,16 @@ export const CLI_PROFILE_NAMES = ['novatrade', 'eudr', 'standard-webhooks'] as c
 /** One of {@link CLI_PROFILE_NAMES}. */
 export type CliProfileName = (typeof CLI_PROFILE_NAMES)[number];
 
-/** A profile as the CLI uses it. */
-export interface CliProfile {
-  readonly name: CliProfileName;
-  readonly profile: WireProfile;
-  /** The header the signature travels in. */
-  readonly signatureHeader: string;
-}
-
-/** The CLI's profiles, by name. */
-export const CLI_PROFILES: { readonly [N in CliProfileName]: CliProfile } = {
-  novatrade: {
-    name: 'novatrade',
-    profile: NOVATRADE_PROFILE as WireProfile,
-    signatureHeader: NOVATRADE_SIGNATURE_HEADER,
-  },
-  eudr: {
-    name: 'eudr',
-    profile: EUDR_PROFILE as WireProfile,
-    signatureHeader: EUDR_SIGNATURE_HEADER,
-  },
-  'standard-webhooks': {
-    name: 'standard-webhooks',
-    profile: STANDARD_WEBHOOKS_PROFILE as WireProfile,
-    signatureHeader: STANDARD_WEBHOOKS_HEADERS.signature,
-  },
+/**
+ * The header each profile's signature travels in.
+ *
+ * @example
+ * ```ts
+ * SIGNATURE_HEADERS.eudr; // 'X-Webhook-Signature'
+ * ```
+ */
+export const SIGNATURE_HEADERS: { readonly [N in CliProfileName]: string } = {
+  novatrade: NOVATRADE_SIGNATURE_HEADER,
+  eudr: EUDR_SIGNATURE_HEADER,
+  'standard-webhooks': STANDARD_WEBHOOKS_HEADERS.signature,
 };

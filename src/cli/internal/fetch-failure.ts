@@ -14,17 +14,19 @@ export interface FetchFailure {
  * Classifies what `fetch` rejected with.
  *
  * @param error - the rejection.
- * @param timeoutMs - the deadline that a `TimeoutError` means, for the text.
+ * @param timeoutMs - the deadline that a `TimeoutError` means, for the text (when known).
  * @example
  * ```ts
  * try { await fetch(url, { signal: AbortSignal.timeout(5000) }); }
  * catch (error) { const { code, text } = describeFetchFailure(error, 5000); }
  * ```
  */
-export function describeFetchFailure(error: unknown, timeoutMs: number): FetchFailure {
-  if (error instanceof Error && error.name === 'TimeoutError') {
-    return { code: 'timeout', text: `no answer within ${timeoutMs} ms` };
-  }
+export function describeFetchFailure(error: unknown, timeoutMs?: number): FetchFailure {
+  const timeout: FetchFailure = {
+    code: 'timeout',
+    text: timeoutMs === undefined ? 'no answer in time' : `no answer within ${timeoutMs} ms`,
+  };
+  if (error instanceof Error && error.name === 'TimeoutError') return timeout;
   const systemCode = findSystemCode(error);
   switch (systemCode) {
     case 'ECONNREFUSED':
@@ -38,7 +40,7 @@ export function describeFetchFailure(error: unknown, timeoutMs: number): FetchFa
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
     case 'ETIMEDOUT':
-      return { code: 'timeout', text: `no answer within ${timeoutMs} ms` };
+      return timeout;
     default: {
       if (systemCode !== undefined) {
         return { code: 'network_error', text: `the request failed (${systemCode})` };
