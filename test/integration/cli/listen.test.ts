@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createSampleEvent,
   createSignedRequest,
@@ -20,6 +20,9 @@ import {
 
 const SECRET = 'whsec_listen_integration_secret_01';
 const WAIT = { timeoutMs: 20_000 };
+
+// Each child compiles the CLI with tsx first (1 to 3 s on a shared 2-core machine).
+vi.setConfig({ testTimeout: 60_000 });
 
 const children = new Set<ChildScript>();
 const receivers = new Set<LoopbackReceiver>();
