@@ -24,6 +24,12 @@ export interface DeliveryAttemptPayload {
   readonly delivery: DeliveryView;
   /** The attempt: `attempt` (1 for the first), `startedAt`, `durationMs`, `httpStatus`, … */
   readonly attempt: AttemptView;
+  /**
+   * Where the attempt went: the origin (`https://partner.example`, `http://127.0.0.1:8081`:
+   * scheme, host and port) of the endpoint's URL when it was sent, never its path or query, which
+   * may carry a token. For logs, metrics and spans.
+   */
+  readonly origin: string;
 }
 
 /** Every hook and its payload. */

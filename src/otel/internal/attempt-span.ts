@@ -27,8 +27,9 @@ export interface AttemptSpanData {
  * for an HTTP error, else the lower-case reason such as `timeout`), and the sender's own
  * `webhooks.event.type`, `webhooks.event.id`, `webhooks.delivery.id`, `webhooks.endpoint.id`,
  * `webhooks.attempt` (1 for the first), `webhooks.delivery.status` (after the attempt:
- * `DELIVERED`, `PENDING` for a retry, `FAILED`) and `webhooks.delivery.test`. No URL, header,
- * secret or body.
+ * `DELIVERED`, `PENDING` for a retry, `FAILED`) and `webhooks.delivery.test`; from the payload's
+ * `origin`, `url.scheme`, `server.address` and `server.port` (the port implied by the scheme when
+ * the URL names none). No path, query, header, secret or body.
  *
  * @param payload - the `delivery.attempted` payload.
  * @returns the span's times, attributes and error.
@@ -53,6 +54,7 @@ export function attemptSpanData(payload: DeliveryAttemptPayload): AttemptSpanDat
     'webhooks.delivery.test': delivery.test,
   };
   if (attempt.httpStatus !== null) attributes['http.response.status_code'] = attempt.httpStatus;
+  Object.assign(attributes, serverAttributes(payload.origin));
   const error: string | null = attempt.failureReason;
   if (error !== null) {
     // The HTTP semantic conventions: the status code when a response said the request failed,
@@ -63,4 +65,25 @@ export function attemptSpanData(payload: DeliveryAttemptPayload): AttemptSpanDat
         : attemptOutcome(attempt);
   }
   return { startMs, endMs: startMs + attempt.durationMs, attributes, error };
+}
+
+/**
+ * `url.scheme`, `server.address` (an IPv6 address without its brackets) and `server.port` of an
+ * origin such as `https://partner.example` or `http://[::1]:8081`; none for a text that is not an
+ * `http:` or `https:` origin.
+ */
+export function serverAttributes(origin: string): Attributes {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return {};
+  }
+  const scheme = url.protocol.slice(0, -1);
+  if (scheme !== 'http' && scheme !== 'https') return {};
+  return {
+    'url.scheme': scheme,
+    'server.address': url.hostname.replace(/^\[|\]$/g, ''),
+    'server.port': url.port === '' ? (scheme === 'https' ? 443 : 80) : Number(url.port),
+  };
 }

@@ -604,7 +604,7 @@ export class Dispatcher {
       if (recorded.delivery.status === 'PENDING' && next !== null && next <= clock.now()) {
         this.wake();
       }
-      const consequences = this.#after(recorded, event, attempt);
+      const consequences = this.#after(recorded, event, attempt, this.#originOf(endpoint.url));
       if (consequences !== undefined) await consequences;
     } catch (error) {
       this.#callFailed(
@@ -747,14 +747,15 @@ export class Dispatcher {
     recorded: RecordAttemptResult,
     event: EventRecord,
     attempt: AttemptRecord,
+    origin: string,
   ): Promise<void> | undefined {
     const { endpoint } = recorded;
     // The sender's endpoint cache first: a listener that publishes from a hook must already see
     // the endpoint's new status (a pause), or it would create a delivery to a paused endpoint.
     const caching = endpoint === null ? undefined : this.#host.endpointChanged(endpoint);
-    if (caching === undefined) return this.#report(recorded, event, attempt);
+    if (caching === undefined) return this.#report(recorded, event, attempt, origin);
     return caching.then(
-      () => this.#report(recorded, event, attempt),
+      () => this.#report(recorded, event, attempt, origin),
       (error: unknown) => {
         // The cache reads storage again after its TTL; the attempt's consequences still follow.
         this.#callFailed(
@@ -763,7 +764,7 @@ export class Dispatcher {
           { deliveryId: recorded.delivery.id, endpointId: recorded.delivery.endpointId },
           "the sender's endpoint cache reads storage again after endpointCacheTtlMs",
         );
-        return this.#report(recorded, event, attempt);
+        return this.#report(recorded, event, attempt, origin);
       },
     );
   }
@@ -772,6 +773,7 @@ export class Dispatcher {
     recorded: RecordAttemptResult,
     event: EventRecord,
     attempt: AttemptRecord,
+    origin: string,
   ): Promise<void> | undefined {
     const { hooks } = this.#ports;
     const { delivery, endpoint } = recorded;
@@ -783,7 +785,11 @@ export class Dispatcher {
           : 'delivery.failed';
     // The views (docs/design.md §5.25) are built only when a listener is there.
     if (hooks.has('delivery.attempted') || hooks.has(outcome)) {
-      const payload = { delivery: toDeliveryView(delivery), attempt: toAttemptView(attempt) };
+      const payload = {
+        delivery: toDeliveryView(delivery),
+        attempt: toAttemptView(attempt),
+        origin,
+      };
       hooks.emit('delivery.attempted', payload);
       hooks.emit(outcome, payload);
     }

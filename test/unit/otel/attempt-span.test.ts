@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DELIVERY_FAILURE_REASONS } from '../../../src/core/catalog/enum-values.js';
-import { attemptSpanData } from '../../../src/otel/internal/attempt-span.js';
+import { attemptSpanData, serverAttributes } from '../../../src/otel/internal/attempt-span.js';
 import type { DeliveryAttemptPayload } from '../../../src/sender/sender-events.js';
 
 const KEYS = new Set([
@@ -18,6 +18,9 @@ const KEYS = new Set([
   'webhooks.attempt',
   'webhooks.delivery.status',
   'webhooks.delivery.test',
+  'url.scheme',
+  'server.address',
+  'server.port',
 ]);
 
 const START = '2026-01-01T00:00:01.250Z';
@@ -54,6 +57,7 @@ function payload(
       responseBody: '',
       ...attempt,
     },
+    origin: 'https://partner.example',
   };
 }
 
@@ -76,8 +80,46 @@ describe('attemptSpanData', () => {
         'webhooks.attempt': 1,
         'webhooks.delivery.status': 'DELIVERED',
         'webhooks.delivery.test': false,
+        'url.scheme': 'https',
+        'server.address': 'partner.example',
+        'server.port': 443,
       },
     });
+  });
+
+  it.each([
+    [
+      'https://partner.example',
+      { 'url.scheme': 'https', 'server.address': 'partner.example', 'server.port': 443 },
+    ],
+    [
+      'http://partner.example',
+      { 'url.scheme': 'http', 'server.address': 'partner.example', 'server.port': 80 },
+    ],
+    [
+      'http://127.0.0.1:8081',
+      { 'url.scheme': 'http', 'server.address': '127.0.0.1', 'server.port': 8081 },
+    ],
+    ['https://[::1]:9443', { 'url.scheme': 'https', 'server.address': '::1', 'server.port': 9443 }],
+    ['not a url', {}],
+    ['ftp://files.example', {}],
+  ] as const)('the origin %s: %o', (origin, expected) => {
+    expect(serverAttributes(origin)).toEqual(expected);
+  });
+
+  it('for any http(s) URL: the origin attributes name its host and port, never its path or query', () => {
+    fc.assert(
+      fc.property(fc.webUrl({ withQueryParameters: true, withFragments: true }), (url) => {
+        const parsed = new URL(url);
+        const span = attemptSpanData({ ...payload({}), origin: parsed.origin });
+        expect(span.attributes['url.scheme']).toBe(parsed.protocol.slice(0, -1));
+        expect(span.attributes['server.address']).toBe(parsed.hostname.replace(/^\[|\]$/g, ''));
+        for (const value of Object.values(span.attributes)) {
+          if (parsed.pathname.length > 1) expect(String(value)).not.toContain(parsed.pathname);
+          if (parsed.search !== '') expect(String(value)).not.toContain(parsed.search);
+        }
+      }),
+    );
   });
 
   it.each([

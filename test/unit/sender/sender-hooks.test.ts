@@ -107,11 +107,18 @@ describe('sender hook payloads', () => {
       responseBody: 'try later',
     });
     // Spread and JSON show both views (own, enumerable properties), with the views' names only.
+    // The origin, never the path of https://partner.example/hooks.
+    expect(attempted?.origin).toBe('https://partner.example');
     expect(JSON.parse(JSON.stringify(attempted))).toEqual({
       delivery: data[0],
       attempt: found?.attempts[0],
+      origin: 'https://partner.example',
     });
-    expect({ ...attempted }).toEqual({ delivery: data[0], attempt: found?.attempts[0] });
+    expect({ ...attempted }).toEqual({
+      delivery: data[0],
+      attempt: found?.attempts[0],
+      origin: 'https://partner.example',
+    });
     for (const name of RECORD_NAMES) expect(keysOf({ ...attempted })).not.toContain(name);
   });
 
