@@ -143,8 +143,12 @@ export function formatLogPretty(
   colors: Colors,
 ): string {
   const paint = level === 'error' ? colors.red : level === 'warn' ? colors.yellow : colors.dim;
-  const parts = Object.entries(fields).map(([key, value]) => `${key}=${prettyValue(value)}`);
-  return `${colors.dim(clockTime(time))} ${paint(level.padEnd(5))} ${message}${parts.length > 0 ? ` ${colors.dim(parts.join(' '))}` : ''}`;
+  const parts = Object.entries(fields).map(
+    ([key, value]) => `${/^[\w.-]+$/.test(key) ? key : JSON.stringify(key)}=${prettyValue(value)}`,
+  );
+  // One line whatever the message holds: line breaks become spaces.
+  const text = message.replace(/[\r\n\u2028\u2029]+/g, ' ');
+  return `${colors.dim(clockTime(time))} ${paint(level.padEnd(5))} ${text}${parts.length > 0 ? ` ${colors.dim(parts.join(' '))}` : ''}`;
 }
 
 function prettyValue(value: unknown): string {

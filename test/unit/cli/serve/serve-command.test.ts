@@ -26,8 +26,16 @@ async function serve(
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
-    stdout: { write: (chunk: string) => void (stdout += chunk) },
-    stderr: { write: (chunk: string) => void (stderr += chunk) },
+    stdout: {
+      write: (chunk: string) => {
+        stdout += chunk;
+      },
+    },
+    stderr: {
+      write: (chunk: string) => {
+        stderr += chunk;
+      },
+    },
     stdin: Readable.from([]),
     env,
     cwd,

@@ -29,7 +29,8 @@ function payload(
     test?: boolean;
   } = {},
 ): DeliveryAttemptPayload {
-  return {
+  const built = {
+    origin: 'http://127.0.0.1:4000',
     delivery: {
       id: 'dlv_3',
       endpointId: 'ep_2',
@@ -56,6 +57,9 @@ function payload(
       responseBody: 'the receiver said something private',
     },
   };
+  // A cast, not an annotation: the payload gains fields over time (its origin), which the lines
+  // read from their own argument.
+  return built as DeliveryAttemptPayload;
 }
 
 function capture(): { output: Output; stdout: string[]; stderr: string[] } {
