@@ -53,7 +53,7 @@ export interface TriggerRequest {
  * checked strictly against the profile's catalog.
  *
  * @throws CliError `usage` for a type outside the profile's catalog (naming the nearest), data
- *   the catalog refuses (naming the field paths), a `--partner` on an event that has none, or a
+ *   the catalog refuses (naming the field paths), a `--partner` on an EUDR event, or a
  *   refused secret.
  * @example
  * ```ts
@@ -92,14 +92,14 @@ export function buildTriggerRequest(
     readonly organizationUuid?: string;
     readonly integrationId?: string;
   } = eudr ? createSampleEudrEvent(type as EudrEventType) : createSampleEvent(type as EventType);
-  let partnerUuid: string | null = null;
-  if (options.partnerUuid !== undefined && (eudr || entry.scope === 'organization')) {
-    throw usageError(
-      `--partner: ${type} events ${eudr ? 'of the EUDR profile ' : ''}concern the organization ` +
-        'and carry no partner.',
-    );
+  if (options.partnerUuid !== undefined && eudr) {
+    throw usageError('--partner: EUDR events carry no partner (only an integrationId).');
   }
-  if (!eudr && entry.scope !== 'organization') partnerUuid = options.partnerUuid ?? ZERO_UUID;
+  // An organization's event (the meta-events) has no partner, as the sender sends it; a partner
+  // given anyway goes into the envelope, as a test fire's does (docs/design.md §5.8).
+  const partnerUuid: string | null = eudr
+    ? null
+    : (options.partnerUuid ?? (entry.scope === 'organization' ? null : ZERO_UUID));
   // The latest version is the last: a catalog keeps versions ascending, never empty.
   const schemaVersion = entry.versions.at(-1)?.version ?? 1;
   let data: Record<string, unknown>;

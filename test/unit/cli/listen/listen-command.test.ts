@@ -75,6 +75,19 @@ async function receiver(): Promise<LoopbackReceiver> {
   return started;
 }
 
+/** Whether a server can listen on `host` here. */
+async function canBind(host: string): Promise<boolean> {
+  const server = createServer();
+  const bound = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(0, host, () => resolve(true));
+  });
+  if (bound) await new Promise<void>((resolve) => server.close(() => resolve()));
+  return bound;
+}
+
+const IPV6_LOOPBACK = await canBind('::1');
+
 function post(url: string, signed: { toFetchInit(): RequestInit }): Promise<Response> {
   return fetch(url, signed.toFetchInit());
 }
@@ -178,6 +191,19 @@ describe('listen: receiving', () => {
     expect(io.lines().at(-1)).toBe('Stopped (SIGTERM).');
     expect(io.stdout()).not.toContain('\u001b[');
   });
+
+  // Some containers have no IPv6 loopback: the case needs one.
+  it.skipIf(!IPV6_LOOPBACK)(
+    'listens on IPv6 loopback with --host ::1, and says so with brackets',
+    async () => {
+      const listen = await startListen(['--secret', SECRET, '--host', '[::1]']);
+      expect(listen.url).toMatch(/^http:\/\/\[::1\]:\d+\/$/);
+      const signed = createSignedRequest(createSampleEvent('prospect.submitted'), {
+        secret: SECRET,
+      });
+      expect((await post(listen.url, signed)).status).toBe(200);
+    },
+  );
 
   it('receives EUDR deliveries with --profile eudr', async () => {
     const listen = await startListen(['--secret', SECRET, '--profile', 'eudr']);
@@ -460,6 +486,11 @@ describe('listen: the command line', () => {
     ['an empty pattern', ['--forward-to', 'http://a.test/', '--events', 'kyc.*,'], /no empty item/],
     ['a port out of range', ['--port', '70000'], /port number from 0 to 65535/],
     ['a path without /', ['--path', 'hooks'], /starting with "\/"/],
+    [
+      'a host that is no address or name',
+      ['--host', 'not a host'],
+      /Expected an IP address or a host name/,
+    ],
     ['an unknown profile', ['--profile', 'stripe'], /Allowed choices are novatrade, eudr/],
     ['an unknown format', ['--format', 'yaml'], /Allowed choices are pretty, json/],
     [
