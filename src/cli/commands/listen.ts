@@ -38,6 +38,7 @@ import {
   type ListenServer,
   startListenServer,
 } from '../listen/listen-server.js';
+import { parseHost } from '../serve/serve-options.js';
 
 /** The port `listen` takes by default (`serve` takes 8080). */
 export const DEFAULT_LISTEN_PORT = 8081;
@@ -93,7 +94,7 @@ export function registerListenCommand(program: Command, context: CliContext): vo
       parsePort,
       DEFAULT_LISTEN_PORT,
     )
-    .option('--host <host>', 'the address to listen on', '127.0.0.1')
+    .option('--host <host>', 'the address to listen on', parseHost, '127.0.0.1')
     .option(
       '--path <path>',
       'the path webhooks are posted to (others are answered 404)',
