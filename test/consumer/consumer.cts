@@ -50,3 +50,8 @@ import { createWebhooksClient, NovatradeApiError } from '@novatrade24/webhooks/c
 
 const cjsClient = createWebhooksClient({ baseUrl: 'https://api.novatrade24.com', auth: 'token' });
 void [cjsClient.endpoints.get, NovatradeApiError];
+
+import { instrumentSender } from '@novatrade24/webhooks/otel';
+import { createPrometheusExporter } from '@novatrade24/webhooks/sender';
+
+void [instrumentSender, createPrometheusExporter];

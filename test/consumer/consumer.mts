@@ -252,3 +252,23 @@ import { setupServer } from 'msw/node';
 const mock = createManagementApiHandlers();
 const mswServer = setupServer(...mock.handlers);
 void [mswServer, eventArbitrary];
+
+// `/otel`: spans and metrics through @opentelemetry/api (optional peer); `/sender`'s Prometheus
+// exporter needs no peer.
+import { instrumentSender } from '@novatrade24/webhooks/otel';
+import {
+  createPrometheusExporter,
+  WebhookSender as OtelSender,
+  HttpTransport as OtelTransport,
+} from '@novatrade24/webhooks/sender';
+
+const observed = new OtelSender({ transport: new OtelTransport() });
+const instrumentation: { close(): void } = instrumentSender(observed, { attemptSpans: true });
+const exporter = createPrometheusExporter(observed);
+const text: Promise<string> = exporter.render();
+const contentType: string = exporter.contentType;
+observed.on('delivery.attempted', ({ origin }) => {
+  const where: string = origin;
+  void where;
+});
+void [instrumentation, text, contentType];

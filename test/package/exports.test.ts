@@ -18,6 +18,7 @@ const ENTRIES = [
   '@novatrade24/webhooks/postgres',
   '@novatrade24/webhooks/server',
   '@novatrade24/webhooks/client',
+  '@novatrade24/webhooks/otel',
 ] as const;
 
 /** The runtime export names of `entry` as a Node ESM consumer sees them. */
