@@ -152,8 +152,15 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-/** `serve` answers /healthz 200, or fail when it exits first or takes too long. */
-async function waitForHealth(base: string, serve: ChildProcess): Promise<void> {
+/**
+ * `serve` has bound its port (`bound()`, from its `listening on` line) and answers /healthz 200;
+ * fails when it exits first or takes too long.
+ */
+async function waitForHealth(
+  base: string,
+  serve: ChildProcess,
+  bound: () => boolean,
+): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let serveExit: number | null | undefined;
   void exited(serve).then((code) => {
@@ -161,10 +168,15 @@ async function waitForHealth(base: string, serve: ChildProcess): Promise<void> {
   });
   while (Date.now() < deadline) {
     if (serveExit !== undefined)
-      fail(`serve stopped (exit status ${serveExit}) before it was ready: see its lines above.`);
+      fail(
+        `serve stopped (exit status ${serveExit}) before it was ready: see its lines above (PORT=… picks another port).`,
+      );
     try {
-      const response = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (response.ok) return;
+      // Only once our serve has bound the port: another program on it must not pass for it.
+      if (bound()) {
+        const response = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2_000) });
+        if (response.ok) return;
+      }
     } catch {
       // not listening yet
     }
@@ -298,7 +310,7 @@ async function main(): Promise<void> {
   const children = new Map<string, ChildProcess>();
   let stopping = false;
   let stoppingSinceMs = 0;
-  const stop = (signal: NodeJS.Signals): void => {
+  const stop = (signal: NodeJS.Signals, announce = true): void => {
     if (stopping) {
       // Ctrl-C reaches this script twice at once under npm: from the terminal, and forwarded by
       // npm. Only a later one is a second Ctrl-C, passed on so that serve exits at once (status
@@ -309,7 +321,7 @@ async function main(): Promise<void> {
     }
     stopping = true;
     stoppingSinceMs = Date.now();
-    process.stdout.write(`\nStopping serve and listen (${signal})…\n`);
+    if (announce) process.stdout.write(`\nStopping serve and listen (${signal})…\n`);
     for (const child of children.values()) child.kill('SIGTERM');
   };
   process.on('SIGINT', () => stop('SIGINT'));
@@ -320,6 +332,7 @@ async function main(): Promise<void> {
   });
 
   const base = `http://${HOST}:${port}`;
+  let serveBound = false;
   const serve = startCommand(
     'serve',
     [
@@ -335,10 +348,13 @@ async function main(): Promise<void> {
     ],
     // The key through the environment, not the command line (which `ps` shows).
     { NOVATRADE_WEBHOOKS_API_KEYS: `${state.apiKey}=${state.organizationUuid}` },
+    (line) => {
+      if (line.includes(`listening on ${base}`)) serveBound = true;
+    },
   );
   children.set('serve', serve);
   const outcome = (async (): Promise<number> => {
-    await waitForHealth(base, serve);
+    await waitForHealth(base, serve, () => serveBound);
     if (stopping) return 0;
     const listenUrl = `http://${HOST}:${listenPort}/`;
     const endpoint = await ensureListenEndpoint(base, state, listenUrl);
@@ -364,7 +380,9 @@ async function main(): Promise<void> {
     const first = await Promise.race([listenReady.then(() => 'ready' as const), listenEnded]);
     if (first !== 'ready') {
       if (stopping) return 0;
-      fail(`listen stopped (exit status ${first}) before it was ready: see its lines above.`);
+      fail(
+        `listen stopped (exit status ${first}) before it was ready: see its lines above (LISTEN_PORT=… picks another port).`,
+      );
     }
     if (!stopping) printBanner({ base, state, endpoint, dataDir });
     return 0;
@@ -376,7 +394,7 @@ async function main(): Promise<void> {
   } catch (error) {
     status = 1;
     process.stderr.write(`npm start: ${error instanceof Error ? error.message : String(error)}\n`);
-    stop('SIGTERM');
+    stop('SIGTERM', false);
   }
   // Until both children have exited: a stop, or one of them ending on its own.
   const ended = await Promise.race(
@@ -385,7 +403,7 @@ async function main(): Promise<void> {
   if (!stopping) {
     process.stderr.write(`npm start: ${ended.name} exited (status ${ended.code}); stopping.\n`);
     status = 1;
-    stop('SIGTERM');
+    stop('SIGTERM', false);
   }
   const codes = await Promise.all([...children.values()].map(exited));
   if (codes.some((code) => code !== 0)) status = status === 0 ? 1 : status;
