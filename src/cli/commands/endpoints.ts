@@ -17,6 +17,7 @@ import {
   integerParser,
   listParser,
   parseEventPattern,
+  parseHttpUrl,
   parseUuid,
 } from '../internal/option-parsers.js';
 import type { Output } from '../internal/output.js';
@@ -122,7 +123,11 @@ export function registerEndpointsCommand(program: Command, context: CliContext):
           'Register an endpoint. Prints its signing secret once: store it now, no other answer ' +
             'holds it.',
         )
-        .requiredOption('--url <url>', 'where deliveries go (https:, or http: on a local serve)')
+        .requiredOption(
+          '--url <url>',
+          'where deliveries go (https:, or http: on a local serve)',
+          parseHttpUrl,
+        )
         .requiredOption(
           '--events <list>',
           'event types or segment wildcards, comma-separated or repeated (compliance.*,kyc.vies_check_failed)',
