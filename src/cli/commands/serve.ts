@@ -50,7 +50,7 @@ Examples:
 Then, with KEY and ORG as above:
   $ curl -s http://127.0.0.1:8080/v1/webhooks -H "Authorization: Bearer $KEY" \\
       -H 'Content-Type: application/json' -H "Idempotency-Key: $(uuidgen)" \\
-      -d '{"url":"http://127.0.0.1:8081/","events":["*"]}'
+      -d '{"url":"http://127.0.0.1:8081/","events":["compliance.*","kyc.*"]}'
 
 /healthz and /metrics answer without credentials: keep --host on 127.0.0.1, or put them behind
 your own network rules. SIGINT or SIGTERM stops serve (exit status 0); a second one exits at

@@ -6,8 +6,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { isWebhooksError } from '../../core/errors.js';
-import { EUDR_HEADERS, EUDR_PROFILE } from '../../core/profiles/eudr-profile.js';
-import { NOVATRADE_HEADERS, NOVATRADE_PROFILE } from '../../core/profiles/novatrade-profile.js';
+import { EUDR_PROFILE } from '../../core/profiles/eudr-profile.js';
+import { NOVATRADE_PROFILE } from '../../core/profiles/novatrade-profile.js';
 import { VERSION } from '../../core/version.js';
 import { HttpTransport } from '../../sender/http-transport.node.js';
 import { createPrometheusExporter } from '../../sender/prometheus-exporter.js';
@@ -19,7 +19,6 @@ import { type Authenticate, createManagementApi } from '../../server/management-
 import type { CliContext } from '../internal/cli-context.js';
 import { CliError, usageError } from '../internal/cli-error.js';
 import type { CliIo, ShutdownSignal } from '../internal/cli-io.js';
-import { recordEndpointOrigins } from './endpoint-origins.js';
 import { createNodeRequestListener } from './node-fetch-bridge.js';
 import { openServeDatabase, type ServeDatabase } from './serve-database.js';
 import { createServeHandler, EUDR_PATH_PREFIX } from './serve-handler.js';
@@ -70,17 +69,13 @@ export async function runServe(
     const openDatabase = dependencies.openDatabase ?? openServeDatabase;
     const database = await openDatabase(config.database, {
       logger: log.logger,
-      progress: (message) =>
-        log.info(message, 'creating database', { database: config.database.kind }),
+      progress: (text, fields) => log.info(text, 'creating database', { database: fields }),
     });
     cleanups.push(() => database.close());
     if (signals.received !== undefined) return await stopNow(cleanups, log);
 
     const profile = config.profile === 'eudr' ? EUDR_PROFILE : NOVATRADE_PROFILE;
-    const transport = recordEndpointOrigins(
-      new HttpTransport({ allowPrivateNetworks: config.allowPrivateNetworks }),
-      config.profile === 'eudr' ? EUDR_HEADERS.endpointId : NOVATRADE_HEADERS.endpointId,
-    );
+    const transport = new HttpTransport({ allowPrivateNetworks: config.allowPrivateNetworks });
     const sender = new WebhookSender<unknown>({
       storage: database.storage,
       idempotencyStore: database.idempotencyStore,
@@ -89,9 +84,7 @@ export async function runServe(
       logger: log.logger,
       allowInsecureUrls: config.allowPrivateNetworks,
     });
-    sender.on('delivery.attempted', (payload) => {
-      log.attempt(attemptFields(payload, transport.originOf(payload.delivery.endpointId)));
-    });
+    sender.on('delivery.attempted', (payload) => log.attempt(attemptFields(payload)));
     const exporter = createPrometheusExporter(sender, {
       onError: (error) => log.logger.warn({ error }, 'metrics: the backlog age could not be read'),
     });

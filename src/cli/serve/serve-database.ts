@@ -13,6 +13,8 @@ import type { Logger } from '../../logging/logger.js';
 import { migrate } from '../../postgres/migrate.js';
 import { PostgresIdempotencyStore } from '../../postgres/postgres-idempotency-store.js';
 import { PostgresStorage } from '../../postgres/postgres-storage.js';
+import type { IdempotencyStore } from '../../sender/ports/idempotency-store.js';
+import type { SenderStorage } from '../../sender/ports/sender-storage.js';
 import { CliError } from '../internal/cli-error.js';
 import {
   type AcquireDataDirLockOptions,
@@ -38,8 +40,10 @@ export interface ServeDatabase {
     readonly text: string;
     readonly fields: Readonly<Record<string, string>>;
   };
-  readonly storage: PostgresStorage;
-  readonly idempotencyStore: PostgresIdempotencyStore;
+  /** `PostgresStorage` on the database. */
+  readonly storage: SenderStorage;
+  /** `PostgresIdempotencyStore` on the database. */
+  readonly idempotencyStore: IdempotencyStore;
   /** `SELECT 1` answered within `timeoutMs`. Never rejects. */
   ping(timeoutMs: number): Promise<boolean>;
   /** Ends the pool, closes PGlite and releases the data directory's lock. Stop the sender first. */
@@ -50,8 +54,13 @@ export interface ServeDatabase {
 export interface OpenServeDatabaseOptions {
   /** Where an idle connection's failure is reported. */
   readonly logger: Logger;
-  /** Told before a step that takes a while (a new PGlite database runs initdb). */
-  readonly progress?: ((message: string) => void) | undefined;
+  /**
+   * Told before a step that takes a while (a new PGlite database runs initdb): a sentence, and
+   * its fields for a json line.
+   */
+  readonly progress?:
+    | ((text: string, fields: Readonly<Record<string, string>>) => void)
+    | undefined;
   /** Loads a module by name. Tests pass one that fails. @default `import(specifier)` */
   readonly importModule?: ((specifier: string) => Promise<unknown>) | undefined;
   /** The lock's process identity and waits (tests). */
@@ -128,6 +137,7 @@ async function openPGlite(
     if (await isEmptyDirectory(path)) {
       options.progress?.(
         `creating a new PGlite database in ${path} (the first start takes a few seconds)`,
+        { kind: 'pglite', path },
       );
     }
     try {

@@ -33,8 +33,8 @@ export interface AttemptFields {
   readonly eventId: string;
   readonly deliveryId: string;
   readonly endpointId: string;
-  /** The endpoint URL's origin (scheme, host, port), or null when it is not known here. */
-  readonly origin: string | null;
+  /** Where the attempt went: the endpoint URL's origin (scheme, host, port), never its path. */
+  readonly origin: string;
   /** 1 for the first attempt. */
   readonly attempt: number;
   readonly durationMs: number;
@@ -46,12 +46,9 @@ export interface AttemptFields {
   readonly test: boolean;
 }
 
-/** The fields of an attempt line from the sender's hook payload and the endpoint's origin. */
-export function attemptFields(
-  payload: DeliveryAttemptPayload,
-  origin: string | null,
-): AttemptFields {
-  const { delivery, attempt } = payload;
+/** The fields of an attempt line, from the sender's `delivery.attempted` payload. */
+export function attemptFields(payload: DeliveryAttemptPayload): AttemptFields {
+  const { delivery, attempt, origin } = payload;
   return {
     ok: attempt.failureReason === null,
     httpStatus: attempt.httpStatus,
@@ -129,7 +126,7 @@ export function formatAttemptPretty(fields: AttemptFields, time: Date, colors: C
   }
   return (
     `${colors.dim(clockTime(time))} ${mark} ${outcome} ${colors.bold(fields.eventType)}${test} ` +
-    `${fields.eventId} → ${fields.endpointId} ${fields.origin ?? '(origin unknown)'} ` +
+    `${fields.eventId} → ${fields.endpointId} ${fields.origin} ` +
     `delivery ${fields.deliveryId} attempt ${fields.attempt}, ${fields.durationMs} ms${tail}`
   );
 }
