@@ -19,7 +19,7 @@ import {
 } from '../../helpers/processes/loopback-receiver.js';
 
 const SECRET = 'whsec_listen_integration_secret_01';
-const WAIT = { timeoutMs: 20_000 };
+const WAIT = { timeoutMs: 45_000 };
 
 // Each child compiles the CLI with tsx first (1 to 3 s on a shared 2-core machine).
 vi.setConfig({ testTimeout: 60_000 });
