@@ -234,7 +234,16 @@ export async function startListenServer(options: ListenServerOptions): Promise<L
 
   const target: WebhookHandlerTarget = {
     maxBodyBytes: receiver.maxBodyBytes,
-    tooLarge: () => receiver.tooLarge(),
+    tooLarge() {
+      // The adapter stopped reading a body over maxBodyBytes (1 MiB): `handle` is not called.
+      reporter.refused({
+        method: 'POST',
+        path: options.path,
+        status: 413,
+        code: 'payload_too_large',
+      });
+      return receiver.tooLarge();
+    },
     async handle(request) {
       const scope: RequestScope = { request };
       const response = await scopes.run(scope, () => receiver.handle(request));

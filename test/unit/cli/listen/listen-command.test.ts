@@ -164,6 +164,18 @@ describe('listen: receiving', () => {
     expect((await post(listen.url, signed)).status).toBe(200);
   });
 
+  it('refuses a body over 1 MiB with 413 payload_too_large, and says so', async () => {
+    const listen = await startListen(['--secret', SECRET]);
+    const response = await fetch(listen.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(1024 * 1024 + 1),
+    });
+    expect(response.status).toBe(413);
+    const refused = await listen.io.waitForMessage((m) => m.msg === 'refused', 'the refused line');
+    expect(refused).toMatchObject({ status: 413, code: 'payload_too_large' });
+  });
+
   it('prints one pretty line per event, refusal and stop, with no colour off a terminal', async () => {
     const io = createFakeCliIo();
     const status = runCli(['listen', '--port', '0', '--secret', SECRET], io.io);
