@@ -39,7 +39,7 @@ async function ok(args: readonly string[]): Promise<string> {
 describe('endpoints and deliveries (child processes)', () => {
   it(
     'create → list → get → pause → resume → history → replay → delete',
-    { timeout: 120_000 },
+    { timeout: 180_000 },
     async () => {
       const created = JSON.parse(
         await ok([

@@ -18,7 +18,7 @@ const TAMPERED = BODY.replace('VALID_EXPORT', 'VALID_EXPORS');
 describe('sign | verify (child processes)', () => {
   it(
     'a header signed by one process verifies in the next; a changed payload does not (novatrade, eudr)',
-    { timeout: 60_000 },
+    { timeout: 120_000 },
     async () => {
       const dir = await mkdtemp(join(tmpdir(), 'nw-cli-sign-'));
       await writeFile(join(dir, 'event.json'), BODY);

@@ -30,7 +30,7 @@ afterAll(async () => {
 describe('trigger (child processes)', () => {
   it(
     'a WebhookReceiver with the same secret accepts it (exit 0); a 500 and a closed port fail (exit 1)',
-    { timeout: 60_000 },
+    { timeout: 120_000 },
     async () => {
       const closed = await closedPortUrl();
       const data = JSON.stringify({
