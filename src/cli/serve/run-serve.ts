@@ -320,6 +320,11 @@ export function listeningUrl(address: AddressInfo): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 }
 
+/** Whether a bound address is a loopback one (127.0.0.0/8, ::1, or 127.x mapped into IPv6). */
+export function isLoopbackAddress(address: string): boolean {
+  return /^(127\.|::ffff:127\.)/.test(address) || address === '::1';
+}
+
 function printListening(
   log: ServeLog,
   config: ServeConfig,
@@ -356,4 +361,11 @@ function printListening(
     version: VERSION,
     allowPrivateNetworks: config.allowPrivateNetworks,
   });
+  if (!isLoopbackAddress(address.address)) {
+    log.warn(
+      `listening on ${address.address}, which other machines may reach: /healthz and /metrics answer them without credentials`,
+      'not loopback only',
+      { address: address.address },
+    );
+  }
 }

@@ -12,7 +12,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CliContext } from '../../../../src/cli/internal/cli-context.js';
 import { CliError } from '../../../../src/cli/internal/cli-error.js';
 import type { ShutdownSignal } from '../../../../src/cli/internal/cli-io.js';
-import { FORCED_EXIT_STATUS, runServe } from '../../../../src/cli/serve/run-serve.js';
+import {
+  FORCED_EXIT_STATUS,
+  isLoopbackAddress,
+  listeningUrl,
+  runServe,
+} from '../../../../src/cli/serve/run-serve.js';
 import type { ServeDatabase } from '../../../../src/cli/serve/serve-database.js';
 import type { ServeConfig } from '../../../../src/cli/serve/serve-options.js';
 import {
@@ -261,5 +266,32 @@ describe('runServe', () => {
     );
     expect(closed).toEqual(['database closed']);
     expect(h.listenerCount()).toBe(0);
+  });
+});
+
+describe('listeningUrl and isLoopbackAddress', () => {
+  it('gives the URL a local client connects to, wildcards replaced by loopback', () => {
+    const at = (address: string, family: string) => listeningUrl({ address, family, port: 8080 });
+    expect(at('127.0.0.1', 'IPv4')).toBe('http://127.0.0.1:8080');
+    expect(at('0.0.0.0', 'IPv4')).toBe('http://127.0.0.1:8080');
+    expect(at('::', 'IPv6')).toBe('http://[::1]:8080');
+    expect(at('::1', 'IPv6')).toBe('http://[::1]:8080');
+    expect(at('192.168.1.20', 'IPv4')).toBe('http://192.168.1.20:8080');
+  });
+
+  it('tells loopback addresses from the others', () => {
+    for (const address of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1']) {
+      expect(isLoopbackAddress(address)).toBe(true);
+    }
+    for (const address of [
+      '0.0.0.0',
+      '::',
+      '10.0.0.1',
+      '192.168.1.20',
+      '::ffff:10.0.0.1',
+      '1.127.0.0',
+    ]) {
+      expect(isLoopbackAddress(address)).toBe(false);
+    }
   });
 });
