@@ -84,7 +84,7 @@ export function registerEndpointsCommand(program: Command, context: CliContext):
       helpExamples([
         '# Against a local serve, with the API key it printed',
         'export NOVATRADE_WEBHOOKS_TOKEN=<api key>',
-        'novatrade-webhooks endpoints create --url http://127.0.0.1:4000/ --events "compliance.*,kyc.*"',
+        'novatrade-webhooks endpoints create --url http://127.0.0.1:8081/ --events "compliance.*,kyc.*"',
         'novatrade-webhooks endpoints list',
         'novatrade-webhooks endpoints pause wh_01j9zkx3w5',
         '# The Novatrade24 API, with client credentials',

@@ -111,8 +111,9 @@ export function registerTriggerCommand(program: Command, context: CliContext): v
         '# Data from a file, an EUDR event',
         'novatrade-webhooks trigger supplier.created --profile eudr --url "$URL" --secret "$SECRET" \\',
         '    --data @supplier.json',
-        '# At a running listen',
-        'novatrade-webhooks trigger kyc.vies_check_failed --url http://127.0.0.1:4000/ --secret "$SECRET"',
+        '# At a running listen (its address and secret)',
+        'novatrade-webhooks trigger kyc.vies_check_failed --url http://127.0.0.1:8081/ \\',
+        '    --secret "$(novatrade-webhooks listen --print-secret)"',
       ]),
     )
     .action(async (type: string, options: TriggerOptions) => {
@@ -127,16 +128,25 @@ export function registerTriggerCommand(program: Command, context: CliContext): v
         data,
         partnerUuid: options.partner,
       });
-      await send(built, options, context, secrets.length);
+      await send(built, { options, context, secretCount: secrets.length });
     });
 }
 
+/**
+ * POSTs the built request and prints it and the answer.
+ *
+ * @throws CliError `receiver_refused` for a non-2xx answer; `connection_refused`, `timeout`, … when
+ *   no answer came (exit 1).
+ */
 async function send(
   built: TriggerRequest,
-  options: TriggerOptions,
-  context: CliContext,
-  secretCount: number,
+  how: {
+    readonly options: TriggerOptions;
+    readonly context: CliContext;
+    readonly secretCount: number;
+  },
 ): Promise<void> {
+  const { options, context, secretCount } = how;
   const { output } = context;
   const { colors } = output;
   const { event, deliveryId, request } = built;
