@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { ClientAuth } from '../../client/client-auth.js';
 import type { UntypedEventDataMap } from '../../client/input-types.js';
 import type { WebhooksClient } from '../../client/webhooks-client.js';
+import { isWebhooksError } from '../../core/errors.js';
 import { VERSION } from '../../core/version.js';
 import { usageError } from './cli-error.js';
 import type { CliIo } from './cli-io.js';
@@ -171,13 +172,13 @@ export async function connectApi(
   const { baseUrl, auth } = resolveApiSettings(options, io.env);
   // Loaded here, not at start-up: the commands that never call the API do not pay for it.
   const { createWebhooksClient } = await import('../../client/create-webhooks-client.js');
-  const client = createWebhooksClient<UntypedEventDataMap>({
+  const settings = {
     baseUrl,
     auth,
     userAgent: `novatrade-webhooks-cli/${VERSION}`,
     retry:
       options.retries === 0
-        ? false
+        ? (false as const)
         : {
             attempts: options.retries + 1,
             minDelayMs: 250,
@@ -185,6 +186,16 @@ export async function connectApi(
             maxRetryAfterMs: 10_000,
           },
     ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }),
-  });
+  };
+  let client: WebhooksClient<UntypedEventDataMap>;
+  try {
+    client = createWebhooksClient<UntypedEventDataMap>(settings);
+  } catch (error) {
+    // A base URL or token URL the client refuses (a query, a fragment): the command line's.
+    if (isWebhooksError(error) && error.code === 'invalid_option') {
+      throw usageError(error.message);
+    }
+    throw error;
+  }
   return { client, baseUrl };
 }

@@ -264,7 +264,7 @@ describe('endpoints', () => {
     expect(keyed.stderr).toContain('repeat it with --idempotency-key my-key-1');
   });
 
-  it('usage errors exit 2: no credentials, an unknown test type, a bad UUID, a bad --overlap-ms', async () => {
+  it('usage errors exit 2: no credentials, an unknown test type, a bad UUID, --overlap-ms, id or base URL', async () => {
     const none = await runInProcess(['endpoints', 'list'], { env: {} });
     expect(none.status).toBe(2);
     expect(none.stderr).toContain('no credentials for the management API');
@@ -289,6 +289,9 @@ describe('endpoints', () => {
     expect(overlap.status).toBe(2);
     const dot = await cli(['endpoints', 'get', '..']);
     expect(dot.status).toBe(2);
+    const query = await cli(['endpoints', 'list', '--base-url', `${api.baseUrl}/?x=1`]);
+    expect(query.status).toBe(2);
+    expect(query.stderr).toContain('`baseUrl` must be an absolute http(s) URL');
   });
 
   it('colours statuses only when asked (FORCE_COLOR), never with NO_COLOR', async () => {
