@@ -1,4 +1,4 @@
-// `npm run bench -- serve`: the `novatrade-webhooks serve` process, against the targets of issue
+// `npm run bench -- bin`: the `novatrade-webhooks serve` process, against the targets of issue
 // 14 ("Benchmarks"). It runs the built bin (dist/cli.js, built first when missing or older than
 // src/), as users run it, never the sources through tsx. About two minutes on the 2-core
 // reference machine. PostgreSQL: 127.0.0.1:5432, database `test` (`BENCH_DATABASE_URL` overrides
