@@ -168,6 +168,13 @@ describe('runServe', () => {
     });
     expect(attempt).toMatchObject({ ok: true, endpointId: endpoint.id, origin: receiverUrl });
 
+    // The SDK's /v1 routes read the EUDR endpoint's history.
+    const history = await fetch(`${url}/v1/webhooks/${endpoint.id}/deliveries`, { headers: auth });
+    expect(history.status).toBe(200);
+    expect(((await history.json()) as { data: unknown[] }).data).toEqual([
+      expect.objectContaining({ eventType: 'supplier.created', status: 'DELIVERED' }),
+    ]);
+
     // Both APIs' documents are served, at their own paths.
     expect((await fetch(`${url}/api/v1/integration/openapi.json`)).status).toBe(200);
     expect((await fetch(`${url}/openapi.json`)).status).toBe(200);
