@@ -72,8 +72,9 @@ export interface OpenServeDatabaseOptions {
  * directory when missing), or connects to PostgreSQL; then migrates.
  *
  * @throws CliError `missing_dependency` when `pg` or `@electric-sql/pglite` is not installed,
- *   `data_dir_locked` when another `serve` holds the data directory, `database_unavailable` when
- *   the database cannot be opened or migrated.
+ *   `data_dir_locked` when another `serve` holds the data directory, `data_dir_unusable` when it
+ *   cannot be created or written, `database_unavailable` when the database cannot be opened or
+ *   migrated.
  */
 export async function openServeDatabase(
   config: ServeDatabaseConfig,
@@ -128,8 +129,20 @@ async function openPGlite(
     createPgConfig: (pglite: PGlite) => pg.PoolConfig;
   }>(load, '@electric-sql/pglite/node-postgres', install);
 
-  await mkdir(dataDir, { recursive: true });
-  const lock = await acquireDataDirLock(dataDir, options.lock);
+  let lock: DataDirLock;
+  try {
+    await mkdir(dataDir, { recursive: true });
+    lock = await acquireDataDirLock(dataDir, options.lock);
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    // Not a directory, no permission, a read-only file system: named by the system's code.
+    const code = (error as { code?: unknown } | null)?.code;
+    throw new CliError(
+      'data_dir_unusable',
+      `serve cannot use the data directory ${dataDir}${typeof code === 'string' ? ` (${code})` : ''}.`,
+      { hint: 'Pass a directory this user may create and write (--data-dir).', cause: error },
+    );
+  }
   const path = join(dataDir, PGLITE_DIR_NAME);
   let pglite: PGlite | undefined;
   let pool: pg.Pool | undefined;

@@ -1,7 +1,8 @@
-// `serve`'s database when the optional packages are missing: a failure (exit status 1) naming
-// the `npm install` to run, and nothing left behind (no lock on the data directory). The packages
-// are installed in this repository, so the loader is replaced by one that fails as Node does.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+// `serve`'s database when it cannot be opened: the optional packages missing (a failure, exit
+// status 1, naming the `npm install` to run, with nothing left behind: no lock on the data
+// directory; the packages are installed in this repository, so the loader is replaced by one
+// that fails as Node does), a data directory that is a file, PostgreSQL that refuses.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -79,6 +80,19 @@ describe('openServeDatabase without the optional packages', () => {
       { logger: silent, importModule: async () => Promise.reject(broken) },
     );
     await expect(run).rejects.toBe(broken);
+  });
+
+  it('a data directory that is a file: data_dir_unusable, with the system code', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'nw-serve-db-'));
+    dirs.push(parent);
+    const file = join(parent, 'not-a-directory');
+    writeFileSync(file, 'x');
+    const error = await failure(
+      openServeDatabase({ kind: 'pglite', dataDir: file }, { logger: silent }),
+    );
+    expect(error.code).toBe('data_dir_unusable');
+    expect(error.message).toBe(`serve cannot use the data directory ${file} (EEXIST).`);
+    expect(error.hint).toContain('--data-dir');
   });
 
   it('PostgreSQL that does not answer: database_unavailable, with the password masked', async () => {
