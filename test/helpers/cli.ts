@@ -4,12 +4,20 @@
 // starts a long-running one (`serve`, `listen`) whose stdout lines a test waits for.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { type ChildScript, REPOSITORY_ROOT, spawnScript } from './processes/child-process.js';
 
 /** The bin's source, relative to the repository's root. */
 export const CLI_SOURCE = 'src/cli/bin.ts';
+
+/**
+ * tsx's loader as a file URL: `--import tsx` resolves from the child's working directory, so a
+ * command run in a temporary directory would not find it.
+ */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /**
  * The environment every CLI child gets on top of this process's: no colour variables (a test
@@ -55,7 +63,7 @@ export interface RunCliOptions {
 export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliRun> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(REPOSITORY_ROOT, CLI_SOURCE), ...args],
+    ['--import', TSX, join(REPOSITORY_ROOT, CLI_SOURCE), ...args],
     {
       cwd: options.cwd ?? REPOSITORY_ROOT,
       env: cliEnv(options.env),
