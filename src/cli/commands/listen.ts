@@ -19,7 +19,14 @@ import {
   parseForwardUrl,
   resolveForwardPlan,
 } from '../listen/forward-plan.js';
-import { parsePath, parsePort, shellQuote } from '../listen/listen-options.js';
+import {
+  eventTypesOf,
+  LISTEN_PROFILES,
+  type ListenProfile,
+  parsePath,
+  parsePort,
+  shellQuote,
+} from '../listen/listen-options.js';
 import {
   createListenPrinter,
   LISTEN_FORMATS,
@@ -31,13 +38,8 @@ import {
   loadOrCreateSecret,
   secretProblem,
 } from '../listen/listen-secret.js';
-import {
-  eventTypesOf,
-  LISTEN_PROFILES,
-  type ListenProfile,
-  type ListenServer,
-  startListenServer,
-} from '../listen/listen-server.js';
+// The server (the receiver, its catalog's schemas) loads when listen runs, not with the program.
+import type { ListenServer } from '../listen/listen-server.js';
 import { parseHost } from '../serve/serve-options.js';
 
 /** The port `listen` takes by default (`serve` takes 8080). */
@@ -201,6 +203,7 @@ async function runListen(
   const signal = shutdownSignal(context);
   let server: ListenServer;
   try {
+    const { startListenServer } = await import('../listen/listen-server.js');
     server = await startListenServer({
       host: options.host,
       port: options.port,

@@ -8,7 +8,9 @@ import { type Command, Option } from 'commander';
 import { DEFAULT_POSTGRES_SCHEMA } from '../../postgres/migrate.js';
 import type { CliContext } from '../internal/cli-context.js';
 import { API_KEYS_ENV } from '../serve/api-key-entries.js';
-import { type RunServeDependencies, runServe } from '../serve/run-serve.js';
+// The service (server, sender, storage) loads when serve runs, not with the program: --version,
+// --help and the other commands start without it.
+import type { RunServeDependencies } from '../serve/run-serve.js';
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_HOST,
@@ -135,6 +137,7 @@ export function registerServeCommand(
     .addHelpText('after', EXAMPLES)
     .action(async (options: RawServeOptions) => {
       const config = resolveServeConfig(options, context.io);
+      const { runServe } = await import('../serve/run-serve.js');
       await runServe(config, context, dependencies);
     });
 }

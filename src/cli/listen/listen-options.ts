@@ -2,6 +2,7 @@
 // refuse is an `InvalidArgumentError`, which commander prints with the option's name before
 // exiting with status 2. Pure, property-tested (test/unit/cli/listen/listen-options.test.ts).
 import { InvalidArgumentError } from 'commander';
+import { EUDR_EVENT_TYPES, EVENT_TYPES } from '../../core/catalog/event-types.js';
 
 /** The highest TCP port. */
 const MAX_PORT = 65_535;
@@ -40,4 +41,14 @@ export function parsePath(value: string): string {
 /** `value` quoted for a POSIX shell when it needs it (`'…'`, with `'` written as `'\''`). */
 export function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The wire profiles `listen` receives. */
+export const LISTEN_PROFILES = ['novatrade', 'eudr'] as const;
+/** A wire profile `listen` receives. */
+export type ListenProfile = (typeof LISTEN_PROFILES)[number];
+
+/** The event catalog of a profile: what `--events` patterns may name. */
+export function eventTypesOf(profile: ListenProfile): readonly string[] {
+  return profile === 'eudr' ? EUDR_EVENT_TYPES : EVENT_TYPES;
 }

@@ -10,7 +10,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AnyEudrWebhookEvent } from '../../core/catalog/eudr-webhook-event.js';
-import { EUDR_EVENT_TYPES, EVENT_TYPES } from '../../core/catalog/event-types.js';
 import type { AnyWebhookEvent } from '../../core/catalog/webhook-event.js';
 import { toNodeListener } from '../../receiver/adapters/node-listener.js';
 import type { WebhookHandlerTarget } from '../../receiver/adapters/webhook-handler-target.js';
@@ -23,15 +22,9 @@ import type { EventSummary } from './event-line.js';
 import { type ForwardTarget, forwardTargetAccepts } from './forward-plan.js';
 import { type ForwardResult, forwardRequest } from './forward-request.js';
 
-/** The wire profiles `listen` receives. */
-export const LISTEN_PROFILES = ['novatrade', 'eudr'] as const;
-/** A wire profile `listen` receives. */
-export type ListenProfile = (typeof LISTEN_PROFILES)[number];
+import type { ListenProfile } from './listen-options.js';
 
-/** The event catalog of a profile: what `--events` patterns may name. */
-export function eventTypesOf(profile: ListenProfile): readonly string[] {
-  return profile === 'eudr' ? EUDR_EVENT_TYPES : EVENT_TYPES;
-}
+export { eventTypesOf, LISTEN_PROFILES, type ListenProfile } from './listen-options.js';
 
 /** An accepted event, as the reporter gets it. */
 export interface AcceptedEvent {

@@ -8,6 +8,7 @@ export {
   type PGliteTestDatabase,
   type PGliteTestDatabaseOptions,
   pgliteDump,
+  restorePGliteDataDir,
   usePGliteTestDatabase,
 } from './pglite.js';
 export {

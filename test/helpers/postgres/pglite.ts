@@ -113,6 +113,19 @@ async function loadOrMakeDump(kind: PGliteDumpKind): Promise<Blob> {
   }
 }
 
+/**
+ * Restores the cached dump of `kind` into `dataDir` (missing or empty) and closes the instance
+ * before resolving, so a child process (`novatrade-webhooks serve`) opens it as an existing
+ * database, skipping initdb, while this process holds no PGlite open.
+ */
+export async function restorePGliteDataDir(
+  dataDir: string,
+  kind: PGliteDumpKind = 'migrated',
+): Promise<void> {
+  const pglite = await PGlite.create({ dataDir, loadDataDir: await pgliteDump(kind) });
+  await pglite.close();
+}
+
 /** An embedded database for a test file; {@link close} frees it. */
 export interface PGliteTestDatabase {
   readonly pglite: PGlite;

@@ -7,10 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../../helpers/cli.js';
-import { pgliteDump } from '../../helpers/postgres/pglite.js';
+import { restorePGliteDataDir } from '../../helpers/postgres/pglite.js';
 import type { ChildScript } from '../../helpers/processes/child-process.js';
 import {
   type LoopbackReceiver,
@@ -41,11 +40,7 @@ afterAll(async () => {
 async function preparedDataDir(): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nw-e2e-data-'));
   directories.push(dataDir);
-  const pglite = await PGlite.create({
-    dataDir: join(dataDir, 'pglite'),
-    loadDataDir: await pgliteDump('migrated'),
-  });
-  await pglite.close();
+  await restorePGliteDataDir(join(dataDir, 'pglite'));
   return dataDir;
 }
 

@@ -8,13 +8,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import type { EventType } from '../../../src/core/catalog/event-types.js';
 import { createSampleEvent } from '../../../src/core/catalog/sample-events.js';
 import { toNodeListener } from '../../../src/receiver/adapters/node-listener.js';
 import { WebhookReceiver } from '../../../src/receiver/webhook-receiver.node.js';
 import { startCli } from '../../helpers/cli.js';
-import { pgliteDump } from '../../helpers/postgres/pglite.js';
+import { restorePGliteDataDir } from '../../helpers/postgres/pglite.js';
 import type { ChildScript } from '../../helpers/processes/child-process.js';
 
 /** The API key every test `serve` accepts, and its organization. */
@@ -50,11 +49,7 @@ export function temporaryDirectory(prefix: string): string {
  */
 export async function preparedDataDir(): Promise<string> {
   const dataDir = temporaryDirectory('nw-serve-data-');
-  const pglite = await PGlite.create({
-    dataDir: join(dataDir, 'pglite'),
-    loadDataDir: await pgliteDump('migrated'),
-  });
-  await pglite.close();
+  await restorePGliteDataDir(join(dataDir, 'pglite'));
   return dataDir;
 }
 

@@ -9,9 +9,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pgliteDump } from '../../helpers/postgres/pglite.js';
+import { restorePGliteDataDir } from '../../helpers/postgres/pglite.js';
 import { type ChildScript, spawnScript } from '../../helpers/processes/child-process.js';
 import { waitUntil } from '../../helpers/processes/wait-until.js';
 
@@ -41,11 +40,7 @@ async function freePort(): Promise<number> {
 async function preparedDataDir(): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nw-start-data-'));
   directories.push(dataDir);
-  const pglite = await PGlite.create({
-    dataDir: join(dataDir, 'pglite'),
-    loadDataDir: await pgliteDump('migrated'),
-  });
-  await pglite.close();
+  await restorePGliteDataDir(join(dataDir, 'pglite'));
   return dataDir;
 }
 
