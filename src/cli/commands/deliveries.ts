@@ -79,6 +79,7 @@ export function registerDeliveriesCommand(program: Command, context: CliContext)
   addApiOptions(
     deliveries
       .command('list')
+      .alias('history')
       .argument('<endpoint-id>', 'the endpoint id (wh_…)')
       .addOption(
         new Option('--status <status>', 'only deliveries in this status').choices(STATUSES),
