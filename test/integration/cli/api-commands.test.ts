@@ -1,8 +1,7 @@
 // `endpoints` and `deliveries` as real child processes against a management API on 127.0.0.1
 // (`createManagementApi` over an in-memory sender, which this test drives): create → list → get →
 // pause → resume → history → replay → delete, each step checked against what the sender holds.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ENV } from '../../../src/cli/internal/api-connection.js';
+import { describe, expect, it } from 'vitest';
 import type {
   CreatedWebhookEndpoint,
   WebhookDelivery,
@@ -10,23 +9,13 @@ import type {
 } from '../../../src/client/resource-types.js';
 import { createSampleEvent } from '../../../src/core/catalog/sample-events.js';
 import { runCli } from '../../helpers/cli.js';
-import { API_ORG, API_TOKEN, type ApiServer, startApiServer } from '../../unit/cli/api-server.js';
+import { API_ORG, useApiServer } from '../../unit/cli/api-server.js';
 
-let api: ApiServer;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  api = await startApiServer();
-  env = { [API_ENV.baseUrl]: api.baseUrl, [API_ENV.token]: API_TOKEN };
-});
-
-afterAll(async () => {
-  await api.close();
-});
+const api = useApiServer();
 
 /** Runs a command in a child process with the API's address and key in its environment. */
 async function cli(args: readonly string[]) {
-  const run = await runCli(args, { env });
+  const run = await runCli(args, { env: api.env });
   return run;
 }
 

@@ -4,7 +4,9 @@
 // examples/server-node-http.ts, plus a Keycloak-shaped token endpoint at `/token` for the
 // client-credentials path. The test drives the sender itself (`processDue`, `publish`).
 import { createServer, type IncomingMessage } from 'node:http';
+import { afterAll, beforeAll } from 'vitest';
 import { nodeListener } from '../../../examples/server-node-http.js';
+import { API_ENV } from '../../../src/cli/internal/api-connection.js';
 import { MemoryStorage } from '../../../src/sender/memory-storage.js';
 import { WebhookSender } from '../../../src/sender/webhook-sender.js';
 import { apiKeyAuthenticator, createManagementApi } from '../../../src/server/index.js';
@@ -81,5 +83,45 @@ export async function startApiServer(): Promise<ApiServer> {
     sender,
     tokenRequests: () => tokenRequests,
     close: loopback.close,
+  };
+}
+
+/** A test file's API server (see {@link useApiServer}) and the environment that reaches it. */
+export interface SharedApiServer extends ApiServer {
+  /** The API's base URL and {@link API_TOKEN} as the CLI's environment variables. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/**
+ * Starts the API before a test file's tests and closes it after them. The answer reads through
+ * to the running server, so it may be kept in a module constant and used inside the tests.
+ */
+export function useApiServer(): SharedApiServer {
+  let started: ApiServer | undefined;
+  beforeAll(async () => {
+    started = await startApiServer();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const current = (): ApiServer => {
+    if (started === undefined) throw new Error('the API server runs only inside the tests');
+    return started;
+  };
+  return {
+    get baseUrl() {
+      return current().baseUrl;
+    },
+    get tokenUrl() {
+      return current().tokenUrl;
+    },
+    get sender() {
+      return current().sender;
+    },
+    tokenRequests: () => current().tokenRequests(),
+    close: () => current().close(),
+    get env() {
+      return { [API_ENV.baseUrl]: current().baseUrl, [API_ENV.token]: API_TOKEN };
+    },
   };
 }

@@ -4,7 +4,7 @@
 // errors with their problem fields (exit 1), an unreachable API named by its base URL, the
 // connection from flags, the environment or client credentials, and usage errors (exit 2).
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { API_ENV } from '../../../../src/cli/internal/api-connection.js';
 import type {
   CreatedWebhookEndpoint,
@@ -15,31 +15,14 @@ import type {
 } from '../../../../src/client/resource-types.js';
 import { createSampleEvent } from '../../../../src/core/catalog/sample-events.js';
 import { subscriptionPatternArbitrary } from '../../../../src/testing/arbitraries/subscription-pattern-arbitrary.js';
-import {
-  API_ORG,
-  API_TOKEN,
-  type ApiServer,
-  CLIENT_ID,
-  CLIENT_SECRET,
-  startApiServer,
-} from '../api-server.js';
+import { API_ORG, CLIENT_ID, CLIENT_SECRET, useApiServer } from '../api-server.js';
 import { runInProcess } from '../in-process-cli.js';
 import { closedPortUrl } from '../loopback-receivers.js';
 
-let api: ApiServer;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  api = await startApiServer();
-  env = { [API_ENV.baseUrl]: api.baseUrl, [API_ENV.token]: API_TOKEN };
-});
-
-afterAll(async () => {
-  await api.close();
-});
+const api = useApiServer();
 
 const cli = (args: readonly string[], extraEnv: Record<string, string> = {}) =>
-  runInProcess(args, { env: { ...env, ...extraEnv } });
+  runInProcess(args, { env: { ...api.env, ...extraEnv } });
 
 /** Runs a command with --json and parses its answer. */
 async function json<T>(args: readonly string[]): Promise<T> {
