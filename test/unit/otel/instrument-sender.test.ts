@@ -7,19 +7,11 @@ import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it } from 'vitest';
 import { instrumentSender } from '../../../src/otel/instrument-sender.js';
 import { MemoryStorage } from '../../../src/sender/memory-storage.js';
+import { DECISION, ORG, scriptedTransport, senderWith } from '../../helpers/metrics-sender.js';
 import { storageWith } from '../../helpers/sender-doubles.js';
 import { thrown } from '../../helpers/thrown.js';
 import { describeUnknownOptions } from '../../helpers/unknown-options-suite.js';
-import {
-  createTestSdk,
-  DECISION,
-  metricNamed,
-  msOf,
-  ORG,
-  pointsOf,
-  scriptedTransport,
-  senderWith,
-} from './otel-harness.js';
+import { createTestSdk, metricNamed, msOf, pointsOf } from './otel-harness.js';
 
 const sdks: ReturnType<typeof createTestSdk>[] = [];
 function sdk() {

@@ -3,75 +3,18 @@
 // test/helpers/prometheus-text.ts as a scraper would; the series present from the start; the
 // backlog gauge and its failure; close(); the options' checks.
 import { describe, expect, it } from 'vitest';
-import { NOVATRADE_PROFILE } from '../../../../src/core/profiles/novatrade-profile.js';
 import { MemoryStorage } from '../../../../src/sender/memory-storage.js';
-import type { SenderStorage } from '../../../../src/sender/ports/sender-storage.js';
-import type { Transport, TransportResult } from '../../../../src/sender/ports/transport.js';
 import { createPrometheusExporter } from '../../../../src/sender/prometheus-exporter.js';
 import { WebhookSender } from '../../../../src/sender/webhook-sender.js';
-import { createFakeClock } from '../../../../src/testing/create-fake-clock.js';
 import { createRecordingTransport } from '../../../../src/testing/create-recording-transport.js';
-import { EVENT_FIXTURES } from '../../../../src/testing/event-fixtures.js';
+import { DECISION, ORG, scriptedTransport, senderWith } from '../../../helpers/metrics-sender.js';
 import { parsePrometheusText, sampleValue } from '../../../helpers/prometheus-text.js';
-import { OK_204, storageWith } from '../../../helpers/sender-doubles.js';
+import { storageWith } from '../../../helpers/sender-doubles.js';
 import { thrown } from '../../../helpers/thrown.js';
 import { describeUnknownOptions } from '../../../helpers/unknown-options-suite.js';
 
-const ORG = '550e8400-e29b-41d4-a716-446655440000';
-const PARTNER = '11111111-2222-3333-4444-555555555555';
-const URL_WITH_SECRET = 'https://partner.example/hooks/p4th?token=s3cr3t-query';
-const DECISION = 'compliance.decision_made';
 const ATTEMPTED = 'webhooks_deliveries_attempted_total';
 const DURATION = 'webhooks_attempt_duration_seconds';
-
-/** A transport answering from a script of (status or 0 for no response, duration ms), then 204. */
-function scriptedTransport(script: [status: number, durationMs: number][]): Transport {
-  return {
-    async send(): Promise<TransportResult> {
-      const [status, durationMs] = script.shift() ?? [204, 1];
-      if (status === 0) {
-        return { ...OK_204, statusCode: null, failureReason: 'TIMEOUT', durationMs };
-      }
-      const ok = status >= 200 && status < 300;
-      return { ...OK_204, statusCode: status, failureReason: ok ? null : 'HTTP_ERROR', durationMs };
-    },
-  };
-}
-
-async function setup(
-  transport: Transport,
-  options: { storage?: SenderStorage; maxConsecutiveFailures?: number } = {},
-) {
-  const clock = createFakeClock();
-  const sender = new WebhookSender({
-    storage: options.storage ?? new MemoryStorage(),
-    transport,
-    clock,
-    logger: 'silent',
-    profile: {
-      ...NOVATRADE_PROFILE,
-      healthPolicy: {
-        ...NOVATRADE_PROFILE.healthPolicy,
-        maxConsecutiveFailures: options.maxConsecutiveFailures ?? 20,
-      },
-    },
-  });
-  const { endpoint, secret } = await sender.createEndpoint(ORG, {
-    url: URL_WITH_SECRET,
-    events: ['compliance.*'],
-  });
-  const publish = async (times = 1) => {
-    for (let i = 0; i < times; i++) {
-      await sender.publish({
-        organizationUuid: ORG,
-        type: DECISION,
-        partnerUuid: PARTNER,
-        data: { ...EVENT_FIXTURES[DECISION].data },
-      });
-    }
-  };
-  return { clock, sender, endpoint, secret, publish };
-}
 
 async function scrape(exporter: { render(): Promise<string> }) {
   const text = await exporter.render();
@@ -80,7 +23,7 @@ async function scrape(exporter: { render(): Promise<string> }) {
 
 describe('createPrometheusExporter', () => {
   it('before any event: HELP and TYPE of every metric, unlabelled counters and the histogram at 0', async () => {
-    const { sender } = await setup(createRecordingTransport());
+    const { sender } = await senderWith(createRecordingTransport());
     const exporter = createPrometheusExporter(sender);
     expect(exporter.contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
     const { families } = await scrape(exporter);
@@ -114,7 +57,7 @@ describe('createPrometheusExporter', () => {
   it('counts published events by type and attempts by outcome and status class (recording transport)', async () => {
     const statuses = [204, 503, 0, 410, 204];
     const transport = createRecordingTransport({ status: () => statuses.shift() ?? 204 });
-    const { sender, publish } = await setup(transport);
+    const { sender, publish } = await senderWith(transport);
     const exporter = createPrometheusExporter(sender);
     await publish(5);
     expect(await sender.processDue()).toBe(5);
@@ -133,7 +76,7 @@ describe('createPrometheusExporter', () => {
   });
 
   it('fills the duration histogram cumulatively, bounds inclusive, with the exact sum in seconds', async () => {
-    const { sender, publish } = await setup(
+    const { sender, publish } = await senderWith(
       scriptedTransport([
         [204, 3],
         [204, 5],
@@ -169,7 +112,7 @@ describe('createPrometheusExporter', () => {
   });
 
   it('takes its own bucket boundaries', async () => {
-    const { sender, publish } = await setup(scriptedTransport([[204, 50]]));
+    const { sender, publish } = await senderWith(scriptedTransport([[204, 50]]));
     const exporter = createPrometheusExporter(sender, { buckets: [0.01, 1] });
     await publish();
     await sender.processDue();
@@ -187,7 +130,7 @@ describe('createPrometheusExporter', () => {
   });
 
   it('counts an auto-pause, and the meta-event it publishes, by its type', async () => {
-    const { sender, publish } = await setup(
+    const { sender, publish } = await senderWith(
       scriptedTransport([
         [500, 1],
         [500, 1],
@@ -207,7 +150,7 @@ describe('createPrometheusExporter', () => {
   });
 
   it('reads the backlog age at each render, from the sender clock', async () => {
-    const { sender, clock, publish } = await setup(createRecordingTransport());
+    const { sender, clock, publish } = await senderWith(createRecordingTransport());
     const exporter = createPrometheusExporter(sender);
     await publish();
     clock.advance(4_250);
@@ -223,7 +166,7 @@ describe('createPrometheusExporter', () => {
     const storage = storageWith(new MemoryStorage(), {
       nextDueAtMs: () => Promise.reject(failure),
     });
-    const { sender, publish } = await setup(createRecordingTransport(), { storage });
+    const { sender, publish } = await senderWith(createRecordingTransport(), { storage });
     const told: unknown[] = [];
     const exporter = createPrometheusExporter(sender, { onError: (error) => told.push(error) });
     await publish();
@@ -244,7 +187,7 @@ describe('createPrometheusExporter', () => {
   });
 
   it('close() stops counting; render still answers with the counts made until then', async () => {
-    const { sender, publish } = await setup(createRecordingTransport());
+    const { sender, publish } = await senderWith(createRecordingTransport());
     const exporter = createPrometheusExporter(sender);
     await publish();
     exporter.close();
@@ -257,7 +200,7 @@ describe('createPrometheusExporter', () => {
   });
 
   it('never writes an endpoint id, its URL (path, query) or its secret', async () => {
-    const { sender, endpoint, secret, publish } = await setup(
+    const { sender, endpoint, secret, publish } = await senderWith(
       scriptedTransport([
         [500, 1],
         [500, 1],
@@ -282,7 +225,7 @@ describe('createPrometheusExporter', () => {
 
   describe('options', () => {
     it('refuses a value that is not a sender, and options that are not an object', async () => {
-      const { sender } = await setup(createRecordingTransport());
+      const { sender } = await senderWith(createRecordingTransport());
       for (const bad of [undefined, null, {}, { on: () => () => {} }]) {
         const error = thrown(() => createPrometheusExporter(bad as never));
         expect(error.issues[0]?.path).toBe('sender');
@@ -296,7 +239,7 @@ describe('createPrometheusExporter', () => {
     });
 
     it('refuses bad buckets at their path, and an onError that is not a function', async () => {
-      const { sender } = await setup(createRecordingTransport());
+      const { sender } = await senderWith(createRecordingTransport());
       expect(
         thrown(() => createPrometheusExporter(sender, { buckets: [1, 0.5] })).issues[0],
       ).toMatchObject({ path: 'buckets[1]', code: 'invalid_value' });
