@@ -6,17 +6,15 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  createSampleEvent,
-  createSignedRequest,
-  type SignableEvent,
-} from '../../../src/testing/index.js';
+import { createSampleEvent, type SignableEvent } from '../../../src/testing/index.js';
 import { runCli, startCli } from '../../helpers/cli.js';
-import type { ChildScript } from '../../helpers/processes/child-process.js';
 import {
-  type LoopbackReceiver,
-  startLoopbackReceiver,
-} from '../../helpers/processes/loopback-receiver.js';
+  forwardArgs,
+  forwardedRows,
+  loopbackTargets,
+  postSigned,
+} from '../../helpers/listen-forwarding.js';
+import type { ChildScript } from '../../helpers/processes/child-process.js';
 
 const SECRET = 'whsec_listen_integration_secret_01';
 const WAIT = { timeoutMs: 45_000 };
@@ -25,13 +23,12 @@ const WAIT = { timeoutMs: 45_000 };
 vi.setConfig({ testTimeout: 60_000 });
 
 const children = new Set<ChildScript>();
-const receivers = new Set<LoopbackReceiver>();
+const targets = loopbackTargets();
 
 afterEach(async () => {
   for (const child of children) await child.kill9();
   children.clear();
-  for (const receiver of receivers) await receiver.close();
-  receivers.clear();
+  await targets.closeAll();
 });
 
 /** Starts `listen --port 0 --format json …args` and resolves with it and its URL. */
@@ -51,9 +48,8 @@ async function startListen(
   return { child, url: String(listening.url) };
 }
 
-function send(url: string, event: SignableEvent, secret: string): Promise<Response> {
-  return fetch(url, createSignedRequest(event, { secret }).toFetchInit());
-}
+const send = (url: string, event: SignableEvent, secret: string) =>
+  postSigned(url, event, { secret });
 
 describe('listen as a process', () => {
   it('prints a signed event, refuses a forged one with its reason code, and exits 0 on SIGINT', async () => {
@@ -91,21 +87,14 @@ describe('listen as a process', () => {
   });
 
   it('forwards to two loopback targets by their --events filters; both verify with the same secret', async () => {
-    const target = await startLoopbackReceiver();
-    receivers.add(target);
-    target.setSecret('kyc', SECRET);
-    target.setSecret('compliance', SECRET);
+    const target = await targets.start();
     const { child, url } = await startListen([
       '--secret',
       SECRET,
-      '--forward-to',
-      target.urlFor('kyc'),
-      '--events',
-      'kyc.*',
-      '--forward-to',
-      target.urlFor('compliance'),
-      '--events',
-      'compliance.decision_made,compliance.status_changed',
+      ...forwardArgs(target, SECRET, {
+        kyc: ['kyc.*'],
+        compliance: ['compliance.decision_made,compliance.status_changed'],
+      }),
     ]);
     const sent = [
       createSampleEvent('kyc.vies_check_failed', { id: 'evt_it_kyc_1' }),
@@ -121,8 +110,7 @@ describe('listen as a process', () => {
       ['compliance', 'evt_it_comp_1', true],
       ['kyc', 'evt_it_kyc_2', true],
     ]);
-    const forwarded = child.messages.filter((m) => m.msg === 'forwarded');
-    expect(forwarded.map((m) => [m.eventId, m.url, m.status])).toEqual([
+    expect(forwardedRows(child.messages)).toEqual([
       ['evt_it_kyc_1', target.urlFor('kyc'), 204],
       ['evt_it_comp_1', target.urlFor('compliance'), 204],
       ['evt_it_kyc_2', target.urlFor('kyc'), 204],

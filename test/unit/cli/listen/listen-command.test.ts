@@ -17,10 +17,13 @@ import {
   createSignedRequest,
 } from '../../../../src/testing/index.js';
 import {
-  type LoopbackReceiver,
-  startLoopbackReceiver,
-} from '../../../helpers/processes/loopback-receiver.js';
+  forwardArgs,
+  forwardedRows,
+  loopbackTargets,
+  postSigned,
+} from '../../../helpers/listen-forwarding.js';
 import { waitUntil } from '../../../helpers/processes/wait-until.js';
+import { closedPortUrl } from '../loopback-receivers.js';
 import { createFakeCliIo, type FakeCliIo } from './fake-cli-io.js';
 
 const SECRET = 'whsec_listen_unit_test_secret_0001';
@@ -34,13 +37,12 @@ interface Running {
 }
 
 const running = new Set<Running>();
-const receivers = new Set<LoopbackReceiver>();
+const targets = loopbackTargets();
 
 afterEach(async () => {
   for (const run of running) await run.stop();
   running.clear();
-  for (const receiver of receivers) await receiver.close();
-  receivers.clear();
+  await targets.closeAll();
 });
 
 /** Starts `listen --port 0 --format json …args` and waits for its `listening` line. */
@@ -69,12 +71,6 @@ async function startListen(
   return run;
 }
 
-async function receiver(): Promise<LoopbackReceiver> {
-  const started = await startLoopbackReceiver();
-  receivers.add(started);
-  return started;
-}
-
 /** Whether a server can listen on `host` here. */
 async function canBind(host: string): Promise<boolean> {
   const server = createServer();
@@ -98,7 +94,7 @@ describe('listen: receiving', () => {
     expect(listen.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(listen.url).not.toContain(':0/');
     const event = createSampleEvent('compliance.decision_made', { id: 'evt_unit_print_1' });
-    const response = await post(listen.url, createSignedRequest(event, { secret: SECRET }));
+    const response = await postSigned(listen.url, event, { secret: SECRET });
     expect(response.status).toBe(200);
     const printed = await listen.io.waitForMessage((m) => m.id === event.id, 'the event line');
     expect(printed).toEqual(JSON.parse(JSON.stringify(event)));
@@ -186,8 +182,8 @@ describe('listen: receiving', () => {
     const url = /Listening on (\S+) /.exec(ready)?.[1] ?? '';
     expect(io.lines()).toContain('Verifying with the secret given by --secret.');
     const event = createSampleEvent('compliance.decision_made', { id: 'evt_pretty_1' });
-    await post(url, createSignedRequest(event, { secret: SECRET }));
-    await post(url, createSignedRequest(event, { secret: 'whsec_wrong_wrong_wrong_wrong' }));
+    await postSigned(url, event, { secret: SECRET });
+    await postSigned(url, event, { secret: 'whsec_wrong_wrong_wrong_wrong' });
     const line = await io.waitForLine((l) => l.includes('evt_pretty_1'), 'the event line');
     expect(line).toMatch(
       new RegExp(
@@ -220,10 +216,7 @@ describe('listen: receiving', () => {
   it('receives EUDR deliveries with --profile eudr', async () => {
     const listen = await startListen(['--secret', SECRET, '--profile', 'eudr']);
     const event = createSampleEudrEvent('supplier.created');
-    const response = await post(
-      listen.url,
-      createSignedRequest(event, { secret: SECRET, profile: 'eudr' }),
-    );
+    const response = await postSigned(listen.url, event, { secret: SECRET, profile: 'eudr' });
     expect(response.status).toBe(200);
     const printed = await listen.io.waitForMessage(
       (m) => m.event === 'supplier.created',
@@ -238,22 +231,14 @@ describe('listen: receiving', () => {
 
 describe('listen: forwarding', () => {
   it('forwards each event unchanged to the targets whose --events take it; they verify with the same secret', async () => {
-    const target = await receiver();
-    target.setSecret('kyc', SECRET);
-    target.setSecret('rest', SECRET);
+    const target = await targets.start();
     const listen = await startListen([
       '--secret',
       SECRET,
-      '--forward-to',
-      target.urlFor('kyc'),
-      '--events',
-      'kyc.*',
-      '--forward-to',
-      target.urlFor('rest'),
-      '--events',
-      'compliance.decision_made',
-      '--events',
-      'export_file.*',
+      ...forwardArgs(target, SECRET, {
+        kyc: ['kyc.*'],
+        rest: ['compliance.decision_made', 'export_file.*'],
+      }),
     ]);
     expect(listen.io.messages()[0]).toMatchObject({
       forwardTo: [
@@ -265,12 +250,7 @@ describe('listen: forwarding', () => {
       type: Parameters<typeof createSampleEvent>[0],
       id: string,
     ): Promise<number> =>
-      (
-        await post(
-          listen.url,
-          createSignedRequest(createSampleEvent(type, { id }), { secret: SECRET }),
-        )
-      ).status;
+      (await postSigned(listen.url, createSampleEvent(type, { id }), { secret: SECRET })).status;
     expect(await send('kyc.verification_completed', 'evt_f_kyc')).toBe(200);
     expect(await send('compliance.decision_made', 'evt_f_decision')).toBe(200);
     expect(await send('export_file.generated', 'evt_f_export')).toBe(200);
@@ -282,8 +262,7 @@ describe('listen: forwarding', () => {
       ['rest', 'evt_f_decision', true, 204],
       ['rest', 'evt_f_export', true, 204],
     ]);
-    const forwarded = listen.io.messages().filter((m) => m.msg === 'forwarded');
-    expect(forwarded.map((m) => [m.eventId, m.url, m.status])).toEqual([
+    expect(forwardedRows(listen.io.messages())).toEqual([
       ['evt_f_kyc', target.urlFor('kyc'), 204],
       ['evt_f_decision', target.urlFor('rest'), 204],
       ['evt_f_export', target.urlFor('rest'), 204],
@@ -291,7 +270,7 @@ describe('listen: forwarding', () => {
   });
 
   it('answers 502 forward_failed while a target fails, and forwards the retry of the same event again', async () => {
-    const target = await receiver();
+    const target = await targets.start();
     target.setSecret('flaky', SECRET);
     target.setBehaviour(() => ({ status: 500 }));
     const listen = await startListen(['--secret', SECRET, '--forward-to', target.urlFor('flaky')]);
@@ -320,20 +299,10 @@ describe('listen: forwarding', () => {
   });
 
   it('reports a target that cannot be reached, with the reason', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const listen = await startListen([
-      '--secret',
-      SECRET,
-      '--forward-to',
-      `http://127.0.0.1:${port}/gone`,
-    ]);
-    const response = await post(
-      listen.url,
-      createSignedRequest(createSampleEvent('prospect.submitted'), { secret: SECRET }),
-    );
+    const listen = await startListen(['--secret', SECRET, '--forward-to', await closedPortUrl()]);
+    const response = await postSigned(listen.url, createSampleEvent('prospect.submitted'), {
+      secret: SECRET,
+    });
     expect(response.status).toBe(502);
     const failed = await listen.io.waitForMessage(
       (m) => m.msg === 'forward_failed',
@@ -343,7 +312,7 @@ describe('listen: forwarding', () => {
   });
 
   it('gives up on a target after the deadline', async () => {
-    const target = await receiver();
+    const target = await targets.start();
     target.setBehaviour(() => ({ status: 204, delayMs: 30_000 }));
     const { startListenServer } = await import('../../../../src/cli/listen/listen-server.js');
     const results: unknown[] = [];
@@ -364,10 +333,9 @@ describe('listen: forwarding', () => {
       },
     });
     try {
-      const response = await post(
-        server.url,
-        createSignedRequest(createSampleEvent('prospect.submitted'), { secret: SECRET }),
-      );
+      const response = await postSigned(server.url, createSampleEvent('prospect.submitted'), {
+        secret: SECRET,
+      });
       expect(response.status).toBe(502);
       expect(results).toEqual([
         expect.objectContaining({ url: target.urlFor('slow'), error: 'no answer within 0.2 s' }),
@@ -388,10 +356,9 @@ describe('listen: the secret', () => {
     expect(listen.io.messages()[0]).toMatchObject({
       secret: { source: 'file', path: file, created: true },
     });
-    const response = await post(
-      listen.url,
-      createSignedRequest(createSampleEvent('prospect.submitted'), { secret }),
-    );
+    const response = await postSigned(listen.url, createSampleEvent('prospect.submitted'), {
+      secret,
+    });
     expect(response.status).toBe(200);
     expect(await listen.stop()).toBe(EXIT_OK);
     expect(listen.io.stdout()).not.toContain(secret);
@@ -423,18 +390,14 @@ describe('listen: the secret', () => {
     const fromEnv = await startListen([], { NOVATRADE_WEBHOOKS_SECRET: SECRET });
     expect(fromEnv.io.messages()[0]).toMatchObject({ secret: { source: 'env' } });
     const event = createSampleEvent('prospect.submitted', { id: 'evt_env_1' });
-    expect((await post(fromEnv.url, createSignedRequest(event, { secret: SECRET }))).status).toBe(
-      200,
-    );
+    expect((await postSigned(fromEnv.url, event, { secret: SECRET })).status).toBe(200);
 
     const other = 'whsec_the_option_wins_over_the_env';
     const fromOption = await startListen(['--secret', other], {
       NOVATRADE_WEBHOOKS_SECRET: SECRET,
     });
     expect(fromOption.io.messages()[0]).toMatchObject({ secret: { source: 'option' } });
-    expect((await post(fromOption.url, createSignedRequest(event, { secret: other }))).status).toBe(
-      200,
-    );
+    expect((await postSigned(fromOption.url, event, { secret: other })).status).toBe(200);
 
     const file = join(mkdtempSync(join(tmpdir(), 'nw-listen-env-')), 'listen-secret');
     const fromFile = await startListen(['--secret-file', file], {
