@@ -55,16 +55,14 @@ afterAll(async () => {
 const trigger = (args: readonly string[], env: Record<string, string> = {}) =>
   runInProcess(['trigger', ...args], { env });
 
+/** `trigger <type> --url <url> --secret <secret> …more`. */
+const triggerAt = (type: string, url: string, secret: string, ...more: string[]) =>
+  trigger([type, '--url', url, '--secret', secret, ...more]);
+
 describe('trigger', () => {
   it("sends a sample event the receiver accepts, with a fresh id and a delivery's headers", async () => {
     const before = novatrade.accepted.length;
-    const run = await trigger([
-      'compliance.decision_made',
-      '--url',
-      novatrade.url,
-      '--secret',
-      SECRET,
-    ]);
+    const run = await triggerAt('compliance.decision_made', novatrade.url, SECRET);
     expect(run.status, run.stderr).toBe(0);
     const event = novatrade.accepted[before] as AcceptedEvent;
     expect(event.type).toBe('compliance.decision_made');
@@ -122,85 +120,63 @@ describe('trigger', () => {
   });
 
   it('meta-events carry no partner unless --partner gives one (as a test fire does)', async () => {
-    const run = await trigger([
-      'webhook.endpoint_auto_paused',
-      '--url',
-      novatrade.url,
-      '--secret',
-      SECRET,
-    ]);
+    const run = await triggerAt('webhook.endpoint_auto_paused', novatrade.url, SECRET);
     expect(run.status, run.stderr).toBe(0);
     expect(novatrade.accepted.at(-1)).toMatchObject({
       type: 'webhook.endpoint_auto_paused',
       partnerUuid: null,
     });
-    const withPartner = await trigger([
+    const withPartner = await triggerAt(
       'webhook.endpoint_auto_paused',
-      '--url',
       novatrade.url,
-      '--secret',
       SECRET,
       '--partner',
       PARTNER,
-    ]);
+    );
     expect(withPartner.status, withPartner.stderr).toBe(0);
     expect(novatrade.accepted.at(-1)).toMatchObject({ partnerUuid: PARTNER });
   });
 
   it('--profile eudr and standard-webhooks send what their receivers accept', async () => {
-    const e = await trigger([
-      'supplier.created',
-      '--profile',
-      'eudr',
-      '--url',
-      eudr.url,
-      '--secret',
-      SECRET,
-    ]);
+    const e = await triggerAt('supplier.created', eudr.url, SECRET, '--profile', 'eudr');
     expect(e.status, e.stderr).toBe(0);
     expect(eudr.accepted.at(-1)).toMatchObject({ type: 'supplier.created' });
     expect(eudr.accepted.at(-1)?.headers).toMatchObject({ 'x-webhook-event': 'supplier.created' });
-    const s = await trigger([
+    const s = await triggerAt(
       'kyc.vies_check_failed',
+      standard.url,
+      STANDARD_SECRET,
       '--profile',
       'standard-webhooks',
-      '--url',
-      standard.url,
-      '--secret',
-      STANDARD_SECRET,
-    ]);
+    );
     expect(s.status, s.stderr).toBe(0);
     expect(standard.accepted.at(-1)).toMatchObject({ type: 'kyc.vies_check_failed' });
-    const partner = await trigger([
+    const partner = await triggerAt(
       'supplier.created',
+      eudr.url,
+      SECRET,
       '--profile',
       'eudr',
-      '--url',
-      eudr.url,
-      '--secret',
-      SECRET,
       '--partner',
       PARTNER,
-    ]);
+    );
     expect(partner.status).toBe(2);
     expect(partner.stderr).toContain('--partner: EUDR events carry no partner');
   });
 
   it('an unknown type is a usage error naming the nearest type of the profile', async () => {
-    const run = await trigger(['compliance.decision', '--url', novatrade.url, '--secret', SECRET]);
+    const run = await triggerAt('compliance.decision', novatrade.url, SECRET);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(
       'error: unknown event type "compliance.decision" for --profile novatrade; did you mean compliance.decision_made?',
     );
-    const eudrType = await trigger([
+    const eudrType = await triggerAt(
       'compliance.decision_made',
+      eudr.url,
+      SECRET,
       '--profile',
       'eudr',
-      '--url',
-      eudr.url,
-      '--secret',
-      SECRET,
-    ]);
+    );
     expect(eudrType.status).toBe(2);
     expect(eudrType.stderr).toContain('The eudr event types: supplier.created');
   });
@@ -212,35 +188,31 @@ describe('trigger', () => {
       `["${hidden}"]`,
       JSON.stringify({ orderUuid: hidden, decision: `MAYBE_${hidden}` }),
     ]) {
-      const run = await trigger([
+      const run = await triggerAt(
         'compliance.decision_made',
-        '--url',
         novatrade.url,
-        '--secret',
         SECRET,
         '--data',
         value,
-      ]);
+      );
       expect(run.status).toBe(2);
       expect(run.stdout).toBe('');
       expect(run.stderr).not.toContain(hidden);
     }
-    const schema = await trigger([
+    const schema = await triggerAt(
       'compliance.decision_made',
-      '--url',
       novatrade.url,
-      '--secret',
       SECRET,
       '--data',
       JSON.stringify({ orderUuid: 7, decision: 'MAYBE' }),
-    ]);
+    );
     expect(schema.stderr).toContain(
       'error: --data does not fit compliance.decision_made (schema version 1): data.orderUuid (invalid_type), data.decision (invalid_value)',
     );
   });
 
   it('a 500 answer is printed (control characters shown as ?) and fails with exit 1', async () => {
-    const run = await trigger(['kyc.vies_check_failed', '--url', failing.url, '--secret', SECRET]);
+    const run = await triggerAt('kyc.vies_check_failed', failing.url, SECRET);
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(
       /\n500 Internal Server Error in \d+ ms\n {2}content-type: text\/plain\n\nhandler crashed\?\[31m\n$/,
@@ -251,58 +223,31 @@ describe('trigger', () => {
   });
 
   it('a wrong secret is refused by the receiver (401): exit 1 with a hint to check the secret', async () => {
-    const run = await trigger([
-      'kyc.vies_check_failed',
-      '--url',
-      novatrade.url,
-      '--secret',
-      'whsec_wrong_secret_0000',
-    ]);
+    const run = await triggerAt('kyc.vies_check_failed', novatrade.url, 'whsec_wrong_secret_0000');
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/\n401 Unauthorized in/);
     expect(run.stderr).toContain('Check that it verifies with the same secret and --profile.');
   });
 
   it('a closed port and a receiver that never answers fail with exit 1, saying why', async () => {
-    const closed = await trigger([
-      'kyc.vies_check_failed',
-      '--url',
-      await closedPortUrl(),
-      '--secret',
-      SECRET,
-    ]);
+    const closed = await triggerAt('kyc.vies_check_failed', await closedPortUrl(), SECRET);
     expect(closed.status).toBe(1);
     expect(closed.stderr).toMatch(
       /^error: no answer from http:\/\/127\.0\.0\.1:\d+: connection refused \(is it listening\?\)\.\n/,
     );
-    const slow = await trigger([
-      'kyc.vies_check_failed',
-      '--url',
-      silent.url,
-      '--secret',
-      SECRET,
-      '--timeout',
-      '200',
-    ]);
+    const slow = await triggerAt('kyc.vies_check_failed', silent.url, SECRET, '--timeout', '200');
     expect(slow.status).toBe(1);
     expect(slow.stderr).toMatch(/no answer within 200 ms/);
   });
 
   it('shows the first 4 KiB of a long answer, a few headers, and everything as JSON with --json', async () => {
-    const run = await trigger(['kyc.vies_check_failed', '--url', verbose.url, '--secret', SECRET]);
+    const run = await triggerAt('kyc.vies_check_failed', verbose.url, SECRET);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('  x-request-id: req_7\n');
     expect(run.stdout).toContain(
       `\n${'x'.repeat(4096)}\n(the first 4096 bytes of a longer body)\n`,
     );
-    const json = await trigger([
-      'kyc.vies_check_failed',
-      '--url',
-      verbose.url,
-      '--secret',
-      SECRET,
-      '--json',
-    ]);
+    const json = await triggerAt('kyc.vies_check_failed', verbose.url, SECRET, '--json');
     const parsed = JSON.parse(json.stdout) as {
       request: { eventType: string; eventId: string; headers: Record<string, string> };
       response: {
@@ -321,9 +266,7 @@ describe('trigger', () => {
   });
 
   it('refuses a URL that is not http(s), a missing --url and a missing secret (exit 2)', async () => {
-    expect(
-      (await trigger(['kyc.vies_check_failed', '--url', 'ftp://x', '--secret', SECRET])).status,
-    ).toBe(2);
+    expect((await triggerAt('kyc.vies_check_failed', 'ftp://x', SECRET)).status).toBe(2);
     expect((await trigger(['kyc.vies_check_failed', '--secret', SECRET])).stderr).toContain(
       "required option '--url <url>' not specified",
     );
@@ -335,16 +278,14 @@ describe('trigger', () => {
       fc.asyncProperty(eventArbitrary(), async (event) => {
         const before = novatrade.accepted.length;
         const partner = event.partnerUuid === null ? [] : ['--partner', event.partnerUuid];
-        const run = await trigger([
+        const run = await triggerAt(
           event.type,
-          '--url',
           novatrade.url,
-          '--secret',
           SECRET,
           '--data',
           JSON.stringify(event.data),
           ...partner,
-        ]);
+        );
         expect(run.status, run.stderr).toBe(0);
         expect(novatrade.accepted[before]).toMatchObject({
           type: event.type,
@@ -360,17 +301,15 @@ describe('trigger', () => {
     await fc.assert(
       fc.asyncProperty(eudrEventArbitrary(), async (event) => {
         const before = eudr.accepted.length;
-        const run = await trigger([
+        const run = await triggerAt(
           event.event,
+          eudr.url,
+          SECRET,
           '--profile',
           'eudr',
-          '--url',
-          eudr.url,
-          '--secret',
-          SECRET,
           '--data',
           JSON.stringify(event.data),
-        ]);
+        );
         expect(run.status, run.stderr).toBe(0);
         expect(eudr.accepted[before]).toMatchObject({ type: event.event, data: event.data });
       }),
