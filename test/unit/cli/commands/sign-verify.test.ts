@@ -9,19 +9,20 @@ import { generateStandardWebhookSecret } from '../../../../src/signature/generat
 import { signEudrPayload } from '../../../../src/signature/sign-eudr-payload.node.js';
 import { signNovatradePayload } from '../../../../src/signature/sign-novatrade-payload.node.js';
 import { signStandardWebhook } from '../../../../src/signature/sign-standard-webhook.node.js';
-import { runInProcess } from '../in-process-cli.js';
+import { type InProcessOptions, runInProcess } from '../in-process-cli.js';
 
 const SECRET = 'whsec_cli_sign_verify_secret';
 const OLD_SECRET = 'whsec_cli_sign_verify_old';
 const BODY = '{"id":"evt_1","type":"compliance.decision_made"}';
 const T = 1_729_684_200;
 
+/** `sign …args` with {@link BODY} on standard input. */
+const sign = (args: readonly string[], options: InProcessOptions = {}) =>
+  runInProcess(['sign', ...args], { stdin: BODY, ...options });
+
 describe('sign', () => {
   it('prints the X-Novatrade-Signature value signNovatradePayload makes, one v1 per secret', async () => {
-    const run = await runInProcess(
-      ['sign', '--secret', SECRET, '--secret', OLD_SECRET, '--timestamp', String(T)],
-      { stdin: BODY },
-    );
+    const run = await sign(['--secret', SECRET, '--secret', OLD_SECRET, '--timestamp', String(T)]);
     expect(run).toEqual({
       status: 0,
       stdout: `${signNovatradePayload(BODY, [SECRET, OLD_SECRET], { timestamp: T })}\n`,
@@ -31,18 +32,12 @@ describe('sign', () => {
   });
 
   it('--header prints the header line, --json the whole answer; the secret may come from the environment', async () => {
-    const header = await runInProcess(['sign', '-', '--timestamp', String(T), '--header'], {
-      stdin: BODY,
+    const header = await sign(['-', '--timestamp', String(T), '--header'], {
       env: { [SECRET_ENV]: SECRET },
     });
     const value = signNovatradePayload(BODY, SECRET, { timestamp: T });
     expect(header.stdout).toBe(`X-Novatrade-Signature: ${value}\n`);
-    const json = await runInProcess(
-      ['sign', '--secret', SECRET, '--timestamp', String(T), '--json'],
-      {
-        stdin: BODY,
-      },
-    );
+    const json = await sign(['--secret', SECRET, '--timestamp', String(T), '--json']);
     expect(JSON.parse(json.stdout)).toEqual({
       profile: 'novatrade',
       header: 'X-Novatrade-Signature',
@@ -54,54 +49,46 @@ describe('sign', () => {
 
   it('signs with the current time when no --timestamp is given', async () => {
     const before = Math.floor(Date.now() / 1000);
-    const run = await runInProcess(['sign', '--secret', SECRET], { stdin: BODY });
+    const run = await sign(['--secret', SECRET]);
     const t = Number(/^t=(\d+),/.exec(run.stdout)?.[1]);
     expect(t).toBeGreaterThanOrEqual(before);
     expect(t).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
   });
 
   it('--profile eudr prints sha256=<hex>, and refuses --timestamp and a second secret (exit 2)', async () => {
-    const run = await runInProcess(['sign', '--profile', 'eudr', '--secret', SECRET, '--header'], {
-      stdin: BODY,
-    });
+    const run = await sign(['--profile', 'eudr', '--secret', SECRET, '--header']);
     expect(run.stdout).toBe(`X-Webhook-Signature: ${signEudrPayload(BODY, SECRET)}\n`);
-    const timestamp = await runInProcess(
-      ['sign', '--profile', 'eudr', '--secret', SECRET, '--timestamp', String(T)],
-      { stdin: BODY },
-    );
+    const timestamp = await sign([
+      '--profile',
+      'eudr',
+      '--secret',
+      SECRET,
+      '--timestamp',
+      String(T),
+    ]);
     expect(timestamp.status).toBe(2);
     expect(timestamp.stderr).toContain('an EUDR signature covers the body only');
-    const two = await runInProcess(
-      ['sign', '--profile', 'eudr', '--secret', SECRET, '--secret', OLD_SECRET],
-      { stdin: BODY },
-    );
+    const two = await sign(['--profile', 'eudr', '--secret', SECRET, '--secret', OLD_SECRET]);
     expect(two.status).toBe(2);
     expect(two.stderr).toContain('an EUDR signature header holds one signature; got 2 secrets');
   });
 
   it('--profile standard-webhooks needs --id and prints the three headers with --header', async () => {
     const secret = generateStandardWebhookSecret();
-    const missing = await runInProcess(
-      ['sign', '--profile', 'standard-webhooks', '--secret', secret],
-      { stdin: BODY },
-    );
+    const missing = await sign(['--profile', 'standard-webhooks', '--secret', secret]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('--id is required with --profile standard-webhooks');
-    const run = await runInProcess(
-      [
-        'sign',
-        '--profile',
-        'standard-webhooks',
-        '--secret',
-        secret,
-        '--id',
-        'msg_1',
-        '--timestamp',
-        String(T),
-        '--header',
-      ],
-      { stdin: BODY },
-    );
+    const run = await sign([
+      '--profile',
+      'standard-webhooks',
+      '--secret',
+      secret,
+      '--id',
+      'msg_1',
+      '--timestamp',
+      String(T),
+      '--header',
+    ]);
     const headers = signStandardWebhook(BODY, { id: 'msg_1', secret, timestamp: T });
     expect(run.stdout).toBe(
       `webhook-id: msg_1\nwebhook-timestamp: ${T}\nwebhook-signature: ${headers['webhook-signature']}\n`,
@@ -109,29 +96,25 @@ describe('sign', () => {
   });
 
   it('refuses a missing secret, an empty one and a payload from a terminal (exit 2), never quoting a secret', async () => {
-    const none = await runInProcess(['sign'], { stdin: BODY });
+    const none = await sign([]);
     expect(none).toMatchObject({ status: 2, stdout: '' });
     expect(none.stderr).toContain(
       `missing the secret: pass --secret <secret>, or set ${SECRET_ENV}.`,
     );
-    const empty = await runInProcess(['sign', '--secret', ''], { stdin: BODY });
+    const empty = await sign(['--secret', '']);
     expect(empty.status).toBe(2);
     expect(empty.stderr).toContain('error: --secret: secret[0] is an empty string');
     const tty = await runInProcess(['sign', '--secret', SECRET], { stdinIsTty: true });
     expect(tty.status).toBe(2);
     expect(tty.stderr).toContain('no payload: name a file, or pipe the payload');
-    const badStandard = await runInProcess(
-      [
-        'sign',
-        '--profile',
-        'standard-webhooks',
-        '--id',
-        'm',
-        '--secret',
-        'whsec_not-base64_secret',
-      ],
-      { stdin: BODY },
-    );
+    const badStandard = await sign([
+      '--profile',
+      'standard-webhooks',
+      '--id',
+      'm',
+      '--secret',
+      'whsec_not-base64_secret',
+    ]);
     expect(badStandard.status).toBe(2);
     expect(badStandard.stderr).not.toContain('not-base64_secret');
   });
@@ -224,29 +207,23 @@ describe('verify', () => {
     const eudr = signEudrPayload(BODY, SECRET);
     const plain = await verify(['--profile', 'eudr', '--header', eudr]);
     expect(plain.stdout).toBe('valid (the EUDR signature covers the body; no time is signed)\n');
-    const windowed = await verify([
-      '--profile',
-      'eudr',
-      '--header',
-      eudr,
-      '--timestamp',
-      '2024-10-23T11:50:00.000Z',
-      '--now',
-      String(T + 5),
-    ]);
+    /** Verifies with X-Webhook-Timestamp at T, `now` seconds since the epoch. */
+    const windowedAt = (now: number) =>
+      verify([
+        '--profile',
+        'eudr',
+        '--header',
+        eudr,
+        '--timestamp',
+        '2024-10-23T11:50:00.000Z',
+        '--now',
+        String(now),
+      ]);
+    const windowed = await windowedAt(T + 5);
     expect(windowed.stdout).toBe(
       'valid; X-Webhook-Timestamp 2024-10-23T11:50:00Z (5 s ago) is within the tolerance\n',
     );
-    const old = await verify([
-      '--profile',
-      'eudr',
-      '--header',
-      eudr,
-      '--timestamp',
-      '2024-10-23T11:50:00.000Z',
-      '--now',
-      String(T + 400),
-    ]);
+    const old = await windowedAt(T + 400);
     expect(old).toMatchObject({ status: 1, stdout: 'invalid: timestamp_too_old\n' });
     const tolerance = await verify(['--profile', 'eudr', '--header', eudr, '--tolerance', '60']);
     expect(tolerance.status).toBe(2);
@@ -263,7 +240,7 @@ describe('verify', () => {
     expect(standard.stderr).toContain(
       'needs --id <webhook-id> and --timestamp <webhook-timestamp>',
     );
-    const missingHeader = await runInProcess(['verify', '--secret', SECRET], { stdin: BODY });
+    const missingHeader = await verify([]);
     expect(missingHeader.status).toBe(2);
     expect(missingHeader.stderr).toContain("required option '--header <value>' not specified");
   });
