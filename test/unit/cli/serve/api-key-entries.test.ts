@@ -4,7 +4,6 @@
 // given the wrong way round).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CliError } from '../../../../src/cli/internal/cli-error.js';
 import {
   API_KEYS_ENV,
   parseApiKeys,
@@ -12,6 +11,7 @@ import {
   splitApiKeysEnv,
 } from '../../../../src/cli/serve/api-key-entries.js';
 import { apiKeyAuthenticator } from '../../../../src/server/api-key-authenticator.js';
+import { usageErrorOf } from '../../../helpers/thrown.js';
 
 const ORG = '3f1c9a2e-0b4d-4e8a-9c71-5d2f8b6a1e03';
 const TOKEN = 'local_dev_key_0123456789';
@@ -34,17 +34,6 @@ const hex = (length: number) =>
   });
 /** Any 8-4-4-4-12 hexadecimal string, in any case (the API's UUID fields take them all). */
 const uuid = fc.tuple(hex(8), hex(4), hex(4), hex(4), hex(12)).map((parts) => parts.join('-'));
-
-function usage(run: () => unknown): CliError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CliError);
-    expect((error as CliError).exitCode).toBe(2);
-    return error as CliError;
-  }
-  throw new Error('expected a usage error');
-}
 
 describe('safeParseApiKeyEntry', () => {
   it('splits TOKEN=ORGANIZATION_UUID at the last "=", so a token may end in = padding', () => {
@@ -141,9 +130,9 @@ describe('splitApiKeysEnv', () => {
   });
 
   it('refuses an empty entry, naming its position', () => {
-    const error = usage(() => splitApiKeysEnv(`${TOKEN}=${ORG},, other`));
+    const error = usageErrorOf(() => splitApiKeysEnv(`${TOKEN}=${ORG},, other`));
     expect(error.message).toBe(`${API_KEYS_ENV} entry 2 is empty.`);
-    expect(usage(() => splitApiKeysEnv(`${TOKEN}=${ORG},`)).message).toBe(
+    expect(usageErrorOf(() => splitApiKeysEnv(`${TOKEN}=${ORG},`)).message).toBe(
       `${API_KEYS_ENV} entry 2 is empty.`,
     );
   });
@@ -168,9 +157,12 @@ describe('parseApiKeys', () => {
 
   it('names a bad entry by its place: --api-key #n or the variable’s entry n', () => {
     expect(
-      usage(() => parseApiKeys({ flags: [`${TOKEN}=${ORG}`, 'oops'], env: undefined })).message,
+      usageErrorOf(() => parseApiKeys({ flags: [`${TOKEN}=${ORG}`, 'oops'], env: undefined }))
+        .message,
     ).toBe('--api-key #2 is not TOKEN=ORGANIZATION_UUID (no "=" in it).');
-    const error = usage(() => parseApiKeys({ flags: [], env: `${TOKEN}=${ORG},short=${ORG}` }));
+    const error = usageErrorOf(() =>
+      parseApiKeys({ flags: [], env: `${TOKEN}=${ORG},short=${ORG}` }),
+    );
     expect(error.message).toBe(
       `${API_KEYS_ENV} entry 2 has a token of 5 characters; a token has 16 to 1024.`,
     );
@@ -179,7 +171,8 @@ describe('parseApiKeys', () => {
 
   it('refuses a token given twice, across both sources', () => {
     expect(
-      usage(() => parseApiKeys({ flags: [`${TOKEN}=${ORG}`], env: `${TOKEN}=${ORG}` })).message,
+      usageErrorOf(() => parseApiKeys({ flags: [`${TOKEN}=${ORG}`], env: `${TOKEN}=${ORG}` }))
+        .message,
     ).toBe(
       `${API_KEYS_ENV} entry 1 has the same token as --api-key #1; each key needs its own token.`,
     );
@@ -204,7 +197,7 @@ describe('parseApiKeys', () => {
                   ? `${token} x=${org}`
                   : (entries[at] as string);
           if (fault === 'duplicate') entries.push(entries[at] as string);
-          const error = usage(() =>
+          const error = usageErrorOf(() =>
             parseApiKeys({ flags: entries.slice(0, 2), env: entries.slice(2).join(',') }),
           );
           for (const [secret] of pairs) {

@@ -1,10 +1,8 @@
 // `serve`'s option parsers (port, host, shutdown timeout, schema, JWKS URL, text) and the checks
 // across options (one database, JWT options together, at least one source of credentials), with
 // properties for every parser of what a user types, and the database URL's masking.
-import { InvalidArgumentError } from 'commander';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CliError } from '../../../../src/cli/internal/cli-error.js';
 import {
   DEFAULT_DATA_DIR,
   maskDatabaseUrl,
@@ -18,19 +16,10 @@ import {
   resolveServeConfig,
 } from '../../../../src/cli/serve/serve-options.js';
 import { MAX_TIMER_MS } from '../../../../src/core/internal/timer-delay.js';
+import { refusalOf, usageErrorOf } from '../../../helpers/thrown.js';
 
 const ORG = '3f1c9a2e-0b4d-4e8a-9c71-5d2f8b6a1e03';
 const KEY = `local_dev_key_0123456789=${ORG}`;
-
-function refused(parse: (value: string) => unknown, value: string): string {
-  try {
-    parse(value);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidArgumentError);
-    return (error as Error).message;
-  }
-  throw new Error(`expected ${JSON.stringify(value)} to be refused`);
-}
 
 describe('parsePort', () => {
   it('takes 0 to 65535 in decimal digits', () => {
@@ -50,7 +39,7 @@ describe('parsePort', () => {
       '123456',
       'eighty',
     ]) {
-      expect(refused(parsePort, bad)).toBe('Expected a port from 0 to 65535 (0: any free port).');
+      expect(refusalOf(parsePort, bad)).toBe('Expected a port from 0 to 65535 (0: any free port).');
     }
   });
 
@@ -61,7 +50,7 @@ describe('parsePort', () => {
         (text) => {
           const valid = /^\d{1,5}$/.test(text) && Number(text) <= 65_535;
           if (valid) expect(parsePort(text)).toBe(Number(text));
-          else refused(parsePort, text);
+          else refusalOf(parsePort, text);
         },
       ),
     );
@@ -87,7 +76,7 @@ describe('parseHost', () => {
       'a..b',
       `${'a'.repeat(64)}.example`,
     ]) {
-      refused(parseHost, bad);
+      refusalOf(parseHost, bad);
     }
   });
 
@@ -106,7 +95,7 @@ describe('parseHost', () => {
         fc.string({ minLength: 1, maxLength: 20 }),
         fc.constantFrom(' ', '/', '@', '?', '#', '_', '\n'),
         (text, bad) => {
-          refused(parseHost, `${text}${bad}${text}`);
+          refusalOf(parseHost, `${text}${bad}${text}`);
         },
       ),
     );
@@ -119,7 +108,7 @@ describe('parseShutdownTimeoutMs', () => {
     expect(parseShutdownTimeoutMs('10000')).toBe(10_000);
     expect(parseShutdownTimeoutMs(String(MAX_TIMER_MS))).toBe(MAX_TIMER_MS);
     for (const bad of ['', String(MAX_TIMER_MS + 1), '-1', '1.5', '10s', '1e4']) {
-      expect(refused(parseShutdownTimeoutMs, bad)).toBe(
+      expect(refusalOf(parseShutdownTimeoutMs, bad)).toBe(
         `Expected milliseconds from 0 to ${MAX_TIMER_MS}.`,
       );
     }
@@ -135,7 +124,7 @@ describe('parseShutdownTimeoutMs', () => {
         (text) => {
           const valid = /^\d{1,10}$/.test(text) && Number(text) <= MAX_TIMER_MS;
           if (valid) expect(parseShutdownTimeoutMs(text)).toBe(Number(text));
-          else refused(parseShutdownTimeoutMs, text);
+          else refusalOf(parseShutdownTimeoutMs, text);
         },
       ),
     );
@@ -155,7 +144,7 @@ describe('parseSchema', () => {
       'a-b',
       'a'.repeat(64),
     ]) {
-      refused(parseSchema, bad);
+      refusalOf(parseSchema, bad);
     }
   });
 
@@ -169,7 +158,7 @@ describe('parseSchema', () => {
             !text.startsWith('pg_') &&
             text !== 'information_schema';
           if (valid) expect(parseSchema(text)).toBe(text);
-          else refused(parseSchema, text);
+          else refusalOf(parseSchema, text);
         },
       ),
     );
@@ -182,9 +171,11 @@ describe('parseJwksUrl and parseText', () => {
     expect(parseJwksUrl(certs)).toBe(certs);
     expect(parseJwksUrl('http://127.0.0.1:8443/certs')).toBe('http://127.0.0.1:8443/certs');
     expect(parseJwksUrl('http://[::1]/certs')).toBe('http://[::1]/certs');
-    expect(refused(parseJwksUrl, 'http://auth.example.com/certs')).toContain('https:');
-    expect(refused(parseJwksUrl, 'not a url')).toContain('absolute https: URL');
-    expect(refused(parseJwksUrl, 'https://u:p@auth.example.com/certs')).toContain('user:password');
+    expect(refusalOf(parseJwksUrl, 'http://auth.example.com/certs')).toContain('https:');
+    expect(refusalOf(parseJwksUrl, 'not a url')).toContain('absolute https: URL');
+    expect(refusalOf(parseJwksUrl, 'https://u:p@auth.example.com/certs')).toContain(
+      'user:password',
+    );
   });
 
   it('takes 1 to 2048 printable characters (property)', () => {
@@ -193,7 +184,7 @@ describe('parseJwksUrl and parseText', () => {
         // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are refused
         const valid = text.length > 0 && !/[\u0000-\u001f\u007f]/.test(text);
         if (valid) expect(parseText(text)).toBe(text);
-        else refused(parseText, text);
+        else refusalOf(parseText, text);
       }),
     );
   });
@@ -242,17 +233,6 @@ const raw = (overrides: Partial<RawServeOptions> = {}): RawServeOptions => ({
 });
 const io = (env: Record<string, string> = {}) => ({ env, cwd: '/work/app' });
 
-function usage(run: () => unknown): CliError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CliError);
-    expect((error as CliError).exitCode).toBe(2);
-    return error as CliError;
-  }
-  throw new Error('expected a usage error');
-}
-
 describe('resolveServeConfig', () => {
   it('defaults to PGlite in ./.novatrade-webhooks, resolved against the working directory', () => {
     const config = resolveServeConfig(raw(), io());
@@ -285,21 +265,24 @@ describe('resolveServeConfig', () => {
 
   it('refuses two databases, a schema without PostgreSQL, and a database URL of another kind, never quoting the URL', () => {
     expect(
-      usage(() => resolveServeConfig(raw({ databaseUrl: 'postgres://x/y', dataDir: 'd' }), io()))
-        .message,
+      usageErrorOf(() =>
+        resolveServeConfig(raw({ databaseUrl: 'postgres://x/y', dataDir: 'd' }), io()),
+      ).message,
     ).toContain('--data-dir and --database-url exclude each other');
-    expect(usage(() => resolveServeConfig(raw({ schema: 'dev' }), io())).message).toBe(
+    expect(usageErrorOf(() => resolveServeConfig(raw({ schema: 'dev' }), io())).message).toBe(
       '--schema applies to PostgreSQL only: give it with --database-url.',
     );
-    const mysql = usage(() =>
+    const mysql = usageErrorOf(() =>
       resolveServeConfig(raw({ databaseUrl: 'mysql://root:s3cret@db/x' }), io()),
     );
     expect(mysql.message).toBe(
       '--database-url must be a postgres: or postgresql: URL; got a mysql: URL.',
     );
-    const garbled = usage(() => resolveServeConfig(raw({ databaseUrl: 's3cret password' }), io()));
+    const garbled = usageErrorOf(() =>
+      resolveServeConfig(raw({ databaseUrl: 's3cret password' }), io()),
+    );
     expect(garbled.message).toBe('--database-url is not a URL.');
-    expect(usage(() => resolveServeConfig(raw({ dataDir: ' ' }), io())).message).toBe(
+    expect(usageErrorOf(() => resolveServeConfig(raw({ dataDir: ' ' }), io())).message).toBe(
       '--data-dir is empty: give a directory.',
     );
   });
@@ -313,7 +296,7 @@ describe('resolveServeConfig', () => {
   });
 
   it('needs at least one source of credentials, with a hint', () => {
-    const error = usage(() => resolveServeConfig(raw({ apiKey: [] }), io()));
+    const error = usageErrorOf(() => resolveServeConfig(raw({ apiKey: [] }), io()));
     expect(error.message).toContain('serve needs credentials for its management API');
     expect(error.hint).toContain('--api-key');
   });
@@ -332,11 +315,13 @@ describe('resolveServeConfig', () => {
       resolveServeConfig(raw({ ...jwt, organizationClaim: 'org.uuid' }), io()).jwt
         ?.organizationClaim,
     ).toBe('org.uuid');
-    expect(usage(() => resolveServeConfig(raw({ jwksUrl: jwt.jwksUrl }), io())).message).toBe(
+    expect(
+      usageErrorOf(() => resolveServeConfig(raw({ jwksUrl: jwt.jwksUrl }), io())).message,
+    ).toBe(
       'OIDC tokens need --jwks-url, --issuer and --audience together; missing --issuer, --audience.',
     );
-    expect(usage(() => resolveServeConfig(raw({ organizationClaim: 'org' }), io())).message).toBe(
-      '--organization-claim needs --jwks-url, --issuer and --audience.',
-    );
+    expect(
+      usageErrorOf(() => resolveServeConfig(raw({ organizationClaim: 'org' }), io())).message,
+    ).toBe('--organization-claim needs --jwks-url, --issuer and --audience.');
   });
 });
