@@ -31,15 +31,19 @@ async function json<T>(args: readonly string[]): Promise<T> {
   return JSON.parse(run.stdout) as T;
 }
 
+/** `endpoints create --url <url> …more`. */
+const createArgs = (url: string, more: readonly string[]) => [
+  'endpoints',
+  'create',
+  '--url',
+  url,
+  ...more,
+];
+
 async function createEndpoint(events = 'compliance.*,kyc.*'): Promise<CreatedWebhookEndpoint> {
-  return json<CreatedWebhookEndpoint>([
-    'endpoints',
-    'create',
-    '--url',
-    'https://partner.example/hooks',
-    '--events',
-    events,
-  ]);
+  return json<CreatedWebhookEndpoint>(
+    createArgs('https://partner.example/hooks', ['--events', events]),
+  );
 }
 
 /** Publishes a sample event of `type` into the organization and runs the dispatcher once. */
@@ -56,22 +60,20 @@ async function publishAndDeliver(type: 'kyc.vies_check_failed' | 'compliance.dec
 
 describe('endpoints', () => {
   it("create prints the endpoint and its secret once, labelled; --json is the API's answer", async () => {
-    const run = await cli([
-      'endpoints',
-      'create',
-      '--url',
-      'https://partner.example/hooks',
-      '--events',
-      'compliance.*',
-      '--events',
-      'kyc.vies_check_failed',
-      '--partner',
-      '9B2D4F6A-1C3E-4A5B-8D7F-0E1A2B3C4D5E',
-      '--description',
-      'VAT checks',
-      '--schema-version',
-      '1',
-    ]);
+    const run = await cli(
+      createArgs('https://partner.example/hooks', [
+        '--events',
+        'compliance.*',
+        '--events',
+        'kyc.vies_check_failed',
+        '--partner',
+        '9B2D4F6A-1C3E-4A5B-8D7F-0E1A2B3C4D5E',
+        '--description',
+        'VAT checks',
+        '--schema-version',
+        '1',
+      ]),
+    );
     expect(run.status, run.stderr).toBe(0);
     const id = /^Created (wh_[0-9a-z]+)\.\n/.exec(run.stdout)?.[1] as string;
     expect(id).toBeDefined();
@@ -148,30 +150,21 @@ describe('endpoints', () => {
   });
 
   it('an Idempotency-Key given twice with the same body answers the first create again', async () => {
-    const args = [
-      'endpoints',
-      'create',
-      '--url',
-      'https://partner.example/once',
+    const args = createArgs('https://partner.example/once', [
       '--events',
       'kyc.*',
       '--idempotency-key',
       `key-${Date.now()}`,
-    ];
+    ]);
     const first = await json<CreatedWebhookEndpoint>(args);
     const second = await json<CreatedWebhookEndpoint>(args);
     expect(second).toEqual(first);
   });
 
   it('API errors print the status, title, type, detail, field errors and traceId (exit 1)', async () => {
-    const invalid = await cli([
-      'endpoints',
-      'create',
-      '--url',
-      'https://partner.example/x',
-      '--events',
-      'kyc.*,nope.x',
-    ]);
+    const invalid = await cli(
+      createArgs('https://partner.example/x', ['--events', 'kyc.*,nope.x']),
+    );
     expect(invalid.status).toBe(1);
     expect(invalid.stderr).toMatch(
       /^error: POST \/v1\/webhooks answered 422 Validation Error \(validation-error\)\.\n {2}.+\n {2}events\.1: .+\n {2}traceId: req_\w+\n$/,
@@ -256,16 +249,9 @@ describe('endpoints', () => {
     expect(type.stderr).toContain(
       '--type: unknown event type "kyc.vies"; did you mean kyc.vies_check_failed?',
     );
-    const uuid = await cli([
-      'endpoints',
-      'create',
-      '--url',
-      'https://x.example',
-      '--events',
-      'kyc.*',
-      '--partner',
-      'nope',
-    ]);
+    const uuid = await cli(
+      createArgs('https://x.example', ['--events', 'kyc.*', '--partner', 'nope']),
+    );
     expect(uuid.status).toBe(2);
     expect(uuid.stderr).toContain("option '--partner <uuid>' argument 'nope' is invalid");
     const overlap = await cli(['endpoints', 'rotate-secret', 'wh_1', '--overlap-ms', '-1']);
@@ -296,13 +282,11 @@ describe('endpoints', () => {
         async (patterns, cut) => {
           const at = Math.min(cut, patterns.length - 1) + 1;
           const groups = [patterns.slice(0, at), patterns.slice(at)].filter((g) => g.length > 0);
-          const created = await json<CreatedWebhookEndpoint>([
-            'endpoints',
-            'create',
-            '--url',
-            'https://partner.example/p',
-            ...groups.flatMap((g) => ['--events', g.join(',')]),
-          ]);
+          const created = await json<CreatedWebhookEndpoint>(
+            createArgs('https://partner.example/p', [
+              ...groups.flatMap((g) => ['--events', g.join(',')]),
+            ]),
+          );
           expect(created.events).toEqual(patterns);
         },
       ),
