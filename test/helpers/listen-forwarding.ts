@@ -1,7 +1,8 @@
 // Shared pieces of the `listen` tests (in process and as a child process): posting a signed event
 // to the URL `listen` printed, loopback targets (test/helpers/processes/loopback-receiver.ts) that
-// a test starts and the file closes after each test, the `--forward-to … --events …` arguments
+// a test starts and that are closed after each test, the `--forward-to … --events …` arguments
 // for targets that verify with the listener's secret, and the `forwarded` lines as rows.
+import { afterEach } from 'vitest';
 import {
   type CreateSignedRequestOptions,
   createSignedRequest,
@@ -18,24 +19,26 @@ export function postSigned(
   return fetch(url, createSignedRequest(event, options).toFetchInit());
 }
 
-/** Loopback targets started by a test file; `closeAll()` (in its `afterEach`) stops them. */
+/** Loopback targets of a test file: `start()` starts one, closed after the test. */
 export interface LoopbackTargets {
   start(): Promise<LoopbackReceiver>;
-  closeAll(): Promise<void>;
 }
 
-/** Starts {@link LoopbackTargets} that remember what they started until `closeAll()`. */
+/**
+ * Loopback targets for a test file; call at its top level. An `afterEach` of its own closes the
+ * test's targets (after the file's own `afterEach` hooks registered later, which stop `listen`).
+ */
 export function loopbackTargets(): LoopbackTargets {
   const started = new Set<LoopbackReceiver>();
+  afterEach(async () => {
+    for (const receiver of started) await receiver.close();
+    started.clear();
+  });
   return {
     async start() {
       const receiver = await startLoopbackReceiver();
       started.add(receiver);
       return receiver;
-    },
-    async closeAll() {
-      for (const receiver of started) await receiver.close();
-      started.clear();
     },
   };
 }

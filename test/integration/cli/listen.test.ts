@@ -28,7 +28,6 @@ const targets = loopbackTargets();
 afterEach(async () => {
   for (const child of children) await child.kill9();
   children.clear();
-  await targets.closeAll();
 });
 
 /** Starts `listen --port 0 --format json …args` and resolves with it and its URL. */

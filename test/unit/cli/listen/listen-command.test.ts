@@ -42,7 +42,6 @@ const targets = loopbackTargets();
 afterEach(async () => {
   for (const run of running) await run.stop();
   running.clear();
-  await targets.closeAll();
 });
 
 /** Starts `listen --port 0 --format json …args` and waits for its `listening` line. */
