@@ -182,40 +182,29 @@ describe('endpoints', () => {
 
   it('client credentials get a token from --token-url; flags override the environment', async () => {
     const before = api.tokenRequests();
-    const run = await runInProcess(
-      [
-        'endpoints',
-        'list',
-        '--base-url',
-        api.baseUrl,
-        '--client-id',
-        CLIENT_ID,
-        '--token-url',
-        api.tokenUrl,
-      ],
-      {
-        env: {
-          [API_ENV.clientSecret]: CLIENT_SECRET,
-          [API_ENV.token]: 'tok_ignored_with_client_flags',
-        },
-      },
-    );
+    /** `endpoints list` with --base-url, --client-id and --token-url, and no other environment. */
+    const listWithClient = (more: readonly string[], env: Record<string, string> = {}) =>
+      runInProcess(
+        [
+          'endpoints',
+          'list',
+          '--base-url',
+          api.baseUrl,
+          '--client-id',
+          CLIENT_ID,
+          '--token-url',
+          api.tokenUrl,
+          ...more,
+        ],
+        { env },
+      );
+    const run = await listWithClient([], {
+      [API_ENV.clientSecret]: CLIENT_SECRET,
+      [API_ENV.token]: 'tok_ignored_with_client_flags',
+    });
     expect(run.status, run.stderr).toBe(0);
     expect(api.tokenRequests()).toBe(before + 1);
-    const refused = await runInProcess([
-      'endpoints',
-      'list',
-      '--base-url',
-      api.baseUrl,
-      '--client-id',
-      CLIENT_ID,
-      '--client-secret',
-      'wrong-secret-000',
-      '--token-url',
-      api.tokenUrl,
-      '--retries',
-      '0',
-    ]);
+    const refused = await listWithClient(['--client-secret', 'wrong-secret-000', '--retries', '0']);
     expect(refused.status).toBe(1);
     expect(refused.stderr).not.toContain('wrong-secret-000');
     expect(refused.stderr).toContain('Check --client-id, --client-secret and --token-url');
