@@ -21,6 +21,33 @@ import { refusalOf, usageErrorOf } from '../../../helpers/thrown.js';
 const ORG = '3f1c9a2e-0b4d-4e8a-9c71-5d2f8b6a1e03';
 const KEY = `local_dev_key_0123456789=${ORG}`;
 
+/**
+ * Property: `parse` reads exactly the numerals of 1 to `digits` decimal digits up to `max` as their
+ * value and refuses any other text (any string up to `textLength` characters, or an integer of
+ * `numbers` written out).
+ */
+function acceptsExactlyDecimals(
+  parse: (text: string) => number,
+  range: {
+    readonly digits: number;
+    readonly max: number;
+    readonly textLength: number;
+    readonly numbers: { readonly min: number; readonly max: number };
+  },
+): void {
+  const numeral = new RegExp(`^\\d{1,${range.digits}}$`);
+  fc.assert(
+    fc.property(
+      fc.oneof(fc.string({ maxLength: range.textLength }), fc.integer(range.numbers).map(String)),
+      (text) => {
+        const valid = numeral.test(text) && Number(text) <= range.max;
+        if (valid) expect(parse(text)).toBe(Number(text));
+        else refusalOf(parse, text);
+      },
+    ),
+  );
+}
+
 describe('parsePort', () => {
   it('takes 0 to 65535 in decimal digits', () => {
     expect(parsePort('0')).toBe(0);
@@ -44,16 +71,12 @@ describe('parsePort', () => {
   });
 
   it('accepts exactly the strings of 1 to 5 digits up to 65535 (property)', () => {
-    fc.assert(
-      fc.property(
-        fc.oneof(fc.string({ maxLength: 7 }), fc.integer({ min: -10, max: 70_000 }).map(String)),
-        (text) => {
-          const valid = /^\d{1,5}$/.test(text) && Number(text) <= 65_535;
-          if (valid) expect(parsePort(text)).toBe(Number(text));
-          else refusalOf(parsePort, text);
-        },
-      ),
-    );
+    acceptsExactlyDecimals(parsePort, {
+      digits: 5,
+      max: 65_535,
+      textLength: 7,
+      numbers: { min: -10, max: 70_000 },
+    });
   });
 });
 
@@ -115,19 +138,12 @@ describe('parseShutdownTimeoutMs', () => {
   });
 
   it('accepts exactly the decimal integers in range (property)', () => {
-    fc.assert(
-      fc.property(
-        fc.oneof(
-          fc.string({ maxLength: 12 }),
-          fc.integer({ min: -5, max: MAX_TIMER_MS + 5 }).map(String),
-        ),
-        (text) => {
-          const valid = /^\d{1,10}$/.test(text) && Number(text) <= MAX_TIMER_MS;
-          if (valid) expect(parseShutdownTimeoutMs(text)).toBe(Number(text));
-          else refusalOf(parseShutdownTimeoutMs, text);
-        },
-      ),
-    );
+    acceptsExactlyDecimals(parseShutdownTimeoutMs, {
+      digits: 10,
+      max: MAX_TIMER_MS,
+      textLength: 12,
+      numbers: { min: -5, max: MAX_TIMER_MS + 5 },
+    });
   });
 });
 
