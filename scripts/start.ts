@@ -4,7 +4,9 @@
 // receiver subscribed to every event; it registers `listen` as an endpoint once, then prints the
 // API's address, the demo key and three curl lines that work as printed (register an endpoint,
 // publish an event, read listen's delivery history). Both children's output follows, prefixed
-// `serve  │` and `listen │`. Ctrl-C stops both and exits 0.
+// `serve  │` and `listen │`. Ctrl-C (SIGINT), SIGTERM or SIGHUP (the terminal closed) stops both
+// and exits 0, also during start-up; should this script die without stopping them (kill -9), each
+// child stops itself (see PARENT_GUARD).
 //
 // State kept across runs, in the data directory (git-ignored): PGlite's database, and demo.json
 // (mode 0600) with the demo API key (random, made on the first run), the organization it acts
@@ -24,6 +26,25 @@ const CLI = join(ROOT, 'src', 'cli', 'bin.ts');
 const HOST = '127.0.0.1';
 /** How long serve may take to answer /healthz (the first start creates the database). */
 const READY_TIMEOUT_MS = 120_000;
+
+/**
+ * Preloaded into each child (`--import`, before the CLI): the child gets an IPC channel to this
+ * script, which the system closes when this script ends in any way (kill -9 included); the child
+ * then sends itself SIGTERM, the orderly stop, so it never outlives this script holding its port
+ * and serve's data-directory lock. The children cannot simply share this script's process group
+ * instead: Ctrl-C in a terminal signals the whole foreground group, so each child would get the
+ * terminal's SIGINT and then ours, and serve takes a second signal as "exit at once" (see
+ * `startCommand`). The channel is unref'd once the listener's own ref (taken on the next tick)
+ * is in place, so it never keeps a child running that has finished.
+ */
+const PARENT_GUARD = `data:text/javascript,${encodeURIComponent(
+  "process.once('disconnect', () => {" +
+    // The pipes' reader went with this script: a write must not crash the child's orderly stop.
+    "  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});" +
+    "  process.kill(process.pid, 'SIGTERM');" +
+    '});' +
+    'setImmediate(() => process.channel?.unref());',
+)}`;
 
 /** What start.ts keeps in the data directory across runs. */
 interface DemoState {
@@ -134,42 +155,65 @@ function startCommand(
     process.stdout.isTTY === true && (process.env.NO_COLOR ?? '') === ''
       ? { FORCE_COLOR: '1' }
       : {};
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...colour, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Ctrl-C in a terminal signals the whole foreground process group. In a group of their own,
-    // the children get exactly one signal, ours: `serve` takes a second one as "exit at once".
-    detached: process.platform !== 'win32',
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--import', PARENT_GUARD, CLI, ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...colour, ...env },
+      // The IPC channel ties the child to this script (PARENT_GUARD).
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Ctrl-C in a terminal signals the whole foreground process group, and closing the terminal
+      // sends SIGHUP to its session. In a session and group of their own, the children get exactly
+      // one signal, ours (`serve` takes a second one as "exit at once"); their tie to this script
+      // is the IPC channel.
+      detached: process.platform !== 'win32',
+    },
+  );
   pipeLines(child, `${name.padEnd(6)} │ `, onLine);
   return child;
 }
 
-/** Resolves once the child has exited, with its status. */
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+/** How a child ended: its exit status, or the signal that ended it. */
+interface ChildEnd {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** Resolves once the child has exited. */
+function exited(child: ChildProcess): Promise<ChildEnd> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  }
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+/** `status 1`, or `signal SIGTERM`: how a child ended, for a message. */
+function describeEnd(end: ChildEnd): string {
+  return end.signal === null ? `status ${end.code}` : `signal ${end.signal}`;
 }
 
 /**
  * `serve` has bound its port (`bound()`, from its `listening on` line) and answers /healthz 200;
- * fails when it exits first or takes too long.
+ * returns at once when a stop was asked for (`stopping()`); fails when serve exits first or takes
+ * too long.
  */
 async function waitForHealth(
   base: string,
   serve: ChildProcess,
   bound: () => boolean,
+  stopping: () => boolean,
 ): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  let serveExit: number | null | undefined;
-  void exited(serve).then((code) => {
-    serveExit = code;
+  let serveEnd: ChildEnd | undefined;
+  void exited(serve).then((end) => {
+    serveEnd = end;
   });
   while (Date.now() < deadline) {
-    if (serveExit !== undefined)
+    if (stopping()) return;
+    if (serveEnd !== undefined)
       fail(
-        `serve stopped (exit status ${serveExit}) before it was ready: see its lines above (PORT=… picks another port).`,
+        `serve stopped (${describeEnd(serveEnd)}) before it was ready: see its lines above (PORT=… picks another port).`,
       );
     try {
       // Only once our serve has bound the port: another program on it must not pass for it.
@@ -307,6 +351,10 @@ async function main(): Promise<void> {
     writeState(statePath, state);
   }
 
+  // A closed terminal (SIGHUP) or a closed pipe fails our writes: that must not end this script
+  // before its children have stopped.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+
   const children = new Map<string, ChildProcess>();
   let stopping = false;
   let stoppingSinceMs = 0;
@@ -314,9 +362,9 @@ async function main(): Promise<void> {
     if (stopping) {
       // Ctrl-C reaches this script twice at once under npm: from the terminal, and forwarded by
       // npm. Only a later one is a second Ctrl-C, passed on so that serve exits at once (status
-      // 130) as it documents.
+      // 130) as it documents (as SIGTERM for a SIGHUP, which the CLI does not handle).
       if (Date.now() - stoppingSinceMs < 1_000) return;
-      for (const child of children.values()) child.kill(signal);
+      for (const child of children.values()) child.kill(signal === 'SIGHUP' ? 'SIGTERM' : signal);
       return;
     }
     stopping = true;
@@ -324,12 +372,10 @@ async function main(): Promise<void> {
     if (announce) process.stdout.write(`\nStopping serve and listen (${signal})…\n`);
     for (const child of children.values()) child.kill('SIGTERM');
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  // Should this script die of an error, its children (in their own groups) must not outlive it.
-  process.on('exit', () => {
-    for (const child of children.values()) if (child.exitCode === null) child.kill('SIGKILL');
-  });
+  const isStopping = (): boolean => stopping;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => stop(signal));
+  }
 
   const base = `http://${HOST}:${port}`;
   let serveBound = false;
@@ -346,22 +392,29 @@ async function main(): Promise<void> {
       '--allow-private-networks',
       '--no-rate-limit',
     ],
-    // The key through the environment, not the command line (which `ps` shows).
-    { NOVATRADE_WEBHOOKS_API_KEYS: `${state.apiKey}=${state.organizationUuid}` },
+    // The key through the environment, not the command line (which `ps` shows). A database URL
+    // in the user's environment is not for this PGlite demo (empty counts as unset).
+    {
+      NOVATRADE_WEBHOOKS_API_KEYS: `${state.apiKey}=${state.organizationUuid}`,
+      NOVATRADE_WEBHOOKS_DATABASE_URL: '',
+    },
     (line) => {
       if (line.includes(`listening on ${base}`)) serveBound = true;
     },
   );
   children.set('serve', serve);
   const outcome = (async (): Promise<number> => {
-    await waitForHealth(base, serve, () => serveBound);
-    if (stopping) return 0;
+    await waitForHealth(base, serve, () => serveBound, isStopping);
+    if (isStopping()) return 0;
     const listenUrl = `http://${HOST}:${listenPort}/`;
     const endpoint = await ensureListenEndpoint(base, state, listenUrl);
     if (endpoint !== state.listenEndpoint) {
       state = { ...state, listenEndpoint: endpoint };
       writeState(statePath, state);
     }
+    // Never started once a stop was asked for: `stop` signals only the children it knows. From
+    // here to `children.set` nothing awaits, so a signal lands before or after both.
+    if (isStopping()) return 0;
     let ready: () => void = () => undefined;
     const listenReady = new Promise<void>((resolve) => {
       ready = resolve;
@@ -379,12 +432,12 @@ async function main(): Promise<void> {
     const listenEnded = exited(listen);
     const first = await Promise.race([listenReady.then(() => 'ready' as const), listenEnded]);
     if (first !== 'ready') {
-      if (stopping) return 0;
+      if (isStopping()) return 0;
       fail(
-        `listen stopped (exit status ${first}) before it was ready: see its lines above (LISTEN_PORT=… picks another port).`,
+        `listen stopped (${describeEnd(first)}) before it was ready: see its lines above (LISTEN_PORT=… picks another port).`,
       );
     }
-    if (!stopping) printBanner({ base, state, endpoint, dataDir });
+    if (!isStopping()) printBanner({ base, state, endpoint, dataDir });
     return 0;
   })();
 
@@ -392,24 +445,33 @@ async function main(): Promise<void> {
   try {
     await outcome;
   } catch (error) {
-    status = 1;
-    process.stderr.write(`npm start: ${error instanceof Error ? error.message : String(error)}\n`);
-    stop('SIGTERM', false);
+    // Once a stop was asked for, a failed step of the start-up (serve gone under a request) is
+    // the stop itself, not an error.
+    if (!isStopping()) {
+      status = 1;
+      process.stderr.write(
+        `npm start: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      stop('SIGTERM', false);
+    }
   }
   // Until both children have exited: a stop, or one of them ending on its own.
   const ended = await Promise.race(
-    [...children.entries()].map(async ([name, child]) => ({ name, code: await exited(child) })),
+    [...children.entries()].map(async ([name, child]) => ({ name, end: await exited(child) })),
   );
-  if (!stopping) {
-    process.stderr.write(`npm start: ${ended.name} exited (status ${ended.code}); stopping.\n`);
+  if (!isStopping()) {
+    process.stderr.write(
+      `npm start: ${ended.name} exited (${describeEnd(ended.end)}); stopping.\n`,
+    );
     status = 1;
     stop('SIGTERM', false);
   }
-  const codes = await Promise.all([...children.values()].map(exited));
-  if (codes.some((code) => code !== 0)) status = status === 0 ? 1 : status;
+  const ends = await Promise.all([...children.values()].map(exited));
+  // A child that ended of our SIGTERM before it could handle it (still loading) was stopped too.
+  const clean = (end: ChildEnd): boolean => end.code === 0 || end.signal === 'SIGTERM';
+  if (!ends.every(clean)) status = status === 0 ? 1 : status;
   process.exitCode = status;
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
 }
 
 function printBanner(options: {

@@ -2,14 +2,17 @@
 // the cached migrated PGlite dump, so no initdb runs) and on free ports: the three curl lines it
 // prints work as printed in sh (an endpoint is created, an event is accepted, listen prints it,
 // its history shows it DELIVERED); Ctrl-C (SIGINT) exits 0; a second run keeps the demo key and
-// listen's endpoint.
+// listen's endpoint. SIGHUP (the terminal closed) stops serve and listen too, and after kill -9 of
+// the script they stop themselves: serve's port and data-directory lock are released. Ctrl-C
+// during start-up exits 0 with no error.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isProcessAlive } from '../../../src/cli/serve/data-dir-lock.js';
 import { restorePGliteDataDir } from '../../helpers/postgres/pglite.js';
 import { type ChildScript, spawnScript } from '../../helpers/processes/child-process.js';
 import { waitUntil } from '../../helpers/processes/wait-until.js';
@@ -57,6 +60,31 @@ async function sh(line: string): Promise<Record<string, unknown>> {
   const { stdout } = await run('sh', ['-c', line], { timeout: 20_000 });
   expect(stdout.endsWith('\n')).toBe(true);
   return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+/** The pid in serve's lock file (serve runs and holds the data directory). */
+function servePid(dataDir: string): number {
+  return (JSON.parse(readFileSync(join(dataDir, 'serve.lock'), 'utf8')) as { pid: number }).pid;
+}
+
+/** Whether something accepts connections at `port` on 127.0.0.1. */
+async function answers(port: number): Promise<boolean> {
+  return fetch(`http://127.0.0.1:${port}/healthz`).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** serve (`pid`) and listen are gone: the lock released, neither port answering. */
+async function childrenGone(env: Record<string, string>, pid: number): Promise<void> {
+  await waitUntil(
+    async () =>
+      !isProcessAlive(pid) &&
+      !existsSync(join(env.NOVATRADE_WEBHOOKS_DATA_DIR as string, 'serve.lock')) &&
+      !(await answers(Number(env.PORT))) &&
+      !(await answers(Number(env.LISTEN_PORT))),
+    { what: 'serve and listen gone, the lock released', timeoutMs: 10_000, intervalMs: 100 },
+  );
 }
 
 function bannerValue(child: ChildScript, label: string): string {
@@ -139,4 +167,46 @@ describe('npm start', () => {
     );
     expect(await second.stop('SIGINT')).toEqual({ code: 0, signal: null });
   }, 300_000);
+
+  it('SIGHUP stops serve and listen and exits 0; after kill -9 of the script they stop themselves', async () => {
+    const env = {
+      NOVATRADE_WEBHOOKS_DATA_DIR: await preparedDataDir(),
+      PORT: String(await freePort()),
+      LISTEN_PORT: String(await freePort()),
+    };
+    const hungUp = await start(env);
+    const pid = servePid(env.NOVATRADE_WEBHOOKS_DATA_DIR);
+    expect(await hungUp.stop('SIGHUP')).toEqual({ code: 0, signal: null });
+    await childrenGone(env, pid);
+    expect(
+      hungUp.lines.some((l) => l.startsWith('serve  │ ') && l.includes('stopping (SIGTERM)')),
+    ).toBe(true);
+
+    // kill -9: no handler of the script runs; the children see its end and stop in order.
+    const killed = await start(env);
+    const next = servePid(env.NOVATRADE_WEBHOOKS_DATA_DIR);
+    await killed.kill9();
+    await childrenGone(env, next);
+  }, 120_000);
+
+  it('Ctrl-C during start-up exits 0, with no error, and never starts listen', async () => {
+    const env = {
+      NOVATRADE_WEBHOOKS_DATA_DIR: await preparedDataDir(),
+      PORT: String(await freePort()),
+      LISTEN_PORT: String(await freePort()),
+    };
+    const child = spawnScript('scripts/start.ts', { name: 'npm-start-early', env });
+    children.push(child);
+    // serve's first line: it has bound its port; npm start has not yet seen /healthz answer.
+    await child.waitForLine((line) => line.startsWith('serve  │ '), {
+      ...WAIT,
+      what: "serve's first line",
+    });
+    expect(await child.stop('SIGINT')).toEqual({ code: 0, signal: null });
+    expect(child.stderr()).not.toMatch(/^npm start:/m);
+    expect(child.lines).not.toContain(BANNER_END);
+    expect(child.lines.some((l) => l.startsWith('listen │ '))).toBe(false);
+    expect(existsSync(join(env.NOVATRADE_WEBHOOKS_DATA_DIR, 'serve.lock'))).toBe(false);
+    expect(await answers(Number(env.LISTEN_PORT))).toBe(false);
+  }, 120_000);
 });
