@@ -15,6 +15,7 @@ import type { CliContext } from './internal/cli-context.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './internal/cli-error.js';
 import type { CliIo } from './internal/cli-io.js';
 import { createOutput, type Output } from './internal/output.js';
+import { redactUsageMessage } from './internal/redact-usage-message.js';
 
 /** The bin's name, as package.json declares it. */
 export const CLI_NAME = 'novatrade-webhooks';
@@ -38,7 +39,8 @@ export function createProgram(context: CliContext): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(output.errorColors.red(text)),
+      // commander quotes refused values; a value may be a secret, so it is cut out first.
+      outputError: (text, write) => write(output.errorColors.red(redactUsageMessage(text))),
     });
   registerServeCommand(program, context);
   registerListenCommand(program, context);
@@ -70,6 +72,8 @@ export function reportFailure(error: unknown, output: Output): number {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
       return EXIT_OK;
     }
+    // `help <command>` asks for help (exit code 0); help shown for a missing command does not.
+    if (error.code === 'commander.help') return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     return EXIT_USAGE;
   }
   const red = output.errorColors.red;

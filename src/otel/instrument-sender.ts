@@ -93,8 +93,9 @@ export interface SenderInstrumentation {
  * `durationMs` later: it is recorded after the attempt, from the `delivery.attempted` hook.
  * Attributes: `http.request.method`, `http.response.status_code`, `error.type`,
  * `webhooks.event.type`, `webhooks.event.id`, `webhooks.delivery.id`, `webhooks.endpoint.id`,
- * `webhooks.attempt`, `webhooks.delivery.status`, `webhooks.delivery.test`; never the endpoint
- * URL, a header, a secret or a body. A failed attempt's status is ERROR with the failure reason
+ * `webhooks.attempt`, `webhooks.delivery.status`, `webhooks.delivery.test`, and the endpoint's
+ * origin as `url.scheme`, `server.address` and `server.port`; never the URL's path or query, a
+ * header, a secret or a body. A failed attempt's status is ERROR with the failure reason
  * (`HTTP_ERROR`, `TIMEOUT`, …) as its message.
  *
  * **Metrics.** The Prometheus exporter's, under the same names without the `_total` suffix of

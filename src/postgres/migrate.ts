@@ -3,14 +3,18 @@ import { assertKnownOptions } from '../core/internal/assert-known-options.js';
 import { assertOptionsObject } from '../core/internal/assert-options-object.js';
 import { integerOptionOr } from '../core/internal/integer-option.js';
 import { TIMER_OPTION_RANGE } from '../core/internal/timer-delay.js';
-import { assertSchemaName, quoteIdentifier } from './internal/assert-schema-name.js';
+import {
+  assertSchemaName,
+  DEFAULT_POSTGRES_SCHEMA,
+  quoteIdentifier,
+} from './internal/assert-schema-name.js';
 import type { Migration } from './internal/migration.js';
 import { assertConnection, withSession } from './internal/with-session.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { PostgresClient, PostgresConnection } from './postgres-connection.js';
 
 /** The schema the PostgreSQL adapters use unless told otherwise. */
-export const DEFAULT_POSTGRES_SCHEMA = 'novatrade_webhooks';
+export { DEFAULT_POSTGRES_SCHEMA };
 
 /** Options of {@link migrate}. */
 export interface MigrateOptions {

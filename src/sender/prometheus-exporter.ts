@@ -54,7 +54,7 @@ export const PROMETHEUS_EXPORTER_OPTION_NAMES = [
 /** What {@link createPrometheusExporter} returns. */
 export interface PrometheusExporter {
   /** The `Content-Type` of {@link PrometheusExporter.render}'s text: `text/plain; version=0.0.4; charset=utf-8`. */
-  readonly contentType: string;
+  readonly contentType: typeof EXPOSITION_CONTENT_TYPE;
   /**
    * The metrics now, in the Prometheus text exposition format 0.0.4. Reads the backlog age from
    * storage (one `nextDueAtMs` call); when that read fails, the text still holds every other
@@ -173,7 +173,10 @@ export function createPrometheusExporter(
         // lets an alert see that the backlog age is missing.
         errors.add([]);
         try {
-          onError?.(error);
+          // An async listener's rejection is caught too: render() never rejects, and nothing
+          // is left unhandled.
+          const reported: unknown = onError?.(error);
+          if (reported instanceof Promise) reported.catch(() => undefined);
         } catch {
           // The host's logger failed; the scrape is not its concern.
         }

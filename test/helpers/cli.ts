@@ -3,7 +3,7 @@
 // checked by test/package). `runCli` runs a command to its end with optional stdin; `startCli`
 // starts a long-running one (`serve`, `listen`) whose stdout lines a test waits for.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,21 @@ export const CLI_SOURCE = 'src/cli/bin.ts';
  */
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
+let sharedConfigHome: string | undefined;
+
+/**
+ * One configuration home for the children of this test process, made on first use and removed
+ * when the process exits.
+ */
+function configHome(): string {
+  if (sharedConfigHome === undefined) {
+    const made = mkdtempSync(join(tmpdir(), 'nw-cli-config-'));
+    sharedConfigHome = made;
+    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+  }
+  return sharedConfigHome;
+}
+
 /**
  * The environment every CLI child gets on top of this process's: no colour variables (a test
  * that wants them sets them), and a configuration home of its own so `listen`'s remembered secret
@@ -33,9 +48,7 @@ export function cliEnv(extra: Readonly<Record<string, string>> = {}): Record<str
     }
     env[name] = value;
   }
-  if (extra.XDG_CONFIG_HOME === undefined) {
-    env.XDG_CONFIG_HOME = mkdtempSync(join(tmpdir(), 'nw-cli-config-'));
-  }
+  if (extra.XDG_CONFIG_HOME === undefined) env.XDG_CONFIG_HOME = configHome();
   return { ...env, ...extra };
 }
 

@@ -1,17 +1,18 @@
 // `novatrade-webhooks serve`: the management API (with `POST /v1/events`, publishing over HTTP),
 // the dispatcher that delivers, and `/healthz` and `/metrics`, in one process. On PGlite in a
 // data directory by default, under an exclusive lock (one process per data directory); on
-// PostgreSQL with `--database-url`, where several `serve` processes share the work. Runs until
-// SIGINT or SIGTERM, then stops within `--shutdown-timeout` and exits 0. Guide: docs/cli.md,
-// "serve"; the modules are in src/cli/serve/.
+// PostgreSQL with `--database-url` (or NOVATRADE_WEBHOOKS_DATABASE_URL), where several `serve`
+// processes share the work. Runs until SIGINT or SIGTERM, then stops within `--shutdown-timeout`
+// and exits 0. Guide: docs/cli.md, "serve"; the modules are in src/cli/serve/.
 import { type Command, Option } from 'commander';
-import { DEFAULT_POSTGRES_SCHEMA } from '../../postgres/migrate.js';
+import { DEFAULT_POSTGRES_SCHEMA } from '../../postgres/internal/assert-schema-name.js';
 import type { CliContext } from '../internal/cli-context.js';
 import { API_KEYS_ENV } from '../serve/api-key-entries.js';
 // The service (server, sender, storage) loads when serve runs, not with the program: --version,
 // --help and the other commands start without it.
 import type { RunServeDependencies } from '../serve/run-serve.js';
 import {
+  DATABASE_URL_ENV,
   DEFAULT_DATA_DIR,
   DEFAULT_HOST,
   DEFAULT_PORT,
@@ -37,8 +38,10 @@ Examples:
   # The same keys from the environment (comma-separated TOKEN=ORGANIZATION_UUID entries)
   $ ${API_KEYS_ENV}="$KEY_A=$ORG_A,$KEY_B=$ORG_B" novatrade-webhooks serve
 
-  # PostgreSQL: run as many as you like on one database; they share the work
-  $ novatrade-webhooks serve --database-url "$DATABASE_URL" --port 8080 --api-key "$KEY=$ORG"
+  # PostgreSQL: run as many as you like on one database; they share the work. The URL from
+  # the environment keeps its password off the command line (which ps shows)
+  $ ${DATABASE_URL_ENV}="$DATABASE_URL" ${API_KEYS_ENV}="$KEY=$ORG" \\
+      novatrade-webhooks serve --port 8080
 
   # OIDC access tokens (Keycloak), besides or instead of API keys
   $ novatrade-webhooks serve \\
@@ -87,7 +90,7 @@ export function registerServeCommand(
     )
     .option(
       '--database-url <url>',
-      'PostgreSQL instead of PGlite: postgres://user:password@host:5432/db (migrated at start)',
+      `PostgreSQL instead of PGlite: postgres://user:password@host:5432/db (migrated at start; also ${DATABASE_URL_ENV})`,
     )
     .option(
       '--schema <name>',

@@ -9,6 +9,10 @@ import { isWebhooksError, type WebhookClientError } from '../../core/errors.js';
 import { API_ENV } from './api-connection.js';
 import { CliError, usageError } from './cli-error.js';
 import { describeFetchFailure } from './fetch-failure.js';
+import { printableText } from './printable-text.js';
+
+/** Text of the API's answer as one line safe on a terminal (the server is not ours to trust). */
+const oneLine = (text: string): string => printableText(text).replace(/\n/g, ' ');
 
 /**
  * The `CliError` to throw for `error`, which a client call rejected with; anything that is not
@@ -25,15 +29,17 @@ export function apiFailure(error: unknown, baseUrl: string): unknown {
   if (!isWebhooksError(error)) return error;
   if (isNovatradeApiError(error)) {
     const lines: string[] = [];
-    if (error.detail !== undefined && error.detail !== '') lines.push(`  ${error.detail}`);
+    if (error.detail !== undefined && error.detail !== '') lines.push(`  ${oneLine(error.detail)}`);
     for (const field of error.errors) {
-      lines.push(`  ${field.field === '' ? '(body)' : field.field}: ${field.message}`);
+      lines.push(
+        `  ${field.field === '' ? '(body)' : oneLine(field.field)}: ${oneLine(field.message)}`,
+      );
     }
     if (error.retryAfterSeconds !== undefined) {
       lines.push(`  retry after ${error.retryAfterSeconds} s`);
     }
-    if (error.traceId !== undefined) lines.push(`  traceId: ${error.traceId}`);
-    const title = error.title ?? 'an error';
+    if (error.traceId !== undefined) lines.push(`  traceId: ${oneLine(error.traceId)}`);
+    const title = oneLine(error.title ?? 'an error');
     return new CliError(
       'api_error',
       `${error.method} ${error.path} answered ${error.status} ${title}` +

@@ -36,9 +36,15 @@ export function summaryLines(
   return entries.map(([name, value]) => `${colors.dim(`${name}:`.padEnd(width))} ${value}`);
 }
 
-/** `null` as a dash, anything else as text. */
+/**
+ * `null` as a dash, anything else as one line of text safe on a terminal: the API's free text (a
+ * description) comes from whoever holds a key, so control characters are shown as `?` and line
+ * breaks as spaces.
+ */
 function text(value: string | number | null | undefined): string {
-  return value === null || value === undefined ? '-' : String(value);
+  return value === null || value === undefined
+    ? '-'
+    : printableText(String(value)).replace(/\n/g, ' ');
 }
 
 /**
@@ -54,7 +60,7 @@ export function endpointLines(endpoint: WebhookEndpoint, colors: Colors): string
     [
       ['id', endpoint.id],
       ['status', statusColor(endpoint.status, colors)(endpoint.status)],
-      ['url', endpoint.url],
+      ['url', text(endpoint.url)],
       ['events', endpoint.events.join(', ')],
       ['partners', endpoint.partnerIds === null ? 'all' : endpoint.partnerIds.join(', ')],
       ['schema versions', endpoint.acceptedSchemaVersions.join(', ')],

@@ -12,6 +12,23 @@ import type { ForwardTarget } from './forward-plan.js';
 import type { SecretOrigin } from './listen-secret.js';
 import type { AcceptedEvent, ListenProfile, ListenReporter } from './listen-server.js';
 
+/**
+ * A forward target's URL as printed: a user name and password in it (`http://user:pass@host/`)
+ * are shown as `***`, in both formats, so the lines can be shared.
+ */
+export function displayUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  if (parsed.username === '' && parsed.password === '') return url;
+  parsed.username = '***';
+  parsed.password = '';
+  return parsed.href;
+}
+
 /** `listen --format`. */
 export const LISTEN_FORMATS = ['pretty', 'json'] as const;
 /** One of {@link LISTEN_FORMATS}. */
@@ -65,7 +82,7 @@ function jsonPrinter(output: Output): ListenPrinter {
             ? { source: 'file', path: start.secret.path, created: start.secret.created }
             : { source: start.secret.kind },
         forwardTo: start.targets.map((t) => ({
-          url: t.url,
+          url: displayUrl(t.url),
           events: t.patterns === undefined ? null : t.patterns.map((p) => p.source),
         })),
       });
@@ -79,14 +96,14 @@ function jsonPrinter(output: Output): ListenPrinter {
           ? {
               msg: 'forwarded',
               ...about(event),
-              url: result.url,
+              url: displayUrl(result.url),
               status: result.status,
               durationMs: result.durationMs,
             }
           : {
               msg: 'forward_failed',
               ...about(event),
-              url: result.url,
+              url: displayUrl(result.url),
               error: result.error,
               durationMs: result.durationMs,
             },
@@ -130,7 +147,7 @@ function prettyPrinter(output: Output, now: () => Date): ListenPrinter {
           target.patterns === undefined
             ? 'every event'
             : target.patterns.map((p) => p.source).join(', ');
-        output.line(`Forwarding to ${target.url} (${events})`);
+        output.line(`Forwarding to ${displayUrl(target.url)} (${events})`);
       }
       output.line(colors.dim('Press Ctrl-C to stop.'));
     },
@@ -141,10 +158,12 @@ function prettyPrinter(output: Output, now: () => Date): ListenPrinter {
       if ('status' in result) {
         const ok = result.status >= 200 && result.status <= 299;
         const status = ok ? colors.green(String(result.status)) : colors.red(String(result.status));
-        output.line(`${clock()}    → ${result.url}  ${status}  ${result.durationMs} ms`);
+        output.line(
+          `${clock()}    → ${displayUrl(result.url)}  ${status}  ${result.durationMs} ms`,
+        );
       } else {
         output.line(
-          `${clock()}    → ${result.url}  ${colors.red('failed')}: ${escapeForTerminal(result.error)}`,
+          `${clock()}    → ${displayUrl(result.url)}  ${colors.red('failed')}: ${escapeForTerminal(result.error)}`,
         );
       }
     },

@@ -9,8 +9,10 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { MAX_TIMER_MS } from '../../core/internal/timer-delay.js';
-import { assertSchemaName } from '../../postgres/internal/assert-schema-name.js';
-import { DEFAULT_POSTGRES_SCHEMA } from '../../postgres/migrate.js';
+import {
+  assertSchemaName,
+  DEFAULT_POSTGRES_SCHEMA,
+} from '../../postgres/internal/assert-schema-name.js';
 import { usageError } from '../internal/cli-error.js';
 import { API_KEYS_ENV, type ApiKeyEntry, parseApiKeys } from './api-key-entries.js';
 
@@ -23,6 +25,13 @@ export type ServeProfile = (typeof SERVE_PROFILES)[number];
 export const LOG_FORMATS = ['pretty', 'json'] as const;
 /** How `serve` writes its lines. */
 export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/**
+ * The environment variable that stands for `--database-url` when the option is not given (an
+ * empty value counts as unset): the password then stays out of the command line, which `ps`
+ * shows.
+ */
+export const DATABASE_URL_ENV = 'NOVATRADE_WEBHOOKS_DATABASE_URL';
 
 /** The data directory when neither `--data-dir` nor `--database-url` is given (against the cwd). */
 export const DEFAULT_DATA_DIR = '.novatrade-webhooks';
@@ -229,10 +238,10 @@ export interface ServeConfig {
  * Checks the options that need more than their own value and builds the configuration.
  *
  * @param raw - the options as commander parsed them.
- * @param io - the environment (NOVATRADE_WEBHOOKS_API_KEYS) and the directory relative paths
- *   resolve against.
- * @throws CliError `usage` (exit status 2): `--data-dir` with `--database-url`, `--schema`
- *   without `--database-url`, a database URL that is not `postgres:`/`postgresql:`, JWT options
+ * @param io - the environment (NOVATRADE_WEBHOOKS_API_KEYS, and NOVATRADE_WEBHOOKS_DATABASE_URL
+ *   when `--database-url` is not given) and the directory relative paths resolve against.
+ * @throws CliError `usage` (exit status 2): `--data-dir` with a database URL (the option or the
+ *   variable), `--schema` without one, a database URL that is not `postgres:`/`postgresql:`, JWT options
  *   given only in part, a bad API key, or no credentials at all. No message quotes a token or a
  *   database URL.
  */
@@ -240,7 +249,7 @@ export function resolveServeConfig(
   raw: RawServeOptions,
   io: { readonly env: Readonly<Record<string, string | undefined>>; readonly cwd: string },
 ): ServeConfig {
-  const database = resolveDatabase(raw, io.cwd);
+  const database = resolveDatabase(raw, io.env[DATABASE_URL_ENV], io.cwd);
   const apiKeys = parseApiKeys({ flags: raw.apiKey, env: io.env[API_KEYS_ENV] });
   const jwt = resolveJwt(raw);
   if (apiKeys.length === 0 && jwt === undefined) {
@@ -264,8 +273,19 @@ export function resolveServeConfig(
   };
 }
 
-function resolveDatabase(raw: RawServeOptions, cwd: string): ServeDatabaseConfig {
-  if (raw.databaseUrl === undefined) {
+function resolveDatabase(
+  raw: RawServeOptions,
+  envUrl: string | undefined,
+  cwd: string,
+): ServeDatabaseConfig {
+  // `--database-url` wins; the variable stands for it when it is not given (empty: unset).
+  const [databaseUrl, source] =
+    raw.databaseUrl !== undefined
+      ? [raw.databaseUrl, '--database-url']
+      : envUrl !== undefined && envUrl !== ''
+        ? [envUrl, DATABASE_URL_ENV]
+        : [undefined, '--database-url'];
+  if (databaseUrl === undefined) {
     if (raw.schema !== undefined) {
       throw usageError(
         '--schema applies to PostgreSQL only: give it with --database-url.',
@@ -279,25 +299,27 @@ function resolveDatabase(raw: RawServeOptions, cwd: string): ServeDatabaseConfig
   }
   if (raw.dataDir !== undefined) {
     throw usageError(
-      '--data-dir and --database-url exclude each other: serve uses PGlite in a data directory, or PostgreSQL.',
+      `--data-dir and ${source} exclude each other: serve uses PGlite in a data directory, or PostgreSQL.`,
+      source === DATABASE_URL_ENV
+        ? `Unset ${DATABASE_URL_ENV} (or set it empty) to use PGlite in --data-dir.`
+        : undefined,
     );
   }
+  const example =
+    'Give a connection string such as postgres://user:password@127.0.0.1:5432/webhooks';
   let url: URL;
   try {
-    url = new URL(raw.databaseUrl);
+    url = new URL(databaseUrl);
   } catch {
-    throw usageError(
-      '--database-url is not a URL.',
-      'Give a connection string such as postgres://user:password@127.0.0.1:5432/webhooks',
-    );
+    throw usageError(`${source} is not a URL.`, example);
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw usageError(
-      `--database-url must be a postgres: or postgresql: URL; got a ${describeProtocol(url.protocol)} URL.`,
-      'Give a connection string such as postgres://user:password@127.0.0.1:5432/webhooks',
+      `${source} must be a postgres: or postgresql: URL; got a ${describeProtocol(url.protocol)} URL.`,
+      example,
     );
   }
-  return { kind: 'postgres', url: raw.databaseUrl, schema: raw.schema ?? DEFAULT_POSTGRES_SCHEMA };
+  return { kind: 'postgres', url: databaseUrl, schema: raw.schema ?? DEFAULT_POSTGRES_SCHEMA };
 }
 
 // A scheme is quoted only when it looks like one (it is never the secret part of a URL).

@@ -1,6 +1,12 @@
 import { describeValue } from '../../core/internal/describe-value.js';
 import { invalidOption } from '../../core/internal/invalid-option.js';
 
+/**
+ * The schema the PostgreSQL adapters use unless told otherwise. Here, in a module without the
+ * migrations, so that the command line's options can name it without loading them.
+ */
+export const DEFAULT_POSTGRES_SCHEMA = 'novatrade_webhooks';
+
 /** The longest identifier PostgreSQL keeps (NAMEDATALEN - 1 bytes); a longer one is truncated. */
 export const MAX_SCHEMA_NAME_LENGTH = 63;
 

@@ -184,6 +184,25 @@ describe('createPrometheusExporter', () => {
     });
     await expect(throwing.render()).resolves.toContain('webhooks_metrics_errors_total 1\n');
     expect(sampleValue((await scrape(exporter)).families, 'webhooks_metrics_errors_total')).toBe(2);
+    // An async onError that rejects leaves no unhandled rejection behind.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const rejecting = createPrometheusExporter(sender, {
+        onError: async () => {
+          throw new Error('async logger down');
+        },
+      });
+      await expect(rejecting.render()).resolves.toContain('webhooks_metrics_errors_total 1\n');
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
   });
 
   it('close() stops counting; render still answers with the counts made until then', async () => {
