@@ -5,7 +5,10 @@
 import { metrics, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it } from 'vitest';
-import { instrumentSender } from '../../../src/otel/instrument-sender.js';
+import {
+  type InstrumentSenderOptions,
+  instrumentSender,
+} from '../../../src/otel/instrument-sender.js';
 import { MemoryStorage } from '../../../src/sender/memory-storage.js';
 import { DECISION, ORG, scriptedTransport, senderWith } from '../../helpers/metrics-sender.js';
 import { storageWith } from '../../helpers/sender-doubles.js';
@@ -22,6 +25,26 @@ function sdk() {
 afterEach(async () => {
   await Promise.all(sdks.splice(0).map((s) => s.shutdown()));
 });
+
+/**
+ * A sender instrumented into a new in-memory SDK, after `publishes` events were published and the
+ * due deliveries attempted, answered by `script` (see scriptedTransport).
+ */
+async function instrumentedRun(
+  script: [status: number, durationMs: number][],
+  publishes: number,
+  options: {
+    readonly sender?: Parameters<typeof senderWith>[1];
+    readonly instrument?: InstrumentSenderOptions;
+  } = {},
+) {
+  const otel = sdk();
+  const s = await senderWith(scriptedTransport(script), options.sender);
+  instrumentSender(s.sender, { ...otel.providers, ...options.instrument });
+  await s.publish(publishes);
+  await s.sender.processDue();
+  return { otel, s };
+}
 
 describe('instrumentSender: spans', () => {
   it('one CLIENT root span per attempt, at the attempt own start and duration, with its attributes', async () => {
@@ -93,11 +116,7 @@ describe('instrumentSender: spans', () => {
   });
 
   it('numbers the retries: a second attempt is webhooks.attempt 2, starting at the retry time', async () => {
-    const otel = sdk();
-    const s = await senderWith(scriptedTransport([[500, 5]]));
-    instrumentSender(s.sender, otel.providers);
-    await s.publish();
-    await s.sender.processDue();
+    const { otel, s } = await instrumentedRun([[500, 5]], 1);
     const [delivery] = (await s.sender.listDeliveries(ORG, s.endpoint.id)).data;
     const retryAtMs = Date.parse(delivery?.nextRetryAt ?? 'none');
     s.clock.set(retryAtMs);
@@ -109,11 +128,7 @@ describe('instrumentSender: spans', () => {
   });
 
   it('attemptSpans: false records metrics and no span', async () => {
-    const otel = sdk();
-    const s = await senderWith(scriptedTransport([]));
-    instrumentSender(s.sender, { ...otel.providers, attemptSpans: false });
-    await s.publish();
-    await s.sender.processDue();
+    const { otel } = await instrumentedRun([], 1, { instrument: { attemptSpans: false } });
     expect(otel.finishedSpans()).toEqual([]);
     const { metrics: collected } = await otel.collect();
     expect(pointsOf(metricNamed(collected, 'webhooks_deliveries_attempted'))).toEqual([
@@ -124,20 +139,17 @@ describe('instrumentSender: spans', () => {
 
 describe('instrumentSender: metrics', () => {
   it('publishes the exporter metrics without _total, with their units, labels and buckets', async () => {
-    const otel = sdk();
-    const s = await senderWith(
-      scriptedTransport([
+    const { otel } = await instrumentedRun(
+      [
         [204, 3],
         [204, 5],
         [204, 120],
         [0, 10_000],
         [0, 10_250],
         [410, 31_000],
-      ]),
+      ],
+      6,
     );
-    instrumentSender(s.sender, otel.providers);
-    await s.publish(6);
-    await s.sender.processDue();
     const { metrics: collected, errors } = await otel.collect();
     expect(errors).toEqual([]);
     expect(collected.map((m) => [m.descriptor.name, m.descriptor.unit]).sort()).toEqual([
@@ -173,11 +185,9 @@ describe('instrumentSender: metrics', () => {
   });
 
   it('takes its own buckets', async () => {
-    const otel = sdk();
-    const s = await senderWith(scriptedTransport([[204, 50]]));
-    instrumentSender(s.sender, { ...otel.providers, buckets: [0.01, 1] });
-    await s.publish();
-    await s.sender.processDue();
+    const { otel } = await instrumentedRun([[204, 50]], 1, {
+      instrument: { buckets: [0.01, 1] },
+    });
     const { metrics: collected } = await otel.collect();
     const [[, value]] = pointsOf(metricNamed(collected, 'webhooks_attempt_duration_seconds')) as [
       [unknown, Histogram],
@@ -186,17 +196,14 @@ describe('instrumentSender: metrics', () => {
   });
 
   it('counts an auto-pause and the meta-event it publishes', async () => {
-    const otel = sdk();
-    const s = await senderWith(
-      scriptedTransport([
+    const { otel, s } = await instrumentedRun(
+      [
         [500, 1],
         [500, 1],
-      ]),
-      { maxConsecutiveFailures: 2 },
+      ],
+      2,
+      { sender: { maxConsecutiveFailures: 2 } },
     );
-    instrumentSender(s.sender, otel.providers);
-    await s.publish(2);
-    await s.sender.processDue();
     const { metrics: collected } = await otel.collect();
     expect(pointsOf(metricNamed(collected, 'webhooks_endpoints_paused'))).toEqual([[{}, 1]]);
     expect(pointsOf(metricNamed(collected, 'webhooks_events_published'))).toEqual([
@@ -299,18 +306,15 @@ describe('instrumentSender: providers', () => {
 
 describe('instrumentSender: nothing secret', () => {
   it('no span attribute holds the secret, the path or the query; no metric attribute names the endpoint', async () => {
-    const otel = sdk();
-    const s = await senderWith(
-      scriptedTransport([
+    const { otel, s } = await instrumentedRun(
+      [
         [500, 1],
         [500, 1],
         [0, 1],
-      ]),
-      { maxConsecutiveFailures: 2 },
+      ],
+      3,
+      { sender: { maxConsecutiveFailures: 2 } },
     );
-    instrumentSender(s.sender, otel.providers);
-    await s.publish(3);
-    await s.sender.processDue();
     const { metrics: collected } = await otel.collect();
     const values = [
       ...otel
