@@ -76,6 +76,9 @@ export async function runServe(
 
     const profile = config.profile === 'eudr' ? EUDR_PROFILE : NOVATRADE_PROFILE;
     const transport = new HttpTransport({ allowPrivateNetworks: config.allowPrivateNetworks });
+    // No cleanup of its own: `sender.stop()` closes the transport (its keep-alive connections to
+    // receivers) once the attempts in flight ended, and a transport the sender never used has no
+    // connections to close.
     const sender = new WebhookSender<unknown>({
       storage: database.storage,
       idempotencyStore: database.idempotencyStore,
@@ -325,6 +328,23 @@ export function isLoopbackAddress(address: string): boolean {
   return /^(127\.|::ffff:127\.)/.test(address) || address === '::1';
 }
 
+/**
+ * The start-up warning for a bound address other machines may reach, or `undefined` for a
+ * loopback one. With `allowPrivateNetworks`, it also says that any holder of a credential can make
+ * serve call into private networks: an endpoint URL may name any address (server-side request
+ * forgery).
+ */
+export function exposureWarning(
+  address: string,
+  allowPrivateNetworks: boolean,
+): string | undefined {
+  if (isLoopbackAddress(address)) return undefined;
+  const ssrf = allowPrivateNetworks
+    ? '; and with --allow-private-networks, anyone holding an API key or token can register an endpoint on a private or loopback address and make serve send requests into this network (server-side request forgery): keep that to local development'
+    : '';
+  return `listening on ${address}, which other machines may reach: /healthz and /metrics answer them without credentials${ssrf}`;
+}
+
 function printListening(
   log: ServeLog,
   config: ServeConfig,
@@ -361,11 +381,11 @@ function printListening(
     version: VERSION,
     allowPrivateNetworks: config.allowPrivateNetworks,
   });
-  if (!isLoopbackAddress(address.address)) {
-    log.warn(
-      `listening on ${address.address}, which other machines may reach: /healthz and /metrics answer them without credentials`,
-      'not loopback only',
-      { address: address.address },
-    );
+  const warning = exposureWarning(address.address, config.allowPrivateNetworks);
+  if (warning !== undefined) {
+    log.warn(warning, 'not loopback only', {
+      address: address.address,
+      allowPrivateNetworks: config.allowPrivateNetworks,
+    });
   }
 }

@@ -1,18 +1,21 @@
 // `runServe` in this process, on in-memory stores in place of the database: the EUDR profile
 // (N'entropy's registration API under /api/v1/integration/, the SDK's /v1 routes with ingest, and
 // deliveries an EudrWebhookReceiver verifies), the order of shutdown (the sender stops before the
-// database closes), a second signal during shutdown, a signal before the server listens, and an
-// address that cannot be bound.
+// database closes), the keep-alive connections to receivers closed at the stop, a second signal
+// during shutdown, a signal before the server listens, an address that cannot be bound, and the
+// warning for an address other machines may reach.
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
+import fc from 'fast-check';
 import picocolors from 'picocolors';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CliContext } from '../../../../src/cli/internal/cli-context.js';
 import { CliError } from '../../../../src/cli/internal/cli-error.js';
 import type { ShutdownSignal } from '../../../../src/cli/internal/cli-io.js';
 import {
+  exposureWarning,
   FORCED_EXIT_STATUS,
   isLoopbackAddress,
   listeningUrl,
@@ -246,6 +249,53 @@ describe('runServe', () => {
     expect(h.messages().at(-1)).toMatchObject({ msg: 'stopped' });
   });
 
+  it('closes its keep-alive connections to receivers when it stops', async () => {
+    const h = harness();
+    const open = new Set<Socket>();
+    let received = 0;
+    const receiverUrl = await listenOn((_req, res) => {
+      received += 1;
+      res.writeHead(204).end();
+    });
+    servers.at(-1)?.on('connection', (socket: Socket) => {
+      open.add(socket);
+      socket.on('close', () => open.delete(socket));
+    });
+    const run = runServe(config(), h.context, { openDatabase: async () => memoryDatabase([]) });
+    const url = String((await h.listening()).url);
+    const created = await fetch(`${url}/v1/webhooks`, {
+      method: 'POST',
+      headers: { ...auth, 'idempotency-key': randomUUID() },
+      body: JSON.stringify({ url: `${receiverUrl}/hooks`, events: ['kyc.*'] }),
+    });
+    expect(created.status).toBe(201);
+    const sample = createSampleEvent('kyc.verification_completed');
+    const published = await fetch(`${url}/v1/events`, {
+      method: 'POST',
+      headers: { ...auth, 'idempotency-key': randomUUID() },
+      body: JSON.stringify({
+        type: sample.type,
+        data: sample.data,
+        partnerUuid: sample.partnerUuid,
+      }),
+    });
+    expect(published.status).toBe(202);
+    await waitUntil(() => h.messages().find((m) => m.msg === 'delivery attempt'), {
+      what: 'the attempt line',
+      timeoutMs: 10_000,
+    });
+    expect(received).toBe(1);
+    // The delivery's connection stays open for the next one (keep-alive)…
+    expect(open.size).toBe(1);
+    h.signal('SIGTERM');
+    await run;
+    // …until serve stops: closed by serve, well before either side's keep-alive timeout (4 s, 5 s).
+    await waitUntil(() => open.size === 0, {
+      what: "the receiver's connection closed",
+      timeoutMs: 1_000,
+    });
+  });
+
   it('stops without listening when the signal came while the database opened', async () => {
     const h = harness();
     const closed: string[] = [];
@@ -284,6 +334,36 @@ describe('listeningUrl and isLoopbackAddress', () => {
     expect(at('::', 'IPv6')).toBe('http://[::1]:8080');
     expect(at('::1', 'IPv6')).toBe('http://[::1]:8080');
     expect(at('192.168.1.20', 'IPv4')).toBe('http://192.168.1.20:8080');
+  });
+
+  it('warns about an address other machines may reach, and about SSRF with private networks allowed', () => {
+    expect(exposureWarning('127.0.0.1', true)).toBeUndefined();
+    expect(exposureWarning('::1', false)).toBeUndefined();
+    const open = exposureWarning('0.0.0.0', false);
+    expect(open).toBe(
+      'listening on 0.0.0.0, which other machines may reach: /healthz and /metrics answer them without credentials',
+    );
+    const ssrf = exposureWarning('::', true);
+    expect(ssrf).toMatch(
+      /^listening on ::, which other machines may reach: \/healthz and \/metrics answer them without credentials; /,
+    );
+    expect(ssrf).toContain(
+      'anyone holding an API key or token can register an endpoint on a private or loopback address and make serve send requests into this network (server-side request forgery)',
+    );
+  });
+
+  it('warns for every address but loopback ones, naming it; the SSRF part exactly with private networks allowed', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.ipV4(), fc.ipV6()), fc.boolean(), (address, allowPrivate) => {
+        const warning = exposureWarning(address, allowPrivate);
+        if (isLoopbackAddress(address)) {
+          expect(warning).toBeUndefined();
+          return;
+        }
+        expect(warning?.startsWith(`listening on ${address}, `)).toBe(true);
+        expect(warning?.includes('server-side request forgery')).toBe(allowPrivate);
+      }),
+    );
   });
 
   it('tells loopback addresses from the others', () => {
