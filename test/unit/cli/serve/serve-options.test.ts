@@ -1,9 +1,11 @@
 // `serve`'s option parsers (port, host, shutdown timeout, schema, JWKS URL, text) and the checks
-// across options (one database, JWT options together, at least one source of credentials), with
+// across options (one database, from --database-url or NOVATRADE_WEBHOOKS_DATABASE_URL; JWT
+// options together; at least one source of credentials), with
 // properties for every parser of what a user types, and the database URL's masking.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  DATABASE_URL_ENV,
   DEFAULT_DATA_DIR,
   maskDatabaseUrl,
   parseHost,
@@ -301,6 +303,70 @@ describe('resolveServeConfig', () => {
     expect(usageErrorOf(() => resolveServeConfig(raw({ dataDir: ' ' }), io())).message).toBe(
       '--data-dir is empty: give a directory.',
     );
+  });
+
+  it('takes the database URL from NOVATRADE_WEBHOOKS_DATABASE_URL when --database-url is not given; empty counts as unset', () => {
+    expect(DATABASE_URL_ENV).toBe('NOVATRADE_WEBHOOKS_DATABASE_URL');
+    const url = 'postgres://app:s3cret@127.0.0.1:5432/test';
+    expect(resolveServeConfig(raw(), io({ [DATABASE_URL_ENV]: url })).database).toEqual({
+      kind: 'postgres',
+      url,
+      schema: 'novatrade_webhooks',
+    });
+    expect(
+      resolveServeConfig(raw({ schema: 'dev' }), io({ [DATABASE_URL_ENV]: url })).database,
+    ).toEqual({ kind: 'postgres', url, schema: 'dev' });
+    expect(resolveServeConfig(raw(), io({ [DATABASE_URL_ENV]: '' })).database).toEqual({
+      kind: 'pglite',
+      dataDir: `/work/app/${DEFAULT_DATA_DIR}`,
+    });
+    expect(
+      usageErrorOf(() => resolveServeConfig(raw({ schema: 'dev' }), io({ [DATABASE_URL_ENV]: '' })))
+        .message,
+    ).toBe('--schema applies to PostgreSQL only: give it with --database-url.');
+  });
+
+  it('--database-url wins over NOVATRADE_WEBHOOKS_DATABASE_URL', () => {
+    const password = fc.stringMatching(/^[A-Za-z0-9]{1,20}$/);
+    fc.assert(
+      fc.property(password, password, (option, variable) => {
+        const flag = `postgres://app:${option}@127.0.0.1:5432/flag`;
+        const config = resolveServeConfig(
+          raw({ databaseUrl: flag }),
+          io({ [DATABASE_URL_ENV]: `postgresql://app:${variable}@db:5432/env` }),
+        );
+        expect(config.database).toEqual({
+          kind: 'postgres',
+          url: flag,
+          schema: 'novatrade_webhooks',
+        });
+      }),
+    );
+  });
+
+  it('names NOVATRADE_WEBHOOKS_DATABASE_URL in its errors, never quoting it', () => {
+    const withDataDir = usageErrorOf(() =>
+      resolveServeConfig(raw({ dataDir: 'd' }), io({ [DATABASE_URL_ENV]: 'postgres://x/y' })),
+    );
+    expect(withDataDir.message).toBe(
+      '--data-dir and NOVATRADE_WEBHOOKS_DATABASE_URL exclude each other: serve uses PGlite in a data directory, or PostgreSQL.',
+    );
+    expect(withDataDir.hint).toBe(
+      'Unset NOVATRADE_WEBHOOKS_DATABASE_URL (or set it empty) to use PGlite in --data-dir.',
+    );
+    const mysql = usageErrorOf(() =>
+      resolveServeConfig(raw(), io({ [DATABASE_URL_ENV]: 'mysql://root:s3cret@db/x' })),
+    );
+    expect(mysql.message).toBe(
+      'NOVATRADE_WEBHOOKS_DATABASE_URL must be a postgres: or postgresql: URL; got a mysql: URL.',
+    );
+    const garbled = usageErrorOf(() =>
+      resolveServeConfig(raw(), io({ [DATABASE_URL_ENV]: 's3cret password' })),
+    );
+    expect(garbled.message).toBe('NOVATRADE_WEBHOOKS_DATABASE_URL is not a URL.');
+    for (const error of [mysql, garbled]) {
+      expect(`${error.message}${error.hint}`).not.toContain('s3cret');
+    }
   });
 
   it('takes API keys from the environment too', () => {
