@@ -21,6 +21,22 @@ async function scrape(exporter: { render(): Promise<string> }) {
   return { text, families: parsePrometheusText(text) };
 }
 
+/**
+ * A sender with an exporter, after `publishes` events were published and attempted as `script`
+ * answers (see scriptedTransport), and the exposition it renders then.
+ */
+async function scrapeAfter(
+  script: [status: number, durationMs: number][],
+  publishes: number,
+  options?: Parameters<typeof senderWith>[1],
+) {
+  const run = await senderWith(scriptedTransport(script), options);
+  const exporter = createPrometheusExporter(run.sender);
+  await run.publish(publishes);
+  await run.sender.processDue();
+  return { ...run, ...(await scrape(exporter)) };
+}
+
 describe('createPrometheusExporter', () => {
   it('before any event: HELP and TYPE of every metric, unlabelled counters and the histogram at 0', async () => {
     const { sender } = await senderWith(createRecordingTransport());
@@ -76,20 +92,17 @@ describe('createPrometheusExporter', () => {
   });
 
   it('fills the duration histogram cumulatively, bounds inclusive, with the exact sum in seconds', async () => {
-    const { sender, publish } = await senderWith(
-      scriptedTransport([
+    const { families } = await scrapeAfter(
+      [
         [204, 3],
         [204, 5],
         [204, 120],
         [0, 10_000],
         [0, 10_250],
         [204, 31_000],
-      ]),
+      ],
+      6,
     );
-    const exporter = createPrometheusExporter(sender);
-    await publish(6);
-    await sender.processDue();
-    const { families } = await scrape(exporter);
     const bucket = (le: string) => sampleValue(families, DURATION, { le }, `${DURATION}_bucket`);
     const expected: [string, number][] = [
       ['0.005', 2],
@@ -130,17 +143,14 @@ describe('createPrometheusExporter', () => {
   });
 
   it('counts an auto-pause, and the meta-event it publishes, by its type', async () => {
-    const { sender, publish } = await senderWith(
-      scriptedTransport([
+    const { families } = await scrapeAfter(
+      [
         [500, 1],
         [500, 1],
-      ]),
+      ],
+      2,
       { maxConsecutiveFailures: 2 },
     );
-    const exporter = createPrometheusExporter(sender);
-    await publish(2);
-    await sender.processDue();
-    const { families } = await scrape(exporter);
     expect(sampleValue(families, 'webhooks_endpoints_paused_total')).toBe(1);
     expect(
       sampleValue(families, 'webhooks_events_published_total', {
@@ -219,17 +229,14 @@ describe('createPrometheusExporter', () => {
   });
 
   it('never writes an endpoint id, its URL (path, query) or its secret', async () => {
-    const { sender, endpoint, secret, publish } = await senderWith(
-      scriptedTransport([
+    const { endpoint, secret, text } = await scrapeAfter(
+      [
         [500, 1],
         [500, 1],
-      ]),
+      ],
+      3,
       { maxConsecutiveFailures: 2 },
     );
-    const exporter = createPrometheusExporter(sender);
-    await publish(3);
-    await sender.processDue();
-    const { text } = await scrape(exporter);
     for (const forbidden of [
       endpoint.id,
       secret,
