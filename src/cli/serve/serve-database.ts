@@ -29,6 +29,9 @@ export const PGLITE_VERSION = '0.5.17';
 /** The directory inside the data directory that PGlite owns. */
 export const PGLITE_DIR_NAME = 'pglite';
 
+/** The mode of the data directory and its `pglite/` when serve creates them: the owner's only. */
+export const PRIVATE_DIR_MODE = 0o700;
+
 /** A pool of PostgreSQL: one client for the change feed, the rest for the storage's statements. */
 export const POSTGRES_POOL_SIZE = 11;
 
@@ -131,23 +134,24 @@ async function openPGlite(
 
   let lock: DataDirLock;
   try {
-    await mkdir(dataDir, { recursive: true });
+    // Owner only (0700), as PostgreSQL keeps its own data directory: the database holds the
+    // endpoints' signing secrets. The mode applies to the directories created here; an existing
+    // directory keeps its own.
+    await mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     lock = await acquireDataDirLock(dataDir, options.lock);
   } catch (error) {
     if (error instanceof CliError) throw error;
-    // Not a directory, no permission, a read-only file system: named by the system's code.
-    const code = (error as { code?: unknown } | null)?.code;
-    throw new CliError(
-      'data_dir_unusable',
-      `serve cannot use the data directory ${dataDir}${typeof code === 'string' ? ` (${code})` : ''}.`,
-      { hint: 'Pass a directory this user may create and write (--data-dir).', cause: error },
-    );
+    throw unusableDataDir(dataDir, error);
   }
   const path = join(dataDir, PGLITE_DIR_NAME);
   let pglite: PGlite | undefined;
   let pool: pg.Pool | undefined;
   try {
     if (await isEmptyDirectory(path)) {
+      // Created here rather than by PGlite, which would use the default mode.
+      await mkdir(path, { recursive: true, mode: PRIVATE_DIR_MODE }).catch((error: unknown) => {
+        throw unusableDataDir(dataDir, error);
+      });
       options.progress?.(
         `creating a new PGlite database in ${path} (the first start takes a few seconds)`,
         { kind: 'pglite', path },
@@ -182,6 +186,16 @@ async function openPGlite(
     await closeQuietly(pool, pglite, lock);
     throw error;
   }
+}
+
+/** A data directory serve cannot create or write: named by the system's code (ENOTDIR, EACCES…). */
+function unusableDataDir(dataDir: string, error: unknown): CliError {
+  const code = (error as { code?: unknown } | null)?.code;
+  return new CliError(
+    'data_dir_unusable',
+    `serve cannot use the data directory ${dataDir}${typeof code === 'string' ? ` (${code})` : ''}.`,
+    { hint: 'Pass a directory this user may create and write (--data-dir).', cause: error },
+  );
 }
 
 async function openPostgres(

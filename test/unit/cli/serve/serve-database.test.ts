@@ -1,8 +1,9 @@
 // `serve`'s database when it cannot be opened: the optional packages missing (a failure, exit
 // status 1, naming the `npm install` to run, with nothing left behind: no lock on the data
 // directory; the packages are installed in this repository, so the loader is replaced by one
-// that fails as Node does), a data directory that is a file, PostgreSQL that refuses.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// that fails as Node does), a data directory that is a file, PostgreSQL that refuses; and the
+// data directory and its pglite/ created owner-only (0700).
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -109,5 +110,36 @@ describe('openServeDatabase without the optional packages', () => {
     );
     expect(error.message).toContain('ECONNREFUSED');
     expect(`${error.message}${error.hint}`).not.toContain('s3cret');
+  });
+});
+
+describe('openServeDatabase on a new data directory', () => {
+  it('creates it and its pglite/ with mode 0700 (owner only)', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'nw-serve-db-'));
+    dirs.push(parent);
+    const dataDir = join(parent, 'new', 'data');
+    // PGlite itself is replaced by one that fails at once: the directories are made before it
+    // runs, and a real first start (initdb) costs seconds.
+    const failingPGlite = async (specifier: string): Promise<unknown> =>
+      specifier === '@electric-sql/pglite'
+        ? {
+            PGlite: {
+              create: async () => {
+                throw new Error('not opened in this test');
+              },
+            },
+          }
+        : import(specifier);
+    const error = await failure(
+      openServeDatabase(
+        { kind: 'pglite', dataDir },
+        { logger: silent, importModule: failingPGlite },
+      ),
+    );
+    expect(error.code).toBe('database_unavailable');
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dataDir, 'pglite')).mode & 0o777).toBe(0o700);
+    // The lock was released on the way out.
+    expect(readdirSync(dataDir)).toEqual(['pglite']);
   });
 });
