@@ -142,4 +142,14 @@ describe('openServeDatabase on a new data directory', () => {
     // The lock was released on the way out.
     expect(readdirSync(dataDir)).toEqual(['pglite']);
   });
+
+  it('a pglite/ that is a file: data_dir_unusable, the lock released', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'nw-serve-db-'));
+    dirs.push(dataDir);
+    writeFileSync(join(dataDir, 'pglite'), 'x');
+    const error = await failure(openServeDatabase({ kind: 'pglite', dataDir }, { logger: silent }));
+    expect(error.code).toBe('data_dir_unusable');
+    expect(error.message).toBe(`serve cannot use the data directory ${dataDir} (EEXIST).`);
+    expect(readdirSync(dataDir)).toEqual(['pglite']);
+  });
 });
