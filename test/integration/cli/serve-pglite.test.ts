@@ -176,8 +176,14 @@ describe('serve on PGlite', () => {
         'DELIVERED',
         'DELIVERED',
       ]);
-      // Nothing was delivered twice: the new serve found nothing pending.
-      expect(receiver.eventIds).toHaveLength(3);
+      // Nothing was delivered twice: the new serve found nothing pending. A marker event, once
+      // delivered, shows that its dispatcher has run (anything pending was due before it).
+      const marker = await ingest(next.url, 'compliance.decision_made');
+      await waitUntil(() => receiver.eventIds.includes(marker), {
+        what: 'the marker event delivered by the new serve',
+        timeoutMs: WAIT_MS,
+      });
+      expect([...receiver.eventIds].sort()).toEqual([...eventIds, marker].sort());
 
       // SIGTERM: it stops cleanly and releases the lock.
       expect(await next.child.stop('SIGTERM')).toEqual({ code: 0, signal: null });
@@ -239,8 +245,9 @@ describe('serve on PGlite', () => {
 
       const stopped = performance.now();
       expect(await first.stop('SIGTERM')).toEqual({ code: 0, signal: null });
-      // The deadline (1 s), then closing the database: well inside a few seconds.
-      expect(performance.now() - stopped).toBeLessThan(8_000);
+      // The deadline (1 s), then closing the database: far less than the held request's 120 s
+      // (the bound is wide for a busy machine).
+      expect(performance.now() - stopped).toBeLessThan(20_000);
       expect(first.lines.some((l) => l.includes('stopping (SIGTERM)'))).toBe(true);
       expect(first.lines.at(-1)).toBe('stopped');
       // The aborted attempt was released, not recorded: no attempt line.
