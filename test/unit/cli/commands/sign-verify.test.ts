@@ -200,7 +200,7 @@ describe('verify', () => {
     ).toBe('invalid: timestamp_too_old\n');
     const zero = await verify(['--header', header, '--tolerance', '0']);
     expect(zero.status).toBe(2);
-    expect(zero.stderr).toContain("option '--tolerance <seconds>' argument '0' is invalid");
+    expect(zero.stderr).toContain("option '--tolerance <seconds>' argument is invalid");
   });
 
   it('--profile eudr checks the body signature, and X-Webhook-Timestamp only when --timestamp is given', async () => {
