@@ -126,6 +126,26 @@ async function listenOn(handler: Parameters<typeof createServer>[1]): Promise<st
 
 const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 
+/**
+ * Through the API `serve` answers at `url`: an endpoint for `receiverUrl` (`kyc.*`), then one
+ * `kyc.verification_completed` event published to it.
+ */
+async function registerAndPublish(url: string, receiverUrl: string): Promise<void> {
+  const created = await fetch(`${url}/v1/webhooks`, {
+    method: 'POST',
+    headers: { ...auth, 'idempotency-key': randomUUID() },
+    body: JSON.stringify({ url: `${receiverUrl}/hooks`, events: ['kyc.*'] }),
+  });
+  expect(created.status).toBe(201);
+  const sample = createSampleEvent('kyc.verification_completed');
+  const published = await fetch(`${url}/v1/events`, {
+    method: 'POST',
+    headers: { ...auth, 'idempotency-key': randomUUID() },
+    body: JSON.stringify({ type: sample.type, data: sample.data, partnerUuid: sample.partnerUuid }),
+  });
+  expect(published.status).toBe(202);
+}
+
 describe('runServe', () => {
   it('--profile eudr: registers through the EUDR API, ingests on /v1/events, delivers signed as EUDR receivers verify', async () => {
     const h = harness();
@@ -212,23 +232,7 @@ describe('runServe', () => {
       forceExit: (status) => exits.push(status),
     });
     const url = String((await h.listening()).url);
-    const created = await fetch(`${url}/v1/webhooks`, {
-      method: 'POST',
-      headers: { ...auth, 'idempotency-key': randomUUID() },
-      body: JSON.stringify({ url: `${receiverUrl}/hooks`, events: ['kyc.*'] }),
-    });
-    expect(created.status).toBe(201);
-    const sample = createSampleEvent('kyc.verification_completed');
-    const published = await fetch(`${url}/v1/events`, {
-      method: 'POST',
-      headers: { ...auth, 'idempotency-key': randomUUID() },
-      body: JSON.stringify({
-        type: sample.type,
-        data: sample.data,
-        partnerUuid: sample.partnerUuid,
-      }),
-    });
-    expect(published.status).toBe(202);
+    await registerAndPublish(url, receiverUrl);
     await waitUntil(() => held === 1, { what: 'the held request', timeoutMs: 10_000 });
 
     const started = performance.now();
@@ -263,23 +267,7 @@ describe('runServe', () => {
     });
     const run = runServe(config(), h.context, { openDatabase: async () => memoryDatabase([]) });
     const url = String((await h.listening()).url);
-    const created = await fetch(`${url}/v1/webhooks`, {
-      method: 'POST',
-      headers: { ...auth, 'idempotency-key': randomUUID() },
-      body: JSON.stringify({ url: `${receiverUrl}/hooks`, events: ['kyc.*'] }),
-    });
-    expect(created.status).toBe(201);
-    const sample = createSampleEvent('kyc.verification_completed');
-    const published = await fetch(`${url}/v1/events`, {
-      method: 'POST',
-      headers: { ...auth, 'idempotency-key': randomUUID() },
-      body: JSON.stringify({
-        type: sample.type,
-        data: sample.data,
-        partnerUuid: sample.partnerUuid,
-      }),
-    });
-    expect(published.status).toBe(202);
+    await registerAndPublish(url, receiverUrl);
     await waitUntil(() => h.messages().find((m) => m.msg === 'delivery attempt'), {
       what: 'the attempt line',
       timeoutMs: 10_000,
