@@ -8,6 +8,7 @@ import { invalidOption } from '../../core/internal/invalid-option.js';
 import { MAX_TIMER_MS, TIMER_OPTION_RANGE } from '../../core/internal/timer-delay.js';
 import { VERSION } from '../../core/version.js';
 import { DEFAULT_CLIENT_RETRY_OPTIONS } from '../client-retry-options.js';
+import { CLIENT_TRANSPORT_OPTION_NAMES } from '../client-transport-options.js';
 import { abortableSleep } from './abortable.js';
 import type { HttpCoreOptions } from './http-core.js';
 import { httpUrlOption } from './http-url-option.js';
@@ -23,18 +24,8 @@ export const MAX_ATTEMPTS = 10;
 /** How long one HTTP request of the client may take, by default (`timeoutMs`). */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-const KNOWN_OPTIONS = [
-  'baseUrl',
-  'auth',
-  'fetch',
-  'retry',
-  'userAgent',
-  'now',
-  'random',
-  'sleep',
-  'timeoutMs',
-  'owner',
-];
+/** The HTTP core's options: the connection, the transport options the client shares, its owner. */
+const KNOWN_OPTIONS = ['baseUrl', 'auth', ...CLIENT_TRANSPORT_OPTION_NAMES, 'owner'];
 const RETRY_KEYS = ['attempts', 'minDelayMs', 'maxDelayMs', 'maxRetryAfterMs'];
 
 /** Every option of the core, checked and with its default. */
